@@ -1,0 +1,65 @@
+// The emulator as a whole: every table, and the request pipeline that runs on the loop
+// thread for each request: request log -> fault -> route -> auth -> body -> handler -> reply.
+#pragma once
+
+#include <string>
+
+#include "auth.h"
+#include "event_loop.h"
+#include "exchange.h"
+#include "faults.h"
+#include "futures.h"
+#include "http_server.h"
+#include "jobs.h"
+#include "options.h"
+#include "request_log.h"
+#include "router.h"
+#include "sessions.h"
+#include "settings.h"
+#include "worker_pool.h"
+
+namespace emu {
+
+class App {
+ public:
+  App(EventLoop& loop, const Options& opts);
+  ~App();
+
+  bool listen(std::string* error);
+  // Stops workers, forgets held requests and closes every connection.
+  void shutdown();
+
+  // Sends `r` for `ex`, applying the request's delay/truncate/corrupt fault, and records the
+  // status in the request log. Consumes `ex`.
+  void reply(Exchange* ex, Response r);
+
+  static bool is_admin_path(const std::string& path);
+
+  EventLoop& loop;
+  Options opts;
+  Settings settings;
+  Auth auth;
+  SessionTable sessions;
+  FaultTable faults;
+  RequestLog log;
+  WorkerPool workers;
+  JobTable jobs;
+  FuturePolls polls;
+  Router router;
+  HttpServer server;
+  double telemetry_events = 0;
+
+ private:
+  void on_request(Exchange* ex);
+  void start_log_entry(Exchange* ex);
+  void send_now(Exchange* ex, const Response& r, HttpServer::SendMode mode);
+  void access_log(const Exchange* ex, int status, const char* note) const;
+  bool shut_down_ = false;
+};
+
+// Route tables, one file each.
+void register_service_routes(Router& r);
+void register_future_routes(Router& r);
+void register_admin_routes(Router& r);
+
+}  // namespace emu

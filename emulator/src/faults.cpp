@@ -1,0 +1,153 @@
+#include "faults.h"
+
+#include "json.h"
+
+namespace emu {
+
+const char* fault_action_name(FaultAction a) {
+  switch (a) {
+    case FaultAction::kStatus: return "status";
+    case FaultAction::kDrop: return "drop";
+    case FaultAction::kTruncate: return "truncate";
+    case FaultAction::kCorrupt: return "corrupt";
+    case FaultAction::kDelay: return "delay";
+    case FaultAction::kQueueState: return "queue_state";
+  }
+  return "unknown";
+}
+
+namespace {
+
+bool parse_action(const std::string& s, FaultAction* out) {
+  static const FaultAction all[] = {FaultAction::kStatus,  FaultAction::kDrop,
+                                    FaultAction::kTruncate, FaultAction::kCorrupt,
+                                    FaultAction::kDelay,   FaultAction::kQueueState};
+  for (FaultAction a : all) {
+    if (s == fault_action_name(a)) {
+      *out = a;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool valid_queue_state(const std::string& s) {
+  return s == "active" || s == "paused_capacity" || s == "paused_rate_limit";
+}
+
+}  // namespace
+
+bool parse_fault(const cJSON* body, Fault* out, std::string* error) {
+  if (body == nullptr || !cJSON_IsObject(body)) {
+    *error = "body must be a JSON object";
+    return false;
+  }
+  Fault f;
+  auto path = json_string(body, "path");
+  if (!path || path->empty() || (*path)[0] != '/') {
+    *error = "\"path\" must be an absolute path such as \"/api/v1/retrieve_future\"";
+    return false;
+  }
+  f.path = *path;
+  auto action = json_string(body, "action");
+  if (!action || !parse_action(*action, &f.action)) {
+    *error = "\"action\" must be one of status, drop, truncate, corrupt, delay, queue_state";
+    return false;
+  }
+  if (json_get(body, "count") != nullptr) {
+    auto count = json_int(body, "count");
+    if (!count || *count == 0 || *count < -1) {
+      *error = "\"count\" must be a positive integer (or -1 for unlimited)";
+      return false;
+    }
+    f.remaining = *count;
+  }
+  if (f.action == FaultAction::kStatus) {
+    auto status = json_int(body, "status");
+    if (!status || *status < 100 || *status > 599) {
+      *error = "action \"status\" needs \"status\" between 100 and 599";
+      return false;
+    }
+    f.status = static_cast<int>(*status);
+  }
+  if (json_get(body, "body") != nullptr) {
+    auto b = json_string(body, "body");
+    if (!b) {
+      *error = "\"body\" must be a string (the raw response body)";
+      return false;
+    }
+    f.body = *b;
+  }
+  if (const cJSON* hs = json_get(body, "headers")) {
+    if (!cJSON_IsObject(hs)) {
+      *error = "\"headers\" must be an object of strings";
+      return false;
+    }
+    for (const cJSON* h = hs->child; h != nullptr; h = h->next) {
+      if (!cJSON_IsString(h)) {
+        *error = "\"headers\" values must be strings";
+        return false;
+      }
+      f.headers.emplace_back(h->string, h->valuestring);
+    }
+  }
+  if (f.action == FaultAction::kDelay) {
+    auto d = json_int(body, "delay_ms");
+    if (!d || *d < 0) {
+      *error = "action \"delay\" needs \"delay_ms\" >= 0";
+      return false;
+    }
+    f.delay_ms = *d;
+  }
+  if (f.action == FaultAction::kQueueState) {
+    if (auto qs = json_string(body, "queue_state")) f.queue_state = *qs;
+    if (!valid_queue_state(f.queue_state)) {
+      *error = "\"queue_state\" must be active, paused_capacity or paused_rate_limit";
+      return false;
+    }
+    f.queue_state_reason = json_string(body, "queue_state_reason");
+  }
+  *out = std::move(f);
+  return true;
+}
+
+int64_t FaultTable::add(Fault f) {
+  f.id = next_id_++;
+  faults_.push_back(std::move(f));
+  return faults_.back().id;
+}
+
+std::optional<Fault> FaultTable::take(const std::string& path) {
+  for (auto it = faults_.begin(); it != faults_.end(); ++it) {
+    if (it->path != path) continue;
+    it->hits++;
+    Fault hit = *it;
+    if (it->remaining > 0 && --it->remaining == 0) faults_.erase(it);
+    return hit;
+  }
+  return std::nullopt;
+}
+
+std::string FaultTable::to_json() const {
+  JsonPtr root = json_object();
+  cJSON* arr = cJSON_AddArrayToObject(root.get(), "faults");
+  for (const Fault& f : faults_) {
+    cJSON* o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "id", static_cast<double>(f.id));
+    cJSON_AddStringToObject(o, "path", f.path.c_str());
+    cJSON_AddStringToObject(o, "action", fault_action_name(f.action));
+    cJSON_AddNumberToObject(o, "remaining", static_cast<double>(f.remaining));
+    cJSON_AddNumberToObject(o, "hits", static_cast<double>(f.hits));
+    if (f.action == FaultAction::kStatus) cJSON_AddNumberToObject(o, "status", f.status);
+    if (f.action == FaultAction::kDelay) {
+      cJSON_AddNumberToObject(o, "delay_ms", static_cast<double>(f.delay_ms));
+    }
+    if (f.action == FaultAction::kQueueState) {
+      cJSON_AddStringToObject(o, "queue_state", f.queue_state.c_str());
+    }
+    cJSON_AddItemToArray(arr, o);
+  }
+  return json_print(root.get());
+}
+
+}  // namespace emu

@@ -1,0 +1,47 @@
+// retrieve_future (protocol.md §2.7, §3): long-poll holding, try_again with queue state,
+// complete_metadata for large results, error envelopes, and 410 for unknown/expired ids.
+#pragma once
+
+#include <cstdint>
+#include <list>
+#include <string>
+#include <unordered_map>
+
+#include "event_loop.h"
+
+namespace emu {
+
+class App;
+class Exchange;
+struct Job;
+
+class FuturePolls {
+ public:
+  explicit FuturePolls(App& app) : app_(app) {}
+
+  // POST /api/v1/retrieve_future, after auth and body parsing.
+  void handle(Exchange* ex);
+  // A job finished: answer every poll held for it.
+  void job_done(Job& job);
+  // Number of polls currently held open.
+  size_t held() const { return held_; }
+  // Forget held polls without answering (shutdown).
+  void clear();
+
+ private:
+  struct Waiter {
+    Exchange* ex;
+    bool allow_metadata_only;
+    EventLoop::TimerId timer;
+  };
+  void deliver(Exchange* ex, Job& job, bool allow_metadata_only);
+  void try_again(Exchange* ex, const std::string& request_id, const std::string& queue_state,
+                 const std::string* reason);
+  void hold_expired(const std::string& job_id, std::list<Waiter>::iterator it);
+
+  App& app_;
+  std::unordered_map<std::string, std::list<Waiter>> waiting_;
+  size_t held_ = 0;
+};
+
+}  // namespace emu

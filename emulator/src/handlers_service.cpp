@@ -1,0 +1,129 @@
+// Service, session and config endpoints (protocol.md §2.1, §2.7 telemetry).
+#include "app.h"
+
+namespace emu {
+
+namespace {
+
+Response json_ok(const cJSON* body) { return Response::json(200, json_print(body)); }
+
+// POST /api/v1/client/config -> ClientConfigResponse (§7.12). Answered with the raw key
+// even in JWT mode: it is how the SDK learns that JWT mode is on.
+void client_config(App& app, Exchange* ex) {
+  app.reply(ex, json_ok(app.settings.client_config.get()));
+}
+
+// POST /api/v1/client/dynamic_config (§2.1); a 404 here is tolerated by the SDK.
+void dynamic_config(App& app, Exchange* ex) {
+  if (app.settings.dynamic_config_404) {
+    app.reply(ex, Response::error(404, "dynamic config not available", "not_found"));
+    return;
+  }
+  app.reply(ex, json_ok(app.settings.dynamic_config.get()));
+}
+
+// POST /api/v1/auth/token -> {"jwt": ...} (§1.2).
+void auth_token(App& app, Exchange* ex) {
+  std::string token = app.auth.issue_jwt(ex->user, app.settings.jwt_ttl_sec);
+  JsonPtr o = json_object();
+  cJSON_AddStringToObject(o.get(), "jwt", token.c_str());
+  app.reply(ex, json_ok(o.get()));
+}
+
+// POST /api/v1/create_session (§2.1, §5.4).
+void create_session(App& app, Exchange* ex) {
+  const cJSON* b = ex->json.get();
+  const cJSON* tags = json_get(b, "tags");
+  if (tags != nullptr && !cJSON_IsArray(tags)) {
+    app.reply(ex, Response::error(400, "\"tags\" must be an array of strings", "bad_request"));
+    return;
+  }
+  for (const cJSON* t = tags ? tags->child : nullptr; t != nullptr; t = t->next) {
+    if (!cJSON_IsString(t)) {
+      app.reply(ex, Response::error(400, "\"tags\" must be an array of strings", "bad_request"));
+      return;
+    }
+  }
+  if (json_present_but_not(b, "user_metadata", cJSON_Object | cJSON_NULL)) {
+    app.reply(ex, Response::error(400, "\"user_metadata\" must be an object", "bad_request"));
+    return;
+  }
+  for (const char* key : {"project_id", "sdk_version"}) {
+    if (json_present_but_not(b, key, cJSON_String | cJSON_NULL)) {
+      app.reply(ex, Response::error(400, std::string("\"") + key + "\" must be a string",
+                                    "bad_request"));
+      return;
+    }
+  }
+  Session& s = app.sessions.create(ex->user, app.loop.now_ms());
+  for (const cJSON* t = tags ? tags->child : nullptr; t != nullptr; t = t->next) {
+    s.tags.emplace_back(t->valuestring);
+  }
+  if (const cJSON* md = json_get(b, "user_metadata"); md != nullptr && cJSON_IsObject(md)) {
+    s.user_metadata = json_clone(md);
+  }
+  s.project_id = json_string(b, "project_id");
+  s.sdk_version = json_string(b, "sdk_version");
+  JsonPtr o = json_object();
+  cJSON_AddStringToObject(o.get(), "session_id", s.id.c_str());
+  cJSON_AddStringToObject(o.get(), "type", "create_session");
+  app.reply(ex, json_ok(o.get()));
+}
+
+// POST /api/v1/session_heartbeat (§5.2).
+void session_heartbeat(App& app, Exchange* ex) {
+  auto id = json_string(ex->json.get(), "session_id");
+  if (!id) {
+    app.reply(ex, Response::error(400, "\"session_id\" (string) is required", "bad_request"));
+    return;
+  }
+  Session* s = app.sessions.find(*id);
+  if (s == nullptr || s->user != ex->user) {
+    app.reply(ex, Response::error(404, "session " + *id + " not found", "not_found"));
+    return;
+  }
+  s->heartbeats++;
+  s->last_heartbeat_ms = app.loop.now_ms();
+  JsonPtr o = json_object();
+  cJSON_AddStringToObject(o.get(), "type", "session_heartbeat");
+  app.reply(ex, json_ok(o.get()));
+}
+
+// GET /api/v1/get_server_capabilities (§7.13).
+void capabilities(App& app, Exchange* ex) {
+  JsonPtr o = json_object();
+  cJSON_AddItemToObject(o.get(), "supported_models",
+                        cJSON_Duplicate(app.settings.supported_models.get(), 1));
+  app.reply(ex, json_ok(o.get()));
+}
+
+// GET /api/v1/healthz -> the literal {"status": "ok"} (strictly validated, §1.6).
+void healthz(App& app, Exchange* ex) { app.reply(ex, Response::json(200, "{\"status\":\"ok\"}")); }
+
+// POST /api/v1/telemetry -> the literal {"status": "accepted"}; anything else makes the SDK
+// retry the batch every second forever (§10 item 11).
+void telemetry(App& app, Exchange* ex) {
+  const cJSON* events = json_get(ex->json.get(), "events");
+  if (events != nullptr && cJSON_IsArray(events)) {
+    app.telemetry_events += cJSON_GetArraySize(events);
+  }
+  app.reply(ex, Response::json(200, "{\"status\":\"accepted\"}"));
+}
+
+}  // namespace
+
+void register_service_routes(Router& r) {
+  r.add({"POST", "/api/v1/client/config", AuthMode::kCredential, BodyMode::kJson, client_config});
+  r.add({"POST", "/api/v1/client/dynamic_config", AuthMode::kSession, BodyMode::kJson,
+         dynamic_config});
+  r.add({"POST", "/api/v1/auth/token", AuthMode::kCredential, BodyMode::kJson, auth_token});
+  r.add({"POST", "/api/v1/create_session", AuthMode::kSession, BodyMode::kJson, create_session});
+  r.add({"POST", "/api/v1/session_heartbeat", AuthMode::kSession, BodyMode::kJson,
+         session_heartbeat});
+  r.add({"GET", "/api/v1/get_server_capabilities", AuthMode::kSession, BodyMode::kIgnore,
+         capabilities});
+  r.add({"GET", "/api/v1/healthz", AuthMode::kNone, BodyMode::kIgnore, healthz});
+  r.add({"POST", "/api/v1/telemetry", AuthMode::kSession, BodyMode::kJson, telemetry});
+}
+
+}  // namespace emu

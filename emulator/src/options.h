@@ -1,0 +1,24 @@
+// Command-line options of tinker-emulator (docs/emulator.md lists them).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace emu {
+
+struct Options {
+  int port = -1;  // required; 0 = pick a free port
+  std::string host = "127.0.0.1";
+  std::string data_dir;
+  int64_t poll_hold_ms = 25000;
+  int64_t metadata_threshold_bytes = 1 << 20;
+  bool jwt = false;
+  int workers = 0;  // 0 = number of CPUs (at least 2)
+  bool quiet = false;
+};
+
+// Parses argv. True to go on; false to exit with *exit_code (0 after --help, 2 after a usage
+// error, whose message is already on stderr).
+bool parse_options(int argc, char** argv, Options* out, int* exit_code);
+
+}  // namespace emu

@@ -1,0 +1,56 @@
+#include "sessions.h"
+
+#include "ids.h"
+
+namespace emu {
+
+Session& SessionTable::create(const std::string& user, double now_ms) {
+  std::string id = random_uuid();
+  Session& s = by_id_[id];
+  s.id = id;
+  s.user = user;
+  s.created_ms = now_ms;
+  s.user_metadata = json_object();
+  order_.push_back(id);
+  return s;
+}
+
+Session* SessionTable::find(const std::string& id) {
+  auto it = by_id_.find(id);
+  return it == by_id_.end() ? nullptr : &it->second;
+}
+
+std::string SessionTable::to_json(double now_ms) const {
+  JsonPtr root = json_object();
+  cJSON* arr = cJSON_AddArrayToObject(root.get(), "sessions");
+  for (const std::string& id : order_) {
+    const Session& s = by_id_.at(id);
+    cJSON* o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "session_id", s.id.c_str());
+    cJSON_AddStringToObject(o, "user", s.user.c_str());
+    cJSON_AddNumberToObject(o, "heartbeats", static_cast<double>(s.heartbeats));
+    if (s.last_heartbeat_ms) {
+      cJSON_AddNumberToObject(o, "last_heartbeat_ms_ago", now_ms - *s.last_heartbeat_ms);
+    } else {
+      cJSON_AddNullToObject(o, "last_heartbeat_ms_ago");
+    }
+    cJSON* tags = cJSON_AddArrayToObject(o, "tags");
+    for (const auto& t : s.tags) cJSON_AddItemToArray(tags, cJSON_CreateString(t.c_str()));
+    if (s.project_id) {
+      cJSON_AddStringToObject(o, "project_id", s.project_id->c_str());
+    } else {
+      cJSON_AddNullToObject(o, "project_id");
+    }
+    cJSON_AddItemToObject(o, "user_metadata", cJSON_Duplicate(s.user_metadata.get(), 1));
+    if (s.sdk_version) {
+      cJSON_AddStringToObject(o, "sdk_version", s.sdk_version->c_str());
+    } else {
+      cJSON_AddNullToObject(o, "sdk_version");
+    }
+    cJSON_AddNumberToObject(o, "age_ms", now_ms - s.created_ms);
+    cJSON_AddItemToArray(arr, o);
+  }
+  return json_print(root.get());
+}
+
+}  // namespace emu

@@ -1,0 +1,45 @@
+// Run-time settings: seeded from the command line, changed through POST /_emulator/config.
+// Loop-thread only.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "json.h"
+
+namespace emu {
+
+struct Settings {
+  // Body of POST /api/v1/client/config (protocol.md §7.12). `{}` means "all defaults".
+  JsonPtr client_config = json_object();
+  // Body of POST /api/v1/client/dynamic_config (§2.1).
+  JsonPtr dynamic_config = json_object();
+  bool dynamic_config_404 = false;
+  // How long retrieve_future holds a pending poll before answering try_again (§3.1 item 4).
+  int64_t poll_hold_ms = 25000;
+  // Results larger than this are announced with complete_metadata first (§3.2 row 3).
+  int64_t metadata_threshold_bytes = 1 << 20;
+  // Queue state reported in try_again replies (§3.2 row 2).
+  std::string queue_state = "active";
+  std::optional<std::string> queue_state_reason;
+  // How long finished results stay retrievable before their id answers 410 (§3.5).
+  int64_t result_retention_ms = 10 * 60 * 1000;
+  // Lifetime of issued JWTs; the SDK refreshes 300 s before `exp` (§1.2).
+  int64_t jwt_ttl_sec = 3600;
+  // get_server_capabilities models (§7.13); replaced wholesale by the admin API.
+  JsonPtr supported_models;
+
+  Settings();
+
+  // True when client/config tells clients to exchange their key for a JWT; then every
+  // endpoint except client/config, auth/token and healthz requires that JWT (§1.2).
+  bool jwt_required() const;
+
+  // Applies a POST /_emulator/config body; false with *error when a field is invalid
+  // (then nothing is changed).
+  bool merge(const cJSON* body, std::string* error);
+  std::string to_json() const;
+};
+
+}  // namespace emu
