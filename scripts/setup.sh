@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages libtinker needs to build, test and bind. Idempotent:
+# it runs `apt-get update` once and only when something is missing.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake pkg-config git
+  libcurl4-openssl-dev libcjson-dev libevent-dev libzstd-dev
+  libprotobuf-dev protobuf-compiler
+  libcmocka-dev python3
+  swig golang-go ruby ruby-dev default-jdk-headless junit5
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "setup: all packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

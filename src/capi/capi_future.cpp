@@ -1,0 +1,203 @@
+// tinker_future_* and tinker_completion_queue_*.
+#include <chrono>
+
+#include "capi/handles.h"
+
+using namespace tinker;
+using capi::fail;
+using capi::guard;
+
+namespace {
+
+// wait_all / wait_any: register one waiter with every future, then sleep until the predicate
+// over the futures holds, the timeout passes, or one of them is interrupted.
+template <class Pred>
+tinker_status_t wait_many(tinker_future_t* const* fs, size_t n, int64_t timeout_ms, Pred done) {
+  auto waiter = std::make_shared<MultiWaiter>();
+  std::vector<uint64_t> epochs(n);
+  for (size_t i = 0; i < n; ++i) {
+    fs[i]->state->add_waiter(waiter);
+    epochs[i] = fs[i]->state->interrupt_epoch();
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms < 0 ? 0 : timeout_ms);
+  tinker_status_t result;
+  for (;;) {
+    uint64_t gen;
+    {
+      std::lock_guard<std::mutex> lk(waiter->mu);
+      gen = waiter->generation;
+    }
+    if (done()) { result = TINKER_OK; break; }
+    bool interrupted = false;
+    for (size_t i = 0; i < n; ++i)
+      if (fs[i]->state->interrupt_epoch() != epochs[i]) interrupted = true;
+    if (interrupted) { result = TINKER_E_INTERRUPTED; break; }
+    std::unique_lock<std::mutex> lk(waiter->mu);
+    auto changed = [&] { return waiter->generation != gen; };
+    if (timeout_ms < 0) {
+      waiter->cv.wait(lk, changed);
+    } else if (!waiter->cv.wait_until(lk, deadline, changed)) {
+      lk.unlock();
+      result = done() ? TINKER_OK : TINKER_E_TIMEOUT;
+      break;
+    }
+  }
+  for (size_t i = 0; i < n; ++i) fs[i]->state->remove_waiter(waiter);
+  return result;
+}
+
+tinker_status_t check_array(const char* fn, tinker_future_t* const* fs, size_t n) {
+  if (!fs) return capi::null_argument(fn, "futures");
+  for (size_t i = 0; i < n; ++i)
+    if (!fs[i]) return fail(TINKER_E_INVALID_ARGUMENT, std::string(fn) + ": futures[" + std::to_string(i) + "] is NULL");
+  return TINKER_OK;
+}
+
+}  // namespace
+
+extern "C" {
+
+TINKER_API tinker_status_t tinker_future_poll(const tinker_future_t* future) {
+  return guard(__func__, [&]() -> tinker_status_t {
+    TINKER_CHECK_ARG(__func__, future);
+    return future->state->poll();
+  });
+}
+
+TINKER_API tinker_status_t tinker_future_wait(tinker_future_t* future, int64_t timeout_ms) {
+  return guard(__func__, [&]() -> tinker_status_t {
+    TINKER_CHECK_ARG(__func__, future);
+    tinker_status_t s = future->state->wait(timeout_ms);
+    if (s != TINKER_OK)
+      if (const Error* e = future->state->error()) set_last_error(*e);
+    return s;
+  });
+}
+
+TINKER_API int tinker_future_is_submitted(const tinker_future_t* future) {
+  return capi::guard_value(0, [&] { return future && future->state->is_submitted() ? 1 : 0; });
+}
+
+TINKER_API tinker_status_t tinker_future_wait_submitted(tinker_future_t* future, int64_t timeout_ms) {
+  return guard(__func__, [&]() -> tinker_status_t {
+    TINKER_CHECK_ARG(__func__, future);
+    tinker_status_t s = future->state->wait_submitted(timeout_ms);
+    if (s != TINKER_OK)
+      if (const Error* e = future->state->error()) set_last_error(*e);
+    return s;
+  });
+}
+
+TINKER_API tinker_status_t tinker_future_on_complete(tinker_future_t* future, tinker_future_callback_t cb, void* ud,
+                                                     tinker_destroy_notify_t destroy) {
+  return guard(__func__, [&]() -> tinker_status_t {
+    TINKER_CHECK_ARG(__func__, future);
+    TINKER_CHECK_ARG(__func__, cb);
+    return future->state->on_complete(cb, ud, destroy, future);
+  });
+}
+
+TINKER_API tinker_status_t tinker_future_cancel(tinker_future_t* future) {
+  return guard(__func__, [&]() -> tinker_status_t {
+    TINKER_CHECK_ARG(__func__, future);
+    return future->state->cancel();
+  });
+}
+
+TINKER_API tinker_status_t tinker_future_interrupt(tinker_future_t* future) {
+  return guard(__func__, [&]() -> tinker_status_t {
+    TINKER_CHECK_ARG(__func__, future);
+    future->state->interrupt();
+    return TINKER_OK;
+  });
+}
+
+TINKER_API const tinker_error_t* tinker_future_error(const tinker_future_t* future) {
+  return capi::guard_value<const tinker_error_t*>(nullptr, [&] { return future ? future->state->error() : nullptr; });
+}
+
+TINKER_API void tinker_future_free(tinker_future_t* future) {
+  if (!future) return;
+  capi::guard_value(0, [&] {
+    future->state->release();
+    return 0;
+  });
+  delete future;
+}
+
+TINKER_API tinker_status_t tinker_future_wait_all(tinker_future_t* const* fs, size_t n, int64_t timeout_ms) {
+  return guard(__func__, [&]() -> tinker_status_t {
+    if (tinker_status_t s = check_array(__func__, fs, n)) return s;
+    return wait_many(fs, n, timeout_ms, [&] {
+      for (size_t i = 0; i < n; ++i)
+        if (!fs[i]->state->done()) return false;
+      return true;
+    });
+  });
+}
+
+TINKER_API tinker_status_t tinker_future_wait_any(size_t* index, tinker_future_t* const* fs, size_t n,
+                                                  int64_t timeout_ms) {
+  return guard(__func__, [&]() -> tinker_status_t {
+    TINKER_CHECK_ARG(__func__, index);
+    if (tinker_status_t s = check_array(__func__, fs, n)) return s;
+    if (n == 0) return fail(TINKER_E_INVALID_ARGUMENT, std::string(__func__) + ": count is 0");
+    return wait_many(fs, n, timeout_ms, [&] {
+      for (size_t i = 0; i < n; ++i)
+        if (fs[i]->state->done()) {
+          *index = i;
+          return true;
+        }
+      return false;
+    });
+  });
+}
+
+TINKER_API tinker_status_t tinker_completion_queue_new(tinker_completion_queue_t** out) {
+  return guard(__func__, [&]() -> tinker_status_t {
+    TINKER_CHECK_ARG(__func__, out);
+    auto queue = std::make_shared<CompletionQueue>();
+    if (!queue->valid()) return fail(TINKER_E_RESOURCE_EXHAUSTED, std::string(__func__) + ": eventfd failed");
+    *out = new tinker_completion_queue{std::move(queue)};
+    return TINKER_OK;
+  });
+}
+
+TINKER_API void tinker_completion_queue_free(tinker_completion_queue_t* queue) { delete queue; }
+
+TINKER_API tinker_status_t tinker_future_set_completion_queue(tinker_future_t* future, tinker_completion_queue_t* queue,
+                                                              uint64_t tag) {
+  return guard(__func__, [&]() -> tinker_status_t {
+    TINKER_CHECK_ARG(__func__, future);
+    TINKER_CHECK_ARG(__func__, queue);
+    return future->state->set_queue(queue->queue, tag);
+  });
+}
+
+TINKER_API tinker_status_t tinker_completion_queue_next(tinker_completion_queue_t* queue, int64_t timeout_ms,
+                                                        uint64_t* tag) {
+  return guard(__func__, [&]() -> tinker_status_t {
+    TINKER_CHECK_ARG(__func__, queue);
+    TINKER_CHECK_ARG(__func__, tag);
+    return queue->queue->next(timeout_ms, tag);
+  });
+}
+
+TINKER_API tinker_status_t tinker_completion_queue_wakeup(tinker_completion_queue_t* queue) {
+  return guard(__func__, [&]() -> tinker_status_t {
+    TINKER_CHECK_ARG(__func__, queue);
+    queue->queue->wakeup();
+    return TINKER_OK;
+  });
+}
+
+TINKER_API tinker_status_t tinker_completion_queue_fd(tinker_completion_queue_t* queue, int* fd) {
+  return guard(__func__, [&]() -> tinker_status_t {
+    TINKER_CHECK_ARG(__func__, queue);
+    TINKER_CHECK_ARG(__func__, fd);
+    *fd = queue->queue->fd();
+    return TINKER_OK;
+  });
+}
+
+}  // extern "C"

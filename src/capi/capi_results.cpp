@@ -1,0 +1,69 @@
+// Getters of result objects, their _to_json and _free, and the typed future takes.
+#include <cstdlib>
+#include <cstring>
+
+#include "capi/handles.h"
+#include "client/results.h"
+
+using namespace tinker;
+using capi::guard;
+
+namespace {
+
+// Hands a string to the caller as malloc'ed memory (freed with tinker_free).
+tinker_status_t out_string(const std::string& s, char** out) {
+  char* p = static_cast<char*>(std::malloc(s.size() + 1));
+  if (!p) return capi::fail(TINKER_E_RESOURCE_EXHAUSTED, "out of memory");
+  std::memcpy(p, s.c_str(), s.size() + 1);
+  *out = p;
+  return TINKER_OK;
+}
+
+// One shape for every typed take: check the arguments, take the kind, cast.
+template <class T>
+tinker_status_t take(const char* fn, tinker_future_t* future, ResultKind kind, T** out) {
+  return guard(fn, [&]() -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, future);
+    TINKER_CHECK_ARG(fn, out);
+    std::unique_ptr<Result> r;
+    tinker_status_t s = future->state->take(kind, &r);
+    if (s == TINKER_OK) *out = static_cast<T*>(r.release());
+    return s;
+  });
+}
+
+}  // namespace
+
+extern "C" {
+
+TINKER_API tinker_status_t tinker_future_take_server_capabilities(tinker_future_t* future,
+                                                                  tinker_server_capabilities_t** out) {
+  return take(__func__, future, ResultKind::ServerCapabilities, out);
+}
+
+TINKER_API size_t tinker_server_capabilities_model_count(const tinker_server_capabilities_t* caps) {
+  return caps ? caps->models.size() : 0;
+}
+
+TINKER_API const char* tinker_server_capabilities_model_name(const tinker_server_capabilities_t* caps, size_t i) {
+  if (!caps || i >= caps->models.size() || !caps->models[i].name) return nullptr;
+  return caps->models[i].name->c_str();
+}
+
+TINKER_API int64_t tinker_server_capabilities_model_max_context_length(const tinker_server_capabilities_t* caps,
+                                                                       size_t i) {
+  if (!caps || i >= caps->models.size()) return -1;
+  return caps->models[i].max_context_length;
+}
+
+TINKER_API tinker_status_t tinker_server_capabilities_to_json(const tinker_server_capabilities_t* caps, char** out) {
+  return guard(__func__, [&]() -> tinker_status_t {
+    TINKER_CHECK_ARG(__func__, caps);
+    TINKER_CHECK_ARG(__func__, out);
+    return out_string(caps->json, out);
+  });
+}
+
+TINKER_API void tinker_server_capabilities_free(tinker_server_capabilities_t* caps) { delete caps; }
+
+}  // extern "C"

@@ -1,0 +1,119 @@
+// tinker_service_client_* and tinker_rest_client_free.
+#include "capi/handles.h"
+#include "client/results.h"
+
+using namespace tinker;
+using capi::guard;
+
+namespace {
+
+tinker_service_client_t* make_service_client(ClientOptions opts) {
+  auto ctx = std::make_shared<ClientContext>(std::move(opts));
+  return new tinker_service_client{std::make_shared<ServiceClient>(std::move(ctx))};
+}
+
+}  // namespace
+
+extern "C" {
+
+TINKER_API tinker_status_t tinker_service_client_new(tinker_service_client_t** out,
+                                                     const tinker_client_options_t* options) {
+  return guard(__func__, [&]() -> tinker_status_t {
+    TINKER_CHECK_ARG(__func__, out);
+    *out = nullptr;
+    ClientOptions opts = options ? options->o : ClientOptions{};
+    Error err;
+    if (!resolve_client_options(opts, err)) {
+      err.message = std::string(__func__) + ": " + err.message;
+      set_last_error(err);
+      return err.code;
+    }
+    *out = make_service_client(std::move(opts));
+    return TINKER_OK;
+  });
+}
+
+TINKER_API void tinker_service_client_free(tinker_service_client_t* client) {
+  capi::guard_value(0, [&] {
+    delete client;  // the last handle on the context shuts the runtime down
+    return 0;
+  });
+}
+
+TINKER_API tinker_status_t tinker_service_client_get_server_capabilities_async(tinker_service_client_t* client,
+                                                                              tinker_future_t** out) {
+  return guard(__func__, [&]() -> tinker_status_t {
+    TINKER_CHECK_ARG(__func__, client);
+    TINKER_CHECK_ARG(__func__, out);
+    return capi::hand_out(client->impl->get_server_capabilities(), out);
+  });
+}
+
+TINKER_API tinker_status_t tinker_service_client_get_server_capabilities(tinker_service_client_t* client,
+                                                                        tinker_server_capabilities_t** out) {
+  return guard(__func__, [&]() -> tinker_status_t {
+    TINKER_CHECK_ARG(__func__, client);
+    TINKER_CHECK_ARG(__func__, out);
+    std::unique_ptr<Result> r;
+    tinker_status_t s = capi::wait_and_take(client->impl->get_server_capabilities(), ResultKind::ServerCapabilities, &r);
+    if (s == TINKER_OK) *out = static_cast<tinker_server_capabilities_t*>(r.release());
+    return s;
+  });
+}
+
+TINKER_API tinker_status_t tinker_service_client_health_check_async(tinker_service_client_t* client,
+                                                                   tinker_future_t** out) {
+  return guard(__func__, [&]() -> tinker_status_t {
+    TINKER_CHECK_ARG(__func__, client);
+    TINKER_CHECK_ARG(__func__, out);
+    return capi::hand_out(client->impl->health_check(), out);
+  });
+}
+
+TINKER_API tinker_status_t tinker_service_client_health_check(tinker_service_client_t* client) {
+  return guard(__func__, [&]() -> tinker_status_t {
+    TINKER_CHECK_ARG(__func__, client);
+    return capi::wait_and_take(client->impl->health_check(), ResultKind::None, nullptr);
+  });
+}
+
+TINKER_API tinker_status_t tinker_service_client_start_session_async(tinker_service_client_t* client,
+                                                                    tinker_future_t** out) {
+  return guard(__func__, [&]() -> tinker_status_t {
+    TINKER_CHECK_ARG(__func__, client);
+    TINKER_CHECK_ARG(__func__, out);
+    return capi::hand_out(client->impl->start_session(), out);
+  });
+}
+
+TINKER_API tinker_status_t tinker_service_client_start_session(tinker_service_client_t* client) {
+  return guard(__func__, [&]() -> tinker_status_t {
+    TINKER_CHECK_ARG(__func__, client);
+    return capi::wait_and_take(client->impl->start_session(), ResultKind::None, nullptr);
+  });
+}
+
+TINKER_API const char* tinker_service_client_session_id(const tinker_service_client_t* client) {
+  return capi::guard_value<const char*>(nullptr, [&]() -> const char* {
+    return client ? client->impl->context()->session_id_cstr() : nullptr;
+  });
+}
+
+TINKER_API tinker_status_t tinker_service_client_create_rest_client(tinker_service_client_t* client,
+                                                                   tinker_rest_client_t** out) {
+  return guard(__func__, [&]() -> tinker_status_t {
+    TINKER_CHECK_ARG(__func__, client);
+    TINKER_CHECK_ARG(__func__, out);
+    *out = new tinker_rest_client{std::make_shared<RestClient>(client->impl->context())};
+    return TINKER_OK;
+  });
+}
+
+TINKER_API void tinker_rest_client_free(tinker_rest_client_t* client) {
+  capi::guard_value(0, [&] {
+    delete client;
+    return 0;
+  });
+}
+
+}  // extern "C"

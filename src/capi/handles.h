@@ -1,0 +1,75 @@
+// The structs behind the opaque C handles, and the helpers every C entry point shares.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "client/service_client.h"
+#include "core/client_options.h"
+#include "core/completion_queue.h"
+#include "core/future_state.h"
+
+struct tinker_client_options {
+  tinker::ClientOptions o;
+};
+struct tinker_service_client {
+  std::shared_ptr<tinker::ServiceClient> impl;
+};
+struct tinker_rest_client {
+  std::shared_ptr<tinker::RestClient> impl;
+};
+struct tinker_future {
+  std::shared_ptr<tinker::FutureState> state;
+};
+struct tinker_completion_queue {
+  std::shared_ptr<tinker::CompletionQueue> queue;
+};
+
+namespace tinker::capi {
+
+// Sets the thread's last error and returns its code.
+tinker_status_t fail(tinker_status_t code, const std::string& message);
+
+// Every exported function that returns a status runs its body through guard(): the last error
+// is cleared first, and no C++ exception crosses the ABI (ARCHITECTURE.md "Errors").
+template <class F>
+tinker_status_t guard(const char* fn, F&& body) noexcept {
+  clear_last_error();
+  try {
+    return body();
+  } catch (const std::bad_alloc&) {
+    return fail(TINKER_E_RESOURCE_EXHAUSTED, std::string(fn) + ": out of memory");
+  } catch (const std::exception& e) {
+    return fail(TINKER_E_INTERNAL, std::string(fn) + ": internal error: " + e.what());
+  } catch (...) {
+    return fail(TINKER_E_INTERNAL, std::string(fn) + ": internal error");
+  }
+}
+
+// For exported functions without a status (getters, _free): swallow any exception.
+template <class T, class F>
+T guard_value(T fallback, F&& body) noexcept {
+  try {
+    return body();
+  } catch (...) {
+    return fallback;
+  }
+}
+
+// INVALID_ARGUMENT naming the parameter, e.g. "tinker_future_wait: future is NULL".
+tinker_status_t null_argument(const char* fn, const char* param);
+
+// Hands a started operation to the caller as a new tinker_future_t.
+tinker_status_t hand_out(std::shared_ptr<FutureState> state, tinker_future_t** out);
+
+// The blocking twin of an _async call: wait on the caller's thread, then take the result.
+// `out` may be null for status-only operations.
+tinker_status_t wait_and_take(const std::shared_ptr<FutureState>& state, ResultKind kind,
+                              std::unique_ptr<Result>* out);
+
+}  // namespace tinker::capi
+
+#define TINKER_CHECK_ARG(fn, p) \
+  do {                          \
+    if (!(p)) return ::tinker::capi::null_argument(fn, #p); \
+  } while (0)

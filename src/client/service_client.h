@@ -1,0 +1,35 @@
+// ServiceClient: the entry point. Owns (through ClientContext) the runtime that every client
+// and future made from it shares.
+#pragma once
+
+#include <memory>
+
+#include "core/client_context.h"
+#include "core/future_state.h"
+
+namespace tinker {
+
+class ServiceClient {
+ public:
+  explicit ServiceClient(std::shared_ptr<ClientContext> ctx) : ctx_(std::move(ctx)) {}
+
+  std::shared_ptr<FutureState> get_server_capabilities();  // S1
+  std::shared_ptr<FutureState> health_check();             // S7
+  std::shared_ptr<FutureState> start_session();            // (beyond)
+  const std::shared_ptr<ClientContext>& context() const { return ctx_; }
+
+ private:
+  std::shared_ptr<ClientContext> ctx_;
+};
+
+// RestClient (S6): shares the service client's context; no session of its own (§5.1).
+class RestClient {
+ public:
+  explicit RestClient(std::shared_ptr<ClientContext> ctx) : ctx_(std::move(ctx)) {}
+  const std::shared_ptr<ClientContext>& context() const { return ctx_; }
+
+ private:
+  std::shared_ptr<ClientContext> ctx_;
+};
+
+}  // namespace tinker

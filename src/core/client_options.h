@@ -1,0 +1,53 @@
+// Everything a tinker_client_options_t can set, and its resolution against the environment
+// (protocol.md §1.1) and validation when a service client is created.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/error.h"
+#include "tinker/tinker.h"
+
+namespace tinker {
+
+constexpr const char* kDefaultBaseUrl = "https://tinker.thinkingmachines.dev/services/tinker-prod";
+constexpr const char* kDefaultSdkVersion = "0.25.0";
+
+struct ClientOptions {
+  std::optional<std::string> base_url;
+  std::optional<std::string> api_key;
+  int64_t request_timeout_ms = 60000;
+  int64_t connect_timeout_ms = 5000;
+  int max_retries = 10;
+  int64_t retry_budget_ms = 300000;
+  std::map<std::string, std::string> user_metadata;
+  std::optional<std::string> project_id;
+  std::optional<std::vector<std::string>> tags;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string proxy;
+  std::string ca_bundle_path;
+  bool verify_tls = true;
+  std::string sdk_version = kDefaultSdkVersion;
+  tinker_wire_mode_t wire_mode = TINKER_WIRE_PROTOBUF;
+  int64_t default_deadline_ms = 0;
+  int64_t heartbeat_interval_ms = 10000;
+  tinker_log_callback_t log_cb = nullptr;
+  void* log_user_data = nullptr;
+  std::optional<tinker_log_level_t> log_level;
+  tinker_queue_state_callback_t queue_cb = nullptr;
+  void* queue_user_data = nullptr;
+};
+
+// Fills what the caller left unset from the environment (TINKER_BASE_URL, TINKER_API_KEY,
+// TINKER_PROJECT_ID, TINKER_TAGS, TINKER_LOG, CLOUDFLARE_ACCESS_CLIENT_*), then validates.
+// On failure returns false and fills `err` with a message naming the bad setting.
+bool resolve_client_options(ClientOptions& o, Error& err);
+
+// True for keys the service accepts: "tml-…" API keys and JWTs ("eyJ…").
+bool api_key_has_valid_prefix(const std::string& key);
+
+}  // namespace tinker

@@ -1,0 +1,86 @@
+#include "core/error.h"
+
+#include <cjson/cJSON.h>
+
+namespace tinker {
+
+Error make_error(tinker_status_t code, std::string message) {
+  Error e;
+  e.code = code;
+  e.message = std::move(message);
+  return e;
+}
+
+tinker_status_t status_for_http(long s) {
+  switch (s) {
+    case 400: case 422: return TINKER_E_INVALID_ARGUMENT;
+    case 401: return TINKER_E_UNAUTHENTICATED;
+    case 402: return TINKER_E_FAILED_PRECONDITION;
+    case 403: return TINKER_E_PERMISSION_DENIED;
+    case 404: return TINKER_E_NOT_FOUND;
+    case 408: return TINKER_E_UNAVAILABLE;
+    case 409: return TINKER_E_ALREADY_EXISTS;
+    case 410: return TINKER_E_ABORTED;
+    case 429: return TINKER_E_RESOURCE_EXHAUSTED;
+    default: break;
+  }
+  if (s >= 500 && s <= 599) return TINKER_E_UNAVAILABLE;
+  return TINKER_E_UNKNOWN;
+}
+
+// The most useful human text in an error body: a JSON "error"/"detail"/"message" string, else
+// the start of the raw body.
+static std::string server_detail(const std::string& body) {
+  if (body.empty()) return "(empty body)";
+  std::string out;
+  if (cJSON* j = cJSON_ParseWithLength(body.data(), body.size())) {
+    for (const char* key : {"error", "detail", "message"}) {
+      const cJSON* v = cJSON_GetObjectItemCaseSensitive(j, key);
+      if (cJSON_IsString(v)) { out = v->valuestring; break; }
+    }
+    cJSON_Delete(j);
+  }
+  if (out.empty()) out = body.size() > 512 ? body.substr(0, 512) + "…" : body;
+  return out;
+}
+
+Error error_from_http(const std::string& what, long http_status, const std::string& body) {
+  Error e;
+  e.code = status_for_http(http_status);
+  e.http_status = static_cast<int>(http_status);
+  e.category = (http_status >= 400 && http_status < 500) ? TINKER_ERROR_CATEGORY_USER
+               : http_status >= 500                      ? TINKER_ERROR_CATEGORY_SERVER
+                                                         : TINKER_ERROR_CATEGORY_UNKNOWN;
+  e.retryable = http_status == 408 || http_status == 409 || http_status == 410 ||
+                http_status == 429 || http_status >= 500;
+  e.message = what + ": HTTP " + std::to_string(http_status) + ": " + server_detail(body);
+  return e;
+}
+
+Error error_from_request_failed(const std::string& message, const std::string& category,
+                                const std::string& request_id) {
+  Error e;
+  e.code = TINKER_E_REQUEST_FAILED;
+  e.message = message;
+  e.category = category == "user"     ? TINKER_ERROR_CATEGORY_USER
+               : category == "server" ? TINKER_ERROR_CATEGORY_SERVER
+                                      : TINKER_ERROR_CATEGORY_UNKNOWN;
+  e.request_id = request_id;
+  return e;
+}
+
+Error error_from_transport(const std::string& what, const std::string& detail) {
+  Error e = make_error(TINKER_E_UNAVAILABLE, what + ": connection error: " + detail);
+  e.retryable = true;
+  return e;
+}
+
+static thread_local Error t_last_error;
+
+Error& last_error() { return t_last_error; }
+void clear_last_error() {
+  if (t_last_error.code != TINKER_OK || !t_last_error.message.empty()) t_last_error = Error{};
+}
+void set_last_error(const Error& e) { t_last_error = e; }
+
+}  // namespace tinker

@@ -1,0 +1,45 @@
+#include "core/json.h"
+
+#include <cstdlib>
+
+namespace tinker::json {
+
+Ptr parse(const std::string& text) { return Ptr(cJSON_ParseWithLength(text.data(), text.size())); }
+
+std::string dump(const cJSON* j) {
+  char* s = cJSON_PrintUnformatted(j);
+  if (!s) return {};
+  std::string out(s);
+  cJSON_free(s);
+  return out;
+}
+
+std::optional<std::string> get_string(const cJSON* obj, const char* key) {
+  const cJSON* v = cJSON_GetObjectItemCaseSensitive(obj, key);
+  if (!cJSON_IsString(v)) return std::nullopt;
+  return std::string(v->valuestring);
+}
+
+std::optional<double> get_number(const cJSON* obj, const char* key) {
+  const cJSON* v = cJSON_GetObjectItemCaseSensitive(obj, key);
+  if (!cJSON_IsNumber(v)) return std::nullopt;
+  return v->valuedouble;
+}
+
+std::optional<bool> get_bool(const cJSON* obj, const char* key) {
+  const cJSON* v = cJSON_GetObjectItemCaseSensitive(obj, key);
+  if (!cJSON_IsBool(v)) return std::nullopt;
+  return cJSON_IsTrue(v) != 0;
+}
+
+const cJSON* get_object(const cJSON* obj, const char* key) {
+  const cJSON* v = cJSON_GetObjectItemCaseSensitive(obj, key);
+  return cJSON_IsObject(v) ? v : nullptr;
+}
+
+const cJSON* get_array(const cJSON* obj, const char* key) {
+  const cJSON* v = cJSON_GetObjectItemCaseSensitive(obj, key);
+  return cJSON_IsArray(v) ? v : nullptr;
+}
+
+}  // namespace tinker::json

@@ -1,0 +1,30 @@
+// Small helpers over cJSON for the few, small JSON documents of the protocol (requests and
+// direct responses). Large numeric arrays never go through cJSON (see wire/).
+#pragma once
+
+#include <cjson/cJSON.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace tinker::json {
+
+struct Deleter {
+  void operator()(cJSON* j) const { cJSON_Delete(j); }
+};
+using Ptr = std::unique_ptr<cJSON, Deleter>;
+
+// Parses a document; null when it is not valid JSON.
+Ptr parse(const std::string& text);
+// Serialises without whitespace.
+std::string dump(const cJSON* j);
+
+// Typed lookups on an object; nullopt when the key is absent or has another type.
+std::optional<std::string> get_string(const cJSON* obj, const char* key);
+std::optional<double> get_number(const cJSON* obj, const char* key);
+std::optional<bool> get_bool(const cJSON* obj, const char* key);
+const cJSON* get_object(const cJSON* obj, const char* key);
+const cJSON* get_array(const cJSON* obj, const char* key);
+
+}  // namespace tinker::json

@@ -1,0 +1,59 @@
+// The retry rules of protocol.md §3.3 and §4, as pure functions so that unit tests can check
+// the exact schedules. The call engine (core/call.cpp) is their only user.
+#pragma once
+
+#include <optional>
+
+#include "http/transport.h"
+
+namespace tinker::retry {
+
+// ---- Layer 1: HTTP retries of one request (protocol.md §4.1) --------------------------------
+
+// Whether the HTTP layer retries this outcome: `x-should-retry: true/false` decides when
+// present; else 408, 409, 429, >= 500 and every transport failure.
+bool http_layer_retries(const http::Response& r);
+
+// Server-requested delay from `retry-after-ms` (ms) or `retry-after` (seconds or HTTP date),
+// used only when 0 < d <= 60 s.
+std::optional<double> retry_after_seconds(const http::Response& r);
+
+// Delay before HTTP retry number `retries_taken` (0-based):
+// retry-after when given, else min(0.5 * 2^n, 10) * (1 - 0.25 * jitter01).
+double http_retry_delay_seconds(int retries_taken, std::optional<double> retry_after, double jitter01);
+
+// ---- Layer 2: submission retries (protocol.md §4.2) -----------------------------------------
+
+// Whether a finished request (after layer 1) is retried as a new submission: transport
+// failures, 408, 409, 429, 5xx.
+bool submission_retryable(const http::Response& r);
+
+// Backoff before submission attempt `attempt` + 1: min(2^attempt, 30) seconds.
+double submission_backoff_seconds(int attempt);
+
+// The sleep actually taken: the backoff truncated so that the total stays within the budget.
+// Returns nullopt when the budget is already used up (no more attempts).
+std::optional<double> submission_sleep_seconds(int attempt, double elapsed_seconds, double budget_seconds);
+
+// ---- Polling retrieve_future (protocol.md §3.3) ---------------------------------------------
+
+enum class PollAction {
+  Success,           // 2xx: interpret the body (§3.2)
+  RepollNow,         // 408, 5xx
+  RepollAfterBackoff,// 429, connection error / timeout, empty-body 400
+  RepollIfBudget,    // 400 with a body: at most 3 times
+  Expired,           // 410
+  BillingPause,      // 402
+  Fatal,             // anything else
+};
+
+PollAction classify_poll(const http::Response& r);
+
+// Backoff for the k-th consecutive backoff-kind outcome: min(2^k, 30) seconds.
+double poll_backoff_seconds(int k);
+
+constexpr int kPollBadRequestBudget = 3;
+constexpr double kBillingPauseSleepSeconds = 5.0;
+constexpr double kBillingIncidentResetSeconds = 300.0;
+
+}  // namespace tinker::retry

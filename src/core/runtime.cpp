@@ -1,0 +1,114 @@
+#include "core/runtime.h"
+
+namespace tinker {
+
+Runtime::Runtime(http::Settings settings)
+    : transport_(std::make_unique<http::Transport>(std::move(settings))),
+      completion_(std::make_shared<CompletionExecutor>()) {
+  io_thread_ = std::thread([this] { loop(); });
+  io_thread_id_ = io_thread_.get_id();
+}
+
+Runtime::~Runtime() { shutdown(); }
+
+bool Runtime::post(std::function<void()> fn) {
+  {
+    std::lock_guard<std::mutex> lk(post_mu_);
+    if (stopping_) return false;
+    posted_.push_back(std::move(fn));
+  }
+  transport_->wakeup();
+  return true;
+}
+
+Runtime::TimerId Runtime::add_timer(double seconds, std::function<void()> fn) {
+  TimerId id = next_timer_++;
+  auto when = Clock::now() + std::chrono::microseconds(static_cast<int64_t>(seconds * 1e6));
+  auto it = timers_.emplace(when, Timer{id, std::move(fn)});
+  timer_index_.emplace(id, it);
+  return id;
+}
+
+void Runtime::cancel_timer(TimerId id) {
+  auto it = timer_index_.find(id);
+  if (it == timer_index_.end()) return;
+  timers_.erase(it->second);
+  timer_index_.erase(it);
+}
+
+void Runtime::track(const std::shared_ptr<Operation>& op) {
+  ops_.emplace(op.get(), op);
+  ops_count_.store(ops_.size());
+}
+
+void Runtime::untrack(Operation* op) {
+  ops_.erase(op);
+  ops_count_.store(ops_.size());
+}
+
+void Runtime::run_due_timers() {
+  auto now = Clock::now();
+  while (!timers_.empty() && timers_.begin()->first <= now) {
+    auto it = timers_.begin();
+    auto fn = std::move(it->second.fn);
+    timer_index_.erase(it->second.id);
+    timers_.erase(it);
+    fn();
+  }
+}
+
+int Runtime::ms_until_next_timer() const {
+  if (timers_.empty()) return 1000;
+  auto d = std::chrono::duration_cast<std::chrono::milliseconds>(timers_.begin()->first - Clock::now()).count();
+  if (d < 0) return 0;
+  return d > 1000 ? 1000 : static_cast<int>(d) + 1;  // +1: never wake just before the timer
+}
+
+void Runtime::loop() {
+  std::vector<std::function<void()>> batch;
+  for (;;) {
+    bool stopping;
+    {
+      std::lock_guard<std::mutex> lk(post_mu_);
+      batch.swap(posted_);
+      stopping = stopping_;
+    }
+    for (auto& fn : batch) fn();
+    batch.clear();
+    if (stopping) break;
+    run_due_timers();
+    {
+      std::lock_guard<std::mutex> lk(post_mu_);
+      if (!posted_.empty() || stopping_) continue;
+    }
+    transport_->run_once(ms_until_next_timer());
+  }
+  // Shutdown on the IO thread: abort every operation so its future ends CANCELLED.
+  Error why = make_error(TINKER_E_CANCELLED, "client shut down");
+  while (!ops_.empty()) {
+    auto op = ops_.begin()->second;
+    ops_.erase(ops_.begin());
+    op->abort(why);
+  }
+  ops_count_.store(0);
+  timers_.clear();
+  timer_index_.clear();
+}
+
+void Runtime::shutdown() {
+  std::call_once(shutdown_once_, [this] {
+    {
+      std::lock_guard<std::mutex> lk(post_mu_);
+      stopping_ = true;
+    }
+    transport_->wakeup();
+    if (io_thread_.joinable()) {
+      if (on_io_thread()) io_thread_.detach();  // never expected: user code does not run here
+      else io_thread_.join();
+    }
+    transport_.reset();
+    completion_->shutdown();
+  });
+}
+
+}  // namespace tinker

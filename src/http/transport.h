@@ -1,0 +1,80 @@
+// libcurl multi transport: one CURLM per runtime, driven only from the runtime's IO thread.
+// Easy handles are pooled so connections and buffers are reused across requests.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace tinker::http {
+
+struct Request {
+  std::string method = "GET";  // GET, POST, PUT, DELETE
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  long timeout_ms = 60000;
+  long connect_timeout_ms = 5000;
+  bool follow_redirects = true;
+};
+
+struct Response {
+  long status = 0;                             // 0 when no HTTP response arrived
+  std::map<std::string, std::string> headers;  // names lower-cased; last value wins
+  std::string body;
+  std::string transport_error;  // set when status == 0 (connection failure, timeout, reset)
+  bool timed_out = false;
+
+  bool has_response() const { return status != 0; }
+  const std::string* header(const std::string& lower_name) const {
+    auto it = headers.find(lower_name);
+    return it == headers.end() ? nullptr : &it->second;
+  }
+};
+
+struct Settings {
+  std::string proxy;          // "" = libcurl defaults
+  std::string ca_bundle_path; // "" = system store
+  bool verify_tls = true;
+  long max_host_connections = 0;  // 0 = unlimited
+};
+
+using Done = std::function<void(Response&&)>;
+
+class Transport {
+ public:
+  explicit Transport(Settings settings);
+  ~Transport();
+  Transport(const Transport&) = delete;
+  Transport& operator=(const Transport&) = delete;
+
+  // Starts a request; `done` runs later on the IO thread (never inside start()).
+  // Returns an id for cancel(). IO thread only.
+  uint64_t start(Request req, Done done);
+  // Drops a request without running its callback. IO thread only.
+  void cancel(uint64_t id);
+  // Waits for socket activity up to timeout_ms (or a wakeup), then advances transfers and runs
+  // the callbacks of finished ones. IO thread only.
+  void run_once(int timeout_ms);
+  // Interrupts run_once from any thread.
+  void wakeup();
+  size_t in_flight() const { return active_.size(); }
+
+ private:
+  struct Transfer;
+  void finish(Transfer* t, int curl_code);
+  void release(Transfer* t);
+
+  Settings settings_;
+  void* multi_ = nullptr;  // CURLM*
+  uint64_t next_id_ = 1;
+  std::unordered_map<uint64_t, std::unique_ptr<Transfer>> active_;
+  std::vector<void*> idle_easy_;  // pooled CURL* handles
+};
+
+}  // namespace tinker::http
