@@ -53,6 +53,22 @@ const char* method_name(evhttp_cmd_type t) {
   return "UNKNOWN";
 }
 
+// libevent 2.1 only knows the RFC 2616 phrases (429 comes out as "Client Error").
+const char* reason_phrase(int status) {
+  switch (status) {
+    case 402: return "Payment Required";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 422: return "Unprocessable Entity";
+    case 429: return "Too Many Requests";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return nullptr;  // libevent's own phrase
+  }
+}
+
 }  // namespace
 
 HttpServer::HttpServer(EventLoop& loop, Handler on_request)
@@ -168,7 +184,7 @@ void HttpServer::send(Exchange* ex, const Response& r, SendMode mode) {
   }
   // If the client already went away, evhttp detached the request and evhttp_send_reply
   // just frees it, so replying late is always safe.
-  evhttp_send_reply(req, r.status, nullptr, buf);
+  evhttp_send_reply(req, r.status, reason_phrase(r.status), buf);
   evbuffer_free(buf);
 }
 
