@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the built tree into a temporary prefix and builds a consumer against it, once with
+# CMake's find_package(tinker) and once with pkg-config; both must run.
+set -euo pipefail
+build="$1"
+here="$(cd "$(dirname "$0")" && pwd)"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+prefix="$work/prefix"
+
+cmake --install "$build" --prefix "$prefix" >/dev/null
+libdir=$(find "$prefix" -name 'libtinker.so.0' -printf '%h\n' | head -n1)
+[ -n "$libdir" ] || { echo "libtinker.so.0 not installed"; exit 1; }
+[ -f "$prefix/include/tinker/tinker.h" ] && [ -f "$prefix/include/tinker/tinker_version.h" ] || { echo "headers not installed"; exit 1; }
+
+mkdir -p "$work/cm"
+cp "$here/consumer.c" "$work/cm/"
+cp "$here/CMakeLists.txt.in" "$work/cm/CMakeLists.txt"
+cmake -S "$work/cm" -B "$work/cm/build" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+cmake --build "$work/cm/build" >/dev/null
+LD_LIBRARY_PATH="$libdir" "$work/cm/build/consumer"
+
+export PKG_CONFIG_PATH="$libdir/pkgconfig"
+cc "$here/consumer.c" -o "$work/pc_consumer" $(pkg-config --cflags --libs tinker)
+LD_LIBRARY_PATH="$libdir" "$work/pc_consumer"
+echo "install: find_package and pkg-config consumers OK"
