@@ -10,7 +10,7 @@ namespace {
 void retrieve_future(App& app, Exchange* ex) { app.polls.handle(ex); }
 
 // POST /_emulator/jobs {"delay_ms", "result", "error", "category", "result_size_bytes",
-// "request_type", "body_base64", "content_type"} -> {"request_id": ...}.
+// "request_type", "body_base64", "content_type", "ordering_key"} -> {"request_id": ...}.
 void submit_test_job(App& app, Exchange* ex) {
   const cJSON* b = ex->json.get();
   auto bad = [&](const std::string& msg) {
@@ -49,6 +49,9 @@ void submit_test_job(App& app, Exchange* ex) {
   }
   std::string content_type = json_string(b, "content_type").value_or("application/json");
   std::string kind = json_string(b, "request_type").value_or("Test");
+  if (json_present_but_not(b, "ordering_key", cJSON_String)) {
+    return bad("\"ordering_key\" must be a string");
+  }
   std::optional<std::string> error = json_string(b, "error");
   std::string category = json_string(b, "category").value_or("unknown");
   std::string result_text = result != nullptr ? json_print(result) : std::string("{}");
@@ -57,6 +60,7 @@ void submit_test_job(App& app, Exchange* ex) {
   spec.user = ex->user;
   spec.kind = kind;
   spec.delay_ms = delay_ms;
+  spec.ordering_key = json_string(b, "ordering_key").value_or("");
   // The body is built on a worker: a multi-megabyte blob should not stall the loop.
   spec.run = [error, category, size, raw, content_type, result_text]() -> JobResult {
     if (error) return JobResult::failure(*error, category);
