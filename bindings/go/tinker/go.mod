@@ -1,0 +1,3 @@
+module libtinker.dev/tinker
+
+go 1.19

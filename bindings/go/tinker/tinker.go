@@ -1,0 +1,73 @@
+// Package tinker is the Go binding of libtinker, the C client library of the Tinker
+// fine-tuning service.
+//
+// Calls return (T, error). Every operation exists as a blocking method that takes a
+// context.Context and as an Async twin that returns a *Future[T]; the blocking method is the
+// Async call followed by Future.Wait. Failures are *Error values carrying the status code,
+// category, HTTP status and request id; errors.Is(err, tinker.StatusUnauthenticated) works.
+//
+// The package sits on a SWIG-generated raw layer (internal/raw) that is produced at build time
+// from bindings/swig/tinker.i; see bindings/README.md for how to build it.
+package tinker
+
+import "libtinker.dev/tinker/internal/raw"
+
+// Version is the run-time version of libtinker, e.g. "0.1.0".
+func Version() string { return raw.Tinker_version_string() }
+
+// Status is a libtinker status code. The numbers are frozen by tinker.h (gRPC canonical codes
+// 0-16, future-specific codes from 100). A Status is also an error, so that
+// errors.Is(err, tinker.StatusNotFound) matches an *Error with that code.
+type Status int
+
+// Status codes, as in tinker.h.
+const (
+	StatusOK                 Status = 0
+	StatusCancelled          Status = 1
+	StatusUnknown            Status = 2
+	StatusInvalidArgument    Status = 3
+	StatusDeadlineExceeded   Status = 4
+	StatusNotFound           Status = 5
+	StatusAlreadyExists      Status = 6
+	StatusPermissionDenied   Status = 7
+	StatusResourceExhausted  Status = 8
+	StatusFailedPrecondition Status = 9
+	StatusAborted            Status = 10
+	StatusOutOfRange         Status = 11
+	StatusUnimplemented      Status = 12
+	StatusInternal           Status = 13
+	StatusUnavailable        Status = 14
+	StatusDataLoss           Status = 15
+	StatusUnauthenticated    Status = 16
+	StatusPending            Status = 100
+	StatusTimeout            Status = 101
+	StatusInterrupted        Status = 102
+	StatusRequestFailed      Status = 103
+)
+
+// String is the status's constant name, e.g. "TINKER_E_NOT_FOUND".
+func (s Status) String() string { return raw.Tinker_status_str(int(s)) }
+
+// Error makes a Status usable as an errors.Is target.
+func (s Status) Error() string { return "tinker: " + s.String() }
+
+// Category says who is to blame for a failure.
+type Category int
+
+// Error categories, as in tinker.h.
+const (
+	CategoryUnknown Category = 0
+	CategoryUser    Category = 1
+	CategoryServer  Category = 2
+)
+
+func (c Category) String() string {
+	switch c {
+	case CategoryUser:
+		return "user"
+	case CategoryServer:
+		return "server"
+	default:
+		return "unknown"
+	}
+}

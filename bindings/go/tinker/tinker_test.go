@@ -1,0 +1,217 @@
+package tinker
+
+import (
+	"context"
+	"errors"
+	"os"
+	"regexp"
+	"sync"
+	"testing"
+	"time"
+
+	"libtinker.dev/tinker/internal/raw"
+)
+
+// The emulator tests need TINKER_BASE_URL / TINKER_API_KEY; CTest runs them under
+// tests/with_emulator.sh, which starts a fresh tinker-emulator and sets both.
+func newClient(t *testing.T, opts ...Option) *ServiceClient {
+	t.Helper()
+	if os.Getenv("TINKER_BASE_URL") == "" {
+		t.Skip("TINKER_BASE_URL is not set (run under tests/with_emulator.sh)")
+	}
+	c, err := NewServiceClient(opts...)
+	if err != nil {
+		t.Fatalf("NewServiceClient: %v", err)
+	}
+	t.Cleanup(c.Close)
+	return c
+}
+
+func testContext(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func TestVersionIsSemver(t *testing.T) {
+	if v := Version(); !regexp.MustCompile(`^\d+\.\d+\.\d+$`).MatchString(v) {
+		t.Fatalf("Version() = %q", v)
+	}
+}
+
+func TestStatusNumbersMatchTheHeader(t *testing.T) {
+	pairs := map[Status]raw.Tinker_status{
+		StatusOK: raw.TINKER_OK, StatusInvalidArgument: raw.TINKER_E_INVALID_ARGUMENT,
+		StatusUnauthenticated: raw.TINKER_E_UNAUTHENTICATED, StatusPending: raw.TINKER_PENDING,
+		StatusTimeout: raw.TINKER_E_TIMEOUT, StatusInterrupted: raw.TINKER_E_INTERRUPTED,
+		StatusRequestFailed: raw.TINKER_E_REQUEST_FAILED,
+	}
+	for ours, theirs := range pairs {
+		if int(ours) != int(theirs) {
+			t.Errorf("%v = %d, tinker.h says %d", ours, int(ours), int(theirs))
+		}
+	}
+	if got := StatusNotFound.String(); got != "TINKER_E_NOT_FOUND" {
+		t.Errorf("StatusNotFound.String() = %q", got)
+	}
+}
+
+func TestBlockingHealthCheckSucceeds(t *testing.T) {
+	c := newClient(t)
+	if err := c.HealthCheck(testContext(t)); err != nil {
+		t.Fatalf("HealthCheck: %v", err)
+	}
+}
+
+func TestHealthCheckAsyncFutureWaits(t *testing.T) {
+	c := newClient(t)
+	f, err := c.HealthCheckAsync()
+	if err != nil {
+		t.Fatalf("HealthCheckAsync: %v", err)
+	}
+	defer f.Close()
+	if _, err := f.Wait(testContext(t)); err != nil {
+		t.Fatalf("Wait: %v", err)
+	}
+	if st := f.Poll(); st != StatusOK {
+		t.Fatalf("Poll after Wait = %v, want TINKER_OK", st)
+	}
+	// A finished future answers again without blocking.
+	if _, err := f.Wait(context.Background()); err != nil {
+		t.Fatalf("second Wait: %v", err)
+	}
+}
+
+func TestCompletionQueueDeliversTheTag(t *testing.T) {
+	c := newClient(t)
+	q, err := NewCompletionQueue()
+	if err != nil {
+		t.Fatalf("NewCompletionQueue: %v", err)
+	}
+	defer q.Close()
+	f, err := c.GetServerCapabilitiesAsync()
+	if err != nil {
+		t.Fatalf("GetServerCapabilitiesAsync: %v", err)
+	}
+	defer f.Close()
+	if err := q.Add(f, 42); err != nil {
+		t.Fatalf("Add: %v", err)
+	}
+	tag, err := q.Next(testContext(t))
+	if err != nil || tag != 42 {
+		t.Fatalf("Next = (%d, %v), want (42, nil)", tag, err)
+	}
+	if !f.Done() {
+		t.Fatalf("future not done after its tag was delivered")
+	}
+	caps, err := f.Wait(context.Background())
+	if err != nil || len(caps.Models) == 0 {
+		t.Fatalf("result after completion = (%v, %v)", caps, err)
+	}
+}
+
+func TestCompletionQueueNextHonoursTheContext(t *testing.T) {
+	q, err := NewCompletionQueue()
+	if err != nil {
+		t.Fatalf("NewCompletionQueue: %v", err)
+	}
+	defer q.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if _, err := q.Next(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Next on an empty queue = %v, want context.DeadlineExceeded", err)
+	}
+	if waited := time.Since(start); waited > 5*time.Second {
+		t.Fatalf("Next returned after %v", waited)
+	}
+}
+
+func TestGetServerCapabilitiesListsModels(t *testing.T) {
+	c := newClient(t)
+	caps, err := c.GetServerCapabilities(testContext(t))
+	if err != nil {
+		t.Fatalf("GetServerCapabilities: %v", err)
+	}
+	if len(caps.Models) == 0 {
+		t.Fatalf("no models in %s", caps.JSON)
+	}
+	for _, m := range caps.Models {
+		if m.Name == "" {
+			t.Errorf("model without a name in %s", caps.JSON)
+		}
+	}
+	if caps.JSON == "" {
+		t.Errorf("empty JSON")
+	}
+}
+
+func TestMalformedAPIKeyIsUnauthenticated(t *testing.T) {
+	if os.Getenv("TINKER_BASE_URL") == "" {
+		t.Skip("TINKER_BASE_URL is not set")
+	}
+	_, err := NewServiceClient(WithAPIKey("bad-key"))
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("NewServiceClient(bad-key) = %v, want *tinker.Error", err)
+	}
+	if e.Code != StatusUnauthenticated || !errors.Is(err, StatusUnauthenticated) {
+		t.Fatalf("code = %v, want TINKER_E_UNAUTHENTICATED (%v)", e.Code, err)
+	}
+	if e.Message == "" {
+		t.Errorf("empty message")
+	}
+}
+
+func TestKeyTheServerRejectsIsUnauthenticatedWithHTTP401(t *testing.T) {
+	// Well-formed (a JWT shape) so the client accepts it; the emulator did not issue it.
+	c := newClient(t, WithAPIKey("eyJub3QiOiJpc3N1ZWQifQ.e30.c2ln"))
+	_, err := c.GetServerCapabilities(testContext(t))
+	var e *Error
+	if !errors.As(err, &e) || e.Code != StatusUnauthenticated {
+		t.Fatalf("GetServerCapabilities = %v, want TINKER_E_UNAUTHENTICATED", err)
+	}
+	if e.HTTPStatus != 401 || e.Category != CategoryUser {
+		t.Errorf("HTTPStatus = %d, Category = %v; want 401, user", e.HTTPStatus, e.Category)
+	}
+}
+
+// Errors are captured inside the failing C call, so goroutines that hop between OS threads never
+// see another call's error record.
+func TestErrorsStayWithTheirCallAcrossGoroutines(t *testing.T) {
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			var o raw.Tinker_client_options
+			if err := raw.Tinker_client_options_new(&o); err != nil {
+				t.Errorf("options_new: %v", err)
+				return
+			}
+			defer raw.Tinker_client_options_free(o)
+			for i := 0; i < 2000; i++ {
+				if g%2 == 0 {
+					err := fromRaw(raw.Tinker_client_options_set_max_retries(o, -1))
+					if CodeOf(err) != StatusInvalidArgument {
+						t.Errorf("set_max_retries(-1) = %v", err)
+						return
+					}
+				} else if err := raw.Tinker_client_options_set_max_retries(o, 3); err != nil {
+					t.Errorf("set_max_retries(3) = %v", err)
+					return
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+}
+
+func TestClosedClientReportsAnError(t *testing.T) {
+	c := newClient(t)
+	c.Close()
+	c.Close()
+	if err := c.HealthCheck(context.Background()); CodeOf(err) != StatusFailedPrecondition {
+		t.Fatalf("HealthCheck on a closed client = %v", err)
+	}
+}

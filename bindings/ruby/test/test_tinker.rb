@@ -1,0 +1,110 @@
+# frozen_string_literal: true
+
+# Tests of the Ruby binding against a tinker-emulator. CTest runs them under
+# tests/with_emulator.sh, which sets TINKER_BASE_URL and TINKER_API_KEY.
+require "minitest/autorun"
+require "timeout"
+require "tinker"
+
+class TinkerBindingTest < Minitest::Test
+  def setup
+    skip "TINKER_BASE_URL is not set (run under tests/with_emulator.sh)" if ENV["TINKER_BASE_URL"].to_s.empty?
+    @client = Tinker::ServiceClient.new
+  end
+
+  def teardown
+    @client&.close
+  end
+
+  def test_version_string_is_semver
+    assert_match(/\A\d+\.\d+\.\d+\z/, Tinker.version)
+  end
+
+  def test_blocking_health_check_succeeds
+    assert_equal true, @client.health_check(timeout: 30)
+  end
+
+  def test_health_check_async_future_waits
+    future = @client.health_check_async
+    assert_equal true, future.wait(30)
+    assert future.done?
+    assert_equal Tinker::Raw::TINKER_OK, future.poll
+    assert_equal true, future.wait(0), "a finished future answers again at once"
+  ensure
+    future&.close
+  end
+
+  def test_completion_queue_delivers_the_tag
+    queue = Tinker::CompletionQueue.new
+    future = @client.get_server_capabilities_async
+    queue.add(future, 42)
+    assert_equal 42, queue.next(30)
+    assert future.done?
+    refute_empty future.wait(0).models
+    assert_nil queue.next(0.05), "nothing else was queued"
+  ensure
+    future&.close
+    queue&.close
+  end
+
+  def test_get_server_capabilities_lists_models
+    caps = @client.get_server_capabilities(timeout: 30)
+    refute_empty caps.models
+    caps.models.each do |m|
+      refute_empty m.name
+      assert_kind_of Integer, m.max_context_length
+    end
+    assert_equal Encoding::UTF_8, caps.json.encoding
+    assert_includes caps.json, caps.models.first.name
+  end
+
+  def test_malformed_api_key_is_unauthenticated
+    error = assert_raises(Tinker::UnauthenticatedError) { Tinker::ServiceClient.new(api_key: "bad-key") }
+    assert_kind_of Tinker::Error, error
+    assert_equal Tinker::Raw::TINKER_E_UNAUTHENTICATED, error.code
+    assert_equal "TINKER_E_UNAUTHENTICATED", error.status_name
+    refute_empty error.message
+  end
+
+  def test_key_the_server_rejects_is_unauthenticated_with_http_401
+    # Well-formed (a JWT shape) so the client accepts it; the emulator did not issue it.
+    Tinker::ServiceClient.open(api_key: "eyJub3QiOiJpc3N1ZWQifQ.e30.c2ln") do |client|
+      error = assert_raises(Tinker::UnauthenticatedError) { client.get_server_capabilities(timeout: 30) }
+      assert_equal 401, error.http_status
+      assert_equal :user, error.category
+      refute error.retryable?
+    end
+  end
+
+  def test_invalid_option_raises_invalid_argument
+    assert_raises(Tinker::InvalidArgumentError) { Tinker::ServiceClient.new(max_retries: -1) }
+    assert_raises(ArgumentError) { Tinker::ServiceClient.new(no_such_option: 1) }
+  end
+
+  # The waits run without the GVL: other Ruby threads keep running, and Thread#kill / Timeout
+  # end a wait at once (the unblock function wakes the native wait).
+  def test_queue_wait_releases_the_gvl_and_is_interruptible
+    queue = Tinker::CompletionQueue.new
+    waiter = Thread.new { queue.next } # nothing will ever be queued
+    sleep 0.1
+    started = Tinker.monotonic_now
+    sleep 0.05
+    assert_operator Tinker.monotonic_now - started, :<, 1.0, "main thread starved while another thread waits"
+    started = Tinker.monotonic_now
+    waiter.kill
+    waiter.join
+    assert_operator Tinker.monotonic_now - started, :<, 1.0, "Thread#kill did not end the wait promptly"
+    started = Tinker.monotonic_now
+    assert_raises(Timeout::Error) { Timeout.timeout(0.1) { queue.next } }
+    assert_operator Tinker.monotonic_now - started, :<, 1.0
+  ensure
+    queue&.close
+  end
+
+  def test_closed_client_raises
+    client = Tinker::ServiceClient.new
+    client.close
+    client.close
+    assert_raises(Tinker::FailedPreconditionError) { client.health_check }
+  end
+end

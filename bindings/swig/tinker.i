@@ -1,0 +1,718 @@
+/* tinker.i: the one SWIG interface for the Go, Ruby and Java bindings of libtinker.
+ *
+ * SWIG produces only a raw layer ("call C safely"); each language has a small hand-written
+ * idiomatic layer on top (bindings/{go,ruby,java}). The rules below are written against types
+ * and parameter names, never against single operations, so a new operation in tinker.h is
+ * wrapped without touching this file:
+ *
+ *   - `T **out` (any handle type)  -> the handle comes back to the caller (Ruby: return value;
+ *                                     Java: a one-element array; Go: a pointer argument).
+ *   - `char **out` (JSON strings)  -> a native string; the C string is freed with tinker_free.
+ *   - a tinker_status_t return     -> success, or the calling thread's error record turned into a
+ *                                     Tinker error (Ruby exception, Java TinkerException, Go `error`).
+ *                                     The record is read inside the same generated wrapper, on the
+ *                                     same OS thread, before anything else can overwrite it.
+ *   - the small "status is the answer" family (poll, the waits, completion_queue_next,
+ *     error_code) keeps returning the status as a value: TINKER_PENDING, TINKER_E_TIMEOUT and
+ *     TINKER_E_INTERRUPTED are not failures there.
+ *   - raw C callbacks (function-pointer parameters) are not wrapped: completion reaches the host
+ *     through completion queues or blocking waits, never by the library calling into it.
+ *
+ * Build with `swig -c++`: the wrappers are C++ (lambdas, templates) whatever the header is.
+ */
+
+#if defined(SWIGJAVA)
+%module TinkerRaw
+#elif defined(SWIGRUBY)
+%module tinker_raw
+#else
+%module tinker
+#endif
+
+%{
+#include "tinker/tinker.h"
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <string>
+%}
+
+%include <stdint.i>
+
+/* ---------------------------------------------------------------------------------------------
+ * Not wrapped: anything that takes a C function pointer. Matching by name suffix keeps future
+ * set_*_callback setters out too; tinker_future_on_complete is named explicitly.
+ * ------------------------------------------------------------------------------------------- */
+%ignore tinker_future_on_complete;
+%rename("$ignore", regextarget=1) "^tinker_.*_callback$";
+
+/* ---------------------------------------------------------------------------------------------
+ * Shared C++ helpers compiled into every wrapper.
+ * ------------------------------------------------------------------------------------------- */
+%{
+namespace tinker_swig {
+
+/* A copy of the calling thread's error record, taken right after the failing call. The copy is
+ * plain data, so nothing that runs afterwards (host allocations, GC, finalizers that free
+ * tinker handles) can invalidate it. */
+struct ErrorSnapshot {
+  int code;
+  int category;
+  int http_status;
+  int retryable;
+  std::string message;
+  std::string request_id;
+};
+
+inline ErrorSnapshot snapshot_last_error(tinker_status_t status) {
+  const tinker_error_t *e = tinker_last_error();
+  ErrorSnapshot s;
+  s.code = (int)status;
+  s.category = (int)tinker_error_category(e);
+  s.http_status = tinker_error_http_status(e);
+  s.retryable = tinker_error_retryable(e);
+  const char *m = tinker_error_message(e);
+  const char *r = tinker_error_request_id(e);
+  s.message = (m && *m) ? m : tinker_status_str(status);
+  s.request_id = r ? r : "";
+  return s;
+}
+
+} /* namespace tinker_swig */
+%}
+
+/* Status *arguments* (tinker_status_str) are plain numbers in every language; the typemaps
+ * below that turn a returned status into an error match parameters named `status` only through
+ * this exception. */
+
+/* Status values that are answers, not failures. Each language's section says what
+ * TINKER_STATUS_IS_VALUE does; the list is the whole family and only grows if tinker.h adds
+ * another wait/poll-style function. */
+%define TINKER_STATUS_VALUE_FUNCTIONS(MACRO)
+MACRO(tinker_future_poll)
+MACRO(tinker_future_wait)
+MACRO(tinker_future_wait_submitted)
+MACRO(tinker_future_wait_all)
+MACRO(tinker_future_wait_any)
+MACRO(tinker_completion_queue_next)
+MACRO(tinker_error_code)
+%enddef
+
+/* The handle types of tinker.h with their Go names (used by the Go section only; Ruby and Java
+ * derive everything from the C type). Add a line when tinker.h adds a handle type; until then
+ * the new type's `**out` still works in Go, as a *uintptr. */
+%define TINKER_GO_HANDLES(MACRO)
+MACRO(tinker_client_options_t, Tinker_client_options)
+MACRO(tinker_service_client_t, Tinker_service_client)
+MACRO(tinker_rest_client_t, Tinker_rest_client)
+MACRO(tinker_future_t, Tinker_future)
+MACRO(tinker_completion_queue_t, Tinker_completion_queue)
+MACRO(tinker_server_capabilities_t, Tinker_server_capabilities)
+%enddef
+
+/* =============================================================================================
+ * Ruby
+ * =========================================================================================== */
+#if defined(SWIGRUBY)
+
+%{
+#include <ruby/thread.h>
+#include <atomic>
+#include <chrono>
+#include <vector>
+
+namespace tinker_rb {
+
+/* Builds the exception for a failed call. When the idiomatic layer is loaded it provides
+ * Tinker.native_error(code, message, category, http_status, request_id, retryable), which picks
+ * the Tinker::Error subclass; the raw extension alone raises RuntimeError. */
+inline VALUE error_from_snapshot(const tinker_swig::ErrorSnapshot &s) {
+  VALUE message = rb_utf8_str_new(s.message.data(), (long)s.message.size());
+  VALUE request_id = rb_utf8_str_new(s.request_id.data(), (long)s.request_id.size());
+  ID tinker = rb_intern("Tinker");
+  if (rb_const_defined(rb_cObject, tinker)) {
+    VALUE mod = rb_const_get(rb_cObject, tinker);
+    ID factory = rb_intern("native_error");
+    if (rb_respond_to(mod, factory)) {
+      return rb_funcall(mod, factory, 6, INT2NUM(s.code), message, INT2NUM(s.category),
+                        INT2NUM(s.http_status), request_id, s.retryable ? Qtrue : Qfalse);
+    }
+  }
+  VALUE text = rb_sprintf("%s: %" PRIsVALUE, tinker_status_str((tinker_status_t)s.code), message);
+  return rb_exc_new_str(rb_eRuntimeError, text);
+}
+
+/* Called from the out-typemap of every status-returning function: Qnil on success, otherwise
+ * the exception object, which the ret-typemap raises after the wrapper has cleaned up. */
+inline VALUE capture_failure(tinker_status_t status) {
+  if (status == TINKER_OK) return Qnil;
+  tinker_swig::ErrorSnapshot s = tinker_swig::snapshot_last_error(status);
+  return error_from_snapshot(s);
+}
+
+/* ---- GVL release ------------------------------------------------------------------------------
+ * Which wrappers run without the GVL is decided from the wrapped C name at compile time:
+ *   - the wait family (below, each with an unblock function that wakes the wait), and
+ *   - every operation of a client (tinker_{service,training,sampling,rest}_client_*) except
+ *     `_async` (returns at once) and `_free` (may run from a finalizer).
+ * This is safe because no argument of such a call points into Ruby memory: `const char *`
+ * arguments are private copies (see the `const char *` typemap), handles and arrays are C memory.
+ * ------------------------------------------------------------------------------------------- */
+constexpr bool has_prefix(const char *s, const char *p) {
+  return *p == '\0' ? true : (*s == *p && has_prefix(s + 1, p + 1));
+}
+constexpr size_t length(const char *s) { return *s ? 1 + length(s + 1) : 0; }
+constexpr bool has_suffix(const char *s, const char *x) {
+  return length(s) >= length(x) && has_prefix(s + (length(s) - length(x)), x);
+}
+constexpr bool is_blocking_client_call(const char *name) {
+  return (has_prefix(name, "tinker_service_client_") || has_prefix(name, "tinker_training_client_") ||
+          has_prefix(name, "tinker_sampling_client_") || has_prefix(name, "tinker_rest_client_")) &&
+         !has_suffix(name, "_async") && !has_suffix(name, "_free");
+}
+
+template <class F> void *call_trampoline(void *p) {
+  (*static_cast<F *>(p))();
+  return nullptr;
+}
+
+/* Runs f without the GVL; no unblock function (a blocking client call has no future to wake:
+ * the idiomatic layer uses _async + Future#wait, which is interruptible). */
+template <class F> void without_gvl(F &f) {
+  rb_thread_call_without_gvl(call_trampoline<F>, &f, nullptr, nullptr);
+}
+
+/* An interruptible wait: runs `wait(slice_ms)` without the GVL in slices of at most 100 ms until
+ * it returns something other than TINKER_E_TIMEOUT or the caller's timeout passes. The unblock
+ * function sets `interrupted` and calls `wake()` (tinker_future_interrupt or
+ * tinker_completion_queue_wakeup), so Thread#raise, Thread#kill, Timeout and Ctrl-C take effect
+ * at once; the slices only cover the window where Ruby fires the unblock function before the
+ * wait has started. Returns TINKER_E_INTERRUPTED when woken; Ruby then runs its pending interrupt
+ * as the method returns. */
+template <class Wait, class Wake> struct SlicedWait {
+  Wait wait;
+  Wake wake;
+  int64_t timeout_ms;
+  std::atomic<bool> interrupted{false};
+  tinker_status_t status = TINKER_E_TIMEOUT;
+
+  SlicedWait(Wait w, Wake k, int64_t t) : wait(w), wake(k), timeout_ms(t) {}
+
+  static void *run(void *p) {
+    SlicedWait *self = static_cast<SlicedWait *>(p);
+    using clock = std::chrono::steady_clock;
+    const clock::time_point deadline = clock::now() + std::chrono::milliseconds(self->timeout_ms < 0 ? 0 : self->timeout_ms);
+    for (;;) {
+      if (self->interrupted.load()) { self->status = TINKER_E_INTERRUPTED; break; }
+      int64_t slice = 100;
+      if (self->timeout_ms >= 0) {
+        int64_t left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()).count();
+        if (left < 0) left = 0;
+        if (left < slice) slice = left;
+      }
+      self->status = self->wait(slice);
+      if (self->status != TINKER_E_TIMEOUT) break;
+      if (self->timeout_ms >= 0 && clock::now() >= deadline) break;
+    }
+    return nullptr;
+  }
+  static void unblock(void *p) {
+    SlicedWait *self = static_cast<SlicedWait *>(p);
+    self->interrupted.store(true);
+    self->wake();
+  }
+  tinker_status_t operator()() {
+    rb_thread_call_without_gvl(run, this, unblock, this);
+    return status;
+  }
+};
+
+template <class Wait, class Wake> tinker_status_t wait_sliced(int64_t timeout_ms, Wait wait, Wake wake) {
+  SlicedWait<Wait, Wake> w(wait, wake, timeout_ms);
+  return w();
+}
+
+} /* namespace tinker_rb */
+%}
+
+/* Every wrapper: release the GVL when the name says it is a blocking client operation. */
+%exception {
+  if (tinker_rb::is_blocking_client_call("$name")) {
+    auto tinker_rb_action = [&]() { $action };
+    tinker_rb::without_gvl(tinker_rb_action);
+  } else {
+    $action
+  }
+}
+
+/* The wait family: interruptible waits with an unblock function. */
+%exception tinker_future_wait {
+  tinker_future_t *f = arg1;
+  result = tinker_rb::wait_sliced(arg2, [f](int64_t ms) { return tinker_future_wait(f, ms); },
+                                  [f]() { (void)tinker_future_interrupt(f); });
+}
+%exception tinker_future_wait_submitted {
+  tinker_future_t *f = arg1;
+  result = tinker_rb::wait_sliced(arg2, [f](int64_t ms) { return tinker_future_wait_submitted(f, ms); },
+                                  [f]() { (void)tinker_future_interrupt(f); });
+}
+%exception tinker_future_wait_all {
+  tinker_future_t *const *fs = arg1;
+  size_t n = arg2;
+  result = tinker_rb::wait_sliced(arg3, [fs, n](int64_t ms) { return tinker_future_wait_all(fs, n, ms); },
+                                  [fs, n]() { for (size_t i = 0; i < n; ++i) (void)tinker_future_interrupt(fs[i]); });
+}
+%exception tinker_future_wait_any {
+  size_t *index = arg1;
+  tinker_future_t *const *fs = arg2;
+  size_t n = arg3;
+  result = tinker_rb::wait_sliced(arg4, [index, fs, n](int64_t ms) { return tinker_future_wait_any(index, fs, n, ms); },
+                                  [fs, n]() { for (size_t i = 0; i < n; ++i) (void)tinker_future_interrupt(fs[i]); });
+}
+%exception tinker_completion_queue_next {
+  tinker_completion_queue_t *q = arg1;
+  uint64_t *tag = arg3;
+  result = tinker_rb::wait_sliced(arg2, [q, tag](int64_t ms) { return tinker_completion_queue_next(q, ms, tag); },
+                                  [q]() { (void)tinker_completion_queue_wakeup(q); });
+}
+
+/* Status returns: nil on success; on failure the exception is built at once (from a copy of the
+ * error record) and raised by the ret-typemap, i.e. after argout/freearg have run. */
+%typemap(out) tinker_status_t (VALUE tinker_failure = Qnil) %{
+  tinker_failure = tinker_rb::capture_failure($1);
+  $result = Qnil;
+%}
+%typemap(ret) tinker_status_t %{
+  if (!NIL_P(tinker_failure)) rb_exc_raise(tinker_failure);
+%}
+%define TINKER_STATUS_IS_VALUE(FN)
+%typemap(out) tinker_status_t FN %{ $result = INT2NUM((int)$1); %}
+%typemap(ret) tinker_status_t FN ""
+%enddef
+TINKER_STATUS_VALUE_FUNCTIONS(TINKER_STATUS_IS_VALUE)
+
+/* Input strings: a private, NUL-checked copy (a Ruby String the wrapper alone references, kept
+ * alive by RB_GC_GUARD), so no Ruby-owned buffer is touched while the GVL is released. nil -> NULL. */
+%typemap(in) const char * (VALUE tinker_copy = Qnil) %{
+  if (NIL_P($input)) {
+    $1 = NULL;
+  } else {
+    (void)StringValueCStr($input);
+    tinker_copy = rb_str_new(RSTRING_PTR($input), RSTRING_LEN($input));
+    $1 = RSTRING_PTR(tinker_copy);
+  }
+%}
+%typemap(freearg) const char * %{ RB_GC_GUARD(tinker_copy$argnum); %}
+%typemap(typecheck, precedence=SWIG_TYPECHECK_STRING) const char * %{
+  $1 = (NIL_P($input) || RB_TYPE_P($input, T_STRING)) ? 1 : 0;
+%}
+
+/* Borrowed strings come back as UTF-8 Strings (nil for NULL). */
+%typemap(out) const char * %{ $result = $1 ? rb_utf8_str_new_cstr($1) : Qnil; %}
+
+/* Handle out-params become (additional) return values. The pointer object does not own the
+ * handle: the idiomatic layer frees it (close/finalizer). */
+%typemap(in, numinputs=0) SWIGTYPE **out ($*1_ltype tinker_out = 0) %{ $1 = &tinker_out; %}
+%typemap(argout) SWIGTYPE **out %{
+  if (result == TINKER_OK && tinker_out$argnum)
+    $result = SWIG_Ruby_AppendOutput($result, SWIG_NewPointerObj(SWIG_as_voidptr(tinker_out$argnum), $*1_descriptor, 0));
+%}
+
+/* Library-allocated strings: copied into a UTF-8 String, then freed with tinker_free. */
+%typemap(in, numinputs=0) char **out (char *tinker_str = 0) %{ $1 = &tinker_str; %}
+%typemap(argout) char **out %{
+  if (tinker_str$argnum) {
+    VALUE s = rb_utf8_str_new_cstr(tinker_str$argnum);
+    tinker_free(tinker_str$argnum);
+    tinker_str$argnum = 0;
+    $result = SWIG_Ruby_AppendOutput($result, s);
+  }
+%}
+%typemap(freearg) char **out %{ tinker_free(tinker_str$argnum); %}
+
+/* Scalar out-params of the wait/queue family. */
+%typemap(in, numinputs=0) uint64_t *tag (uint64_t tinker_tag = 0) %{ $1 = &tinker_tag; %}
+%typemap(argout) uint64_t *tag %{ $result = SWIG_Ruby_AppendOutput($result, ULL2NUM(tinker_tag$argnum)); %}
+%typemap(in, numinputs=0) size_t *index (size_t tinker_index = 0) %{ $1 = &tinker_index; %}
+%typemap(argout) size_t *index %{ $result = SWIG_Ruby_AppendOutput($result, SIZET2NUM(tinker_index$argnum)); %}
+%typemap(in, numinputs=0) int *fd (int tinker_fd = -1) %{ $1 = &tinker_fd; %}
+%typemap(argout) int *fd %{ if (result == TINKER_OK) $result = SWIG_Ruby_AppendOutput($result, INT2NUM(tinker_fd$argnum)); %}
+
+/* Arrays of futures (wait_all / wait_any): a Ruby Array of future pointers -> a C array that lives
+ * in C memory (a String used as a GC-managed buffer) for the whole call. */
+%typemap(in) (tinker_future_t *const *futures, size_t count) (VALUE tinker_buf = Qnil) {
+  Check_Type($input, T_ARRAY);
+  long n = RARRAY_LEN($input);
+  tinker_buf = rb_str_new(NULL, (long)(n > 0 ? n : 1) * (long)sizeof(tinker_future_t *));
+  tinker_future_t **fs = (tinker_future_t **)RSTRING_PTR(tinker_buf);
+  for (long i = 0; i < n; ++i) {
+    void *p = 0;
+    int res = SWIG_ConvertPtr(rb_ary_entry($input, i), &p, $descriptor(tinker_future_t *), 0);
+    if (!SWIG_IsOK(res)) SWIG_exception_fail(SWIG_ArgError(res), "expected an Array of tinker futures");
+    fs[i] = (tinker_future_t *)p;
+  }
+  $1 = fs;
+  $2 = (size_t)n;
+}
+%typemap(freearg) (tinker_future_t *const *futures, size_t count) %{ RB_GC_GUARD(tinker_buf$argnum); %}
+
+#endif /* SWIGRUBY */
+
+/* =============================================================================================
+ * Java
+ * =========================================================================================== */
+#if defined(SWIGJAVA)
+
+%include <enumtypeunsafe.swg>
+%javaconst(1);
+
+%{
+namespace tinker_java {
+
+inline jbyteArray utf8_bytes(JNIEnv *env, const char *s, size_t n) {
+  jbyteArray a = env->NewByteArray((jsize)n);
+  if (a && n) env->SetByteArrayRegion(a, 0, (jsize)n, reinterpret_cast<const jbyte *>(s));
+  return a;
+}
+
+/* Throws dev.libtinker.TinkerException.fromNative(code, message, category, httpStatus,
+ * requestId, retryable) when the idiomatic layer is on the class path, else RuntimeException.
+ * The wrapper then finishes normally (no early return), so freearg still runs; argout typemaps
+ * check for success before touching their arrays. */
+inline void throw_failure(JNIEnv *env, tinker_status_t status) {
+  tinker_swig::ErrorSnapshot s = tinker_swig::snapshot_last_error(status);
+  jclass cls = env->FindClass("dev/libtinker/TinkerException");
+  if (cls) {
+    jmethodID make = env->GetStaticMethodID(cls, "fromNative", "(I[BII[BZ)Ldev/libtinker/TinkerException;");
+    if (make) {
+      jbyteArray msg = utf8_bytes(env, s.message.data(), s.message.size());
+      jbyteArray rid = utf8_bytes(env, s.request_id.data(), s.request_id.size());
+      if (msg && rid) {
+        jobject exc = env->CallStaticObjectMethod(cls, make, (jint)s.code, msg, (jint)s.category,
+                                                  (jint)s.http_status, rid, (jboolean)(s.retryable != 0));
+        if (exc && !env->ExceptionCheck()) env->Throw(static_cast<jthrowable>(exc));
+      }
+      return;
+    }
+  }
+  env->ExceptionClear();
+  jclass rte = env->FindClass("java/lang/RuntimeException");
+  std::string text = std::string(tinker_status_str(status)) + ": " + s.message;
+  if (rte) env->ThrowNew(rte, text.c_str());
+}
+
+} /* namespace tinker_java */
+%}
+
+/* Status returns: void in Java; a failure throws. */
+%typemap(jstype) tinker_status_t "void"
+%typemap(javaout) tinker_status_t { $jnicall; }
+%typemap(out) tinker_status_t %{
+  if ($1 != TINKER_OK) tinker_java::throw_failure(jenv, $1);
+  $result = (jint)$1;
+%}
+%typemap(jstype) tinker_status_t status "int"
+%typemap(javain) tinker_status_t status "$javainput"
+%define TINKER_STATUS_IS_VALUE(FN)
+%typemap(jstype) tinker_status_t FN "int"
+%typemap(javaout) tinker_status_t FN { return $jnicall; }
+%typemap(out) tinker_status_t FN %{ $result = (jint)$1; %}
+%enddef
+TINKER_STATUS_VALUE_FUNCTIONS(TINKER_STATUS_IS_VALUE)
+
+/* Strings cross as UTF-8 byte arrays: JNI's GetStringUTFChars/NewStringUTF speak "modified
+ * UTF-8", which mangles NUL and characters outside the BMP. */
+%typemap(jni) const char * "jbyteArray"
+%typemap(jtype) const char * "byte[]"
+%typemap(jstype) const char * "String"
+%typemap(javain) const char * "$module.utf8z($javainput)"
+%typemap(javaout) const char * {
+    return $module.fromUtf8($jnicall);
+  }
+%typemap(in) const char * %{
+  $1 = 0;
+  if ($input) {
+    $1 = (char *)jenv->GetByteArrayElements($input, 0);
+    if (!$1) return $null;
+  }
+%}
+%typemap(freearg) const char * %{
+  if ($1) jenv->ReleaseByteArrayElements($input, (jbyte *)$1, JNI_ABORT);
+%}
+%typemap(out) const char * %{ $result = $1 ? tinker_java::utf8_bytes(jenv, $1, strlen($1)) : 0; %}
+
+%pragma(java) modulecode=%{
+  /** NUL-terminated UTF-8 bytes of s, or null. */
+  static byte[] utf8z(String s) {
+    if (s == null) return null;
+    if (s.indexOf('\0') >= 0) throw new IllegalArgumentException("string contains NUL");
+    byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return java.util.Arrays.copyOf(b, b.length + 1);
+  }
+  static String fromUtf8(byte[] b) {
+    return b == null ? null : new String(b, java.nio.charset.StandardCharsets.UTF_8);
+  }
+  static long[] futurePointers(SWIGTYPE_p_tinker_future[] futures) {
+    if (futures == null) return null;
+    long[] p = new long[futures.length];
+    for (int i = 0; i < futures.length; i++) p[i] = SWIGTYPE_p_tinker_future.getCPtr(futures[i]);
+    return p;
+  }
+%}
+
+/* Handle out-params: a one-element array the wrapper fills (SWIG's OUTPUT convention). */
+%typemap(jni) SWIGTYPE **out "jlongArray"
+%typemap(jtype) SWIGTYPE **out "long[]"
+%typemap(jstype) SWIGTYPE **out "$*javaclassname[]"
+%typemap(javain, pre="    long[] tinker_$javainput = new long[1];",
+         post="      $javainput[0] = tinker_$javainput[0] == 0 ? null : new $*javaclassname(tinker_$javainput[0], false);")
+  SWIGTYPE **out "tinker_$javainput"
+%typemap(in) SWIGTYPE **out ($*1_ltype tinker_out = 0) %{ $1 = &tinker_out; %}
+%typemap(argout) SWIGTYPE **out %{
+  if (result == TINKER_OK) {
+    jlong tinker_v = (jlong)(intptr_t)tinker_out$argnum;
+    jenv->SetLongArrayRegion($input, 0, 1, &tinker_v);
+  }
+%}
+
+/* Library-allocated strings: String[1] filled with the decoded text; freed with tinker_free. */
+%typemap(jni) char **out "jobjectArray"
+%typemap(jtype) char **out "byte[][]"
+%typemap(jstype) char **out "String[]"
+%typemap(javain, pre="    byte[][] tinker_$javainput = new byte[1][];",
+         post="      $javainput[0] = $module.fromUtf8(tinker_$javainput[0]);")
+  char **out "tinker_$javainput"
+%typemap(in) char **out (char *tinker_str = 0) %{ $1 = &tinker_str; %}
+%typemap(argout) char **out %{
+  if (result == TINKER_OK && tinker_str$argnum) {
+    jbyteArray tinker_b = tinker_java::utf8_bytes(jenv, tinker_str$argnum, strlen(tinker_str$argnum));
+    if (tinker_b) jenv->SetObjectArrayElement($input, 0, tinker_b);
+  }
+%}
+%typemap(freearg) char **out %{ tinker_free(tinker_str$argnum); %}
+
+/* Tags are opaque 64-bit numbers: Java long, not BigInteger. */
+%apply long long { uint64_t };
+
+/* Scalar out-params of the wait/queue family: one-element arrays. */
+%define TINKER_JAVA_SCALAR_OUT(CTYPE, NAME, JNITYPE, JTYPE, SETTER)
+%typemap(jni) CTYPE *NAME %{JNITYPE##Array%}
+%typemap(jtype) CTYPE *NAME "JTYPE[]"
+%typemap(jstype) CTYPE *NAME "JTYPE[]"
+%typemap(javain) CTYPE *NAME "$javainput"
+%typemap(in) CTYPE *NAME ($*1_ltype tinker_v = 0) %{
+  if (!$input || jenv->GetArrayLength($input) < 1) {
+    SWIG_JavaThrowException(jenv, SWIG_JavaIndexOutOfBoundsException, "out array must have one element");
+    return $null;
+  }
+  $1 = &tinker_v;
+%}
+%typemap(argout) CTYPE *NAME %{
+  if (!jenv->ExceptionCheck()) {
+    JNITYPE tinker_j = (JNITYPE)tinker_v$argnum;
+    jenv->SETTER($input, 0, 1, &tinker_j);
+  }
+%}
+%enddef
+TINKER_JAVA_SCALAR_OUT(uint64_t, tag, jlong, long, SetLongArrayRegion)
+TINKER_JAVA_SCALAR_OUT(size_t, index, jlong, long, SetLongArrayRegion)
+TINKER_JAVA_SCALAR_OUT(int, fd, jint, int, SetIntArrayRegion)
+
+/* Arrays of futures. */
+%typemap(jni) (tinker_future_t *const *futures, size_t count) "jlongArray"
+%typemap(jtype) (tinker_future_t *const *futures, size_t count) "long[]"
+%typemap(jstype) (tinker_future_t *const *futures, size_t count) "SWIGTYPE_p_tinker_future[]"
+%typemap(javain) (tinker_future_t *const *futures, size_t count) "$module.futurePointers($javainput)"
+%typemap(in) (tinker_future_t *const *futures, size_t count) (jlong *tinker_elems = 0) %{
+  $1 = 0;
+  $2 = 0;
+  if ($input) {
+    tinker_elems = jenv->GetLongArrayElements($input, 0);
+    if (!tinker_elems) return $null;
+    $1 = ($1_ltype)tinker_elems;
+    $2 = (size_t)jenv->GetArrayLength($input);
+  }
+%}
+%typemap(freearg) (tinker_future_t *const *futures, size_t count) %{
+  if (tinker_elems$argnum) jenv->ReleaseLongArrayElements($input, tinker_elems$argnum, JNI_ABORT);
+%}
+
+#endif /* SWIGJAVA */
+
+/* =============================================================================================
+ * Go
+ * =========================================================================================== */
+#if defined(SWIGGO)
+
+/* tinker.h names both an enum tag and a function `tinker_error_category`. In Go both would be
+ * Tinker_error_category (SWIG then drops the function), and the Go module reads enum constants
+ * through C++ getters declared with the bare tag, which the function hides in C++. So: the
+ * function is renamed, and the three category constants are left to the idiomatic layer (their
+ * numbers are frozen by the header). */
+%rename(tinker_error_get_category) tinker_error_category(const tinker_error_t *);
+%ignore TINKER_ERROR_CATEGORY_UNKNOWN;
+%ignore TINKER_ERROR_CATEGORY_USER;
+%ignore TINKER_ERROR_CATEGORY_SERVER;
+
+%go_import("strconv", "strings")
+
+/* The raw package links libtinker itself; the include and library directories come from the
+ * environment (CGO_CPPFLAGS / CGO_LDFLAGS), see bindings/README.md. */
+%insert(cgo_comment_typedefs) %{
+#cgo CXXFLAGS: -std=c++17
+#cgo LDFLAGS: -ltinker
+%}
+
+%{
+namespace tinker_go {
+/* "" on success; on failure the error record packed as
+ * code \x1f category \x1f http_status \x1f retryable \x1f request_id \x1f message. */
+inline _gostring_ status_result(tinker_status_t status) {
+  _gostring_ r;
+  r.p = 0;
+  r.n = 0;
+  if (status == TINKER_OK) return r;
+  tinker_swig::ErrorSnapshot s = tinker_swig::snapshot_last_error(status);
+  std::string packed = std::to_string(s.code) + '\x1f' + std::to_string(s.category) + '\x1f' +
+                       std::to_string(s.http_status) + '\x1f' + std::to_string(s.retryable) + '\x1f' +
+                       s.request_id + '\x1f' + s.message;
+  return Swig_AllocateString(packed.data(), packed.size());
+}
+} /* namespace tinker_go */
+%}
+
+%insert(go_wrapper) %{
+// StatusError is a failed call's error record, copied inside the same C call that failed (so
+// goroutine migration between OS threads cannot mix records up).
+type StatusError struct {
+	Code       int
+	Category   int
+	HTTPStatus int
+	Retryable  bool
+	RequestID  string
+	Message    string
+}
+
+func (e *StatusError) Error() string { return e.Message }
+
+func swigStatusError(packed string) error {
+	if len(packed) == 0 {
+		return nil
+	}
+	f := strings.SplitN(packed, "\x1f", 6)
+	for len(f) < 6 {
+		f = append(f, "")
+	}
+	e := &StatusError{RequestID: f[4], Message: f[5]}
+	e.Code, _ = strconv.Atoi(f[0])
+	e.Category, _ = strconv.Atoi(f[1])
+	e.HTTPStatus, _ = strconv.Atoi(f[2])
+	e.Retryable = f[3] == "1"
+	return e
+}
+%}
+
+/* Status returns: a Go `error` (nil on success). */
+%typemap(gotype) tinker_status_t "error"
+%typemap(imtype) tinker_status_t "string"
+%typemap(out, fragment="AllocateString") tinker_status_t %{ $result = tinker_go::status_result($1); %}
+%typemap(goout, fragment="CopyString") tinker_status_t %{
+	if len($1) == 0 {
+		$result = nil
+	} else {
+		$result = swigStatusError(swigCopyString($1))
+	}
+%}
+%typemap(gotype) tinker_status_t status "int"
+%typemap(imtype) tinker_status_t status "int"
+%define TINKER_STATUS_IS_VALUE(FN)
+%typemap(gotype) tinker_status_t FN "int"
+%typemap(imtype) tinker_status_t FN "int"
+%typemap(out) tinker_status_t FN %{ $result = (intgo)$1; %}
+%typemap(goout) tinker_status_t FN ""
+%enddef
+TINKER_STATUS_VALUE_FUNCTIONS(TINKER_STATUS_IS_VALUE)
+
+/* Handle out-params: the caller passes a pointer to a handle variable. C writes the pointer into
+ * a Go uintptr (no Go pointers cross into C memory). SWIG's Go module cannot name "the handle
+ * type of T **" in a typemap, so the generic rule hands back a *uintptr and TINKER_GO_HANDLE
+ * below gives each known handle type its typed form (`var f raw.Tinker_future; raw.X(&f, ...)`). */
+%typemap(gotype) SWIGTYPE **out "*uintptr"
+%typemap(imtype) SWIGTYPE **out "*uintptr"
+%typemap(goin) SWIGTYPE **out %{ $result = new(uintptr) %}
+%typemap(in) SWIGTYPE **out %{
+  $1 = ($1_ltype)$input;
+  *$1 = 0;
+%}
+%typemap(argout) SWIGTYPE **out ""
+%typemap(goargout) SWIGTYPE **out %{
+	if $1 != nil {
+		*$1 = *$input
+	}
+%}
+%define TINKER_GO_HANDLE(CTYPE, GONAME)
+%typemap(gotype) CTYPE **out "*GONAME"
+%typemap(goargout) CTYPE **out %{
+	if $1 != nil {
+		if *$input != 0 {
+			*$1 = Swigcptr##GONAME(*$input)
+		} else {
+			*$1 = nil
+		}
+	}
+%}
+%enddef
+TINKER_GO_HANDLES(TINKER_GO_HANDLE)
+
+/* Library-allocated strings: the caller passes a *string; the C string is freed with tinker_free. */
+%typemap(gotype) char **out "*string"
+%typemap(imtype) char **out "*string"
+%typemap(goin) char **out %{ $result = new(string) %}
+%typemap(in) char **out (char *tinker_str = 0) %{ $1 = &tinker_str; %}
+%typemap(argout, fragment="AllocateString") char **out %{
+  if (tinker_str$argnum) {
+    *$input = Swig_AllocateString(tinker_str$argnum, strlen(tinker_str$argnum));
+  }
+%}
+%typemap(freearg) char **out %{ tinker_free(tinker_str$argnum); %}
+%typemap(goargout, fragment="CopyString") char **out %{
+	if $1 != nil && len(*$input) != 0 {
+		*$1 = swigCopyString(*$input)
+	}
+%}
+
+/* Scalar out-params: pointers to Go variables of plain types. */
+%define TINKER_GO_SCALAR_OUT(CTYPE, NAME, GOTYPE)
+%typemap(gotype) CTYPE *NAME "*GOTYPE"
+%typemap(imtype) CTYPE *NAME "*GOTYPE"
+%typemap(in) CTYPE *NAME %{ $1 = ($1_ltype)$input; %}
+%typemap(argout) CTYPE *NAME ""
+%typemap(goargout) CTYPE *NAME ""
+%enddef
+TINKER_GO_SCALAR_OUT(uint64_t, tag, uint64)
+TINKER_GO_SCALAR_OUT(size_t, index, uint64)
+TINKER_GO_SCALAR_OUT(int, fd, int32)
+
+/* Arrays of futures: a Go slice of handles, passed to C as a []uintptr. */
+%typemap(gotype) (tinker_future_t *const *futures, size_t count) "[]Tinker_future"
+%typemap(imtype) (tinker_future_t *const *futures, size_t count) "[]uintptr"
+%typemap(goin) (tinker_future_t *const *futures, size_t count) %{
+	$result = make([]uintptr, len($input))
+	for i, f := range $input {
+		if f != nil {
+			$result[i] = f.Swigcptr()
+		}
+	}
+%}
+%typemap(in) (tinker_future_t *const *futures, size_t count) %{
+  $1 = ($1_ltype)$input.array;
+  $2 = (size_t)$input.len;
+%}
+
+#endif /* SWIGGO */
+
+/* Any future function that returns a fresh `char *` must be marked %newobject; it is then
+ * released with tinker_free, never free()/delete[]. */
+%typemap(newfree) char * "tinker_free($1);";
+
+%include "tinker/tinker.h"
