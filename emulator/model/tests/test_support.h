@@ -40,6 +40,14 @@ using namespace tinker::emu;
       fail_msg("%s: message '%s' lacks '%s'", #expr, st_.message().c_str(), (needle)); \
   } while (0)
 
+// |a - b| <= tol in double precision (CMocka 1.1's assert_float_equal works in float).
+#define EMU_ASSERT_NEAR(a, b, tol)                                                       \
+  do {                                                                                   \
+    const double a_ = (a), b_ = (b), tol_ = (tol);                                       \
+    if (!(std::fabs(a_ - b_) <= tol_))                                                   \
+      fail_msg("%s = %.17g, %s = %.17g, differ by more than %.3g", #a, a_, #b, b_, tol_); \
+  } while (0)
+
 inline ModelConfig small_config(int rank = 8, int vocab = 32, int hidden = 8) {
   ModelConfig c;
   c.base.name = "test/base-model";
