@@ -81,9 +81,9 @@ inline ErrorSnapshot snapshot_last_error(tinker_status_t status) {
 } /* namespace tinker_swig */
 %}
 
-/* Status *arguments* (tinker_status_str) are plain numbers in every language; the typemaps
- * below that turn a returned status into an error match parameters named `status` only through
- * this exception. */
+/* A status *argument* (tinker_status_str(status)) stays a plain number. In Java and Go the
+ * typemaps that turn a returned status into an error would also apply to parameters, so those
+ * sections exempt parameters named `status`. */
 
 /* Status values that are answers, not failures. Each language's section says what
  * TINKER_STATUS_IS_VALUE does; the list is the whole family and only grows if tinker.h adds
@@ -119,35 +119,34 @@ MACRO(tinker_server_capabilities_t, Tinker_server_capabilities)
 #include <ruby/thread.h>
 #include <atomic>
 #include <chrono>
-#include <vector>
 
 namespace tinker_rb {
 
 /* Builds the exception for a failed call. When the idiomatic layer is loaded it provides
  * Tinker.native_error(code, message, category, http_status, request_id, retryable), which picks
- * the Tinker::Error subclass; the raw extension alone raises RuntimeError. */
-inline VALUE error_from_snapshot(const tinker_swig::ErrorSnapshot &s) {
-  VALUE message = rb_utf8_str_new(s.message.data(), (long)s.message.size());
-  VALUE request_id = rb_utf8_str_new(s.request_id.data(), (long)s.request_id.size());
+ * the Tinker::Error subclass; the raw extension alone raises RuntimeError. The C++ snapshot is
+ * converted to Ruby values and destroyed before any Ruby code runs (Ruby code may raise, and a
+ * raise unwinds with longjmp, skipping C++ destructors). */
+inline VALUE capture_failure(tinker_status_t status) {
+  if (status == TINKER_OK) return Qnil;
+  VALUE args[6];
+  {
+    tinker_swig::ErrorSnapshot s = tinker_swig::snapshot_last_error(status);
+    args[0] = INT2NUM(s.code);
+    args[1] = rb_utf8_str_new(s.message.data(), (long)s.message.size());
+    args[2] = INT2NUM(s.category);
+    args[3] = INT2NUM(s.http_status);
+    args[4] = rb_utf8_str_new(s.request_id.data(), (long)s.request_id.size());
+    args[5] = s.retryable ? Qtrue : Qfalse;
+  }
   ID tinker = rb_intern("Tinker");
   if (rb_const_defined(rb_cObject, tinker)) {
     VALUE mod = rb_const_get(rb_cObject, tinker);
     ID factory = rb_intern("native_error");
-    if (rb_respond_to(mod, factory)) {
-      return rb_funcall(mod, factory, 6, INT2NUM(s.code), message, INT2NUM(s.category),
-                        INT2NUM(s.http_status), request_id, s.retryable ? Qtrue : Qfalse);
-    }
+    if (rb_respond_to(mod, factory)) return rb_funcallv(mod, factory, 6, args);
   }
-  VALUE text = rb_sprintf("%s: %" PRIsVALUE, tinker_status_str((tinker_status_t)s.code), message);
+  VALUE text = rb_sprintf("%s: %" PRIsVALUE, tinker_status_str(status), args[1]);
   return rb_exc_new_str(rb_eRuntimeError, text);
-}
-
-/* Called from the out-typemap of every status-returning function: Qnil on success, otherwise
- * the exception object, which the ret-typemap raises after the wrapper has cleaned up. */
-inline VALUE capture_failure(tinker_status_t status) {
-  if (status == TINKER_OK) return Qnil;
-  tinker_swig::ErrorSnapshot s = tinker_swig::snapshot_last_error(status);
-  return error_from_snapshot(s);
 }
 
 /* ---- GVL release ------------------------------------------------------------------------------
@@ -170,6 +169,12 @@ constexpr bool is_blocking_client_call(const char *name) {
           has_prefix(name, "tinker_sampling_client_") || has_prefix(name, "tinker_rest_client_")) &&
          !has_suffix(name, "_async") && !has_suffix(name, "_free");
 }
+
+static_assert(is_blocking_client_call("tinker_service_client_health_check") &&
+                  !is_blocking_client_call("tinker_service_client_health_check_async") &&
+                  !is_blocking_client_call("tinker_service_client_free") &&
+                  !is_blocking_client_call("tinker_client_options_set_base_url"),
+              "GVL classifier");
 
 template <class F> void *call_trampoline(void *p) {
   (*static_cast<F *>(p))();
