@@ -1,0 +1,66 @@
+// Shared helpers for the unit tests: CMocka with the headers it needs, and a few assertions
+// CMocka 1.1 lacks (doubles, substrings). Assertions only ever run on the test's main thread:
+// CMocka reports failures with longjmp, which must not cross another thread's stack.
+#pragma once
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+// This CMocka's header has no extern "C" block of its own.
+extern "C" {
+#include <cmocka.h>
+}
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#define TU_FAIL_MSG(...)    \
+  do {                      \
+    print_error(__VA_ARGS__); \
+    fail();                 \
+  } while (0)
+
+// |actual - expected| <= eps.
+#define assert_double_near(actual, expected, eps)                                              \
+  do {                                                                                         \
+    const double tu_a_ = (actual), tu_e_ = (expected);                                         \
+    if (!(std::fabs(tu_a_ - tu_e_) <= (eps)))                                                  \
+      TU_FAIL_MSG("%s = %.9g, expected %.9g (+/- %g)\n", #actual, tu_a_, tu_e_, (double)(eps)); \
+  } while (0)
+
+// `hay` (a C string or std::string) contains `needle`.
+#define assert_contains(hay, needle)                                                   \
+  do {                                                                                 \
+    const std::string tu_h_ = (hay), tu_n_ = (needle);                                 \
+    if (tu_h_.find(tu_n_) == std::string::npos)                                        \
+      TU_FAIL_MSG("expected \"%s\" to contain \"%s\"\n", tu_h_.c_str(), tu_n_.c_str()); \
+  } while (0)
+
+#define assert_not_contains(hay, needle)                                                   \
+  do {                                                                                     \
+    const std::string tu_h_ = (hay), tu_n_ = (needle);                                     \
+    if (tu_h_.find(tu_n_) != std::string::npos)                                            \
+      TU_FAIL_MSG("expected \"%s\" not to contain \"%s\"\n", tu_h_.c_str(), tu_n_.c_str()); \
+  } while (0)
+
+// Status codes compared with their names in the failure message.
+#define assert_status(actual, expected)                                                        \
+  do {                                                                                         \
+    const long tu_a_ = (long)(actual), tu_e_ = (long)(expected);                               \
+    if (tu_a_ != tu_e_) TU_FAIL_MSG("%s = %ld, expected %ld (%s)\n", #actual, tu_a_, tu_e_, #expected); \
+  } while (0)
+
+namespace unit {
+
+// Every environment variable the library reads while resolving options: tests start from an
+// environment without them, whatever the shell running ctest exported.
+inline void clear_tinker_env() {
+  for (const char* name : {"TINKER_BASE_URL", "TINKER_API_KEY", "TINKER_PROJECT_ID", "TINKER_TAGS", "TINKER_LOG",
+                           "TINKER_CREDENTIAL_CMD", "CLOUDFLARE_ACCESS_CLIENT_ID", "CLOUDFLARE_ACCESS_CLIENT_SECRET"})
+    unsetenv(name);
+}
+
+}  // namespace unit
