@@ -76,7 +76,8 @@ void run_forward_pass(const BaseModel* base, const Adapter& adapter, int vocab_s
       }
     }
     if (grads) {
-      for (int t = 0; t < V; ++t) delta[t] -= g_total * std::exp(row_logp[t]);
+      const double* p = math.probs(row.data());
+      for (int t = 0; t < V; ++t) delta[t] -= g_total * p[t];
       math.backward(c, row.data(), delta.data(), grads);
       std::fill(delta.begin(), delta.end(), 0.0);
     }

@@ -9,8 +9,8 @@
 //   h      = e + s * z_mlp . mlp.B                  (d)
 //   z_un   = h . unembed.A                          (r)
 //   logits = b + h . U + s * z_un . unembed.B + s * attn.A[c] . attn.B     (V)
-//   logp   = logits - logsumexp(logits)
-// Backward, given delta = dL/dlogits (V):
+//   logp   = logits - logsumexp(logits),   p = exp(logp)
+// Backward, given delta = dL/dlogits (V) (for a log-likelihood term, g * (onehot - p)):
 //   d attn.B    += s * attn.A[c]^T delta           d attn.A[c] += s * attn.B . delta
 //   d unembed.B += s * z_un^T delta                 g_un = s * unembed.B . delta
 //   d unembed.A += h^T g_un                         dh = U . delta + unembed.A . g_un
@@ -31,10 +31,11 @@ class RowMath {
 
   int vocab() const { return V_; }
   int contexts() const { return C_; }
-  // Doubles one row's activations take: logp (V), h (d), z_mlp (r), z_un (r).
-  size_t row_size() const { return size_t(V_) + d_ + 2 * size_t(r_); }
-  // The row's log-probabilities are its first V doubles.
+  // Doubles one row's activations take: logp (V), softmax (V), h (d), z_mlp (r), z_un (r).
+  size_t row_size() const { return 2 * size_t(V_) + d_ + 2 * size_t(r_); }
+  // The row's log-probabilities are its first V doubles, its probabilities the next V.
   static const double* logp(const double* row) { return row; }
+  const double* probs(const double* row) const { return row + V_; }
 
   // Computes context c's activations into row[0 .. row_size()).
   void forward(int c, double* row) const;

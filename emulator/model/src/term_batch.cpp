@@ -139,6 +139,15 @@ Status build_term_batch(const std::vector<Datum>& data, const std::string& loss_
   st = check_clip(defaults.clip_low, defaults.clip_high, "loss_fn_config");
   if (!st.is_ok()) return st;
 
+  size_t total = 0;
+  for (const Datum& d : data) {
+    auto it = d.loss_fn_inputs.find("target_tokens");
+    if (it != d.loss_fn_inputs.end()) total += it->second.numel();
+  }
+  batch.context.reserve(total);
+  batch.target.reserve(total);
+  batch.inputs.reserve(total);
+
   const auto accepted = accepted_inputs(batch.kind);
   const bool is_rl = batch.kind != LossKind::kCrossEntropy;
   batch.datum_begin.push_back(0);
