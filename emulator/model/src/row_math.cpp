@@ -14,10 +14,16 @@ inline void axpy(size_t n, double a, const double* __restrict x, double* __restr
   for (size_t i = 0; i < n; ++i) y[i] += a * x[i];
 }
 
+// Four interleaved partial sums: one running sum would wait on each add's latency, and the
+// compiler may not reorder a floating-point sum itself. The order is fixed, so results are
+// still deterministic.
 inline double dot(size_t n, const double* __restrict x, const double* __restrict y) {
-  double acc = 0.0;
-  for (size_t i = 0; i < n; ++i) acc += x[i] * y[i];
-  return acc;
+  double acc[4] = {0.0, 0.0, 0.0, 0.0};
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4)
+    for (size_t k = 0; k < 4; ++k) acc[k] += x[i + k] * y[i + k];
+  for (; i < n; ++i) acc[0] += x[i] * y[i];
+  return (acc[0] + acc[1]) + (acc[2] + acc[3]);
 }
 
 // out[0..cols) = v[0..rows) . M (rows x cols, row-major).
