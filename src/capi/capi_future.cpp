@@ -58,15 +58,15 @@ tinker_status_t check_array(const char* fn, tinker_future_t* const* fs, size_t n
 extern "C" {
 
 TINKER_API tinker_status_t tinker_future_poll(const tinker_future_t* future) {
-  return guard(__func__, [&]() -> tinker_status_t {
-    TINKER_CHECK_ARG(__func__, future);
+  return guard(__func__, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, future);
     return future->state->poll();
   });
 }
 
 TINKER_API tinker_status_t tinker_future_wait(tinker_future_t* future, int64_t timeout_ms) {
-  return guard(__func__, [&]() -> tinker_status_t {
-    TINKER_CHECK_ARG(__func__, future);
+  return guard(__func__, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, future);
     tinker_status_t s = future->state->wait(timeout_ms);
     if (s != TINKER_OK)
       if (const Error* e = future->state->error()) set_last_error(*e);
@@ -79,8 +79,8 @@ TINKER_API int tinker_future_is_submitted(const tinker_future_t* future) {
 }
 
 TINKER_API tinker_status_t tinker_future_wait_submitted(tinker_future_t* future, int64_t timeout_ms) {
-  return guard(__func__, [&]() -> tinker_status_t {
-    TINKER_CHECK_ARG(__func__, future);
+  return guard(__func__, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, future);
     tinker_status_t s = future->state->wait_submitted(timeout_ms);
     if (s != TINKER_OK)
       if (const Error* e = future->state->error()) set_last_error(*e);
@@ -88,25 +88,25 @@ TINKER_API tinker_status_t tinker_future_wait_submitted(tinker_future_t* future,
   });
 }
 
-TINKER_API tinker_status_t tinker_future_on_complete(tinker_future_t* future, tinker_future_callback_t cb, void* ud,
+TINKER_API tinker_status_t tinker_future_on_complete(tinker_future_t* future, tinker_future_callback_t callback, void* user_data,
                                                      tinker_destroy_notify_t destroy) {
-  return guard(__func__, [&]() -> tinker_status_t {
-    TINKER_CHECK_ARG(__func__, future);
-    TINKER_CHECK_ARG(__func__, cb);
-    return future->state->on_complete(cb, ud, destroy, future);
+  return guard(__func__, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, future);
+    TINKER_CHECK_ARG(fn, callback);
+    return future->state->on_complete(callback, user_data, destroy, future);
   });
 }
 
 TINKER_API tinker_status_t tinker_future_cancel(tinker_future_t* future) {
-  return guard(__func__, [&]() -> tinker_status_t {
-    TINKER_CHECK_ARG(__func__, future);
+  return guard(__func__, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, future);
     return future->state->cancel();
   });
 }
 
 TINKER_API tinker_status_t tinker_future_interrupt(tinker_future_t* future) {
-  return guard(__func__, [&]() -> tinker_status_t {
-    TINKER_CHECK_ARG(__func__, future);
+  return guard(__func__, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, future);
     future->state->interrupt();
     return TINKER_OK;
   });
@@ -126,8 +126,8 @@ TINKER_API void tinker_future_free(tinker_future_t* future) {
 }
 
 TINKER_API tinker_status_t tinker_future_wait_all(tinker_future_t* const* fs, size_t n, int64_t timeout_ms) {
-  return guard(__func__, [&]() -> tinker_status_t {
-    if (tinker_status_t s = check_array(__func__, fs, n)) return s;
+  return guard(__func__, [&](const char* fn) -> tinker_status_t {
+    if (tinker_status_t s = check_array(fn, fs, n)) return s;
     return wait_many(fs, n, timeout_ms, [&] {
       for (size_t i = 0; i < n; ++i)
         if (!fs[i]->state->done()) return false;
@@ -138,10 +138,10 @@ TINKER_API tinker_status_t tinker_future_wait_all(tinker_future_t* const* fs, si
 
 TINKER_API tinker_status_t tinker_future_wait_any(size_t* index, tinker_future_t* const* fs, size_t n,
                                                   int64_t timeout_ms) {
-  return guard(__func__, [&]() -> tinker_status_t {
-    TINKER_CHECK_ARG(__func__, index);
-    if (tinker_status_t s = check_array(__func__, fs, n)) return s;
-    if (n == 0) return fail(TINKER_E_INVALID_ARGUMENT, std::string(__func__) + ": count is 0");
+  return guard(__func__, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, index);
+    if (tinker_status_t s = check_array(fn, fs, n)) return s;
+    if (n == 0) return fail(TINKER_E_INVALID_ARGUMENT, std::string(fn) + ": count is 0");
     return wait_many(fs, n, timeout_ms, [&] {
       for (size_t i = 0; i < n; ++i)
         if (fs[i]->state->done()) {
@@ -154,10 +154,10 @@ TINKER_API tinker_status_t tinker_future_wait_any(size_t* index, tinker_future_t
 }
 
 TINKER_API tinker_status_t tinker_completion_queue_new(tinker_completion_queue_t** out) {
-  return guard(__func__, [&]() -> tinker_status_t {
-    TINKER_CHECK_ARG(__func__, out);
+  return guard(__func__, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, out);
     auto queue = std::make_shared<CompletionQueue>();
-    if (!queue->valid()) return fail(TINKER_E_RESOURCE_EXHAUSTED, std::string(__func__) + ": eventfd failed");
+    if (!queue->valid()) return fail(TINKER_E_RESOURCE_EXHAUSTED, std::string(fn) + ": eventfd failed");
     *out = new tinker_completion_queue{std::move(queue)};
     return TINKER_OK;
   });
@@ -167,34 +167,34 @@ TINKER_API void tinker_completion_queue_free(tinker_completion_queue_t* queue) {
 
 TINKER_API tinker_status_t tinker_future_set_completion_queue(tinker_future_t* future, tinker_completion_queue_t* queue,
                                                               uint64_t tag) {
-  return guard(__func__, [&]() -> tinker_status_t {
-    TINKER_CHECK_ARG(__func__, future);
-    TINKER_CHECK_ARG(__func__, queue);
+  return guard(__func__, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, future);
+    TINKER_CHECK_ARG(fn, queue);
     return future->state->set_queue(queue->queue, tag);
   });
 }
 
 TINKER_API tinker_status_t tinker_completion_queue_next(tinker_completion_queue_t* queue, int64_t timeout_ms,
                                                         uint64_t* tag) {
-  return guard(__func__, [&]() -> tinker_status_t {
-    TINKER_CHECK_ARG(__func__, queue);
-    TINKER_CHECK_ARG(__func__, tag);
+  return guard(__func__, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, queue);
+    TINKER_CHECK_ARG(fn, tag);
     return queue->queue->next(timeout_ms, tag);
   });
 }
 
 TINKER_API tinker_status_t tinker_completion_queue_wakeup(tinker_completion_queue_t* queue) {
-  return guard(__func__, [&]() -> tinker_status_t {
-    TINKER_CHECK_ARG(__func__, queue);
+  return guard(__func__, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, queue);
     queue->queue->wakeup();
     return TINKER_OK;
   });
 }
 
 TINKER_API tinker_status_t tinker_completion_queue_fd(tinker_completion_queue_t* queue, int* fd) {
-  return guard(__func__, [&]() -> tinker_status_t {
-    TINKER_CHECK_ARG(__func__, queue);
-    TINKER_CHECK_ARG(__func__, fd);
+  return guard(__func__, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, queue);
+    TINKER_CHECK_ARG(fn, fd);
     *fd = queue->queue->fd();
     return TINKER_OK;
   });

@@ -11,8 +11,8 @@ extern "C" {
 TINKER_API const char* tinker_version_string(void) { return TINKER_VERSION_STRING; }
 TINKER_API int tinker_version_number(void) { return TINKER_VERSION_NUMBER; }
 
-TINKER_API const char* tinker_status_str(tinker_status_t s) {
-  switch (s) {
+TINKER_API const char* tinker_status_str(tinker_status_t status) {
+  switch (capi::enum_value(status)) {
 #define NAME(x) case x: return #x;
     NAME(TINKER_OK) NAME(TINKER_E_CANCELLED) NAME(TINKER_E_UNKNOWN) NAME(TINKER_E_INVALID_ARGUMENT)
     NAME(TINKER_E_DEADLINE_EXCEEDED) NAME(TINKER_E_NOT_FOUND) NAME(TINKER_E_ALREADY_EXISTS)

@@ -22,7 +22,7 @@ tinker_status_t out_string(const std::string& s, char** out) {
 // One shape for every typed take: check the arguments, take the kind, cast.
 template <class T>
 tinker_status_t take(const char* fn, tinker_future_t* future, ResultKind kind, T** out) {
-  return guard(fn, [&]() -> tinker_status_t {
+  return guard(fn, [&](const char* fn) -> tinker_status_t {
     TINKER_CHECK_ARG(fn, future);
     TINKER_CHECK_ARG(fn, out);
     std::unique_ptr<Result> r;
@@ -57,9 +57,9 @@ TINKER_API int64_t tinker_server_capabilities_model_max_context_length(const tin
 }
 
 TINKER_API tinker_status_t tinker_server_capabilities_to_json(const tinker_server_capabilities_t* caps, char** out) {
-  return guard(__func__, [&]() -> tinker_status_t {
-    TINKER_CHECK_ARG(__func__, caps);
-    TINKER_CHECK_ARG(__func__, out);
+  return guard(__func__, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, caps);
+    TINKER_CHECK_ARG(fn, out);
     return out_string(caps->json, out);
   });
 }

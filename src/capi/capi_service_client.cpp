@@ -18,13 +18,13 @@ extern "C" {
 
 TINKER_API tinker_status_t tinker_service_client_new(tinker_service_client_t** out,
                                                      const tinker_client_options_t* options) {
-  return guard(__func__, [&]() -> tinker_status_t {
-    TINKER_CHECK_ARG(__func__, out);
+  return guard(__func__, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, out);
     *out = nullptr;
     ClientOptions opts = options ? options->o : ClientOptions{};
     Error err;
     if (!resolve_client_options(opts, err)) {
-      err.message = std::string(__func__) + ": " + err.message;
+      err.message = std::string(fn) + ": " + err.message;
       set_last_error(err);
       return err.code;
     }
@@ -42,18 +42,18 @@ TINKER_API void tinker_service_client_free(tinker_service_client_t* client) {
 
 TINKER_API tinker_status_t tinker_service_client_get_server_capabilities_async(tinker_service_client_t* client,
                                                                               tinker_future_t** out) {
-  return guard(__func__, [&]() -> tinker_status_t {
-    TINKER_CHECK_ARG(__func__, client);
-    TINKER_CHECK_ARG(__func__, out);
+  return guard(__func__, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, client);
+    TINKER_CHECK_ARG(fn, out);
     return capi::hand_out(client->impl->get_server_capabilities(), out);
   });
 }
 
 TINKER_API tinker_status_t tinker_service_client_get_server_capabilities(tinker_service_client_t* client,
                                                                         tinker_server_capabilities_t** out) {
-  return guard(__func__, [&]() -> tinker_status_t {
-    TINKER_CHECK_ARG(__func__, client);
-    TINKER_CHECK_ARG(__func__, out);
+  return guard(__func__, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, client);
+    TINKER_CHECK_ARG(fn, out);
     std::unique_ptr<Result> r;
     tinker_status_t s = capi::wait_and_take(client->impl->get_server_capabilities(), ResultKind::ServerCapabilities, &r);
     if (s == TINKER_OK) *out = static_cast<tinker_server_capabilities_t*>(r.release());
@@ -63,32 +63,32 @@ TINKER_API tinker_status_t tinker_service_client_get_server_capabilities(tinker_
 
 TINKER_API tinker_status_t tinker_service_client_health_check_async(tinker_service_client_t* client,
                                                                    tinker_future_t** out) {
-  return guard(__func__, [&]() -> tinker_status_t {
-    TINKER_CHECK_ARG(__func__, client);
-    TINKER_CHECK_ARG(__func__, out);
+  return guard(__func__, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, client);
+    TINKER_CHECK_ARG(fn, out);
     return capi::hand_out(client->impl->health_check(), out);
   });
 }
 
 TINKER_API tinker_status_t tinker_service_client_health_check(tinker_service_client_t* client) {
-  return guard(__func__, [&]() -> tinker_status_t {
-    TINKER_CHECK_ARG(__func__, client);
+  return guard(__func__, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, client);
     return capi::wait_and_take(client->impl->health_check(), ResultKind::None, nullptr);
   });
 }
 
 TINKER_API tinker_status_t tinker_service_client_start_session_async(tinker_service_client_t* client,
                                                                     tinker_future_t** out) {
-  return guard(__func__, [&]() -> tinker_status_t {
-    TINKER_CHECK_ARG(__func__, client);
-    TINKER_CHECK_ARG(__func__, out);
+  return guard(__func__, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, client);
+    TINKER_CHECK_ARG(fn, out);
     return capi::hand_out(client->impl->start_session(), out);
   });
 }
 
 TINKER_API tinker_status_t tinker_service_client_start_session(tinker_service_client_t* client) {
-  return guard(__func__, [&]() -> tinker_status_t {
-    TINKER_CHECK_ARG(__func__, client);
+  return guard(__func__, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, client);
     return capi::wait_and_take(client->impl->start_session(), ResultKind::None, nullptr);
   });
 }
@@ -101,9 +101,9 @@ TINKER_API const char* tinker_service_client_session_id(const tinker_service_cli
 
 TINKER_API tinker_status_t tinker_service_client_create_rest_client(tinker_service_client_t* client,
                                                                    tinker_rest_client_t** out) {
-  return guard(__func__, [&]() -> tinker_status_t {
-    TINKER_CHECK_ARG(__func__, client);
-    TINKER_CHECK_ARG(__func__, out);
+  return guard(__func__, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, client);
+    TINKER_CHECK_ARG(fn, out);
     *out = new tinker_rest_client{std::make_shared<RestClient>(client->impl->context())};
     return TINKER_OK;
   });

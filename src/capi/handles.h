@@ -1,6 +1,7 @@
 // The structs behind the opaque C handles, and the helpers every C entry point shares.
 #pragma once
 
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -32,11 +33,13 @@ tinker_status_t fail(tinker_status_t code, const std::string& message);
 
 // Every exported function that returns a status runs its body through guard(): the last error
 // is cleared first, and no C++ exception crosses the ABI (ARCHITECTURE.md "Errors").
+// The body receives the exported function's name (`fn`) for its messages: __func__ inside a
+// lambda would name the lambda's operator().
 template <class F>
 tinker_status_t guard(const char* fn, F&& body) noexcept {
   clear_last_error();
   try {
-    return body();
+    return body(fn);
   } catch (const std::bad_alloc&) {
     return fail(TINKER_E_RESOURCE_EXHAUSTED, std::string(fn) + ": out of memory");
   } catch (const std::exception& e) {
@@ -54,6 +57,16 @@ T guard_value(T fallback, F&& body) noexcept {
   } catch (...) {
     return fallback;
   }
+}
+
+// The integer a C caller passed for an enum parameter. C may pass any int, and loading an
+// out-of-range value as a C++ enum is undefined, so validation reads the bytes instead.
+template <class E>
+int enum_value(const E& e) {
+  static_assert(sizeof(E) == sizeof(int), "C enums are int-sized");
+  int v;
+  std::memcpy(&v, &e, sizeof v);
+  return v;
 }
 
 // INVALID_ARGUMENT naming the parameter, e.g. "tinker_future_wait: future is NULL".

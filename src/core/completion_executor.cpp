@@ -19,6 +19,11 @@ bool CompletionExecutor::post(std::function<void()> fn) {
   return true;
 }
 
+bool CompletionExecutor::accepting() const {
+  std::lock_guard<std::mutex> lk(q_->mu);
+  return !q_->closed;
+}
+
 void CompletionExecutor::loop(std::shared_ptr<Queue> q) {
   std::unique_lock<std::mutex> lk(q->mu);
   for (;;) {

@@ -20,6 +20,8 @@ class CompletionExecutor {
 
   // Queues `fn`; false (and `fn` dropped) once shutdown has begun.
   bool post(std::function<void()> fn);
+  // False once shutdown has begun: nothing posted from now on would run.
+  bool accepting() const;
   // Stops accepting work, runs what is queued, and joins the thread. Called from the thread
   // itself (a callback freed the last client), the thread cannot join itself: it finishes its
   // queue and exits on its own after the current callback. Idempotent.

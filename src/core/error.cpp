@@ -40,7 +40,13 @@ static std::string server_detail(const std::string& body) {
     }
     cJSON_Delete(j);
   }
-  if (out.empty()) out = body.size() > 512 ? body.substr(0, 512) + "…" : body;
+  if (out.empty()) out = body;
+  if (out.size() > 512) {
+    // Cut on a UTF-8 character boundary so bindings always receive valid strings.
+    size_t cut = 512;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+    out = out.substr(0, cut) + "…";
+  }
   return out;
 }
 
@@ -51,8 +57,8 @@ Error error_from_http(const std::string& what, long http_status, const std::stri
   e.category = (http_status >= 400 && http_status < 500) ? TINKER_ERROR_CATEGORY_USER
                : http_status >= 500                      ? TINKER_ERROR_CATEGORY_SERVER
                                                          : TINKER_ERROR_CATEGORY_UNKNOWN;
-  e.retryable = http_status == 408 || http_status == 409 || http_status == 410 ||
-                http_status == 429 || http_status >= 500;
+  // 409 is retried by the layers (§4) but, once they gave up, retrying later will not help.
+  e.retryable = http_status == 408 || http_status == 410 || http_status == 429 || http_status >= 500;
   e.message = what + ": HTTP " + std::to_string(http_status) + ": " + server_detail(body);
   return e;
 }

@@ -67,13 +67,16 @@ bool FutureState::finish(tinker_status_t status, std::unique_ptr<Result> result,
     auto self = shared_from_this();
     if (!executor_->post([self] { self->run_callback(); })) {
       // The runtime already shut down: no callback may run any more; only destroy remains.
-      tinker_destroy_notify_t destroy;
-      void* ud;
+      // Whoever moves Queued → Finished runs it (tinker_future_free may race with us).
+      tinker_destroy_notify_t destroy = nullptr;
+      void* ud = nullptr;
       {
         std::lock_guard<std::mutex> lk(mu_);
-        cb_state_ = CallbackState::Finished;
-        destroy = cb_destroy_;
-        ud = cb_user_data_;
+        if (cb_state_ == CallbackState::Queued) {
+          cb_state_ = CallbackState::Finished;
+          destroy = cb_destroy_;
+          ud = cb_user_data_;
+        }
       }
       if (destroy) destroy(ud);
     }
@@ -147,8 +150,8 @@ tinker_status_t FutureState::wait_until(int64_t timeout_ms, bool submitted_is_en
   } else if (!cv_.wait_for(lk, std::chrono::milliseconds(timeout_ms), ready)) {
     return TINKER_E_TIMEOUT;
   }
-  if (done_) return (submitted_is_enough && status_ == TINKER_OK) ? TINKER_OK : status_;
-  if (submitted_is_enough && submitted_) return TINKER_OK;
+  if (submitted_is_enough && submitted_) return TINKER_OK;  // even if it failed afterwards
+  if (done_) return status_;
   return TINKER_E_INTERRUPTED;
 }
 
@@ -215,6 +218,10 @@ tinker_status_t FutureState::on_complete(tinker_future_callback_t cb, void* user
     std::lock_guard<std::mutex> lk(mu_);
     if (registration_ != Registration::None) {
       set_last_error(make_error(TINKER_E_FAILED_PRECONDITION, "future already has a callback or completion queue"));
+      return TINKER_E_FAILED_PRECONDITION;
+    }
+    if (!executor_->accepting()) {
+      set_last_error(make_error(TINKER_E_FAILED_PRECONDITION, "the client runtime has shut down"));
       return TINKER_E_FAILED_PRECONDITION;
     }
     registration_ = Registration::Callback;

@@ -4,7 +4,15 @@
 
 namespace tinker::json {
 
-Ptr parse(const std::string& text) { return Ptr(cJSON_ParseWithLength(text.data(), text.size())); }
+Ptr parse(const std::string& text) {
+  const char* end = nullptr;
+  Ptr doc(cJSON_ParseWithLengthOpts(text.data(), text.size(), &end, 0));
+  if (!doc) return nullptr;
+  // Only whitespace may follow the document.
+  for (const char* p = end; p < text.data() + text.size(); ++p)
+    if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') return nullptr;
+  return doc;
+}
 
 std::string dump(const cJSON* j) {
   char* s = cJSON_PrintUnformatted(j);
