@@ -20,9 +20,15 @@ func waitLoop(ctx context.Context, closing func() bool, wait func(ms int64) Stat
 		ctx = context.Background()
 	}
 	if done := ctx.Done(); done != nil {
-		stop := make(chan struct{})
-		defer close(stop)
+		// The watcher wakes the native wait when ctx ends. waitLoop returns only after the
+		// watcher has exited, so wake never runs after the caller released the handle.
+		stop, exited := make(chan struct{}), make(chan struct{})
+		defer func() {
+			close(stop)
+			<-exited
+		}()
 		go func() {
+			defer close(exited)
 			select {
 			case <-done:
 				wake()

@@ -207,6 +207,32 @@ func TestErrorsStayWithTheirCallAcrossGoroutines(t *testing.T) {
 	wg.Wait()
 }
 
+func TestClosingAQueueEndsEveryBlockedNext(t *testing.T) {
+	q, err := NewCompletionQueue()
+	if err != nil {
+		t.Fatalf("NewCompletionQueue: %v", err)
+	}
+	errs := make(chan error, 3)
+	for i := 0; i < 3; i++ {
+		go func() {
+			_, err := q.Next(context.Background())
+			errs <- err
+		}()
+	}
+	time.Sleep(100 * time.Millisecond)
+	q.Close()
+	for i := 0; i < 3; i++ {
+		select {
+		case err := <-errs:
+			if CodeOf(err) != StatusFailedPrecondition {
+				t.Errorf("Next after Close = %v", err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("a Next is still blocked after Close")
+		}
+	}
+}
+
 func TestClosedClientReportsAnError(t *testing.T) {
 	c := newClient(t)
 	c.Close()

@@ -122,7 +122,9 @@ module Tinker
       end
     end
 
-    # Frees the pointer; the block (optional) runs first to end blocking calls of other threads.
+    # Frees the pointer once no call uses it. The block (optional) ends blocking calls of other
+    # threads (cancel a future, wake a queue); it is repeated while calls remain, because a queue
+    # wakeup wakes one waiter at a time.
     def close
       ptr = @lock.synchronize do
         return nil if @closing
@@ -130,8 +132,14 @@ module Tinker
         @closing = true
         @ptr
       end
-      yield ptr if block_given?
-      @lock.synchronize { @idle.wait(@lock) while @users.positive? }
+      @lock.synchronize do
+        loop do
+          yield ptr if block_given?
+          break if @users.zero?
+
+          @idle.wait(@lock, 0.05)
+        end
+      end
       ObjectSpace.undefine_finalizer(self)
       Raw.public_send(@free_function, ptr)
       @ptr = nil

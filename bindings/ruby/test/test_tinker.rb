@@ -101,6 +101,23 @@ class TinkerBindingTest < Minitest::Test
     queue&.close
   end
 
+  def test_closing_a_queue_ends_every_blocked_next
+    queue = Tinker::CompletionQueue.new
+    waiters = Array.new(3) do
+      Thread.new do
+        queue.next
+        :returned
+      rescue Tinker::FailedPreconditionError
+        :closed
+      end
+    end
+    sleep 0.1
+    started = Tinker.monotonic_now
+    queue.close
+    assert_equal %i[closed closed closed], waiters.map(&:value)
+    assert_operator Tinker.monotonic_now - started, :<, 2.0
+  end
+
   def test_closed_client_raises
     client = Tinker::ServiceClient.new
     client.close
