@@ -28,7 +28,8 @@ double adamw_step(const AdamParams& p, TensorBuffers* grads, AdamState* state, A
   for (const auto& g : *grads)
     for (double x : g) sq += x * x;
   const double norm = std::sqrt(sq);
-  const double clip = (p.grad_clip_norm > 0 && norm > p.grad_clip_norm) ? p.grad_clip_norm / norm : 1.0;
+  const double clip =
+      (p.grad_clip_norm > 0 && norm > p.grad_clip_norm) ? p.grad_clip_norm / norm : 1.0;
 
   state->step += 1;
   const double t = static_cast<double>(state->step);

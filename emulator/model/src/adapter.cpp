@@ -22,7 +22,8 @@ LoraPair add_pair(Adapter* ad, const std::string& part, int a_rows, int b_cols, 
   for (auto& x : a.value) x = rng.next_centered(a_std);
   ad->tensors.push_back(std::move(a));
   p.b = static_cast<int>(ad->tensors.size());
-  ad->tensors.push_back(ParamTensor{part + ".B", r, b_cols, std::vector<double>(size_t(r) * b_cols)});
+  ad->tensors.push_back(
+      ParamTensor{part + ".B", r, b_cols, std::vector<double>(size_t(r) * b_cols)});
   return p;
 }
 

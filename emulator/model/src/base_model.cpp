@@ -34,8 +34,8 @@ std::shared_ptr<const BaseModel> BaseModel::build(const BaseModelSpec& spec) {
   m->hidden = spec.hidden_size;
   // The shape joins the name in the seed, so one name configured with two vocabularies
   // does not give two models that share a prefix of their weights.
-  const uint64_t shape = (static_cast<uint64_t>(spec.vocab_size) << 32) |
-                         static_cast<uint64_t>(spec.hidden_size);
+  const uint64_t shape =
+      (static_cast<uint64_t>(spec.vocab_size) << 32) | static_cast<uint64_t>(spec.hidden_size);
   const uint64_t seed = mix64(fnv1a64(spec.name) ^ mix64(shape));
   const size_t C = m->contexts, V = m->vocab, d = m->hidden;
   fill(&m->embed, C * d, mix64(seed + 1), kEmbedStd);
@@ -49,9 +49,16 @@ std::shared_ptr<const BaseModel> BaseModel::get(const BaseModelSpec& spec) {
   // when needed again.
   static std::mutex mu;
   static std::map<std::string, std::weak_ptr<const BaseModel>> cache;
-  const std::string key = std::to_string(spec.vocab_size) + "/" +
-                          std::to_string(spec.hidden_size) + "/" + spec.name;
+  const std::string key =
+      std::to_string(spec.vocab_size) + "/" + std::to_string(spec.hidden_size) + "/" + spec.name;
   std::lock_guard<std::mutex> lock(mu);
+  for (auto it = cache.begin(); it != cache.end();) {  // forget bases no model uses
+    if (it->second.expired() && it->first != key) {
+      it = cache.erase(it);
+    } else {
+      ++it;
+    }
+  }
   auto& slot = cache[key];
   if (auto existing = slot.lock()) return existing;
   auto built = build(spec);

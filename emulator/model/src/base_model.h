@@ -11,9 +11,9 @@ namespace tinker::emu {
 
 struct BaseModel {
   BaseModelSpec spec;
-  int vocab = 0;     // V
-  int contexts = 0;  // C = V + 1: token contexts 0..V-1, then the BOS context V
-  int hidden = 0;    // d
+  int vocab = 0;                // V
+  int contexts = 0;             // C = V + 1: token contexts 0..V-1, then the BOS context V
+  int hidden = 0;               // d
   std::vector<double> embed;    // E, C x d, row-major
   std::vector<double> unembed;  // U, d x V, row-major
   std::vector<double> bias;     // b, V

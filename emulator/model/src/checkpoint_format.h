@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "adapter.h"
 #include "adamw.h"
+#include "adapter.h"
 #include "emu_model/checkpoint.h"
 
 namespace tinker::emu {

@@ -24,8 +24,8 @@ Status write_file_atomically(const std::string& path, const std::string& bytes) 
   // A unique temporary name (pid + counter), so two writers of one path never share it;
   // the last rename wins, and readers only ever see a complete file.
   static std::atomic<uint64_t> counter{0};
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." +
-                          std::to_string(counter.fetch_add(1));
+  const std::string tmp =
+      path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter.fetch_add(1));
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
   if (!f) return io_error("cannot create", tmp);
   const bool wrote = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();

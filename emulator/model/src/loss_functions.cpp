@@ -24,10 +24,14 @@ Status parse_loss_kind(const std::string& name, LossKind* kind) {
 
 const char* loss_kind_name(LossKind kind) {
   switch (kind) {
-    case LossKind::kCrossEntropy: return "cross_entropy";
-    case LossKind::kImportanceSampling: return "importance_sampling";
-    case LossKind::kPpo: return "ppo";
-    case LossKind::kCispo: return "cispo";
+    case LossKind::kCrossEntropy:
+      return "cross_entropy";
+    case LossKind::kImportanceSampling:
+      return "importance_sampling";
+    case LossKind::kPpo:
+      return "ppo";
+    case LossKind::kCispo:
+      return "cispo";
   }
   return "?";
 }

@@ -2,6 +2,7 @@
 // routes each operation to the file that implements it.
 #include "emu_model/model.h"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -93,8 +94,7 @@ Status Model::forward_backward(const std::vector<Datum>& data, const std::string
 }
 
 Status Model::target_logprobs(const std::vector<int64_t>& tokens,
-                              const std::vector<int64_t>& targets,
-                              std::vector<float>* out) const {
+                              const std::vector<int64_t>& targets, std::vector<float>* out) const {
   Datum d;
   d.tokens = tokens;
   d.loss_fn_inputs["target_tokens"] = TensorData::ints(targets);
@@ -134,8 +134,8 @@ Status Model::sample(const SampleRequest& request, SampleResult* out) const {
   const int V = vocab_size();
   if (impl_->config.synthetic) {
     const std::vector<double> uniform(V, -std::log(static_cast<double>(V)));
-    return run_sampling(request, V, impl_->config.base.name,
-                        [&uniform](int) { return uniform.data(); }, out);
+    return run_sampling(
+        request, V, impl_->config.base.name, [&uniform](int) { return uniform.data(); }, out);
   }
   // Rows are computed on first use and kept: a sampling call revisits the same contexts
   // many times. The cache is dropped whole when it outgrows its budget (only large
@@ -223,9 +223,12 @@ size_t Model::num_parameter_tensors() const { return impl_->adapter.tensors.size
 
 ParameterView Model::parameter(size_t i) {
   ParamTensor& t = impl_->adapter.tensors.at(i);
-  return ParameterView{t.name.c_str(),        t.rows,
-                       t.cols,                t.value.data(),
-                       impl_->grads[i].data(), impl_->adam.m[i].data(),
+  return ParameterView{t.name.c_str(),
+                       t.rows,
+                       t.cols,
+                       t.value.data(),
+                       impl_->grads[i].data(),
+                       impl_->adam.m[i].data(),
                        impl_->adam.v[i].data()};
 }
 

@@ -1,7 +1,7 @@
+#include "emu_model/model_config.h"
+
 #include <cmath>
 #include <string>
-
-#include "emu_model/model_config.h"
 
 namespace tinker::emu {
 

@@ -44,7 +44,9 @@ int argmax(const double* logp, int V) {
 void order_by_logp(const double* logp, int V, int keep, std::vector<int>* order) {
   order->resize(V);
   std::iota(order->begin(), order->end(), 0);
-  auto more_likely = [logp](int a, int b) { return logp[a] > logp[b] || (logp[a] == logp[b] && a < b); };
+  auto more_likely = [logp](int a, int b) {
+    return logp[a] > logp[b] || (logp[a] == logp[b] && a < b);
+  };
   std::partial_sort(order->begin(), order->begin() + keep, order->end(), more_likely);
 }
 
@@ -63,14 +65,16 @@ class TokenDrawer {
       const double mx = logp[argmax(logp, V_)];
       double total = 0;
       for (int t = 0; t < V_; ++t) total += weights_[t] = std::exp((logp[t] - mx) * inv_t);
-      return pick(total, rng, [](int i) { return i; }, V_);
+      return pick(
+          total, rng, [](int i) { return i; }, V_);
     }
     const int keep_k = limit_k ? p_.top_k : V_;
     order_by_logp(logp, V_, keep_k, &order_);
     weights_.resize(keep_k);
     const double mx = logp[order_[0]];
     double total = 0;
-    for (int i = 0; i < keep_k; ++i) total += weights_[i] = std::exp((logp[order_[i]] - mx) * inv_t);
+    for (int i = 0; i < keep_k; ++i)
+      total += weights_[i] = std::exp((logp[order_[i]] - mx) * inv_t);
     int keep = keep_k;
     if (limit_p) {
       // Smallest prefix (in likelihood order) whose mass reaches top_p of the kept mass.
@@ -84,7 +88,8 @@ class TokenDrawer {
         }
       }
     }
-    return pick(total, rng, [this](int i) { return order_[i]; }, keep);
+    return pick(
+        total, rng, [this](int i) { return order_[i]; }, keep);
   }
 
  private:

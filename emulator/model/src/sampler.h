@@ -22,7 +22,6 @@ namespace tinker::emu {
 using LogprobRowFn = std::function<const double*(int context)>;
 
 Status run_sampling(const SampleRequest& request, int vocab_size,
-                    const std::string& base_model_name, const LogprobRowFn& row,
-                    SampleResult* out);
+                    const std::string& base_model_name, const LogprobRowFn& row, SampleResult* out);
 
 }  // namespace tinker::emu

@@ -10,12 +10,13 @@ namespace {
 // service's RL examples send it; only cross_entropy reads it (docs: "Losses").
 std::set<std::string> accepted_inputs(LossKind kind) {
   switch (kind) {
-    case LossKind::kCrossEntropy: return {"target_tokens", "weights"};
+    case LossKind::kCrossEntropy:
+      return {"target_tokens", "weights"};
     case LossKind::kImportanceSampling:
       return {"target_tokens", "weights", "logprobs", "advantages"};
     case LossKind::kPpo:
     case LossKind::kCispo:
-      return {"target_tokens", "weights", "logprobs", "advantages", "clip_low_threshold",
+      return {"target_tokens",      "weights", "logprobs", "advantages", "clip_low_threshold",
               "clip_high_threshold"};
   }
   return {};
@@ -76,17 +77,18 @@ Status read_target_shape(const Datum& d, size_t datum, std::vector<int64_t>* sha
   }
   int64_t product = 1;
   for (int64_t dim : *shape) {
-    if (dim < 0) return Status::user_error(where(datum, "target_tokens") + " has a negative dimension");
+    if (dim < 0)
+      return Status::user_error(where(datum, "target_tokens") + " has a negative dimension");
     product *= dim;
   }
   if (product != static_cast<int64_t>(t.numel())) {
-    return Status::user_error(where(datum, "target_tokens") + " has " +
-                              std::to_string(t.numel()) + " elements, which does not fit its shape");
+    return Status::user_error(where(datum, "target_tokens") + " has " + std::to_string(t.numel()) +
+                              " elements, which does not fit its shape");
   }
   if ((*shape)[0] != n_tokens) {
     return Status::user_error(where(datum, "target_tokens") + " has " +
-                              std::to_string((*shape)[0]) +
-                              " positions but model_input has " + std::to_string(n_tokens) +
+                              std::to_string((*shape)[0]) + " positions but model_input has " +
+                              std::to_string(n_tokens) +
                               " tokens (target_tokens[i] is the token after model_input[i])");
   }
   return Status::ok();
@@ -108,8 +110,8 @@ Status check_token_range(const std::vector<int64_t>& tokens, int vocab_size,
     if (tokens[i] < 0 || tokens[i] >= vocab_size) {
       return Status::user_error(what + " token " + std::to_string(tokens[i]) + " at position " +
                                 std::to_string(i) + " is outside the vocabulary [0, " +
-                                std::to_string(vocab_size) + ") of base model '" +
-                                base_model_name + "'");
+                                std::to_string(vocab_size) + ") of base model '" + base_model_name +
+                                "'");
     }
   }
   return Status::ok();
@@ -128,11 +130,10 @@ Status build_term_batch(const std::vector<Datum>& data, const std::string& loss_
   for (const auto& [key, value] : loss_fn_config) {
     const bool is_clip = key == "clip_low_threshold" || key == "clip_high_threshold";
     if (!is_clip || !loss_uses_clip(batch.kind)) {
-      return Status::user_error(std::string("loss_fn_config key '") + key + "' is not used by " +
-                                loss_fn + " (accepted: " +
-                                (loss_uses_clip(batch.kind)
-                                     ? "clip_low_threshold, clip_high_threshold"
-                                     : "none") + ")");
+      return Status::user_error(
+          std::string("loss_fn_config key '") + key + "' is not used by " + loss_fn +
+          " (accepted: " +
+          (loss_uses_clip(batch.kind) ? "clip_low_threshold, clip_high_threshold" : "none") + ")");
     }
     (key == "clip_low_threshold" ? defaults.clip_low : defaults.clip_high) = value;
   }

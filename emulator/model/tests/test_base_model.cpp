@@ -1,6 +1,5 @@
 // The base model is a pure function of (name, V, d); a fresh adapter leaves it unchanged.
 #include "base_model.h"
-
 #include "test_support.h"
 
 using namespace emu_test;
@@ -55,7 +54,8 @@ void models_on_one_base_share_its_weights(void**) {
 void fresh_adapter_outputs_equal_base_model(void**) {
   ModelConfig base_only = small_config(0);
   std::vector<float> expected;
-  const std::vector<int64_t> tokens = token_sequence(40, 32, 5), targets = token_sequence(40, 32, 6);
+  const std::vector<int64_t> tokens = token_sequence(40, 32, 5),
+                             targets = token_sequence(40, 32, 6);
   EMU_ASSERT_OK(make_model(base_only)->target_logprobs(tokens, targets, &expected));
   for (int rank : {1, 8, 64}) {
     ModelConfig c = small_config(rank);

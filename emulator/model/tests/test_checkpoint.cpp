@@ -1,8 +1,7 @@
 // Checkpoints round-trip bit for bit, a loaded model computes exactly what the saved one
 // did, and resuming with optimizer state continues the run as if never interrupted.
-#include <unistd.h>
-
 #include <dirent.h>
+#include <unistd.h>
 
 #include "emu_model/checkpoint.h"
 #include "test_support.h"
@@ -94,7 +93,8 @@ void resume_with_optimizer_state_matches_the_uninterrupted_run(void**) {
   auto resumed = make_model(c);
   EMU_ASSERT_OK(resumed->load_checkpoint(bytes, true));
   train(resumed.get(), 4, 100);
-  assert_true(same_bits(snapshot_parameters(uninterrupted.get()), snapshot_parameters(resumed.get())));
+  assert_true(
+      same_bits(snapshot_parameters(uninterrupted.get()), snapshot_parameters(resumed.get())));
   assert_true(same_bits(adam_moments(uninterrupted.get()), adam_moments(resumed.get())));
   assert_int_equal(resumed->optimizer_step_count(), 7);
 }

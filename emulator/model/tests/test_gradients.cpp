@@ -90,8 +90,8 @@ void check_gradient(Model* m, const std::vector<Datum>& data, const std::string&
       const double fd = (up - down) / (2 * kStep);
       const double tol = 1e-6 + 1e-5 * std::max(std::fabs(fd), std::fabs(grad[j]));
       if (std::fabs(fd - grad[j]) > tol)
-        fail_msg("%s: d loss / d %s[%zu]: analytic %.10g, finite difference %.10g",
-                 loss_fn.c_str(), p.name, j, grad[j], fd);
+        fail_msg("%s: d loss / d %s[%zu]: analytic %.10g, finite difference %.10g", loss_fn.c_str(),
+                 p.name, j, grad[j], fd);
     }
 
     std::vector<double> dir(n), saved(p.value, p.value + n);

@@ -23,21 +23,24 @@ void out_of_vocabulary_tokens_are_user_errors(void**) {
   auto m = make_model(small_config());
   Datum d = next_token_datum({1, 2, 3});
   d.tokens[1] = 32;
-  EMU_ASSERT_USER_ERROR(fwd(m.get(), {d}),
-                        "datum 0: model_input token 32 at position 1 is outside the vocabulary [0, 32)");
+  EMU_ASSERT_USER_ERROR(
+      fwd(m.get(), {d}),
+      "datum 0: model_input token 32 at position 1 is outside the vocabulary [0, 32)");
   d = next_token_datum({1, 2, 3});
   d.tokens[0] = -1;
   EMU_ASSERT_USER_ERROR(fwd(m.get(), {d}), "token -1 at position 0");
   d = next_token_datum({1, 2, 3});
   d.loss_fn_inputs["target_tokens"].i64[1] = 1000;
-  EMU_ASSERT_USER_ERROR(fwd(m.get(), {next_token_datum({1, 2}), d}), "datum 1: target_tokens token 1000");
+  EMU_ASSERT_USER_ERROR(fwd(m.get(), {next_token_datum({1, 2}), d}),
+                        "datum 1: target_tokens token 1000");
   std::vector<float> lp;
   EMU_ASSERT_USER_ERROR(m->target_logprobs({40}, {1}, &lp), "outside the vocabulary");
 }
 
 void unknown_loss_is_a_user_error(void**) {
   auto m = make_model(small_config());
-  EMU_ASSERT_USER_ERROR(fwd(m.get(), {next_token_datum({1, 2})}, "dro"), "unsupported loss_fn 'dro'");
+  EMU_ASSERT_USER_ERROR(fwd(m.get(), {next_token_datum({1, 2})}, "dro"),
+                        "unsupported loss_fn 'dro'");
   ForwardBackwardResult r;
   EMU_ASSERT_USER_ERROR(m->forward({next_token_datum({1, 2})}, "mse", {}, &r), "cross_entropy");
 }
@@ -89,9 +92,9 @@ void inputs_and_config_keys_a_loss_does_not_use_are_user_errors(void**) {
   EMU_ASSERT_USER_ERROR(fwd(m.get(), {d}), "'mask' is not an input of cross_entropy");
   d = with_floats(next_token_datum({1, 2, 3}), "advantages", {1, 1});
   EMU_ASSERT_USER_ERROR(fwd(m.get(), {d}), "accepted: target_tokens, weights");
-  EMU_ASSERT_USER_ERROR(fwd(m.get(), {next_token_datum({1, 2})}, "cross_entropy",
-                            {{"clip_low_threshold", 0.9}}),
-                        "loss_fn_config key 'clip_low_threshold' is not used by cross_entropy");
+  EMU_ASSERT_USER_ERROR(
+      fwd(m.get(), {next_token_datum({1, 2})}, "cross_entropy", {{"clip_low_threshold", 0.9}}),
+      "loss_fn_config key 'clip_low_threshold' is not used by cross_entropy");
   EMU_ASSERT_USER_ERROR(fwd(m.get(), {rl_datum(3)}, "ppo", {{"beta", 0.1}}), "'beta'");
 }
 

@@ -110,8 +110,8 @@ void stop_token_ends_the_sequence_and_is_kept(void**) {
   assert_int_equal(free_run.tokens.size(), 64);
   assert_int_equal(int(free_run.stop_reason), int(StopReason::kLength));
   const int64_t stop = free_run.tokens[5];
-  const size_t first = std::find(free_run.tokens.begin(), free_run.tokens.end(), stop) -
-                       free_run.tokens.begin();
+  const size_t first =
+      std::find(free_run.tokens.begin(), free_run.tokens.end(), stop) - free_run.tokens.begin();
   r.params.stop_token_ids = {1000, stop};  // out-of-vocabulary ids are ignored
   const auto stopped = run(*m, r).sequences[0];
   assert_int_equal(int(stopped.stop_reason), int(StopReason::kStop));
@@ -208,8 +208,7 @@ void draws_follow_the_model_distribution(void**) {
   const SampleResult out = run(*m, r);
   for (const auto& s : out.sequences) ++counts[s.tokens[0]];
   const auto lp = row(*m, 6);
-  for (int t = 0; t < 32; ++t)
-    EMU_ASSERT_NEAR(counts[t] / 40000.0, std::exp(double(lp[t])), 0.015);
+  for (int t = 0; t < 32; ++t) EMU_ASSERT_NEAR(counts[t] / 40000.0, std::exp(double(lp[t])), 0.015);
 }
 
 // With an empty prompt the first token is drawn from the BOS context row.
@@ -228,7 +227,8 @@ void invalid_sampling_requests_are_user_errors(void**) {
   auto m = trained_sampler();
   SampleResult out;
   SampleRequest r = request({1, 40}, 4, 1);
-  EMU_ASSERT_USER_ERROR(m->sample(r, &out), "prompt token 40 at position 1 is outside the vocabulary");
+  EMU_ASSERT_USER_ERROR(m->sample(r, &out),
+                        "prompt token 40 at position 1 is outside the vocabulary");
   r = request({1}, 4, 1);
   r.params.temperature = -1;
   EMU_ASSERT_USER_ERROR(m->sample(r, &out), "temperature");

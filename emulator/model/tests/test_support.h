@@ -24,27 +24,27 @@ namespace emu_test {
 using namespace tinker::emu;
 
 // Fails the test with the status message when st is not ok.
-#define EMU_ASSERT_OK(expr)                                                   \
-  do {                                                                        \
-    const ::tinker::emu::Status st_ = (expr);                                 \
-    if (!st_.is_ok()) fail_msg("%s: %s", #expr, st_.message().c_str());       \
+#define EMU_ASSERT_OK(expr)                                             \
+  do {                                                                  \
+    const ::tinker::emu::Status st_ = (expr);                           \
+    if (!st_.is_ok()) fail_msg("%s: %s", #expr, st_.message().c_str()); \
   } while (0)
 
 // Asserts expr failed as a user error whose message contains needle.
-#define EMU_ASSERT_USER_ERROR(expr, needle)                                           \
-  do {                                                                                \
-    const ::tinker::emu::Status st_ = (expr);                                         \
-    if (st_.kind() != ::tinker::emu::Status::Kind::kUser)                             \
-      fail_msg("%s: expected a user error, got '%s'", #expr, st_.message().c_str());  \
-    if (std::strstr(st_.message().c_str(), (needle)) == nullptr)                      \
+#define EMU_ASSERT_USER_ERROR(expr, needle)                                            \
+  do {                                                                                 \
+    const ::tinker::emu::Status st_ = (expr);                                          \
+    if (st_.kind() != ::tinker::emu::Status::Kind::kUser)                              \
+      fail_msg("%s: expected a user error, got '%s'", #expr, st_.message().c_str());   \
+    if (std::strstr(st_.message().c_str(), (needle)) == nullptr)                       \
       fail_msg("%s: message '%s' lacks '%s'", #expr, st_.message().c_str(), (needle)); \
   } while (0)
 
 // |a - b| <= tol in double precision (CMocka 1.1's assert_float_equal works in float).
-#define EMU_ASSERT_NEAR(a, b, tol)                                                       \
-  do {                                                                                   \
-    const double a_ = (a), b_ = (b), tol_ = (tol);                                       \
-    if (!(std::fabs(a_ - b_) <= tol_))                                                   \
+#define EMU_ASSERT_NEAR(a, b, tol)                                                        \
+  do {                                                                                    \
+    const double a_ = (a), b_ = (b), tol_ = (tol);                                        \
+    if (!(std::fabs(a_ - b_) <= tol_))                                                    \
       fail_msg("%s = %.17g, %s = %.17g, differ by more than %.3g", #a, a_, #b, b_, tol_); \
   } while (0)
 
@@ -67,7 +67,8 @@ inline std::unique_ptr<Model> make_model(const ModelConfig& config) {
 inline Datum next_token_datum(const std::vector<int64_t>& seq) {
   Datum d;
   d.tokens.assign(seq.begin(), seq.end() - 1);
-  d.loss_fn_inputs["target_tokens"] = TensorData::ints(std::vector<int64_t>(seq.begin() + 1, seq.end()));
+  d.loss_fn_inputs["target_tokens"] =
+      TensorData::ints(std::vector<int64_t>(seq.begin() + 1, seq.end()));
   return d;
 }
 

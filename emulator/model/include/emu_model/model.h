@@ -23,13 +23,13 @@ namespace tinker::emu {
 
 // One trainable adapter tensor, for inspection (tests, diagnostics). Row-major rows x cols.
 struct ParameterView {
-  const char* name;     // e.g. "attn.A"
+  const char* name;  // e.g. "attn.A"
   int rows;
   int cols;
-  double* value;        // writable: tests perturb parameters through it
-  const double* grad;   // accumulated gradient since the last optim_step
-  const double* adam_m; // Adam first moment
-  const double* adam_v; // Adam second moment
+  double* value;         // writable: tests perturb parameters through it
+  const double* grad;    // accumulated gradient since the last optim_step
+  const double* adam_m;  // Adam first moment
+  const double* adam_v;  // Adam second moment
 };
 
 class Model {
@@ -54,8 +54,8 @@ class Model {
   Status forward_backward(const std::vector<Datum>& data, const std::string& loss_fn,
                           const LossFnConfig& loss_fn_config, ForwardBackwardResult* out);
   // log p(targets[i] | tokens[i]) for each position: the logprobs forward would return.
-  Status target_logprobs(const std::vector<int64_t>& tokens,
-                         const std::vector<int64_t>& targets, std::vector<float>* out) const;
+  Status target_logprobs(const std::vector<int64_t>& tokens, const std::vector<int64_t>& targets,
+                         std::vector<float>* out) const;
 
   // One AdamW step on the accumulated gradient, then zeroes it. Metrics: `grad_norm:mean`
   // (global L2 norm before clipping) and `learning_rate:mean`.

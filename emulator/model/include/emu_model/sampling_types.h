@@ -10,10 +10,10 @@ namespace tinker::emu {
 inline constexpr float kTopkNoDataLogprob = -99999.0f;
 
 struct SamplingParams {
-  int64_t max_tokens = 16;  // >= 0; the HTTP layer supplies the default when absent
-  double temperature = 1.0; // >= 0; 0 means greedy
-  int top_k = -1;           // -1 or 0 = no limit; else keep the k most likely tokens
-  double top_p = 1.0;       // (0, 1]; nucleus: smallest prefix reaching this mass
+  int64_t max_tokens = 16;   // >= 0; the HTTP layer supplies the default when absent
+  double temperature = 1.0;  // >= 0; 0 means greedy
+  int top_k = -1;            // -1 or 0 = no limit; else keep the k most likely tokens
+  double top_p = 1.0;        // (0, 1]; nucleus: smallest prefix reaching this mass
   // Generation stops after emitting any of these ids (the id is kept in the output).
   // Ids outside the vocabulary can never be emitted and are ignored.
   std::vector<int64_t> stop_token_ids;
