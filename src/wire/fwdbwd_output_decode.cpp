@@ -1,4 +1,5 @@
 // Client-side decoder of ForwardBackwardOutput (protocol.md §1.6.1 "Decoding rules").
+#include <algorithm>
 #include <cstring>
 
 #include "wire/fwdbwd_output.h"
@@ -45,16 +46,12 @@ bool parse_record(std::string_view b, const std::string& what, RawRecord* rec, s
       pb::MapEntry e;
       if (!pb::read_map_entry(f.bytes, what + ".fields", &e, err)) return false;
       RawBatched t;
-      if (e.has_value && e.value.type == pb::LEN &&
-          !parse_batched(e.value.bytes, what + ".fields[\"" + std::string(e.key) + "\"]", &t, err))
-        return false;
-      bool replaced = false;
-      for (auto& fld : rec->fields)
-        if (fld.first == e.key) {
-          fld.second = std::move(t);
-          replaced = true;
-        }
-      if (!replaced) rec->fields.emplace_back(e.key, std::move(t));
+      for (std::string_view part : e.message_parts)
+        if (!parse_batched(part, what + ".fields[\"" + std::string(e.key) + "\"]", &t, err)) return false;
+      auto same = [&](const auto& fld) { return fld.first == e.key; };
+      auto it = std::find_if(rec->fields.begin(), rec->fields.end(), same);
+      if (it != rec->fields.end()) it->second = std::move(t);  // duplicate key: the last wins
+      else rec->fields.emplace_back(e.key, std::move(t));
     } else if (f.number == 3 && f.type == pb::VARINT) {
       rec->num_datums = static_cast<int64_t>(f.value);
     }
@@ -190,15 +187,11 @@ bool decode_forward_backward_output(std::string_view body, ForwardBackwardOutput
     } else if (f.number == 3 && f.type == pb::LEN) {
       pb::MapEntry e;
       if (!pb::read_map_entry(f.bytes, "ForwardBackwardOutput.metrics", &e, err)) return false;
-      double v = 0;
-      if (e.has_value && e.value.type == pb::I64) std::memcpy(&v, &e.value.value, 8);
-      bool replaced = false;
-      for (auto& m : out->metrics)
-        if (m.first == e.key) {
-          m.second = v;
-          replaced = true;
-        }
-      if (!replaced) out->metrics.emplace_back(std::string(e.key), v);
+      const double v = e.double_value;
+      auto same = [&](const auto& m) { return m.first == e.key; };
+      auto it = std::find_if(out->metrics.begin(), out->metrics.end(), same);
+      if (it != out->metrics.end()) it->second = v;  // duplicate key: the last wins
+      else out->metrics.emplace_back(std::string(e.key), v);
     }
   }
   if (r.failed()) return fail(err, r.error());

@@ -2,6 +2,7 @@
 // apply where they matter: the last value of a singular field wins, a repeated sub-message
 // of the same oneof member merges into the previous one, a duplicate map key replaces the
 // earlier entry. Unknown fields of every wire type are skipped.
+#include <algorithm>
 #include <cstring>
 #include <type_traits>
 
@@ -151,7 +152,7 @@ bool parse_datum(std::string_view b, const std::string& what, InputDatum* d, std
   Reader r(b, what);
   Field f;
   // Raw entries first (duplicate names: the last entry wins, in the first one's position).
-  std::vector<std::pair<std::string_view, std::string_view>> inputs;
+  std::vector<std::pair<std::string_view, std::vector<std::string_view>>> inputs;
   while (r.next(&f)) {
     if (f.type != pb::LEN) continue;
     if (f.number == 1) {
@@ -162,22 +163,19 @@ bool parse_datum(std::string_view b, const std::string& what, InputDatum* d, std
     } else if (f.number == 2) {
       pb::MapEntry e;
       if (!pb::read_map_entry(f.bytes, what + ".loss_fn_inputs", &e, err)) return false;
-      std::string_view value = e.has_value && e.value.type == pb::LEN ? e.value.bytes : std::string_view();
-      bool replaced = false;
-      for (auto& in : inputs)
-        if (in.first == e.key) {
-          in.second = value;
-          replaced = true;
-        }
-      if (!replaced) inputs.emplace_back(e.key, value);
+      auto same = [&](const auto& in) { return in.first == e.key; };
+      auto it = std::find_if(inputs.begin(), inputs.end(), same);
+      if (it != inputs.end()) it->second = std::move(e.message_parts);
+      else inputs.emplace_back(e.key, std::move(e.message_parts));
     }
   }
   if (r.failed()) return fail(err, r.error());
   d->loss_fn_inputs.reserve(inputs.size());
-  for (const auto& [name, value] : inputs) {
+  for (const auto& [name, parts] : inputs) {
     std::string where = what + ".loss_fn_inputs[\"" + std::string(name) + "\"]";
     RawTensor raw;
-    if (!parse_tensor(value, where, &raw, err)) return false;
+    for (std::string_view part : parts)
+      if (!parse_tensor(part, where, &raw, err)) return false;
     InputTensor t;
     if (!build_tensor(raw, where, &t, err)) return false;
     d->loss_fn_inputs.emplace_back(std::string(name), std::move(t));
@@ -216,9 +214,7 @@ bool decode_forward_backward_request(std::string_view body, ForwardBackwardReque
         if (f.type == pb::LEN) {
           pb::MapEntry e;
           if (!pb::read_map_entry(f.bytes, "ForwardBackwardRequest.loss_fn_config", &e, err)) return false;
-          double v = 0;
-          if (e.has_value && e.value.type == pb::I64) std::memcpy(&v, &e.value.value, 8);
-          out->loss_fn_config[std::string(e.key)] = v;
+          out->loss_fn_config[std::string(e.key)] = e.double_value;
         }
         break;
       case 6:

@@ -29,15 +29,30 @@ bool Reader::read_varint(uint64_t* v) {
   return fail("varint longer than 10 bytes");
 }
 
+// Tags are at most five varint bytes; like libprotobuf, bits past 32 in the fifth byte are
+// dropped rather than rejected.
+bool Reader::read_tag(uint32_t* tag) {
+  uint32_t result = 0;
+  for (int i = 0; i < 5; ++i) {
+    if (p_ == end_) return fail("truncated tag");
+    uint8_t b = *p_++;
+    result |= static_cast<uint32_t>(b & 0x7f) << (7 * i);
+    if (!(b & 0x80)) {
+      *tag = result;
+      return true;
+    }
+  }
+  return fail("tag longer than 5 bytes");
+}
+
 bool Reader::skip_group(uint32_t number, int depth) {
   if (depth > kMaxGroupDepth) return fail("groups nested too deeply");
   for (;;) {
     if (p_ == end_) return fail("unterminated group (field " + std::to_string(number) + ")");
-    uint64_t key;
-    if (!read_varint(&key)) return false;
-    if (key > 0xffffffffu) return fail("tag larger than 32 bits");
+    uint32_t key;
+    if (!read_tag(&key)) return false;
     uint32_t wt = static_cast<uint32_t>(key & 7);
-    uint64_t num = key >> 3;
+    uint32_t num = key >> 3;
     if (num == 0) return fail("field number 0 in group");
     switch (wt) {
       case VARINT: {
@@ -61,7 +76,7 @@ bool Reader::skip_group(uint32_t number, int depth) {
         break;
       }
       case SGROUP:
-        if (!skip_group(static_cast<uint32_t>(num), depth + 1)) return false;
+        if (!skip_group(num, depth + 1)) return false;
         break;
       case EGROUP:
         if (num != number) return fail("mismatched end-group tag");
@@ -75,13 +90,12 @@ bool Reader::skip_group(uint32_t number, int depth) {
 bool Reader::next(Field* f) {
   for (;;) {
     if (!error_.empty() || p_ == end_) return false;
-    uint64_t key;
-    if (!read_varint(&key)) return false;
-    if (key > 0xffffffffu) return fail("tag larger than 32 bits");
+    uint32_t key;
+    if (!read_tag(&key)) return false;
     uint32_t wt = static_cast<uint32_t>(key & 7);
-    uint64_t num = key >> 3;
+    uint32_t num = key >> 3;
     if (num == 0) return fail("field number 0");
-    f->number = static_cast<uint32_t>(num);
+    f->number = num;
     f->type = static_cast<WireType>(wt);
     f->value = 0;
     f->bytes = {};
@@ -109,7 +123,7 @@ bool Reader::next(Field* f) {
         return true;
       }
       case SGROUP:
-        if (!skip_group(static_cast<uint32_t>(num), 1)) return false;
+        if (!skip_group(num, 1)) return false;
         continue;  // groups are never ours: skip and read on
       case EGROUP:
         return fail("end-group tag without a group");
@@ -150,15 +164,11 @@ bool read_map_entry(std::string_view entry, const std::string& what, MapEntry* o
                     std::string* err) {
   Reader r(entry, what);
   Field f;
-  out->key = {};
-  out->has_value = false;
+  *out = MapEntry{};
   while (r.next(&f)) {
-    if (f.number == 1 && f.type == LEN) {
-      out->key = f.bytes;
-    } else if (f.number == 2) {
-      out->value = f;
-      out->has_value = true;
-    }
+    if (f.number == 1 && f.type == LEN) out->key = f.bytes;
+    else if (f.number == 2 && f.type == LEN) out->message_parts.push_back(f.bytes);
+    else if (f.number == 2 && f.type == I64) std::memcpy(&out->double_value, &f.value, 8);
   }
   if (r.failed()) {
     *err = r.error();

@@ -41,6 +41,7 @@ class Reader {
  private:
   static const uint8_t* ptr(const char* c) { return reinterpret_cast<const uint8_t*>(c); }
   bool read_varint(uint64_t* v);
+  bool read_tag(uint32_t* tag);
   bool skip_group(uint32_t number, int depth);
 
   const uint8_t* p_;
@@ -54,12 +55,14 @@ class Reader {
 // (an unknown field in protobuf terms).
 bool append_repeated_int64(const Field& f, std::vector<int64_t>* out, std::string* err);
 
-// Reads a map<string, X> entry: key (field 1) and raw value field (field 2). Missing key or
-// value take the proto3 defaults ("" and an absent value).
+// Reads a map<string, X> entry: key (field 1) and value (field 2). A missing key or value takes
+// the proto3 default ("", an empty message, 0.0). A message value may occur more than once in
+// one entry; protobuf merges the occurrences, which callers get by parsing every part, in order,
+// into the same object.
 struct MapEntry {
   std::string_view key;
-  Field value;
-  bool has_value = false;
+  std::vector<std::string_view> message_parts;  // LEN occurrences of the value
+  double double_value = 0;                       // the last I64 occurrence of the value
 };
 bool read_map_entry(std::string_view entry, const std::string& what, MapEntry* out,
                     std::string* err);
