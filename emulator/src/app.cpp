@@ -1,7 +1,13 @@
 #include "app.h"
 
+#include <strings.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
+
+#include "fwdbwd_io.h"
+#include "wire/zstd_codec.h"
 
 namespace emu {
 
@@ -22,6 +28,23 @@ std::string join(const std::vector<std::string>& v) {
   return out;
 }
 
+// Where checkpoints go when --data-dir is not given: a fresh temporary directory.
+std::string choose_data_dir(const Options& o) {
+  if (!o.data_dir.empty()) return o.data_dir;
+  const char* tmp = std::getenv("TMPDIR");
+  std::string tmpl = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") +
+                     "/tinker-emulator-XXXXXX";
+  if (mkdtemp(&tmpl[0]) == nullptr) {
+    std::fprintf(stderr, "tinker-emulator: cannot create a temporary data directory %s\n",
+                 tmpl.c_str());
+    std::exit(1);
+  }
+  return tmpl;
+}
+
+// Decompressed request bodies are capped (a zstd bomb must not exhaust memory).
+constexpr size_t kMaxDecodedBody = size_t{1} << 30;
+
 // Always-invalid JSON, for the "corrupt" fault: looks like the start of a real reply.
 const char* kCorruptBody = "{\"type\": \"try_again\", \"request_id\": \x01\x02 <corrupted";
 
@@ -30,9 +53,11 @@ const char* kCorruptBody = "{\"type\": \"try_again\", \"request_id\": \x01\x02 <
 App::App(EventLoop& l, const Options& o)
     : loop(l),
       opts(o),
+      data_dir(choose_data_dir(o)),
       workers(o.workers > 0 ? o.workers : default_workers()),
-      jobs(l, workers, &settings.result_retention_ms),
+      jobs(l, workers, &settings.result_retention_ms, &settings.seq_gap_timeout_ms),
       polls(*this),
+      checkpoints(data_dir),
       server(l, [this](Exchange* ex) { on_request(ex); }) {
   settings.poll_hold_ms = o.poll_hold_ms;
   settings.metadata_threshold_bytes = o.metadata_threshold_bytes;
@@ -41,6 +66,8 @@ App::App(EventLoop& l, const Options& o)
   register_service_routes(router);
   register_future_routes(router);
   register_admin_routes(router);
+  register_training_routes(router);
+  owns_data_dir_ = o.data_dir.empty();
 }
 
 App::~App() { shutdown(); }
@@ -53,6 +80,7 @@ void App::shutdown() {
   workers.stop();
   polls.clear();
   server.shutdown();
+  if (owns_data_dir_) remove_tree(data_dir);
 }
 
 bool App::is_admin_path(const std::string& path) {
@@ -72,14 +100,40 @@ void App::start_log_entry(Exchange* ex) {
   for (const char* name : RequestLog::recorded_headers()) {
     if (const char* v = ex->header(name)) e.headers.emplace_back(name, v);
   }
-  // Body ids for ordering assertions; protobuf bodies are not inspected here.
+  // Undo the Content-Encoding once, here: handlers read ex->payload().
+  const char* ce = ex->header("content-encoding");
+  if (ce != nullptr && *ce != '\0' && strcasecmp(ce, "identity") != 0 && !ex->body.empty()) {
+    if (strcasecmp(ce, "zstd") == 0) {
+      std::string out, err;
+      if (tinker::wire::zstd_decompress(ex->body, kMaxDecodedBody, &out, &err)) {
+        ex->decoded_body = std::move(out);
+      } else {
+        ex->body_error = "cannot decompress the zstd request body: " + err;
+      }
+    } else {
+      ex->body_error = std::string("unsupported Content-Encoding '") + ce + "' (only zstd)";
+      ex->body_error_status = 415;
+    }
+  }
+  // Body ids for ordering assertions: from JSON bodies, and from the header fields of
+  // protobuf forward_backward bodies (datums are skipped, not decoded).
   const char* ct = ex->header("content-type");
   bool proto = ct != nullptr && std::string(ct).find("protobuf") != std::string::npos;
-  if (!proto && !ex->body.empty() && ex->body.size() < (64u << 20)) {
-    ex->json = json_parse(ex->body, nullptr);
+  const std::string& payload = ex->payload();
+  if (!ex->body_error.empty() || payload.empty()) {
+    // nothing to read
+  } else if (proto) {
+    FwdBwdHeader h;
+    if (scan_fwdbwd_header(payload, &h, nullptr)) {
+      e.seq_id = h.seq_id;
+      e.model_id = h.model_id;
+    }
+  } else if (payload.size() < (64u << 20)) {
+    ex->json = json_parse(payload, nullptr);
     const cJSON* b = ex->json.get();
     if (b != nullptr && cJSON_IsObject(b)) {
       e.seq_id = json_int(b, "seq_id");
+      e.model_id = json_string(b, "model_id");
       if (ex->path == "/api/v1/retrieve_future") e.request_id = json_string(b, "request_id");
       e.session_id = json_string(b, "session_id");
     }
@@ -148,13 +202,18 @@ void App::on_request(Exchange* ex) {
     if (LogEntry* e = log.find(ex->log_seq)) e->user = a.user;
   }
 
+  if (!ex->body_error.empty()) {
+    reply(ex, Response::error(ex->body_error_status, ex->body_error,
+                              ex->body_error_status == 415 ? "unsupported_encoding" : "bad_body"));
+    return;
+  }
   if (route.body == BodyMode::kJson) {
     if (ex->json == nullptr) {
-      if (ex->body.empty()) {
+      if (ex->payload().empty()) {
         ex->json = json_object();
       } else {
         std::string err;
-        ex->json = json_parse(ex->body, &err);
+        ex->json = json_parse(ex->payload(), &err);
         if (ex->json == nullptr) {
           reply(ex, Response::error(400, "request body is not valid JSON: " + err, "bad_json"));
           return;

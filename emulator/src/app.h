@@ -5,15 +5,18 @@
 #include <string>
 
 #include "auth.h"
+#include "checkpoints.h"
 #include "event_loop.h"
 #include "exchange.h"
 #include "faults.h"
 #include "futures.h"
 #include "http_server.h"
 #include "jobs.h"
+#include "models.h"
 #include "options.h"
 #include "request_log.h"
 #include "router.h"
+#include "samplers.h"
 #include "sessions.h"
 #include "settings.h"
 #include "worker_pool.h"
@@ -37,6 +40,8 @@ class App {
 
   EventLoop& loop;
   Options opts;
+  // Checkpoint root: --data-dir, or a temporary directory removed at shutdown.
+  std::string data_dir;
   Settings settings;
   Auth auth;
   SessionTable sessions;
@@ -45,6 +50,9 @@ class App {
   WorkerPool workers;
   JobTable jobs;
   FuturePolls polls;
+  ModelTable models;
+  CheckpointStore checkpoints;
+  SamplerTable samplers;
   Router router;
   HttpServer server;
   double telemetry_events = 0;
@@ -55,11 +63,13 @@ class App {
   void send_now(Exchange* ex, const Response& r, HttpServer::SendMode mode);
   void access_log(const Exchange* ex, int status, const char* note) const;
   bool shut_down_ = false;
+  bool owns_data_dir_ = false;
 };
 
 // Route tables, one file each.
 void register_service_routes(Router& r);
 void register_future_routes(Router& r);
 void register_admin_routes(Router& r);
+void register_training_routes(Router& r);
 
 }  // namespace emu

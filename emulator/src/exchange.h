@@ -55,6 +55,12 @@ class Exchange {
   std::optional<Fault> fault;       // a non-immediate fault to apply to this request's reply
   std::string user;                 // anonymous user id ("u1") once authenticated
   JsonPtr json;                     // parsed JSON body, if any
+  // The body with its Content-Encoding undone (`zstd` is the only one clients use, §1.6):
+  // set when the body was compressed; payload() is what handlers should read.
+  std::optional<std::string> decoded_body;
+  std::string body_error;           // why the body could not be decoded, if it could not
+  int body_error_status = 400;      // 415 for an unsupported Content-Encoding
+  const std::string& payload() const { return decoded_body ? *decoded_body : body; }
   std::map<std::string, std::string> params;  // router path parameters
 
  private:

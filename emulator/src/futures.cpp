@@ -80,7 +80,19 @@ void FuturePolls::job_done(Job& job) {
 }
 
 void FuturePolls::deliver(Exchange* ex, Job& job, bool allow_metadata_only) {
-  const JobResult& r = job.result;
+  const JobResult* rp = &job.result;
+  if (job.result.render && !job.result.failed) {
+    // Two-form results (forward/backward outputs): protobuf when the poll asks for it (the
+    // 0.25 SDK always does), the legacy JSON shape otherwise (§1.6, §11).
+    const char* accept = ex->header("accept");
+    bool want_proto = accept != nullptr &&
+                      std::string(accept).find("application/x-protobuf") != std::string::npos;
+    if (want_proto != job.result.body_is_protobuf) {
+      if (!job.alt_result) job.alt_result = job.result.render(want_proto);
+      rp = &*job.alt_result;
+    }
+  }
+  const JobResult& r = *rp;
   if (r.failed) {
     JsonPtr o = json_object();
     cJSON_AddStringToObject(o.get(), "error", r.error.c_str());

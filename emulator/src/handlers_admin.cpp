@@ -61,6 +61,99 @@ void get_stats(App& app, Exchange* ex) {
   app.reply(ex, Response::json(200, json_print(o.get())));
 }
 
+cJSON* int_array(const std::vector<int64_t>& v) {
+  cJSON* a = cJSON_CreateArray();
+  for (int64_t x : v) cJSON_AddItemToArray(a, cJSON_CreateNumber(static_cast<double>(x)));
+  return a;
+}
+
+// GET /_emulator/models: every training model with its seq_id lane (what executed, in which
+// order, and what waits for a gap).
+void get_models(App& app, Exchange* ex) {
+  JsonPtr root = json_object();
+  cJSON* arr = cJSON_AddArrayToObject(root.get(), "models");
+  for (const auto& kv : app.models.all()) {
+    const ModelEntry& e = *kv.second;
+    cJSON* o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "model_id", e.id.c_str());
+    cJSON_AddStringToObject(o, "user", e.user.c_str());
+    cJSON_AddStringToObject(o, "session_id", e.session_id.c_str());
+    cJSON_AddStringToObject(o, "state", model_state_name(e.state));
+    cJSON_AddStringToObject(o, "created_by", e.created_by.c_str());
+    if (e.config_known) {
+      cJSON_AddStringToObject(o, "base_model", e.config.base.name.c_str());
+      cJSON_AddNumberToObject(o, "lora_rank", e.config.lora.rank);
+      cJSON_AddBoolToObject(o, "synthetic", e.config.synthetic ? 1 : 0);
+      cJSON_AddNumberToObject(o, "vocab_size", e.config.base.vocab_size);
+    } else {
+      cJSON_AddNullToObject(o, "base_model");
+    }
+    cJSON_AddItemToObject(o, "user_metadata", cJSON_Duplicate(e.user_metadata.get(), 1));
+    LaneInfo li = app.jobs.lane_info(e.id);
+    cJSON_AddNumberToObject(o, "next_seq_id", static_cast<double>(li.next_seq));
+    if (li.running_seq) {
+      cJSON_AddNumberToObject(o, "running_seq_id", static_cast<double>(*li.running_seq));
+    } else {
+      cJSON_AddNullToObject(o, "running_seq_id");
+    }
+    cJSON_AddItemToObject(o, "waiting_seq_ids", int_array(li.waiting));
+    cJSON_AddItemToObject(o, "executed_seq_ids", int_array(li.executed));
+    cJSON_AddNumberToObject(o, "age_ms", app.loop.now_ms() - e.created_ms);
+    cJSON_AddItemToArray(arr, o);
+  }
+  app.reply(ex, Response::json(200, json_print(root.get())));
+}
+
+// GET /_emulator/checkpoints: the checkpoint index (files under the data directory).
+void get_checkpoints(App& app, Exchange* ex) {
+  JsonPtr root = json_object();
+  cJSON_AddStringToObject(root.get(), "data_dir", app.data_dir.c_str());
+  cJSON* arr = cJSON_AddArrayToObject(root.get(), "checkpoints");
+  for (const CheckpointRecord& r : app.checkpoints.list()) {
+    cJSON* o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "tinker_path", r.tinker_path.c_str());
+    cJSON_AddStringToObject(o, "model_id", r.model_id.c_str());
+    cJSON_AddStringToObject(o, "kind", r.kind.c_str());
+    cJSON_AddStringToObject(o, "name", r.name.c_str());
+    cJSON_AddStringToObject(o, "owner", r.owner.c_str());
+    cJSON_AddStringToObject(o, "file", r.file.c_str());
+    cJSON_AddStringToObject(o, "base_model", r.config.base.name.c_str());
+    cJSON_AddNumberToObject(o, "lora_rank", r.config.lora.rank);
+    cJSON_AddBoolToObject(o, "has_optimizer", r.has_optimizer ? 1 : 0);
+    cJSON_AddNumberToObject(o, "size_bytes", static_cast<double>(r.size_bytes));
+    cJSON_AddNumberToObject(o, "created_unix", r.created_unix);
+    if (r.expires_unix) {
+      cJSON_AddNumberToObject(o, "expires_unix", *r.expires_unix);
+    } else {
+      cJSON_AddNullToObject(o, "expires_unix");
+    }
+    cJSON_AddBoolToObject(o, "public", r.is_public ? 1 : 0);
+    cJSON_AddBoolToObject(o, "ephemeral", r.ephemeral ? 1 : 0);
+    cJSON_AddItemToArray(arr, o);
+  }
+  app.reply(ex, Response::json(200, json_print(root.get())));
+}
+
+// GET /_emulator/samplers: sampling sessions known so far.
+void get_samplers(App& app, Exchange* ex) {
+  JsonPtr root = json_object();
+  cJSON* arr = cJSON_AddArrayToObject(root.get(), "samplers");
+  for (const SamplerEntry& s : app.samplers.list()) {
+    cJSON* o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "sampling_session_id", s.id.c_str());
+    cJSON_AddStringToObject(o, "user", s.user.c_str());
+    cJSON_AddStringToObject(o, "session_id", s.session_id.c_str());
+    cJSON_AddStringToObject(o, "base_model", s.base_model.c_str());
+    if (s.model_path) {
+      cJSON_AddStringToObject(o, "model_path", s.model_path->c_str());
+    } else {
+      cJSON_AddNullToObject(o, "model_path");
+    }
+    cJSON_AddItemToArray(arr, o);
+  }
+  app.reply(ex, Response::json(200, json_print(root.get())));
+}
+
 }  // namespace
 
 void register_admin_routes(Router& r) {
@@ -73,6 +166,9 @@ void register_admin_routes(Router& r) {
   r.add({"GET", "/_emulator/config", AuthMode::kNone, BodyMode::kIgnore, get_config});
   r.add({"POST", "/_emulator/config", AuthMode::kNone, BodyMode::kJson, post_config});
   r.add({"GET", "/_emulator/stats", AuthMode::kNone, BodyMode::kIgnore, get_stats});
+  r.add({"GET", "/_emulator/models", AuthMode::kNone, BodyMode::kIgnore, get_models});
+  r.add({"GET", "/_emulator/checkpoints", AuthMode::kNone, BodyMode::kIgnore, get_checkpoints});
+  r.add({"GET", "/_emulator/samplers", AuthMode::kNone, BodyMode::kIgnore, get_samplers});
 }
 
 }  // namespace emu

@@ -24,13 +24,17 @@ namespace {
 constexpr int64_t kGcIntervalMs = 30000;
 }
 
-JobTable::JobTable(EventLoop& loop, WorkerPool& workers, const int64_t* retention_ms)
-    : loop_(loop), workers_(workers), retention_ms_(retention_ms) {
+JobTable::JobTable(EventLoop& loop, WorkerPool& workers, const int64_t* retention_ms,
+                   const int64_t* gap_timeout_ms)
+    : loop_(loop), workers_(workers), retention_ms_(retention_ms), gap_timeout_ms_(gap_timeout_ms) {
   schedule_gc();
 }
 
 JobTable::~JobTable() {
   if (gc_timer_ != 0) loop_.cancel(gc_timer_);
+  for (auto& kv : lanes_) {
+    if (kv.second.gap_timer != 0) loop_.cancel(kv.second.gap_timer);
+  }
 }
 
 std::string JobTable::submit(JobSpec spec) {
@@ -39,8 +43,10 @@ std::string JobTable::submit(JobSpec spec) {
   job->user = std::move(spec.user);
   job->kind = std::move(spec.kind);
   job->ordering_key = std::move(spec.ordering_key);
+  job->seq = spec.seq;
   job->delay_ms = spec.delay_ms;
   job->run = std::move(spec.run);
+  job->on_finish = std::move(spec.on_finish);
   job->submitted_ms = loop_.now_ms();
   Job& j = *job;
   std::string id = j.id;
@@ -48,16 +54,99 @@ std::string JobTable::submit(JobSpec spec) {
   ++pending_;
   if (j.ordering_key.empty()) {
     start(j);
-  } else {
-    auto& lane = lanes_[j.ordering_key];
-    lane.push_back(id);
-    if (lane.size() == 1) start(j);
+    return id;
   }
+  Lane& lane = lanes_[j.ordering_key];
+  if (j.seq) {
+    if (*j.seq < lane.next_seq || lane.by_seq.count(*j.seq) != 0) {
+      // Handlers check seq_state() first; this only guards against a handler bug.
+      complete(j, JobResult::failure("seq_id " + std::to_string(*j.seq) + " was already used",
+                                     "user"));
+      return id;
+    }
+    lane.by_seq.emplace(*j.seq, id);
+  } else {
+    lane.fifo.push_back(id);
+  }
+  pump(j.ordering_key);
   return id;
+}
+
+void JobTable::pump(const std::string& key) {
+  auto it = lanes_.find(key);
+  if (it == lanes_.end()) return;
+  Lane& lane = it->second;
+  if (!lane.busy) {
+    while (true) {
+      std::string next;
+      if (!lane.fifo.empty()) {
+        next = lane.fifo.front();
+        lane.fifo.pop_front();
+        lane.running_seq.reset();
+      } else if (!lane.by_seq.empty() && lane.by_seq.begin()->first == lane.next_seq) {
+        next = lane.by_seq.begin()->second;
+        int64_t seq = lane.by_seq.begin()->first;
+        lane.by_seq.erase(lane.by_seq.begin());
+        ++lane.next_seq;
+        if (next.empty()) continue;  // a consumed seq: nothing to run
+        lane.running_seq = seq;
+        lane.executed.push_back(seq);
+        if (lane.executed.size() > kExecutedKept) lane.executed.pop_front();
+      } else {
+        break;
+      }
+      auto jt = jobs_.find(next);
+      if (jt == jobs_.end()) continue;
+      lane.busy = true;
+      start(*jt->second);
+      break;
+    }
+  }
+  // A gap timer runs while seq jobs wait and nothing in the lane is making progress.
+  bool stalled = !lane.busy && !lane.by_seq.empty();
+  if (stalled && lane.gap_timer == 0) {
+    int64_t ms = *gap_timeout_ms_ > 0 ? *gap_timeout_ms_ : 1;
+    lane.gap_timer = loop_.after(ms, [this, key] {
+      auto l = lanes_.find(key);
+      if (l != lanes_.end()) l->second.gap_timer = 0;
+      gap_expired(key);
+    });
+  } else if (!stalled && lane.gap_timer != 0) {
+    loop_.cancel(lane.gap_timer);
+    lane.gap_timer = 0;
+  }
+  if (!lane.persistent && !lane.busy && lane.fifo.empty() && lane.by_seq.empty()) {
+    lanes_.erase(it);
+  }
+}
+
+void JobTable::gap_expired(const std::string& key) {
+  auto it = lanes_.find(key);
+  if (it == lanes_.end()) return;
+  Lane& lane = it->second;
+  if (lane.busy || lane.by_seq.empty()) return;
+  int64_t missing = lane.next_seq;
+  std::map<int64_t, std::string> waiting = std::move(lane.by_seq);
+  lane.by_seq.clear();
+  lane.next_seq = waiting.rbegin()->first + 1;
+  int64_t waited = *gap_timeout_ms_;
+  for (auto& kv : waiting) {
+    if (kv.second.empty()) continue;
+    auto jt = jobs_.find(kv.second);
+    if (jt == jobs_.end()) continue;
+    complete(*jt->second,
+             JobResult::failure("seq_id " + std::to_string(kv.first) + " for " + key +
+                                    " was not executed: seq_id " + std::to_string(missing) +
+                                    " never arrived within " + std::to_string(waited) +
+                                    " ms (requests execute in seq_id order)",
+                                "server"));
+  }
+  pump(key);
 }
 
 void JobTable::start(Job& job) {
   job.state = JobState::kRunning;
+  job.started_ms = loop_.now_ms();
   if (job.delay_ms > 0) {
     std::string id = job.id;
     loop_.after(job.delay_ms, [this, id] { dispatch(id); });
@@ -88,24 +177,80 @@ void JobTable::finished(const std::string& id, JobResult result) {
   auto it = jobs_.find(id);
   if (it == jobs_.end()) return;
   Job& job = *it->second;
+  std::string key = job.ordering_key;
+  if (!key.empty()) {
+    auto lane_it = lanes_.find(key);
+    if (lane_it != lanes_.end()) {
+      lane_it->second.busy = false;
+      lane_it->second.running_seq.reset();
+    }
+  }
+  complete(job, std::move(result));
+  if (!key.empty()) pump(key);
+}
+
+void JobTable::complete(Job& job, JobResult result) {
   job.result = std::move(result);
   job.state = JobState::kDone;
   job.finished_ms = loop_.now_ms();
+  job.run = nullptr;
   --pending_;
-  if (!job.ordering_key.empty()) {
-    auto lane_it = lanes_.find(job.ordering_key);
-    if (lane_it != lanes_.end()) {
-      auto& lane = lane_it->second;
-      if (!lane.empty() && lane.front() == id) lane.pop_front();
-      if (lane.empty()) {
-        lanes_.erase(lane_it);
-      } else {
-        auto next = jobs_.find(lane.front());
-        if (next != jobs_.end()) start(*next->second);
-      }
-    }
+  if (job.on_finish) {
+    auto cb = std::move(job.on_finish);
+    job.on_finish = nullptr;
+    cb(job);
   }
   if (on_done_) on_done_(job);
+}
+
+void JobTable::open_lane(const std::string& key, int64_t first_seq) {
+  auto it = lanes_.find(key);
+  if (it != lanes_.end()) {
+    it->second.persistent = true;
+    return;
+  }
+  Lane& lane = lanes_[key];
+  lane.persistent = true;
+  lane.next_seq = first_seq;
+}
+
+void JobTable::release_lane(const std::string& key) {
+  auto it = lanes_.find(key);
+  if (it == lanes_.end()) return;
+  it->second.persistent = false;
+  pump(key);
+}
+
+SeqState JobTable::seq_state(const std::string& key, int64_t seq) const {
+  auto it = lanes_.find(key);
+  if (it == lanes_.end()) return seq < 0 ? SeqState::kPassed : SeqState::kFree;
+  const Lane& lane = it->second;
+  if (seq < lane.next_seq) return SeqState::kPassed;
+  if (lane.by_seq.count(seq) != 0) return SeqState::kTaken;
+  return SeqState::kFree;
+}
+
+void JobTable::consume_seq(const std::string& key, int64_t seq) {
+  Lane& lane = lanes_[key];
+  if (seq < lane.next_seq || lane.by_seq.count(seq) != 0) return;
+  lane.by_seq.emplace(seq, std::string());
+  pump(key);
+}
+
+LaneInfo JobTable::lane_info(const std::string& key) const {
+  LaneInfo info;
+  auto it = lanes_.find(key);
+  if (it == lanes_.end()) return info;
+  const Lane& lane = it->second;
+  info.exists = true;
+  info.next_seq = lane.next_seq;
+  info.running_seq = lane.running_seq;
+  for (const auto& kv : lane.by_seq) {
+    if (!kv.second.empty()) info.waiting.push_back(kv.first);
+  }
+  info.executed.assign(lane.executed.begin(), lane.executed.end());
+  info.fifo = lane.fifo.size();
+  return info;
 }
 
 bool JobTable::expired(const Job& job) const {

@@ -66,6 +66,11 @@ std::string RequestLog::to_json(const std::optional<std::string>& path_filter) c
     } else {
       cJSON_AddNullToObject(o, "session_id");
     }
+    if (e.model_id) {
+      cJSON_AddStringToObject(o, "model_id", e.model_id->c_str());
+    } else {
+      cJSON_AddNullToObject(o, "model_id");
+    }
     cJSON_AddItemToArray(arr, o);
   }
   return json_print(root.get());

@@ -23,6 +23,7 @@ struct LogEntry {
   std::optional<std::string> user;
   std::vector<std::pair<std::string, std::string>> headers;  // lower-case names
   std::optional<int64_t> seq_id;
+  std::optional<std::string> model_id;
   std::optional<std::string> request_id;
   std::optional<std::string> session_id;
 };

@@ -48,6 +48,7 @@ bool Settings::merge(const cJSON* body, std::string* error) {
   IntField ints[] = {{"poll_hold_ms", &poll_hold_ms, 0},
                      {"metadata_threshold_bytes", &metadata_threshold_bytes, 0},
                      {"result_retention_ms", &result_retention_ms, 0},
+                     {"seq_gap_timeout_ms", &seq_gap_timeout_ms, 1},
                      {"jwt_ttl_sec", &jwt_ttl_sec, 1}};
   for (const IntField& f : ints) {
     if (json_get(body, f.key) == nullptr) continue;
@@ -113,6 +114,7 @@ std::string Settings::to_json() const {
     cJSON_AddNullToObject(o.get(), "queue_state_reason");
   }
   cJSON_AddNumberToObject(o.get(), "result_retention_ms", static_cast<double>(result_retention_ms));
+  cJSON_AddNumberToObject(o.get(), "seq_gap_timeout_ms", static_cast<double>(seq_gap_timeout_ms));
   cJSON_AddNumberToObject(o.get(), "jwt_ttl_sec", static_cast<double>(jwt_ttl_sec));
   cJSON_AddItemToObject(o.get(), "supported_models", cJSON_Duplicate(supported_models.get(), 1));
   return json_print(o.get());

@@ -25,6 +25,9 @@ struct Settings {
   std::optional<std::string> queue_state_reason;
   // How long finished results stay retrievable before their id answers 410 (§3.5).
   int64_t result_retention_ms = 10 * 60 * 1000;
+  // How long a model's request waits for an earlier seq_id that has not arrived before it
+  // (and every later waiting request) fails with a server error (§6.1 ordering).
+  int64_t seq_gap_timeout_ms = 60000;
   // Lifetime of issued JWTs; the SDK refreshes 300 s before `exp` (§1.2).
   int64_t jwt_ttl_sec = 3600;
   // get_server_capabilities models (§7.13); replaced wholesale by the admin API.

@@ -1,0 +1,177 @@
+#include "checkpoints.h"
+
+#include <ftw.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+
+#include "emu_model/checkpoint.h"
+
+namespace emu {
+
+namespace mdl = ::tinker::emu;
+
+namespace {
+
+double unix_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+bool parse_tinker_path(const std::string& path, TinkerPath* out, std::string* error) {
+  const std::string scheme = "tinker://";
+  if (path.compare(0, scheme.size(), scheme) != 0) {
+    *error = "invalid checkpoint path '" + path + "': it must start with tinker://";
+    return false;
+  }
+  std::string rest = path.substr(scheme.size());
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (true) {
+    size_t slash = rest.find('/', start);
+    parts.push_back(rest.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  if (parts.size() != 3 || parts[0].empty() || parts[2].empty()) {
+    *error = "invalid checkpoint path '" + path +
+             "': expected tinker://<training_run_id>/<weights|sampler_weights>/<name>";
+    return false;
+  }
+  if (parts[1] != kTrainingKind && parts[1] != kSamplerKind) {
+    *error = "invalid checkpoint path '" + path + "': the kind must be weights or sampler_weights";
+    return false;
+  }
+  out->run_id = parts[0];
+  out->kind = parts[1];
+  out->name = parts[2];
+  return true;
+}
+
+std::string make_tinker_path(const std::string& model_id, const std::string& kind,
+                             const std::string& name) {
+  return "tinker://" + model_id + "/" + kind + "/" + name;
+}
+
+bool valid_checkpoint_name(const std::string& name, std::string* error) {
+  if (name.empty()) {
+    *error = "checkpoint name (path) must not be empty";
+    return false;
+  }
+  if (name.size() > 200) {
+    *error = "checkpoint name is longer than 200 bytes";
+    return false;
+  }
+  for (unsigned char c : name) {
+    if (c == '/') {
+      *error = "checkpoint name '" + name + "' must not contain '/'";
+      return false;
+    }
+    if (c < 0x20 || c == 0x7f) {
+      *error = "checkpoint name must not contain control characters";
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string CheckpointStore::file_for(const std::string& user, const std::string& model_id,
+                                      const std::string& kind, const std::string& name) const {
+  return root_ + "/" + user + "/" + model_id + "/" + kind + "/" + name + ".ckpt";
+}
+
+bool CheckpointStore::live_locked(const std::string& path) {
+  auto it = by_path_.find(path);
+  if (it == by_path_.end()) return false;
+  if (it->second.expires_unix && *it->second.expires_unix <= unix_now()) {
+    std::remove(it->second.file.c_str());
+    by_path_.erase(it);
+    return false;
+  }
+  return true;
+}
+
+bool CheckpointStore::reserve(const std::string& path, bool overwrite) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!overwrite && (live_locked(path) || reserved_.count(path) != 0)) return false;
+  ++reserved_[path];
+  return true;
+}
+
+void CheckpointStore::release(const std::string& path) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = reserved_.find(path);
+  if (it == reserved_.end()) return;
+  if (--it->second <= 0) reserved_.erase(it);
+}
+
+mdl::Status CheckpointStore::store(CheckpointRecord rec, const std::string& bytes) {
+  std::string dir = rec.file.substr(0, rec.file.rfind('/'));
+  std::string err;
+  if (!make_dirs(dir, &err)) return mdl::Status::internal_error(err);
+  mdl::Status st = mdl::write_file_atomically(rec.file, bytes);
+  if (!st.is_ok()) return st;
+  rec.size_bytes = static_cast<int64_t>(bytes.size());
+  if (rec.created_unix == 0) rec.created_unix = unix_now();
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string key = rec.tinker_path;
+  by_path_[key] = std::move(rec);
+  return mdl::Status::ok();
+}
+
+std::optional<CheckpointRecord> CheckpointStore::lookup(const std::string& tinker_path) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!live_locked(tinker_path)) return std::nullopt;
+  return by_path_.at(tinker_path);
+}
+
+std::vector<CheckpointRecord> CheckpointStore::list() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<CheckpointRecord> out;
+  std::vector<std::string> keys;
+  for (const auto& kv : by_path_) keys.push_back(kv.first);
+  for (const auto& k : keys) {
+    if (live_locked(k)) out.push_back(by_path_.at(k));
+  }
+  return out;
+}
+
+bool can_read_checkpoint(const CheckpointRecord& rec, const std::string& user,
+                         const std::string& token_user) {
+  return rec.owner == user || rec.is_public || (!token_user.empty() && token_user == rec.owner);
+}
+
+bool make_dirs(const std::string& path, std::string* error) {
+  std::string cur;
+  size_t i = 0;
+  while (i <= path.size()) {
+    size_t slash = path.find('/', i);
+    if (slash == std::string::npos) slash = path.size();
+    cur = path.substr(0, slash);
+    if (!cur.empty() && mkdir(cur.c_str(), 0755) != 0 && errno != EEXIST) {
+      *error = "cannot create directory " + cur + ": " + std::strerror(errno);
+      return false;
+    }
+    i = slash + 1;
+  }
+  return true;
+}
+
+namespace {
+int remove_entry(const char* path, const struct stat*, int, struct FTW*) {
+  return ::remove(path) == 0 ? 0 : 0;
+}
+}  // namespace
+
+void remove_tree(const std::string& path) {
+  if (path.empty() || path == "/") return;
+  nftw(path.c_str(), remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+}  // namespace emu

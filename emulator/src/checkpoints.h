@@ -1,0 +1,96 @@
+// Saved checkpoints (protocol.md §2.4, §8): files under the data directory plus an in-memory
+// index by tinker:// path. Thread-safe: job bodies write and read checkpoints on workers,
+// handlers check names and access on the loop thread.
+//
+// Layout: <data-dir>/<user>/<model_id>/<kind>/<name>.ckpt, kind = weights | sampler_weights,
+// in the model library's checkpoint format (adapter weights, and for `weights` the Adam state).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "emu_model/model_config.h"
+#include "emu_model/status.h"
+
+namespace emu {
+
+inline constexpr const char* kTrainingKind = "weights";
+inline constexpr const char* kSamplerKind = "sampler_weights";
+
+// tinker://<training_run_id>/<kind>/<name>: exactly three parts after the scheme, kind
+// weights or sampler_weights, nothing empty (§8).
+struct TinkerPath {
+  std::string run_id;
+  std::string kind;
+  std::string name;
+};
+bool parse_tinker_path(const std::string& path, TinkerPath* out, std::string* error);
+std::string make_tinker_path(const std::string& model_id, const std::string& kind,
+                             const std::string& name);
+
+// A checkpoint name: non-empty, no '/', no control characters, at most 200 bytes.
+bool valid_checkpoint_name(const std::string& name, std::string* error);
+
+struct CheckpointRecord {
+  std::string tinker_path;
+  std::string model_id;
+  std::string kind;  // kTrainingKind or kSamplerKind
+  std::string name;
+  std::string owner;  // user id
+  std::string file;
+  tinker::emu::ModelConfig config;
+  bool has_optimizer = false;
+  int64_t size_bytes = 0;
+  double created_unix = 0;                // seconds since the epoch
+  std::optional<double> expires_unix;     // none = never
+  bool is_public = false;
+  bool ephemeral = false;                 // unnamed save_weights_for_sampler
+};
+
+class CheckpointStore {
+ public:
+  // `root` must exist.
+  explicit CheckpointStore(std::string root) : root_(std::move(root)) {}
+
+  const std::string& root() const { return root_; }
+  std::string file_for(const std::string& user, const std::string& model_id,
+                       const std::string& kind, const std::string& name) const;
+
+  // Claims `path` for a save about to be queued. False (a conflict, HTTP 409) when the path
+  // exists or another queued save claims it, unless overwrite.
+  bool reserve(const std::string& path, bool overwrite);
+  void release(const std::string& path);
+
+  // Writes bytes to rec.file (creating directories) and indexes the record, replacing any
+  // previous one for the path. The reservation stays until release() (the save job's
+  // completion on the loop thread releases it, whatever the outcome).
+  tinker::emu::Status store(CheckpointRecord rec, const std::string& bytes);
+  // The record, or none when unknown or expired (an expired one is deleted now).
+  std::optional<CheckpointRecord> lookup(const std::string& tinker_path);
+  std::vector<CheckpointRecord> list();
+
+ private:
+  bool live_locked(const std::string& path);
+
+  std::string root_;
+  std::mutex mu_;
+  std::map<std::string, CheckpointRecord> by_path_;
+  std::map<std::string, int> reserved_;
+};
+
+// Whether `user` may read `rec`: the owner, anyone for a published checkpoint, or anyone
+// presenting the owner's credential as weights_access_token (token_user is the user that
+// credential belongs to, "" if none).
+bool can_read_checkpoint(const CheckpointRecord& rec, const std::string& user,
+                         const std::string& token_user);
+
+// mkdir -p; false with *error.
+bool make_dirs(const std::string& path, std::string* error);
+// rm -r of a directory tree the emulator created (its temporary data directory).
+void remove_tree(const std::string& path);
+
+}  // namespace emu

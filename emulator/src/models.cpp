@@ -1,0 +1,50 @@
+#include "models.h"
+
+namespace emu {
+
+std::shared_ptr<ModelEntry> ModelTable::find(const std::string& id) const {
+  auto it = by_id_.find(id);
+  return it == by_id_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<ModelEntry> ModelTable::add(const std::string& id) {
+  auto e = std::make_shared<ModelEntry>();
+  e->id = id;
+  by_id_[id] = e;
+  return e;
+}
+
+const char* model_state_name(ModelEntry::State s) {
+  switch (s) {
+    case ModelEntry::State::kCreating: return "creating";
+    case ModelEntry::State::kReady: return "ready";
+    case ModelEntry::State::kFailed: return "failed";
+    case ModelEntry::State::kUnloaded: return "unloaded";
+  }
+  return "unknown";
+}
+
+std::string training_model_id(const std::string& session_id, int64_t model_seq_id) {
+  return session_id + ":train:" + std::to_string(model_seq_id);
+}
+
+std::string sampling_session_id(const std::string& session_id, int64_t seq) {
+  return session_id + ":sample:" + std::to_string(seq);
+}
+
+uint64_t request_digest(const std::string& a, const std::string& b) {
+  uint64_t h = 1469598103934665603ull;
+  auto mix = [&h](const std::string& s) {
+    for (unsigned char c : s) {
+      h ^= c;
+      h *= 1099511628211ull;
+    }
+  };
+  mix(a);
+  h ^= 0xff;
+  h *= 1099511628211ull;
+  mix(b);
+  return h;
+}
+
+}  // namespace emu
