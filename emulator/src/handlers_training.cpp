@@ -419,7 +419,7 @@ void forward_backward_impl(App& app, Exchange* ex, bool legacy_forward_path) {
     }
     model_id = h.model_id;
     seq = h.seq_id;
-    forward_only = h.forward_only;
+    forward_only = h.forward_only || legacy_forward_path;
   } else {
     if (ex->json == nullptr) {
       std::string err;
@@ -455,13 +455,14 @@ void forward_backward_impl(App& app, Exchange* ex, bool legacy_forward_path) {
   ex->decoded_body.reset();
   ex->body.clear();
   auto body = std::make_shared<std::string>(std::move(payload));
-  JobFn run = [e, model_id, body, proto]() -> JobResult {
+  JobFn run = [e, model_id, body, proto, legacy_forward_path]() -> JobResult {
     wire::ForwardBackwardRequest req;
     std::string err;
     bool ok = proto ? wire::decode_forward_backward_request(*body, &req, &err)
                     : wire::decode_forward_backward_request_json(*body, &req, &err);
     body->clear();
     if (!ok) return user_failure("malformed forward_backward request: " + err);
+    if (legacy_forward_path) req.forward_only = true;
     std::vector<mdl::Datum> data;
     if (!to_model_data(req, &data, &err)) return user_failure(err);
     mdl::LossFnConfig cfg(req.loss_fn_config.begin(), req.loss_fn_config.end());
