@@ -1,0 +1,359 @@
+// Training results (tinker.h "training results"): metrics, output tensors, forward/backward
+// outputs, optim_step / save / load / get_info results — their getters, _to_json and _free —
+// and the typed future takes for them.
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <string>
+
+#include "capi/handles.h"
+#include "client/training_types.h"
+#include "wire/json_writer.h"
+
+using namespace tinker;
+using capi::fail;
+using capi::guard;
+
+namespace {
+
+// Hands a string to the caller as malloc'ed memory (freed with tinker_free).
+tinker_status_t out_string(const char* fn, const std::string& s, char** out) {
+  char* p = static_cast<char*>(std::malloc(s.size() + 1));
+  if (!p) return fail(TINKER_E_RESOURCE_EXHAUSTED, std::string(fn) + ": out of memory");
+  std::memcpy(p, s.c_str(), s.size() + 1);
+  *out = p;
+  return TINKER_OK;
+}
+
+// One shape for every typed take: check the arguments, take the kind, cast.
+template <class T>
+tinker_status_t take(const char* fn, tinker_future_t* future, ResultKind kind, T** out) {
+  return guard(fn, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, future);
+    TINKER_CHECK_ARG(fn, out);
+    std::unique_ptr<Result> r;
+    tinker_status_t s = future->state->take(kind, &r);
+    if (s == TINKER_OK) *out = static_cast<T*>(r.release());
+    return s;
+  });
+}
+
+// One shape for every _to_json: the server's body when the result kept one, else `build`.
+template <class T, class F>
+tinker_status_t to_json(const char* fn, const T* result, const char* param, char** out, F&& build) {
+  return guard(fn, [&](const char* fn) -> tinker_status_t {
+    if (!result) return capi::null_argument(fn, param);
+    TINKER_CHECK_ARG(fn, out);
+    if (!result->json.empty()) return out_string(fn, result->json, out);
+    std::string s;
+    wire::JsonWriter w(&s);
+    build(w);
+    return out_string(fn, s, out);
+  });
+}
+
+void write_metrics(wire::JsonWriter& w, const tinker_metrics& m) {
+  w.begin_object();
+  for (const auto& [name, value] : m.items) w.key(name).float64(value);
+  w.end_object();
+}
+
+// TensorData's historical JSON shape (protocol.md §7.2): {"data": […], "dtype": …, "shape": […]}.
+// A tensor without a shape is one-dimensional, as the SDK derives it (§1.6.1).
+void write_tensor(wire::JsonWriter& w, const wire::OutputTensor& t) {
+  w.begin_object().key("data");
+  if (t.is_float) w.array_f32(t.f32.data(), t.f32.size());
+  else w.array_i64(t.i64.data(), t.i64.size());
+  w.key("dtype").string(t.is_float ? "float32" : "int64").key("shape");
+  if (t.shape.empty()) {
+    const int64_t n = static_cast<int64_t>(t.numel());
+    w.array_i64(&n, 1);
+  } else {
+    w.array_i64(t.shape.data(), t.shape.size());
+  }
+  w.end_object();
+}
+
+tinker_status_t copy_to(const char* fn, const tinker_tensor_t* tensor, bool want_float, void* dst, size_t capacity,
+                        size_t* written) {
+  return guard(fn, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, tensor);
+    TINKER_CHECK_ARG(fn, written);
+    *written = 0;
+    if (!dst && capacity > 0) return capi::null_argument(fn, "dst");
+    const wire::OutputTensor& t = tensor->t;
+    if (t.is_float != want_float)
+      return fail(TINKER_E_INVALID_ARGUMENT, std::string(fn) + ": tensor is " + (t.is_float ? "float32" : "int64") +
+                                                 ", not " + (want_float ? "float32" : "int64"));
+    const size_t n = t.numel();
+    if (capacity < n)
+      return fail(TINKER_E_OUT_OF_RANGE, std::string(fn) + ": capacity " + std::to_string(capacity) +
+                                             " is smaller than the tensor's " + std::to_string(n) + " elements");
+    if (n == 0) return TINKER_OK;
+    if (want_float) std::memcpy(dst, t.f32.data(), n * sizeof(float));
+    else std::memcpy(dst, t.i64.data(), n * sizeof(int64_t));
+    *written = n;
+    return TINKER_OK;
+  });
+}
+
+}  // namespace
+
+extern "C" {
+
+// ---- metrics ------------------------------------------------------------------------------
+
+TINKER_API size_t tinker_metrics_count(const tinker_metrics_t* metrics) { return metrics ? metrics->items.size() : 0; }
+
+TINKER_API const char* tinker_metrics_name(const tinker_metrics_t* metrics, size_t index) {
+  if (!metrics || index >= metrics->items.size()) return nullptr;
+  return metrics->items[index].first.c_str();
+}
+
+TINKER_API double tinker_metrics_value(const tinker_metrics_t* metrics, size_t index) {
+  if (!metrics || index >= metrics->items.size()) return std::numeric_limits<double>::quiet_NaN();
+  return metrics->items[index].second;
+}
+
+TINKER_API tinker_status_t tinker_metrics_get(const tinker_metrics_t* metrics, const char* name, double* value) {
+  return guard(__func__, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, metrics);
+    TINKER_CHECK_ARG(fn, name);
+    TINKER_CHECK_ARG(fn, value);
+    for (const auto& [key, v] : metrics->items) {
+      if (key == name) {
+        *value = v;
+        return TINKER_OK;
+      }
+    }
+    return fail(TINKER_E_NOT_FOUND, std::string(fn) + ": no metric named '" + name + "'");
+  });
+}
+
+// ---- tensors ------------------------------------------------------------------------------
+
+TINKER_API tinker_dtype_t tinker_tensor_dtype(const tinker_tensor_t* tensor) {
+  // NULL has no element type: 0, the protocol's DTYPE_UNSPECIFIED.
+  if (!tensor) return static_cast<tinker_dtype_t>(0);
+  return tensor->t.is_float ? TINKER_DTYPE_FLOAT32 : TINKER_DTYPE_INT64;
+}
+
+TINKER_API size_t tinker_tensor_ndim(const tinker_tensor_t* tensor) { return tensor ? tensor->t.shape.size() : 0; }
+
+TINKER_API int64_t tinker_tensor_dim(const tinker_tensor_t* tensor, size_t dim) {
+  if (!tensor || dim >= tensor->t.shape.size()) return -1;
+  return tensor->t.shape[dim];
+}
+
+TINKER_API size_t tinker_tensor_numel(const tinker_tensor_t* tensor) { return tensor ? tensor->t.numel() : 0; }
+
+TINKER_API const float* tinker_tensor_data_float32(const tinker_tensor_t* tensor) {
+  if (!tensor || !tensor->t.is_float) return nullptr;
+  return tensor->t.f32.data();
+}
+
+TINKER_API const int64_t* tinker_tensor_data_int64(const tinker_tensor_t* tensor) {
+  if (!tensor || tensor->t.is_float) return nullptr;
+  return tensor->t.i64.data();
+}
+
+TINKER_API tinker_status_t tinker_tensor_copy_to_float32(const tinker_tensor_t* tensor, float* dst, size_t capacity,
+                                                          size_t* written) {
+  return copy_to(__func__, tensor, true, dst, capacity, written);
+}
+
+TINKER_API tinker_status_t tinker_tensor_copy_to_int64(const tinker_tensor_t* tensor, int64_t* dst, size_t capacity,
+                                                        size_t* written) {
+  return copy_to(__func__, tensor, false, dst, capacity, written);
+}
+
+// ---- forward / forward_backward output ----------------------------------------------------
+
+TINKER_API tinker_status_t tinker_future_take_forward_backward_output(tinker_future_t* future,
+                                                                      tinker_forward_backward_output_t** out) {
+  return take(__func__, future, ResultKind::ForwardBackwardOutput, out);
+}
+
+TINKER_API size_t tinker_forward_backward_output_num_datums(const tinker_forward_backward_output_t* output) {
+  return output ? output->outputs.size() : 0;
+}
+
+TINKER_API const char* tinker_forward_backward_output_loss_fn_output_type(
+    const tinker_forward_backward_output_t* output) {
+  return output ? output->loss_fn_output_type.c_str() : nullptr;
+}
+
+TINKER_API size_t tinker_forward_backward_output_tensor_count(const tinker_forward_backward_output_t* output,
+                                                              size_t index) {
+  if (!output || index >= output->outputs.size()) return 0;
+  return output->outputs[index].size();
+}
+
+TINKER_API const char* tinker_forward_backward_output_tensor_name(const tinker_forward_backward_output_t* output,
+                                                                  size_t index, size_t k) {
+  if (!output || index >= output->outputs.size() || k >= output->outputs[index].size()) return nullptr;
+  return output->outputs[index][k].first.c_str();
+}
+
+TINKER_API tinker_status_t tinker_forward_backward_output_tensor(const tinker_forward_backward_output_t* output,
+                                                                 size_t index, const char* name,
+                                                                 const tinker_tensor_t** tensor) {
+  return guard(__func__, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, output);
+    TINKER_CHECK_ARG(fn, name);
+    TINKER_CHECK_ARG(fn, tensor);
+    if (index >= output->outputs.size())
+      return fail(TINKER_E_OUT_OF_RANGE, std::string(fn) + ": index " + std::to_string(index) +
+                                             " is out of range (" + std::to_string(output->outputs.size()) +
+                                             " datums)");
+    for (const auto& [key, t] : output->outputs[index]) {
+      if (key == name) {
+        *tensor = &t;
+        return TINKER_OK;
+      }
+    }
+    return fail(TINKER_E_NOT_FOUND,
+                std::string(fn) + ": datum " + std::to_string(index) + " has no tensor named '" + name + "'");
+  });
+}
+
+TINKER_API const tinker_metrics_t* tinker_forward_backward_output_metrics(
+    const tinker_forward_backward_output_t* output) {
+  return output ? &output->metrics : nullptr;
+}
+
+TINKER_API tinker_status_t tinker_forward_backward_output_to_json(const tinker_forward_backward_output_t* output,
+                                                                  char** out) {
+  return guard(__func__, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, output);
+    TINKER_CHECK_ARG(fn, out);
+    std::string s;
+    wire::JsonWriter w(&s);
+    w.begin_object().key("loss_fn_output_type").string(output->loss_fn_output_type);
+    w.key("loss_fn_outputs").begin_array();
+    for (const auto& datum : output->outputs) {
+      w.begin_object();
+      for (const auto& [name, t] : datum) {
+        w.key(name);
+        write_tensor(w, t.t);
+      }
+      w.end_object();
+    }
+    w.end_array().key("metrics");
+    write_metrics(w, output->metrics);
+    w.end_object();
+    return out_string(fn, s, out);
+  });
+}
+
+TINKER_API void tinker_forward_backward_output_free(tinker_forward_backward_output_t* output) { delete output; }
+
+// ---- optim_step ---------------------------------------------------------------------------
+
+TINKER_API tinker_status_t tinker_future_take_optim_step_result(tinker_future_t* future,
+                                                                tinker_optim_step_result_t** out) {
+  return take(__func__, future, ResultKind::OptimStepResult, out);
+}
+
+TINKER_API const tinker_metrics_t* tinker_optim_step_result_metrics(const tinker_optim_step_result_t* result) {
+  return result ? &result->metrics : nullptr;
+}
+
+TINKER_API tinker_status_t tinker_optim_step_result_to_json(const tinker_optim_step_result_t* result, char** out) {
+  // OptimStepResponse (protocol.md §7.5): {"metrics": {…}}.
+  return to_json(__func__, result, "result", out, [&](wire::JsonWriter& w) {
+    w.begin_object().key("metrics");
+    write_metrics(w, result->metrics);
+    w.end_object();
+  });
+}
+
+TINKER_API void tinker_optim_step_result_free(tinker_optim_step_result_t* result) { delete result; }
+
+// ---- save ---------------------------------------------------------------------------------
+
+TINKER_API tinker_status_t tinker_future_take_save_result(tinker_future_t* future, tinker_save_result_t** out) {
+  return take(__func__, future, ResultKind::SaveResult, out);
+}
+
+TINKER_API const char* tinker_save_result_path(const tinker_save_result_t* result) {
+  return result ? result->path.c_str() : nullptr;
+}
+
+TINKER_API tinker_status_t tinker_save_result_to_json(const tinker_save_result_t* result, char** out) {
+  // SaveWeights[ForSampler]Response (protocol.md §7.10): {"path": …[, "sampling_session_id": …]}.
+  return to_json(__func__, result, "result", out, [&](wire::JsonWriter& w) {
+    w.begin_object().key("path").string(result->path);
+    if (!result->sampling_session_id.empty()) w.key("sampling_session_id").string(result->sampling_session_id);
+    w.end_object();
+  });
+}
+
+TINKER_API void tinker_save_result_free(tinker_save_result_t* result) { delete result; }
+
+// ---- load ---------------------------------------------------------------------------------
+
+TINKER_API tinker_status_t tinker_future_take_load_result(tinker_future_t* future, tinker_load_result_t** out) {
+  return take(__func__, future, ResultKind::LoadResult, out);
+}
+
+TINKER_API const char* tinker_load_result_path(const tinker_load_result_t* result) {
+  return result ? result->path.c_str() : nullptr;
+}
+
+TINKER_API tinker_status_t tinker_load_result_to_json(const tinker_load_result_t* result, char** out) {
+  // LoadWeightsResponse (protocol.md §7.10): {"path"?: …, "model_id"?: …}; absent fields omitted.
+  return to_json(__func__, result, "result", out, [&](wire::JsonWriter& w) {
+    w.begin_object();
+    if (!result->path.empty()) w.key("path").string(result->path);
+    if (!result->model_id.empty()) w.key("model_id").string(result->model_id);
+    w.end_object();
+  });
+}
+
+TINKER_API void tinker_load_result_free(tinker_load_result_t* result) { delete result; }
+
+// ---- get_info -----------------------------------------------------------------------------
+
+TINKER_API tinker_status_t tinker_future_take_model_info(tinker_future_t* future, tinker_model_info_t** out) {
+  return take(__func__, future, ResultKind::ModelInfo, out);
+}
+
+TINKER_API const char* tinker_model_info_model_id(const tinker_model_info_t* info) {
+  return info ? info->model_id.c_str() : nullptr;
+}
+
+TINKER_API const char* tinker_model_info_base_model(const tinker_model_info_t* info) {
+  return info ? info->base_model.c_str() : nullptr;
+}
+
+TINKER_API const char* tinker_model_info_arch(const tinker_model_info_t* info) {
+  return info ? info->arch.c_str() : nullptr;
+}
+
+TINKER_API const char* tinker_model_info_tokenizer_id(const tinker_model_info_t* info) {
+  return info ? info->tokenizer_id.c_str() : nullptr;
+}
+
+TINKER_API int tinker_model_info_is_lora(const tinker_model_info_t* info) { return info && info->is_lora ? 1 : 0; }
+
+TINKER_API int64_t tinker_model_info_lora_rank(const tinker_model_info_t* info) { return info ? info->lora_rank : -1; }
+
+TINKER_API tinker_status_t tinker_model_info_to_json(const tinker_model_info_t* info, char** out) {
+  // GetInfoResponse (protocol.md §7.11); unknown optional fields are omitted.
+  return to_json(__func__, info, "info", out, [&](wire::JsonWriter& w) {
+    w.begin_object().key("model_data").begin_object();
+    if (!info->arch.empty()) w.key("arch").string(info->arch);
+    if (!info->base_model.empty()) w.key("model_name").string(info->base_model);
+    if (!info->tokenizer_id.empty()) w.key("tokenizer_id").string(info->tokenizer_id);
+    w.end_object();
+    w.key("model_id").string(info->model_id).key("is_lora").boolean(info->is_lora);
+    if (info->lora_rank >= 0) w.key("lora_rank").int64(info->lora_rank);
+    w.end_object();
+  });
+}
+
+TINKER_API void tinker_model_info_free(tinker_model_info_t* info) { delete info; }
+
+}  // extern "C"
