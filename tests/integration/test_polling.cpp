@@ -427,7 +427,7 @@ static void poll_queue_state_reaches_the_callback_on_the_completion_thread(void*
   add_fault(fault("\"action\": \"queue_state\", \"queue_state\": \"paused_capacity\","
                   " \"queue_state_reason\": \"GPUs are busy\""));
   Job job;
-  job.delay_ms = 500;
+  job.delay_ms = 1500;  // the fault applies to a poll of a pending job
   tinker_future_t* f = start_job(c, job);
   ThreadRecord done;
   assert_int_equal(tinker_future_on_complete(f, on_done, &done, nullptr), TINKER_OK);
