@@ -5,9 +5,15 @@
  * and parameter names, never against single operations, so a new operation in tinker.h is
  * wrapped without touching this file:
  *
- *   - `T **out` (any handle type)  -> the handle comes back to the caller (Ruby: return value;
- *                                     Java: a one-element array; Go: a pointer argument).
+ *   - `T **` (handle out-params)    -> the handle comes back to the caller (Ruby: return value;
+ *                                     Java: a one-element array; Go: a *uintptr argument).
  *   - `char **out` (JSON strings)  -> a native string; the C string is freed with tinker_free.
+ *   - `size_t *`, `int64_t *`, `int *`, `double *`, ... (scalar out-params) -> like handles.
+ *   - `(const T *p, size_t n)` (T = int32_t, int64_t, float, uint8_t; the (p, n) names listed in
+ *                                     TINKER_ARRAY_PARAMETERS) -> a native array/slice/String,
+ *                                     copied or pinned for the duration of the call.
+ *   - `(T *dst, size_t capacity)`    -> a buffer the call fills (Java array, Go slice; Ruby
+ *                                     passes the capacity and gets an Array back).
  *   - a tinker_status_t return     -> success, or the calling thread's error record turned into a
  *                                     Tinker error (Ruby exception, Java TinkerException, Go `error`).
  *                                     The record is read inside the same generated wrapper, on the
@@ -37,6 +43,9 @@
 #include <string>
 %}
 
+/* SWIG's stdint.i types int64_t as `long long` unless SWIGWORDSIZE64 is defined; on LP64 (Linux,
+ * macOS) the C headers use `long`, and the casts SWIG writes into the wrappers must agree, so
+ * the build passes -DSWIGWORDSIZE64 there (bindings/CMakeLists.txt). */
 %include <stdint.i>
 
 /* ---------------------------------------------------------------------------------------------
@@ -45,6 +54,16 @@
  * ------------------------------------------------------------------------------------------- */
 %ignore tinker_future_on_complete;
 %rename("$ignore", regextarget=1) "^tinker_.*_callback$";
+/* forward_backward_custom takes a C loss function; tinker_custom_loss_* are only usable from
+ * inside that callback. */
+%rename("$ignore", regextarget=1) "^tinker_training_client_forward_backward_custom";
+%rename("$ignore", regextarget=1) "^tinker_custom_loss_";
+/* Functions returning a borrowed numeric array (`const float *tinker_tensor_data_float32`): a
+ * bare pointer is useless in the target languages; the bindings copy with *_copy_to_* instead. */
+%rename("$ignore", %$isfunction, match$type="q(const).float", regexmatch$decl="\\)\\.p\\.$") "";
+%rename("$ignore", %$isfunction, match$type="q(const).int64_t", regexmatch$decl="\\)\\.p\\.$") "";
+%rename("$ignore", %$isfunction, match$type="q(const).int32_t", regexmatch$decl="\\)\\.p\\.$") "";
+%rename("$ignore", %$isfunction, match$type="q(const).uint8_t", regexmatch$decl="\\)\\.p\\.$") "";
 
 /* ---------------------------------------------------------------------------------------------
  * Shared C++ helpers compiled into every wrapper.
@@ -98,17 +117,6 @@ MACRO(tinker_completion_queue_next)
 MACRO(tinker_error_code)
 %enddef
 
-/* The handle types of tinker.h with their Go names (used by the Go section only; Ruby and Java
- * derive everything from the C type). Add a line when tinker.h adds a handle type; until then
- * the new type's `**out` still works in Go, as a *uintptr. */
-%define TINKER_GO_HANDLES(MACRO)
-MACRO(tinker_client_options_t, Tinker_client_options)
-MACRO(tinker_service_client_t, Tinker_service_client)
-MACRO(tinker_rest_client_t, Tinker_rest_client)
-MACRO(tinker_future_t, Tinker_future)
-MACRO(tinker_completion_queue_t, Tinker_completion_queue)
-MACRO(tinker_server_capabilities_t, Tinker_server_capabilities)
-%enddef
 
 /* =============================================================================================
  * Ruby
@@ -315,10 +323,11 @@ TINKER_STATUS_VALUE_FUNCTIONS(TINKER_STATUS_IS_VALUE)
 /* Borrowed strings come back as UTF-8 Strings (nil for NULL). */
 %typemap(out) const char * %{ $result = $1 ? rb_utf8_str_new_cstr($1) : Qnil; %}
 
-/* Handle out-params become (additional) return values. The pointer object does not own the
- * handle: the idiomatic layer frees it (close/finalizer). */
-%typemap(in, numinputs=0) SWIGTYPE **out ($*1_ltype tinker_out = 0) %{ $1 = &tinker_out; %}
-%typemap(argout) SWIGTYPE **out %{
+/* Handle out-params (`T **`, `const T **`) become (additional) return values. The pointer
+ * object does not own the handle: the idiomatic layer frees it (close/finalizer). */
+%typemap(in, numinputs=0) SWIGTYPE ** ($*1_ltype tinker_out = 0), const SWIGTYPE ** ($*1_ltype tinker_out = 0)
+  %{ $1 = &tinker_out; %}
+%typemap(argout) SWIGTYPE **, const SWIGTYPE ** %{
   if (result == TINKER_OK && tinker_out$argnum)
     $result = SWIG_Ruby_AppendOutput($result, SWIG_NewPointerObj(SWIG_as_voidptr(tinker_out$argnum), $*1_descriptor, 0));
 %}
@@ -335,13 +344,67 @@ TINKER_STATUS_VALUE_FUNCTIONS(TINKER_STATUS_IS_VALUE)
 %}
 %typemap(freearg) char **out %{ tinker_free(tinker_str$argnum); %}
 
-/* Scalar out-params of the wait/queue family. */
-%typemap(in, numinputs=0) uint64_t *tag (uint64_t tinker_tag = 0) %{ $1 = &tinker_tag; %}
-%typemap(argout) uint64_t *tag %{ $result = SWIG_Ruby_AppendOutput($result, ULL2NUM(tinker_tag$argnum)); %}
-%typemap(in, numinputs=0) size_t *index (size_t tinker_index = 0) %{ $1 = &tinker_index; %}
-%typemap(argout) size_t *index %{ $result = SWIG_Ruby_AppendOutput($result, SIZET2NUM(tinker_index$argnum)); %}
-%typemap(in, numinputs=0) int *fd (int tinker_fd = -1) %{ $1 = &tinker_fd; %}
-%typemap(argout) int *fd %{ if (result == TINKER_OK) $result = SWIG_Ruby_AppendOutput($result, INT2NUM(tinker_fd$argnum)); %}
+/* Scalar out-params become (additional) return values. */
+%define TINKER_RB_SCALAR_OUT(CTYPE, TO_RUBY)
+%typemap(in, numinputs=0) CTYPE * (CTYPE tinker_v = 0) %{ $1 = &tinker_v; %}
+%typemap(argout) CTYPE * %{ $result = SWIG_Ruby_AppendOutput($result, TO_RUBY(tinker_v$argnum)); %}
+%enddef
+TINKER_RB_SCALAR_OUT(size_t, SIZET2NUM)
+TINKER_RB_SCALAR_OUT(uint64_t, ULL2NUM)
+TINKER_RB_SCALAR_OUT(int64_t, LL2NUM)
+TINKER_RB_SCALAR_OUT(int32_t, INT2NUM)
+TINKER_RB_SCALAR_OUT(int, INT2NUM)
+TINKER_RB_SCALAR_OUT(double, rb_float_new)
+
+/* Numeric input arrays: an Array of numbers (or, for bytes, a String) copied into a private
+ * buffer (a String only the wrapper references), so the call never reads Ruby-owned memory.
+ * nil -> (NULL, 0). */
+%define TINKER_RB_ARRAY_IN(CTYPE, FROM_RUBY)
+%typemap(in) (const CTYPE *ARRAY, size_t LENGTH) (VALUE tinker_buf = Qnil) {
+  if (NIL_P($input)) {
+    $1 = NULL;
+    $2 = 0;
+  } else if (sizeof(CTYPE) == 1 && RB_TYPE_P($input, T_STRING)) {
+    tinker_buf = rb_str_new(RSTRING_PTR($input), RSTRING_LEN($input));
+    $1 = ($1_ltype)RSTRING_PTR(tinker_buf);
+    $2 = (size_t)RSTRING_LEN(tinker_buf);
+  } else {
+    Check_Type($input, T_ARRAY);
+    long n = RARRAY_LEN($input);
+    tinker_buf = rb_str_new(NULL, (n > 0 ? n : 1) * (long)sizeof(CTYPE));
+    CTYPE *p = (CTYPE *)RSTRING_PTR(tinker_buf);
+    for (long i = 0; i < n; ++i) p[i] = (CTYPE)FROM_RUBY(rb_ary_entry($input, i));
+    $1 = p;
+    $2 = (size_t)n;
+  }
+}
+%typemap(freearg) (const CTYPE *ARRAY, size_t LENGTH) %{ RB_GC_GUARD(tinker_buf$argnum); %}
+%enddef
+TINKER_RB_ARRAY_IN(int32_t, NUM2INT)
+TINKER_RB_ARRAY_IN(int64_t, NUM2LL)
+TINKER_RB_ARRAY_IN(float, NUM2DBL)
+TINKER_RB_ARRAY_IN(uint8_t, NUM2UINT)
+
+/* Buffers the call fills: Ruby passes the capacity (an Integer) and gets an Array of that many
+ * elements back (the function's `written` out-param says how many are meaningful). */
+%define TINKER_RB_BUFFER(CTYPE, TO_RUBY)
+%typemap(in) (CTYPE *dst, size_t capacity) (VALUE tinker_buf = Qnil) {
+  long n = NUM2LONG($input);
+  if (n < 0) rb_raise(rb_eArgError, "capacity must be >= 0");
+  tinker_buf = rb_str_new(NULL, (n > 0 ? n : 1) * (long)sizeof(CTYPE));
+  memset(RSTRING_PTR(tinker_buf), 0, (size_t)(n > 0 ? n : 1) * sizeof(CTYPE));
+  $1 = (CTYPE *)RSTRING_PTR(tinker_buf);
+  $2 = (size_t)n;
+}
+%typemap(argout) (CTYPE *dst, size_t capacity) {
+  VALUE a = rb_ary_new_capa((long)$2);
+  for (size_t i = 0; i < $2; ++i) rb_ary_push(a, TO_RUBY($1[i]));
+  $result = SWIG_Ruby_AppendOutput($result, a);
+}
+%typemap(freearg) (CTYPE *dst, size_t capacity) %{ RB_GC_GUARD(tinker_buf$argnum); %}
+%enddef
+TINKER_RB_BUFFER(float, rb_float_new)
+TINKER_RB_BUFFER(int64_t, LL2NUM)
 
 /* Arrays of futures (wait_all / wait_any): a Ruby Array of future pointers -> a C array that lives
  * in C memory (a String used as a GC-managed buffer) for the whole call. */
@@ -466,14 +529,15 @@ TINKER_STATUS_VALUE_FUNCTIONS(TINKER_STATUS_IS_VALUE)
 %}
 
 /* Handle out-params: a one-element array the wrapper fills (SWIG's OUTPUT convention). */
-%typemap(jni) SWIGTYPE **out "jlongArray"
-%typemap(jtype) SWIGTYPE **out "long[]"
-%typemap(jstype) SWIGTYPE **out "$*javaclassname[]"
+%typemap(jni) SWIGTYPE **, const SWIGTYPE ** "jlongArray"
+%typemap(jtype) SWIGTYPE **, const SWIGTYPE ** "long[]"
+%typemap(jstype) SWIGTYPE **, const SWIGTYPE ** "$*javaclassname[]"
 %typemap(javain, pre="    long[] tinker_$javainput = new long[1];",
          post="      $javainput[0] = tinker_$javainput[0] == 0 ? null : new $*javaclassname(tinker_$javainput[0], false);")
-  SWIGTYPE **out "tinker_$javainput"
-%typemap(in) SWIGTYPE **out ($*1_ltype tinker_out = 0) %{ $1 = &tinker_out; %}
-%typemap(argout) SWIGTYPE **out %{
+  SWIGTYPE **, const SWIGTYPE ** "tinker_$javainput"
+%typemap(in) SWIGTYPE ** ($*1_ltype tinker_out = 0), const SWIGTYPE ** ($*1_ltype tinker_out = 0)
+  %{ $1 = &tinker_out; %}
+%typemap(argout) SWIGTYPE **, const SWIGTYPE ** %{
   if (result == TINKER_OK) {
     jlong tinker_v = (jlong)(intptr_t)tinker_out$argnum;
     jenv->SetLongArrayRegion($input, 0, 1, &tinker_v);
@@ -496,32 +560,86 @@ TINKER_STATUS_VALUE_FUNCTIONS(TINKER_STATUS_IS_VALUE)
 %}
 %typemap(freearg) char **out %{ tinker_free(tinker_str$argnum); %}
 
-/* Tags are opaque 64-bit numbers: Java long, not BigInteger. */
-%apply long long { uint64_t };
+/* 64-bit integers are Java long: tags are opaque numbers (not BigInteger), and with
+ * SWIGWORDSIZE64 SWIG would otherwise map int64_t (`long`) to Java int. */
+%apply long long { int64_t, uint64_t };
 
-/* Scalar out-params of the wait/queue family: one-element arrays. */
-%define TINKER_JAVA_SCALAR_OUT(CTYPE, NAME, JNITYPE, JTYPE, SETTER)
-%typemap(jni) CTYPE *NAME %{JNITYPE##Array%}
-%typemap(jtype) CTYPE *NAME "JTYPE[]"
-%typemap(jstype) CTYPE *NAME "JTYPE[]"
-%typemap(javain) CTYPE *NAME "$javainput"
-%typemap(in) CTYPE *NAME ($*1_ltype tinker_v = 0) %{
+/* Scalar out-params: one-element arrays. */
+%define TINKER_JAVA_SCALAR_OUT(CTYPE, JNITYPE, JTYPE, SETTER)
+%typemap(jni) CTYPE * %{JNITYPE##Array%}
+%typemap(jtype) CTYPE * "JTYPE[]"
+%typemap(jstype) CTYPE * "JTYPE[]"
+%typemap(javain) CTYPE * "$javainput"
+%typemap(in) CTYPE * ($*1_ltype tinker_v = 0) %{
   if (!$input || jenv->GetArrayLength($input) < 1) {
     SWIG_JavaThrowException(jenv, SWIG_JavaIndexOutOfBoundsException, "out array must have one element");
     return $null;
   }
   $1 = &tinker_v;
 %}
-%typemap(argout) CTYPE *NAME %{
+%typemap(argout) CTYPE * %{
   if (!jenv->ExceptionCheck()) {
     JNITYPE tinker_j = (JNITYPE)tinker_v$argnum;
     jenv->SETTER($input, 0, 1, &tinker_j);
   }
 %}
 %enddef
-TINKER_JAVA_SCALAR_OUT(uint64_t, tag, jlong, long, SetLongArrayRegion)
-TINKER_JAVA_SCALAR_OUT(size_t, index, jlong, long, SetLongArrayRegion)
-TINKER_JAVA_SCALAR_OUT(int, fd, jint, int, SetIntArrayRegion)
+TINKER_JAVA_SCALAR_OUT(size_t, jlong, long, SetLongArrayRegion)
+TINKER_JAVA_SCALAR_OUT(uint64_t, jlong, long, SetLongArrayRegion)
+TINKER_JAVA_SCALAR_OUT(int64_t, jlong, long, SetLongArrayRegion)
+TINKER_JAVA_SCALAR_OUT(int32_t, jint, int, SetIntArrayRegion)
+TINKER_JAVA_SCALAR_OUT(int, jint, int, SetIntArrayRegion)
+TINKER_JAVA_SCALAR_OUT(double, jdouble, double, SetDoubleArrayRegion)
+
+/* Numeric input arrays: Java primitive arrays, read in place (JNI may pin or copy) and released
+ * without copying back. null -> (NULL, 0). */
+%define TINKER_JAVA_ARRAY_IN(CTYPE, JNITYPE, JTYPE, JNAME)
+%typemap(jni) (const CTYPE *ARRAY, size_t LENGTH) %{JNITYPE##Array%}
+%typemap(jtype) (const CTYPE *ARRAY, size_t LENGTH) "JTYPE[]"
+%typemap(jstype) (const CTYPE *ARRAY, size_t LENGTH) "JTYPE[]"
+%typemap(javain) (const CTYPE *ARRAY, size_t LENGTH) "$javainput"
+%typemap(in) (const CTYPE *ARRAY, size_t LENGTH) (JNITYPE *tinker_elems = 0) %{
+  $1 = 0;
+  $2 = 0;
+  if ($input) {
+    tinker_elems = jenv->Get##JNAME##ArrayElements($input, 0);
+    if (!tinker_elems) return $null;
+    $1 = ($1_ltype)tinker_elems;
+    $2 = (size_t)jenv->GetArrayLength($input);
+  }
+%}
+%typemap(freearg) (const CTYPE *ARRAY, size_t LENGTH) %{
+  if (tinker_elems$argnum) jenv->Release##JNAME##ArrayElements($input, tinker_elems$argnum, JNI_ABORT);
+%}
+%enddef
+TINKER_JAVA_ARRAY_IN(int32_t, jint, int, Int)
+TINKER_JAVA_ARRAY_IN(int64_t, jlong, long, Long)
+TINKER_JAVA_ARRAY_IN(float, jfloat, float, Float)
+TINKER_JAVA_ARRAY_IN(uint8_t, jbyte, byte, Byte)
+
+/* Buffers the call fills: the Java array is the buffer, its length the capacity. */
+%define TINKER_JAVA_BUFFER(CTYPE, JNITYPE, JTYPE, JNAME)
+%typemap(jni) (CTYPE *dst, size_t capacity) %{JNITYPE##Array%}
+%typemap(jtype) (CTYPE *dst, size_t capacity) "JTYPE[]"
+%typemap(jstype) (CTYPE *dst, size_t capacity) "JTYPE[]"
+%typemap(javain) (CTYPE *dst, size_t capacity) "$javainput"
+%typemap(in) (CTYPE *dst, size_t capacity) (JNITYPE *tinker_elems = 0) %{
+  $1 = 0;
+  $2 = 0;
+  if ($input) {
+    tinker_elems = jenv->Get##JNAME##ArrayElements($input, 0);
+    if (!tinker_elems) return $null;
+    $1 = ($1_ltype)tinker_elems;
+    $2 = (size_t)jenv->GetArrayLength($input);
+  }
+%}
+%typemap(freearg) (CTYPE *dst, size_t capacity) %{
+  if (tinker_elems$argnum) jenv->Release##JNAME##ArrayElements($input, tinker_elems$argnum, 0);
+%}
+%typemap(argout) (CTYPE *dst, size_t capacity) ""
+%enddef
+TINKER_JAVA_BUFFER(float, jfloat, float, Float)
+TINKER_JAVA_BUFFER(int64_t, jlong, long, Long)
 
 /* Arrays of futures. */
 %typemap(jni) (tinker_future_t *const *futures, size_t count) "jlongArray"
@@ -638,36 +756,23 @@ func swigStatusError(packed string) error {
 %enddef
 TINKER_STATUS_VALUE_FUNCTIONS(TINKER_STATUS_IS_VALUE)
 
-/* Handle out-params: the caller passes a pointer to a handle variable. C writes the pointer into
- * a Go uintptr (no Go pointers cross into C memory). SWIG's Go module cannot name "the handle
- * type of T **" in a typemap, so the generic rule hands back a *uintptr and TINKER_GO_HANDLE
- * below gives each known handle type its typed form (`var f raw.Tinker_future; raw.X(&f, ...)`). */
-%typemap(gotype) SWIGTYPE **out "*uintptr"
-%typemap(imtype) SWIGTYPE **out "*uintptr"
-%typemap(goin) SWIGTYPE **out %{ $result = new(uintptr) %}
-%typemap(in) SWIGTYPE **out %{
+/* Handle out-params: the caller passes a *uintptr and converts the value with the handle's
+ * Swigcptr type (`var p uintptr; raw.X(..., &p); f := raw.SwigcptrTinker_future(p)`). SWIG's Go
+ * module cannot name "the handle type of T **" in a typemap, and a uintptr keeps Go pointers out
+ * of C memory. */
+%typemap(gotype) SWIGTYPE **, const SWIGTYPE ** "*uintptr"
+%typemap(imtype) SWIGTYPE **, const SWIGTYPE ** "*uintptr"
+%typemap(goin) SWIGTYPE **, const SWIGTYPE ** %{ $result = new(uintptr) %}
+%typemap(in) SWIGTYPE **, const SWIGTYPE ** %{
   $1 = ($1_ltype)$input;
   *$1 = 0;
 %}
-%typemap(argout) SWIGTYPE **out ""
-%typemap(goargout) SWIGTYPE **out %{
+%typemap(argout) SWIGTYPE **, const SWIGTYPE ** ""
+%typemap(goargout) SWIGTYPE **, const SWIGTYPE ** %{
 	if $1 != nil {
 		*$1 = *$input
 	}
 %}
-%define TINKER_GO_HANDLE(CTYPE, GONAME)
-%typemap(gotype) CTYPE **out "*GONAME"
-%typemap(goargout) CTYPE **out %{
-	if $1 != nil {
-		if *$input != 0 {
-			*$1 = Swigcptr##GONAME(*$input)
-		} else {
-			*$1 = nil
-		}
-	}
-%}
-%enddef
-TINKER_GO_HANDLES(TINKER_GO_HANDLE)
 
 /* Library-allocated strings: the caller passes a *string; the C string is freed with tinker_free. */
 %typemap(gotype) char **out "*string"
@@ -686,17 +791,38 @@ TINKER_GO_HANDLES(TINKER_GO_HANDLE)
 	}
 %}
 
-/* Scalar out-params: pointers to Go variables of plain types. */
-%define TINKER_GO_SCALAR_OUT(CTYPE, NAME, GOTYPE)
-%typemap(gotype) CTYPE *NAME "*GOTYPE"
-%typemap(imtype) CTYPE *NAME "*GOTYPE"
-%typemap(in) CTYPE *NAME %{ $1 = ($1_ltype)$input; %}
-%typemap(argout) CTYPE *NAME ""
-%typemap(goargout) CTYPE *NAME ""
+/* Scalar out-params: pointers to Go variables of the same size (size_t is int64, as SWIG maps
+ * size_t values). C writes straight into them. */
+%define TINKER_GO_SCALAR_OUT(CTYPE, GOTYPE)
+%typemap(gotype) CTYPE * "*GOTYPE"
+%typemap(imtype) CTYPE * "*GOTYPE"
+%typemap(in) CTYPE * %{ $1 = ($1_ltype)$input; %}
+%typemap(argout) CTYPE * ""
+%typemap(goargout) CTYPE * ""
 %enddef
-TINKER_GO_SCALAR_OUT(uint64_t, tag, uint64)
-TINKER_GO_SCALAR_OUT(size_t, index, uint64)
-TINKER_GO_SCALAR_OUT(int, fd, int32)
+TINKER_GO_SCALAR_OUT(size_t, int64)
+TINKER_GO_SCALAR_OUT(uint64_t, uint64)
+TINKER_GO_SCALAR_OUT(int64_t, int64)
+TINKER_GO_SCALAR_OUT(int32_t, int32)
+TINKER_GO_SCALAR_OUT(int, int32)
+TINKER_GO_SCALAR_OUT(double, float64)
+
+/* Numeric input arrays and buffers: Go slices, passed to C for the duration of the call (their
+ * elements hold no Go pointers). A nil or empty slice is (NULL, 0). */
+%define TINKER_GO_SLICE(CTYPE, GOTYPE)
+%typemap(gotype) (const CTYPE *ARRAY, size_t LENGTH), (CTYPE *dst, size_t capacity) "[]GOTYPE"
+%typemap(imtype) (const CTYPE *ARRAY, size_t LENGTH), (CTYPE *dst, size_t capacity) "[]GOTYPE"
+%typemap(in) (const CTYPE *ARRAY, size_t LENGTH), (CTYPE *dst, size_t capacity) %{
+  $1 = ($1_ltype)$input.array;
+  $2 = (size_t)$input.len;
+%}
+%typemap(argout) (CTYPE *dst, size_t capacity) ""
+%typemap(goargout) (CTYPE *dst, size_t capacity) ""
+%enddef
+TINKER_GO_SLICE(int32_t, int32)
+TINKER_GO_SLICE(int64_t, int64)
+TINKER_GO_SLICE(float, float32)
+TINKER_GO_SLICE(uint8_t, byte)
 
 /* Arrays of futures: a Go slice of handles, passed to C as a []uintptr. */
 %typemap(gotype) (tinker_future_t *const *futures, size_t count) "[]Tinker_future"
@@ -715,6 +841,35 @@ TINKER_GO_SCALAR_OUT(int, fd, int32)
 %}
 
 #endif /* SWIGGO */
+
+/* =============================================================================================
+ * All languages: numeric array parameters
+ * =========================================================================================== */
+
+/* SWIG matches multi-argument typemaps by type AND name, so the (pointer, length) pairs of
+ * tinker.h are listed here; each gets the canonical `(const T *ARRAY, size_t LENGTH)` typemaps
+ * of the language sections. A `const T *` parameter outside these pairs is refused below (SWIG
+ * warning 901, an error in the abi_swig_parse tests; the generated wrapper does not compile),
+ * rather than being mistaken for an out-parameter. */
+%define TINKER_ARRAY_PARAMETERS(CTYPE)
+%apply (const CTYPE *ARRAY, size_t LENGTH) {
+  (const CTYPE *tokens, size_t count),
+  (const CTYPE *data, size_t count),
+  (const CTYPE *data, size_t numel),
+  (const CTYPE *data, size_t size),
+  (const CTYPE *shape, size_t ndim),
+  (const CTYPE *values, size_t count),
+  (const CTYPE *gradient, size_t count)
+};
+%typemap(in, warning="901:a `const CTYPE *` parameter outside TINKER_ARRAY_PARAMETERS (bindings/swig/tinker.i)")
+  const CTYPE * %{ static_assert(sizeof(CTYPE) == 0, "unhandled array parameter: see TINKER_ARRAY_PARAMETERS"); %}
+/* ... and never falls back (by dropping `const`) to the scalar out-param typemaps. */
+%typemap(argout) const CTYPE * ""
+%enddef
+TINKER_ARRAY_PARAMETERS(int32_t)
+TINKER_ARRAY_PARAMETERS(int64_t)
+TINKER_ARRAY_PARAMETERS(float)
+TINKER_ARRAY_PARAMETERS(uint8_t)
 
 /* Any future function that returns a fresh `char *` must be marked %newobject; it is then
  * released with tinker_free, never free()/delete[]. */

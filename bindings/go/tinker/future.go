@@ -72,7 +72,7 @@ type Future[T any] struct {
 }
 
 func newFuture[T any](f raw.Tinker_future, take func(raw.Tinker_future) (T, error)) *Future[T] {
-	return &Future[T]{h: newHandle(f, raw.Tinker_future_free), take: take}
+	return &Future[T]{h: newHandle[raw.Tinker_future](f, raw.Tinker_future_free), take: take}
 }
 
 func (f *Future[T]) native() *handle[raw.Tinker_future] { return f.h }
@@ -148,11 +148,12 @@ type CompletionQueue struct {
 
 // NewCompletionQueue creates a queue. Close it when done.
 func NewCompletionQueue() (*CompletionQueue, error) {
-	var q raw.Tinker_completion_queue
+	var q uintptr
 	if err := raw.Tinker_completion_queue_new(&q); err != nil {
 		return nil, fromRaw(err)
 	}
-	return &CompletionQueue{h: newHandle(q, raw.Tinker_completion_queue_free)}, nil
+	return &CompletionQueue{h: newHandle[raw.Tinker_completion_queue](raw.SwigcptrTinker_completion_queue(q),
+		raw.Tinker_completion_queue_free)}, nil
 }
 
 // Add attaches a future: its tag is delivered by Next once it finishes (at once if it already

@@ -16,21 +16,23 @@ type ServiceClient struct {
 // NewServiceClient creates a client. It does no I/O; a malformed URL or API key is reported
 // here (StatusInvalidArgument / StatusUnauthenticated).
 func NewServiceClient(opts ...Option) (*ServiceClient, error) {
-	var o raw.Tinker_client_options
-	if err := raw.Tinker_client_options_new(&o); err != nil {
+	var op uintptr
+	if err := raw.Tinker_client_options_new(&op); err != nil {
 		return nil, fromRaw(err)
 	}
+	o := raw.SwigcptrTinker_client_options(op)
 	defer raw.Tinker_client_options_free(o)
 	for _, opt := range opts {
 		if err := opt(o); err != nil {
 			return nil, fromRaw(err)
 		}
 	}
-	var c raw.Tinker_service_client
+	var c uintptr
 	if err := raw.Tinker_service_client_new(&c, o); err != nil {
 		return nil, fromRaw(err)
 	}
-	return &ServiceClient{h: newHandle(c, raw.Tinker_service_client_free)}, nil
+	return &ServiceClient{h: newHandle[raw.Tinker_service_client](raw.SwigcptrTinker_service_client(c),
+		raw.Tinker_service_client_free)}, nil
 }
 
 // Close releases the client. Idempotent.
@@ -38,13 +40,13 @@ func (c *ServiceClient) Close() { c.h.close(nil) }
 
 // start runs one `_async` entry point of the service client and wraps the future it returns.
 // Every operation goes through here; take turns a finished future into the Go result.
-func start[T any](c *ServiceClient, async func(raw.Tinker_service_client, *raw.Tinker_future) error,
+func start[T any](c *ServiceClient, async func(raw.Tinker_service_client, *uintptr) error,
 	take func(raw.Tinker_future) (T, error)) (*Future[T], error) {
-	var f raw.Tinker_future
+	var f uintptr
 	if err := c.h.use(func(p raw.Tinker_service_client) error { return fromRaw(async(p, &f)) }); err != nil {
 		return nil, err
 	}
-	return newFuture(f, take), nil
+	return newFuture(raw.SwigcptrTinker_future(f), take), nil
 }
 
 // await is the blocking form of an operation: start, wait (honouring ctx), release. If ctx ends
@@ -85,10 +87,11 @@ type ServerCapabilities struct {
 }
 
 func takeServerCapabilities(f raw.Tinker_future) (*ServerCapabilities, error) {
-	var caps raw.Tinker_server_capabilities
-	if err := raw.Tinker_future_take_server_capabilities(f, &caps); err != nil {
+	var p uintptr
+	if err := raw.Tinker_future_take_server_capabilities(f, &p); err != nil {
 		return nil, fromRaw(err)
 	}
+	caps := raw.SwigcptrTinker_server_capabilities(p)
 	defer raw.Tinker_server_capabilities_free(caps)
 	out := &ServerCapabilities{}
 	n := raw.Tinker_server_capabilities_model_count(caps)

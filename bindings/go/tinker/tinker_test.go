@@ -184,11 +184,12 @@ func TestErrorsStayWithTheirCallAcrossGoroutines(t *testing.T) {
 		wg.Add(1)
 		go func(g int) {
 			defer wg.Done()
-			var o raw.Tinker_client_options
-			if err := raw.Tinker_client_options_new(&o); err != nil {
+			var op uintptr
+			if err := raw.Tinker_client_options_new(&op); err != nil {
 				t.Errorf("options_new: %v", err)
 				return
 			}
+			o := raw.SwigcptrTinker_client_options(op)
 			defer raw.Tinker_client_options_free(o)
 			for i := 0; i < 2000; i++ {
 				if g%2 == 0 {
@@ -229,6 +230,25 @@ func TestClosingAQueueEndsEveryBlockedNext(t *testing.T) {
 			}
 		case <-time.After(5 * time.Second):
 			t.Fatalf("a Next is still blocked after Close")
+		}
+	}
+}
+
+func TestFuturesOutliveTheirClient(t *testing.T) {
+	c := newClient(t)
+	var futures []*Future[*ServerCapabilities]
+	for i := 0; i < 16; i++ {
+		f, err := c.GetServerCapabilitiesAsync()
+		if err != nil {
+			t.Fatalf("GetServerCapabilitiesAsync: %v", err)
+		}
+		defer f.Close()
+		futures = append(futures, f)
+	}
+	c.Close()
+	for _, f := range futures {
+		if _, err := f.Wait(testContext(t)); err != nil && CodeOf(err) != StatusCancelled {
+			t.Errorf("Wait after the client closed = %v, want success or TINKER_E_CANCELLED", err)
 		}
 	}
 }

@@ -118,6 +118,19 @@ class TinkerBindingTest < Minitest::Test
     assert_operator Tinker.monotonic_now - started, :<, 2.0
   end
 
+  def test_futures_outlive_their_client
+    client = Tinker::ServiceClient.new
+    futures = Array.new(16) { client.get_server_capabilities_async }
+    client.close
+    futures.each do |f|
+      f.wait(30)
+    rescue Tinker::CancelledError
+      # ended by the close: fine
+    ensure
+      f.close
+    end
+  end
+
   def test_closed_client_raises
     client = Tinker::ServiceClient.new
     client.close

@@ -124,6 +124,24 @@ class ServiceClientTest {
   }
 
   @Test
+  void closingWithOperationsInFlightCompletesEveryFuture() {
+    ServiceClient extra = ServiceClient.create();
+    List<TinkerFuture<ServerCapabilities>> futures = new ArrayList<>();
+    for (int i = 0; i < 32; i++) {
+      futures.add(extra.getServerCapabilitiesAsync());
+    }
+    extra.close();
+    for (TinkerFuture<ServerCapabilities> f : futures) {
+      assertTrue(f.isDone(), "a future was left pending by close()");
+      if (f.isCompletedExceptionally()) {
+        Throwable cause = assertThrows(Exception.class, f::join).getCause();
+        assertTrue(cause instanceof TinkerException, String.valueOf(cause));
+        assertEquals(Status.CANCELLED, ((TinkerException) cause).code(), cause.toString());
+      }
+    }
+  }
+
+  @Test
   void closeStopsTheCompletionThreadAndIsIdempotent() throws Exception {
     long before = completionThreads();
     ServiceClient extra = ServiceClient.create();
