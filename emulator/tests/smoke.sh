@@ -170,16 +170,18 @@ poll "$JOB"
 check "result still retrievable" test "$BODY" = '{"model_id":"m-1","type":"create_model"}'
 
 # Jobs sharing an ordering key run one after another: B (no delay) waits for A (600 ms).
+# Timed from A's submission: on a loaded machine each curl call alone can take 300 ms.
+T0=$(now_ms)
 new_job '{"delay_ms": 600, "ordering_key": "model-a", "result": {"n": 1}}'
 new_job '{"ordering_key": "model-a", "result": {"n": 2}}'
-T0=$(now_ms)
 poll "$JOB"
 DT=$(($(now_ms) - T0))
 check "ordered job waits for its predecessor (${DT} ms)" test "$BODY" = '{"n":2}' -a "$DT" -ge 400 -a "$DT" -lt 4000
 
-# try_again after the hold expires (hold 200 ms, job 1000 ms).
+# try_again after the hold expires (hold 200 ms, job 3000 ms: long enough that the job is
+# still pending after the next few curl calls even on a loaded machine).
 admin POST /_emulator/config '{"poll_hold_ms": 200}'
-new_job '{"delay_ms": 1000, "result": {"ok": true}}'
+new_job '{"delay_ms": 3000, "result": {"ok": true}}'
 T0=$(now_ms)
 poll "$JOB"
 DT=$(($(now_ms) - T0))
@@ -189,7 +191,7 @@ admin POST /_emulator/config '{"queue_state": "paused_capacity", "queue_state_re
 poll "$JOB"
 check "paused queue state reported" test "$BODY" = "{\"type\":\"try_again\",\"request_id\":\"$JOB\",\"queue_state\":\"paused_capacity\",\"queue_state_reason\":\"smoke pause\"}"
 admin POST /_emulator/config '{"queue_state": "active", "queue_state_reason": null}'
-for _ in 1 2 3 4 5 6 7 8 9 10; do
+for _ in $(seq 1 40); do
   poll "$JOB"
   contains "$BODY" try_again || break
 done

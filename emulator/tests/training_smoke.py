@@ -233,12 +233,14 @@ def zstd_compress(data):
 # ---- HTTP ---------------------------------------------------------------------------------
 
 class Emulator:
-    def __init__(self, binary, data_dir):
+    def __init__(self, binary, data_dir, stderr_path):
+        self.stderr_path = stderr_path
+        self.stderr = open(stderr_path, "w")
         self.proc = subprocess.Popen([binary, "--port", "0", "--quiet", "--data-dir", data_dir],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                     stdout=subprocess.PIPE, stderr=self.stderr, text=True)
         line = self.proc.stdout.readline().strip()
         if not line.startswith("listening on http://"):
-            raise RuntimeError("emulator did not start: %r %s" % (line, self.proc.stderr.read()))
+            raise RuntimeError("emulator did not start: %r %s" % (line, self.stderr_text()))
         hostport = line[len("listening on http://"):]
         self.host, port = hostport.rsplit(":", 1)
         self.port = int(port)
@@ -295,13 +297,20 @@ class Emulator:
             return status, decode_fwdbwd_output(res)
         return status, res
 
+    def stderr_text(self):
+        self.stderr.flush()
+        with open(self.stderr_path) as f:
+            return f.read()
+
     def stop(self):
         self.proc.terminate()
         try:
-            return self.proc.wait(timeout=10)
+            rc = self.proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.proc.kill()
-            return -1
+            rc = -1
+        self.stderr.close()
+        return rc
 
 
 # ---- the training conversation ------------------------------------------------------------
@@ -383,12 +392,16 @@ def main():
     binary = sys.argv[1]
     tmp = tempfile.mkdtemp(prefix="emu-training-")
     data_dir = os.path.join(tmp, "data")
-    emu = Emulator(binary, data_dir)
+    emu = Emulator(binary, data_dir, os.path.join(tmp, "stderr"))
     try:
         run(emu, data_dir)
     finally:
         rc = emu.stop()
         check("clean exit on SIGTERM", rc == 0, rc)
+        err = emu.stderr_text() if not emu.stderr.closed else open(emu.stderr_path).read()
+        # --quiet: anything on stderr is a diagnostic (e.g. a sanitizer report) worth failing on.
+        if not check("nothing on stderr", err.strip() == ""):
+            sys.stderr.write(err[-20000:])
         shutil.rmtree(tmp, ignore_errors=True)
     print("%d passed, %d failed" % (PASS, FAIL))
     return 1 if FAIL else 0
