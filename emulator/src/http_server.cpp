@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <vector>
 
 namespace emu {
 
@@ -155,8 +156,17 @@ void HttpServer::on_request_cb(evhttp_request* req, void* arg) {
   evbuffer* in = evhttp_request_get_input_buffer(req);
   size_t n = evbuffer_get_length(in);
   if (n > 0) {
-    ex->body.resize(n);
-    evbuffer_copyout(in, &ex->body[0], n);
+    // Chunk by chunk into reserved space: resize() would first zero-fill megabytes of
+    // forward_backward bodies on the loop thread.
+    ex->body.reserve(n);
+    int n_vec = evbuffer_peek(in, -1, nullptr, nullptr, 0);
+    if (n_vec > 0) {
+      std::vector<evbuffer_iovec> vec(static_cast<size_t>(n_vec));
+      n_vec = evbuffer_peek(in, -1, nullptr, vec.data(), n_vec);
+      for (int i = 0; i < n_vec; ++i) {
+        ex->body.append(static_cast<const char*>(vec[i].iov_base), vec[i].iov_len);
+      }
+    }
   }
   self->live_.insert(ex);
   self->handler_(ex);

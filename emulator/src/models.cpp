@@ -1,5 +1,8 @@
 #include "models.h"
 
+#include <functional>
+#include <string_view>
+
 namespace emu {
 
 std::shared_ptr<ModelEntry> ModelTable::find(const std::string& id) const {
@@ -33,18 +36,12 @@ std::string sampling_session_id(const std::string& session_id, int64_t seq) {
 }
 
 uint64_t request_digest(const std::string& a, const std::string& b) {
-  uint64_t h = 1469598103934665603ull;
-  auto mix = [&h](const std::string& s) {
-    for (unsigned char c : s) {
-      h ^= c;
-      h *= 1099511628211ull;
-    }
-  };
-  mix(a);
-  h ^= 0xff;
-  h *= 1099511628211ull;
-  mix(b);
-  return h;
+  // libstdc++'s string hash (murmur-style, several GB/s): bodies are up to megabytes and this
+  // runs on the loop thread for every training request.
+  std::hash<std::string_view> h;
+  uint64_t x = h(std::string_view(a));
+  uint64_t y = h(std::string_view(b));
+  return x ^ (y + 0x9e3779b97f4a7c15ull + (x << 6) + (x >> 2));
 }
 
 }  // namespace emu

@@ -67,7 +67,7 @@ const char* model_state_name(ModelEntry::State s);
 std::string training_model_id(const std::string& session_id, int64_t model_seq_id);
 std::string sampling_session_id(const std::string& session_id, int64_t seq);
 
-// FNV-1a 64 of `a`, a separator, and `b`.
+// A 64-bit hash of the pair (`a`, `b`), for recognising identical resubmissions.
 uint64_t request_digest(const std::string& a, const std::string& b);
 
 }  // namespace emu
