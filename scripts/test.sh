@@ -7,12 +7,12 @@ bash "$root/scripts/setup.sh"
 
 export GOPROXY=off GOFLAGS=-mod=mod
 bash "$root/scripts/build.sh" "$root/build"
-ctest --test-dir "$root/build" --output-on-failure -j2
+ctest --test-dir "$root/build" --output-on-failure
 
 if [ "${TINKER_SKIP_SANITIZERS:-0}" != 1 ]; then
   echo "== AddressSanitizer + UndefinedBehaviorSanitizer =="
   CMAKE_BUILD_TYPE=Debug bash "$root/scripts/build.sh" "$root/build-asan" \
     -DTINKER_SANITIZE=ON -DTINKER_BUILD_BINDINGS=OFF -DTINKER_BUILD_BENCH=OFF
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir "$root/build-asan" --output-on-failure -j2 -L "unit|integration"
+    ctest --test-dir "$root/build-asan" --output-on-failure -L "unit|integration"
 fi

@@ -298,6 +298,297 @@ TINKER_API const char *tinker_service_client_session_id(const tinker_service_cli
 TINKER_API void tinker_rest_client_free(tinker_rest_client_t *client);
 
 /* =============================================================================================
+ * Training inputs: builders over borrowed arrays
+ *
+ * Large arrays (token ids, tensors, image bytes) are BORROWED: a builder stores the pointer and
+ * length, not a copy. They must stay valid and unchanged until every builder that refers to
+ * them has been handed to an operation (which encodes them into its request before it returns,
+ * blocking or _async) or freed. After that the caller may free them at once.
+ * Builders are not thread-safe; building one per thread is fine.
+ * =========================================================================================== */
+
+/** Model input: a sequence of chunks (protocol.md §7.1). */
+typedef struct tinker_model_input tinker_model_input_t;
+/** One training example: a model input plus named loss-function input tensors (§7.3). */
+typedef struct tinker_datum tinker_datum_t;
+/** An ordered list of datums: the `data` of forward / forward_backward. */
+typedef struct tinker_batch tinker_batch_t;
+/** Loss-function configuration: named doubles (e.g. PPO clip thresholds). */
+typedef struct tinker_loss_fn_config tinker_loss_fn_config_t;
+/** Adam optimizer parameters (§7.5). */
+typedef struct tinker_adam_params tinker_adam_params_t;
+/** LoRA configuration of a new training run (§7.6). */
+typedef struct tinker_lora_config tinker_lora_config_t;
+/** String-to-string user metadata attached to a training run. */
+typedef struct tinker_metadata tinker_metadata_t;
+
+/** Element types of tensors; numbers match the protocol's DType. Since: 0.1. */
+typedef enum tinker_dtype {
+  TINKER_DTYPE_FLOAT32 = 1,
+  TINKER_DTYPE_INT64 = 2
+} tinker_dtype_t;
+
+/** Creates an empty model input. Ownership: tinker_model_input_free. Since: 0.1. */
+TINKER_API tinker_status_t tinker_model_input_new(tinker_model_input_t **out);
+/** Appends an encoded_text chunk of `count` int32 token ids (borrowed). Since: 0.1. */
+TINKER_API tinker_status_t tinker_model_input_add_text_int32(tinker_model_input_t *input, const int32_t *tokens, size_t count);
+/** Appends an encoded_text chunk of `count` int64 token ids (borrowed; each must fit int32,
+ *  checked when the input is encoded). Since: 0.1. */
+TINKER_API tinker_status_t tinker_model_input_add_text_int64(tinker_model_input_t *input, const int64_t *tokens, size_t count);
+/** Appends an image chunk: `size` bytes of PNG or JPEG (borrowed), `format` "png" or "jpeg",
+ *  `expected_tokens` its length in tokens, or -1 when unknown (the length is then unknown).
+ *  Since: 0.1. */
+TINKER_API tinker_status_t tinker_model_input_add_image(tinker_model_input_t *input, const uint8_t *data, size_t size, const char *format, int32_t expected_tokens);
+/** Appends an image_asset_pointer chunk (a path or URL; copied). Such chunks have no protobuf
+ *  form: forward/backward with them fails in protobuf wire mode (protocol.md §10 item 21).
+ *  Since: 0.1. */
+TINKER_API tinker_status_t tinker_model_input_add_image_asset_pointer(tinker_model_input_t *input, const char *location, const char *format, int32_t expected_tokens);
+/** Length in tokens. TINKER_E_FAILED_PRECONDITION when an image chunk lacks expected_tokens.
+ *  Since: 0.1. */
+TINKER_API tinker_status_t tinker_model_input_length(const tinker_model_input_t *input, int64_t *length);
+/** Frees the builder (not the borrowed arrays). NULL allowed. Since: 0.1. */
+TINKER_API void tinker_model_input_free(tinker_model_input_t *input);
+
+/** Creates a datum from a model input (its chunk list is copied; the arrays stay borrowed).
+ *  Ownership: tinker_datum_free. Since: 0.1. */
+TINKER_API tinker_status_t tinker_datum_new(tinker_datum_t **out, const tinker_model_input_t *input);
+/** Adds a float32 loss input named `name` (borrowed data, `numel` elements). `shape` may be
+ *  NULL with ndim 0 (flat), else its product must equal numel. The protocol's key rules apply
+ *  (§7.2): "target_tokens" must be int64; "weights", "advantages", "logprobs",
+ *  "clip_low_threshold", "clip_high_threshold" must be float32; other names take either type.
+ *  A repeated name is TINKER_E_INVALID_ARGUMENT. Sparse CSR tensors are not supported by this
+ *  API version. Since: 0.1. */
+TINKER_API tinker_status_t tinker_datum_add_tensor_float32(tinker_datum_t *datum, const char *name, const float *data, size_t numel, const int64_t *shape, size_t ndim);
+/** Adds an int64 loss input (see tinker_datum_add_tensor_float32). Since: 0.1. */
+TINKER_API tinker_status_t tinker_datum_add_tensor_int64(tinker_datum_t *datum, const char *name, const int64_t *data, size_t numel, const int64_t *shape, size_t ndim);
+/** Frees the datum. NULL allowed. Since: 0.1. */
+TINKER_API void tinker_datum_free(tinker_datum_t *datum);
+
+/** Creates an empty batch. Ownership: tinker_batch_free. Since: 0.1. */
+TINKER_API tinker_status_t tinker_batch_new(tinker_batch_t **out);
+/** Appends a datum (its description is copied; arrays stay borrowed). Since: 0.1. */
+TINKER_API tinker_status_t tinker_batch_add(tinker_batch_t *batch, const tinker_datum_t *datum);
+/** Number of datums. Since: 0.1. */
+TINKER_API size_t tinker_batch_size(const tinker_batch_t *batch);
+/** Frees the batch. NULL allowed. Since: 0.1. */
+TINKER_API void tinker_batch_free(tinker_batch_t *batch);
+
+/** Creates an empty loss-function config. Ownership: tinker_loss_fn_config_free. Since: 0.1. */
+TINKER_API tinker_status_t tinker_loss_fn_config_new(tinker_loss_fn_config_t **out);
+/** Sets `key` to `value` (later value wins). Since: 0.1. */
+TINKER_API tinker_status_t tinker_loss_fn_config_set(tinker_loss_fn_config_t *config, const char *key, double value);
+/** Frees the config. NULL allowed. Since: 0.1. */
+TINKER_API void tinker_loss_fn_config_free(tinker_loss_fn_config_t *config);
+
+/** Creates Adam parameters with the official defaults: learning_rate 1e-4, beta1 0.9,
+ *  beta2 0.95, eps 1e-12, weight_decay 0 (decoupled), grad_clip_norm 0 (no clipping).
+ *  Ownership: tinker_adam_params_free. Since: 0.1. */
+TINKER_API tinker_status_t tinker_adam_params_new(tinker_adam_params_t **out);
+/** Learning rate, >= 0. Since: 0.1. */
+TINKER_API tinker_status_t tinker_adam_params_set_learning_rate(tinker_adam_params_t *params, double value);
+/** beta1 in [0, 1). Since: 0.1. */
+TINKER_API tinker_status_t tinker_adam_params_set_beta1(tinker_adam_params_t *params, double value);
+/** beta2 in [0, 1). Since: 0.1. */
+TINKER_API tinker_status_t tinker_adam_params_set_beta2(tinker_adam_params_t *params, double value);
+/** eps, >= 0. Since: 0.1. */
+TINKER_API tinker_status_t tinker_adam_params_set_eps(tinker_adam_params_t *params, double value);
+/** Decoupled weight decay, >= 0. Since: 0.1. */
+TINKER_API tinker_status_t tinker_adam_params_set_weight_decay(tinker_adam_params_t *params, double value);
+/** Global gradient-norm clip, >= 0 (0 = none). Since: 0.1. */
+TINKER_API tinker_status_t tinker_adam_params_set_grad_clip_norm(tinker_adam_params_t *params, double value);
+/** Frees the parameters. NULL allowed. Since: 0.1. */
+TINKER_API void tinker_adam_params_free(tinker_adam_params_t *params);
+
+/** Creates a LoRA config with the official defaults: rank 32, no seed, train_mlp, train_attn
+ *  and train_unembed all on. Ownership: tinker_lora_config_free. Since: 0.1. */
+TINKER_API tinker_status_t tinker_lora_config_new(tinker_lora_config_t **out);
+/** LoRA rank, > 0. Since: 0.1. */
+TINKER_API tinker_status_t tinker_lora_config_set_rank(tinker_lora_config_t *config, int32_t rank);
+/** Seed of the adapter initialisation. Since: 0.1. */
+TINKER_API tinker_status_t tinker_lora_config_set_seed(tinker_lora_config_t *config, int64_t seed);
+/** Turns adapters on this part on (1) or off (0). Since: 0.1. */
+TINKER_API tinker_status_t tinker_lora_config_set_train_mlp(tinker_lora_config_t *config, int on);
+/** Turns adapters on this part on (1) or off (0). Since: 0.1. */
+TINKER_API tinker_status_t tinker_lora_config_set_train_attn(tinker_lora_config_t *config, int on);
+/** Turns adapters on this part on (1) or off (0). Since: 0.1. */
+TINKER_API tinker_status_t tinker_lora_config_set_train_unembed(tinker_lora_config_t *config, int on);
+/** Frees the config. NULL allowed. Since: 0.1. */
+TINKER_API void tinker_lora_config_free(tinker_lora_config_t *config);
+
+/** Creates empty metadata. Ownership: tinker_metadata_free. Since: 0.1. */
+TINKER_API tinker_status_t tinker_metadata_new(tinker_metadata_t **out);
+/** Sets `key` to `value` (copied; later value wins). Since: 0.1. */
+TINKER_API tinker_status_t tinker_metadata_set(tinker_metadata_t *metadata, const char *key, const char *value);
+/** Frees the metadata. NULL allowed. Since: 0.1. */
+TINKER_API void tinker_metadata_free(tinker_metadata_t *metadata);
+
+/* =============================================================================================
+ * Training: creating training clients (ServiceClient S2–S4) and their operations (T1–T12)
+ *
+ * All operations of one training client are ordered (protocol.md §6.1): each reserves its
+ * seq_id(s) when it is called, in call order, across all operation kinds; submissions reach the
+ * server strictly in that order, results arrive in any order. A failed submission still lets
+ * the next one go. tinker_future_is_submitted / tinker_future_wait_submitted tell when a
+ * request reached the server, so callers can pipeline (submit forward_backward and optim_step
+ * back to back, then wait for both).
+ * =========================================================================================== */
+
+/** A training run on the server (a LoRA model). Thread-safe; shares its service client's
+ *  runtime and session. */
+typedef struct tinker_training_client tinker_training_client_t;
+/** A sampling client; its operations come with the sampling API. */
+typedef struct tinker_sampling_client tinker_sampling_client_t;
+/** Retry settings of a sampling client (used by the sampling API). */
+typedef struct tinker_retry_config tinker_retry_config_t;
+
+/** S2: creates a LoRA training run on `base_model`. `lora` NULL = defaults; `user_metadata` may
+ *  be NULL. Starts the session first if needed. Blocking. Ownership: *out is the caller's
+ *  (tinker_training_client_free). Errors: TINKER_E_INVALID_ARGUMENT (NULL base_model, no
+ *  trainable part), the server's errors (unknown base model: TINKER_E_REQUEST_FAILED, user
+ *  category). Since: 0.1. */
+TINKER_API tinker_status_t tinker_service_client_create_lora_training_client(tinker_service_client_t *client, const char *base_model, const tinker_lora_config_t *lora, const tinker_metadata_t *user_metadata, tinker_training_client_t **out);
+/** S2, asynchronous: take with tinker_future_take_training_client. Since: 0.1. */
+TINKER_API tinker_status_t tinker_service_client_create_lora_training_client_async(tinker_service_client_t *client, const char *base_model, const tinker_lora_config_t *lora, const tinker_metadata_t *user_metadata, tinker_future_t **out);
+/** S3: creates a training run from a training checkpoint `path` ("tinker://…/weights/…"),
+ *  weights only (protocol.md §6.7): weights_info → create_model → load_weights, or a single
+ *  create-via-load when the server's config says so. `base_model` NULL = the checkpoint's;
+ *  `weights_access_token` NULL = none (lets another account's token authorise the read).
+ *  Blocking. Since: 0.1. */
+TINKER_API tinker_status_t tinker_service_client_create_training_client_from_state(tinker_service_client_t *client, const char *path, const char *base_model, const tinker_metadata_t *user_metadata, const char *weights_access_token, tinker_training_client_t **out);
+/** S3, asynchronous. Since: 0.1. */
+TINKER_API tinker_status_t tinker_service_client_create_training_client_from_state_async(tinker_service_client_t *client, const char *path, const char *base_model, const tinker_metadata_t *user_metadata, const char *weights_access_token, tinker_future_t **out);
+/** S4: as S3, restoring the optimizer state too. Blocking. Since: 0.1. */
+TINKER_API tinker_status_t tinker_service_client_create_training_client_from_state_with_optimizer(tinker_service_client_t *client, const char *path, const char *base_model, const tinker_metadata_t *user_metadata, const char *weights_access_token, tinker_training_client_t **out);
+/** S4, asynchronous. Since: 0.1. */
+TINKER_API tinker_status_t tinker_service_client_create_training_client_from_state_with_optimizer_async(tinker_service_client_t *client, const char *path, const char *base_model, const tinker_metadata_t *user_metadata, const char *weights_access_token, tinker_future_t **out);
+
+/** The training run's model id (= training run id). Borrowed, valid while the client lives.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_training_client_model_id(const tinker_training_client_t *client);
+/** Releases the handle (see tinker_service_client_free for the last-handle rule). Pending
+ *  operations keep running. NULL allowed. Since: 0.1. */
+TINKER_API void tinker_training_client_free(tinker_training_client_t *client);
+
+/** Results of forward / forward_backward. */
+typedef struct tinker_forward_backward_output tinker_forward_backward_output_t;
+/** Result of optim_step. */
+typedef struct tinker_optim_step_result tinker_optim_step_result_t;
+/** Result of save_state / save_weights_for_sampler: the checkpoint's tinker:// path. */
+typedef struct tinker_save_result tinker_save_result_t;
+/** Result of load_state / load_state_with_optimizer. */
+typedef struct tinker_load_result tinker_load_result_t;
+/** Result of get_info. */
+typedef struct tinker_model_info tinker_model_info_t;
+/** A borrowed view of one output tensor. */
+typedef struct tinker_tensor tinker_tensor_t;
+/** A borrowed view of a result's metrics (name → double). */
+typedef struct tinker_metrics tinker_metrics_t;
+
+/** T1: forward pass without gradients: /forward_backward with forward_only (§6.4). `data` must
+ *  hold at least one datum; it is split into chunks by the server's limits (§6.2) and the
+ *  chunk results combined (§6.3). `loss_fn` e.g. "cross_entropy" (not checked client-side);
+ *  `config` may be NULL. Inputs are encoded before the call returns. Blocking. Since: 0.1. */
+TINKER_API tinker_status_t tinker_training_client_forward(tinker_training_client_t *client, const tinker_batch_t *data, const char *loss_fn, const tinker_loss_fn_config_t *config, tinker_forward_backward_output_t **out);
+/** T1, asynchronous: take with tinker_future_take_forward_backward_output. Since: 0.1. */
+TINKER_API tinker_status_t tinker_training_client_forward_async(tinker_training_client_t *client, const tinker_batch_t *data, const char *loss_fn, const tinker_loss_fn_config_t *config, tinker_future_t **out);
+/** T2: forward and backward; gradients accumulate on the server until optim_step. Blocking.
+ *  Since: 0.1. */
+TINKER_API tinker_status_t tinker_training_client_forward_backward(tinker_training_client_t *client, const tinker_batch_t *data, const char *loss_fn, const tinker_loss_fn_config_t *config, tinker_forward_backward_output_t **out);
+/** T2, asynchronous. Since: 0.1. */
+TINKER_API tinker_status_t tinker_training_client_forward_backward_async(tinker_training_client_t *client, const tinker_batch_t *data, const char *loss_fn, const tinker_loss_fn_config_t *config, tinker_future_t **out);
+
+/** What a custom loss function sees: every datum's logprobs from a forward pass. Borrowed for
+ *  the duration of the callback. */
+typedef struct tinker_custom_loss_input tinker_custom_loss_input_t;
+/** What a custom loss function fills in: loss, one gradient per datum, metrics. */
+typedef struct tinker_custom_loss_output tinker_custom_loss_output_t;
+/** A client-side loss (§6.5). Called once per forward_backward_custom, on the library's
+ *  completion thread; it must not wait on futures of the same service client (their callbacks
+ *  need that thread). Return TINKER_OK, or an error status to fail the operation. */
+typedef tinker_status_t (*tinker_custom_loss_fn_t)(const tinker_custom_loss_input_t *input, tinker_custom_loss_output_t *output, void *user_data);
+
+/** Number of datums. Since: 0.1. */
+TINKER_API size_t tinker_custom_loss_input_num_datums(const tinker_custom_loss_input_t *input);
+/** The logprobs of datum `index` (float32, `*count` elements). Since: 0.1. */
+TINKER_API tinker_status_t tinker_custom_loss_input_logprobs(const tinker_custom_loss_input_t *input, size_t index, const float **data, size_t *count);
+/** The int64 loss input `name` of datum `index` as the caller gave it (a copy the library kept),
+ *  e.g. "target_tokens". TINKER_E_NOT_FOUND when absent. Since: 0.1. */
+TINKER_API tinker_status_t tinker_custom_loss_input_tensor_int64(const tinker_custom_loss_input_t *input, size_t index, const char *name, const int64_t **data, size_t *count);
+/** The float32 loss input `name` of datum `index` (e.g. "weights"). Since: 0.1. */
+TINKER_API tinker_status_t tinker_custom_loss_input_tensor_float32(const tinker_custom_loss_input_t *input, size_t index, const char *name, const float **data, size_t *count);
+/** Sets the loss value (reported as metric "loss:sum" unless the callback adds its own). Since: 0.1. */
+TINKER_API tinker_status_t tinker_custom_loss_output_set_loss(tinker_custom_loss_output_t *output, double loss);
+/** Sets d loss / d logprobs of datum `index` (`count` must equal its logprob count; copied).
+ *  Every datum needs one. Since: 0.1. */
+TINKER_API tinker_status_t tinker_custom_loss_output_set_gradient(tinker_custom_loss_output_t *output, size_t index, const float *gradient, size_t count);
+/** Adds a metric merged into the result (names need no ":reduction" suffix). Since: 0.1. */
+TINKER_API tinker_status_t tinker_custom_loss_output_add_metric(tinker_custom_loss_output_t *output, const char *name, double value);
+
+/** T3: forward_backward with a loss computed by `loss_fn` on the client (§6.5): runs forward
+ *  with cross_entropy (weights zero where absent), calls `loss_fn`, then sends forward_backward
+ *  with `weights = -gradient` and merges the callback's metrics. Datums may only carry
+ *  "target_tokens" and "weights". Blocking. Since: 0.1. */
+TINKER_API tinker_status_t tinker_training_client_forward_backward_custom(tinker_training_client_t *client, const tinker_batch_t *data, tinker_custom_loss_fn_t loss_fn, void *user_data, tinker_forward_backward_output_t **out);
+/** T3, asynchronous. `user_data` must stay valid until the future finishes. Since: 0.1. */
+TINKER_API tinker_status_t tinker_training_client_forward_backward_custom_async(tinker_training_client_t *client, const tinker_batch_t *data, tinker_custom_loss_fn_t loss_fn, void *user_data, tinker_future_t **out);
+
+/** T4: one Adam step with the accumulated gradients. `params` NULL = defaults. Blocking.
+ *  Since: 0.1. */
+TINKER_API tinker_status_t tinker_training_client_optim_step(tinker_training_client_t *client, const tinker_adam_params_t *params, tinker_optim_step_result_t **out);
+/** T4, asynchronous: take with tinker_future_take_optim_step_result. Since: 0.1. */
+TINKER_API tinker_status_t tinker_training_client_optim_step_async(tinker_training_client_t *client, const tinker_adam_params_t *params, tinker_future_t **out);
+
+/** T5: saves weights and optimizer state as training checkpoint `name` (no '/').
+ *  `ttl_seconds` 0 = never expires (must be >= 0); `overwrite` 0/1. A name in use without
+ *  overwrite fails TINKER_E_ALREADY_EXISTS after the retry budget. Blocking. Since: 0.1. */
+TINKER_API tinker_status_t tinker_training_client_save_state(tinker_training_client_t *client, const char *name, int64_t ttl_seconds, int overwrite, tinker_save_result_t **out);
+/** T5, asynchronous: take with tinker_future_take_save_result. Since: 0.1. */
+TINKER_API tinker_status_t tinker_training_client_save_state_async(tinker_training_client_t *client, const char *name, int64_t ttl_seconds, int overwrite, tinker_future_t **out);
+/** T6: loads weights from a training checkpoint path (tinker://…/weights/…).
+ *  `weights_access_token` may be NULL. Blocking. Since: 0.1. */
+TINKER_API tinker_status_t tinker_training_client_load_state(tinker_training_client_t *client, const char *path, const char *weights_access_token, tinker_load_result_t **out);
+/** T6, asynchronous: take with tinker_future_take_load_result. Since: 0.1. */
+TINKER_API tinker_status_t tinker_training_client_load_state_async(tinker_training_client_t *client, const char *path, const char *weights_access_token, tinker_future_t **out);
+/** T7: loads weights and optimizer state. Blocking. Since: 0.1. */
+TINKER_API tinker_status_t tinker_training_client_load_state_with_optimizer(tinker_training_client_t *client, const char *path, const char *weights_access_token, tinker_load_result_t **out);
+/** T7, asynchronous. Since: 0.1. */
+TINKER_API tinker_status_t tinker_training_client_load_state_with_optimizer_async(tinker_training_client_t *client, const char *path, const char *weights_access_token, tinker_future_t **out);
+/** T8: saves weights for sampling as sampler checkpoint `name`; `ttl_seconds` 0 = never.
+ *  Blocking. Since: 0.1. */
+TINKER_API tinker_status_t tinker_training_client_save_weights_for_sampler(tinker_training_client_t *client, const char *name, int64_t ttl_seconds, tinker_save_result_t **out);
+/** T8, asynchronous: take with tinker_future_take_save_result. Since: 0.1. */
+TINKER_API tinker_status_t tinker_training_client_save_weights_for_sampler_async(tinker_training_client_t *client, const char *name, int64_t ttl_seconds, tinker_future_t **out);
+/** T9: model information (not ordered with the other operations). Blocking. Since: 0.1. */
+TINKER_API tinker_status_t tinker_training_client_get_info(tinker_training_client_t *client, tinker_model_info_t **out);
+/** T9, asynchronous: take with tinker_future_take_model_info. Since: 0.1. */
+TINKER_API tinker_status_t tinker_training_client_get_info_async(tinker_training_client_t *client, tinker_future_t **out);
+/** T10: a sampling client on a sampler checkpoint `model_path` (must start with tinker://).
+ *  `retry` may be NULL. Blocking. Since: 0.1. */
+TINKER_API tinker_status_t tinker_training_client_create_sampling_client(tinker_training_client_t *client, const char *model_path, const tinker_retry_config_t *retry, tinker_sampling_client_t **out);
+/** T10, asynchronous: take with tinker_future_take_sampling_client. Since: 0.1. */
+TINKER_API tinker_status_t tinker_training_client_create_sampling_client_async(tinker_training_client_t *client, const char *model_path, const tinker_retry_config_t *retry, tinker_future_t **out);
+/** T11: saves the current weights as an ephemeral sampler checkpoint and returns a sampling
+ *  client on it (no create_sampling_session; §6.6). Blocking. Since: 0.1. */
+TINKER_API tinker_status_t tinker_training_client_save_weights_and_get_sampling_client(tinker_training_client_t *client, const tinker_retry_config_t *retry, tinker_sampling_client_t **out);
+/** T11, asynchronous. Since: 0.1. */
+TINKER_API tinker_status_t tinker_training_client_save_weights_and_get_sampling_client_async(tinker_training_client_t *client, const tinker_retry_config_t *retry, tinker_future_t **out);
+/** T12 (beyond): unloads the model from the server; later operations on it fail. Blocking;
+ *  the future has nothing to take. Since: 0.1. */
+TINKER_API tinker_status_t tinker_training_client_unload_model(tinker_training_client_t *client);
+/** T12, asynchronous. Since: 0.1. */
+TINKER_API tinker_status_t tinker_training_client_unload_model_async(tinker_training_client_t *client, tinker_future_t **out);
+
+/** Creates retry settings with the official defaults (§4.3). Ownership:
+ *  tinker_retry_config_free. Since: 0.1. */
+TINKER_API tinker_status_t tinker_retry_config_new(tinker_retry_config_t **out);
+/** Frees retry settings. NULL allowed. Since: 0.1. */
+TINKER_API void tinker_retry_config_free(tinker_retry_config_t *config);
+/** The sampling session id of a sampling client. Borrowed. Since: 0.1. */
+TINKER_API const char *tinker_sampling_client_sampling_session_id(const tinker_sampling_client_t *client);
+/** Releases a sampling client. NULL allowed. Since: 0.1. */
+TINKER_API void tinker_sampling_client_free(tinker_sampling_client_t *client);
+
+/* =============================================================================================
  * Futures
  * =========================================================================================== */
 
@@ -355,6 +646,21 @@ TINKER_API const tinker_error_t *tinker_future_error(const tinker_future_t *futu
  *  or it was already taken; TINKER_PENDING if not finished; the failure status if it failed.
  *  Ownership: the caller owns *out (tinker_server_capabilities_free). Since: 0.1. */
 TINKER_API tinker_status_t tinker_future_take_server_capabilities(tinker_future_t *future, tinker_server_capabilities_t **out);
+
+/** Takes a training client (S2–S4). Same rules as tinker_future_take_server_capabilities. Since: 0.1. */
+TINKER_API tinker_status_t tinker_future_take_training_client(tinker_future_t *future, tinker_training_client_t **out);
+/** Takes a forward / forward_backward / forward_backward_custom output. Since: 0.1. */
+TINKER_API tinker_status_t tinker_future_take_forward_backward_output(tinker_future_t *future, tinker_forward_backward_output_t **out);
+/** Takes an optim_step result. Since: 0.1. */
+TINKER_API tinker_status_t tinker_future_take_optim_step_result(tinker_future_t *future, tinker_optim_step_result_t **out);
+/** Takes a save_state / save_weights_for_sampler result. Since: 0.1. */
+TINKER_API tinker_status_t tinker_future_take_save_result(tinker_future_t *future, tinker_save_result_t **out);
+/** Takes a load_state / load_state_with_optimizer result. Since: 0.1. */
+TINKER_API tinker_status_t tinker_future_take_load_result(tinker_future_t *future, tinker_load_result_t **out);
+/** Takes a get_info result. Since: 0.1. */
+TINKER_API tinker_status_t tinker_future_take_model_info(tinker_future_t *future, tinker_model_info_t **out);
+/** Takes a sampling client (T10, T11). Since: 0.1. */
+TINKER_API tinker_status_t tinker_future_take_sampling_client(tinker_future_t *future, tinker_sampling_client_t **out);
 
 /** Frees the future; legal in any state. A pending future is cancelled and detached. No
  *  callback starts after this returns; a callback running on the completion thread is waited
@@ -414,6 +720,94 @@ TINKER_API int64_t tinker_server_capabilities_model_max_context_length(const tin
 TINKER_API tinker_status_t tinker_server_capabilities_to_json(const tinker_server_capabilities_t *caps, char **out);
 /** Frees the result. NULL allowed. Since: 0.1. */
 TINKER_API void tinker_server_capabilities_free(tinker_server_capabilities_t *caps);
+
+/* ---- training results ---------------------------------------------------------------------
+ * Arrays and strings returned by getters are borrowed from the result and valid while it
+ * lives. Every result has _to_json (caller frees with tinker_free) and _free (NULL allowed). */
+
+/** Number of metrics. Since: 0.1. */
+TINKER_API size_t tinker_metrics_count(const tinker_metrics_t *metrics);
+/** Name of metric `index` ("name:reduction"), NULL out of range. Since: 0.1. */
+TINKER_API const char *tinker_metrics_name(const tinker_metrics_t *metrics, size_t index);
+/** Value of metric `index` (NaN out of range). Since: 0.1. */
+TINKER_API double tinker_metrics_value(const tinker_metrics_t *metrics, size_t index);
+/** Looks a metric up by name: TINKER_OK, or TINKER_E_NOT_FOUND. Since: 0.1. */
+TINKER_API tinker_status_t tinker_metrics_get(const tinker_metrics_t *metrics, const char *name, double *value);
+
+/** Element type: TINKER_DTYPE_FLOAT32 or TINKER_DTYPE_INT64. Since: 0.1. */
+TINKER_API tinker_dtype_t tinker_tensor_dtype(const tinker_tensor_t *tensor);
+/** Number of dimensions. Since: 0.1. */
+TINKER_API size_t tinker_tensor_ndim(const tinker_tensor_t *tensor);
+/** Size of dimension `dim` (-1 out of range). Since: 0.1. */
+TINKER_API int64_t tinker_tensor_dim(const tinker_tensor_t *tensor, size_t dim);
+/** Number of elements. Since: 0.1. */
+TINKER_API size_t tinker_tensor_numel(const tinker_tensor_t *tensor);
+/** The data if float32, else NULL. Borrowed. Since: 0.1. */
+TINKER_API const float *tinker_tensor_data_float32(const tinker_tensor_t *tensor);
+/** The data if int64, else NULL. Borrowed. Since: 0.1. */
+TINKER_API const int64_t *tinker_tensor_data_int64(const tinker_tensor_t *tensor);
+/** Copies up to `capacity` float32 elements into `dst`; *written receives the number copied.
+ *  TINKER_E_INVALID_ARGUMENT if the tensor is not float32; TINKER_E_OUT_OF_RANGE if capacity
+ *  is smaller than numel (nothing copied). Since: 0.1. */
+TINKER_API tinker_status_t tinker_tensor_copy_to_float32(const tinker_tensor_t *tensor, float *dst, size_t capacity, size_t *written);
+/** As tinker_tensor_copy_to_float32, for int64 tensors. Since: 0.1. */
+TINKER_API tinker_status_t tinker_tensor_copy_to_int64(const tinker_tensor_t *tensor, int64_t *dst, size_t capacity, size_t *written);
+
+/** Number of datums (outputs are in input order). Since: 0.1. */
+TINKER_API size_t tinker_forward_backward_output_num_datums(const tinker_forward_backward_output_t *output);
+/** The loss function's output type (e.g. "ArrayRecord"). Borrowed. Since: 0.1. */
+TINKER_API const char *tinker_forward_backward_output_loss_fn_output_type(const tinker_forward_backward_output_t *output);
+/** Number of named tensors of datum `index` (0 out of range). Since: 0.1. */
+TINKER_API size_t tinker_forward_backward_output_tensor_count(const tinker_forward_backward_output_t *output, size_t index);
+/** Name of tensor `k` of datum `index`, NULL out of range. Since: 0.1. */
+TINKER_API const char *tinker_forward_backward_output_tensor_name(const tinker_forward_backward_output_t *output, size_t index, size_t k);
+/** Tensor `name` (e.g. "logprobs") of datum `index`: TINKER_OK with *tensor borrowed, or
+ *  TINKER_E_NOT_FOUND / TINKER_E_OUT_OF_RANGE. Since: 0.1. */
+TINKER_API tinker_status_t tinker_forward_backward_output_tensor(const tinker_forward_backward_output_t *output, size_t index, const char *name, const tinker_tensor_t **tensor);
+/** The combined metrics (e.g. "loss:sum"). Borrowed. Since: 0.1. */
+TINKER_API const tinker_metrics_t *tinker_forward_backward_output_metrics(const tinker_forward_backward_output_t *output);
+/** JSON in the official SDK's shape. Since: 0.1. */
+TINKER_API tinker_status_t tinker_forward_backward_output_to_json(const tinker_forward_backward_output_t *output, char **out);
+/** Frees it. NULL allowed. Since: 0.1. */
+TINKER_API void tinker_forward_backward_output_free(tinker_forward_backward_output_t *output);
+
+/** The optimizer step's metrics. Borrowed. Since: 0.1. */
+TINKER_API const tinker_metrics_t *tinker_optim_step_result_metrics(const tinker_optim_step_result_t *result);
+/** The result as JSON; the caller frees *out with tinker_free. Since: 0.1. */
+TINKER_API tinker_status_t tinker_optim_step_result_to_json(const tinker_optim_step_result_t *result, char **out);
+/** Frees it. NULL allowed. Since: 0.1. */
+TINKER_API void tinker_optim_step_result_free(tinker_optim_step_result_t *result);
+
+/** The checkpoint's tinker:// path. Borrowed. Since: 0.1. */
+TINKER_API const char *tinker_save_result_path(const tinker_save_result_t *result);
+/** The result as JSON; the caller frees *out with tinker_free. Since: 0.1. */
+TINKER_API tinker_status_t tinker_save_result_to_json(const tinker_save_result_t *result, char **out);
+/** Frees it. NULL allowed. Since: 0.1. */
+TINKER_API void tinker_save_result_free(tinker_save_result_t *result);
+
+/** The loaded path, or "" when the server did not say. Borrowed. Since: 0.1. */
+TINKER_API const char *tinker_load_result_path(const tinker_load_result_t *result);
+/** The result as JSON; the caller frees *out with tinker_free. Since: 0.1. */
+TINKER_API tinker_status_t tinker_load_result_to_json(const tinker_load_result_t *result, char **out);
+/** Frees it. NULL allowed. Since: 0.1. */
+TINKER_API void tinker_load_result_free(tinker_load_result_t *result);
+
+/** Model id. Borrowed. Since: 0.1. */
+TINKER_API const char *tinker_model_info_model_id(const tinker_model_info_t *info);
+/** Base model name (model_data.model_name), "" if unknown. Since: 0.1. */
+TINKER_API const char *tinker_model_info_base_model(const tinker_model_info_t *info);
+/** Architecture (model_data.arch), "" if unknown. Since: 0.1. */
+TINKER_API const char *tinker_model_info_arch(const tinker_model_info_t *info);
+/** Tokenizer id, truncated at the first ':' as the official SDK does; "" if unknown. Since: 0.1. */
+TINKER_API const char *tinker_model_info_tokenizer_id(const tinker_model_info_t *info);
+/** 1 if the model is a LoRA adapter. Since: 0.1. */
+TINKER_API int tinker_model_info_is_lora(const tinker_model_info_t *info);
+/** LoRA rank, or -1 when not reported. Since: 0.1. */
+TINKER_API int64_t tinker_model_info_lora_rank(const tinker_model_info_t *info);
+/** The result as JSON; the caller frees *out with tinker_free. Since: 0.1. */
+TINKER_API tinker_status_t tinker_model_info_to_json(const tinker_model_info_t *info, char **out);
+/** Frees it. NULL allowed. Since: 0.1. */
+TINKER_API void tinker_model_info_free(tinker_model_info_t *info);
 
 /* =============================================================================================
  * Memory

@@ -50,7 +50,12 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
       if (!self || self->finished_) return;
       if (err) return self->finish_error(*err);
       if (!self->spec_.build) return self->finish_with_payload(http::Response{});  // prerequisite only
-      self->submit_attempt();
+      if (!self->spec_.wait_turn) return self->submit_attempt();
+      self->holds_turn_ = true;
+      self->spec_.wait_turn([weak] {
+        auto me = weak.lock();
+        if (me && !me->finished_) me->submit_attempt();
+      });
     });
   }
 
@@ -61,6 +66,7 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
   void submit_attempt() {
     request_ = spec_.build();
     ctx_.decorate(request_, spec_.timeout_ms);
+    if (spec_.adjust_request) spec_.adjust_request(request_);
     idempotency_key_ = "libtinker-retry-" + uuid4();
     http_retries_taken_ = 0;
     send_submission();
@@ -108,7 +114,15 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
     finish_error(error_for(r, ""));
   }
 
+  // The submission is over: the next seq_id may go (protocol.md §6.1).
+  void end_turn(bool submitted) {
+    if (!holds_turn_) return;
+    holds_turn_ = false;
+    if (spec_.end_turn) spec_.end_turn(submitted);
+  }
+
   void on_submitted(http::Response&& r) {
+    end_turn(true);
     if (!spec_.returns_future) return finish_with_payload(r);
     auto doc = json::parse(r.body);
     auto id = doc ? json::get_string(doc.get(), "request_id") : std::nullopt;
@@ -293,10 +307,11 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
     cleanup();
   }
 
-  void finish_error(const Error& e) {
+  void finish_error(Error e) {
     if (finished_) return;
     finished_ = true;
-    future_->fail(e);
+    e.message = ctx_.redact(std::move(e.message));
+    future_->fail(std::move(e));
     cleanup();
   }
 
@@ -308,6 +323,7 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
   }
 
   void cleanup() {
+    end_turn(false);  // a call that ends before or during its submission still releases its turn
     if (transfer_) rt_.cancel_http(transfer_);
     if (sleep_timer_) rt_.cancel_timer(sleep_timer_);
     if (deadline_timer_) rt_.cancel_timer(deadline_timer_);
@@ -323,6 +339,7 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
   std::shared_ptr<FutureState> future_;
 
   bool finished_ = false;
+  bool holds_turn_ = false;
   Clock::time_point started_, submitted_at_, billing_start_, last_402_;
   bool billing_incident_ = false;
   http::Request request_;

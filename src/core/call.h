@@ -46,6 +46,13 @@ struct CallSpec {
   // Runs on the IO thread after the future finished (internal chains such as startup).
   std::function<void(FutureState&)> then;
   int64_t deadline_ms = -1;  // -1 = the client's default deadline; 0 = none
+  // Ordering (protocol.md §6.1), optional. `wait_turn(go)` runs `go` when this call may submit;
+  // `end_turn(submitted)` runs exactly once after the submission ended (successfully or not),
+  // or when the call ends before its turn came. Both run on the IO thread.
+  std::function<void(std::function<void()> go)> wait_turn;
+  std::function<void(bool submitted)> end_turn;
+  // Adds per-poll headers or overrides (e.g. a different credential); optional.
+  std::function<void(http::Request&)> adjust_request;
 };
 
 // Starts `spec` for `future` (any thread). The call stops by itself when the future is

@@ -108,6 +108,25 @@ std::string ClientContext::session_id() const {
   return session_id_;
 }
 
+ServerConfig ClientContext::server_config_snapshot() const {
+  std::lock_guard<std::mutex> lk(session_mu_);
+  return config_snapshot_;
+}
+
+BytesBudget& ClientContext::fwdbwd_dispatch_budget() {
+  if (!fwdbwd_budget_) fwdbwd_budget_ = std::make_unique<BytesBudget>(config_.fwdbwd_dispatch_bytes_semaphore_size);
+  return *fwdbwd_budget_;
+}
+
+std::string ClientContext::redact(std::string text) const {
+  for (const std::string* secret : {&*options_.api_key, &credential_}) {
+    if (secret->empty()) continue;
+    for (size_t at = text.find(*secret); at != std::string::npos; at = text.find(*secret, at))
+      text.replace(at, secret->size(), "[redacted]");
+  }
+  return text;
+}
+
 const char* ClientContext::session_id_cstr() const {
   std::lock_guard<std::mutex> lk(session_mu_);
   return session_id_.empty() ? nullptr : session_id_.c_str();
@@ -121,7 +140,9 @@ void ClientContext::decorate(http::Request& req, long timeout_ms) const {
   req.connect_timeout_ms = options_.connect_timeout_ms;
 
   // The token exchange always presents the API key itself, never the JWT (§1.2).
-  bool is_token_exchange = req.url.size() >= 14 && req.url.compare(req.url.size() - 14, 14, "/api/v1/auth/token") == 0;
+  static const std::string kTokenPath = "/api/v1/auth/token";
+  bool is_token_exchange = req.url.size() >= kTokenPath.size() &&
+                           req.url.compare(req.url.size() - kTokenPath.size(), kTokenPath.size(), kTokenPath) == 0;
   req.headers.emplace_back("X-API-Key", is_token_exchange ? *options_.api_key : credential_);
   set_default(req, "Accept", "application/json");
   if (req.method != "GET") set_default(req, "Content-Type", "application/json");
@@ -186,6 +207,8 @@ void ClientContext::run_config_startup() {
       return false;
     }
     config_ = c;
+    std::lock_guard<std::mutex> lk(session_mu_);
+    config_snapshot_ = c;
     return true;
   };
   spec.then = [this](FutureState& f) {

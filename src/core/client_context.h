@@ -10,6 +10,9 @@
 #include <string>
 #include <vector>
 
+#include <atomic>
+
+#include "core/bytes_budget.h"
 #include "core/call.h"
 #include "core/client_options.h"
 #include "core/log.h"
@@ -37,7 +40,7 @@ struct ServerConfig {
 // Parses a client/config body; unknown flags are ignored, missing ones keep their default.
 bool parse_server_config(const std::string& body, ServerConfig* out);
 
-class ClientContext {
+class ClientContext : public std::enable_shared_from_this<ClientContext> {
  public:
   explicit ClientContext(ClientOptions options);
   ~ClientContext();  // shuts the runtime down
@@ -59,12 +62,25 @@ class ClientContext {
   // credential, timeouts. `timeout_ms` 0 = the client's request timeout.
   void decorate(http::Request& req, long timeout_ms) const;
   const ServerConfig& server_config() const { return config_; }
+  // `text` without the API key or the JWT in use: server bodies end up in error messages, and
+  // a server may echo credentials.
+  std::string redact(std::string text) const;
   double billing_pause_max_seconds() const { return config_.billing_exception_max_pause_duration_sec; }
   // Passes a queue state reported by a poll to the user's observer (on the completion thread).
   void report_queue_state(const std::string& state, const std::string& reason, const std::string& request_id,
                           const std::string& what);
 
+  // The budget that forward/backward chunk submissions draw from (protocol.md §6.2, §6.9),
+  // sized from the server config when first used.
+  BytesBudget& fwdbwd_dispatch_budget();
+
   // ---- any thread ----
+  // The server's flags as last fetched (defaults before client/config answered).
+  ServerConfig server_config_snapshot() const;
+  // Per-session counters (protocol.md §5.3): model_seq_id for training-run creation, and the
+  // sampling_session_seq_id shared by create_sampling_session and unnamed sampler saves.
+  int64_t next_model_seq_id() { return model_seq_.fetch_add(1); }
+  int64_t next_sampling_session_seq_id() { return sampling_seq_.fetch_add(1); }
   std::string session_id() const;
   // The session id as a C string that stays valid while this context lives (it is set once
   // and never changes), or null before the session exists.
@@ -98,8 +114,13 @@ class ClientContext {
   Clock::time_point last_heartbeat_ok_;
   bool heartbeat_warned_ = false;
 
-  mutable std::mutex session_mu_;
+  std::unique_ptr<BytesBudget> fwdbwd_budget_;
+
+  mutable std::mutex session_mu_;  // guards session_id_ and config_snapshot_
   std::string session_id_;
+  ServerConfig config_snapshot_;
+  std::atomic<int64_t> model_seq_{0};
+  std::atomic<int64_t> sampling_seq_{0};
 };
 
 }  // namespace tinker

@@ -8,6 +8,13 @@ const char* result_kind_name(ResultKind k) {
   switch (k) {
     case ResultKind::None: return "none";
     case ResultKind::ServerCapabilities: return "server capabilities";
+    case ResultKind::TrainingClient: return "training client";
+    case ResultKind::ForwardBackwardOutput: return "forward/backward output";
+    case ResultKind::OptimStepResult: return "optim step result";
+    case ResultKind::SaveResult: return "save result";
+    case ResultKind::LoadResult: return "load result";
+    case ResultKind::ModelInfo: return "model info";
+    case ResultKind::SamplingClient: return "sampling client";
     case ResultKind::Internal: return "internal";
   }
   return "unknown";

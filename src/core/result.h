@@ -7,6 +7,13 @@ namespace tinker {
 enum class ResultKind {
   None,                // status-only operations (health_check, start_session)
   ServerCapabilities,
+  TrainingClient,
+  ForwardBackwardOutput,
+  OptimStepResult,
+  SaveResult,
+  LoadResult,
+  ModelInfo,
+  SamplingClient,
   Internal,            // results of library-internal calls (startup steps)
 };
 

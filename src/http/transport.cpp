@@ -167,19 +167,31 @@ void Transport::finish(Transfer* t, int code) {
   done(std::move(resp));
 }
 
-void Transport::run_once(int timeout_ms) {
-  int running = 0;
-  curl_multi_perform(multi_, &running);
-  int numfds = 0;
-  curl_multi_poll(multi_, nullptr, 0, timeout_ms, &numfds);
-  curl_multi_perform(multi_, &running);
+bool Transport::finish_done_transfers() {
+  bool any = false;
   int left = 0;
   while (CURLMsg* m = curl_multi_info_read(multi_, &left)) {
     if (m->msg != CURLMSG_DONE) continue;
     Transfer* t = nullptr;
     curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, reinterpret_cast<char**>(&t));
-    if (t) finish(t, m->data.result);
+    if (t) {
+      finish(t, m->data.result);
+      any = true;
+    }
   }
+  return any;
+}
+
+void Transport::run_once(int timeout_ms) {
+  int running = 0;
+  curl_multi_perform(multi_, &running);
+  // Transfers that finished in that perform must be handled now: waiting in poll first would
+  // delay them until the next socket event or the timeout.
+  if (finish_done_transfers()) return;
+  int numfds = 0;
+  curl_multi_poll(multi_, nullptr, 0, timeout_ms, &numfds);
+  curl_multi_perform(multi_, &running);
+  finish_done_transfers();
 }
 
 void Transport::wakeup() { curl_multi_wakeup(multi_); }

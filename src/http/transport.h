@@ -68,6 +68,7 @@ class Transport {
  private:
   struct Transfer;
   void finish(Transfer* t, int curl_code);
+  bool finish_done_transfers();  // runs the callbacks of finished transfers; true if any
   void release(Transfer* t);
 
   Settings settings_;

@@ -1,8 +1,9 @@
 #include "wire/datum_check.h"
-#include "wire/fail.h"
-#include "wire/tensor_layout.h"
 
 #include <algorithm>
+
+#include "wire/fail.h"
+#include "wire/tensor_layout.h"
 
 namespace tinker::wire {
 

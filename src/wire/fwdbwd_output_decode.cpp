@@ -2,8 +2,8 @@
 #include <algorithm>
 #include <cstring>
 
-#include "wire/fwdbwd_output.h"
 #include "wire/fail.h"
+#include "wire/fwdbwd_output.h"
 #include "wire/pb_reader.h"
 
 namespace tinker::wire {

@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <cstring>
 
-#include "wire/fail.h"
 #include "wire/byte_order.h"
 #include "wire/datum_check.h"
+#include "wire/fail.h"
 #include "wire/fwdbwd_request.h"
 #include "wire/pb_writer.h"
 

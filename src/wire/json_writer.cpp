@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 #include "wire/base64.h"
 #include "wire/dtype.h"
@@ -20,6 +22,13 @@ char* put_i64(char* p, int64_t v) { return std::to_chars(p, p + kMaxNumber, v).p
 
 char* put_f32(char* p, float v) {
   if (!std::isfinite(v)) return std::copy_n("null", 4, p);
+  // Readers such as cJSON parse a double and round it to float. For exactly one magnitude the
+  // shortest float text rounds twice the wrong way: 7.038531e-26 reads back as the next float.
+  // It is written with its (longer) double text instead. Found, and the fix confirmed, by
+  // checking every float32 bit pattern (bench/encode/check_json_floats.cpp).
+  uint32_t bits;
+  std::memcpy(&bits, &v, 4);
+  if ((bits & 0x7fffffffu) == 0x15ae43fdu) return std::to_chars(p, p + kMaxNumber, static_cast<double>(v)).ptr;
   return std::to_chars(p, p + kMaxNumber, v).ptr;
 }
 

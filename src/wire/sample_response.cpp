@@ -5,8 +5,8 @@
 //   TopkPromptLogprobs 1 token_ids, 2 logprobs, 3 k, 4 prompt_length
 #include <cstring>
 
-#include "wire/pb_reader.h"
 #include "wire/fail.h"
+#include "wire/pb_reader.h"
 #include "wire/pb_writer.h"
 #include "wire/sample_response.h"
 

@@ -1,10 +1,11 @@
 #include "wire/zstd_codec.h"
-#include "wire/fail.h"
 
 #include <zstd.h>
 
 #include <algorithm>
 #include <memory>
+
+#include "wire/fail.h"
 
 namespace tinker::wire {
 

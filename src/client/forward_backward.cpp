@@ -1,0 +1,249 @@
+// forward / forward_backward (protocol.md §6.2–§6.4, §6.9): the batch is encoded at call time
+// (so the caller may free it at once), split into chunks by the server's limits, and each chunk
+// becomes one request with its own seq_id. Chunk results are combined in chunk order.
+#include <algorithm>
+
+#include "client/chunking.h"
+#include "client/training_client.h"
+#include "wire/estimate.h"
+#include "wire/fwdbwd_output.h"
+#include "wire/fwdbwd_request.h"
+#include "wire/json_fwdbwd.h"
+#include "wire/zstd_codec.h"
+
+namespace tinker {
+
+namespace {
+
+// The decoded output of one chunk, handed from its call to the group.
+struct ChunkOutput final : Result {
+  wire::ForwardBackwardOutput out;
+  ResultKind kind() const override { return ResultKind::Internal; }
+};
+
+// IO-thread state shared by the chunk calls of one forward/backward.
+//
+// Ordering with parallel chunks (server flag parallel_fwdbwd_chunks, §6.1): all chunks share
+// the turn range [first, last]; once the turn comes, chunks 2..n submit concurrently and chunk 1
+// submits last, after the others' submissions returned, so the server can batch them when the
+// first arrives. Without the flag each chunk takes its own turn.
+struct ChunkGroup : std::enable_shared_from_this<ChunkGroup> {
+  std::shared_ptr<TrainingRun> run;
+  std::shared_ptr<FutureState> user;  // the caller's future
+  uint64_t first = 0, last = 0;
+  bool parallel = true;
+  bool turn_requested = false, turn_arrived = false;
+  std::vector<std::function<void()>> ready;  // chunks whose turn has come
+  std::function<void()> first_chunk_go;
+  size_t others_pending = 0;  // chunks 2..n whose submission has not ended
+  size_t submitted = 0;
+  std::vector<std::shared_ptr<FutureState>> chunks;
+  std::vector<std::unique_ptr<wire::ForwardBackwardOutput>> outputs;
+  size_t finished = 0;
+  bool failed = false;
+
+  void wait(size_t index, std::function<void()> go) {
+    if (!parallel) return run->gate.wait_turn(first + index, std::move(go));
+    if (index == 0) first_chunk_go = std::move(go);
+    else ready.push_back(std::move(go));
+    if (turn_arrived) return release_ready();
+    if (!turn_requested) {
+      turn_requested = true;
+      // Weak: the gate must not keep the group (which holds the run, which holds the gate) alive.
+      std::weak_ptr<ChunkGroup> weak = shared_from_this();
+      run->gate.wait_turn(first, [weak] {
+        if (auto g = weak.lock()) {
+          g->turn_arrived = true;
+          g->release_ready();
+        }
+      });
+    }
+  }
+
+  void release_ready() {
+    auto go_now = std::move(ready);
+    ready.clear();
+    for (auto& go : go_now) go();
+    if (others_pending == 0 && first_chunk_go) {
+      auto go = std::move(first_chunk_go);
+      first_chunk_go = nullptr;
+      go();
+    }
+  }
+
+  void end(size_t index, bool ok) {
+    if (ok && ++submitted == chunks.size()) user->mark_submitted();
+    if (!parallel) return run->gate.release(first + index, first + index);
+    if (index == 0) return run->gate.release(first, last);
+    if (--others_pending == 0 && turn_arrived && first_chunk_go) release_ready();
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<FutureState> TrainingClient::forward_backward(const std::vector<wire::DatumView>& data,
+                                                              const std::string& loss_fn,
+                                                              const std::map<std::string, double>& config,
+                                                              bool forward_only, Error* err) {
+  return start_forward_backward(*ctx_, run_, data, loss_fn, config, forward_only, err);
+}
+
+std::shared_ptr<FutureState> start_forward_backward(ClientContext& cx, const std::shared_ptr<TrainingRun>& run_,
+                                                    const std::vector<wire::DatumView>& data,
+                                                    const std::string& loss_fn,
+                                                    const std::map<std::string, double>& config, bool forward_only,
+                                                    Error* err) {
+  ClientContext* ctx_ = &cx;
+  const char* what = forward_only ? "forward" : "forward_backward";
+  if (data.empty()) {
+    *err = make_error(TINKER_E_INVALID_ARGUMENT, std::string(what) + ": no data provided");
+    return nullptr;
+  }
+  const ServerConfig cfg = ctx_->server_config_snapshot();
+  const bool json_wire = ctx_->options().wire_mode == TINKER_WIRE_JSON;
+
+  std::vector<int64_t> sizes;
+  sizes.reserve(data.size());
+  for (const auto& d : data) sizes.push_back(static_cast<int64_t>(wire::estimate_datum_bytes(d)));
+  std::vector<ChunkRange> plan = plan_chunks(sizes, cfg.fwdbwd_max_chunk_len, cfg.fwdbwd_max_chunk_bytes_count);
+
+  // Encode every chunk now: the caller's arrays are read exactly once, here.
+  const uint64_t first = run_->gate.reserve(plan.size());
+  std::vector<std::string> bodies(plan.size());
+  for (size_t i = 0; i < plan.size(); ++i) {
+    wire::RequestHeader h;
+    h.model_id = run_->model_id;
+    h.seq_id = static_cast<int32_t>(first + i + 1);
+    h.loss_fn = loss_fn;
+    h.loss_fn_config = config;
+    h.forward_only = forward_only;
+    std::vector<wire::DatumView> part(data.begin() + plan[i].begin, data.begin() + plan[i].end);
+    std::string msg;
+    bool ok = json_wire ? wire::encode_forward_backward_request_json(h, part, &bodies[i], &msg)
+                        : wire::encode_forward_backward_request(h, part, &bodies[i], &msg);
+    if (!ok) {
+      // The reserved ids are never sent; their turn still has to end, on the IO thread.
+      auto run = run_;
+      uint64_t last = first + plan.size() - 1;
+      ctx_->runtime().post([run, first, last] { run->gate.release(first, last); });
+      *err = make_error(TINKER_E_INVALID_ARGUMENT, std::string(what) + ": " + msg);
+      return nullptr;
+    }
+  }
+
+  auto user = std::make_shared<FutureState>(ctx_->runtime().completion(), ResultKind::ForwardBackwardOutput);
+  auto group = std::make_shared<ChunkGroup>();
+  group->run = run_;
+  group->user = user;
+  group->first = first;
+  group->last = first + plan.size() - 1;
+  group->parallel = cfg.parallel_fwdbwd_chunks;
+  group->others_pending = plan.size() - 1;
+  group->outputs.resize(plan.size());
+
+  ClientContext* ctx = ctx_;
+  std::vector<CallSpec> specs;
+  for (size_t i = 0; i < plan.size(); ++i) {
+    CallSpec spec;
+    spec.what = what;
+    spec.prerequisite = Prerequisite::Session;
+    spec.returns_future = true;
+    spec.request_type = forward_only ? "Forward" : "ForwardBackward";
+    spec.accept_protobuf = !json_wire;
+    auto body = std::make_shared<std::string>(std::move(bodies[i]));
+    const int64_t cost = plan[i].bytes;
+    const bool compress = !json_wire && cfg.proto_compress_fwdbwd;
+    spec.build = [body, json_wire, compress] {
+      http::Request r;
+      r.method = "POST";
+      r.url = "/api/v1/forward_backward";
+      if (json_wire) {
+        r.body = *body;
+        return r;
+      }
+      r.headers.emplace_back("Content-Type", "application/x-protobuf");
+      if (compress) {
+        std::string z;
+        std::string zerr;
+        if (wire::zstd_compress(*body, 3, &z, &zerr)) {
+          r.headers.emplace_back("Content-Encoding", "zstd");
+          r.body = std::move(z);
+          return r;
+        }
+      }
+      r.body = *body;
+      return r;
+    };
+    // Turn first, then the dispatch byte budget (§6.2), held only while submitting.
+    // charged: the budget holds our cost; ended: the call is over (maybe before it was charged).
+    auto charged = std::make_shared<bool>(false), ended = std::make_shared<bool>(false);
+    spec.wait_turn = [group, i, ctx, cost, charged, ended](std::function<void()> go) {
+      group->wait(i, [ctx, cost, charged, ended, go = std::move(go)] {
+        ctx->fwdbwd_dispatch_budget().acquire(cost, [ctx, cost, charged, ended, go] {
+          if (*ended) return ctx->fwdbwd_dispatch_budget().release(cost);
+          *charged = true;
+          go();
+        });
+      });
+    };
+    spec.end_turn = [group, i, ctx, cost, charged, ended](bool ok) {
+      *ended = true;
+      if (*charged) ctx->fwdbwd_dispatch_budget().release(cost);
+      group->end(i, ok);
+    };
+    spec.decode = [json_wire, what](const http::Response& r, std::unique_ptr<Result>* out, Error* err) {
+      auto res = std::make_unique<ChunkOutput>();
+      std::string msg;
+      bool ok = json_wire ? wire::decode_forward_backward_output_json(r.body, &res->out, &msg)
+                          : wire::decode_forward_backward_output(r.body, &res->out, &msg);
+      if (!ok) {
+        *err = make_error(TINKER_E_DATA_LOSS, std::string(what) + ": undecodable result: " + msg);
+        return false;
+      }
+      *out = std::move(res);
+      return true;
+    };
+    spec.then = [group, i](FutureState& f) {
+      if (group->failed) return;
+      std::unique_ptr<Result> r;
+      if (f.poll() != TINKER_OK || f.take(ResultKind::Internal, &r) != TINKER_OK) {
+        group->failed = true;
+        group->user->fail(f.error() ? *f.error() : make_error(TINKER_E_INTERNAL, "chunk failed"));
+        for (auto& c : group->chunks) c->cancel();  // the call has failed: stop the rest
+        return;
+      }
+      group->outputs[i] = std::make_unique<wire::ForwardBackwardOutput>(std::move(static_cast<ChunkOutput&>(*r).out));
+      if (++group->finished < group->chunks.size()) return;
+      // Combine in chunk order (§6.3).
+      wire::ForwardBackwardOutput all;
+      all.loss_fn_output_type = group->outputs[0]->loss_fn_output_type;
+      std::vector<Metrics> metrics;
+      std::vector<double> weights;
+      for (auto& o : group->outputs) {
+        weights.push_back(static_cast<double>(o->outputs.size()));
+        metrics.push_back(std::move(o->metrics));
+        for (auto& d : o->outputs) all.outputs.push_back(std::move(d));
+      }
+      Error err;
+      if (!combine_metrics(metrics, weights, &all.metrics, &err)) {
+        group->user->fail(err);
+        return;
+      }
+      group->user->complete(to_result(std::move(all)));
+    };
+    specs.push_back(std::move(spec));
+  }
+  // Every chunk future exists before any call starts: the IO thread reads the list.
+  for (size_t i = 0; i < plan.size(); ++i)
+    group->chunks.push_back(std::make_shared<FutureState>(ctx_->runtime().completion(), ResultKind::Internal));
+  // Cancelling the caller's future stops every chunk.
+  std::weak_ptr<ChunkGroup> weak = group;
+  user->set_cancel_hook([weak] {
+    if (auto g = weak.lock())
+      for (auto& c : g->chunks) c->cancel();
+  });
+  for (size_t i = 0; i < plan.size(); ++i) start_call(*ctx_, std::move(specs[i]), group->chunks[i]);
+  return user;
+}
+
+}  // namespace tinker

@@ -1,0 +1,117 @@
+// TrainingClient: the operations of one training run (protocol.md §6). Every ordered operation
+// reserves its seq_id(s) when called and submits in seq_id order through the run's TurnGate.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "client/training_types.h"
+#include "core/client_context.h"
+#include "core/turn_gate.h"
+
+namespace tinker {
+
+// What in-flight calls of a run share. Calls hold it, never the ClientContext, so that freeing
+// the last handle still shuts the runtime down.
+struct TrainingRun {
+  std::string model_id;
+  TurnGate gate;  // reserve() any thread; wait_turn/release on the IO thread
+};
+
+// A client-side loss for forward_backward_custom (§6.5).
+struct CustomLoss {
+  tinker_custom_loss_fn_t fn = nullptr;
+  void* user_data = nullptr;
+};
+
+class TrainingClient {
+ public:
+  // `ids_used`: seq ids the run already consumed while being created (a load during
+  // create-from-state), so the first operation continues after them.
+  TrainingClient(std::shared_ptr<ClientContext> ctx, std::string model_id, uint64_t ids_used = 0);
+
+  const std::string& model_id() const { return run_->model_id; }
+  const std::shared_ptr<ClientContext>& context() const { return ctx_; }
+
+  // T1 / T2. Fails fast (null future, `err` set) on bad input: empty batch, unencodable datum.
+  std::shared_ptr<FutureState> forward_backward(const std::vector<wire::DatumView>& data, const std::string& loss_fn,
+                                                const std::map<std::string, double>& config, bool forward_only,
+                                                Error* err);
+  std::shared_ptr<FutureState> forward_backward_custom(const std::vector<wire::DatumView>& data, CustomLoss loss,
+                                                       Error* err);                            // T3
+  std::shared_ptr<FutureState> optim_step(const tinker_adam_params& p);                        // T4
+  std::shared_ptr<FutureState> save_state(const std::string& name, int64_t ttl_seconds, bool overwrite);  // T5
+  std::shared_ptr<FutureState> load_state(const std::string& path, const std::string& token, bool optimizer);  // T6/T7
+  CallSpec load_state_spec(const std::string& path, const std::string& token, bool optimizer);
+  std::shared_ptr<FutureState> save_weights_for_sampler(const std::string& name, int64_t ttl_seconds);  // T8
+  std::shared_ptr<FutureState> get_info();                                                     // T9
+  std::shared_ptr<FutureState> create_sampling_client(const std::string& model_path, const tinker_retry_config& retry);  // T10
+  std::shared_ptr<FutureState> save_weights_and_get_sampling_client(const tinker_retry_config& retry);  // T11
+  std::shared_ptr<FutureState> unload_model();                                                 // T12
+
+ private:
+  // One ordered, future-returning request: seq_id reserved now, submitted in turn.
+  CallSpec ordered_call(const std::string& what, const std::string& path, const std::string& request_type,
+                        std::function<std::string(int64_t seq_id)> body);
+  // Makes `spec` take the turn of id `id` (protocol.md §6.1).
+  void take_turn(CallSpec& spec, uint64_t id) const;
+
+  std::shared_ptr<ClientContext> ctx_;
+  std::shared_ptr<TrainingRun> run_;
+};
+
+// T1/T2 for a run, usable where no TrainingClient object is at hand (custom loss).
+std::shared_ptr<FutureState> start_forward_backward(ClientContext& ctx, const std::shared_ptr<TrainingRun>& run,
+                                                    const std::vector<wire::DatumView>& data,
+                                                    const std::string& loss_fn,
+                                                    const std::map<std::string, double>& config, bool forward_only,
+                                                    Error* err);
+
+// Creates a sampling-session-backed sampling client result (T10, S5) — shared with the service
+// client, which creates sampling clients too.
+std::shared_ptr<FutureState> create_sampling_session(ClientContext& ctx, const std::string& model_path,
+                                                     const std::string& base_model, const tinker_retry_config& retry);
+
+// S2–S4: the operations of ServiceClient that create training runs.
+std::shared_ptr<FutureState> create_lora_training_client(const std::shared_ptr<ClientContext>& ctx,
+                                                         const std::string& base_model, const tinker_lora_config& lora,
+                                                         const std::map<std::string, std::string>& user_metadata);
+std::shared_ptr<FutureState> create_training_client_from_state(const std::shared_ptr<ClientContext>& ctx,
+                                                               const std::string& path, const std::string& base_model,
+                                                               const std::map<std::string, std::string>& user_metadata,
+                                                               const std::string& weights_access_token, bool optimizer);
+
+}  // namespace tinker
+
+namespace tinker {
+
+// Future results of operations that create clients. They hold the context weakly: a strong
+// reference dropped on the IO thread could end up destroying the runtime from its own thread.
+// The C handle, made on the caller's thread when the result is taken, holds it strongly.
+struct TrainingClientResult final : Result {
+  std::weak_ptr<ClientContext> ctx;
+  std::string model_id;
+  uint64_t ids_used = 0;
+  ResultKind kind() const override { return ResultKind::TrainingClient; }
+};
+
+struct SamplingClientResult final : Result {
+  std::weak_ptr<ClientContext> ctx;
+  std::string sampling_session_id;
+  tinker_retry_config retry;
+  ResultKind kind() const override { return ResultKind::SamplingClient; }
+};
+
+}  // namespace tinker
+
+// The C handles of training and sampling clients.
+struct tinker_training_client {
+  std::shared_ptr<tinker::TrainingClient> impl;
+};
+
+struct tinker_sampling_client {
+  std::shared_ptr<tinker::ClientContext> ctx;
+  std::string sampling_session_id;
+  tinker_retry_config retry;
+};

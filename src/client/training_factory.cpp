@@ -1,0 +1,210 @@
+// ServiceClient operations that create training runs (S2–S4; protocol.md §2.2, §6.7).
+#include "client/training_client.h"
+#include "core/json.h"
+
+namespace tinker {
+
+namespace {
+
+std::function<http::Request()> post_json(std::string path, std::function<std::string()> body) {
+  return [path = std::move(path), body = std::move(body)] {
+    http::Request r;
+    r.method = "POST";
+    r.url = path;
+    r.body = body();
+    return r;
+  };
+}
+
+void add_metadata(cJSON* obj, const std::map<std::string, std::string>& md) {
+  if (md.empty()) return;
+  cJSON* m = cJSON_AddObjectToObject(obj, "user_metadata");
+  for (const auto& kv : md) cJSON_AddStringToObject(m, kv.first.c_str(), kv.second.c_str());
+}
+
+// A multi-step creation: the caller's future plus the step currently running, so that
+// cancelling the former stops the latter.
+struct Creation {
+  std::shared_ptr<FutureState> user;
+  std::shared_ptr<FutureState> step;
+  std::weak_ptr<ClientContext> weak;
+  ClientContext* ctx = nullptr;
+
+  // Runs `spec` as the next step; `next` gets its finished future when it succeeded.
+  void run(CallSpec spec, ResultKind kind, std::function<void(FutureState&)> next) {
+    std::shared_ptr<Creation> self = holder.lock();
+    spec.then = [self, next](FutureState& f) {
+      if (f.poll() != TINKER_OK) {
+        if (const Error* e = f.error()) self->user->fail(*e);
+        return;
+      }
+      if (self->user->done()) return;  // cancelled meanwhile
+      next(f);
+    };
+    step = std::make_shared<FutureState>(ctx->runtime().completion(), kind);
+    start_call(*ctx, std::move(spec), step);
+  }
+  void finish(const std::string& model_id, uint64_t ids_used) {
+    auto res = std::make_unique<TrainingClientResult>();
+    res->ctx = weak;
+    res->model_id = model_id;
+    res->ids_used = ids_used;
+    user->complete(std::move(res));
+  }
+  std::weak_ptr<Creation> holder;
+};
+
+std::shared_ptr<Creation> new_creation(const std::shared_ptr<ClientContext>& ctx) {
+  auto c = std::make_shared<Creation>();
+  c->holder = c;
+  c->ctx = ctx.get();
+  c->weak = ctx;
+  c->user = std::make_shared<FutureState>(ctx->runtime().completion(), ResultKind::TrainingClient);
+  std::weak_ptr<Creation> weak = c;
+  c->user->set_cancel_hook([weak] {
+    if (auto self = weak.lock())
+      if (self->step) self->step->cancel();
+  });
+  return c;
+}
+
+// create_model (§2.2): not wrapped in the submission retry layer (§4.2).
+CallSpec create_model_spec(ClientContext* ctx, const std::string& base_model, const tinker_lora_config& lora,
+                           const std::map<std::string, std::string>& md) {
+  CallSpec spec;
+  spec.what = "create_lora_training_client";
+  spec.prerequisite = Prerequisite::Session;
+  spec.submission_retries = false;
+  spec.returns_future = true;
+  spec.request_type = "CreateModel";
+  spec.build = post_json("/api/v1/create_model", [ctx, base_model, lora, md] {
+    json::Ptr b(cJSON_CreateObject());
+    cJSON_AddStringToObject(b.get(), "session_id", ctx->session_id().c_str());
+    cJSON_AddNumberToObject(b.get(), "model_seq_id", static_cast<double>(ctx->next_model_seq_id()));
+    cJSON_AddStringToObject(b.get(), "base_model", base_model.c_str());
+    add_metadata(b.get(), md);
+    cJSON* l = cJSON_AddObjectToObject(b.get(), "lora_config");
+    cJSON_AddNumberToObject(l, "rank", lora.rank);
+    if (lora.seed) cJSON_AddNumberToObject(l, "seed", static_cast<double>(*lora.seed));
+    cJSON_AddBoolToObject(l, "train_unembed", lora.train_unembed);
+    cJSON_AddBoolToObject(l, "train_mlp", lora.train_mlp);
+    cJSON_AddBoolToObject(l, "train_attn", lora.train_attn);
+    cJSON_AddStringToObject(b.get(), "type", "create_model");
+    return json::dump(b.get());
+  });
+  spec.decode = [](const http::Response& r, std::unique_ptr<Result>* out, Error* err) {
+    auto doc = json::parse(r.body);
+    auto id = doc ? json::get_string(doc.get(), "model_id") : std::nullopt;
+    if (!id) {
+      *err = make_error(TINKER_E_DATA_LOSS, "create_model: result has no model_id");
+      return false;
+    }
+    auto res = std::make_unique<TrainingClientResult>();
+    res->model_id = *id;
+    *out = std::move(res);
+    return true;
+  };
+  return spec;
+}
+
+std::string model_id_of(FutureState& f) {
+  std::unique_ptr<Result> r;
+  f.take(ResultKind::TrainingClient, &r);
+  return r ? static_cast<TrainingClientResult&>(*r).model_id : std::string();
+}
+
+}  // namespace
+
+std::shared_ptr<FutureState> create_lora_training_client(const std::shared_ptr<ClientContext>& ctx,
+                                                         const std::string& base_model, const tinker_lora_config& lora,
+                                                         const std::map<std::string, std::string>& user_metadata) {
+  auto c = new_creation(ctx);
+  c->run(create_model_spec(ctx.get(), base_model, lora, user_metadata), ResultKind::TrainingClient,
+         [c](FutureState& f) { c->finish(model_id_of(f), 0); });
+  return c->user;
+}
+
+std::shared_ptr<FutureState> create_training_client_from_state(const std::shared_ptr<ClientContext>& ctx,
+                                                               const std::string& path, const std::string& base_model,
+                                                               const std::map<std::string, std::string>& user_metadata,
+                                                               const std::string& token, bool optimizer) {
+  auto c = new_creation(ctx);
+  ClientContext* cx = ctx.get();
+  const char* what = optimizer ? "create_training_client_from_state_with_optimizer" : "create_training_client_from_state";
+
+  // The server flag is known once the config prerequisite ran; decide on the IO thread.
+  CallSpec probe;
+  probe.what = what;
+  probe.prerequisite = Prerequisite::Session;
+  c->run(std::move(probe), ResultKind::None, [=](FutureState&) {
+    if (cx->server_config().create_model_via_load_weights) {
+      // One load_weights with create-via-load addressing (§6.7); the id is derived.
+      auto model_seq = std::make_shared<int64_t>(-1);
+      CallSpec load;
+      load.what = what;
+      load.prerequisite = Prerequisite::Session;
+      load.returns_future = true;
+      load.request_type = "LoadWeights";
+      load.build = post_json("/api/v1/load_weights", [cx, model_seq, path, base_model, user_metadata, token, optimizer] {
+        *model_seq = cx->next_model_seq_id();
+        json::Ptr b(cJSON_CreateObject());
+        cJSON_AddStringToObject(b.get(), "session_id", cx->session_id().c_str());
+        cJSON_AddNumberToObject(b.get(), "model_seq_id", static_cast<double>(*model_seq));
+        if (!base_model.empty()) cJSON_AddStringToObject(b.get(), "base_model", base_model.c_str());
+        add_metadata(b.get(), user_metadata);
+        cJSON_AddStringToObject(b.get(), "path", path.c_str());
+        cJSON_AddBoolToObject(b.get(), "optimizer", optimizer);
+        if (!token.empty()) cJSON_AddStringToObject(b.get(), "weights_access_token", token.c_str());
+        cJSON_AddStringToObject(b.get(), "type", "load_weights");
+        return json::dump(b.get());
+      });
+      c->run(std::move(load), ResultKind::None, [c, cx, model_seq](FutureState&) {
+        c->finish(cx->session_id() + ":train:" + std::to_string(*model_seq), 0);
+      });
+      return;
+    }
+    // weights_info → create_model → load_weights (§6.7).
+    CallSpec info;
+    info.what = what;
+    info.build = post_json("/api/v1/weights_info", [path] {
+      json::Ptr b(cJSON_CreateObject());
+      cJSON_AddStringToObject(b.get(), "tinker_path", path.c_str());
+      return json::dump(b.get());
+    });
+    if (!token.empty()) {
+      // The official SDK asks with a client whose API key is the access token.
+      info.adjust_request = [token](http::Request& r) {
+        for (auto& h : r.headers)
+          if (h.first == "X-API-Key") h.second = token;
+      };
+    }
+    auto lora = std::make_shared<tinker_lora_config>();
+    auto base = std::make_shared<std::string>(base_model);
+    info.decode = [lora, base](const http::Response& r, std::unique_ptr<Result>*, Error* err) {
+      auto doc = json::parse(r.body);
+      auto model = doc ? json::get_string(doc.get(), "base_model") : std::nullopt;
+      auto rank = doc ? json::get_number(doc.get(), "lora_rank") : std::nullopt;
+      if (!model || !rank) {
+        *err = make_error(TINKER_E_DATA_LOSS, "weights_info: result lacks base_model or lora_rank");
+        return false;
+      }
+      if (base->empty()) *base = *model;
+      lora->rank = static_cast<int32_t>(*rank);
+      lora->train_mlp = json::get_bool(doc.get(), "train_mlp").value_or(true);
+      lora->train_attn = json::get_bool(doc.get(), "train_attn").value_or(true);
+      lora->train_unembed = json::get_bool(doc.get(), "train_unembed").value_or(true);
+      return true;
+    };
+    c->run(std::move(info), ResultKind::None, [=](FutureState&) {
+      c->run(create_model_spec(cx, *base, *lora, user_metadata), ResultKind::TrainingClient, [=](FutureState& f) {
+        std::string model_id = model_id_of(f);
+        TrainingClient tc(nullptr, model_id);
+        CallSpec load = tc.load_state_spec(path, token, optimizer);  // seq_id 1 of the new run
+        c->run(std::move(load), ResultKind::LoadResult, [c, model_id](FutureState&) { c->finish(model_id, 1); });
+      });
+    });
+  });
+  return c->user;
+}
+
+}  // namespace tinker

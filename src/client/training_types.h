@@ -1,0 +1,119 @@
+// The objects behind the training API's opaque C handles: input builders (borrowed views, see
+// tinker.h "Training inputs") and results.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "client/metrics.h"
+#include "core/result.h"
+#include "tinker/tinker.h"
+#include "wire/messages.h"
+#include "wire/views.h"
+
+// ---- input builders ---------------------------------------------------------------------------
+
+struct tinker_model_input {
+  std::vector<tinker::wire::ChunkView> chunks;
+};
+
+struct tinker_datum {
+  tinker::wire::DatumView view;
+};
+
+struct tinker_batch {
+  std::vector<tinker::wire::DatumView> datums;
+};
+
+struct tinker_loss_fn_config {
+  std::map<std::string, double> values;
+};
+
+// AdamParams (protocol.md §7.5) with the official defaults.
+struct tinker_adam_params {
+  double learning_rate = 1e-4;
+  double beta1 = 0.9;
+  double beta2 = 0.95;
+  double eps = 1e-12;
+  double weight_decay = 0.0;
+  double grad_clip_norm = 0.0;
+};
+
+// LoraConfig (protocol.md §7.6) with the official defaults.
+struct tinker_lora_config {
+  int32_t rank = 32;
+  std::optional<int64_t> seed;
+  bool train_mlp = true;
+  bool train_attn = true;
+  bool train_unembed = true;
+};
+
+struct tinker_metadata {
+  std::map<std::string, std::string> values;
+};
+
+// RetryConfig of sampling (protocol.md §4.3) with the official defaults.
+struct tinker_retry_config {
+  int64_t max_connections = 1000;
+  double progress_timeout_s = 7200;
+  double retry_delay_base_s = 0.5;
+  double retry_delay_max_s = 10;
+  double jitter_factor = 0.25;
+  bool enable_retry_logic = true;
+  bool enable_stuck_detection = true;
+};
+
+// ---- results ----------------------------------------------------------------------------------
+
+struct tinker_metrics {
+  tinker::Metrics items;
+};
+
+struct tinker_tensor {
+  tinker::wire::OutputTensor t;
+};
+
+struct tinker_forward_backward_output final : tinker::Result {
+  std::string loss_fn_output_type;
+  std::vector<std::vector<std::pair<std::string, tinker_tensor>>> outputs;  // per datum
+  tinker_metrics metrics;
+  tinker::ResultKind kind() const override { return tinker::ResultKind::ForwardBackwardOutput; }
+};
+
+struct tinker_optim_step_result final : tinker::Result {
+  tinker_metrics metrics;
+  std::string json;
+  tinker::ResultKind kind() const override { return tinker::ResultKind::OptimStepResult; }
+};
+
+struct tinker_save_result final : tinker::Result {
+  std::string path;
+  std::string sampling_session_id;  // unnamed sampler saves only
+  std::string json;
+  tinker::ResultKind kind() const override { return tinker::ResultKind::SaveResult; }
+};
+
+struct tinker_load_result final : tinker::Result {
+  std::string path;
+  std::string model_id;
+  std::string json;
+  tinker::ResultKind kind() const override { return tinker::ResultKind::LoadResult; }
+};
+
+struct tinker_model_info final : tinker::Result {
+  std::string model_id, base_model, arch, tokenizer_id;
+  bool is_lora = false;
+  int64_t lora_rank = -1;
+  std::string json;
+  tinker::ResultKind kind() const override { return tinker::ResultKind::ModelInfo; }
+};
+
+namespace tinker {
+// Moves a decoded wire output into the C result object.
+std::unique_ptr<tinker_forward_backward_output> to_result(wire::ForwardBackwardOutput&& o);
+}  // namespace tinker
