@@ -11,7 +11,8 @@
  *   - `size_t *`, `int64_t *`, `int *`, `double *`, ... (scalar out-params) -> like handles.
  *   - `(const T *p, size_t n)` (T = int32_t, int64_t, float, uint8_t; the (p, n) names listed in
  *                                     TINKER_ARRAY_PARAMETERS) -> a native array/slice/String,
- *                                     copied or pinned for the duration of the call.
+ *                                     copied into a block that lives as long as the builder that
+ *                                     borrows it (tinker_swig::Retained).
  *   - `(T *dst, size_t capacity)`    -> a buffer the call fills (Java array, Go slice; Ruby
  *                                     passes the capacity and gets an Array back).
  *   - a tinker_status_t return     -> success, or the calling thread's error record turned into a
@@ -40,7 +41,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
+#include <vector>
 %}
 
 /* SWIG's stdint.i types int64_t as `long long` unless SWIGWORDSIZE64 is defined; on LP64 (Linux,
@@ -97,8 +102,78 @@ inline ErrorSnapshot snapshot_last_error(tinker_status_t status) {
   return s;
 }
 
+/* Input builders BORROW numeric arrays (tinker.h, "Training inputs"): the library keeps the
+ * pointer until the builder is handed to an operation or freed. Host arrays cannot be lent that
+ * long (the JVM moves arrays, cgo forbids C to keep Go pointers, Ruby compacts its heap), so the
+ * wrappers copy each array into a block owned by this registry under the builder it was given
+ * to. A builder created or extended from another (datum from model input, batch from datum)
+ * shares the other's blocks; freeing a builder drops its share. */
+class Retained {
+ public:
+  void add(const void *owner, std::shared_ptr<const void> block) {
+    if (owner == nullptr || !block) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    blocks_[owner].push_back(std::move(block));
+  }
+  void inherit(const void *to, const void *from) {
+    if (to == nullptr || from == nullptr) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = blocks_.find(from);
+    if (it == blocks_.end()) return;
+    std::vector<std::shared_ptr<const void>> copy = it->second;
+    auto &dst = blocks_[to];
+    dst.insert(dst.end(), copy.begin(), copy.end());
+  }
+  void release(const void *owner) {
+    std::vector<std::shared_ptr<const void>> dropped;  // destroyed outside the lock
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = blocks_.find(owner);
+    if (it == blocks_.end()) return;
+    dropped.swap(it->second);
+    blocks_.erase(it);
+  }
+
+ private:
+  std::mutex mu_;
+  std::unordered_map<const void *, std::vector<std::shared_ptr<const void>>> blocks_;
+};
+
+/* Never destroyed: finalizers may free builders while the process exits. */
+inline Retained &retained() {
+  static Retained *r = new Retained;
+  return *r;
+}
+
+/* A private copy of n elements (at least one slot, so the pointer is never NULL). */
+template <class T> std::shared_ptr<std::vector<T>> copy_array(const T *p, size_t n) {
+  auto v = std::make_shared<std::vector<T>>(n > 0 ? n : 1);
+  if (n > 0) memcpy(v->data(), p, n * sizeof(T));
+  return v;
+}
+
 } /* namespace tinker_swig */
 %}
+
+/* The builder functions that make one builder refer to another's borrowed arrays, and the
+ * builders whose _free drops their arrays. Extend both lists when tinker.h adds a builder that
+ * borrows arrays. */
+%define TINKER_BORROWS_FROM(FN, TO, FROM)
+%exception FN {
+  $action
+  if (result == TINKER_OK) tinker_swig::retained().inherit(TO, FROM);
+}
+%enddef
+TINKER_BORROWS_FROM(tinker_datum_new, *arg1, arg2)
+TINKER_BORROWS_FROM(tinker_batch_add, arg1, arg2)
+%define TINKER_RELEASES_BORROWED(FN)
+%exception FN {
+  $action
+  tinker_swig::retained().release(arg1);
+}
+%enddef
+TINKER_RELEASES_BORROWED(tinker_model_input_free)
+TINKER_RELEASES_BORROWED(tinker_datum_free)
+TINKER_RELEASES_BORROWED(tinker_batch_free)
 
 /* A status *argument* (tinker_status_str(status)) stays a plain number. In Java and Go the
  * typemaps that turn a returned status into an error would also apply to parameters, so those
@@ -155,6 +230,21 @@ inline VALUE capture_failure(tinker_status_t status) {
   }
   VALUE text = rb_sprintf("%s: %" PRIsVALUE, tinker_status_str(status), args[1]);
   return rb_exc_new_str(rb_eRuntimeError, text);
+}
+
+/* Collects a wrapper's results: one value is returned as is, several as an Array. (SWIG's own
+ * SWIG_Ruby_AppendOutput would splice a first result that is itself an Array, such as a filled
+ * buffer, into the list.) `count` is how many results `result` already holds: 0 after a
+ * status that became nil, 1 after a status returned as a value. */
+inline VALUE append_output(VALUE result, int &count, VALUE value) {
+  if (count == 0) {
+    count = 1;
+    return value;
+  }
+  if (count == 1) result = rb_ary_new_from_args(1, result);
+  rb_ary_push(result, value);
+  ++count;
+  return result;
 }
 
 /* ---- GVL release ------------------------------------------------------------------------------
@@ -291,7 +381,7 @@ template <class Wait, class Wake> tinker_status_t wait_sliced(int64_t timeout_ms
 
 /* Status returns: nil on success; on failure the exception is built at once (from a copy of the
  * error record) and raised by the ret-typemap, i.e. after argout/freearg have run. */
-%typemap(out) tinker_status_t (VALUE tinker_failure = Qnil) %{
+%typemap(out) tinker_status_t (VALUE tinker_failure = Qnil, int tinker_nout = 0) %{
   tinker_failure = tinker_rb::capture_failure($1);
   $result = Qnil;
 %}
@@ -299,7 +389,7 @@ template <class Wait, class Wake> tinker_status_t wait_sliced(int64_t timeout_ms
   if (!NIL_P(tinker_failure)) rb_exc_raise(tinker_failure);
 %}
 %define TINKER_STATUS_IS_VALUE(FN)
-%typemap(out) tinker_status_t FN %{ $result = INT2NUM((int)$1); %}
+%typemap(out) tinker_status_t FN (int tinker_nout = 1) %{ $result = INT2NUM((int)$1); %}
 %typemap(ret) tinker_status_t FN ""
 %enddef
 TINKER_STATUS_VALUE_FUNCTIONS(TINKER_STATUS_IS_VALUE)
@@ -329,7 +419,7 @@ TINKER_STATUS_VALUE_FUNCTIONS(TINKER_STATUS_IS_VALUE)
   %{ $1 = &tinker_out; %}
 %typemap(argout) SWIGTYPE **, const SWIGTYPE ** %{
   if (result == TINKER_OK && tinker_out$argnum)
-    $result = SWIG_Ruby_AppendOutput($result, SWIG_NewPointerObj(SWIG_as_voidptr(tinker_out$argnum), $*1_descriptor, 0));
+    $result = tinker_rb::append_output($result, tinker_nout, SWIG_NewPointerObj(SWIG_as_voidptr(tinker_out$argnum), $*1_descriptor, 0));
 %}
 
 /* Library-allocated strings: copied into a UTF-8 String, then freed with tinker_free. */
@@ -339,7 +429,7 @@ TINKER_STATUS_VALUE_FUNCTIONS(TINKER_STATUS_IS_VALUE)
     VALUE s = rb_utf8_str_new_cstr(tinker_str$argnum);
     tinker_free(tinker_str$argnum);
     tinker_str$argnum = 0;
-    $result = SWIG_Ruby_AppendOutput($result, s);
+    $result = tinker_rb::append_output($result, tinker_nout, s);
   }
 %}
 %typemap(freearg) char **out %{ tinker_free(tinker_str$argnum); %}
@@ -347,7 +437,7 @@ TINKER_STATUS_VALUE_FUNCTIONS(TINKER_STATUS_IS_VALUE)
 /* Scalar out-params become (additional) return values. */
 %define TINKER_RB_SCALAR_OUT(CTYPE, TO_RUBY)
 %typemap(in, numinputs=0) CTYPE * (CTYPE tinker_v = 0) %{ $1 = &tinker_v; %}
-%typemap(argout) CTYPE * %{ $result = SWIG_Ruby_AppendOutput($result, TO_RUBY(tinker_v$argnum)); %}
+%typemap(argout) CTYPE * %{ $result = tinker_rb::append_output($result, tinker_nout, TO_RUBY(tinker_v$argnum)); %}
 %enddef
 TINKER_RB_SCALAR_OUT(size_t, SIZET2NUM)
 TINKER_RB_SCALAR_OUT(uint64_t, ULL2NUM)
@@ -356,29 +446,39 @@ TINKER_RB_SCALAR_OUT(int32_t, INT2NUM)
 TINKER_RB_SCALAR_OUT(int, INT2NUM)
 TINKER_RB_SCALAR_OUT(double, rb_float_new)
 
-/* Numeric input arrays: an Array of numbers (or, for bytes, a String) copied into a private
- * buffer (a String only the wrapper references), so the call never reads Ruby-owned memory.
- * nil -> (NULL, 0). */
+/* Numeric input arrays: an Array of numbers (or, for bytes, a String), converted in a scratch
+ * String (a conversion error raises before any C++ object exists), then copied into a block the
+ * builder keeps (see tinker_swig::Retained). nil -> (NULL, 0). */
 %define TINKER_RB_ARRAY_IN(CTYPE, FROM_RUBY)
-%typemap(in) (const CTYPE *ARRAY, size_t LENGTH) (VALUE tinker_buf = Qnil) {
+%typemap(in) (const CTYPE *ARRAY, size_t LENGTH) (VALUE tinker_buf = Qnil, std::shared_ptr<std::vector<CTYPE>> tinker_copy) {
   if (NIL_P($input)) {
     $1 = NULL;
     $2 = 0;
-  } else if (sizeof(CTYPE) == 1 && RB_TYPE_P($input, T_STRING)) {
-    tinker_buf = rb_str_new(RSTRING_PTR($input), RSTRING_LEN($input));
-    $1 = ($1_ltype)RSTRING_PTR(tinker_buf);
-    $2 = (size_t)RSTRING_LEN(tinker_buf);
   } else {
-    Check_Type($input, T_ARRAY);
-    long n = RARRAY_LEN($input);
-    tinker_buf = rb_str_new(NULL, (n > 0 ? n : 1) * (long)sizeof(CTYPE));
-    CTYPE *p = (CTYPE *)RSTRING_PTR(tinker_buf);
-    for (long i = 0; i < n; ++i) p[i] = (CTYPE)FROM_RUBY(rb_ary_entry($input, i));
-    $1 = p;
+    long n;
+    if (sizeof(CTYPE) == 1 && RB_TYPE_P($input, T_STRING)) {
+      tinker_buf = $input;
+      n = RSTRING_LEN($input);
+    } else {
+      Check_Type($input, T_ARRAY);
+      n = RARRAY_LEN($input);
+      tinker_buf = rb_str_new(NULL, (n > 0 ? n : 1) * (long)sizeof(CTYPE));
+      CTYPE *p = (CTYPE *)RSTRING_PTR(tinker_buf);
+      for (long i = 0; i < n; ++i) p[i] = (CTYPE)FROM_RUBY(rb_ary_entry($input, i));
+    }
+    tinker_copy = tinker_swig::copy_array((const CTYPE *)RSTRING_PTR(tinker_buf), (size_t)n);
+    $1 = tinker_copy->data();
     $2 = (size_t)n;
   }
 }
-%typemap(freearg) (const CTYPE *ARRAY, size_t LENGTH) %{ RB_GC_GUARD(tinker_buf$argnum); %}
+%typemap(argout) (const CTYPE *ARRAY, size_t LENGTH) %{
+  if (result == TINKER_OK) tinker_swig::retained().add(arg1, tinker_copy$argnum);
+%}
+/* reset here: a failure raises after freearg, and that raise skips C++ destructors */
+%typemap(freearg) (const CTYPE *ARRAY, size_t LENGTH) %{
+  tinker_copy$argnum.reset();
+  RB_GC_GUARD(tinker_buf$argnum);
+%}
 %enddef
 TINKER_RB_ARRAY_IN(int32_t, NUM2INT)
 TINKER_RB_ARRAY_IN(int64_t, NUM2LL)
@@ -399,7 +499,7 @@ TINKER_RB_ARRAY_IN(uint8_t, NUM2UINT)
 %typemap(argout) (CTYPE *dst, size_t capacity) {
   VALUE a = rb_ary_new_capa((long)$2);
   for (size_t i = 0; i < $2; ++i) rb_ary_push(a, TO_RUBY($1[i]));
-  $result = SWIG_Ruby_AppendOutput($result, a);
+  $result = tinker_rb::append_output($result, tinker_nout, a);
 }
 %typemap(freearg) (CTYPE *dst, size_t capacity) %{ RB_GC_GUARD(tinker_buf$argnum); %}
 %enddef
@@ -591,25 +691,26 @@ TINKER_JAVA_SCALAR_OUT(int32_t, jint, int, SetIntArrayRegion)
 TINKER_JAVA_SCALAR_OUT(int, jint, int, SetIntArrayRegion)
 TINKER_JAVA_SCALAR_OUT(double, jdouble, double, SetDoubleArrayRegion)
 
-/* Numeric input arrays: Java primitive arrays, read in place (JNI may pin or copy) and released
- * without copying back. null -> (NULL, 0). */
+/* Numeric input arrays: Java primitive arrays, copied into a block the builder keeps (see
+ * tinker_swig::Retained). null -> (NULL, 0). */
 %define TINKER_JAVA_ARRAY_IN(CTYPE, JNITYPE, JTYPE, JNAME)
 %typemap(jni) (const CTYPE *ARRAY, size_t LENGTH) %{JNITYPE##Array%}
 %typemap(jtype) (const CTYPE *ARRAY, size_t LENGTH) "JTYPE[]"
 %typemap(jstype) (const CTYPE *ARRAY, size_t LENGTH) "JTYPE[]"
 %typemap(javain) (const CTYPE *ARRAY, size_t LENGTH) "$javainput"
-%typemap(in) (const CTYPE *ARRAY, size_t LENGTH) (JNITYPE *tinker_elems = 0) %{
+%typemap(in) (const CTYPE *ARRAY, size_t LENGTH) (std::shared_ptr<std::vector<CTYPE>> tinker_copy) %{
   $1 = 0;
   $2 = 0;
   if ($input) {
-    tinker_elems = jenv->Get##JNAME##ArrayElements($input, 0);
-    if (!tinker_elems) return $null;
-    $1 = ($1_ltype)tinker_elems;
-    $2 = (size_t)jenv->GetArrayLength($input);
+    jsize tinker_n = jenv->GetArrayLength($input);
+    tinker_copy = std::make_shared<std::vector<CTYPE>>(tinker_n > 0 ? (size_t)tinker_n : 1);
+    if (tinker_n > 0) jenv->Get##JNAME##ArrayRegion($input, 0, tinker_n, reinterpret_cast<JNITYPE *>(tinker_copy->data()));
+    $1 = tinker_copy->data();
+    $2 = (size_t)tinker_n;
   }
 %}
-%typemap(freearg) (const CTYPE *ARRAY, size_t LENGTH) %{
-  if (tinker_elems$argnum) jenv->Release##JNAME##ArrayElements($input, tinker_elems$argnum, JNI_ABORT);
+%typemap(argout) (const CTYPE *ARRAY, size_t LENGTH) %{
+  if (result == TINKER_OK) tinker_swig::retained().add(arg1, tinker_copy$argnum);
 %}
 %enddef
 TINKER_JAVA_ARRAY_IN(int32_t, jint, int, Int)
@@ -812,7 +913,19 @@ TINKER_GO_SCALAR_OUT(double, float64)
 %define TINKER_GO_SLICE(CTYPE, GOTYPE)
 %typemap(gotype) (const CTYPE *ARRAY, size_t LENGTH), (CTYPE *dst, size_t capacity) "[]GOTYPE"
 %typemap(imtype) (const CTYPE *ARRAY, size_t LENGTH), (CTYPE *dst, size_t capacity) "[]GOTYPE"
-%typemap(in) (const CTYPE *ARRAY, size_t LENGTH), (CTYPE *dst, size_t capacity) %{
+/* Inputs are copied into a block the builder keeps (cgo forbids C to keep Go pointers; see
+ * tinker_swig::Retained). */
+%typemap(in) (const CTYPE *ARRAY, size_t LENGTH) (std::shared_ptr<std::vector<CTYPE>> tinker_copy) %{
+  tinker_copy = tinker_swig::copy_array((const CTYPE *)$input.array, (size_t)$input.len);
+  $1 = tinker_copy->data();
+  $2 = (size_t)$input.len;
+%}
+%typemap(argout) (const CTYPE *ARRAY, size_t LENGTH) %{
+  if (result == TINKER_OK) tinker_swig::retained().add(arg1, tinker_copy$argnum);
+%}
+%typemap(goargout) (const CTYPE *ARRAY, size_t LENGTH) ""
+/* Buffers are filled during the call only: the slice is passed as is. */
+%typemap(in) (CTYPE *dst, size_t capacity) %{
   $1 = ($1_ltype)$input.array;
   $2 = (size_t)$input.len;
 %}

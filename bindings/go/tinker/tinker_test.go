@@ -253,6 +253,83 @@ func TestFuturesOutliveTheirClient(t *testing.T) {
 	}
 }
 
+// The raw layer's generic typemaps: numeric slices in, scalar out-params, a borrowed handle
+// out-param (the tensor) and a slice the call fills, on a real forward_backward.
+func TestRawLayerArraysTensorsAndMetrics(t *testing.T) {
+	if os.Getenv("TINKER_BASE_URL") == "" {
+		t.Skip("TINKER_BASE_URL is not set")
+	}
+	must := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	var p uintptr
+	must("model_input_new", raw.Tinker_model_input_new(&p))
+	input := raw.SwigcptrTinker_model_input(p)
+	defer raw.Tinker_model_input_free(input)
+	must("add_text_int32", raw.Tinker_model_input_add_text_int32(input, []int32{1, 2, 3}))
+	must("add_text_int64", raw.Tinker_model_input_add_text_int64(input, []int64{4, 5}))
+	var length int64
+	must("model_input_length", raw.Tinker_model_input_length(input, &length))
+	if length != 5 {
+		t.Fatalf("length = %d, want 5", length)
+	}
+
+	must("service_client_new", raw.Tinker_service_client_new(&p, nil))
+	service := raw.SwigcptrTinker_service_client(p)
+	defer raw.Tinker_service_client_free(service)
+	must("lora_config_new", raw.Tinker_lora_config_new(&p))
+	lora := raw.SwigcptrTinker_lora_config(p)
+	defer raw.Tinker_lora_config_free(lora)
+	must("set_rank", raw.Tinker_lora_config_set_rank(lora, 4))
+	must("create_lora_training_client", raw.Tinker_service_client_create_lora_training_client(
+		service, "tinker-emulator/tiny-bigram", lora, nil, &p))
+	trainer := raw.SwigcptrTinker_training_client(p)
+	defer raw.Tinker_training_client_free(trainer)
+
+	must("model_input_new", raw.Tinker_model_input_new(&p))
+	datumInput := raw.SwigcptrTinker_model_input(p)
+	defer raw.Tinker_model_input_free(datumInput)
+	must("add_text_int32", raw.Tinker_model_input_add_text_int32(datumInput, []int32{1, 2, 3, 4}))
+	must("datum_new", raw.Tinker_datum_new(&p, datumInput))
+	datum := raw.SwigcptrTinker_datum(p)
+	defer raw.Tinker_datum_free(datum)
+	must("target_tokens", raw.Tinker_datum_add_tensor_int64(datum, "target_tokens", []int64{2, 3, 4, 5}, []int64{4}))
+	must("weights", raw.Tinker_datum_add_tensor_float32(datum, "weights", []float32{1, 1, 1, 1}, []int64{4}))
+	must("batch_new", raw.Tinker_batch_new(&p))
+	batch := raw.SwigcptrTinker_batch(p)
+	defer raw.Tinker_batch_free(batch)
+	must("batch_add", raw.Tinker_batch_add(batch, datum))
+	must("forward_backward", raw.Tinker_training_client_forward_backward(trainer, batch, "cross_entropy", nil, &p))
+	output := raw.SwigcptrTinker_forward_backward_output(p)
+	defer raw.Tinker_forward_backward_output_free(output)
+
+	must("output_tensor", raw.Tinker_forward_backward_output_tensor(output, 0, "logprobs", &p))
+	tensor := raw.SwigcptrTinker_tensor(p)
+	values := make([]float32, raw.Tinker_tensor_numel(tensor))
+	var written int64
+	must("copy_to_float32", raw.Tinker_tensor_copy_to_float32(tensor, values, &written))
+	if written != 4 || len(values) != 4 {
+		t.Fatalf("copied %d of %d logprobs, want 4", written, len(values))
+	}
+	for _, v := range values {
+		if !(v <= 0) {
+			t.Errorf("logprob %v > 0", v)
+		}
+	}
+	metrics := raw.Tinker_forward_backward_output_metrics(output)
+	var loss float64
+	must("metrics_get", raw.Tinker_metrics_get(metrics, "loss:sum", &loss))
+	if loss <= 0 {
+		t.Errorf("loss:sum = %v", loss)
+	}
+	if err := fromRaw(raw.Tinker_metrics_get(metrics, "no such metric", &loss)); err == nil {
+		t.Errorf("metrics_get of a missing metric succeeded")
+	}
+}
+
 func TestClosedClientReportsAnError(t *testing.T) {
 	c := newClient(t)
 	c.Close()

@@ -131,6 +131,49 @@ class TinkerBindingTest < Minitest::Test
     end
   end
 
+  # The raw layer's generic typemaps: numeric arrays in, scalar out-params, a borrowed handle
+  # out-param (the tensor) and a buffer the call fills, on a real forward_backward.
+  def test_raw_layer_arrays_tensors_and_metrics
+    raw = Tinker::Raw
+    input = raw.tinker_model_input_new
+    raw.tinker_model_input_add_text_int32(input, [1, 2, 3])
+    raw.tinker_model_input_add_text_int64(input, [4, 5])
+    assert_equal 5, raw.tinker_model_input_length(input)
+
+    service = raw.tinker_service_client_new(nil)
+    lora = raw.tinker_lora_config_new
+    raw.tinker_lora_config_set_rank(lora, 4)
+    trainer = raw.tinker_service_client_create_lora_training_client(service, "tinker-emulator/tiny-bigram", lora, nil)
+    datum_input = raw.tinker_model_input_new
+    raw.tinker_model_input_add_text_int32(datum_input, [1, 2, 3, 4])
+    datum = raw.tinker_datum_new(datum_input)
+    raw.tinker_datum_add_tensor_int64(datum, "target_tokens", [2, 3, 4, 5], [4])
+    raw.tinker_datum_add_tensor_float32(datum, "weights", [1.0, 1.0, 1.0, 1.0], [4])
+    batch = raw.tinker_batch_new
+    raw.tinker_batch_add(batch, datum)
+    output = raw.tinker_training_client_forward_backward(trainer, batch, "cross_entropy", nil)
+
+    assert_equal 1, raw.tinker_forward_backward_output_num_datums(output)
+    tensor = raw.tinker_forward_backward_output_tensor(output, 0, "logprobs")
+    numel = raw.tinker_tensor_numel(tensor)
+    assert_equal 4, numel
+    values, written = raw.tinker_tensor_copy_to_float32(tensor, numel)
+    assert_equal 4, written
+    assert(values.all? { |v| v.finite? && v <= 0 }, values.inspect)
+    metrics = raw.tinker_forward_backward_output_metrics(output)
+    assert_operator raw.tinker_metrics_get(metrics, "loss:sum"), :>, 0
+    assert_raises(Tinker::Error) { raw.tinker_metrics_get(metrics, "no such metric") }
+  ensure
+    raw.tinker_forward_backward_output_free(output) if output
+    raw.tinker_batch_free(batch) if batch
+    raw.tinker_datum_free(datum) if datum
+    raw.tinker_model_input_free(datum_input) if datum_input
+    raw.tinker_training_client_free(trainer) if trainer
+    raw.tinker_lora_config_free(lora) if lora
+    raw.tinker_service_client_free(service) if service
+    raw.tinker_model_input_free(input) if input
+  end
+
   def test_closed_client_raises
     client = Tinker::ServiceClient.new
     client.close

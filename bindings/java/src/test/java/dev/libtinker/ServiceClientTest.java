@@ -7,6 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.libtinker.raw.SWIGTYPE_p_tinker_batch;
+import dev.libtinker.raw.SWIGTYPE_p_tinker_datum;
+import dev.libtinker.raw.SWIGTYPE_p_tinker_forward_backward_output;
+import dev.libtinker.raw.SWIGTYPE_p_tinker_lora_config;
+import dev.libtinker.raw.SWIGTYPE_p_tinker_metrics;
+import dev.libtinker.raw.SWIGTYPE_p_tinker_model_input;
+import dev.libtinker.raw.SWIGTYPE_p_tinker_service_client;
+import dev.libtinker.raw.SWIGTYPE_p_tinker_tensor;
+import dev.libtinker.raw.SWIGTYPE_p_tinker_training_client;
+import dev.libtinker.raw.TinkerRaw;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -138,6 +148,71 @@ class ServiceClientTest {
         assertTrue(cause instanceof TinkerException, String.valueOf(cause));
         assertEquals(Status.CANCELLED, ((TinkerException) cause).code(), cause.toString());
       }
+    }
+  }
+
+  /**
+   * The raw layer's generic typemaps: primitive arrays in, one-element arrays for scalar and
+   * handle out-params (the tensor is borrowed), and an array the call fills.
+   */
+  @Test
+  void rawLayerArraysTensorsAndMetrics() {
+    SWIGTYPE_p_tinker_model_input[] input = new SWIGTYPE_p_tinker_model_input[1];
+    TinkerRaw.tinker_model_input_new(input);
+    SWIGTYPE_p_tinker_service_client[] service = new SWIGTYPE_p_tinker_service_client[1];
+    SWIGTYPE_p_tinker_lora_config[] lora = new SWIGTYPE_p_tinker_lora_config[1];
+    SWIGTYPE_p_tinker_training_client[] trainer = new SWIGTYPE_p_tinker_training_client[1];
+    SWIGTYPE_p_tinker_model_input[] datumInput = new SWIGTYPE_p_tinker_model_input[1];
+    SWIGTYPE_p_tinker_datum[] datum = new SWIGTYPE_p_tinker_datum[1];
+    SWIGTYPE_p_tinker_batch[] batch = new SWIGTYPE_p_tinker_batch[1];
+    SWIGTYPE_p_tinker_forward_backward_output[] output = new SWIGTYPE_p_tinker_forward_backward_output[1];
+    try {
+      TinkerRaw.tinker_model_input_add_text_int32(input[0], new int[] {1, 2, 3});
+      TinkerRaw.tinker_model_input_add_text_int64(input[0], new long[] {4, 5});
+      long[] length = new long[1];
+      TinkerRaw.tinker_model_input_length(input[0], length);
+      assertEquals(5, length[0]);
+
+      TinkerRaw.tinker_service_client_new(service, null);
+      TinkerRaw.tinker_lora_config_new(lora);
+      TinkerRaw.tinker_lora_config_set_rank(lora[0], 4);
+      TinkerRaw.tinker_service_client_create_lora_training_client(
+          service[0], "tinker-emulator/tiny-bigram", lora[0], null, trainer);
+      TinkerRaw.tinker_model_input_new(datumInput);
+      TinkerRaw.tinker_model_input_add_text_int32(datumInput[0], new int[] {1, 2, 3, 4});
+      TinkerRaw.tinker_datum_new(datum, datumInput[0]);
+      TinkerRaw.tinker_datum_add_tensor_int64(
+          datum[0], "target_tokens", new long[] {2, 3, 4, 5}, new long[] {4});
+      TinkerRaw.tinker_datum_add_tensor_float32(
+          datum[0], "weights", new float[] {1, 1, 1, 1}, new long[] {4});
+      TinkerRaw.tinker_batch_new(batch);
+      TinkerRaw.tinker_batch_add(batch[0], datum[0]);
+      TinkerRaw.tinker_training_client_forward_backward(
+          trainer[0], batch[0], "cross_entropy", null, output);
+
+      SWIGTYPE_p_tinker_tensor[] tensor = new SWIGTYPE_p_tinker_tensor[1];
+      TinkerRaw.tinker_forward_backward_output_tensor(output[0], 0, "logprobs", tensor);
+      float[] values = new float[(int) TinkerRaw.tinker_tensor_numel(tensor[0])];
+      long[] written = new long[1];
+      TinkerRaw.tinker_tensor_copy_to_float32(tensor[0], values, written);
+      assertEquals(4, written[0]);
+      for (float v : values) {
+        assertTrue(v <= 0, "logprob " + v);
+      }
+      SWIGTYPE_p_tinker_metrics metrics = TinkerRaw.tinker_forward_backward_output_metrics(output[0]);
+      double[] loss = new double[1];
+      TinkerRaw.tinker_metrics_get(metrics, "loss:sum", loss);
+      assertTrue(loss[0] > 0, "loss:sum " + loss[0]);
+      assertThrows(TinkerException.class, () -> TinkerRaw.tinker_metrics_get(metrics, "no such metric", loss));
+    } finally {
+      TinkerRaw.tinker_forward_backward_output_free(output[0]);
+      TinkerRaw.tinker_batch_free(batch[0]);
+      TinkerRaw.tinker_datum_free(datum[0]);
+      TinkerRaw.tinker_model_input_free(datumInput[0]);
+      TinkerRaw.tinker_training_client_free(trainer[0]);
+      TinkerRaw.tinker_lora_config_free(lora[0]);
+      TinkerRaw.tinker_service_client_free(service[0]);
+      TinkerRaw.tinker_model_input_free(input[0]);
     }
   }
 
