@@ -63,6 +63,12 @@
  * inside that callback. */
 %rename("$ignore", regextarget=1) "^tinker_training_client_forward_backward_custom";
 %rename("$ignore", regextarget=1) "^tinker_custom_loss_";
+/* Every C callback in tinker.h comes with a `void *user_data`: if a function with one is not in
+ * the lists above, SWIG warns (902, an error in the abi_swig_parse tests) instead of wrapping an
+ * unusable function-pointer parameter. */
+%typemap(in, warning="902:a C callback parameter (void *user_data): add the function to the ignore list in bindings/swig/tinker.i")
+  void *user_data %{ static_assert(sizeof(void *) == 0, "C callback parameter: see the ignore list in tinker.i"); %}
+
 /* Functions returning a borrowed numeric array (`const float *tinker_tensor_data_float32`): a
  * bare pointer is useless in the target languages; the bindings copy with *_copy_to_* instead. */
 %rename("$ignore", %$isfunction, match$type="q(const).float", regexmatch$decl="\\)\\.p\\.$") "";
