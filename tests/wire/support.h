@@ -27,6 +27,7 @@
 #include "wire/fwdbwd_output.h"
 #include "wire/fwdbwd_request.h"
 #include "wire/json_fwdbwd.h"
+#include "wire/json_tensor.h"
 #include "wire/json_writer.h"
 #include "wire/messages.h"
 #include "wire/sample_response.h"
