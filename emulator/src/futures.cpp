@@ -88,7 +88,7 @@ void FuturePolls::deliver(Exchange* ex, Job& job, bool allow_metadata_only) {
     bool want_proto = accept != nullptr &&
                       std::string(accept).find("application/x-protobuf") != std::string::npos;
     if (want_proto != job.result.body_is_protobuf) {
-      if (!job.alt_result) job.alt_result = job.result.render(want_proto);
+      if (!job.alt_result) job.alt_result = job.result.render(job.result.body, want_proto);
       rp = &*job.alt_result;
     }
   }

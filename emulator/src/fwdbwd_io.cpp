@@ -185,14 +185,24 @@ JobResult render(const wire::ForwardBackwardOutput& o, bool protobuf) {
   return r;
 }
 
+// Converts a result body of one form into the other (exact: JSON floats are written as the
+// shortest text that reads back to the same float32).
+JobResult convert(const std::string& body, bool to_protobuf) {
+  wire::ForwardBackwardOutput o;
+  std::string err;
+  bool ok = to_protobuf ? wire::decode_forward_backward_output_json(body, &o, &err)
+                        : wire::decode_forward_backward_output(body, &o, &err);
+  if (!ok) return JobResult::failure("cannot re-encode the forward/backward result: " + err, "server");
+  return render(o, to_protobuf);
+}
+
 }  // namespace
 
 JobResult fwdbwd_job_result(wire::ForwardBackwardOutput output, bool prefer_protobuf) {
-  auto shared = std::make_shared<const wire::ForwardBackwardOutput>(std::move(output));
-  JobResult r = render(*shared, prefer_protobuf);
+  JobResult r = render(output, prefer_protobuf);
   if (r.failed) return r;
   r.body_is_protobuf = prefer_protobuf;
-  r.render = [shared](bool protobuf) { return render(*shared, protobuf); };
+  r.render = convert;
   return r;
 }
 

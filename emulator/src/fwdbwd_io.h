@@ -37,7 +37,7 @@ bool to_model_data(const tinker::wire::ForwardBackwardRequest& req,
 tinker::wire::ForwardBackwardOutput to_wire_output(tinker::emu::ForwardBackwardResult&& r);
 
 // The finished job result: encoded in the preferred form (protobuf when the request was
-// protobuf), able to render the other form per poll (jobs.h JobResult::render).
+// protobuf), convertible to the other form per poll (jobs.h JobResult::render).
 JobResult fwdbwd_job_result(tinker::wire::ForwardBackwardOutput output, bool prefer_protobuf);
 
 }  // namespace emu

@@ -33,10 +33,11 @@ struct JobResult {
   std::string body;
   std::string content_type = "application/json";
   // Results with two wire forms (forward/backward outputs: protobuf or legacy JSON): `body`
-  // is the form named by body_is_protobuf, and `render(protobuf)` produces either form on
-  // demand. retrieve_future picks the form by the poll's Accept header.
+  // is the form named by body_is_protobuf, and `render(body, protobuf)` converts it to the
+  // other form on demand (only `body` is kept, not a second copy of the output).
+  // retrieve_future picks the form by the poll's Accept header.
   bool body_is_protobuf = false;
-  std::function<JobResult(bool protobuf)> render;
+  std::function<JobResult(const std::string& body, bool protobuf)> render;
   // Failure: {"error": error, "category": category} (§3.2 row 4).
   std::string error;
   std::string category = "unknown";

@@ -379,6 +379,11 @@ class Trainer:
         return self.emu.result(path, body, key=self.key, **kw)
 
 
+def f32(x):
+    """x rounded to float32 (JSON numbers parse as doubles)."""
+    return struct.unpack("<f", struct.pack("<f", x))[0]
+
+
 def logprobs(res):
     """The first datum's logprobs values."""
     return res["outputs"][0]["logprobs"][0]
@@ -499,6 +504,16 @@ def run(emu, data_dir):
     check("forward_backward legacy JSON body", isinstance(r, dict) and "loss_fn_outputs" in r, r)
     losses.append(r["metrics"]["loss:sum"])
     t.optim()
+    st, sub = emu.post("forward_backward", {"forward_input": {"data": [json_datum()],
+                                                              "loss_fn": "cross_entropy"},
+                                            "model_id": mid, "seq_id": t.take()})
+    _, _, js = emu.poll(sub["request_id"])
+    _, ctype, raw = emu.poll(sub["request_id"], proto=True)
+    pb = decode_fwdbwd_output(raw) if "protobuf" in ctype else {}
+    check("JSON request, protobuf poll: same result as the JSON poll",
+          "protobuf" in ctype and
+          logprobs(pb) == [f32(x) for x in js["loss_fn_outputs"][0]["logprobs"]["data"]] and
+          pb["metrics"] == js["metrics"], (ctype, js))
     st, r = t.fwdbwd()
     losses.append(r["metrics"]["loss:sum"])
     t.optim()
