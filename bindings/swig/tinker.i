@@ -2,8 +2,9 @@
  *
  * SWIG produces only a raw layer ("call C safely"); each language has a small hand-written
  * idiomatic layer on top (bindings/{go,ruby,java}). The rules below are written against types
- * and parameter names, never against single operations, so a new operation in tinker.h is
- * wrapped without touching this file:
+ * and parameter names, so a new operation in tinker.h is normally wrapped without touching this
+ * file. The only per-function lists are small families: the status-as-value functions, the
+ * C-callback functions that are skipped, and the builders that share borrowed arrays.
  *
  *   - `T **` (handle out-params)    -> the handle comes back to the caller (Ruby: return value;
  *                                     Java: a one-element array; Go: a *uintptr argument).
