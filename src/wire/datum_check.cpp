@@ -35,14 +35,17 @@ bool check_chunk(const ChunkView& c, size_t di, size_t ci, AssetPointers assets,
 }
 
 bool check_tensor(const std::string& name, const TensorView& t, size_t di, std::string* err) {
-  const std::string what = "datum " + std::to_string(di) + " loss_fn_inputs[\"" + name + "\"]";
+  auto where = [&] { return "datum " + std::to_string(di) + " loss_fn_inputs[\"" + name + "\"]: "; };
   if (dtype_size(t.dtype) == 0)
-    return fail(err, what + ": unsupported dtype " + std::to_string(static_cast<int>(t.dtype)));
-  if (t.numel && !t.data) return fail(err, what + ": null data");
+    return fail(err, where() + "unsupported dtype " + std::to_string(static_cast<int>(t.dtype)));
+  if (t.numel && !t.data) return fail(err, where() + "null data");
   const SparseCsrView* s = t.sparse ? &*t.sparse : nullptr;
   if (s && ((s->n_crow && !s->crow_indices) || (s->n_col && !s->col_indices)))
-    return fail(err, what + ": null sparse index array");
-  return check_tensor_layout(t.shape, t.numel, s != nullptr, s ? s->n_col : 0, what, err);
+    return fail(err, where() + "null sparse index array");
+  std::string msg;
+  if (!check_tensor_layout(t.shape, t.numel, s != nullptr, s ? s->n_col : 0, &msg))
+    return fail(err, where() + msg);
+  return true;
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // The codec's error convention: functions return bool and, on false, leave a message naming
-// the message/field at fault in *err (which may be null).
+// the message/field at fault in *err. Every public function accepts a null err.
 #pragma once
 
 #include <string>

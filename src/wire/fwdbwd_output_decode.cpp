@@ -170,6 +170,8 @@ bool slice(const RawBatched& t, DType dt, size_t i, const std::string& what, Out
 
 bool decode_forward_backward_output(std::string_view body, ForwardBackwardOutput* out,
                                     std::string* err) {
+  std::string ignored;  // helpers below write through err
+  if (!err) err = &ignored;
   *out = ForwardBackwardOutput{};
   Reader r(body, "ForwardBackwardOutput");
   Field f;

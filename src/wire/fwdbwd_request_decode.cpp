@@ -104,7 +104,8 @@ bool build_tensor(RawTensor& raw, const std::string& what, InputTensor* t, std::
   if (raw.sparse && (!pb::bytes_to_i64(raw.crow, &t->crow_indices, "crow_indices", err) ||
                      !pb::bytes_to_i64(raw.col, &t->col_indices, "col_indices", err)))
     return fail(err, what + ": " + *err);
-  if (!check_tensor_layout(raw.shape, numel, raw.sparse, t->col_indices.size(), what, err)) return false;
+  if (!check_tensor_layout(raw.shape, numel, raw.sparse, t->col_indices.size(), err))
+    return fail(err, what + ": " + *err);
   t->shape = std::move(raw.shape);
   widen_values(dt, values, t);
   return true;
@@ -187,6 +188,8 @@ bool parse_datum(std::string_view b, const std::string& what, InputDatum* d, std
 
 bool decode_forward_backward_request(std::string_view body, ForwardBackwardRequest* out,
                                      std::string* err) {
+  std::string ignored;  // helpers below write through err
+  if (!err) err = &ignored;
   *out = ForwardBackwardRequest{};
   Reader r(body, "ForwardBackwardRequest");
   Field f;

@@ -39,6 +39,8 @@ void encode_forward_backward_output_json(const ForwardBackwardOutput& o, std::st
 
 bool decode_forward_backward_output_json(std::string_view body, ForwardBackwardOutput* out,
                                          std::string* err) {
+  std::string ignored;  // helpers below write through err
+  if (!err) err = &ignored;
   *out = ForwardBackwardOutput{};
   CJsonPtr root(cJSON_ParseWithLength(body.data(), body.size()));
   if (!root || !cJSON_IsObject(root.get())) return fail(err, "ForwardBackwardOutput: not a JSON object");

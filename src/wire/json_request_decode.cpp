@@ -118,6 +118,8 @@ bool read_datum(const cJSON* d, const std::string& what, InputDatum* out, std::s
 
 bool decode_forward_backward_request_json(std::string_view body, ForwardBackwardRequest* out,
                                           std::string* err) {
+  std::string ignored;  // helpers below write through err
+  if (!err) err = &ignored;
   *out = ForwardBackwardRequest{};
   CJsonPtr root(cJSON_ParseWithLength(body.data(), body.size()));
   if (!root || !cJSON_IsObject(root.get())) return fail(err, "request body is not a JSON object");

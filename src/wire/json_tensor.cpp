@@ -81,7 +81,9 @@ bool read_tensor_json(const cJSON* node, const std::string& what, InputTensor* t
   }
 
   // The same layout rules as the protobuf decoder.
-  return check_tensor_layout(t->shape, t->numel(), t->sparse, t->col_indices.size(), what, err);
+  if (!check_tensor_layout(t->shape, t->numel(), t->sparse, t->col_indices.size(), err))
+    return fail(err, what + ": " + *err);
+  return true;
 }
 
 }  // namespace tinker::wire

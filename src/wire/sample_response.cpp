@@ -84,6 +84,8 @@ bool build_topk(const RawTopk& raw, SampleResponse* out, std::string* err) {
 }  // namespace
 
 bool decode_sample_response(std::string_view body, SampleResponse* out, std::string* err) {
+  std::string ignored;  // helpers below write through err
+  if (!err) err = &ignored;
   *out = SampleResponse{};
   Reader r(body, "SampleResponse");
   Field f;

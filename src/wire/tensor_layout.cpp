@@ -21,19 +21,19 @@ bool shape_product(const std::vector<int64_t>& shape, uint64_t* prod) {
 }
 
 bool check_tensor_layout(const std::vector<int64_t>& shape, uint64_t numel, bool sparse,
-                         uint64_t n_col, const std::string& what, std::string* err) {
+                         uint64_t n_col, std::string* err) {
   uint64_t prod = 0;
   if (!shape_product(shape, &prod))
-    return fail(err, what + ": shape has a negative dimension or overflows");
+    return fail(err, "shape has a negative dimension or overflows");
   if (sparse) {
-    if (shape.empty()) return fail(err, what + ": a sparse CSR tensor needs its dense shape");
+    if (shape.empty()) return fail(err, "a sparse CSR tensor needs its dense shape");
     if (n_col != numel)
-      return fail(err, what + ": sparse CSR has " + std::to_string(n_col) + " column indices but " +
+      return fail(err, "sparse CSR has " + std::to_string(n_col) + " column indices but " +
                            std::to_string(numel) + " values");
     return true;
   }
   if (!shape.empty() && prod != numel)
-    return fail(err, what + ": shape multiplies out to " + std::to_string(prod) + " but there are " +
+    return fail(err, "shape multiplies out to " + std::to_string(prod) + " but there are " +
                          std::to_string(numel) + " elements");
   return true;
 }

@@ -12,8 +12,9 @@ namespace tinker::wire {
 bool shape_product(const std::vector<int64_t>& shape, uint64_t* prod);
 
 // Dimensions are >= 0; a dense tensor with a shape has prod(shape) elements; a sparse CSR
-// tensor has a shape and one column index per stored value. `what` prefixes the message.
+// tensor has a shape and one column index per stored value. The message does not say where:
+// callers prefix it (and build that prefix only on failure, off the encoder's hot path).
 bool check_tensor_layout(const std::vector<int64_t>& shape, uint64_t numel, bool sparse,
-                         uint64_t n_col, const std::string& what, std::string* err);
+                         uint64_t n_col, std::string* err);
 
 }  // namespace tinker::wire

@@ -145,6 +145,20 @@ void random_bytes_never_crash_a_decoder(void** state) {
   }
 }
 
+void decoders_accept_a_null_error_pointer(void** state) {
+  const std::string bad("\x0a\x05" "abc", 5);  // a length past the end
+  w::ForwardBackwardOutput o;
+  w::SampleResponse s;
+  w::ForwardBackwardRequest q;
+  assert_false(w::decode_forward_backward_output(bad, &o, nullptr));
+  assert_false(w::decode_sample_response(bad, &s, nullptr));
+  assert_false(w::decode_forward_backward_request(bad, &q, nullptr));
+  assert_false(w::decode_forward_backward_request_json("{", &q, nullptr));
+  assert_false(w::decode_forward_backward_output_json("{", &o, nullptr));
+  const std::string tensor_bad("\x1a\x0b\x12\x09\x0a\x01w\x12\x04\x0a\x01x\x18\x01", 13);  // 1 byte of float32
+  assert_false(w::decode_forward_backward_request(tensor_bad, &q, nullptr));
+}
+
 void every_truncation_of_a_result_is_handled(void** state) {
   Rng r(0xf0220005);
   tp::ForwardBackwardOutput m;
@@ -183,6 +197,7 @@ int main(void) {
       cmocka_unit_test(damaged_samples_never_crash_and_agree_with_the_reference),
       cmocka_unit_test(damaged_requests_never_crash_and_agree_with_the_reference),
       cmocka_unit_test(random_bytes_never_crash_a_decoder),
+      cmocka_unit_test(decoders_accept_a_null_error_pointer),
       cmocka_unit_test(every_truncation_of_a_result_is_handled),
       cmocka_unit_test(deeply_nested_unknown_groups_are_bounded),
   };
