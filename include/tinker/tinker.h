@@ -6,7 +6,8 @@
  *   REST client → futures → completion queues → results → memory.
  *
  * Conventions (all functions):
- *   - Names are tinker_<noun>_<verb>. Outputs come first and are `**out` parameters.
+ *   - Names are tinker_<noun>_<verb>. Outputs are `**out` parameters: first for constructors
+ *     (`_new`) and tinker_future_wait_any, last everywhere else.
  *   - Every fallible function returns tinker_status_t. On failure it leaves detail in the
  *     calling thread's error record (tinker_last_error()), which each call clears first.
  *   - `**out` means the caller owns what it receives and frees it with the matching _free.
@@ -330,12 +331,12 @@ typedef enum tinker_dtype {
 
 /** Creates an empty model input. Ownership: tinker_model_input_free. Since: 0.1. */
 TINKER_API tinker_status_t tinker_model_input_new(tinker_model_input_t **out);
-/** Appends an encoded_text chunk of `count` int32 token ids (borrowed). Since: 0.1. */
+/** Appends an encoded_text chunk of `count` (> 0) int32 token ids (borrowed). Since: 0.1. */
 TINKER_API tinker_status_t tinker_model_input_add_text_int32(tinker_model_input_t *input, const int32_t *tokens, size_t count);
 /** Appends an encoded_text chunk of `count` int64 token ids (borrowed; each must fit int32,
  *  checked when the input is encoded). Since: 0.1. */
 TINKER_API tinker_status_t tinker_model_input_add_text_int64(tinker_model_input_t *input, const int64_t *tokens, size_t count);
-/** Appends an image chunk: `size` bytes of PNG or JPEG (borrowed), `format` "png" or "jpeg",
+/** Appends an image chunk: `size` (> 0) bytes of PNG or JPEG (borrowed), `format` "png" or "jpeg",
  *  `expected_tokens` its length in tokens, or -1 when unknown (the length is then unknown).
  *  Since: 0.1. */
 TINKER_API tinker_status_t tinker_model_input_add_image(tinker_model_input_t *input, const uint8_t *data, size_t size, const char *format, int32_t expected_tokens);
@@ -384,7 +385,7 @@ TINKER_API void tinker_loss_fn_config_free(tinker_loss_fn_config_t *config);
  *  beta2 0.95, eps 1e-12, weight_decay 0 (decoupled), grad_clip_norm 0 (no clipping).
  *  Ownership: tinker_adam_params_free. Since: 0.1. */
 TINKER_API tinker_status_t tinker_adam_params_new(tinker_adam_params_t **out);
-/** Learning rate, >= 0. Since: 0.1. */
+/** Learning rate, finite and >= 0 (as every Adam setter: NaN and infinity are rejected). Since: 0.1. */
 TINKER_API tinker_status_t tinker_adam_params_set_learning_rate(tinker_adam_params_t *params, double value);
 /** beta1 in [0, 1). Since: 0.1. */
 TINKER_API tinker_status_t tinker_adam_params_set_beta1(tinker_adam_params_t *params, double value);
@@ -406,11 +407,11 @@ TINKER_API tinker_status_t tinker_lora_config_new(tinker_lora_config_t **out);
 TINKER_API tinker_status_t tinker_lora_config_set_rank(tinker_lora_config_t *config, int32_t rank);
 /** Seed of the adapter initialisation. Since: 0.1. */
 TINKER_API tinker_status_t tinker_lora_config_set_seed(tinker_lora_config_t *config, int64_t seed);
-/** Turns adapters on this part on (1) or off (0). Since: 0.1. */
+/** Turns adapters on this part on (nonzero) or off (0). Since: 0.1. */
 TINKER_API tinker_status_t tinker_lora_config_set_train_mlp(tinker_lora_config_t *config, int on);
-/** Turns adapters on this part on (1) or off (0). Since: 0.1. */
+/** Turns adapters on this part on (nonzero) or off (0). Since: 0.1. */
 TINKER_API tinker_status_t tinker_lora_config_set_train_attn(tinker_lora_config_t *config, int on);
-/** Turns adapters on this part on (1) or off (0). Since: 0.1. */
+/** Turns adapters on this part on (nonzero) or off (0). Since: 0.1. */
 TINKER_API tinker_status_t tinker_lora_config_set_train_unembed(tinker_lora_config_t *config, int on);
 /** Frees the config. NULL allowed. Since: 0.1. */
 TINKER_API void tinker_lora_config_free(tinker_lora_config_t *config);
@@ -723,7 +724,7 @@ TINKER_API void tinker_server_capabilities_free(tinker_server_capabilities_t *ca
 
 /* ---- training results ---------------------------------------------------------------------
  * Arrays and strings returned by getters are borrowed from the result and valid while it
- * lives. Every result has _to_json (caller frees with tinker_free) and _free (NULL allowed). */
+ * lives; string getters return NULL for a NULL handle and "" for a field the server left out. Every result has _to_json (caller frees with tinker_free) and _free (NULL allowed). */
 
 /** Number of metrics. Since: 0.1. */
 TINKER_API size_t tinker_metrics_count(const tinker_metrics_t *metrics);
@@ -734,7 +735,7 @@ TINKER_API double tinker_metrics_value(const tinker_metrics_t *metrics, size_t i
 /** Looks a metric up by name: TINKER_OK, or TINKER_E_NOT_FOUND. Since: 0.1. */
 TINKER_API tinker_status_t tinker_metrics_get(const tinker_metrics_t *metrics, const char *name, double *value);
 
-/** Element type: TINKER_DTYPE_FLOAT32 or TINKER_DTYPE_INT64. Since: 0.1. */
+/** Element type: TINKER_DTYPE_FLOAT32 or TINKER_DTYPE_INT64 (0 for NULL). Since: 0.1. */
 TINKER_API tinker_dtype_t tinker_tensor_dtype(const tinker_tensor_t *tensor);
 /** Number of dimensions. Since: 0.1. */
 TINKER_API size_t tinker_tensor_ndim(const tinker_tensor_t *tensor);
@@ -748,7 +749,8 @@ TINKER_API const float *tinker_tensor_data_float32(const tinker_tensor_t *tensor
 TINKER_API const int64_t *tinker_tensor_data_int64(const tinker_tensor_t *tensor);
 /** Copies up to `capacity` float32 elements into `dst`; *written receives the number copied.
  *  TINKER_E_INVALID_ARGUMENT if the tensor is not float32; TINKER_E_OUT_OF_RANGE if capacity
- *  is smaller than numel (nothing copied). Since: 0.1. */
+ *  is smaller than numel (nothing copied, *written 0). `dst` may be NULL when capacity is 0.
+ *  Since: 0.1. */
 TINKER_API tinker_status_t tinker_tensor_copy_to_float32(const tinker_tensor_t *tensor, float *dst, size_t capacity, size_t *written);
 /** As tinker_tensor_copy_to_float32, for int64 tensors. Since: 0.1. */
 TINKER_API tinker_status_t tinker_tensor_copy_to_int64(const tinker_tensor_t *tensor, int64_t *dst, size_t capacity, size_t *written);
