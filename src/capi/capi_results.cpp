@@ -7,32 +7,8 @@
 
 using namespace tinker;
 using capi::guard;
-
-namespace {
-
-// Hands a string to the caller as malloc'ed memory (freed with tinker_free).
-tinker_status_t out_string(const std::string& s, char** out) {
-  char* p = static_cast<char*>(std::malloc(s.size() + 1));
-  if (!p) return capi::fail(TINKER_E_RESOURCE_EXHAUSTED, "out of memory");
-  std::memcpy(p, s.c_str(), s.size() + 1);
-  *out = p;
-  return TINKER_OK;
-}
-
-// One shape for every typed take: check the arguments, take the kind, cast.
-template <class T>
-tinker_status_t take(const char* fn, tinker_future_t* future, ResultKind kind, T** out) {
-  return guard(fn, [&](const char* fn) -> tinker_status_t {
-    TINKER_CHECK_ARG(fn, future);
-    TINKER_CHECK_ARG(fn, out);
-    std::unique_ptr<Result> r;
-    tinker_status_t s = future->state->take(kind, &r);
-    if (s == TINKER_OK) *out = static_cast<T*>(r.release());
-    return s;
-  });
-}
-
-}  // namespace
+using capi::out_string;
+using capi::take;
 
 extern "C" {
 
@@ -60,7 +36,7 @@ TINKER_API tinker_status_t tinker_server_capabilities_to_json(const tinker_serve
   return guard(__func__, [&](const char* fn) -> tinker_status_t {
     TINKER_CHECK_ARG(fn, caps);
     TINKER_CHECK_ARG(fn, out);
-    return out_string(caps->json, out);
+    return out_string(fn, caps->json, out);
   });
 }
 

@@ -179,23 +179,11 @@ TINKER_API tinker_status_t tinker_service_client_create_training_client_from_sta
 }
 
 TINKER_API tinker_status_t tinker_future_take_training_client(tinker_future_t* future, tinker_training_client_t** out) {
-  return guard(__func__, [&](const char* fn) -> tinker_status_t {
-    TINKER_CHECK_ARG(fn, future);
-    TINKER_CHECK_ARG(fn, out);
-    std::unique_ptr<Result> r;
-    tinker_status_t s = future->state->take(ResultKind::TrainingClient, &r);
-    return s == TINKER_OK ? training_handle(fn, std::move(r), out) : s;
-  });
+  return capi::take_as(__func__, future, ResultKind::TrainingClient, out, training_handle);
 }
 
 TINKER_API tinker_status_t tinker_future_take_sampling_client(tinker_future_t* future, tinker_sampling_client_t** out) {
-  return guard(__func__, [&](const char* fn) -> tinker_status_t {
-    TINKER_CHECK_ARG(fn, future);
-    TINKER_CHECK_ARG(fn, out);
-    std::unique_ptr<Result> r;
-    tinker_status_t s = future->state->take(ResultKind::SamplingClient, &r);
-    return s == TINKER_OK ? sampling_handle(fn, std::move(r), out) : s;
-  });
+  return capi::take_as(__func__, future, ResultKind::SamplingClient, out, sampling_handle);
 }
 
 // ---- TrainingClient ----------------------------------------------------------------------------

@@ -14,30 +14,10 @@
 using namespace tinker;
 using capi::fail;
 using capi::guard;
+using capi::out_string;
+using capi::take;
 
 namespace {
-
-// Hands a string to the caller as malloc'ed memory (freed with tinker_free).
-tinker_status_t out_string(const char* fn, const std::string& s, char** out) {
-  char* p = static_cast<char*>(std::malloc(s.size() + 1));
-  if (!p) return fail(TINKER_E_RESOURCE_EXHAUSTED, std::string(fn) + ": out of memory");
-  std::memcpy(p, s.c_str(), s.size() + 1);
-  *out = p;
-  return TINKER_OK;
-}
-
-// One shape for every typed take: check the arguments, take the kind, cast.
-template <class T>
-tinker_status_t take(const char* fn, tinker_future_t* future, ResultKind kind, T** out) {
-  return guard(fn, [&](const char* fn) -> tinker_status_t {
-    TINKER_CHECK_ARG(fn, future);
-    TINKER_CHECK_ARG(fn, out);
-    std::unique_ptr<Result> r;
-    tinker_status_t s = future->state->take(kind, &r);
-    if (s == TINKER_OK) *out = static_cast<T*>(r.release());
-    return s;
-  });
-}
 
 // One shape for every _to_json: the server's body when the result kept one, else `build`.
 template <class T, class F>

@@ -1,5 +1,8 @@
 #include "capi/handles.h"
 
+#include <cstdlib>
+#include <cstring>
+
 namespace tinker::capi {
 
 tinker_status_t fail(tinker_status_t code, const std::string& message) {
@@ -24,6 +27,14 @@ tinker_status_t wait_and_take(const std::shared_ptr<FutureState>& state, ResultK
   }
   if (!out) return TINKER_OK;
   return state->take(kind, out);
+}
+
+tinker_status_t out_string(const char* fn, const std::string& s, char** out) {
+  char* p = static_cast<char*>(std::malloc(s.size() + 1));
+  if (!p) return fail(TINKER_E_RESOURCE_EXHAUSTED, std::string(fn) + ": out of memory");
+  std::memcpy(p, s.c_str(), s.size() + 1);
+  *out = p;
+  return TINKER_OK;
 }
 
 }  // namespace tinker::capi

@@ -26,6 +26,12 @@ struct tinker_completion_queue {
   std::shared_ptr<tinker::CompletionQueue> queue;
 };
 
+// INVALID_ARGUMENT naming the NULL parameter, from inside a guard body (`fn` in scope).
+#define TINKER_CHECK_ARG(fn, p) \
+  do {                          \
+    if (!(p)) return ::tinker::capi::null_argument(fn, #p); \
+  } while (0)
+
 namespace tinker::capi {
 
 // Sets the thread's last error and returns its code.
@@ -80,9 +86,32 @@ tinker_status_t hand_out(std::shared_ptr<FutureState> state, tinker_future_t** o
 tinker_status_t wait_and_take(const std::shared_ptr<FutureState>& state, ResultKind kind,
                               std::unique_ptr<Result>* out);
 
-}  // namespace tinker::capi
+// Hands a string to the caller as malloc'ed memory (freed with tinker_free).
+tinker_status_t out_string(const char* fn, const std::string& s, char** out);
 
-#define TINKER_CHECK_ARG(fn, p) \
-  do {                          \
-    if (!(p)) return ::tinker::capi::null_argument(fn, #p); \
-  } while (0)
+// One shape for every typed take: check the arguments, take the kind, cast. `to_handle`
+// turns the taken result into what the caller receives (by default, the result itself).
+template <class T>
+tinker_status_t take(const char* name, tinker_future_t* future, ResultKind kind, T** out) {
+  return guard(name, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, future);
+    TINKER_CHECK_ARG(fn, out);
+    std::unique_ptr<Result> r;
+    tinker_status_t s = future->state->take(kind, &r);
+    if (s == TINKER_OK) *out = static_cast<T*>(r.release());
+    return s;
+  });
+}
+
+template <class Handle, class Make>
+tinker_status_t take_as(const char* name, tinker_future_t* future, ResultKind kind, Handle** out, Make to_handle) {
+  return guard(name, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, future);
+    TINKER_CHECK_ARG(fn, out);
+    std::unique_ptr<Result> r;
+    tinker_status_t s = future->state->take(kind, &r);
+    return s == TINKER_OK ? to_handle(fn, std::move(r), out) : s;
+  });
+}
+
+}  // namespace tinker::capi
