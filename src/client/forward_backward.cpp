@@ -107,8 +107,19 @@ std::shared_ptr<FutureState> start_forward_backward(ClientContext& cx, const std
   for (const auto& d : data) sizes.push_back(static_cast<int64_t>(wire::estimate_datum_bytes(d)));
   std::vector<ChunkRange> plan = plan_chunks(sizes, cfg.fwdbwd_max_chunk_len, cfg.fwdbwd_max_chunk_bytes_count);
 
-  // Encode every chunk now: the caller's arrays are read exactly once, here.
-  const uint64_t first = run_->gate.reserve(plan.size());
+  // Encode every datum now: the caller's arrays are read exactly once, here, and bad input is
+  // rejected before any seq_id is reserved (a reserved id that is never sent leaves a gap the
+  // server waits on).
+  std::vector<std::string> encoded(data.size());
+  for (size_t i = 0; i < data.size(); ++i) {
+    std::string msg;
+    bool ok = json_wire ? wire::encode_datum_json(data[i], &encoded[i], &msg) : wire::encode_datum(data[i], &encoded[i], &msg);
+    if (!ok) {
+      *err = make_error(TINKER_E_INVALID_ARGUMENT, std::string(what) + ": datum " + std::to_string(i) + ": " + msg);
+      return nullptr;
+    }
+  }
+  const uint64_t first = run_->gate.reserve(plan.size());  // at call time, in call order (§6.1)
   std::vector<std::string> bodies(plan.size());
   for (size_t i = 0; i < plan.size(); ++i) {
     wire::RequestHeader h;
@@ -117,19 +128,11 @@ std::shared_ptr<FutureState> start_forward_backward(ClientContext& cx, const std
     h.loss_fn = loss_fn;
     h.loss_fn_config = config;
     h.forward_only = forward_only;
-    std::vector<wire::DatumView> part(data.begin() + plan[i].begin, data.begin() + plan[i].end);
-    std::string msg;
-    bool ok = json_wire ? wire::encode_forward_backward_request_json(h, part, &bodies[i], &msg)
-                        : wire::encode_forward_backward_request(h, part, &bodies[i], &msg);
-    if (!ok) {
-      // The reserved ids are never sent; their turn still has to end, on the IO thread.
-      auto run = run_;
-      uint64_t last = first + plan.size() - 1;
-      ctx_->runtime().post([run, first, last] { run->gate.release(first, last); });
-      *err = make_error(TINKER_E_INVALID_ARGUMENT, std::string(what) + ": " + msg);
-      return nullptr;
-    }
+    std::vector<std::string_view> part(encoded.begin() + plan[i].begin, encoded.begin() + plan[i].end);
+    if (json_wire) wire::assemble_forward_backward_request_json(h, part, &bodies[i]);
+    else wire::assemble_forward_backward_request(h, part, &bodies[i]);
   }
+  encoded.clear();
 
   auto user = std::make_shared<FutureState>(ctx_->runtime().completion(), ResultKind::ForwardBackwardOutput);
   auto group = std::make_shared<ChunkGroup>();
