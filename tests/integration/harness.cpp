@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -64,6 +65,8 @@ size_t collect(char* data, size_t size, size_t n, void* out) {
 std::mutex g_tracked_mu;
 std::vector<tinker_future_t*> g_futures;
 std::vector<tinker_service_client_t*> g_clients;
+std::vector<tinker_training_client_t*> g_training;
+std::vector<tinker_sampling_client_t*> g_sampling;
 
 // The result of a test job: the body of the poll that delivered it.
 struct JobPayload final : tinker::Result {
@@ -189,6 +192,9 @@ std::vector<LogEntry> request_log(const std::string& path) {
     le.user = str(e, "user");
     le.request_id = str(e, "request_id");
     le.session_id = str(e, "session_id");
+    const cJSON* seq = cJSON_GetObjectItemCaseSensitive(e, "seq_id");
+    if (cJSON_IsNumber(seq)) le.seq_id = static_cast<int64_t>(seq->valuedouble);
+    le.model_id = str(e, "model_id");
     const cJSON* h;
     cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(e, "headers")) {
       if (std::string(h->string) == "x-api-key") {
@@ -279,6 +285,8 @@ void untrack(const void* handle) {
   std::lock_guard<std::mutex> lk(g_tracked_mu);
   g_futures.erase(std::remove(g_futures.begin(), g_futures.end(), handle), g_futures.end());
   g_clients.erase(std::remove(g_clients.begin(), g_clients.end(), handle), g_clients.end());
+  g_training.erase(std::remove(g_training.begin(), g_training.end(), handle), g_training.end());
+  g_sampling.erase(std::remove(g_sampling.begin(), g_sampling.end(), handle), g_sampling.end());
 }
 
 void free_client(tinker_service_client_t* client) {
@@ -305,12 +313,18 @@ int setup(void**) {
 int teardown(void**) {
   std::vector<tinker_future_t*> fs;
   std::vector<tinker_service_client_t*> cs;
+  std::vector<tinker_training_client_t*> ts;
+  std::vector<tinker_sampling_client_t*> ss;
   {
     std::lock_guard<std::mutex> lk(g_tracked_mu);
     fs.swap(g_futures);
     cs.swap(g_clients);
+    ts.swap(g_training);
+    ss.swap(g_sampling);
   }
   for (auto* f : fs) tinker_future_free(f);
+  for (auto* t : ts) tinker_training_client_free(t);
+  for (auto* sc : ss) tinker_sampling_client_free(sc);
   for (auto* c : cs) tinker_service_client_free(c);
   clear_faults();
   return 0;
@@ -394,6 +408,279 @@ std::vector<double> gaps_ms(const std::vector<LogEntry>& entries) {
   std::vector<double> out;
   for (size_t i = 1; i < entries.size(); ++i) out.push_back(entries[i].t_ms - entries[i - 1].t_ms);
   return out;
+}
+
+// ---- training ------------------------------------------------------------------------------------
+
+const char* const kTinyModel = "tinker-emulator/tiny-bigram";
+
+tinker_training_client_t* track_training(tinker_training_client_t* client) {
+  std::lock_guard<std::mutex> lk(g_tracked_mu);
+  g_training.push_back(client);
+  return client;
+}
+
+void free_training(tinker_training_client_t* client) {
+  untrack(client);
+  tinker_training_client_free(client);
+}
+
+tinker_sampling_client_t* track_sampling(tinker_sampling_client_t* client) {
+  std::lock_guard<std::mutex> lk(g_tracked_mu);
+  g_sampling.push_back(client);
+  return client;
+}
+
+tinker_training_client_t* new_training_client(tinker_service_client_t* service, int32_t rank, int64_t seed,
+                                              const char* base) {
+  tinker_lora_config_t* lora = nullptr;
+  assert_int_equal(tinker_lora_config_new(&lora), TINKER_OK);
+  assert_int_equal(tinker_lora_config_set_rank(lora, rank), TINKER_OK);
+  assert_int_equal(tinker_lora_config_set_seed(lora, seed), TINKER_OK);
+  tinker_training_client_t* tc = nullptr;
+  tinker_status_t s = tinker_service_client_create_lora_training_client(service, base, lora, nullptr, &tc);
+  tinker_lora_config_free(lora);
+  assert_status(s, TINKER_OK, tinker_last_error());
+  assert_non_null(tc);
+  return track_training(tc);
+}
+
+TrainBatch::TrainBatch() { assert_int_equal(tinker_batch_new(&batch_), TINKER_OK); }
+TrainBatch::~TrainBatch() { tinker_batch_free(batch_); }
+
+void TrainBatch::add_text(const std::string& text, float weight) {
+  std::vector<int64_t> in, tg;
+  for (size_t i = 0; i + 1 < text.size(); ++i) {
+    in.push_back(static_cast<unsigned char>(text[i]));
+    tg.push_back(static_cast<unsigned char>(text[i + 1]));
+  }
+  add(in, tg, std::vector<float>(in.size(), weight));
+}
+
+void TrainBatch::add(const std::vector<int64_t>& input, const std::vector<int64_t>& target,
+                     const std::vector<float>& weights) {
+  auto item = std::make_unique<Item>();
+  item->input = input;
+  item->target = target;
+  item->weights = weights;
+  tinker_model_input_t* mi = nullptr;
+  tinker_datum_t* d = nullptr;
+  assert_int_equal(tinker_model_input_new(&mi), TINKER_OK);
+  assert_int_equal(tinker_model_input_add_text_int64(mi, item->input.data(), item->input.size()), TINKER_OK);
+  assert_int_equal(tinker_datum_new(&d, mi), TINKER_OK);
+  assert_int_equal(
+      tinker_datum_add_tensor_int64(d, "target_tokens", item->target.data(), item->target.size(), nullptr, 0),
+      TINKER_OK);
+  if (!item->weights.empty()) {
+    assert_int_equal(
+        tinker_datum_add_tensor_float32(d, "weights", item->weights.data(), item->weights.size(), nullptr, 0),
+        TINKER_OK);
+  }
+  assert_int_equal(tinker_batch_add(batch_, d), TINKER_OK);
+  tinker_datum_free(d);
+  tinker_model_input_free(mi);
+  items_.push_back(std::move(item));
+}
+
+double FbResult::metric(const std::string& name) const {
+  auto it = metrics.find(name);
+  if (it == metrics.end()) {
+    print_error("metric %s is missing; have:", name.c_str());
+    for (const auto& kv : metrics) print_error(" %s", kv.first.c_str());
+    print_error("\n");
+    fail();
+  }
+  return it->second;
+}
+
+FbResult fb_result(const tinker_forward_backward_output_t* out) {
+  assert_non_null(out);
+  FbResult r;
+  r.num_datums = tinker_forward_backward_output_num_datums(out);
+  const char* type = tinker_forward_backward_output_loss_fn_output_type(out);
+  r.loss_fn_output_type = type ? type : "";
+  for (size_t i = 0; i < r.num_datums; ++i) {
+    r.tensor_counts.push_back(tinker_forward_backward_output_tensor_count(out, i));
+    const tinker_tensor_t* t = nullptr;
+    tinker_status_t s = tinker_forward_backward_output_tensor(out, i, "logprobs", &t);
+    assert_status(s, TINKER_OK, tinker_last_error());
+    assert_int_equal(tinker_tensor_dtype(t), TINKER_DTYPE_FLOAT32);
+    const float* data = tinker_tensor_data_float32(t);
+    size_t n = tinker_tensor_numel(t);
+    assert_true(n == 0 || data != nullptr);
+    r.logprobs.emplace_back(data, data + n);
+    std::vector<int64_t> shape;
+    for (size_t k = 0; k < tinker_tensor_ndim(t); ++k) shape.push_back(tinker_tensor_dim(t, k));
+    r.shapes.push_back(shape);
+  }
+  const tinker_metrics_t* m = tinker_forward_backward_output_metrics(out);
+  for (size_t i = 0; i < tinker_metrics_count(m); ++i) {
+    r.metrics[tinker_metrics_name(m, i)] = tinker_metrics_value(m, i);
+  }
+  return r;
+}
+
+FbResult take_fb(tinker_future_t* future) {
+  tinker_status_t s = tinker_future_wait(future, 20000);
+  if (s == TINKER_E_TIMEOUT) {
+    print_error("forward/backward still running after 20 s\n");
+    dump(request_log());
+    fail();
+  }
+  assert_status(s, TINKER_OK, tinker_future_error(future));
+  tinker_forward_backward_output_t* out = nullptr;
+  assert_status(tinker_future_take_forward_backward_output(future, &out), TINKER_OK, tinker_last_error());
+  FbResult r = fb_result(out);
+  tinker_forward_backward_output_free(out);
+  return r;
+}
+
+static FbResult run_fb(tinker_training_client_t* client, const TrainBatch& batch, bool backward) {
+  tinker_forward_backward_output_t* out = nullptr;
+  tinker_status_t s = backward
+                          ? tinker_training_client_forward_backward(client, batch.get(), "cross_entropy", nullptr, &out)
+                          : tinker_training_client_forward(client, batch.get(), "cross_entropy", nullptr, &out);
+  assert_status(s, TINKER_OK, tinker_last_error());
+  FbResult r = fb_result(out);
+  tinker_forward_backward_output_free(out);
+  return r;
+}
+
+FbResult forward(tinker_training_client_t* client, const TrainBatch& batch) { return run_fb(client, batch, false); }
+FbResult forward_backward(tinker_training_client_t* client, const TrainBatch& batch) {
+  return run_fb(client, batch, true);
+}
+
+std::map<std::string, double> optim_step(tinker_training_client_t* client, double lr) {
+  tinker_adam_params_t* p = nullptr;
+  if (lr >= 0) {
+    assert_int_equal(tinker_adam_params_new(&p), TINKER_OK);
+    assert_int_equal(tinker_adam_params_set_learning_rate(p, lr), TINKER_OK);
+  }
+  tinker_optim_step_result_t* r = nullptr;
+  tinker_status_t s = tinker_training_client_optim_step(client, p, &r);
+  tinker_adam_params_free(p);
+  assert_status(s, TINKER_OK, tinker_last_error());
+  std::map<std::string, double> m;
+  const tinker_metrics_t* mt = tinker_optim_step_result_metrics(r);
+  for (size_t i = 0; i < tinker_metrics_count(mt); ++i) m[tinker_metrics_name(mt, i)] = tinker_metrics_value(mt, i);
+  tinker_optim_step_result_free(r);
+  return m;
+}
+
+double cross_entropy(const TrainBatch& batch, const FbResult& r) {
+  assert_int_equal(r.logprobs.size(), batch.size());
+  double loss = 0;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    assert_int_equal(r.logprobs[i].size(), batch.length(i));
+    for (size_t j = 0; j < r.logprobs[i].size(); ++j) {
+      double w = batch.weights(i).empty() ? 1.0 : batch.weights(i)[j];
+      loss -= w * r.logprobs[i][j];
+    }
+  }
+  return loss;
+}
+
+double max_logprob_diff(const FbResult& a, const FbResult& b) {
+  assert_int_equal(a.logprobs.size(), b.logprobs.size());
+  double worst = 0;
+  for (size_t i = 0; i < a.logprobs.size(); ++i) {
+    assert_true(a.shapes[i] == b.shapes[i]);
+    assert_int_equal(a.logprobs[i].size(), b.logprobs[i].size());
+    for (size_t j = 0; j < a.logprobs[i].size(); ++j) {
+      double d = std::fabs(static_cast<double>(a.logprobs[i][j]) - b.logprobs[i][j]);
+      if (!(d <= worst)) worst = d;  // NaN propagates as a failure
+    }
+  }
+  return worst;
+}
+
+void assert_same_logprobs(const FbResult& a, const FbResult& b, double tol) {
+  double d = max_logprob_diff(a, b);
+  if (!(d <= tol)) {
+    print_error("logprobs differ by %g (tolerance %g)\n", d, tol);
+    fail();
+  }
+}
+
+std::vector<LogEntry> model_log(const std::string& model_id, const std::string& path) {
+  std::vector<LogEntry> out;
+  for (auto& e : request_log(path))
+    if (e.model_id == model_id) out.push_back(std::move(e));
+  return out;
+}
+
+std::vector<int64_t> seq_ids(const std::vector<LogEntry>& entries) {
+  std::vector<int64_t> out;
+  for (const auto& e : entries) out.push_back(e.seq_id);
+  return out;
+}
+
+static Outcome outcome_of(tinker_status_t status, const tinker_error_t* e) {
+  Outcome o;
+  o.status = status;
+  if (e != nullptr) {
+    o.message = tinker_error_message(e);
+    o.category = tinker_error_category(e);
+    o.http_status = tinker_error_http_status(e);
+  }
+  return o;
+}
+
+Outcome blocking_outcome(tinker_status_t status) { return outcome_of(status, tinker_last_error()); }
+
+Outcome async_outcome(tinker_status_t start, tinker_future_t** slot, int64_t timeout_ms) {
+  if (start != TINKER_OK) return outcome_of(start, tinker_last_error());
+  tinker_future_t* future = *slot;
+  assert_non_null(future);
+  track(future);
+  tinker_status_t s = tinker_future_wait(future, timeout_ms);
+  if (s == TINKER_E_TIMEOUT) {
+    print_error("future still running after %lld ms\n", static_cast<long long>(timeout_ms));
+    dump(request_log());
+    fail();
+  }
+  return outcome_of(s, tinker_future_error(future));
+}
+
+EmuModel emulator_model(const std::string& model_id) {
+  HttpReply r = admin_ok("GET", "/_emulator/models");
+  Json j = parse_or_fail(r.body, "models");
+  const cJSON* m;
+  cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(j.get(), "models")) {
+    if (str(m, "model_id") != model_id) continue;
+    EmuModel out;
+    out.model_id = model_id;
+    out.session_id = str(m, "session_id");
+    out.state = str(m, "state");
+    out.created_by = str(m, "created_by");
+    out.base_model = str(m, "base_model");
+    const cJSON* rank = cJSON_GetObjectItemCaseSensitive(m, "lora_rank");
+    if (cJSON_IsNumber(rank)) out.lora_rank = static_cast<int64_t>(rank->valuedouble);
+    const cJSON* it;
+    cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(m, "user_metadata")) {
+      if (cJSON_IsString(it)) out.user_metadata[it->string] = it->valuestring;
+    }
+    cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(m, "executed_seq_ids")) {
+      out.executed_seq_ids.push_back(static_cast<int64_t>(it->valuedouble));
+    }
+    cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(m, "waiting_seq_ids")) {
+      out.waiting_seq_ids.push_back(static_cast<int64_t>(it->valuedouble));
+    }
+    return out;
+  }
+  print_error("the emulator has no model %s: %s\n", model_id.c_str(), r.body.c_str());
+  fail();
+  return EmuModel{};
+}
+
+int training_setup(void** state) {
+  set_config(
+      "{\"client_config\": {\"fwdbwd_max_chunk_len\": null, \"fwdbwd_max_chunk_bytes_count\": null,"
+      " \"parallel_fwdbwd_chunks\": null, \"proto_compress_fwdbwd\": null,"
+      " \"fwdbwd_dispatch_bytes_semaphore_size\": null,"
+      " \"create_model_via_load_weights\": null}, \"seq_gap_timeout_ms\": 60000}");
+  return setup(state);
 }
 
 }  // namespace itest

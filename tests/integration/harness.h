@@ -19,6 +19,7 @@ extern "C" {
 }
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,8 @@ struct LogEntry {
   std::map<std::string, std::string> headers;  // lower-case names; x-api-key is not here
   std::string request_id;
   std::string session_id;
+  int64_t seq_id = -1;   // body "seq_id" (JSON or protobuf ForwardBackwardRequest), -1 when none
+  std::string model_id;  // body "model_id" (JSON or protobuf), "" when none
   std::string header(const std::string& name) const;
 };
 
@@ -169,5 +172,107 @@ std::string job_result_body(tinker_future_t* future);
 std::vector<LogEntry> polls();
 // Gaps between consecutive entries' arrival times, in ms.
 std::vector<double> gaps_ms(const std::vector<LogEntry>& entries);
+
+// ---- training (test_training_*.cpp) -------------------------------------------------------------
+
+// The emulator's real tiny model: vocabulary 256 (token id = byte value).
+extern const char* const kTinyModel;
+
+// Tracks a training / sampling client for teardown (freed after futures, before service
+// clients); returns it. free_training / free_sampling free a tracked one now.
+tinker_training_client_t* track_training(tinker_training_client_t* client);
+void free_training(tinker_training_client_t* client);
+tinker_sampling_client_t* track_sampling(tinker_sampling_client_t* client);
+
+// Creates a LoRA training run on `base` with this rank and seed (asserts success; tracked).
+tinker_training_client_t* new_training_client(tinker_service_client_t* service, int32_t rank = 8, int64_t seed = 1,
+                                              const char* base = kTinyModel);
+
+// A batch that owns the arrays its datums borrow (they stay put while it lives).
+class TrainBatch {
+ public:
+  TrainBatch();
+  ~TrainBatch();
+  TrainBatch(const TrainBatch&) = delete;
+  TrainBatch& operator=(const TrainBatch&) = delete;
+  // Next-token prediction on `text`: input = bytes [0, n-1), target = bytes [1, n), every weight
+  // `weight`.
+  void add_text(const std::string& text, float weight = 1.0f);
+  // A datum with explicit arrays (input and target the same length; weights empty = none sent).
+  void add(const std::vector<int64_t>& input, const std::vector<int64_t>& target, const std::vector<float>& weights);
+  const tinker_batch_t* get() const { return batch_; }
+  size_t size() const { return items_.size(); }
+  size_t length(size_t i) const { return items_.at(i)->input.size(); }
+  const std::vector<float>& weights(size_t i) const { return items_.at(i)->weights; }
+  const std::vector<int64_t>& target(size_t i) const { return items_.at(i)->target; }
+
+ private:
+  struct Item {
+    std::vector<int64_t> input, target;
+    std::vector<float> weights;
+  };
+  std::vector<std::unique_ptr<Item>> items_;
+  tinker_batch_t* batch_ = nullptr;
+};
+
+// A forward / forward_backward output copied out of its result object.
+struct FbResult {
+  size_t num_datums = 0;
+  std::string loss_fn_output_type;
+  std::vector<std::vector<float>> logprobs;    // per datum ("logprobs", float32)
+  std::vector<std::vector<int64_t>> shapes;    // per datum, the logprobs tensor's shape
+  std::vector<size_t> tensor_counts;           // per datum, the number of named tensors
+  std::map<std::string, double> metrics;
+  double metric(const std::string& name) const;  // asserts it is there
+};
+FbResult fb_result(const tinker_forward_backward_output_t* out);
+// Waits (up to 20 s) for a forward / forward_backward future, asserts success, takes and copies.
+FbResult take_fb(tinker_future_t* future);
+// Blocking forward / forward_backward with cross_entropy (asserting success).
+FbResult forward(tinker_training_client_t* client, const TrainBatch& batch);
+FbResult forward_backward(tinker_training_client_t* client, const TrainBatch& batch);
+// Blocking optim_step with learning rate `lr` (NULL params = the defaults when lr < 0); the
+// result's metrics.
+std::map<std::string, double> optim_step(tinker_training_client_t* client, double lr);
+// −Σ w·logprob over every datum of `batch` (cross_entropy's loss:sum for these logprobs).
+double cross_entropy(const TrainBatch& batch, const FbResult& r);
+// Asserts two outputs have the same shapes and logprobs within `tol`.
+void assert_same_logprobs(const FbResult& a, const FbResult& b, double tol);
+// Largest |a - b| over all logprobs (shapes must match).
+double max_logprob_diff(const FbResult& a, const FbResult& b);
+
+// Log entries of `path` whose body named model `model_id` ("" path = every path).
+std::vector<LogEntry> model_log(const std::string& model_id, const std::string& path = "");
+// The seq_ids of those entries, in arrival order.
+std::vector<int64_t> seq_ids(const std::vector<LogEntry>& entries);
+
+// How a call ended: its status and a copy of its error record.
+struct Outcome {
+  tinker_status_t status = TINKER_OK;
+  std::string message;
+  tinker_error_category_t category = TINKER_ERROR_CATEGORY_UNKNOWN;
+  int http_status = 0;
+};
+// The outcome of a blocking call: `status` and the calling thread's last error.
+Outcome blocking_outcome(tinker_status_t status);
+// The outcome of an _async call that returned `start` and stored its future in `*future`
+// (read after the call: pass the address the call wrote to): the start error, or (the future
+// is then tracked) its final status and error after waiting up to `timeout_ms`.
+Outcome async_outcome(tinker_status_t start, tinker_future_t** future, int64_t timeout_ms = 20000);
+
+// A model as GET /_emulator/models shows it.
+struct EmuModel {
+  std::string model_id, session_id, state, created_by, base_model;
+  int64_t lora_rank = -1;
+  std::map<std::string, std::string> user_metadata;  // string values only
+  std::vector<int64_t> executed_seq_ids, waiting_seq_ids;
+};
+// The emulator's record of `model_id`; asserts it exists.
+EmuModel emulator_model(const std::string& model_id);
+
+// Setup fixture of the training tests: reset_emulator, and also the training settings they
+// change (the fwdbwd chunking / dispatch / compression / create-via-load client flags,
+// seq_gap_timeout_ms).
+int training_setup(void** state);
 
 }  // namespace itest
