@@ -22,6 +22,14 @@ void add_metadata(cJSON* obj, const std::map<std::string, std::string>& md) {
   for (const auto& kv : md) cJSON_AddStringToObject(m, kv.first.c_str(), kv.second.c_str());
 }
 
+// Presents `credential` instead of the client's own (X-API-Key, protocol.md §1.2).
+std::function<void(http::Request&)> present(const std::string& credential) {
+  return [credential](http::Request& r) {
+    for (auto& h : r.headers)
+      if (h.first == "X-API-Key") h.second = credential;
+  };
+}
+
 // A multi-step creation: the caller's future plus the step currently running, so that
 // cancelling the former stops the latter.
 struct Creation {
@@ -163,46 +171,61 @@ std::shared_ptr<FutureState> create_training_client_from_state(const std::shared
       });
       return;
     }
-    // weights_info → create_model → load_weights (§6.7).
-    CallSpec info;
-    info.what = what;
-    info.build = post_json("/api/v1/weights_info", [path] {
-      json::Ptr b(cJSON_CreateObject());
-      cJSON_AddStringToObject(b.get(), "tinker_path", path.c_str());
-      return json::dump(b.get());
-    });
-    if (!token.empty()) {
-      // The official SDK asks with a client whose API key is the access token.
-      info.adjust_request = [token](http::Request& r) {
-        for (auto& h : r.headers)
-          if (h.first == "X-API-Key") h.second = token;
+    // weights_info → create_model → load_weights (§6.7). With an access token, weights_info
+    // is asked as the token's owner, as the official SDK does with a client keyed by the token.
+    auto ask_info = [=](const std::string& credential) {
+      CallSpec info;
+      info.what = what;
+      info.build = post_json("/api/v1/weights_info", [path] {
+        json::Ptr b(cJSON_CreateObject());
+        cJSON_AddStringToObject(b.get(), "tinker_path", path.c_str());
+        return json::dump(b.get());
+      });
+      if (!credential.empty()) info.adjust_request = present(credential);
+      auto lora = std::make_shared<tinker_lora_config>();
+      auto base = std::make_shared<std::string>(base_model);
+      info.decode = [lora, base](const http::Response& r, std::unique_ptr<Result>*, Error* err) {
+        auto doc = json::parse(r.body);
+        auto model = doc ? json::get_string(doc.get(), "base_model") : std::nullopt;
+        auto rank = doc ? json::get_number(doc.get(), "lora_rank") : std::nullopt;
+        if (!model || !rank) {
+          *err = make_error(TINKER_E_DATA_LOSS, "weights_info: result lacks base_model or lora_rank");
+          return false;
+        }
+        if (base->empty()) *base = *model;
+        lora->rank = static_cast<int32_t>(*rank);
+        lora->train_mlp = json::get_bool(doc.get(), "train_mlp").value_or(true);
+        lora->train_attn = json::get_bool(doc.get(), "train_attn").value_or(true);
+        lora->train_unembed = json::get_bool(doc.get(), "train_unembed").value_or(true);
+        return true;
       };
-    }
-    auto lora = std::make_shared<tinker_lora_config>();
-    auto base = std::make_shared<std::string>(base_model);
-    info.decode = [lora, base](const http::Response& r, std::unique_ptr<Result>*, Error* err) {
+      c->run(std::move(info), ResultKind::None, [=](FutureState&) {
+        c->run(create_model_spec(cx, *base, *lora, user_metadata), ResultKind::TrainingClient, [=](FutureState& f) {
+          std::string model_id = model_id_of(f);
+          TrainingClient tc(nullptr, model_id);
+          CallSpec load = tc.load_state_spec(path, token, optimizer);  // seq_id 1 of the new run
+          c->run(std::move(load), ResultKind::LoadResult, [c, model_id](FutureState&) { c->finish(model_id, 1); });
+        });
+      });
+    };
+    if (token.empty() || !cx->server_config().pjwt_auth_enabled) return ask_info(token);
+    // In JWT mode the token is first exchanged for a JWT, like any API key (§1.2).
+    CallSpec exchange;
+    exchange.what = what;
+    exchange.build = post_json("/api/v1/auth/token", [] { return std::string("{}"); });
+    exchange.adjust_request = present(token);
+    auto jwt = std::make_shared<std::string>();
+    exchange.decode = [jwt](const http::Response& r, std::unique_ptr<Result>*, Error* err) {
       auto doc = json::parse(r.body);
-      auto model = doc ? json::get_string(doc.get(), "base_model") : std::nullopt;
-      auto rank = doc ? json::get_number(doc.get(), "lora_rank") : std::nullopt;
-      if (!model || !rank) {
-        *err = make_error(TINKER_E_DATA_LOSS, "weights_info: result lacks base_model or lora_rank");
+      auto v = doc ? json::get_string(doc.get(), "jwt") : std::nullopt;
+      if (!v) {
+        *err = make_error(TINKER_E_DATA_LOSS, "auth/token: response has no jwt");
         return false;
       }
-      if (base->empty()) *base = *model;
-      lora->rank = static_cast<int32_t>(*rank);
-      lora->train_mlp = json::get_bool(doc.get(), "train_mlp").value_or(true);
-      lora->train_attn = json::get_bool(doc.get(), "train_attn").value_or(true);
-      lora->train_unembed = json::get_bool(doc.get(), "train_unembed").value_or(true);
+      *jwt = *v;
       return true;
     };
-    c->run(std::move(info), ResultKind::None, [=](FutureState&) {
-      c->run(create_model_spec(cx, *base, *lora, user_metadata), ResultKind::TrainingClient, [=](FutureState& f) {
-        std::string model_id = model_id_of(f);
-        TrainingClient tc(nullptr, model_id);
-        CallSpec load = tc.load_state_spec(path, token, optimizer);  // seq_id 1 of the new run
-        c->run(std::move(load), ResultKind::LoadResult, [c, model_id](FutureState&) { c->finish(model_id, 1); });
-      });
-    });
+    c->run(std::move(exchange), ResultKind::None, [ask_info, jwt](FutureState&) { ask_info(*jwt); });
   });
   return c->user;
 }
