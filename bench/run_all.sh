@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs every benchmark of a build tree and prints its figures (docs/benchmarks.md).
+# Usage: bench/run_all.sh BUILD_DIR [--quick]
+#   BUILD_DIR  a tree configured from this repository, e.g. with
+#              cmake -S . -B BUILD_DIR -DCMAKE_BUILD_TYPE=Release
+#              cmake --build BUILD_DIR -j2 --target bench_overhead bench_fanout tinker-emulator
+#   --quick    smaller runs (a smoke check of the programs, not figures to quote)
+# Each benchmark starts and stops its own tinker-emulator (BUILD_DIR/emulator/tinker-emulator
+# unless $TINKER_EMULATOR is set). Exit status: non-zero if a benchmark failed to run or a
+# fan-out future did not complete; a missed performance target alone does not fail the script.
+set -uo pipefail
+
+build=${1:?usage: run_all.sh BUILD_DIR [--quick]}
+quick=0
+[ "${2:-}" = "--quick" ] && quick=1
+bench="$build/bench"
+export TINKER_EMULATOR="${TINKER_EMULATOR:-$build/emulator/tinker-emulator}"
+
+if [ ! -x "$TINKER_EMULATOR" ]; then
+  echo "run_all: no emulator at $TINKER_EMULATOR (build the tinker-emulator target)" >&2
+  exit 2
+fi
+
+status=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+run() {
+  local name=$1
+  shift
+  if [ ! -x "$bench/$name" ]; then
+    echo "run_all: $bench/$name is not built; skipping" >&2
+    status=1
+    return
+  fi
+  echo "=== $name $*"
+  "$bench/$name" "$@" | tee -a "$log"
+  local rc=${PIPESTATUS[0]}
+  [ "$rc" -ne 0 ] && { echo "run_all: $name exited with $rc" >&2; status=1; }
+  echo
+}
+
+if [ "$quick" -eq 1 ]; then
+  run bench_overhead -n 200 --rounds 2 --warmup 50
+  run bench_fanout -n 1000 --delay-ms 1000
+else
+  run bench_overhead
+  run bench_fanout
+fi
+
+# Benchmarks added later under bench/ follow the same pattern: bench_<name> in $bench.
+for extra in "$bench"/*/bench_* "$bench"/bench_*; do
+  [ -x "$extra" ] && [ -f "$extra" ] || continue
+  case "$(basename "$extra")" in
+    bench_overhead | bench_fanout) continue ;;
+  esac
+  run "${extra#"$bench"/}"
+done
+
+echo "=== summary (the RESULT lines above)"
+grep '^ *RESULT' "$log" | sed 's/^ *//'
+exit "$status"
