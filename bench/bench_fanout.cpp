@@ -406,7 +406,6 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
   long rss_after_done = bench_status_kib("VmRSS");
-  long hwm = bench_status_kib("VmHWM");
   int threads_after_done = bench_thread_count();
 
   size_t ok = 0;
@@ -439,8 +438,8 @@ int main(int argc, char** argv) {
               ops_max, held_max, done_at_held_max, open_max, fds_max, fds_before);
   std::string at_held = held_max > 0 ? std::to_string(rss_at_held_max) + " KiB" : std::string("n/a");
   std::printf("memory: VmRSS before fan-out %ld KiB, peak during fan-out %ld KiB (at max held polls %s), "
-              "VmHWM %ld KiB, after completion %ld KiB, after freeing futures %ld KiB\n",
-              rss_before, rss_peak, at_held.c_str(), hwm, rss_after_done, rss_after_free);
+              "after completion %ld KiB, after freeing futures %ld KiB\n",
+              rss_before, rss_peak, at_held.c_str(), rss_after_done, rss_after_free);
   std::printf("memory per in-flight future: (peak - before) / %zu = %.2f KiB (target <= %.0f KiB)", args.n,
               per_future_kib, kTargetKibPerFuture);
   if (raw.ran && raw.rss_kib_per_transfer > 0)

@@ -9,7 +9,11 @@
  * (A B, B A, A B, ...) so drift in machine load hits both sides alike. Reported: the median
  * per-call latency of each side and their ratio.
  *
- * Usage: bench_overhead [-n CALLS] [--rounds R] [--warmup W] [--emulator PATH]
+ * With --server-delay-ms D the emulator answers both endpoints D ms late (a "delay" fault), which
+ * shows the same fixed per-call cost against a server with a realistic round trip.
+ *
+ * Usage: bench_overhead [-n CALLS] [--rounds R] [--warmup W] [--emulator PATH] [--no-caps]
+ *                       [--server-delay-ms D]
  */
 #include <curl/curl.h>
 #include <stdio.h>
@@ -210,12 +214,44 @@ out:
 }
 
 static void usage(void) {
-  fprintf(stderr, "usage: bench_overhead [-n CALLS] [--rounds R] [--warmup W] [--emulator PATH] [--no-caps]\n");
+  fprintf(stderr,
+          "usage: bench_overhead [-n CALLS] [--rounds R] [--warmup W] [--emulator PATH] [--no-caps] "
+          "[--server-delay-ms D]\n");
+}
+
+static size_t discard(char *ptr, size_t size, size_t nmemb, void *ud) {
+  (void)ptr;
+  (void)ud;
+  return size * nmemb;
+}
+
+/* Makes the emulator answer every request to `path` `delay_ms` late (POST /_emulator/faults). */
+static int add_delay_fault(const char *base_url, const char *path, long delay_ms) {
+  char url[256], body[256];
+  long status = 0;
+  struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
+  CURL *e = curl_easy_init();
+  snprintf(url, sizeof url, "%s/_emulator/faults", base_url);
+  snprintf(body, sizeof body, "{\"path\":\"%s\",\"action\":\"delay\",\"delay_ms\":%ld,\"count\":-1}", path, delay_ms);
+  curl_easy_setopt(e, CURLOPT_URL, url);
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
+  curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard);
+  CURLcode c = curl_easy_perform(e);
+  curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_cleanup(e);
+  curl_slist_free_all(h);
+  if (c != CURLE_OK || status != 200) {
+    fprintf(stderr, "bench_overhead: cannot add a delay fault for %s (HTTP %ld)\n", path, status);
+    return -1;
+  }
+  return 0;
 }
 
 int main(int argc, char **argv) {
   size_t n = 2000, warmup = 200;
   int rounds = 5, caps = 1;
+  long server_delay_ms = 0;
   const char *emu_path = NULL;
   for (int i = 1; i < argc; ++i) {
     if (strcmp(argv[i], "-n") == 0 && i + 1 < argc) {
@@ -226,6 +262,8 @@ int main(int argc, char **argv) {
       warmup = (size_t)strtoul(argv[++i], NULL, 10);
     } else if (strcmp(argv[i], "--emulator") == 0 && i + 1 < argc) {
       emu_path = argv[++i];
+    } else if (strcmp(argv[i], "--server-delay-ms") == 0 && i + 1 < argc) {
+      server_delay_ms = strtol(argv[++i], NULL, 10);
     } else if (strcmp(argv[i], "--no-caps") == 0) {
       caps = 0;
     } else {
@@ -233,7 +271,7 @@ int main(int argc, char **argv) {
       return 2;
     }
   }
-  if (n == 0 || rounds <= 0) {
+  if (n == 0 || rounds <= 0 || server_delay_ms < 0) {
     usage();
     return 2;
   }
@@ -259,6 +297,12 @@ int main(int argc, char **argv) {
 
   printf("bench_overhead: %zu calls x %d rounds per side (warm-up %zu), libtinker %s, %s, emulator %s\n", n, rounds,
          warmup, tinker_version_string(), curl_version(), emu.base_url);
+  if (server_delay_ms > 0) {
+    if (add_delay_fault(emu.base_url, "/api/v1/healthz", server_delay_ms) != 0 ||
+        add_delay_fault(emu.base_url, "/api/v1/get_server_capabilities", server_delay_ms) != 0)
+      goto done;
+    printf("server delay: the emulator answers each call %ld ms late\n", server_delay_ms);
+  }
   bench_print_machine("at start");
   printf("A = libtinker blocking call, B = raw libcurl easy handle (keep-alive, same headers); per-call latency\n");
 

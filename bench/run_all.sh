@@ -5,7 +5,7 @@
 #              cmake -S . -B BUILD_DIR -DCMAKE_BUILD_TYPE=Release
 #              cmake --build BUILD_DIR -j2 --target bench_overhead bench_fanout tinker-emulator
 #   --quick    smaller runs (a smoke check of the programs, not figures to quote)
-# Takes about 1.5 minutes. Quote figures only from a quiet machine (each program prints the
+# Takes about 2 minutes. Quote figures only from a quiet machine (each program prints the
 # load average).
 # Each benchmark starts and stops its own tinker-emulator (BUILD_DIR/emulator/tinker-emulator
 # unless $TINKER_EMULATOR is set). Exit status: non-zero if a benchmark failed to run or a
@@ -46,6 +46,8 @@ if [ "$quick" -eq 1 ]; then
   run bench_fanout -n 1000 --delay-ms 1000
 else
   run bench_overhead
+  # The same comparison against a server that answers 1 ms late: a realistic round trip.
+  run bench_overhead --server-delay-ms 1 -n 500 --rounds 4 --warmup 50
   run bench_fanout
   # The same fan-out with a job delay long enough for every poll to reach the server before
   # any job finishes: shows whether 10,000 long-polls can be held at once.
