@@ -60,10 +60,11 @@
  * ------------------------------------------------------------------------------------------- */
 %ignore tinker_future_on_complete;
 %rename("$ignore", regextarget=1) "^tinker_.*_callback$";
-/* forward_backward_custom takes a C loss function; tinker_custom_loss_* are only usable from
- * inside that callback. */
-%rename("$ignore", regextarget=1) "^tinker_training_client_forward_backward_custom";
-%rename("$ignore", regextarget=1) "^tinker_custom_loss_";
+/* forward_backward_custom takes a C loss function and tinker_custom_loss_input/output_* are only
+ * usable from inside that callback; the bindings use the two-phase form instead
+ * (`_custom_begin`, tinker_custom_loss_step_*, `_custom_finish`), which is wrapped. */
+%rename("$ignore", regextarget=1) "^tinker_training_client_forward_backward_custom(_async)?$";
+%rename("$ignore", regextarget=1) "^tinker_custom_loss_(input|output)_";
 /* Every C callback in tinker.h comes with a `void *user_data`: if a function with one is not in
  * the lists above, SWIG warns (902, an error in the abi_swig_parse tests) instead of wrapping an
  * unusable function-pointer parameter. */
@@ -181,6 +182,8 @@ TINKER_BORROWS_FROM(tinker_batch_add, arg1, arg2)
 TINKER_RELEASES_BORROWED(tinker_model_input_free)
 TINKER_RELEASES_BORROWED(tinker_datum_free)
 TINKER_RELEASES_BORROWED(tinker_batch_free)
+/* set_gradient copies, but the array typemaps retain their block under the step: drop it here. */
+TINKER_RELEASES_BORROWED(tinker_custom_loss_step_free)
 
 /* A status *argument* (tinker_status_str(status)) stays a plain number. In Java and Go the
  * typemaps that turn a returned status into an error would also apply to parameters, so those

@@ -533,6 +533,46 @@ TINKER_API tinker_status_t tinker_training_client_forward_backward_custom(tinker
 /** T3, asynchronous. `user_data` must stay valid until the future finishes. Since: 0.1. */
 TINKER_API tinker_status_t tinker_training_client_forward_backward_custom_async(tinker_training_client_t *client, const tinker_batch_t *data, tinker_custom_loss_fn_t loss_fn, void *user_data, tinker_future_t **out);
 
+/** forward_backward_custom in two phases, for hosts that cannot hand the library a C callback
+ *  (the SWIG bindings, FFIs, or C code that wants the loss on its own thread). Phase one
+ *  (`_begin`) runs the forward pass exactly as T3 does and hands back a step that holds the
+ *  forward output; the caller computes its loss on any thread and fills the step's loss,
+ *  gradients and metrics; phase two (`_finish`) reserves the next seq_id at that moment and sends
+ *  forward_backward with `weights = -gradient`, merging the metrics. T3 is `_begin`, the callback,
+ *  then `_finish`: the results are the same. */
+typedef struct tinker_custom_loss_step tinker_custom_loss_step_t;
+
+/** Phase one of T3: copies `data` (datums may only carry "target_tokens" and "weights"; otherwise
+ *  TINKER_E_INVALID_ARGUMENT and nothing is sent), runs forward with cross_entropy and returns the
+ *  step. Blocking. Since: 0.1. */
+TINKER_API tinker_status_t tinker_training_client_forward_backward_custom_begin(tinker_training_client_t *client, const tinker_batch_t *data, tinker_custom_loss_step_t **out);
+/** Phase one of T3, asynchronous: take with tinker_future_take_custom_loss_step. Since: 0.1. */
+TINKER_API tinker_status_t tinker_training_client_forward_backward_custom_begin_async(tinker_training_client_t *client, const tinker_batch_t *data, tinker_future_t **out);
+/** The forward pass's output: per datum a float32 tensor "logprobs" (same length as that
+ *  datum's target_tokens). Borrowed; valid until the step is freed. Since: 0.1. */
+TINKER_API const tinker_forward_backward_output_t *tinker_custom_loss_step_forward_output(const tinker_custom_loss_step_t *step);
+/** Sets the loss value (reported as metric "loss:sum" unless a metric of that name is added).
+ *  Since: 0.1. */
+TINKER_API tinker_status_t tinker_custom_loss_step_set_loss(tinker_custom_loss_step_t *step, double loss);
+/** Sets d loss / d logprobs of datum `index`; `count` must equal that datum's logprob count
+ *  (TINKER_E_INVALID_ARGUMENT otherwise, TINKER_E_OUT_OF_RANGE for a bad index). Copied. Every
+ *  datum needs one before `_finish`. Since: 0.1. */
+TINKER_API tinker_status_t tinker_custom_loss_step_set_gradient(tinker_custom_loss_step_t *step, size_t index, const float *gradient, size_t count);
+/** Adds a metric merged into the final result (no ":reduction" suffix needed). Since: 0.1. */
+TINKER_API tinker_status_t tinker_custom_loss_step_add_metric(tinker_custom_loss_step_t *step, const char *name, double value);
+/** Phase two of T3: sends forward_backward with `weights = -gradient` and returns the output with
+ *  the step's metrics merged. The step must come from `_begin` on the same client
+ *  (TINKER_E_INVALID_ARGUMENT otherwise), have a gradient for every datum
+ *  (TINKER_E_INVALID_ARGUMENT otherwise; the step stays usable, so the caller can fix it and call
+ *  again) and not have been finished before (TINKER_E_FAILED_PRECONDITION). Blocking.
+ *  Since: 0.1. */
+TINKER_API tinker_status_t tinker_training_client_forward_backward_custom_finish(tinker_training_client_t *client, tinker_custom_loss_step_t *step, tinker_forward_backward_output_t **out);
+/** Phase two of T3, asynchronous. Everything is copied before it returns: the step may be freed
+ *  at once. Take with tinker_future_take_forward_backward_output. Since: 0.1. */
+TINKER_API tinker_status_t tinker_training_client_forward_backward_custom_finish_async(tinker_training_client_t *client, tinker_custom_loss_step_t *step, tinker_future_t **out);
+/** Frees a step (NULL is a no-op). Since: 0.1. */
+TINKER_API void tinker_custom_loss_step_free(tinker_custom_loss_step_t *step);
+
 /** T4: one Adam step with the accumulated gradients. `params` NULL = defaults. Blocking.
  *  Since: 0.1. */
 TINKER_API tinker_status_t tinker_training_client_optim_step(tinker_training_client_t *client, const tinker_adam_params_t *params, tinker_optim_step_result_t **out);
@@ -662,6 +702,8 @@ TINKER_API tinker_status_t tinker_future_take_load_result(tinker_future_t *futur
 TINKER_API tinker_status_t tinker_future_take_model_info(tinker_future_t *future, tinker_model_info_t **out);
 /** Takes a sampling client (T10, T11). Since: 0.1. */
 TINKER_API tinker_status_t tinker_future_take_sampling_client(tinker_future_t *future, tinker_sampling_client_t **out);
+/** Takes the step of tinker_training_client_forward_backward_custom_begin_async. Since: 0.1. */
+TINKER_API tinker_status_t tinker_future_take_custom_loss_step(tinker_future_t *future, tinker_custom_loss_step_t **out);
 
 /** Frees the future; legal in any state. A pending future is cancelled and detached. No
  *  callback starts after this returns; a callback running on the completion thread is waited

@@ -263,6 +263,52 @@ TINKER_API tinker_status_t tinker_training_client_forward_backward_custom(tinker
   return start_blocking(__func__, ResultKind::ForwardBackwardOutput, out, CUSTOM_CHECK, CUSTOM_START);
 }
 
+#define CUSTOM_BEGIN_CHECK                                 \
+  [&](const char* fn) -> tinker_status_t {                 \
+    TINKER_CHECK_ARG(fn, client);                          \
+    TINKER_CHECK_ARG(fn, data);                            \
+    return TINKER_OK;                                      \
+  }
+#define CUSTOM_BEGIN_START \
+  [&](Error* err) { return client->impl->forward_backward_custom_begin(data->datums, err); }
+
+TINKER_API tinker_status_t tinker_training_client_forward_backward_custom_begin_async(tinker_training_client_t* client,
+                                                                                    const tinker_batch_t* data,
+                                                                                    tinker_future_t** out) {
+  return start_async(__func__, out, CUSTOM_BEGIN_CHECK, CUSTOM_BEGIN_START);
+}
+
+TINKER_API tinker_status_t tinker_training_client_forward_backward_custom_begin(tinker_training_client_t* client,
+                                                                              const tinker_batch_t* data,
+                                                                              tinker_custom_loss_step_t** out) {
+  return start_blocking(__func__, ResultKind::CustomLossStep, out, CUSTOM_BEGIN_CHECK, CUSTOM_BEGIN_START);
+}
+
+#define CUSTOM_FINISH_CHECK                                \
+  [&](const char* fn) -> tinker_status_t {                 \
+    TINKER_CHECK_ARG(fn, client);                          \
+    TINKER_CHECK_ARG(fn, step);                            \
+    return TINKER_OK;                                      \
+  }
+#define CUSTOM_FINISH_START \
+  [&](Error* err) { return client->impl->forward_backward_custom_finish(*step, err); }
+
+TINKER_API tinker_status_t tinker_training_client_forward_backward_custom_finish_async(tinker_training_client_t* client,
+                                                                                     tinker_custom_loss_step_t* step,
+                                                                                     tinker_future_t** out) {
+  return start_async(__func__, out, CUSTOM_FINISH_CHECK, CUSTOM_FINISH_START);
+}
+
+TINKER_API tinker_status_t tinker_training_client_forward_backward_custom_finish(tinker_training_client_t* client,
+                                                                               tinker_custom_loss_step_t* step,
+                                                                               tinker_forward_backward_output_t** out) {
+  return start_blocking(__func__, ResultKind::ForwardBackwardOutput, out, CUSTOM_FINISH_CHECK, CUSTOM_FINISH_START);
+}
+
+TINKER_API tinker_status_t tinker_future_take_custom_loss_step(tinker_future_t* future, tinker_custom_loss_step_t** out) {
+  return capi::take(__func__, future, ResultKind::CustomLossStep, out);
+}
+
 #define CLIENT_CHECK                                       \
   [&](const char* fn) -> tinker_status_t {                 \
     TINKER_CHECK_ARG(fn, client);                          \
@@ -479,36 +525,83 @@ TINKER_API tinker_status_t tinker_custom_loss_input_tensor_float32(const tinker_
   });
 }
 
+// The callback's output object and the two-phase step share these setters.
+namespace {
+
+tinker_status_t set_loss(const char* fn, tinker_custom_loss_output* output, double loss) {
+  TINKER_CHECK_ARG(fn, output);
+  output->loss = loss;
+  return TINKER_OK;
+}
+
+tinker_status_t set_gradient(const char* fn, tinker_custom_loss_output* output, size_t index, const float* gradient,
+                             size_t count) {
+  TINKER_CHECK_ARG(fn, output);
+  TINKER_CHECK_ARG(fn, gradient);
+  if (index >= output->gradients.size()) return fail(TINKER_E_OUT_OF_RANGE, std::string(fn) + ": index out of range");
+  if (count != output->expected_counts[index])
+    return fail(TINKER_E_INVALID_ARGUMENT, std::string(fn) + ": count " + std::to_string(count) + " != " +
+                                               std::to_string(output->expected_counts[index]) + " logprobs of datum " +
+                                               std::to_string(index));
+  output->gradients[index] = std::vector<float>(gradient, gradient + count);
+  return TINKER_OK;
+}
+
+tinker_status_t add_metric(const char* fn, tinker_custom_loss_output* output, const char* name, double value) {
+  TINKER_CHECK_ARG(fn, output);
+  TINKER_CHECK_ARG(fn, name);
+  output->metrics.emplace_back(name, value);
+  return TINKER_OK;
+}
+
+}  // namespace
+
 TINKER_API tinker_status_t tinker_custom_loss_output_set_loss(tinker_custom_loss_output_t* output, double loss) {
-  return guard(__func__, [&](const char* fn) -> tinker_status_t {
-    TINKER_CHECK_ARG(fn, output);
-    output->loss = loss;
-    return TINKER_OK;
-  });
+  return guard(__func__, [&](const char* fn) { return set_loss(fn, output, loss); });
 }
 
 TINKER_API tinker_status_t tinker_custom_loss_output_set_gradient(tinker_custom_loss_output_t* output, size_t index,
                                                                   const float* gradient, size_t count) {
-  return guard(__func__, [&](const char* fn) -> tinker_status_t {
-    TINKER_CHECK_ARG(fn, output);
-    TINKER_CHECK_ARG(fn, gradient);
-    if (index >= output->gradients.size()) return fail(TINKER_E_OUT_OF_RANGE, std::string(fn) + ": index out of range");
-    if (count != output->expected_counts[index])
-      return fail(TINKER_E_INVALID_ARGUMENT, std::string(fn) + ": count " + std::to_string(count) + " != " +
-                                                 std::to_string(output->expected_counts[index]) + " logprobs of datum " +
-                                                 std::to_string(index));
-    output->gradients[index] = std::vector<float>(gradient, gradient + count);
-    return TINKER_OK;
-  });
+  return guard(__func__, [&](const char* fn) { return set_gradient(fn, output, index, gradient, count); });
 }
 
 TINKER_API tinker_status_t tinker_custom_loss_output_add_metric(tinker_custom_loss_output_t* output, const char* name,
                                                                 double value) {
+  return guard(__func__, [&](const char* fn) { return add_metric(fn, output, name, value); });
+}
+
+TINKER_API const tinker_forward_backward_output_t* tinker_custom_loss_step_forward_output(
+    const tinker_custom_loss_step_t* step) {
+  return step ? step->forward.get() : nullptr;
+}
+
+TINKER_API tinker_status_t tinker_custom_loss_step_set_loss(tinker_custom_loss_step_t* step, double loss) {
   return guard(__func__, [&](const char* fn) -> tinker_status_t {
-    TINKER_CHECK_ARG(fn, output);
-    TINKER_CHECK_ARG(fn, name);
-    output->metrics.emplace_back(name, value);
-    return TINKER_OK;
+    TINKER_CHECK_ARG(fn, step);
+    return set_loss(fn, &step->output, loss);
+  });
+}
+
+TINKER_API tinker_status_t tinker_custom_loss_step_set_gradient(tinker_custom_loss_step_t* step, size_t index,
+                                                                const float* gradient, size_t count) {
+  return guard(__func__, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, step);
+    return set_gradient(fn, &step->output, index, gradient, count);
+  });
+}
+
+TINKER_API tinker_status_t tinker_custom_loss_step_add_metric(tinker_custom_loss_step_t* step, const char* name,
+                                                              double value) {
+  return guard(__func__, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, step);
+    return add_metric(fn, &step->output, name, value);
+  });
+}
+
+TINKER_API void tinker_custom_loss_step_free(tinker_custom_loss_step_t* step) {
+  capi::guard_value(0, [&] {
+    delete step;
+    return 0;
   });
 }
 

@@ -1,8 +1,10 @@
-// forward_backward_custom (protocol.md §6.5): forward with cross_entropy, the caller's loss on
-// the completion thread, then forward_backward with weights = -d loss / d logprobs.
+// forward_backward_custom (protocol.md §6.5): forward with cross_entropy, the caller's loss (on
+// the completion thread for the callback form, anywhere for the two-phase form), then
+// forward_backward with weights = -d loss / d logprobs.
 #include "client/custom_loss.h"
 
-#include <cstring>
+#include <algorithm>
+#include <atomic>
 
 #include "client/training_client.h"
 
@@ -67,109 +69,170 @@ void on_finish(const std::shared_ptr<FutureState>& f, std::function<void()> fn) 
   if (s != TINKER_OK) delete heap;
 }
 
-struct CustomRun {
-  std::shared_ptr<FutureState> user, forward, backward;
-  std::vector<OwnedDatum> data;
-  std::vector<std::vector<float>> weights;  // backing store of the views sent
-  CustomLoss loss;
-};
+// Hands `from`'s outcome to `to` once `from` finished: its error, or its result through `fn`
+// (which may fail `to` itself, or return the result to complete it with).
+void relay(const std::shared_ptr<FutureState>& from, const std::shared_ptr<FutureState>& to,
+           std::function<std::unique_ptr<Result>(std::unique_ptr<Result>, FutureState& to)> fn) {
+  on_finish(from, [from, to, fn = std::move(fn)] {
+    if (to->done()) return;
+    std::unique_ptr<Result> r;
+    if (from->poll() != TINKER_OK) return (void)to->fail(*from->error());
+    from->take(from->expected_kind(), &r);
+    if (auto out = fn(std::move(r), *to)) {
+      to->mark_submitted();
+      to->complete(std::move(out));
+    }
+  });
+}
+
+std::weak_ptr<FutureState> weak(const std::shared_ptr<FutureState>& f) { return f; }
+
+std::shared_ptr<FutureState> refuse(Error* err, Error e) {
+  *err = std::move(e);
+  return nullptr;
+}
 
 Error loss_error(tinker_status_t s, const std::string& message) {
   return make_error(s == TINKER_OK ? TINKER_E_INVALID_ARGUMENT : s, "forward_backward_custom: " + message);
 }
 
+// Fills the step's input (views of the logprobs) and sizes its output; false if a datum's forward
+// output has no float logprobs.
+bool prepare_step(tinker_custom_loss_step& step, Error* err) {
+  step.input.data = &step.data;
+  for (size_t i = 0; i < step.forward->outputs.size(); ++i) {
+    const wire::OutputTensor* lp = nullptr;
+    for (auto& kv : step.forward->outputs[i])
+      if (kv.first == "logprobs" && kv.second.t.is_float) lp = &kv.second.t;
+    if (!lp) {
+      *err = loss_error(TINKER_E_DATA_LOSS, "forward output " + std::to_string(i) + " has no float logprobs");
+      return false;
+    }
+    step.input.logprobs.push_back(lp);
+    step.output.expected_counts.push_back(lp->f32.size());
+  }
+  step.output.gradients.resize(step.input.logprobs.size());
+  return true;
+}
+
 }  // namespace
 
-std::shared_ptr<FutureState> TrainingClient::forward_backward_custom(const std::vector<wire::DatumView>& data,
-                                                                     CustomLoss loss, Error* err) {
-  auto run = std::make_shared<CustomRun>();
-  run->loss = loss;
-  run->data.resize(data.size());
+std::shared_ptr<FutureState> begin_custom_loss(ClientContext& ctx, const std::shared_ptr<TrainingRun>& run,
+                                               const std::vector<wire::DatumView>& data, Error* err) {
+  // Shared only so the completion callback can hold it; moved into the result when done.
+  auto step = std::make_shared<std::unique_ptr<tinker_custom_loss_step>>(new tinker_custom_loss_step);
+  (*step)->run = run;
+  std::vector<OwnedDatum>& owned = (*step)->data;
+  owned.resize(data.size());
   for (size_t i = 0; i < data.size(); ++i) {
     std::string msg;
-    if (!own(data[i], &run->data[i], &msg)) {
-      *err = make_error(TINKER_E_INVALID_ARGUMENT, "forward_backward_custom: datum " + std::to_string(i) + ": " + msg);
+    if (!own(data[i], &owned[i], &msg)) {
+      *err = loss_error(TINKER_E_INVALID_ARGUMENT, "datum " + std::to_string(i) + ": " + msg);
       return nullptr;
     }
   }
-  // Forward pass with cross_entropy; weights default to zeros (§6.5 step 2).
+  // Forward pass with cross_entropy; weights default to zeros (§6.5 step 2). The bodies are
+  // encoded before start_forward_backward returns, so the weights need not outlive it.
+  std::vector<std::vector<float>> weights;
   std::vector<wire::DatumView> views;
-  for (auto& d : run->data) {
-    run->weights.push_back(d.weights.value_or(std::vector<float>(d.target_tokens.size(), 0.0f)));
-    views.push_back(d.view(run->weights.back()));
+  weights.reserve(owned.size());
+  for (auto& d : owned) {
+    weights.push_back(d.weights.value_or(std::vector<float>(d.target_tokens.size(), 0.0f)));
+    views.push_back(d.view(weights.back()));
   }
-  run->forward = forward_backward(views, "cross_entropy", {}, true, err);
-  if (!run->forward) return nullptr;
-  run->user = std::make_shared<FutureState>(ctx_->runtime().completion(), ResultKind::ForwardBackwardOutput);
-  std::weak_ptr<CustomRun> weak = run;
-  run->user->set_cancel_hook([weak] {
-    if (auto r = weak.lock()) {
-      if (r->forward) r->forward->cancel();
-      if (r->backward) r->backward->cancel();
-    }
+  std::shared_ptr<FutureState> forward = start_forward_backward(ctx, run, views, "cross_entropy", {}, true, err);
+  if (!forward) return nullptr;
+  auto user = std::make_shared<FutureState>(ctx.runtime().completion(), ResultKind::CustomLossStep);
+  user->set_cancel_hook([w = weak(forward)] {
+    if (auto f = w.lock()) f->cancel();
   });
+  relay(forward, user, [step](std::unique_ptr<Result> r, FutureState& to) -> std::unique_ptr<Result> {
+    (*step)->forward.reset(static_cast<tinker_forward_backward_output*>(r.release()));
+    Error e;
+    if (prepare_step(**step, &e)) return std::move(*step);
+    to.fail(e);
+    return nullptr;
+  });
+  return user;
+}
 
-  // The callbacks run on the completion thread, which exists only while the context does.
-  std::shared_ptr<TrainingRun> tr = run_;
-  ClientContext* ctx = ctx_.get();
-  on_finish(run->forward, [run, tr, ctx] {
-    if (run->user->done()) return;
-    std::unique_ptr<Result> fwd;
-    if (run->forward->poll() != TINKER_OK) return (void)run->user->fail(*run->forward->error());
-    run->forward->take(ResultKind::ForwardBackwardOutput, &fwd);
-    auto& out = static_cast<tinker_forward_backward_output&>(*fwd);
-    tinker_custom_loss_input in;
-    in.data = &run->data;
-    for (size_t i = 0; i < out.outputs.size(); ++i) {
-      const wire::OutputTensor* lp = nullptr;
-      for (auto& kv : out.outputs[i])
-        if (kv.first == "logprobs" && kv.second.t.is_float) lp = &kv.second.t;
-      if (!lp) return (void)run->user->fail(loss_error(TINKER_E_DATA_LOSS, "forward output " + std::to_string(i) + " has no float logprobs"));
-      in.logprobs.push_back(lp);
-    }
-    tinker_custom_loss_output o;
-    o.gradients.resize(in.logprobs.size());
-    for (const auto* lp : in.logprobs) o.expected_counts.push_back(lp->f32.size());
-    tinker_status_t s = run->loss.fn(&in, &o, run->loss.user_data);
-    if (s != TINKER_OK) return (void)run->user->fail(loss_error(s, std::string("the loss function returned ") + tinker_status_str(s)));
-    // weights = -gradient (the server's cross_entropy is Σ -logprob · weight; §6.5 step 6).
-    std::vector<wire::DatumView> views;
-    run->weights.clear();
-    run->weights.reserve(o.gradients.size());
-    for (size_t i = 0; i < o.gradients.size(); ++i) {
-      if (!o.gradients[i]) return (void)run->user->fail(loss_error(TINKER_E_INVALID_ARGUMENT, "no gradient for datum " + std::to_string(i)));
-      std::vector<float> w(*o.gradients[i]);
-      for (float& x : w) x = -x;
-      run->weights.push_back(std::move(w));
-      views.push_back(run->data[i].view(run->weights.back()));
-    }
-    // Reserved now, at its own call time (§6.5): other operations may have come in between.
-    Error err;
-    run->backward = start_forward_backward(*ctx, tr, views, "cross_entropy", {}, false, &err);
-    if (!run->backward) return (void)run->user->fail(err);
-    Metrics user_metrics = std::move(o.metrics);
-    std::optional<double> loss_value = o.loss;
-    on_finish(run->backward, [run, user_metrics, loss_value] {
-      if (run->backward->poll() != TINKER_OK) return (void)run->user->fail(*run->backward->error());
-      std::unique_ptr<Result> bwd;
-      run->backward->take(ResultKind::ForwardBackwardOutput, &bwd);
-      auto& res = static_cast<tinker_forward_backward_output&>(*bwd);
-      auto set = [&](const std::string& k, double v) {
-        for (auto& kv : res.metrics.items)
-          if (kv.first == k) return (void)(kv.second = v);
-        res.metrics.items.emplace_back(k, v);
-      };
-      bool has_loss_metric = false;
-      for (const auto& kv : user_metrics) {
-        set(kv.first, kv.second);
-        has_loss_metric |= kv.first == "loss:sum";
-      }
-      if (loss_value && !has_loss_metric) set("loss:sum", *loss_value);
-      run->user->mark_submitted();
-      run->user->complete(std::move(bwd));
-    });
+std::shared_ptr<FutureState> finish_custom_loss(ClientContext& ctx, const std::shared_ptr<TrainingRun>& run,
+                                                tinker_custom_loss_step& step, Error* err) {
+  if (step.run != run) return refuse(err, loss_error(TINKER_E_INVALID_ARGUMENT, "the step belongs to another training client"));
+  if (step.finished) return refuse(err, loss_error(TINKER_E_FAILED_PRECONDITION, "the step was already finished"));
+  tinker_custom_loss_output& o = step.output;
+  // weights = -gradient (the server's cross_entropy is Σ -logprob · weight; §6.5 step 6).
+  std::vector<std::vector<float>> weights;
+  std::vector<wire::DatumView> views;
+  weights.reserve(o.gradients.size());
+  for (size_t i = 0; i < o.gradients.size(); ++i) {
+    if (!o.gradients[i]) return refuse(err, loss_error(TINKER_E_INVALID_ARGUMENT, "no gradient for datum " + std::to_string(i)));
+    std::vector<float> w(*o.gradients[i]);
+    for (float& x : w) x = -x;
+    weights.push_back(std::move(w));
+    views.push_back(step.data[i].view(weights.back()));
+  }
+  // Reserved now, at its own call time (§6.5): other operations may have come in between.
+  std::shared_ptr<FutureState> backward = start_forward_backward(ctx, run, views, "cross_entropy", {}, false, err);
+  if (!backward) return nullptr;
+  step.finished = true;
+  auto user = std::make_shared<FutureState>(ctx.runtime().completion(), ResultKind::ForwardBackwardOutput);
+  user->set_cancel_hook([w = weak(backward)] {
+    if (auto f = w.lock()) f->cancel();
   });
-  return run->user;
+  Metrics metrics = o.metrics;
+  if (o.loss && std::none_of(metrics.begin(), metrics.end(), [](const auto& kv) { return kv.first == "loss:sum"; }))
+    metrics.emplace_back("loss:sum", *o.loss);
+  relay(backward, user, [metrics](std::unique_ptr<Result> r, FutureState&) {
+    auto& items = static_cast<tinker_forward_backward_output&>(*r).metrics.items;
+    for (const auto& m : metrics) {
+      auto it = std::find_if(items.begin(), items.end(), [&](const auto& kv) { return kv.first == m.first; });
+      if (it != items.end()) it->second = m.second;
+      else items.push_back(m);
+    }
+    return r;
+  });
+  return user;
+}
+
+std::shared_ptr<FutureState> TrainingClient::forward_backward_custom(const std::vector<wire::DatumView>& data,
+                                                                     CustomLoss loss, Error* err) {
+  std::shared_ptr<FutureState> begin = begin_custom_loss(*ctx_, run_, data, err);
+  if (!begin) return nullptr;
+  auto user = std::make_shared<FutureState>(ctx_->runtime().completion(), ResultKind::ForwardBackwardOutput);
+  // Phase two's future appears on the completion thread; a cancel may come from any thread.
+  auto backward = std::make_shared<std::shared_ptr<FutureState>>();
+  user->set_cancel_hook([b = weak(begin), backward] {
+    if (auto f = b.lock()) f->cancel();
+    if (auto f = std::atomic_load(backward.get())) f->cancel();
+  });
+  // The callbacks run on the completion thread, which exists only while the context does.
+  std::shared_ptr<TrainingRun> run = run_;
+  ClientContext* ctx = ctx_.get();
+  relay(begin, user, [run, ctx, loss, user, backward](std::unique_ptr<Result> r, FutureState&) -> std::unique_ptr<Result> {
+    std::shared_ptr<tinker_custom_loss_step> step(static_cast<tinker_custom_loss_step*>(r.release()));
+    tinker_status_t s = loss.fn(&step->input, &step->output, loss.user_data);
+    Error err = loss_error(s, std::string("the loss function returned ") + tinker_status_str(s));
+    std::shared_ptr<FutureState> b = s == TINKER_OK ? finish_custom_loss(*ctx, run, *step, &err) : nullptr;
+    if (!b) {
+      user->fail(err);
+      return nullptr;
+    }
+    std::atomic_store(backward.get(), b);
+    if (user->done()) b->cancel();  // cancelled while the loss ran
+    relay(b, user, [](std::unique_ptr<Result> out, FutureState&) { return out; });
+    return nullptr;  // `user` completes with phase two's result
+  });
+  return user;
+}
+
+std::shared_ptr<FutureState> TrainingClient::forward_backward_custom_begin(const std::vector<wire::DatumView>& data,
+                                                                           Error* err) {
+  return begin_custom_loss(*ctx_, run_, data, err);
+}
+
+std::shared_ptr<FutureState> TrainingClient::forward_backward_custom_finish(tinker_custom_loss_step& step, Error* err) {
+  return finish_custom_loss(*ctx_, run_, step, err);
 }
 
 }  // namespace tinker

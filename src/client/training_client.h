@@ -40,6 +40,9 @@ class TrainingClient {
                                                 Error* err);
   std::shared_ptr<FutureState> forward_backward_custom(const std::vector<wire::DatumView>& data, CustomLoss loss,
                                                        Error* err);                            // T3
+  // T3 in two phases (custom_loss.h).
+  std::shared_ptr<FutureState> forward_backward_custom_begin(const std::vector<wire::DatumView>& data, Error* err);
+  std::shared_ptr<FutureState> forward_backward_custom_finish(tinker_custom_loss_step& step, Error* err);
   std::shared_ptr<FutureState> optim_step(const tinker_adam_params& p);                        // T4
   std::shared_ptr<FutureState> save_state(const std::string& name, int64_t ttl_seconds, bool overwrite);  // T5
   std::shared_ptr<FutureState> load_state(const std::string& path, const std::string& token, bool optimizer);  // T6/T7

@@ -15,6 +15,7 @@ const char* result_kind_name(ResultKind k) {
     case ResultKind::LoadResult: return "load result";
     case ResultKind::ModelInfo: return "model info";
     case ResultKind::SamplingClient: return "sampling client";
+    case ResultKind::CustomLossStep: return "custom loss step";
     case ResultKind::Internal: return "internal";
   }
   return "unknown";

@@ -14,6 +14,7 @@ enum class ResultKind {
   LoadResult,
   ModelInfo,
   SamplingClient,
+  CustomLossStep,      // phase one of forward_backward_custom
   Internal,            // results of library-internal calls (startup steps)
 };
 

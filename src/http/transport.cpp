@@ -57,8 +57,10 @@ Transport::Transport(Settings settings) : settings_(std::move(settings)) {
   multi_ = curl_multi_init();
   if (settings_.max_host_connections > 0)
     curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, settings_.max_host_connections);
-  // Idle keep-alive connections kept for reuse across requests.
-  curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, 64L);
+  // CURLMOPT_MAXCONNECTS stays libcurl's default (4 per easy handle ever added, so it grows with
+  // the largest burst): a fixed small cache closed almost every connection of a 10,000-future
+  // burst when its submissions finished, so each first poll had to open a new one
+  // (docs/benchmarks.md, fan-out).
 }
 
 Transport::~Transport() {
