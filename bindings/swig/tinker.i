@@ -982,7 +982,9 @@ TINKER_GO_SLICE(uint8_t, byte)
   (const CTYPE *data, size_t size),
   (const CTYPE *shape, size_t ndim),
   (const CTYPE *values, size_t count),
-  (const CTYPE *gradient, size_t count)
+  (const CTYPE *gradient, size_t count),
+  (const CTYPE *crow_indices, size_t crow_count),
+  (const CTYPE *col_indices, size_t col_count)
 };
 %typemap(in, warning="901:a `const CTYPE *` parameter outside TINKER_ARRAY_PARAMETERS (bindings/swig/tinker.i)")
   const CTYPE * %{ static_assert(sizeof(CTYPE) == 0, "unhandled array parameter: see TINKER_ARRAY_PARAMETERS"); %}

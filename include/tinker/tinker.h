@@ -357,11 +357,21 @@ TINKER_API tinker_status_t tinker_datum_new(tinker_datum_t **out, const tinker_m
  *  NULL with ndim 0 (flat), else its product must equal numel. The protocol's key rules apply
  *  (§7.2): "target_tokens" must be int64; "weights", "advantages", "logprobs",
  *  "clip_low_threshold", "clip_high_threshold" must be float32; other names take either type.
- *  A repeated name is TINKER_E_INVALID_ARGUMENT. Sparse CSR tensors are not supported by this
- *  API version. Since: 0.1. */
+ *  A repeated name is TINKER_E_INVALID_ARGUMENT. Sparse inputs: tinker_datum_add_sparse_tensor_*.
+ *  Since: 0.1. */
 TINKER_API tinker_status_t tinker_datum_add_tensor_float32(tinker_datum_t *datum, const char *name, const float *data, size_t numel, const int64_t *shape, size_t ndim);
 /** Adds an int64 loss input (see tinker_datum_add_tensor_float32). Since: 0.1. */
 TINKER_API tinker_status_t tinker_datum_add_tensor_int64(tinker_datum_t *datum, const char *name, const int64_t *data, size_t numel, const int64_t *shape, size_t ndim);
+/** Adds a sparse CSR float32 loss input (§7.2): a 2-D tensor of dense `shape` {nrows, ncols}
+ *  (ndim must be 2) whose `count` non-zero `values` sit in row r at positions
+ *  crow_indices[r] .. crow_indices[r+1]-1, in columns col_indices[...]. Checked here:
+ *  crow_count == nrows + 1, crow_indices from 0 to count and never decreasing,
+ *  col_count == count, every column in [0, ncols); otherwise TINKER_E_INVALID_ARGUMENT saying
+ *  which. Key → dtype rules and borrowing as for tinker_datum_add_tensor_float32. Sent as the
+ *  protobuf SparseCsr (or the JSON sparse fields in JSON wire mode). Since: 0.1. */
+TINKER_API tinker_status_t tinker_datum_add_sparse_tensor_float32(tinker_datum_t *datum, const char *name, const float *values, size_t count, const int64_t *crow_indices, size_t crow_count, const int64_t *col_indices, size_t col_count, const int64_t *shape, size_t ndim);
+/** As tinker_datum_add_sparse_tensor_float32, for int64 values. Since: 0.1. */
+TINKER_API tinker_status_t tinker_datum_add_sparse_tensor_int64(tinker_datum_t *datum, const char *name, const int64_t *values, size_t count, const int64_t *crow_indices, size_t crow_count, const int64_t *col_indices, size_t col_count, const int64_t *shape, size_t ndim);
 /** Frees the datum. NULL allowed. Since: 0.1. */
 TINKER_API void tinker_datum_free(tinker_datum_t *datum);
 

@@ -105,8 +105,31 @@ const char* required_dtype(const std::string& name) {
   return nullptr;
 }
 
+// A CSR layout's complaint, or "" when `s` indexes `nnz` values of an nrows × ncols matrix:
+// nrows + 1 row offsets from 0 to nnz, never decreasing, one column in [0, ncols) per value.
+std::string csr_problem(const wire::SparseCsrView& s, size_t nnz, int64_t nrows, int64_t ncols) {
+  if (s.n_crow != static_cast<uint64_t>(nrows) + 1)
+    return "crow_count is " + std::to_string(s.n_crow) + ", must be nrows + 1 = " +
+           std::to_string(static_cast<uint64_t>(nrows) + 1);
+  if (s.n_col != nnz)
+    return "col_count is " + std::to_string(s.n_col) + ", must equal the " + std::to_string(nnz) + " values";
+  if (s.crow_indices[0] != 0) return "crow_indices[0] must be 0";
+  if (s.crow_indices[s.n_crow - 1] != static_cast<int64_t>(nnz))
+    return "crow_indices must end at the number of values (" + std::to_string(nnz) + ")";
+  for (size_t r = 1; r < s.n_crow; ++r)
+    if (s.crow_indices[r] < s.crow_indices[r - 1])
+      return "crow_indices decrease at " + std::to_string(r);
+  for (size_t k = 0; k < s.n_col; ++k)
+    if (s.col_indices[k] < 0 || s.col_indices[k] >= ncols)
+      return "col_indices[" + std::to_string(k) + "] = " + std::to_string(s.col_indices[k]) + " is outside [0, " +
+             std::to_string(ncols) + ")";
+  return "";
+}
+
+// Dense when `sparse` is null; else `data` holds the non-zeros and `shape` is the 2-D dense shape.
 tinker_status_t add_tensor(const char* fn, tinker_datum_t* datum, const char* name, wire::DType dtype,
-                           const void* data, size_t numel, const int64_t* shape, size_t ndim) {
+                           const void* data, size_t numel, const int64_t* shape, size_t ndim,
+                           const wire::SparseCsrView* sparse = nullptr) {
   return guard(fn, [&](const char* fn) -> tinker_status_t {
     TINKER_CHECK_ARG(fn, datum);
     TINKER_CHECK_ARG(fn, name);
@@ -118,13 +141,25 @@ tinker_status_t add_tensor(const char* fn, tinker_datum_t* datum, const char* na
       return invalid(fn, "name '" + key + "' must be " + required);
     for (const auto& in : datum->view.loss_fn_inputs)
       if (in.first == key) return invalid(fn, "name '" + key + "' is already in the datum");
-    if (!data && numel > 0) return capi::null_argument(fn, "data");
+    if (!data && numel > 0) return capi::null_argument(fn, sparse ? "values" : "data");
     if (!shape && ndim > 0) return capi::null_argument(fn, "shape");
 
     wire::TensorView t;
     t.dtype = dtype;
     t.data = data;
     t.numel = numel;
+    if (sparse) {
+      if (!sparse->crow_indices && sparse->n_crow > 0) return capi::null_argument(fn, "crow_indices");
+      if (!sparse->col_indices && sparse->n_col > 0) return capi::null_argument(fn, "col_indices");
+      if (ndim != 2) return invalid(fn, "a sparse CSR tensor needs a 2-D shape, got ndim " + std::to_string(ndim));
+      if (shape[0] < 0 || shape[1] < 0) return invalid(fn, "shape dimensions must be >= 0");
+      std::string problem = csr_problem(*sparse, numel, shape[0], shape[1]);
+      if (!problem.empty()) return invalid(fn, "sparse CSR: " + problem);
+      t.shape.assign(shape, shape + 2);
+      t.sparse = *sparse;
+      datum->view.loss_fn_inputs.emplace_back(key, std::move(t));
+      return TINKER_OK;
+    }
     // ndim 0 is a flat tensor: no shape is sent, whatever `shape` points at.
     if (ndim > 0) {
       t.shape.assign(shape, shape + ndim);
@@ -282,6 +317,24 @@ TINKER_API tinker_status_t tinker_datum_add_tensor_float32(tinker_datum_t* datum
 TINKER_API tinker_status_t tinker_datum_add_tensor_int64(tinker_datum_t* datum, const char* name, const int64_t* data,
                                                           size_t numel, const int64_t* shape, size_t ndim) {
   return add_tensor(__func__, datum, name, wire::DType::INT64, data, numel, shape, ndim);
+}
+
+TINKER_API tinker_status_t tinker_datum_add_sparse_tensor_float32(tinker_datum_t* datum, const char* name,
+                                                                   const float* values, size_t count,
+                                                                   const int64_t* crow_indices, size_t crow_count,
+                                                                   const int64_t* col_indices, size_t col_count,
+                                                                   const int64_t* shape, size_t ndim) {
+  wire::SparseCsrView csr{crow_indices, crow_count, col_indices, col_count};
+  return add_tensor(__func__, datum, name, wire::DType::FLOAT32, values, count, shape, ndim, &csr);
+}
+
+TINKER_API tinker_status_t tinker_datum_add_sparse_tensor_int64(tinker_datum_t* datum, const char* name,
+                                                                 const int64_t* values, size_t count,
+                                                                 const int64_t* crow_indices, size_t crow_count,
+                                                                 const int64_t* col_indices, size_t col_count,
+                                                                 const int64_t* shape, size_t ndim) {
+  wire::SparseCsrView csr{crow_indices, crow_count, col_indices, col_count};
+  return add_tensor(__func__, datum, name, wire::DType::INT64, values, count, shape, ndim, &csr);
 }
 
 TINKER_API void tinker_datum_free(tinker_datum_t* datum) { delete datum; }
