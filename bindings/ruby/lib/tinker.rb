@@ -6,7 +6,16 @@
 #     client.health_check                                  # blocking (GVL released while waiting)
 #     future = client.get_server_capabilities_async        # Tinker::Future
 #     future.wait(5).models.map(&:name)                    # seconds; nil waits forever
+#
+#     trainer = client.create_lora_training_client("tinker-emulator/tiny-bigram", rank: 8)
+#     data = [Tinker::Datum.new(model_input: [1, 2], loss_fn_inputs: { target_tokens: [2, 3], weights: [1, 1] })]
+#     fb = trainer.forward_backward_async(data, "cross_entropy")
+#     step = trainer.optim_step_async(learning_rate: 0.01) # runs after fb on the server
+#     fb.wait.loss
 #   end
+#
+# Training inputs and results are plain Ruby values (tinker/inputs.rb, tinker/results.rb); the
+# training clients are in tinker/training_client.rb.
 #
 # Failures raise Tinker::Error subclasses (Tinker::UnauthenticatedError, ...), which carry
 # #code, #category, #http_status, #request_id and #retryable?. The raw SWIG layer underneath is
@@ -47,6 +56,14 @@ module Tinker
     def status_name
       Raw.tinker_status_str(code)
     end
+
+    # The same error with "context: " in front of its message (e.g. which datum was at fault).
+    def with_context(context)
+      copy = self.class.new("#{context}: #{message}", code: code, category: category, http_status: http_status,
+                                                       request_id: request_id, retryable: retryable?)
+      copy.set_backtrace(backtrace) if backtrace
+      copy
+    end
   end
 
   # One subclass per TINKER_E_* status, named after it (TINKER_E_NOT_FOUND -> NotFoundError),
@@ -76,6 +93,12 @@ module Tinker
     native_error(Raw.tinker_error_code(e), Raw.tinker_error_message(e), Raw.tinker_error_category(e),
                  Raw.tinker_error_http_status(e), Raw.tinker_error_request_id(e),
                  Raw.tinker_error_retryable(e) != 0)
+  end
+
+  # Bad input found on the Ruby side (before anything reaches libtinker): the same class, code and
+  # category as libtinker's own answer to bad input (category :unknown, as no server judged it).
+  def self.invalid_argument(message)
+    InvalidArgumentError.new(message, code: Raw::TINKER_E_INVALID_ARGUMENT)
   end
 
   def self.closed_error
@@ -242,6 +265,87 @@ module Tinker
     end
   end
 
+  # A future in two stages, for host code that must run between two native operations
+  # (forward_backward_custom's loss function). When the first stage has finished, the thread that
+  # waits turns its value into the second stage (a Future) with the block given to new, then waits
+  # for that. Until a wait has run the block, #poll answers TINKER_PENDING (or the first stage's
+  # failure), so a CompletionQueue reports this future when a wait can run the block at once.
+  class ChainedFuture < Future
+    # No super: the two stages own the native futures.
+    def initialize(first, &continuation)
+      @first = first
+      @continuation = continuation
+      @second = nil
+      @error = nil
+      @closed = false
+      @lock = Mutex.new
+    end
+
+    def poll
+      return @second.poll if @second
+      return @error.is_a?(Error) ? @error.code : Raw::TINKER_E_UNKNOWN if @error
+
+      status = @first.poll
+      status == Raw::TINKER_OK ? Raw::TINKER_PENDING : status
+    end
+
+    # As Future#wait; the timeout covers both stages and the block between them.
+    def wait(timeout = nil)
+      deadline = timeout && (Tinker.monotonic_now + timeout)
+      second_stage(timeout).wait(deadline && [deadline - Tinker.monotonic_now, 0].max)
+    end
+    alias value wait
+
+    def cancel
+      (@second || @first).cancel
+      self
+    end
+
+    def close
+      @closed = true
+      @first.close
+      @second&.close
+    end
+
+    def with_native(&block)
+      (@second || @first).with_native(&block)
+    end
+
+    private
+
+    # Runs the block once. A failure of the first stage stays with it (waiting again raises it
+    # again); whatever ends the block (its exception, Thread#raise) ends this future for good,
+    # because the block consumed the first stage's value.
+    def second_stage(timeout)
+      @lock.synchronize do
+        raise @error if @error
+        return @second if @second
+
+        value = @first.wait(timeout)
+        begin
+          @second = @continuation.call(value)
+        rescue Exception => e # any exception: the value is spent, so it is recorded, then re-raised
+          @error = e
+          raise
+        ensure
+          @first.close
+        end
+        if @closed # closed by another thread while the block ran
+          @second.close
+          raise Tinker.closed_error
+        end
+        @second
+      end
+    end
+  end
+
+  # The blocking form of every operation: waits for the future, then frees it.
+  def self.await(future, timeout)
+    future.wait(timeout)
+  ensure
+    future.close
+  end
+
   # Reports finished futures by tag, so that one thread can drain many futures.
   class CompletionQueue
     def initialize
@@ -326,10 +430,41 @@ module Tinker
     end
   end
 
+  # Defines the two methods of one operation of a client class that keeps its handle in @handle:
+  # `name_async(...)`, which returns a Future, and the blocking `name(..., timeout: nil)`, which is
+  # `name_async` + Future#wait (interruptible, GVL released). The block receives the native handle
+  # and the method's arguments, converts them and starts the C operation, returning the native
+  # future; without a block the arguments go as they are to <NATIVE_PREFIX>_<name>_async. `take`
+  # turns the finished native future into the result (nil: the result is nil). Every operation of
+  # every client goes through this one path.
+  module Operations
+    def operation(name, take: nil, &start)
+      starter = :"start_#{name}"
+      define_method(starter, &(start || default_start(name)))
+      private starter
+      define_method(:"#{name}_async") do |*args, **kwargs|
+        Future.new(@handle.use { |h| __send__(starter, h, *args, **kwargs) }, &take)
+      end
+      define_method(name) do |*args, timeout: nil, **kwargs|
+        Tinker.await(public_send(:"#{name}_async", *args, **kwargs), timeout)
+      end
+    end
+
+    private
+
+    def default_start(name)
+      raw = :"#{self::NATIVE_PREFIX}_#{name}_async"
+      proc { |handle, *args| Raw.public_send(raw, handle, *args) }
+    end
+  end
+
   # The entry point: owns the connection runtime shared by every client and future created from
   # it. Thread-safe. Keywords are client options (see Options), defaults come from the
   # environment (TINKER_BASE_URL, TINKER_API_KEY, ...).
   class ServiceClient
+    extend Operations
+    NATIVE_PREFIX = "tinker_service_client"
+
     def self.open(**options)
       client = new(**options)
       return client unless block_given?
@@ -351,30 +486,15 @@ module Tinker
       @handle.close
     end
 
-    # Defines `name_async(*args)` -> Future and the blocking `name(*args, timeout: nil)` for the
-    # C pair tinker_service_client_<name>[_async]. The block turns a finished native future into
-    # the result. Every operation goes through this one path.
-    def self.operation(name, &take)
-      async = :"tinker_service_client_#{name}_async"
-      define_method(:"#{name}_async") do |*args|
-        Future.new(@handle.use { |c| Raw.public_send(async, c, *args) }, &take)
-      end
-      define_method(name) do |*args, timeout: nil|
-        future = public_send(:"#{name}_async", *args)
-        begin
-          future.wait(timeout)
-        ensure
-          future.close
-        end
-      end
-    end
-
     # GET /api/v1/healthz: returns true, raises when the server is not healthy.
-    operation(:health_check) { |_f| true }
+    operation(:health_check, take: ->(_f) { true })
 
     # The models the server supports: a Tinker::ServerCapabilities.
-    operation(:get_server_capabilities) do |f|
-      ServerCapabilities.from_native(Raw.tinker_future_take_server_capabilities(f))
-    end
+    operation(:get_server_capabilities,
+              take: ->(f) { ServerCapabilities.from_native(Raw.tinker_future_take_server_capabilities(f)) })
   end
 end
+
+require "tinker/inputs"
+require "tinker/results"
+require "tinker/training_client"

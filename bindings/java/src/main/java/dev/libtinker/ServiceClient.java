@@ -6,9 +6,10 @@ import dev.libtinker.raw.SWIGTYPE_p_tinker_service_client;
 import dev.libtinker.raw.TinkerRaw;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.function.BiConsumer;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -19,6 +20,9 @@ import java.util.function.Function;
  *
  * <p>Every operation exists as {@code fooAsync()}, returning a {@link TinkerFuture}, and as a
  * blocking {@code foo()} that waits for it. Failures are {@link TinkerException}s.
+ *
+ * <p>The {@link TrainingClient}s it creates deliver their results through this client's
+ * completion thread: keep it open while they are in use.
  */
 public final class ServiceClient implements AutoCloseable {
   private final NativeHandle<SWIGTYPE_p_tinker_service_client> handle;
@@ -102,61 +106,173 @@ public final class ServiceClient implements AutoCloseable {
     this.completions = c;
   }
 
-  /**
-   * Starts one operation through its C {@code _async} entry point and hands the future to the
-   * completion thread. Every operation goes through here; take turns a finished native future
-   * into the Java result.
-   */
-  private <T> TinkerFuture<T> start(
-      BiConsumer<SWIGTYPE_p_tinker_service_client, SWIGTYPE_p_tinker_future[]> async,
-      Function<SWIGTYPE_p_tinker_future, T> take) {
-    // Under the client's read lock, so close() cannot free the client or the queue in between.
-    return handle.use(
-        c -> {
-          SWIGTYPE_p_tinker_future[] out = new SWIGTYPE_p_tinker_future[1];
-          async.accept(c, out);
-          TinkerFuture<T> future = new TinkerFuture<>(out[0], take);
-          completions.watch(future);
-          return future;
-        });
+  /** One C {@code _async} call: the handle it runs on, a scope for converted inputs, the future. */
+  @FunctionalInterface
+  interface AsyncCall<H> {
+    void start(H handle, NativeScope inputs, SWIGTYPE_p_tinker_future[] out);
   }
 
-  /** The blocking form of an operation: waits for the future and rethrows its failure. */
-  private static <T> T await(TinkerFuture<T> future) {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      future.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new TinkerException(
-          Status.CANCELLED, "interrupted while waiting", TinkerException.Category.USER, 0, "", false);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException) {
-        throw (RuntimeException) e.getCause();
-      }
-      throw new TinkerException(
-          Status.UNKNOWN, String.valueOf(e.getCause()), TinkerException.Category.UNKNOWN, 0, "", false);
+  /** Starts an operation of this client. */
+  private <T> TinkerFuture<T> start(
+      AsyncCall<SWIGTYPE_p_tinker_service_client> call, Function<SWIGTYPE_p_tinker_future, T> take) {
+    // Under the client's read lock, so close() cannot free the client or the queue in between.
+    return handle.use(c -> launch(c, call, take));
+  }
+
+  /**
+   * Starts an operation of a client made from this one (training, sampling): its completion goes
+   * through this client's queue, so both handles are borrowed, this one first.
+   */
+  <H, T> TinkerFuture<T> start(
+      NativeHandle<H> target, AsyncCall<H> call, Function<SWIGTYPE_p_tinker_future, T> take) {
+    return handle.use(c -> target.use(h -> launch(h, call, take)));
+  }
+
+  /**
+   * Every operation goes through here: converts the inputs, calls the C {@code _async} entry
+   * point, frees the inputs (encoded by then) and hands the future to the completion thread;
+   * take turns a finished native future into the Java result.
+   */
+  private <H, T> TinkerFuture<T> launch(
+      H target, AsyncCall<H> call, Function<SWIGTYPE_p_tinker_future, T> take) {
+    SWIGTYPE_p_tinker_future[] out = new SWIGTYPE_p_tinker_future[1];
+    try (NativeScope inputs = new NativeScope()) {
+      call.start(target, inputs, out);
     }
+    TinkerFuture<T> future = new TinkerFuture<>(out[0], take);
+    completions.watch(future);
+    return future;
   }
 
   /** GET /api/v1/healthz. */
   public TinkerFuture<Void> healthCheckAsync() {
-    return start(TinkerRaw::tinker_service_client_health_check_async, f -> null);
+    return start((c, in, out) -> TinkerRaw.tinker_service_client_health_check_async(c, out), f -> null);
   }
 
   /** Returns when the server reports itself healthy; throws otherwise. */
   public void healthCheck() {
-    await(healthCheckAsync());
+    healthCheckAsync().await();
   }
 
   /** The models the server supports. */
   public TinkerFuture<ServerCapabilities> getServerCapabilitiesAsync() {
     return start(
-        TinkerRaw::tinker_service_client_get_server_capabilities_async, ServerCapabilities::take);
+        (c, in, out) -> TinkerRaw.tinker_service_client_get_server_capabilities_async(c, out),
+        ServerCapabilities::take);
   }
 
   public ServerCapabilities getServerCapabilities() {
-    return await(getServerCapabilitiesAsync());
+    return getServerCapabilitiesAsync().await();
+  }
+
+  /**
+   * S2: creates a LoRA training run on {@code baseModel} with the default {@link LoraConfig}. An
+   * unknown base model fails with {@link Status#REQUEST_FAILED}, category USER, and the server's
+   * message.
+   */
+  public TinkerFuture<TrainingClient> createLoraTrainingClientAsync(String baseModel) {
+    return createLoraTrainingClientAsync(baseModel, LoraConfig.defaults(), null);
+  }
+
+  public TinkerFuture<TrainingClient> createLoraTrainingClientAsync(String baseModel, LoraConfig lora) {
+    return createLoraTrainingClientAsync(baseModel, lora, null);
+  }
+
+  /** S2 with user metadata attached to the run (null or empty: none). */
+  public TinkerFuture<TrainingClient> createLoraTrainingClientAsync(
+      String baseModel, LoraConfig lora, Map<String, String> userMetadata) {
+    LoraConfig config = lora == null ? LoraConfig.defaults() : lora;
+    return start(
+        (c, in, out) ->
+            TinkerRaw.tinker_service_client_create_lora_training_client_async(
+                c, baseModel, config.toNative(in), in.metadata(userMetadata), out),
+        f -> TrainingClient.take(this, f));
+  }
+
+  public TrainingClient createLoraTrainingClient(String baseModel) {
+    return createLoraTrainingClientAsync(baseModel).await();
+  }
+
+  public TrainingClient createLoraTrainingClient(String baseModel, LoraConfig lora) {
+    return createLoraTrainingClientAsync(baseModel, lora).await();
+  }
+
+  public TrainingClient createLoraTrainingClient(
+      String baseModel, LoraConfig lora, Map<String, String> userMetadata) {
+    return createLoraTrainingClientAsync(baseModel, lora, userMetadata).await();
+  }
+
+  /**
+   * The optional parameters of creating a training client from a checkpoint: a base model
+   * override (null: the checkpoint's), user metadata, and a weights access token (null: none; lets
+   * another account's credential authorise reading the checkpoint).
+   */
+  public record FromStateOptions(String baseModel, Map<String, String> userMetadata, String weightsAccessToken) {
+    public FromStateOptions {
+      userMetadata =
+          userMetadata == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(userMetadata));
+    }
+
+    public static FromStateOptions defaults() {
+      return new FromStateOptions(null, null, null);
+    }
+
+    public FromStateOptions withBaseModel(String model) {
+      return new FromStateOptions(model, userMetadata, weightsAccessToken);
+    }
+
+    public FromStateOptions withUserMetadata(Map<String, String> metadata) {
+      return new FromStateOptions(baseModel, metadata, weightsAccessToken);
+    }
+
+    public FromStateOptions withWeightsAccessToken(String token) {
+      return new FromStateOptions(baseModel, userMetadata, token);
+    }
+  }
+
+  /** S3: a new training run with the weights of training checkpoint {@code path} (tinker://...). */
+  public TinkerFuture<TrainingClient> createTrainingClientFromStateAsync(String path) {
+    return createTrainingClientFromStateAsync(path, FromStateOptions.defaults());
+  }
+
+  public TinkerFuture<TrainingClient> createTrainingClientFromStateAsync(String path, FromStateOptions options) {
+    FromStateOptions o = options == null ? FromStateOptions.defaults() : options;
+    return start(
+        (c, in, out) ->
+            TinkerRaw.tinker_service_client_create_training_client_from_state_async(
+                c, path, o.baseModel(), in.metadata(o.userMetadata()), o.weightsAccessToken(), out),
+        f -> TrainingClient.take(this, f));
+  }
+
+  public TrainingClient createTrainingClientFromState(String path) {
+    return createTrainingClientFromStateAsync(path).await();
+  }
+
+  public TrainingClient createTrainingClientFromState(String path, FromStateOptions options) {
+    return createTrainingClientFromStateAsync(path, options).await();
+  }
+
+  /** S4: as S3, restoring the optimizer state too. */
+  public TinkerFuture<TrainingClient> createTrainingClientFromStateWithOptimizerAsync(String path) {
+    return createTrainingClientFromStateWithOptimizerAsync(path, FromStateOptions.defaults());
+  }
+
+  public TinkerFuture<TrainingClient> createTrainingClientFromStateWithOptimizerAsync(
+      String path, FromStateOptions options) {
+    FromStateOptions o = options == null ? FromStateOptions.defaults() : options;
+    return start(
+        (c, in, out) ->
+            TinkerRaw.tinker_service_client_create_training_client_from_state_with_optimizer_async(
+                c, path, o.baseModel(), in.metadata(o.userMetadata()), o.weightsAccessToken(), out),
+        f -> TrainingClient.take(this, f));
+  }
+
+  public TrainingClient createTrainingClientFromStateWithOptimizer(String path) {
+    return createTrainingClientFromStateWithOptimizerAsync(path).await();
+  }
+
+  public TrainingClient createTrainingClientFromStateWithOptimizer(String path, FromStateOptions options) {
+    return createTrainingClientFromStateWithOptimizerAsync(path, options).await();
   }
 
   /**

@@ -102,6 +102,11 @@ public class TinkerException extends RuntimeException {
         TinkerRaw.tinker_error_retryable(e) != 0);
   }
 
+  /** Bad input found on the Java side, before anything was sent. */
+  static TinkerException invalidArgument(String message) {
+    return new TinkerException(Status.INVALID_ARGUMENT, message, Category.USER, 0, "", false);
+  }
+
   static TinkerException closed() {
     return new TinkerException(
         Status.FAILED_PRECONDITION, "use of a closed libtinker handle", Category.USER, 0, "", false);

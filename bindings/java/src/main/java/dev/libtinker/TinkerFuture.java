@@ -3,6 +3,7 @@ package dev.libtinker;
 import dev.libtinker.raw.SWIGTYPE_p_tinker_future;
 import dev.libtinker.raw.TinkerRaw;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 
 /**
@@ -13,14 +14,38 @@ import java.util.function.Function;
  *
  * <p>{@link #cancel} also stops local work in libtinker. Tinker has no server-side cancel: a
  * request the server already accepted may still run there.
+ *
+ * <p>An operation made of several native ones (forward_backward_custom) gets a composed future:
+ * it is completed by the last of them, and {@link #cancel} cancels the one in flight.
  */
 public final class TinkerFuture<T> extends CompletableFuture<T> {
-  private final NativeHandle<SWIGTYPE_p_tinker_future> handle;
+  private final NativeHandle<SWIGTYPE_p_tinker_future> handle; // null for a composed future
   private final Function<SWIGTYPE_p_tinker_future, T> take;
+  private volatile CompletableFuture<?> stage; // composed: the native operation in flight
 
   TinkerFuture(SWIGTYPE_p_tinker_future future, Function<SWIGTYPE_p_tinker_future, T> take) {
     this.handle = new NativeHandle<>(future, TinkerRaw::tinker_future_free);
     this.take = take;
+  }
+
+  private TinkerFuture() {
+    this.handle = null;
+    this.take = null;
+  }
+
+  /** A composed future whose first native operation is {@code first}. */
+  static <T> TinkerFuture<T> composed(CompletableFuture<?> first) {
+    TinkerFuture<T> f = new TinkerFuture<>();
+    f.follow(first);
+    return f;
+  }
+
+  /** Composed futures: {@code next} is now the operation in flight (cancelled with this). */
+  void follow(CompletableFuture<?> next) {
+    stage = next;
+    if (isCancelled()) {
+      next.cancel(true);
+    }
   }
 
   NativeHandle<SWIGTYPE_p_tinker_future> handle() {
@@ -55,8 +80,42 @@ public final class TinkerFuture<T> extends CompletableFuture<T> {
     handle.close(TinkerRaw::tinker_future_cancel);
   }
 
+  /**
+   * The blocking form of an operation: waits and returns the result, or rethrows the failure as
+   * it is (a {@link TinkerException}, or what a custom loss function threw). An interrupt cancels
+   * the operation and throws {@link Status#CANCELLED} with the thread's interrupt flag set.
+   */
+  T await() {
+    try {
+      return get();
+    } catch (InterruptedException e) {
+      cancel(true);
+      Thread.currentThread().interrupt();
+      throw new TinkerException(
+          Status.CANCELLED, "interrupted while waiting", TinkerException.Category.USER, 0, "", false);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException) {
+        throw (RuntimeException) cause;
+      }
+      if (cause instanceof Error) {
+        throw (Error) cause;
+      }
+      throw new TinkerException(
+          Status.UNKNOWN, String.valueOf(cause), TinkerException.Category.UNKNOWN, 0, "", false);
+    }
+  }
+
   @Override
   public boolean cancel(boolean mayInterruptIfRunning) {
+    if (handle == null) {
+      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      CompletableFuture<?> current = stage;
+      if (current != null) {
+        current.cancel(mayInterruptIfRunning);
+      }
+      return cancelled;
+    }
     try {
       handle.use(
           f -> {

@@ -1,0 +1,42 @@
+package dev.libtinker;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A loss computed in Java for {@link TrainingClient#forwardBackwardCustom} (protocol.md §6.5).
+ * It receives the datums as given and, per datum, the logprobs of its target tokens from a
+ * forward pass; it returns the loss, per datum the gradient d loss / d logprobs (one value per
+ * logprob), and optional metrics merged into the operation's result. An exception it throws fails
+ * the operation, and no backward pass is sent.
+ *
+ * <p>Cross-entropy with weights w, for example, is loss = Σ −w·logprob with gradient −w.
+ */
+@FunctionalInterface
+public interface CustomLossFunction {
+  Result compute(List<Datum> data, List<float[]> logprobs);
+
+  /** What the function returns. The gradients are read once, when the function returns. */
+  record Result(double loss, List<float[]> gradients, Map<String, Double> metrics) {
+    public Result {
+      gradients = List.copyOf(Objects.requireNonNull(gradients, "gradients"));
+      metrics =
+          metrics == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
+    }
+
+    /** A result without metrics. */
+    public Result(double loss, List<float[]> gradients) {
+      this(loss, gradients, null);
+    }
+
+    /** This result plus metric {@code name} (no ":reduction" suffix needed). */
+    public Result withMetric(String name, double value) {
+      LinkedHashMap<String, Double> m = new LinkedHashMap<>(metrics);
+      m.put(name, value);
+      return new Result(loss, gradients, m);
+    }
+  }
+}

@@ -1,0 +1,78 @@
+# frozen_string_literal: true
+
+# Shared by the training tests: datums from text, training clients on the emulator's tiny real
+# model, and the emulator's request log (to check what reached the server).
+require "json"
+require "net/http"
+require "minitest/autorun"
+require "tinker"
+
+# Base class of the training tests (it has no tests of its own).
+class TrainingTestCase < Minitest::Test
+  MODEL = "tinker-emulator/tiny-bigram" # vocabulary: the 256 byte values
+
+  TEXTS = ["the cat sat on the mat.", "the dog sat on the log.", "a cat and a dog sat together.",
+           "the mat was on the floor.", "the fire was warm."].freeze
+
+  def setup
+    skip "TINKER_BASE_URL is not set (run under tests/with_emulator.sh)" if ENV["TINKER_BASE_URL"].to_s.empty?
+    @client = Tinker::ServiceClient.new
+    @closables = [@client]
+  end
+
+  def teardown
+    @closables&.reverse_each(&:close)
+  end
+
+  # Next-token prediction on the bytes of text: input[i] predicts target[i] = text[i + 1].
+  def datum(text, weights: nil)
+    tokens = text.bytes
+    inputs = { "target_tokens" => tokens.drop(1) }
+    inputs["weights"] = weights || Array.new(tokens.size - 1, 1.0) unless weights == false
+    Tinker::Datum.new(model_input: tokens[0...-1], loss_fn_inputs: inputs)
+  end
+
+  def batch(texts = TEXTS)
+    texts.map { |t| datum(t) }
+  end
+
+  def trainer(rank: 8, seed: 11)
+    closing(@client.create_lora_training_client(MODEL, rank: rank, seed: seed, timeout: 60))
+  end
+
+  # Closed in teardown.
+  def closing(closable)
+    @closables << closable
+    closable
+  end
+
+  def logprobs(trainer, data = batch)
+    trainer.forward(data, "cross_entropy", timeout: 60).logprobs
+  end
+
+  def max_difference(a, b)
+    a.flatten.zip(b.flatten).map { |x, y| (x - y).abs }.max
+  end
+
+  def assert_same_logprobs(expected, actual, tolerance = 0.0)
+    assert_equal expected.map(&:size), actual.map(&:size)
+    assert_operator max_difference(expected, actual), :<=, tolerance
+  end
+
+  # Answers the next request to `path` `delay_ms` late (an emulator fault); cleared by the block's end.
+  def with_delayed_answer(path, delay_ms)
+    base = ENV.fetch("TINKER_BASE_URL")
+    Net::HTTP.post(URI("#{base}/_emulator/faults"), JSON.generate(path: path, action: "delay", delay_ms: delay_ms),
+                   "Content-Type" => "application/json")
+    yield
+  ensure
+    uri = URI("#{base}/_emulator/faults")
+    Net::HTTP.start(uri.host, uri.port) { |http| http.delete(uri.path) }
+  end
+
+  # The emulator's log of forward_backward requests (forward passes included) of one model.
+  def forward_backward_requests(model_id)
+    uri = URI("#{ENV.fetch('TINKER_BASE_URL')}/_emulator/log?path=/api/v1/forward_backward")
+    JSON.parse(Net::HTTP.get(uri)).fetch("entries").count { |e| e["model_id"] == model_id }
+  end
+end
