@@ -2,6 +2,7 @@ package tinker
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	"libtinker.dev/tinker/internal/raw"
@@ -63,7 +64,10 @@ type Awaitable interface {
 // accepted may still run there.
 type Future[T any] struct {
 	h    *handle[raw.Tinker_future]
-	take func(raw.Tinker_future) (T, error)
+	take func(context.Context, raw.Tinker_future) (T, error)
+	// stop, when set, ends what take started beyond the native future (see custom_loss.go):
+	// Cancel calls it with release false, Close with release true, before touching h.
+	stop func(release bool)
 
 	mu    sync.Mutex
 	taken bool
@@ -72,7 +76,15 @@ type Future[T any] struct {
 }
 
 func newFuture[T any](f raw.Tinker_future, take func(raw.Tinker_future) (T, error)) *Future[T] {
-	return &Future[T]{h: newHandle[raw.Tinker_future](f, raw.Tinker_future_free), take: take}
+	return newStagedFuture(f, func(_ context.Context, p raw.Tinker_future) (T, error) { return take(p) }, nil)
+}
+
+// newStagedFuture wraps an operation that needs more work once its native future succeeded:
+// take runs on the goroutine that calls Wait and may block, honouring the context; an error
+// that is that context's leaves the result untaken, so a later Wait resumes.
+func newStagedFuture[T any](f raw.Tinker_future, take func(context.Context, raw.Tinker_future) (T, error),
+	stop func(release bool)) *Future[T] {
+	return &Future[T]{h: newHandle[raw.Tinker_future](f, raw.Tinker_future_free), take: take, stop: stop}
 }
 
 func (f *Future[T]) native() *handle[raw.Tinker_future] { return f.h }
@@ -100,11 +112,14 @@ func (f *Future[T]) Wait(ctx context.Context) (T, error) {
 	if err != nil {
 		return zero, err
 	}
-	return f.result()
+	return f.result(ctx)
 }
 
 // result takes the outcome once and keeps it, so Wait can be repeated from any goroutine.
-func (f *Future[T]) result() (T, error) {
+func (f *Future[T]) result(ctx context.Context) (T, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.taken {
@@ -115,7 +130,11 @@ func (f *Future[T]) result() (T, error) {
 		case StatusPending:
 			return &Error{Code: StatusPending, Message: "the operation has not finished"}
 		case StatusOK:
-			f.val, f.err = f.take(p)
+			val, err := f.take(ctx, p)
+			if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+				return err // not final: the next Wait resumes
+			}
+			f.val, f.err = val, err
 		default:
 			f.err = futureError(p, st)
 		}
@@ -132,11 +151,17 @@ func (f *Future[T]) result() (T, error) {
 // Cancel stops local work on the operation; it then finishes with StatusCancelled unless it
 // already finished. Idempotent.
 func (f *Future[T]) Cancel() error {
+	if f.stop != nil {
+		f.stop(false)
+	}
 	return f.h.use(func(p raw.Tinker_future) error { return fromRaw(raw.Tinker_future_cancel(p)) })
 }
 
 // Close releases the native future (cancelling it if still running). Idempotent.
 func (f *Future[T]) Close() {
+	if f.stop != nil {
+		f.stop(true)
+	}
 	f.h.close(func(p raw.Tinker_future) { _ = raw.Tinker_future_cancel(p) })
 }
 

@@ -38,12 +38,12 @@ func NewServiceClient(opts ...Option) (*ServiceClient, error) {
 // Close releases the client. Idempotent.
 func (c *ServiceClient) Close() { c.h.close(nil) }
 
-// start runs one `_async` entry point of the service client and wraps the future it returns.
+// start runs one `_async` entry point on a client handle and wraps the future it returns.
 // Every operation goes through here; take turns a finished future into the Go result.
-func start[T any](c *ServiceClient, async func(raw.Tinker_service_client, *uintptr) error,
+func start[P, T any](h *handle[P], async func(P, *uintptr) error,
 	take func(raw.Tinker_future) (T, error)) (*Future[T], error) {
 	var f uintptr
-	if err := c.h.use(func(p raw.Tinker_service_client) error { return fromRaw(async(p, &f)) }); err != nil {
+	if err := h.use(func(p P) error { return fromRaw(async(p, &f)) }); err != nil {
 		return nil, err
 	}
 	return newFuture(raw.SwigcptrTinker_future(f), take), nil
@@ -65,7 +65,7 @@ func takeNothing(raw.Tinker_future) (struct{}, error) { return struct{}{}, nil }
 
 // HealthCheckAsync starts GET /api/v1/healthz.
 func (c *ServiceClient) HealthCheckAsync() (*Future[struct{}], error) {
-	return start(c, raw.Tinker_service_client_health_check_async, takeNothing)
+	return start(c.h, raw.Tinker_service_client_health_check_async, takeNothing)
 }
 
 // HealthCheck returns nil when the server reports itself healthy.
@@ -109,7 +109,7 @@ func takeServerCapabilities(f raw.Tinker_future) (*ServerCapabilities, error) {
 
 // GetServerCapabilitiesAsync starts fetching the supported models.
 func (c *ServiceClient) GetServerCapabilitiesAsync() (*Future[*ServerCapabilities], error) {
-	return start(c, raw.Tinker_service_client_get_server_capabilities_async, takeServerCapabilities)
+	return start(c.h, raw.Tinker_service_client_get_server_capabilities_async, takeServerCapabilities)
 }
 
 // GetServerCapabilities returns the models the server supports.
