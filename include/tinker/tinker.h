@@ -632,6 +632,22 @@ TINKER_API tinker_status_t tinker_training_client_unload_model_async(tinker_trai
 /** Creates retry settings with the official defaults (§4.3). Ownership:
  *  tinker_retry_config_free. Since: 0.1. */
 TINKER_API tinker_status_t tinker_retry_config_new(tinker_retry_config_t **out);
+/** Bound on concurrent in-flight sample operations per sampling client (default 1000; the
+ *  server's `sample_max_concurrent_requests` replaces it, §4.3). Must be >= 1. Since: 0.1. */
+TINKER_API tinker_status_t tinker_retry_config_set_max_connections(tinker_retry_config_t *config, int64_t value);
+/** Seconds without any completed operation after which in-flight ones fail as stuck (default
+ *  7200). Must be finite and > 0. Since: 0.1. */
+TINKER_API tinker_status_t tinker_retry_config_set_progress_timeout(tinker_retry_config_t *config, double seconds);
+/** First retry delay in seconds, doubled per attempt (default 0.5). Finite, >= 0. Since: 0.1. */
+TINKER_API tinker_status_t tinker_retry_config_set_retry_delay_base(tinker_retry_config_t *config, double seconds);
+/** Cap on the retry delay in seconds (default 10). Finite, >= 0. Since: 0.1. */
+TINKER_API tinker_status_t tinker_retry_config_set_retry_delay_max(tinker_retry_config_t *config, double seconds);
+/** Relative jitter of each delay (default 0.25). In [0, 1]. Since: 0.1. */
+TINKER_API tinker_status_t tinker_retry_config_set_jitter_factor(tinker_retry_config_t *config, double factor);
+/** 0 makes every sample a single attempt (default 1). Since: 0.1. */
+TINKER_API tinker_status_t tinker_retry_config_set_enable_retry_logic(tinker_retry_config_t *config, int enable);
+/** 0 turns stuck detection off (default 1; the server's flag can also force it off). Since: 0.1. */
+TINKER_API tinker_status_t tinker_retry_config_set_enable_stuck_detection(tinker_retry_config_t *config, int enable);
 /** Frees retry settings. NULL allowed. Since: 0.1. */
 TINKER_API void tinker_retry_config_free(tinker_retry_config_t *config);
 /** The sampling session id of a sampling client. Borrowed. Since: 0.1. */

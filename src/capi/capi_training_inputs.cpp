@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -457,6 +459,61 @@ TINKER_API void tinker_metadata_free(tinker_metadata_t* metadata) { delete metad
 // ---- sampling retry settings --------------------------------------------------------------
 
 TINKER_API tinker_status_t tinker_retry_config_new(tinker_retry_config_t** out) { return make(__func__, out); }
+
+namespace {
+
+// One shape for the numeric retry setters: a finite value in [lo, hi] (above lo if `open_low`),
+// NaN never passes.
+tinker_status_t set_retry(const char* fn, tinker_retry_config_t* config, double value, double lo, bool open_low,
+                          double hi, const std::function<void(tinker_retry_config&)>& store) {
+  return guard(fn, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, config);
+    const bool ok = std::isfinite(value) && (open_low ? value > lo : value >= lo) && value <= hi;
+    if (!ok)
+      return invalid(fn, "value must be a finite number " + std::string(open_low ? "> " : ">= ") + num(lo) +
+                             (std::isinf(hi) ? "" : " and <= " + num(hi)) + ", got " + num(value));
+    store(*config);
+    return TINKER_OK;
+  });
+}
+
+constexpr double kNoLimit = std::numeric_limits<double>::infinity();
+
+}  // namespace
+
+TINKER_API tinker_status_t tinker_retry_config_set_max_connections(tinker_retry_config_t* config, int64_t value) {
+  return set_retry(__func__, config, static_cast<double>(value), 1, false, static_cast<double>(INT32_MAX),
+                   [&](tinker_retry_config& c) { c.max_connections = value; });
+}
+
+TINKER_API tinker_status_t tinker_retry_config_set_progress_timeout(tinker_retry_config_t* config, double seconds) {
+  return set_retry(__func__, config, seconds, 0, true, kNoLimit,
+                   [&](tinker_retry_config& c) { c.progress_timeout_s = seconds; });
+}
+
+TINKER_API tinker_status_t tinker_retry_config_set_retry_delay_base(tinker_retry_config_t* config, double seconds) {
+  return set_retry(__func__, config, seconds, 0, false, kNoLimit,
+                   [&](tinker_retry_config& c) { c.retry_delay_base_s = seconds; });
+}
+
+TINKER_API tinker_status_t tinker_retry_config_set_retry_delay_max(tinker_retry_config_t* config, double seconds) {
+  return set_retry(__func__, config, seconds, 0, false, kNoLimit,
+                   [&](tinker_retry_config& c) { c.retry_delay_max_s = seconds; });
+}
+
+TINKER_API tinker_status_t tinker_retry_config_set_jitter_factor(tinker_retry_config_t* config, double factor) {
+  return set_retry(__func__, config, factor, 0, false, 1,
+                   [&](tinker_retry_config& c) { c.jitter_factor = factor; });
+}
+
+TINKER_API tinker_status_t tinker_retry_config_set_enable_retry_logic(tinker_retry_config_t* config, int enable) {
+  return set_retry(__func__, config, 0, 0, false, 0, [&](tinker_retry_config& c) { c.enable_retry_logic = enable != 0; });
+}
+
+TINKER_API tinker_status_t tinker_retry_config_set_enable_stuck_detection(tinker_retry_config_t* config, int enable) {
+  return set_retry(__func__, config, 0, 0, false, 0,
+                   [&](tinker_retry_config& c) { c.enable_stuck_detection = enable != 0; });
+}
 
 TINKER_API void tinker_retry_config_free(tinker_retry_config_t* config) { delete config; }
 

@@ -636,6 +636,44 @@ static void retry_config_starts_with_the_official_defaults(void**) {
   tinker_retry_config_free(r);
 }
 
+// Each retry setter stores an in-range value and refuses an out-of-range one (NaN and infinity
+// included) with a message giving the range, leaving the field unchanged; flags take any
+// nonzero as on.
+static void retry_config_setters_check_their_ranges(void**) {
+  tinker_retry_config_t* r = nullptr;
+  assert_ok(tinker_retry_config_new(&r));
+  const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
+  assert_invalid(tinker_retry_config_set_max_connections(nullptr, 4), "tinker_retry_config_set_max_connections: config is NULL");
+  assert_invalid(tinker_retry_config_set_max_connections(r, 0), "tinker_retry_config_set_max_connections: value must be a finite number >= 1");
+  assert_ok(tinker_retry_config_set_max_connections(r, 16));
+  assert_int_equal(r->max_connections, 16);
+  for (double bad : {0.0, -1.0, nan, inf})
+    assert_invalid(tinker_retry_config_set_progress_timeout(r, bad), "tinker_retry_config_set_progress_timeout: value must be a finite number > 0");
+  assert_ok(tinker_retry_config_set_progress_timeout(r, 2.5));
+  assert_true(r->progress_timeout_s == 2.5);
+  for (double bad : {-0.1, nan, inf}) {
+    assert_invalid(tinker_retry_config_set_retry_delay_base(r, bad), "tinker_retry_config_set_retry_delay_base: value must be a finite number >= 0");
+    assert_invalid(tinker_retry_config_set_retry_delay_max(r, bad), "tinker_retry_config_set_retry_delay_max: value must be a finite number >= 0");
+  }
+  assert_true(r->retry_delay_base_s == 0.5 && r->retry_delay_max_s == 10);
+  assert_ok(tinker_retry_config_set_retry_delay_base(r, 0));
+  assert_ok(tinker_retry_config_set_retry_delay_max(r, 3));
+  assert_true(r->retry_delay_base_s == 0 && r->retry_delay_max_s == 3);
+  for (double bad : {-0.01, 1.01, nan})
+    assert_invalid(tinker_retry_config_set_jitter_factor(r, bad), "tinker_retry_config_set_jitter_factor: value must be a finite number >= 0 and <= 1");
+  assert_true(r->jitter_factor == 0.25);
+  assert_ok(tinker_retry_config_set_jitter_factor(r, 1));
+  assert_true(r->jitter_factor == 1);
+  assert_ok(tinker_retry_config_set_enable_retry_logic(r, 0));
+  assert_ok(tinker_retry_config_set_enable_stuck_detection(r, 0));
+  assert_false(r->enable_retry_logic || r->enable_stuck_detection);
+  assert_ok(tinker_retry_config_set_enable_retry_logic(r, -3));
+  assert_ok(tinker_retry_config_set_enable_stuck_detection(r, 2));
+  assert_true(r->enable_retry_logic && r->enable_stuck_detection);
+  assert_invalid(tinker_retry_config_set_enable_retry_logic(nullptr, 1), "tinker_retry_config_set_enable_retry_logic: config is NULL");
+  tinker_retry_config_free(r);
+}
+
 // ---- results: forward/backward output -----------------------------------------------------
 
 static void forward_backward_output_reads_back_through_every_getter(void**) {
@@ -1212,6 +1250,7 @@ int main(void) {
       cmocka_unit_test(lora_config_defaults_rank_and_flags),
       cmocka_unit_test(metadata_copies_keys_and_values_and_later_value_wins),
       cmocka_unit_test(retry_config_starts_with_the_official_defaults),
+      cmocka_unit_test(retry_config_setters_check_their_ranges),
       cmocka_unit_test(forward_backward_output_reads_back_through_every_getter),
       cmocka_unit_test(forward_backward_output_tensor_lookup_reports_out_of_range_and_not_found),
       cmocka_unit_test(result_getters_of_null_return_their_documented_empty_values),
