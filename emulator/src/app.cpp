@@ -61,6 +61,7 @@ App::App(EventLoop& l, const Options& o)
       server(l, [this](Exchange* ex) { on_request(ex); }) {
   settings.poll_hold_ms = o.poll_hold_ms;
   settings.metadata_threshold_bytes = o.metadata_threshold_bytes;
+  settings.record_inputs = o.record_inputs;
   if (o.jwt) cJSON_AddBoolToObject(settings.client_config.get(), "pjwt_auth_enabled", 1);
   jobs.set_on_done([this](Job& job) { polls.job_done(job); });
   register_service_routes(router);

@@ -104,6 +104,27 @@ void get_models(App& app, Exchange* ex) {
   app.reply(ex, Response::json(200, json_print(root.get())));
 }
 
+// GET /_emulator/inputs?model_id=M: the model's latest forward / forward_backward requests as
+// decoded, oldest first (recorded while the record_inputs setting is > 0).
+void get_inputs(App& app, Exchange* ex) {
+  auto model_id = ex->query_param("model_id");
+  if (!model_id || model_id->empty()) {
+    app.reply(ex, Response::error(400, "query parameter model_id is required", "bad_request"));
+    return;
+  }
+  std::shared_ptr<ModelEntry> e = app.models.find(*model_id);
+  if (e == nullptr) {
+    app.reply(ex, Response::error(404, "model " + *model_id + " not found", "not_found"));
+    return;
+  }
+  JsonPtr o = json_object();
+  cJSON_AddStringToObject(o.get(), "model_id", e->id.c_str());
+  cJSON_AddNumberToObject(o.get(), "record_inputs", static_cast<double>(app.settings.record_inputs));
+  // The requests are kept as rendered JSON (exact float text); spliced in unparsed.
+  cJSON_AddRawToObject(o.get(), "requests", e->inputs.to_json().c_str());
+  app.reply(ex, Response::json(200, json_print(o.get())));
+}
+
 // GET /_emulator/checkpoints: the checkpoint index (files under the data directory).
 void get_checkpoints(App& app, Exchange* ex) {
   JsonPtr root = json_object();
@@ -167,6 +188,7 @@ void register_admin_routes(Router& r) {
   r.add({"POST", "/_emulator/config", AuthMode::kNone, BodyMode::kJson, post_config});
   r.add({"GET", "/_emulator/stats", AuthMode::kNone, BodyMode::kIgnore, get_stats});
   r.add({"GET", "/_emulator/models", AuthMode::kNone, BodyMode::kIgnore, get_models});
+  r.add({"GET", "/_emulator/inputs", AuthMode::kNone, BodyMode::kIgnore, get_inputs});
   r.add({"GET", "/_emulator/checkpoints", AuthMode::kNone, BodyMode::kIgnore, get_checkpoints});
   r.add({"GET", "/_emulator/samplers", AuthMode::kNone, BodyMode::kIgnore, get_samplers});
 }

@@ -79,20 +79,32 @@ JobResult with_model(const EntryPtr& e, const std::string& model_id, F fn) {
   return fn(*e->model);
 }
 
-// The (model_id, seq_id) addressing of a JSON training request; answers 400 when unusable.
-bool json_addressing(App& app, Exchange* ex, std::string* model_id, int64_t* seq) {
-  const cJSON* b = ex->json.get();
-  auto m = json_string(b, "model_id");
+// The "model_id" of a JSON request; answers 400 when it is missing.
+bool json_model_id(App& app, Exchange* ex, std::string* model_id) {
+  auto m = json_string(ex->json.get(), "model_id");
   if (!m || m->empty()) {
     app.reply(ex, bad_request("\"model_id\" (string) is required"));
     return false;
   }
-  auto s = json_int(b, "seq_id");
+  *model_id = *m;
+  return true;
+}
+
+// The model named by a JSON request's "model_id"; answers 400 / 404 and returns null.
+EntryPtr json_model(App& app, Exchange* ex) {
+  std::string model_id;
+  if (!json_model_id(app, ex, &model_id)) return nullptr;
+  return model_for(app, ex, model_id);
+}
+
+// The (model_id, seq_id) addressing of a JSON training request; answers 400 when unusable.
+bool json_addressing(App& app, Exchange* ex, std::string* model_id, int64_t* seq) {
+  if (!json_model_id(app, ex, model_id)) return false;
+  auto s = json_int(ex->json.get(), "seq_id");
   if (!s) {
     app.reply(ex, bad_request("\"seq_id\" (integer) is required"));
     return false;
   }
-  *model_id = *m;
   *seq = *s;
   return true;
 }
@@ -143,43 +155,69 @@ void remember_seq(ModelEntry& e, int64_t seq, SeqRecord rec) {
   while (e.seqs.size() > ModelTable::kSeqRecordsKept) e.seqs.erase(e.seqs.begin());
 }
 
-// Queues a training job in the model's lane at `seq` and answers with its future.
-void submit_training(App& app, Exchange* ex, const EntryPtr& e, int64_t seq, uint64_t digest,
-                     const char* kind, JobFn run, std::function<void(Job&)> on_finish = {}) {
+uint64_t digest_of(const Exchange* ex) { return request_digest(ex->path, ex->body); }
+
+// A training request that passed addressing, model lookup and seq admission: what answering
+// or queueing it needs.
+struct Admitted {
+  EntryPtr e;
+  std::string model_id;
+  int64_t seq = 0;
+  uint64_t digest = 0;
+};
+
+// Model lookup and seq admission of a request addressed to (model_id, seq). False when the
+// request has been answered (404, or its seq_id's earlier answer, or 400 seq_id_reused).
+bool admit(App& app, Exchange* ex, const std::string& model_id, int64_t seq, Admitted* out) {
+  EntryPtr e = model_for(app, ex, model_id);
+  if (e == nullptr) return false;
+  uint64_t digest = digest_of(ex);
+  if (answered_by_seq(app, ex, *e, seq, digest)) return false;
+  *out = Admitted{std::move(e), model_id, seq, digest};
+  return true;
+}
+
+// admit() for a JSON training request, addressed by its "model_id" and "seq_id".
+bool admit_json(App& app, Exchange* ex, Admitted* out) {
+  std::string model_id;
+  int64_t seq = 0;
+  return json_addressing(app, ex, &model_id, &seq) && admit(app, ex, model_id, seq, out);
+}
+
+// Queues a training job in the model's lane at the request's seq and answers with its future.
+void submit_training(App& app, Exchange* ex, const Admitted& a, const char* kind, JobFn run,
+                     std::function<void(Job&)> on_finish = {}) {
   JobSpec spec;
   spec.user = ex->user;
   spec.kind = kind;
-  spec.ordering_key = e->id;
-  spec.seq = seq;
+  spec.ordering_key = a.e->id;
+  spec.seq = a.seq;
   spec.run = std::move(run);
   spec.on_finish = std::move(on_finish);
   std::string id = app.jobs.submit(std::move(spec));
   SeqRecord rec;
-  rec.digest = digest;
+  rec.digest = a.digest;
   rec.request_id = id;
-  remember_seq(*e, seq, std::move(rec));
-  reply_future(app, ex, id, e->id);
+  remember_seq(*a.e, a.seq, std::move(rec));
+  reply_future(app, ex, id, a.e->id);
 }
 
 // A request rejected after its seq_id was admitted still uses the seq_id up (the client
 // moves on to the next one), so later requests do not wait for it.
-void reject_admitted(App& app, Exchange* ex, const EntryPtr& e, int64_t seq, uint64_t digest,
-                     Response r) {
-  app.jobs.consume_seq(e->id, seq);
+void reject_admitted(App& app, Exchange* ex, const Admitted& a, Response r) {
+  app.jobs.consume_seq(a.e->id, a.seq);
   SeqRecord rec;
-  rec.digest = digest;
+  rec.digest = a.digest;
   rec.response = r;
-  remember_seq(*e, seq, std::move(rec));
+  remember_seq(*a.e, a.seq, std::move(rec));
   app.reply(ex, std::move(r));
 }
 
 // A failing job in the lane: for requests whose own content is wrong.
-void submit_user_error(App& app, Exchange* ex, const EntryPtr& e, int64_t seq, uint64_t digest,
-                       const char* kind, const std::string& message) {
-  submit_training(app, ex, e, seq, digest, kind, [message] { return user_failure(message); });
+void submit_user_error(App& app, Exchange* ex, const Admitted& a, const char* kind,
+                       const std::string& message) {
+  submit_training(app, ex, a, kind, [message] { return user_failure(message); });
 }
-
-uint64_t digest_of(const Exchange* ex) { return request_digest(ex->path, ex->body); }
 
 // A checkpoint readable by `user` (or through weights_access_token) and its bytes.
 mdl::Status read_checkpoint(CheckpointStore* store, const std::string& path,
@@ -268,6 +306,56 @@ EntryPtr new_model_entry(App& app, Exchange* ex, const std::string& model_id,
   return e;
 }
 
+// The checks every model-creating request (create_model, create-via-load) starts with: its
+// session, user_metadata and base_model (of a cJSON type in `base_model_types`); answers 400
+// or 404 when one fails.
+bool create_request_ok(App& app, Exchange* ex, int base_model_types, std::string* session_id,
+                       int64_t* model_seq_id) {
+  if (session_for(app, ex, session_id, model_seq_id) == nullptr) return false;
+  if (!user_metadata_ok(app, ex)) return false;
+  if (json_present_but_not(ex->json.get(), "base_model", base_model_types)) {
+    app.reply(ex, bad_request("\"base_model\" must be a string"));
+    return false;
+  }
+  return true;
+}
+
+// Hands a newly built model to its entry (worker side).
+void install_model(const EntryPtr& e, std::unique_ptr<mdl::Model> m) {
+  std::lock_guard<std::mutex> lock(e->mu);
+  e->model = std::move(m);
+}
+
+// Queues the creating job of a new model as its lane's seq 0 and answers with its future. The
+// model becomes ready or failed with the job; `on_success` (loop thread) records what the job
+// learnt.
+void submit_create(App& app, Exchange* ex, const EntryPtr& e, const char* kind, JobFn run,
+                   std::function<void()> on_success = {}) {
+  JobSpec spec;
+  spec.user = ex->user;
+  spec.kind = kind;
+  spec.ordering_key = e->id;
+  spec.seq = 0;
+  spec.run = std::move(run);
+  spec.on_finish = [e, on_success](Job& job) {
+    if (!job.result.failed && on_success) on_success();
+    if (e->state == ModelEntry::State::kCreating) {
+      e->state = job.result.failed ? ModelEntry::State::kFailed : ModelEntry::State::kReady;
+    }
+  };
+  e->create_request_id = app.jobs.submit(std::move(spec));
+  reply_future(app, ex, e->create_request_id, e->id);
+}
+
+// The result of load_weights, in either addressing.
+JobResult load_result(const std::string& path, const std::string& model_id) {
+  JsonPtr o = json_object();
+  cJSON_AddStringToObject(o.get(), "path", path.c_str());
+  cJSON_AddStringToObject(o.get(), "model_id", model_id.c_str());
+  cJSON_AddStringToObject(o.get(), "type", "load_weights");
+  return json_result(o);
+}
+
 // ---------------------------------------------------------------------------------------
 // POST /api/v1/create_model (§2.2)
 
@@ -275,12 +363,7 @@ void create_model(App& app, Exchange* ex) {
   const cJSON* b = ex->json.get();
   std::string session_id;
   int64_t model_seq_id = 0;
-  if (session_for(app, ex, &session_id, &model_seq_id) == nullptr) return;
-  if (!user_metadata_ok(app, ex)) return;
-  if (json_present_but_not(b, "base_model", cJSON_String)) {
-    app.reply(ex, bad_request("\"base_model\" must be a string"));
-    return;
-  }
+  if (!create_request_ok(app, ex, cJSON_String, &session_id, &model_seq_id)) return;
   std::string model_id = training_model_id(session_id, model_seq_id);
   uint64_t digest = digest_of(ex);
   if (answered_existing_model(app, ex, model_id, digest)) return;
@@ -310,44 +393,24 @@ void create_model(App& app, Exchange* ex) {
   EntryPtr e = new_model_entry(app, ex, model_id, session_id, model_seq_id, digest, "create_model");
   e->config = config;
   e->config_known = true;
-  JobSpec spec;
-  spec.user = ex->user;
-  spec.kind = "CreateModel";
-  spec.ordering_key = model_id;
-  spec.seq = 0;
-  spec.run = [e, config, model_id]() -> JobResult {
+  submit_create(app, ex, e, "CreateModel", [e, config, model_id]() -> JobResult {
     std::unique_ptr<mdl::Model> m;
     mdl::Status st = mdl::Model::create(config, &m);
     if (!st.is_ok()) return from_status(st);
-    {
-      std::lock_guard<std::mutex> lock(e->mu);
-      e->model = std::move(m);
-    }
+    install_model(e, std::move(m));
     JsonPtr o = json_object();
     cJSON_AddStringToObject(o.get(), "model_id", model_id.c_str());
     cJSON_AddStringToObject(o.get(), "type", "create_model");
     return json_result(o);
-  };
-  spec.on_finish = [e](Job& job) {
-    if (e->state == ModelEntry::State::kCreating) {
-      e->state = job.result.failed ? ModelEntry::State::kFailed : ModelEntry::State::kReady;
-    }
-  };
-  e->create_request_id = app.jobs.submit(std::move(spec));
-  reply_future(app, ex, e->create_request_id, model_id);
+  });
 }
 
 // POST /api/v1/get_info (§2.2, §7.11): direct.
 void get_info(App& app, Exchange* ex) {
-  auto model_id = json_string(ex->json.get(), "model_id");
-  if (!model_id || model_id->empty()) {
-    app.reply(ex, bad_request("\"model_id\" (string) is required"));
-    return;
-  }
-  EntryPtr e = model_for(app, ex, *model_id);
+  EntryPtr e = json_model(app, ex);
   if (e == nullptr) return;
   if (!e->config_known) {
-    app.reply(ex, not_found("model " + *model_id + " is still being created"));
+    app.reply(ex, not_found("model " + e->id + " is still being created"));
     return;
   }
   const mdl::ModelConfig& c = e->config;
@@ -367,12 +430,7 @@ void get_info(App& app, Exchange* ex) {
 // POST /api/v1/unload_model (§2.2): future. Later requests for the model get 404; requests
 // already queued for it fail when their turn comes.
 void unload_model(App& app, Exchange* ex) {
-  auto model_id = json_string(ex->json.get(), "model_id");
-  if (!model_id || model_id->empty()) {
-    app.reply(ex, bad_request("\"model_id\" (string) is required"));
-    return;
-  }
-  EntryPtr e = model_for(app, ex, *model_id);
+  EntryPtr e = json_model(app, ex);
   if (e == nullptr) return;
   e->state = ModelEntry::State::kUnloaded;
   app.jobs.release_lane(e->id);
@@ -445,17 +503,20 @@ void forward_backward_impl(App& app, Exchange* ex, bool legacy_forward_path) {
     }
     forward_only = has_fwd;
   }
-  EntryPtr e = model_for(app, ex, model_id);
-  if (e == nullptr) return;
-  uint64_t digest = digest_of(ex);
-  if (answered_by_seq(app, ex, *e, seq, digest)) return;
+  Admitted a;
+  if (!admit(app, ex, model_id, seq, &a)) return;
 
+  // Read here: settings are loop-thread only. Requests that do not decode are not recorded.
+  const size_t record = static_cast<size_t>(app.settings.record_inputs);
+  std::string encoding = std::string(proto ? "protobuf" : "json") +
+                         (ex->decoded_body ? "+zstd" : "");
   // The body moves into the job: decoding happens on a worker, not on the loop.
   std::string payload = ex->decoded_body ? std::move(*ex->decoded_body) : std::move(ex->body);
   ex->decoded_body.reset();
   ex->body.clear();
   auto body = std::make_shared<std::string>(std::move(payload));
-  JobFn run = [e, model_id, body, proto, legacy_forward_path]() -> JobResult {
+  JobFn run = [e = a.e, model_id, body, proto, legacy_forward_path, record,
+               encoding]() -> JobResult {
     wire::ForwardBackwardRequest req;
     std::string err;
     bool ok = proto ? wire::decode_forward_backward_request(*body, &req, &err)
@@ -463,6 +524,7 @@ void forward_backward_impl(App& app, Exchange* ex, bool legacy_forward_path) {
     body->clear();
     if (!ok) return user_failure("malformed forward_backward request: " + err);
     if (legacy_forward_path) req.forward_only = true;
+    if (record > 0) e->inputs.add(req, encoding, record);
     std::vector<mdl::Datum> data;
     if (!to_model_data(req, &data, &err)) return user_failure(err);
     mdl::LossFnConfig cfg(req.loss_fn_config.begin(), req.loss_fn_config.end());
@@ -474,8 +536,7 @@ void forward_backward_impl(App& app, Exchange* ex, bool legacy_forward_path) {
       return fwdbwd_job_result(to_wire_output(std::move(r)), proto);
     });
   };
-  submit_training(app, ex, e, seq, digest, forward_only ? "Forward" : "ForwardBackward",
-                  std::move(run));
+  submit_training(app, ex, a, forward_only ? "Forward" : "ForwardBackward", std::move(run));
 }
 
 void forward_backward(App& app, Exchange* ex) { forward_backward_impl(app, ex, false); }
@@ -483,19 +544,14 @@ void forward_legacy(App& app, Exchange* ex) { forward_backward_impl(app, ex, tru
 
 // POST /api/v1/optim_step (§2.3, §7.5).
 void optim_step(App& app, Exchange* ex) {
-  std::string model_id;
-  int64_t seq = 0;
-  if (!json_addressing(app, ex, &model_id, &seq)) return;
-  EntryPtr e = model_for(app, ex, model_id);
-  if (e == nullptr) return;
-  uint64_t digest = digest_of(ex);
-  if (answered_by_seq(app, ex, *e, seq, digest)) return;
+  Admitted a;
+  if (!admit_json(app, ex, &a)) return;
 
   mdl::AdamParams p;
   const cJSON* ap = json_get(ex->json.get(), "adam_params");
   if (ap != nullptr && !cJSON_IsNull(ap)) {
     if (!cJSON_IsObject(ap)) {
-      return submit_user_error(app, ex, e, seq, digest, "OptimStep", "adam_params must be an object");
+      return submit_user_error(app, ex, a, "OptimStep", "adam_params must be an object");
     }
     struct Field {
       const char* key;
@@ -507,13 +563,13 @@ void optim_step(App& app, Exchange* ex) {
       const cJSON* v = json_get(ap, f.key);
       if (v == nullptr || cJSON_IsNull(v)) continue;
       if (!cJSON_IsNumber(v)) {
-        return submit_user_error(app, ex, e, seq, digest, "OptimStep",
+        return submit_user_error(app, ex, a, "OptimStep",
                                  std::string("adam_params.") + f.key + " must be a number");
       }
       *f.target = v->valuedouble;
     }
   }
-  submit_training(app, ex, e, seq, digest, "OptimStep", [e, model_id, p]() -> JobResult {
+  submit_training(app, ex, a, "OptimStep", [e = a.e, model_id = a.model_id, p]() -> JobResult {
     return with_model(e, model_id, [&](mdl::Model& m) -> JobResult {
       mdl::Metrics metrics;
       mdl::Status st = m.optim_step(p, &metrics);
@@ -569,60 +625,70 @@ CheckpointRecord new_record(App& app, const Exchange* ex, const std::string& mod
   return rec;
 }
 
+// A save's "path", the checkpoint name, when the request has one (not absent or null).
+bool read_checkpoint_name(const cJSON* path, std::string* name, std::string* err) {
+  if (!cJSON_IsString(path)) {
+    *err = "path (the checkpoint name) must be a string";
+    return false;
+  }
+  *name = path->valuestring;
+  return valid_checkpoint_name(*name, err);
+}
+
+// Queues the job that writes the model's weights to `rec` (its name already reserved) and
+// answers {"path", "type": result_type}.
+void submit_save(App& app, Exchange* ex, const Admitted& a, const char* kind,
+                 const char* result_type, CheckpointRecord rec, std::optional<int64_t> ttl) {
+  CheckpointStore* store = &app.checkpoints;
+  std::string tpath = rec.tinker_path;
+  std::string type = result_type;
+  submit_training(
+      app, ex, a, kind,
+      [e = a.e, model_id = a.model_id, rec, ttl, store, tpath, type]() -> JobResult {
+        return with_model(e, model_id, [&](mdl::Model& m) -> JobResult {
+          mdl::Status st = save_to_store(store, m, rec, ttl, nullptr);
+          if (!st.is_ok()) return from_status(st);
+          JsonPtr o = json_object();
+          cJSON_AddStringToObject(o.get(), "path", tpath.c_str());
+          cJSON_AddStringToObject(o.get(), "type", type.c_str());
+          return json_result(o);
+        });
+      },
+      [store, tpath](Job&) { store->release(tpath); });
+}
+
 // POST /api/v1/save_weights: weights + optimizer state under weights/<name>.
 void save_weights(App& app, Exchange* ex) {
   const cJSON* b = ex->json.get();
-  std::string model_id;
-  int64_t seq = 0;
-  if (!json_addressing(app, ex, &model_id, &seq)) return;
-  EntryPtr e = model_for(app, ex, model_id);
-  if (e == nullptr) return;
-  uint64_t digest = digest_of(ex);
-  if (answered_by_seq(app, ex, *e, seq, digest)) return;
+  Admitted a;
+  if (!admit_json(app, ex, &a)) return;
 
   const char* kind = "SaveWeights";
   std::string err;
   const cJSON* path = json_get(b, "path");
   std::string name;
   if (path == nullptr || cJSON_IsNull(path)) {
-    name = "checkpoint-" + std::to_string(seq);  // the service names unnamed saves itself
-  } else if (!cJSON_IsString(path)) {
-    return submit_user_error(app, ex, e, seq, digest, kind, "path (the checkpoint name) must be a string");
-  } else {
-    name = path->valuestring;
-    if (!valid_checkpoint_name(name, &err)) return submit_user_error(app, ex, e, seq, digest, kind, err);
+    name = "checkpoint-" + std::to_string(a.seq);  // the service names unnamed saves itself
+  } else if (!read_checkpoint_name(path, &name, &err)) {
+    return submit_user_error(app, ex, a, kind, err);
   }
   std::optional<int64_t> ttl;
-  if (!read_ttl(b, &ttl, &err)) return submit_user_error(app, ex, e, seq, digest, kind, err);
+  if (!read_ttl(b, &ttl, &err)) return submit_user_error(app, ex, a, kind, err);
   if (json_present_but_not(b, "overwrite", cJSON_True | cJSON_False | cJSON_NULL)) {
-    return submit_user_error(app, ex, e, seq, digest, kind, "overwrite must be a boolean");
+    return submit_user_error(app, ex, a, kind, "overwrite must be a boolean");
   }
   bool overwrite = json_bool(b, "overwrite").value_or(false);
 
-  CheckpointRecord rec = new_record(app, ex, model_id, kTrainingKind, name);
-  std::string tpath = rec.tinker_path;
-  if (!app.checkpoints.reserve(tpath, overwrite)) {
-    reject_admitted(app, ex, e, seq, digest,
-                    Response::error(409, "checkpoint " + tpath +
+  CheckpointRecord rec = new_record(app, ex, a.model_id, kTrainingKind, name);
+  if (!app.checkpoints.reserve(rec.tinker_path, overwrite)) {
+    reject_admitted(app, ex, a,
+                    Response::error(409, "checkpoint " + rec.tinker_path +
                                              " already exists (save with overwrite=true to "
                                              "replace it)",
                                     "conflict"));
     return;
   }
-  CheckpointStore* store = &app.checkpoints;
-  submit_training(
-      app, ex, e, seq, digest, kind,
-      [e, model_id, rec, ttl, store, tpath]() -> JobResult {
-        return with_model(e, model_id, [&](mdl::Model& m) -> JobResult {
-          mdl::Status st = save_to_store(store, m, rec, ttl, nullptr);
-          if (!st.is_ok()) return from_status(st);
-          JsonPtr o = json_object();
-          cJSON_AddStringToObject(o.get(), "path", tpath.c_str());
-          cJSON_AddStringToObject(o.get(), "type", "save_weights");
-          return json_result(o);
-        });
-      },
-      [store, tpath](Job&) { store->release(tpath); });
+  submit_save(app, ex, a, kind, "save_weights", std::move(rec), ttl);
 }
 
 // POST /api/v1/save_weights_for_sampler: named (weights only, under sampler_weights/<name>)
@@ -630,66 +696,45 @@ void save_weights(App& app, Exchange* ex) {
 // save_weights_and_get_sampling_client, §6.6).
 void save_weights_for_sampler(App& app, Exchange* ex) {
   const cJSON* b = ex->json.get();
-  std::string model_id;
-  int64_t seq = 0;
-  if (!json_addressing(app, ex, &model_id, &seq)) return;
-  EntryPtr e = model_for(app, ex, model_id);
-  if (e == nullptr) return;
-  uint64_t digest = digest_of(ex);
-  if (answered_by_seq(app, ex, *e, seq, digest)) return;
+  Admitted a;
+  if (!admit_json(app, ex, &a)) return;
 
   const char* kind = "SaveWeightsForSampler";
   std::string err;
   std::optional<int64_t> ttl;
-  if (!read_ttl(b, &ttl, &err)) return submit_user_error(app, ex, e, seq, digest, kind, err);
+  if (!read_ttl(b, &ttl, &err)) return submit_user_error(app, ex, a, kind, err);
   const cJSON* path = json_get(b, "path");
   CheckpointStore* store = &app.checkpoints;
 
   if (path != nullptr && !cJSON_IsNull(path)) {
-    if (!cJSON_IsString(path)) {
-      return submit_user_error(app, ex, e, seq, digest, kind, "path (the checkpoint name) must be a string");
-    }
-    std::string name = path->valuestring;
-    if (!valid_checkpoint_name(name, &err)) return submit_user_error(app, ex, e, seq, digest, kind, err);
-    CheckpointRecord rec = new_record(app, ex, model_id, kSamplerKind, name);
-    std::string tpath = rec.tinker_path;
+    std::string name;
+    if (!read_checkpoint_name(path, &name, &err)) return submit_user_error(app, ex, a, kind, err);
+    CheckpointRecord rec = new_record(app, ex, a.model_id, kSamplerKind, name);
     // Sampler saves have no overwrite flag: saving a name again replaces it.
-    (void)store->reserve(tpath, true);
-    submit_training(
-        app, ex, e, seq, digest, kind,
-        [e, model_id, rec, ttl, store, tpath]() -> JobResult {
-          return with_model(e, model_id, [&](mdl::Model& m) -> JobResult {
-            mdl::Status st = save_to_store(store, m, rec, ttl, nullptr);
-            if (!st.is_ok()) return from_status(st);
-            JsonPtr o = json_object();
-            cJSON_AddStringToObject(o.get(), "path", tpath.c_str());
-            cJSON_AddStringToObject(o.get(), "type", "save_weights_for_sampler");
-            return json_result(o);
-          });
-        },
-        [store, tpath](Job&) { store->release(tpath); });
+    (void)store->reserve(rec.tinker_path, true);
+    submit_save(app, ex, a, kind, "save_weights_for_sampler", std::move(rec), ttl);
     return;
   }
 
   const cJSON* sss = json_get(b, "sampling_session_seq_id");
   if (sss == nullptr || cJSON_IsNull(sss)) {
-    return submit_user_error(app, ex, e, seq, digest, kind,
+    return submit_user_error(app, ex, a, kind,
                              "either path (a named sampler checkpoint) or "
                              "sampling_session_seq_id (an unnamed one) is required");
   }
   auto n = json_int(b, "sampling_session_seq_id");
   if (!n || *n < 0) {
-    return submit_user_error(app, ex, e, seq, digest, kind,
-                             "sampling_session_seq_id must be an integer >= 0");
+    return submit_user_error(app, ex, a, kind, "sampling_session_seq_id must be an integer >= 0");
   }
+  const EntryPtr& e = a.e;
   std::string sid = sampling_session_id(e->session_id, *n);
   if (!app.samplers.reserve(sid)) {
-    return submit_user_error(app, ex, e, seq, digest, kind,
+    return submit_user_error(app, ex, a, kind,
                              "sampling session " + sid +
                                  " already exists (sampling_session_seq_id is already in use)");
   }
   std::string name = "ephemeral-" + std::to_string(*n) + "-" + random_hex(4);
-  CheckpointRecord rec = new_record(app, ex, model_id, kSamplerKind, name);
+  CheckpointRecord rec = new_record(app, ex, a.model_id, kSamplerKind, name);
   rec.ephemeral = true;
   std::string tpath = rec.tinker_path;
   (void)store->reserve(tpath, true);
@@ -697,8 +742,8 @@ void save_weights_for_sampler(App& app, Exchange* ex) {
   std::string user = ex->user;
   std::string session_id = e->session_id;
   submit_training(
-      app, ex, e, seq, digest, kind,
-      [e, model_id, rec, store, samplers, tpath, sid, user, session_id]() -> JobResult {
+      app, ex, a, kind,
+      [e, model_id = a.model_id, rec, store, samplers, tpath, sid, user, session_id]() -> JobResult {
         return with_model(e, model_id, [&](mdl::Model& m) -> JobResult {
           std::string bytes;
           mdl::Status st = save_to_store(store, m, rec, std::nullopt, &bytes);
@@ -754,23 +799,19 @@ void load_weights(App& app, Exchange* ex) {
   std::string user = ex->user;
 
   if (legacy) {
-    std::string model_id;
-    int64_t seq = 0;
-    if (!json_addressing(app, ex, &model_id, &seq)) return;
-    EntryPtr e = model_for(app, ex, model_id);
-    if (e == nullptr) return;
-    uint64_t digest = digest_of(ex);
-    if (answered_by_seq(app, ex, *e, seq, digest)) return;
+    Admitted a;
+    if (!admit_json(app, ex, &a)) return;
     const char* kind = "LoadWeights";
     if (!cJSON_IsString(json_get(b, "path"))) {
-      return submit_user_error(app, ex, e, seq, digest, kind, "path (a tinker:// path) is required");
+      return submit_user_error(app, ex, a, kind, "path (a tinker:// path) is required");
     }
     if (opt != nullptr && !cJSON_IsBool(opt) && !cJSON_IsNull(opt)) {
-      return submit_user_error(app, ex, e, seq, digest, kind, "optimizer must be a boolean");
+      return submit_user_error(app, ex, a, kind, "optimizer must be a boolean");
     }
     bool with_optimizer = opt != nullptr && cJSON_IsTrue(opt);
-    submit_training(app, ex, e, seq, digest, kind,
-                    [e, model_id, path, with_optimizer, store, user, token_user]() -> JobResult {
+    submit_training(app, ex, a, kind,
+                    [e = a.e, model_id = a.model_id, path, with_optimizer, store, user,
+                     token_user]() -> JobResult {
                       CheckpointRecord rec;
                       std::string bytes;
                       mdl::Status st = read_checkpoint(store, path, user, token_user,
@@ -779,11 +820,7 @@ void load_weights(App& app, Exchange* ex) {
                       return with_model(e, model_id, [&](mdl::Model& m) -> JobResult {
                         mdl::Status s = m.load_checkpoint(bytes, with_optimizer);
                         if (!s.is_ok()) return from_status(s);
-                        JsonPtr o = json_object();
-                        cJSON_AddStringToObject(o.get(), "path", path.c_str());
-                        cJSON_AddStringToObject(o.get(), "model_id", model_id.c_str());
-                        cJSON_AddStringToObject(o.get(), "type", "load_weights");
-                        return json_result(o);
+                        return load_result(path, model_id);
                       });
                     });
     return;
@@ -792,12 +829,7 @@ void load_weights(App& app, Exchange* ex) {
   // Create-via-load (client flag create_model_via_load_weights).
   std::string session_id;
   int64_t model_seq_id = 0;
-  if (session_for(app, ex, &session_id, &model_seq_id) == nullptr) return;
-  if (!user_metadata_ok(app, ex)) return;
-  if (json_present_but_not(b, "base_model", cJSON_String | cJSON_NULL)) {
-    app.reply(ex, bad_request("\"base_model\" must be a string"));
-    return;
-  }
+  if (!create_request_ok(app, ex, cJSON_String | cJSON_NULL, &session_id, &model_seq_id)) return;
   if (json_present_but_not(b, "path", cJSON_String)) {
     app.reply(ex, bad_request("\"path\" must be a string"));
     return;
@@ -814,13 +846,8 @@ void load_weights(App& app, Exchange* ex) {
 
   EntryPtr e = new_model_entry(app, ex, model_id, session_id, model_seq_id, digest, "load_weights");
   auto outcome = std::make_shared<mdl::ModelConfig>();
-  JobSpec spec;
-  spec.user = ex->user;
-  spec.kind = "LoadWeights";
-  spec.ordering_key = model_id;
-  spec.seq = 0;
-  spec.run = [e, model_id, path, with_optimizer, store, user, token_user, base_override,
-              outcome]() -> JobResult {
+  JobFn run = [e, model_id, path, with_optimizer, store, user, token_user, base_override,
+               outcome]() -> JobResult {
     if (path.empty()) return user_failure("path (a tinker:// path) is required");
     CheckpointRecord rec;
     std::string bytes;
@@ -835,27 +862,13 @@ void load_weights(App& app, Exchange* ex) {
     st = mdl::Model::create_from_checkpoint(bytes, with_optimizer, &m);
     if (!st.is_ok()) return from_status(st);
     *outcome = m->config();
-    {
-      std::lock_guard<std::mutex> lock(e->mu);
-      e->model = std::move(m);
-    }
-    JsonPtr o = json_object();
-    cJSON_AddStringToObject(o.get(), "path", path.c_str());
-    cJSON_AddStringToObject(o.get(), "model_id", model_id.c_str());
-    cJSON_AddStringToObject(o.get(), "type", "load_weights");
-    return json_result(o);
+    install_model(e, std::move(m));
+    return load_result(path, model_id);
   };
-  spec.on_finish = [e, outcome](Job& job) {
-    if (!job.result.failed) {
-      e->config = *outcome;
-      e->config_known = true;
-    }
-    if (e->state == ModelEntry::State::kCreating) {
-      e->state = job.result.failed ? ModelEntry::State::kFailed : ModelEntry::State::kReady;
-    }
-  };
-  e->create_request_id = app.jobs.submit(std::move(spec));
-  reply_future(app, ex, e->create_request_id, model_id);
+  submit_create(app, ex, e, "LoadWeights", std::move(run), [e, outcome] {
+    e->config = *outcome;
+    e->config_known = true;
+  });
 }
 
 // POST /api/v1/weights_info (§2.4, §7.16): direct.

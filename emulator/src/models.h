@@ -1,7 +1,8 @@
 // Training models created by create_model or create-via-load (protocol.md §2.2, §5.3).
-// The table and every field of ModelEntry except `model` are loop-thread only. `model` is
-// used by job bodies on workers, under `mu`; the per-model job lane already runs a model's
-// training requests one at a time, the mutex also covers unload and sampler snapshots.
+// The table and every field of ModelEntry except `model` and `inputs` are loop-thread only.
+// `model` is used by job bodies on workers, under `mu`; the per-model job lane already runs a
+// model's training requests one at a time, the mutex also covers unload and sampler snapshots.
+// `inputs` has its own lock (input_record.h).
 #pragma once
 
 #include <cstdint>
@@ -14,6 +15,7 @@
 
 #include "emu_model/model.h"
 #include "exchange.h"
+#include "input_record.h"
 #include "json.h"
 
 namespace emu {
@@ -47,6 +49,7 @@ struct ModelEntry {
   // Worker side.
   std::mutex mu;
   std::unique_ptr<tinker::emu::Model> model;  // null until created, after unload or failure
+  InputRecord inputs;  // the latest forward / forward_backward requests (record_inputs)
 };
 
 class ModelTable {

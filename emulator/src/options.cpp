@@ -6,6 +6,8 @@
 #include <cstring>
 #include <string>
 
+#include "settings.h"
+
 namespace emu {
 
 namespace {
@@ -13,7 +15,7 @@ namespace {
 const char* kUsage =
     "usage: tinker-emulator --port PORT [--host 127.0.0.1] [--data-dir DIR]\n"
     "                       [--poll-hold-ms 25000] [--metadata-threshold-bytes 1048576]\n"
-    "                       [--jwt] [--workers N] [--quiet]\n"
+    "                       [--jwt] [--workers N] [--record-inputs N] [--quiet]\n"
     "\n"
     "A local server speaking the Tinker HTTP protocol. --port 0 picks a free port; the\n"
     "chosen address is printed as 'listening on http://HOST:PORT'. See docs/emulator.md.\n";
@@ -98,6 +100,13 @@ bool parse_options(int argc, char** argv, Options* out, int* exit_code) {
         goto bad;
       }
       o.workers = static_cast<int>(n);
+    } else if (arg == "--record-inputs") {
+      if (!need_value(&v)) goto bad;
+      if (!parse_int(v, 0, Settings::kMaxRecordInputs, &n)) {
+        std::fprintf(stderr, "tinker-emulator: bad --record-inputs '%s'\n", v);
+        goto bad;
+      }
+      o.record_inputs = n;
     } else {
       std::fprintf(stderr, "tinker-emulator: unknown option '%s'\n", argv[i]);
       goto bad;

@@ -14,6 +14,7 @@ struct Options {
   int64_t metadata_threshold_bytes = 1 << 20;
   bool jwt = false;
   int workers = 0;  // 0 = number of CPUs (at least 2)
+  int64_t record_inputs = 0;  // requests kept per model for GET /_emulator/inputs; 0 = off
   bool quiet = false;
 };
 

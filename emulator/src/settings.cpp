@@ -44,17 +44,20 @@ bool Settings::merge(const cJSON* body, std::string* error) {
     const char* key;
     int64_t* target;
     int64_t min;
+    int64_t max = INT64_MAX;
   };
   IntField ints[] = {{"poll_hold_ms", &poll_hold_ms, 0},
                      {"metadata_threshold_bytes", &metadata_threshold_bytes, 0},
                      {"result_retention_ms", &result_retention_ms, 0},
                      {"seq_gap_timeout_ms", &seq_gap_timeout_ms, 1},
-                     {"jwt_ttl_sec", &jwt_ttl_sec, 1}};
+                     {"jwt_ttl_sec", &jwt_ttl_sec, 1},
+                     {"record_inputs", &record_inputs, 0, kMaxRecordInputs}};
   for (const IntField& f : ints) {
     if (json_get(body, f.key) == nullptr) continue;
     auto v = json_int(body, f.key);
-    if (!v || *v < f.min) {
+    if (!v || *v < f.min || *v > f.max) {
       *error = std::string("\"") + f.key + "\" must be an integer >= " + std::to_string(f.min);
+      if (f.max != INT64_MAX) *error += " and <= " + std::to_string(f.max);
       return false;
     }
   }
@@ -116,6 +119,7 @@ std::string Settings::to_json() const {
   cJSON_AddNumberToObject(o.get(), "result_retention_ms", static_cast<double>(result_retention_ms));
   cJSON_AddNumberToObject(o.get(), "seq_gap_timeout_ms", static_cast<double>(seq_gap_timeout_ms));
   cJSON_AddNumberToObject(o.get(), "jwt_ttl_sec", static_cast<double>(jwt_ttl_sec));
+  cJSON_AddNumberToObject(o.get(), "record_inputs", static_cast<double>(record_inputs));
   cJSON_AddItemToObject(o.get(), "supported_models", cJSON_Duplicate(supported_models.get(), 1));
   return json_print(o.get());
 }

@@ -30,6 +30,10 @@ struct Settings {
   int64_t seq_gap_timeout_ms = 60000;
   // Lifetime of issued JWTs; the SDK refreshes 300 s before `exp` (§1.2).
   int64_t jwt_ttl_sec = 3600;
+  // How many forward / forward_backward requests per model GET /_emulator/inputs keeps;
+  // 0 records nothing (the default: recording copies every loss input).
+  int64_t record_inputs = 0;
+  static constexpr int64_t kMaxRecordInputs = 1024;
   // get_server_capabilities models (§7.13); replaced wholesale by the admin API.
   JsonPtr supported_models;
 

@@ -316,8 +316,16 @@ check "DELETE log clears" test "$BODY" = '{"entries":[]}'
 
 stop_emulator
 
-# --- JWT mode (protocol.md §1.2) ------------------------------------------------------------
-start_emulator --jwt
+# --- JWT mode (protocol.md §1.2), --record-inputs ---------------------------------------------
+start_emulator --jwt --record-inputs 5
+admin GET /_emulator/config
+check "--record-inputs seeds record_inputs" contains "$BODY" '"record_inputs":5'
+admin POST /_emulator/config '{"record_inputs": -1}'
+check "negative record_inputs rejected" test "$STATUS" = 400
+admin GET /_emulator/inputs
+check "inputs without model_id 400" test "$STATUS" = 400
+admin GET '/_emulator/inputs?model_id=nope:train:0'
+check "inputs of unknown model 404" test "$STATUS" = 404
 api POST /api/v1/client/config '{"sdk_version":"0.25.0"}'
 check "jwt mode advertised" test "$BODY" = '{"pjwt_auth_enabled":true}'
 api POST /api/v1/create_session '{}'

@@ -6,7 +6,8 @@ Usage: training_smoke.py path/to/tinker-emulator
 Starts the emulator on a free port with a temporary --data-dir and drives create_model,
 get_info, forward_backward (protobuf, protobuf + zstd, legacy JSON), forward, optim_step,
 save_weights, save_weights_for_sampler, load_weights (both addressings), weights_info and
-unload_model, checking results, errors, seq_id ordering and the request log.
+unload_model, checking results, errors, seq_id ordering, the request log and the recorded
+loss inputs (GET /_emulator/inputs).
 
 Python standard library only: protobuf bodies are built and read by the small codec below,
 zstd goes through libzstd with ctypes. Prints "N passed, M failed"; exits 1 on any failure.
@@ -24,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 
 KEY = "tml-training-smoke-key-1"
 KEY2 = "tml-training-smoke-key-2"
@@ -741,6 +743,79 @@ def run(emu, data_dir):
     dt = time.time() - t0
     print("synthetic: 50 forward_backward (8 datums x 99 tokens) in %.3f s" % dt)
     check("synthetic mode is fast", dt < 10, dt)
+
+    # -- recorded inputs: GET /_emulator/inputs -----------------------------------------------------
+    st, r = create_model(emu, sid, 7)
+    mid7 = sid + ":train:7"
+    t7 = Trainer(emu, mid7)
+    inputs_path = "inputs?model_id=" + urllib.parse.quote(mid7)
+    t7.forward()
+    st, rec = emu.admin("GET", inputs_path)
+    check("inputs: nothing recorded while record_inputs is 0",
+          st == 200 and rec == {"model_id": mid7, "record_inputs": 0, "requests": []}, rec)
+    st, r = emu.admin("POST", "config", {"record_inputs": 3})
+    check("record_inputs set through the admin config", st == 200 and r["record_inputs"] == 3, r)
+    # Values that only survive exact float text: a signed zero, 0.1, a tiny normal, a subnormal.
+    w = [0.1, -0.0, 2.5, 1e-30, 1e-45] + [-1.0] * (n - 5)
+    t7.fwdbwd(data=[(SEQ[:-1], {"target_tokens": (SEQ[1:], DT_I64, [n]),
+                                "weights": (w, DT_F32, [n])}),
+                    ce_datum(SEQ[:4], weights=False)])
+    st, rec = emu.admin("GET", inputs_path)
+    reqs = rec.get("requests", [])
+    check("inputs: one protobuf request recorded", st == 200 and len(reqs) == 1 and
+          reqs[0]["seq_id"] == 2 and reqs[0]["forward_only"] is False and
+          reqs[0]["loss_fn"] == "cross_entropy" and reqs[0]["loss_fn_config"] == {} and
+          reqs[0]["encoding"] == "protobuf" and len(reqs[0]["data"]) == 2, rec)
+    if reqs:
+        d0, d1 = reqs[0]["data"]
+        rw = d0["loss_fn_inputs"]["weights"]
+        check("inputs: datum token counts and input names",
+              d0["model_input_tokens"] == n and d0["model_input_chunks"] == 1 and
+              d1["model_input_tokens"] == 3 and list(d1["loss_fn_inputs"]) == ["target_tokens"], reqs)
+        check("inputs: target_tokens as sent", d0["loss_fn_inputs"]["target_tokens"] ==
+              {"dtype": "int64", "shape": [n], "data": SEQ[1:]}, d0)
+        check("inputs: weights exactly as sent (float32)",
+              rw["dtype"] == "float32" and rw["shape"] == [n] and
+              [f32(x) for x in rw["data"]] == [f32(x) for x in w], rw)
+        # json.loads reads "-0" as the integer 0: look at the text for the signed zero.
+        _, _, raw = emu.request("GET", "/_emulator/" + inputs_path, key=None)
+        check("inputs: the signed zero keeps its sign", b'"data":[0.1,-0,2.5,' in raw, raw[-400:])
+    t7.fwdbwd(forward_only=True, zstd=True, loss_fn="ppo", config={"clip_low_threshold": 0.8},
+              data=[(SEQ[:-1], {"target_tokens": (SEQ[1:], DT_I64, [n]),
+                                "logprobs": ([-2.0] * n, DT_F32, [n]),
+                                "advantages": ([1.0] * n, DT_F32, [n])})])
+    t7.json("forward_backward", {"forward_backward_input": {"data": [json_datum()],
+                                                            "loss_fn": "cross_entropy"}})
+    t7.json("forward", {"forward_input": {"data": [json_datum()], "loss_fn": "cross_entropy"}})
+    st, rec = emu.admin("GET", inputs_path)
+    reqs = rec.get("requests", [])
+    check("inputs: only the latest record_inputs requests, in execution order",
+          [q["seq_id"] for q in reqs] == [3, 4, 5], rec)
+    check("inputs: each encoding and forward_only",
+          [(q["encoding"], q["forward_only"], q["loss_fn"]) for q in reqs] ==
+          [("protobuf+zstd", True, "ppo"), ("json", False, "cross_entropy"),
+           ("json", True, "cross_entropy")], reqs)
+    if len(reqs) == 3:
+        check("inputs: loss_fn_config and the ppo inputs",
+              reqs[0]["loss_fn_config"] == {"clip_low_threshold": 0.8} and
+              list(reqs[0]["data"][0]["loss_fn_inputs"]) == ["advantages", "logprobs", "target_tokens"],
+              reqs[0])
+        check("inputs: JSON request tensors", reqs[1]["data"][0]["loss_fn_inputs"]["weights"] ==
+              {"dtype": "float32", "shape": [n], "data": [1.0] * n}, reqs[1])
+    t7.fwdbwd(loss_fn="dro")
+    st, rec = emu.admin("GET", inputs_path)
+    check("inputs: a request the model rejects is still recorded",
+          [(q["seq_id"], q["loss_fn"]) for q in rec["requests"]][-1:] == [(6, "dro")], rec)
+    st, r = emu.admin("GET", "inputs")
+    check("inputs without model_id -> 400", st == 400 and "error" in r, r)
+    st, r = emu.admin("GET", "inputs?model_id=nope:train:0")
+    check("inputs of an unknown model -> 404", st == 404, r)
+    st, r = emu.admin("POST", "config", {"record_inputs": 5000})
+    check("record_inputs above the cap -> 400", st == 400, r)
+    emu.admin("POST", "config", {"record_inputs": 0})
+    t7.forward()
+    st, rec = emu.admin("GET", inputs_path)
+    check("record_inputs 0 stops recording", [q["seq_id"] for q in rec["requests"]] == [4, 5, 6], rec)
 
     # -- unload_model ------------------------------------------------------------------------------
     st, r = emu.result("unload_model", {"model_id": mid4, "type": "unload_model"})

@@ -445,41 +445,91 @@ tinker_training_client_t* new_training_client(tinker_service_client_t* service, 
   return track_training(tc);
 }
 
+DatumSpec text_datum(const std::string& text) {
+  DatumSpec d;
+  for (size_t i = 0; i + 1 < text.size(); ++i) {
+    d.input.push_back(static_cast<unsigned char>(text[i]));
+    d.target.push_back(static_cast<unsigned char>(text[i + 1]));
+  }
+  return d;
+}
+
+DatumSpec image_pointer_datum(const std::string& url) {
+  DatumSpec d;
+  d.input = {1, 2};
+  d.image_url = url;
+  d.target = {2, 3, 4, 5, 6, 7};
+  return d;
+}
+
 TrainBatch::TrainBatch() { assert_int_equal(tinker_batch_new(&batch_), TINKER_OK); }
-TrainBatch::~TrainBatch() { tinker_batch_free(batch_); }
+
+TrainBatch::~TrainBatch() {
+  tinker_batch_free(batch_);
+  for (auto& item : items_) {
+    tinker_datum_free(item->datum);
+    tinker_model_input_free(item->input);
+  }
+}
 
 void TrainBatch::add_text(const std::string& text, float weight) {
-  std::vector<int64_t> in, tg;
-  for (size_t i = 0; i + 1 < text.size(); ++i) {
-    in.push_back(static_cast<unsigned char>(text[i]));
-    tg.push_back(static_cast<unsigned char>(text[i + 1]));
-  }
-  add(in, tg, std::vector<float>(in.size(), weight));
+  DatumSpec d = text_datum(text);
+  d.floats.emplace_back("weights", std::vector<float>(d.input.size(), weight));
+  add(d);
 }
 
 void TrainBatch::add(const std::vector<int64_t>& input, const std::vector<int64_t>& target,
                      const std::vector<float>& weights) {
+  DatumSpec d;
+  d.input = input;
+  d.target = target;
+  if (!weights.empty()) d.floats.emplace_back("weights", weights);
+  add(d);
+}
+
+void TrainBatch::add(const DatumSpec& datum, int times) {
   auto item = std::make_unique<Item>();
-  item->input = input;
-  item->target = target;
-  item->weights = weights;
-  tinker_model_input_t* mi = nullptr;
-  tinker_datum_t* d = nullptr;
-  assert_int_equal(tinker_model_input_new(&mi), TINKER_OK);
-  assert_int_equal(tinker_model_input_add_text_int64(mi, item->input.data(), item->input.size()), TINKER_OK);
-  assert_int_equal(tinker_datum_new(&d, mi), TINKER_OK);
-  assert_int_equal(
-      tinker_datum_add_tensor_int64(d, "target_tokens", item->target.data(), item->target.size(), nullptr, 0),
-      TINKER_OK);
-  if (!item->weights.empty()) {
-    assert_int_equal(
-        tinker_datum_add_tensor_float32(d, "weights", item->weights.data(), item->weights.size(), nullptr, 0),
-        TINKER_OK);
+  item->spec = datum;
+  const DatumSpec& d = item->spec;  // the arrays the builders borrow
+  auto shape = [](const std::vector<int64_t>& s) { return s.empty() ? nullptr : s.data(); };
+  assert_int_equal(tinker_model_input_new(&item->input), TINKER_OK);
+  assert_int_equal(tinker_model_input_add_text_int64(item->input, d.input.data(), d.input.size()), TINKER_OK);
+  if (!d.image_url.empty()) {
+    assert_int_equal(tinker_model_input_add_image_asset_pointer(item->input, d.image_url.c_str(), "png", 4),
+                     TINKER_OK);
   }
-  assert_int_equal(tinker_batch_add(batch_, d), TINKER_OK);
-  tinker_datum_free(d);
-  tinker_model_input_free(mi);
+  assert_int_equal(tinker_datum_new(&item->datum, item->input), TINKER_OK);
+  if (!d.target.empty()) {
+    assert_int_equal(tinker_datum_add_tensor_int64(item->datum, "target_tokens", d.target.data(), d.target.size(),
+                                                   shape(d.target_shape), d.target_shape.size()),
+                     TINKER_OK);
+  }
+  for (const auto& kv : d.floats) {
+    if (kv.second.empty()) continue;
+    assert_int_equal(tinker_datum_add_tensor_float32(item->datum, kv.first.c_str(), kv.second.data(), kv.second.size(),
+                                                     shape(d.float_shape), d.float_shape.size()),
+                     TINKER_OK);
+  }
+  for (int k = 0; k < times; ++k) {
+    assert_int_equal(tinker_batch_add(batch_, item->datum), TINKER_OK);
+    entries_.push_back(item.get());
+  }
   items_.push_back(std::move(item));
+}
+
+const std::vector<float>& TrainBatch::weights(size_t i) const {
+  static const std::vector<float> none;
+  for (const auto& kv : entries_.at(i)->spec.floats)
+    if (kv.first == "weights") return kv.second;
+  return none;
+}
+
+void TrainBatch::clobber() {
+  for (auto& item : items_) {
+    std::fill(item->spec.input.begin(), item->spec.input.end(), 0);
+    std::fill(item->spec.target.begin(), item->spec.target.end(), 0);
+    for (auto& kv : item->spec.floats) std::fill(kv.second.begin(), kv.second.end(), 0.0f);
+  }
 }
 
 double FbResult::metric(const std::string& name) const {
@@ -610,6 +660,17 @@ std::vector<LogEntry> model_log(const std::string& model_id, const std::string& 
   return out;
 }
 
+std::vector<LogEntry> model_log_paths(const std::string& model_id, const std::vector<std::string>& paths) {
+  std::vector<LogEntry> out;
+  for (auto& e : model_log(model_id))
+    if (std::find(paths.begin(), paths.end(), e.path) != paths.end()) out.push_back(std::move(e));
+  return out;
+}
+
+std::vector<LogEntry> fwdbwd_log(tinker_training_client_t* client) {
+  return model_log(tinker_training_client_model_id(client), "/api/v1/forward_backward");
+}
+
 std::vector<int64_t> seq_ids(const std::vector<LogEntry>& entries) {
   std::vector<int64_t> out;
   for (const auto& e : entries) out.push_back(e.seq_id);
@@ -643,6 +704,19 @@ Outcome async_outcome(tinker_status_t start, tinker_future_t** slot, int64_t tim
   return outcome_of(s, tinker_future_error(future));
 }
 
+Outcome blocking_fb_outcome(tinker_status_t status, tinker_forward_backward_output_t* out, FbResult* r) {
+  Outcome o = blocking_outcome(status);
+  if (status == TINKER_OK && r != nullptr) *r = fb_result(out);
+  tinker_forward_backward_output_free(out);
+  return o;
+}
+
+Outcome async_fb_outcome(tinker_status_t start, tinker_future_t** future, FbResult* r) {
+  Outcome o = async_outcome(start, future);
+  if (o.status == TINKER_OK && r != nullptr) *r = take_fb(*future);
+  return o;
+}
+
 EmuModel emulator_model(const std::string& model_id) {
   HttpReply r = admin_ok("GET", "/_emulator/models");
   Json j = parse_or_fail(r.body, "models");
@@ -674,12 +748,74 @@ EmuModel emulator_model(const std::string& model_id) {
   return EmuModel{};
 }
 
+const RecordedTensor& RecordedDatum::input(const std::string& name) const {
+  auto it = loss_fn_inputs.find(name);
+  if (it == loss_fn_inputs.end()) {
+    print_error("the recorded datum has no loss_fn_input %s\n", name.c_str());
+    fail();
+  }
+  return it->second;
+}
+
+void record_inputs(int n) { set_config("{\"record_inputs\": " + std::to_string(n) + "}"); }
+
+static RecordedTensor recorded_tensor(const cJSON* t) {
+  RecordedTensor out;
+  out.dtype = str(t, "dtype");
+  const bool is_float = out.dtype == "float32" || out.dtype == "bfloat16";
+  const cJSON* v;
+  cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(t, "shape")) {
+    out.shape.push_back(static_cast<int64_t>(v->valuedouble));
+  }
+  cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(t, "data")) {
+    assert_true(cJSON_IsNumber(v));  // a non-finite float would be null
+    if (is_float) {
+      out.f32.push_back(static_cast<float>(v->valuedouble));
+    } else {
+      out.i64.push_back(static_cast<int64_t>(v->valuedouble));
+    }
+  }
+  return out;
+}
+
+std::vector<RecordedRequest> recorded_inputs(const std::string& model_id) {
+  char* esc = curl_easy_escape(nullptr, model_id.c_str(), static_cast<int>(model_id.size()));
+  HttpReply r = admin_ok("GET", std::string("/_emulator/inputs?model_id=") + esc);
+  curl_free(esc);
+  Json j = parse_or_fail(r.body, "inputs");
+  std::vector<RecordedRequest> out;
+  const cJSON* q;
+  cJSON_ArrayForEach(q, cJSON_GetObjectItemCaseSensitive(j.get(), "requests")) {
+    RecordedRequest rr;
+    rr.seq_id = static_cast<int64_t>(num(q, "seq_id"));
+    rr.forward_only = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(q, "forward_only"));
+    rr.loss_fn = str(q, "loss_fn");
+    rr.encoding = str(q, "encoding");
+    const cJSON* it;
+    cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(q, "loss_fn_config")) {
+      rr.loss_fn_config[it->string] = it->valuedouble;
+    }
+    cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(q, "data")) {
+      RecordedDatum d;
+      d.model_input_tokens = static_cast<int64_t>(num(it, "model_input_tokens"));
+      const cJSON* t;
+      cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(it, "loss_fn_inputs")) {
+        d.loss_fn_inputs[t->string] = recorded_tensor(t);
+      }
+      rr.data.push_back(std::move(d));
+    }
+    out.push_back(std::move(rr));
+  }
+  return out;
+}
+
 int training_setup(void** state) {
   set_config(
       "{\"client_config\": {\"fwdbwd_max_chunk_len\": null, \"fwdbwd_max_chunk_bytes_count\": null,"
       " \"parallel_fwdbwd_chunks\": null, \"proto_compress_fwdbwd\": null,"
       " \"fwdbwd_dispatch_bytes_semaphore_size\": null,"
-      " \"create_model_via_load_weights\": null}, \"seq_gap_timeout_ms\": 60000}");
+      " \"create_model_via_load_weights\": null}, \"seq_gap_timeout_ms\": 60000,"
+      " \"record_inputs\": 0}");
   return setup(state);
 }
 

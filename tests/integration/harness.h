@@ -188,30 +188,52 @@ tinker_sampling_client_t* track_sampling(tinker_sampling_client_t* client);
 tinker_training_client_t* new_training_client(tinker_service_client_t* service, int32_t rank = 8, int64_t seed = 1,
                                               const char* base = kTinyModel);
 
-// A batch that owns the arrays its datums borrow (they stay put while it lives).
+// One datum: text tokens, optionally followed by an image_asset_pointer chunk, then its loss
+// inputs: target_tokens and named float32 tensors. An empty array is not sent at all.
+struct DatumSpec {
+  std::vector<int64_t> input;
+  std::string image_url;  // non-empty: an image_asset_pointer chunk ("png", 4 tokens) after the text
+  std::vector<int64_t> target;
+  std::vector<int64_t> target_shape;  // empty = flat
+  std::vector<std::pair<std::string, std::vector<float>>> floats;  // in the order they are added
+  std::vector<int64_t> float_shape;  // of every float input; empty = flat
+};
+// Next-token prediction on `text`: input = bytes [0, n-1), target = bytes [1, n); no floats.
+DatumSpec text_datum(const std::string& text);
+// Two text tokens, then an image_asset_pointer chunk at `url`; six target_tokens (2 + 4).
+DatumSpec image_pointer_datum(const std::string& url);
+
+// A batch that owns the arrays its datums borrow and the builders it was made from (they stay
+// put while it lives; destruction frees the batch, then the builders, then the arrays).
 class TrainBatch {
  public:
   TrainBatch();
   ~TrainBatch();
   TrainBatch(const TrainBatch&) = delete;
   TrainBatch& operator=(const TrainBatch&) = delete;
-  // Next-token prediction on `text`: input = bytes [0, n-1), target = bytes [1, n), every weight
-  // `weight`.
+  // text_datum(text) with every weight `weight`.
   void add_text(const std::string& text, float weight = 1.0f);
   // A datum with explicit arrays (input and target the same length; weights empty = none sent).
   void add(const std::vector<int64_t>& input, const std::vector<int64_t>& target, const std::vector<float>& weights);
+  // Any datum; `times` > 1 adds the same datum builder that many times.
+  void add(const DatumSpec& datum, int times = 1);
   const tinker_batch_t* get() const { return batch_; }
-  size_t size() const { return items_.size(); }
-  size_t length(size_t i) const { return items_.at(i)->input.size(); }
-  const std::vector<float>& weights(size_t i) const { return items_.at(i)->weights; }
-  const std::vector<int64_t>& target(size_t i) const { return items_.at(i)->target; }
+  size_t size() const { return entries_.size(); }  // datums in the batch
+  size_t length(size_t i) const { return entries_.at(i)->spec.input.size(); }
+  const std::vector<float>& weights(size_t i) const;  // empty when none was sent
+  const std::vector<int64_t>& target(size_t i) const { return entries_.at(i)->spec.target; }
+  // Overwrites every array the batch borrows with zeros: for tests that an operation copied
+  // its inputs before it returned.
+  void clobber();
 
  private:
   struct Item {
-    std::vector<int64_t> input, target;
-    std::vector<float> weights;
+    DatumSpec spec;
+    tinker_model_input_t* input = nullptr;
+    tinker_datum_t* datum = nullptr;
   };
   std::vector<std::unique_ptr<Item>> items_;
+  std::vector<const Item*> entries_;  // per datum of the batch
   tinker_batch_t* batch_ = nullptr;
 };
 
@@ -243,6 +265,10 @@ double max_logprob_diff(const FbResult& a, const FbResult& b);
 
 // Log entries of `path` whose body named model `model_id` ("" path = every path).
 std::vector<LogEntry> model_log(const std::string& model_id, const std::string& path = "");
+// Log entries whose body named model `model_id` and whose path is one of `paths`.
+std::vector<LogEntry> model_log_paths(const std::string& model_id, const std::vector<std::string>& paths);
+// The forward_backward requests of `client`'s model, in arrival order.
+std::vector<LogEntry> fwdbwd_log(tinker_training_client_t* client);
 // The seq_ids of those entries, in arrival order.
 std::vector<int64_t> seq_ids(const std::vector<LogEntry>& entries);
 
@@ -259,6 +285,11 @@ Outcome blocking_outcome(tinker_status_t status);
 // (read after the call: pass the address the call wrote to): the start error, or (the future
 // is then tracked) its final status and error after waiting up to `timeout_ms`.
 Outcome async_outcome(tinker_status_t start, tinker_future_t** future, int64_t timeout_ms = 20000);
+// How a forward / forward_backward call ended, its output copied into *r (when given) on
+// success: from a blocking call's status and output (freed here) ...
+Outcome blocking_fb_outcome(tinker_status_t status, tinker_forward_backward_output_t* out, FbResult* r);
+// ... or from an _async call's start status and future (see async_outcome).
+Outcome async_fb_outcome(tinker_status_t start, tinker_future_t** future, FbResult* r);
 
 // A model as GET /_emulator/models shows it.
 struct EmuModel {
@@ -270,9 +301,36 @@ struct EmuModel {
 // The emulator's record of `model_id`; asserts it exists.
 EmuModel emulator_model(const std::string& model_id);
 
+// A loss_fn_inputs tensor of a recorded request (GET /_emulator/inputs), values as decoded.
+struct RecordedTensor {
+  std::string dtype;  // as sent: "float32", "bfloat16", "int64", "int32"
+  std::vector<int64_t> shape;
+  std::vector<float> f32;    // float dtypes (exact: the emulator writes round-trip float text)
+  std::vector<int64_t> i64;  // integer dtypes
+};
+struct RecordedDatum {
+  int64_t model_input_tokens = 0;
+  std::map<std::string, RecordedTensor> loss_fn_inputs;
+  const RecordedTensor& input(const std::string& name) const;  // asserts it is there
+};
+// A forward / forward_backward request as the emulator decoded and executed it.
+struct RecordedRequest {
+  int64_t seq_id = 0;
+  bool forward_only = false;
+  std::string loss_fn;
+  std::map<std::string, double> loss_fn_config;
+  std::string encoding;  // "protobuf" or "json", "+zstd" when compressed
+  std::vector<RecordedDatum> data;
+};
+// Makes the emulator keep the latest `n` forward / forward_backward requests of every model
+// (0 = stop recording).
+void record_inputs(int n);
+// The recorded requests of `model_id`, in execution order.
+std::vector<RecordedRequest> recorded_inputs(const std::string& model_id);
+
 // Setup fixture of the training tests: reset_emulator, and also the training settings they
 // change (the fwdbwd chunking / dispatch / compression / create-via-load client flags,
-// seq_gap_timeout_ms).
+// seq_gap_timeout_ms, record_inputs).
 int training_setup(void** state);
 
 }  // namespace itest

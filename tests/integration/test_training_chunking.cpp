@@ -14,8 +14,6 @@ using namespace itest;
 
 namespace {
 
-const std::string kFwdBwd = "/api/v1/forward_backward";
-
 // A service client that starts its session now, under the client_config given (merged), and
 // keeps those limits; the config is put back to the defaults afterwards.
 tinker_service_client_t* service_with(const std::string& client_config) {
@@ -42,10 +40,6 @@ void datums(TrainBatch* b, size_t n) {
   }
 }
 
-std::vector<LogEntry> fb_requests(tinker_training_client_t* tc) {
-  return model_log(tinker_training_client_model_id(tc), kFwdBwd);
-}
-
 void expect_close(double a, double b, double rel) {
   if (!(std::fabs(a - b) <= rel * std::max(std::fabs(a), std::fabs(b)))) {
     print_error("%.12g != %.12g (relative tolerance %g)\n", a, b, rel);
@@ -65,7 +59,7 @@ void expect_chunked_like_unchunked(const std::string& client_config, const Train
 
   FbResult got = forward_backward(tc, b);
   FbResult want = forward_backward(ref, b);
-  auto log = fb_requests(tc);
+  auto log = fwdbwd_log(tc);
   if (log.size() != requests) {
     print_error("expected %zu forward_backward requests, got %zu\n", requests, log.size());
     dump(log);
@@ -74,7 +68,7 @@ void expect_chunked_like_unchunked(const std::string& client_config, const Train
   std::vector<int64_t> seqs = seq_ids(log);
   std::sort(seqs.begin(), seqs.end());
   for (size_t i = 0; i < seqs.size(); ++i) assert_int_equal(seqs[i], static_cast<int64_t>(i + 1));
-  assert_int_equal(fb_requests(ref).size(), 1);
+  assert_int_equal(fwdbwd_log(ref).size(), 1);
 
   assert_int_equal(got.num_datums, b.size());
   assert_same_logprobs(got, want, 0.0);
@@ -161,7 +155,7 @@ static void parallel_chunks_wait_for_retried_chunks_before_the_first(void**) {
   add_fault("{\"path\": \"/api/v1/forward_backward\", \"action\": \"status\", \"status\": 503}");
   FbResult r = forward_backward(tc, b);
   assert_int_equal(r.num_datums, 6);
-  auto log = fb_requests(tc);
+  auto log = fwdbwd_log(tc);
   assert_int_equal(log.size(), 4);  // 3 chunks + 1 retry
   assert_int_equal(log[0].status, 503);
   assert_true(log[0].seq_id != 1);
@@ -188,7 +182,7 @@ static void dispatch_budget_smaller_than_a_chunk_does_not_deadlock(void**) {
   track(f2);
   FbResult r1 = take_fb(f1), r2 = take_fb(f2);
   assert_same_logprobs(r1, r2, 0.0);
-  auto seqs = seq_ids(fb_requests(tc));
+  auto seqs = seq_ids(fwdbwd_log(tc));
   std::sort(seqs.begin(), seqs.end());
   assert_true(seqs == std::vector<int64_t>({1, 2, 3, 4, 5, 6, 7, 8}));
 }
@@ -223,7 +217,7 @@ static void forward_is_chunked_like_forward_backward(void**) {
   assert_same_logprobs(async, want, 0.0);
   expect_close(blocking.metric("loss:sum"), want.metric("loss:sum"), 1e-9);
   expect_close(async.metric("loss:sum"), want.metric("loss:sum"), 1e-9);
-  auto seqs = seq_ids(fb_requests(tc));
+  auto seqs = seq_ids(fwdbwd_log(tc));
   std::sort(seqs.begin(), seqs.end());
   assert_true(seqs == std::vector<int64_t>({1, 2, 3, 4, 5, 6}));
 }
@@ -276,7 +270,7 @@ static void custom_loss_over_chunks_sees_the_datums_in_input_order(void**) {
   tinker_forward_backward_output_free(out);
   assert_true(seen.logprobs == want.logprobs);
   assert_same_logprobs(got, want, 0.0);
-  auto seqs = seq_ids(fb_requests(tc));
+  auto seqs = seq_ids(fwdbwd_log(tc));
   std::sort(seqs.begin(), seqs.end());
   assert_true(seqs == std::vector<int64_t>({1, 2, 3, 4, 5, 6}));  // 3 forward + 3 backward chunks
 }

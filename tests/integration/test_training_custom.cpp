@@ -4,6 +4,8 @@
 #include "harness.h"
 
 #include <cmath>
+#include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,18 +26,22 @@ struct LossProbe {
   double loss = 0;
   tinker_status_t result = TINKER_OK;  // what the callback returns
   bool set_gradients = true;
+  bool squared = false;                  // the loss: Σ c·logprob² instead of −Σ c·logprob
   std::vector<std::vector<float>> coef;  // per datum c_j (empty: all 1)
+  std::vector<std::vector<float>> gradients;  // what the callback set, per datum
 };
 
 // loss = −Σ c_j·logprob_j over every target (c_j = 1 unless the probe says otherwise): gradient
-// −c_j per logprob. Adds two metrics.
-tinker_status_t negative_sum_loss(const tinker_custom_loss_input_t* in, tinker_custom_loss_output_t* out, void* ud) {
+// −c_j per logprob; with probe.squared, loss = Σ c_j·logprob_j²: gradient 2·c_j·logprob_j.
+// Adds two metrics.
+tinker_status_t probe_loss(const tinker_custom_loss_input_t* in, tinker_custom_loss_output_t* out, void* ud) {
   auto* p = static_cast<LossProbe*>(ud);
   p->calls++;
   p->num_datums = tinker_custom_loss_input_num_datums(in);
   p->logprobs.clear();
   p->targets.clear();
   p->has_weights.clear();
+  p->gradients.clear();
   double loss = 0;
   for (size_t i = 0; i < p->num_datums; ++i) {
     const float* lp = nullptr;
@@ -53,9 +59,15 @@ tinker_status_t negative_sum_loss(const tinker_custom_loss_input_t* in, tinker_c
     if (c.size() != n) return TINKER_E_INTERNAL;
     std::vector<float> grad(n);
     for (size_t j = 0; j < n; ++j) {
-      loss -= c[j] * lp[j];
-      grad[j] = -c[j];
+      if (p->squared) {
+        loss += c[j] * lp[j] * lp[j];
+        grad[j] = 2.0f * c[j] * lp[j];
+      } else {
+        loss -= c[j] * lp[j];
+        grad[j] = -c[j];
+      }
     }
+    p->gradients.push_back(grad);
     if (p->set_gradients) {
       if (tinker_custom_loss_output_set_gradient(out, i, grad.data(), grad.size()) != TINKER_OK)
         return TINKER_E_INTERNAL;
@@ -72,27 +84,20 @@ Outcome run_custom(tinker_training_client_t* tc, const tinker_batch_t* b, LossPr
                    FbResult* r = nullptr) {
   if (!async) {
     tinker_forward_backward_output_t* out = nullptr;
-    tinker_status_t s = tinker_training_client_forward_backward_custom(tc, b, negative_sum_loss, probe, &out);
-    Outcome o = blocking_outcome(s);
-    if (s == TINKER_OK && r) *r = fb_result(out);
-    tinker_forward_backward_output_free(out);
-    return o;
+    tinker_status_t s = tinker_training_client_forward_backward_custom(tc, b, probe_loss, probe, &out);
+    return blocking_fb_outcome(s, out, r);
   }
   tinker_future_t* f = nullptr;
-  Outcome o =
-      async_outcome(tinker_training_client_forward_backward_custom_async(tc, b, negative_sum_loss, probe, &f), &f);
-  if (o.status == TINKER_OK && r) *r = take_fb(f);
-  return o;
+  return async_fb_outcome(tinker_training_client_forward_backward_custom_async(tc, b, probe_loss, probe, &f), &f, r);
 }
+
+// A training run on a client of its own.
+tinker_training_client_t* new_run() { return new_training_client(new_client(fast_options())); }
 
 void batch(TrainBatch* b) {
   b->add_text("custom losses");
   b->add({5, 6, 7}, {6, 7, 8}, {});  // no weights: the forward pass sends zeros
   b->add_text("run on the client", 2.0f);
-}
-
-size_t fb_requests(tinker_training_client_t* tc) {
-  return model_log(tinker_training_client_model_id(tc), kFwdBwd).size();
 }
 
 }  // namespace
@@ -103,8 +108,7 @@ size_t fb_requests(tinker_training_client_t* tc) {
 static void custom_loss_sees_every_datum_and_its_metrics_are_merged(bool async) {
   static LossProbe probe;
   probe = LossProbe{};
-  tinker_service_client_t* c = new_client(fast_options());
-  tinker_training_client_t* tc = new_training_client(c);
+  tinker_training_client_t* tc = new_run();
   TrainBatch b;
   batch(&b);
   FbResult reference = forward(tc, b);  // seq 1
@@ -125,8 +129,7 @@ static void custom_loss_sees_every_datum_and_its_metrics_are_merged(bool async) 
   assert_true(r.metric("custom_metric") == 7.5);
   assert_true(r.metric("datums_seen:sum") == 3.0);
   assert_true(std::fabs(r.metric("loss:sum") - probe.loss) <= 1e-9 * probe.loss);
-  auto seqs = seq_ids(model_log(tinker_training_client_model_id(tc), kFwdBwd));
-  assert_true(seqs == std::vector<int64_t>({1, 2, 3}));
+  assert_true(seq_ids(fwdbwd_log(tc)) == std::vector<int64_t>({1, 2, 3}));
 }
 static void custom_loss_blocking_sees_every_datum_and_its_metrics_are_merged(void**) {
   custom_loss_sees_every_datum_and_its_metrics_are_merged(false);
@@ -145,12 +148,9 @@ static void custom_loss_update_equals_forward_backward_with_those_weights(bool a
   tinker_service_client_t* c = new_client(fast_options());
   tinker_training_client_t* custom = new_training_client(c, 8, 31);
   tinker_training_client_t* plain = new_training_client(c, 8, 31);
-  const std::string text = "equal updates";
-  std::vector<int64_t> in, tg;
-  for (size_t j = 0; j + 1 < text.size(); ++j) {
-    in.push_back(static_cast<unsigned char>(text[j]));
-    tg.push_back(static_cast<unsigned char>(text[j + 1]));
-  }
+  const DatumSpec text = text_datum("equal updates");
+  const std::vector<int64_t>& in = text.input;
+  const std::vector<int64_t>& tg = text.target;
   std::vector<float> c0(in.size(), 1.0f), c1(4, 1.0f);
   if (!unit) {
     for (size_t j = 0; j < c0.size(); ++j) c0[j] = 0.25f * static_cast<float>(j % 5);
@@ -187,13 +187,91 @@ static void custom_loss_update_equals_forward_backward_with_unequal_weights(void
   custom_loss_update_equals_forward_backward_with_those_weights(false, false);
 }
 
+// The float's bit pattern, for comparisons that must also see the sign of zero.
+static uint32_t bits(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, sizeof u);
+  return u;
+}
+
+// §6.5 steps 1 and 6 as the emulator received them: the forward pass is a forward-only
+// cross_entropy request with the batch's own target_tokens and weights (zeros where a datum has
+// none); the backward is a cross_entropy forward_backward with the same target_tokens and
+// weights equal to the callback's gradient with its sign bit flipped, bit for bit. The loss
+// Σ a·logprob² has the gradient 2·a·logprob, which depends on the forward pass, so no weight
+// the caller passed could stand in for it; a = 0 at every fifth target gives signed zeros.
+static void custom_loss_backward_sends_minus_the_gradient_as_weights(bool async) {
+  static LossProbe probe;
+  probe = LossProbe{};
+  probe.squared = true;
+  record_inputs(16);
+  tinker_training_client_t* tc = new_run();
+  TrainBatch b;
+  batch(&b);
+  for (size_t i = 0; i < b.size(); ++i) {
+    std::vector<float> a(b.length(i));
+    for (size_t j = 0; j < a.size(); ++j) a[j] = j % 5 == 0 ? 0.0f : 0.25f * static_cast<float>(j + i);
+    probe.coef.push_back(a);
+  }
+  FbResult r;
+  assert_status(run_custom(tc, b.get(), &probe, async, &r).status, TINKER_OK, nullptr);
+  assert_int_equal(probe.calls, 1);
+  assert_int_equal(probe.gradients.size(), b.size());
+
+  std::vector<RecordedRequest> reqs = recorded_inputs(tinker_training_client_model_id(tc));
+  assert_int_equal(reqs.size(), 2);
+  const RecordedRequest& fwd = reqs[0];
+  const RecordedRequest& bwd = reqs[1];
+  assert_int_equal(fwd.seq_id, 1);
+  assert_true(fwd.forward_only);
+  assert_string_equal(fwd.loss_fn.c_str(), "cross_entropy");
+  assert_true(fwd.loss_fn_config.empty());
+  assert_int_equal(bwd.seq_id, 2);
+  assert_false(bwd.forward_only);
+  assert_string_equal(bwd.loss_fn.c_str(), "cross_entropy");
+  assert_true(bwd.loss_fn_config.empty());
+  assert_int_equal(fwd.data.size(), b.size());
+  assert_int_equal(bwd.data.size(), b.size());
+  size_t nonzero = 0;
+  for (size_t i = 0; i < b.size(); ++i) {
+    const size_t n = b.length(i);
+    std::vector<float> sent = b.weights(i).empty() ? std::vector<float>(n, 0.0f) : b.weights(i);
+    for (const RecordedRequest* q : {&fwd, &bwd}) {
+      const RecordedDatum& d = q->data[i];
+      assert_int_equal(d.model_input_tokens, n);
+      assert_int_equal(d.loss_fn_inputs.size(), 2);
+      assert_string_equal(d.input("target_tokens").dtype.c_str(), "int64");
+      assert_true(d.input("target_tokens").i64 == b.target(i));
+      assert_string_equal(d.input("weights").dtype.c_str(), "float32");
+      assert_int_equal(d.input("weights").f32.size(), n);
+    }
+    const std::vector<float>& fw = fwd.data[i].input("weights").f32;
+    const std::vector<float>& bw = bwd.data[i].input("weights").f32;
+    const std::vector<float>& grad = probe.gradients[i];
+    for (size_t j = 0; j < n; ++j) {
+      assert_int_equal(bits(fw[j]), bits(sent[j]));
+      assert_int_equal(bits(bw[j]), bits(grad[j]) ^ 0x80000000u);
+      if (grad[j] != 0.0f) ++nonzero;
+    }
+  }
+  assert_true(nonzero > 0);
+  assert_true(r.metric("custom_metric") == 7.5);
+  assert_true(r.metric("datums_seen:sum") == 3.0);
+  assert_true(std::fabs(r.metric("loss:sum") - probe.loss) <= 1e-9 * probe.loss);
+}
+static void custom_loss_blocking_backward_sends_minus_the_gradient_as_weights(void**) {
+  custom_loss_backward_sends_minus_the_gradient_as_weights(false);
+}
+static void custom_loss_async_backward_sends_minus_the_gradient_as_weights(void**) {
+  custom_loss_backward_sends_minus_the_gradient_as_weights(true);
+}
+
 // §6.5 step 3: a failed forward pass fails the operation with its error (here the server's
 // user error for an out-of-vocabulary token); the callback never runs.
 static void custom_loss_forward_failure_fails_the_operation(void**) {
   static LossProbe probe;
   probe = LossProbe{};
-  tinker_service_client_t* c = new_client(fast_options());
-  tinker_training_client_t* tc = new_training_client(c);
+  tinker_training_client_t* tc = new_run();
   TrainBatch b;
   b.add({1, 2, 300}, {2, 3, 4}, {});
   Outcome o = run_custom(tc, b.get(), &probe, true);
@@ -201,7 +279,7 @@ static void custom_loss_forward_failure_fails_the_operation(void**) {
   assert_int_equal(o.category, TINKER_ERROR_CATEGORY_USER);
   assert_true(contains(o.message, "vocabulary"));
   assert_int_equal(probe.calls, 0);
-  assert_int_equal(fb_requests(tc), 1);
+  assert_int_equal(fwdbwd_log(tc).size(), 1);
 }
 
 // T3: a callback that returns an error status fails the operation with that status; no
@@ -210,18 +288,16 @@ static void custom_loss_error_status_fails_the_operation_with_it(bool async) {
   static LossProbe probe;
   probe = LossProbe{};
   probe.result = TINKER_E_FAILED_PRECONDITION;
-  tinker_service_client_t* c = new_client(fast_options());
-  tinker_training_client_t* tc = new_training_client(c);
+  tinker_training_client_t* tc = new_run();
   TrainBatch b;
   batch(&b);
   Outcome o = run_custom(tc, b.get(), &probe, async);
   assert_status(o.status, TINKER_E_FAILED_PRECONDITION, nullptr);
   assert_int_equal(probe.calls, 1);
-  assert_int_equal(fb_requests(tc), 1);
+  assert_int_equal(fwdbwd_log(tc).size(), 1);
   FbResult later = forward(tc, b);
   assert_int_equal(later.num_datums, b.size());
-  auto seqs = seq_ids(model_log(tinker_training_client_model_id(tc), kFwdBwd));
-  assert_true(seqs == std::vector<int64_t>({1, 2}));
+  assert_true(seq_ids(fwdbwd_log(tc)) == std::vector<int64_t>({1, 2}));
 }
 static void custom_loss_blocking_error_status_fails_the_operation_with_it(void**) {
   custom_loss_error_status_fails_the_operation_with_it(false);
@@ -235,34 +311,24 @@ static void custom_loss_async_error_status_fails_the_operation_with_it(void**) {
 static void custom_loss_rejects_other_inputs_before_any_request(void**) {
   static LossProbe probe;
   probe = LossProbe{};
-  tinker_service_client_t* c = new_client(fast_options());
-  tinker_training_client_t* tc = new_training_client(c);
-  static const int64_t tokens[3] = {1, 2, 3};
-  static const int64_t targets[3] = {2, 3, 4};
-  static const float adv[3] = {1.0f, -1.0f, 0.5f};
+  tinker_training_client_t* tc = new_run();
+  const std::vector<float> adv = {1.0f, -1.0f, 0.5f};
   for (int k = 0; k < 2; ++k) {
-    tinker_model_input_t* mi = nullptr;
-    tinker_datum_t* d = nullptr;
-    tinker_batch_t* b = nullptr;
-    assert_int_equal(tinker_model_input_new(&mi), TINKER_OK);
-    assert_int_equal(tinker_model_input_add_text_int64(mi, tokens, 3), TINKER_OK);
-    assert_int_equal(tinker_datum_new(&d, mi), TINKER_OK);
+    DatumSpec d;
+    d.input = {1, 2, 3};
     if (k == 0) {  // a disallowed key
-      assert_int_equal(tinker_datum_add_tensor_int64(d, "target_tokens", targets, 3, nullptr, 0), TINKER_OK);
-      assert_int_equal(tinker_datum_add_tensor_float32(d, "advantages", adv, 3, nullptr, 0), TINKER_OK);
+      d.target = {2, 3, 4};
+      d.floats = {{"advantages", adv}};
     } else {  // no target_tokens
-      assert_int_equal(tinker_datum_add_tensor_float32(d, "weights", adv, 3, nullptr, 0), TINKER_OK);
+      d.floats = {{"weights", adv}};
     }
-    assert_int_equal(tinker_batch_new(&b), TINKER_OK);
-    assert_int_equal(tinker_batch_add(b, d), TINKER_OK);
-    tinker_datum_free(d);
-    tinker_model_input_free(mi);
+    TrainBatch b;
+    b.add(d);
     for (int async = 0; async < 2; ++async) {
-      Outcome o = run_custom(tc, b, &probe, async != 0);
+      Outcome o = run_custom(tc, b.get(), &probe, async != 0);
       assert_status(o.status, TINKER_E_INVALID_ARGUMENT, nullptr);
       if (k == 0) assert_true(contains(o.message, "advantages"));
     }
-    tinker_batch_free(b);
   }
   sleep_ms(100);
   assert_int_equal(probe.calls, 0);
@@ -275,8 +341,7 @@ static void custom_loss_without_a_gradient_fails(bool async) {
   static LossProbe probe;
   probe = LossProbe{};
   probe.set_gradients = false;
-  tinker_service_client_t* c = new_client(fast_options());
-  tinker_training_client_t* tc = new_training_client(c);
+  tinker_training_client_t* tc = new_run();
   TrainBatch b;
   batch(&b);
   Outcome o = run_custom(tc, b.get(), &probe, async);
@@ -284,7 +349,7 @@ static void custom_loss_without_a_gradient_fails(bool async) {
   assert_true(contains(o.message, "gradient"));
   assert_int_equal(probe.calls, 1);
   sleep_ms(100);
-  assert_int_equal(fb_requests(tc), 1);
+  assert_int_equal(fwdbwd_log(tc).size(), 1);
 }
 static void custom_loss_blocking_without_a_gradient_fails(void**) { custom_loss_without_a_gradient_fails(false); }
 static void custom_loss_async_without_a_gradient_fails(void**) { custom_loss_without_a_gradient_fails(true); }
@@ -295,31 +360,16 @@ static void custom_loss_async_without_a_gradient_fails(void**) { custom_loss_wit
 static void custom_loss_async_copies_its_inputs(void**) {
   static LossProbe probe;
   probe = LossProbe{};
-  tinker_service_client_t* c = new_client(fast_options());
-  tinker_training_client_t* tc = new_training_client(c);
-  const size_t n = 6;
-  auto* in = new int64_t[n]{60, 61, 62, 63, 64, 65};
-  auto* tg = new int64_t[n]{61, 62, 63, 64, 65, 66};
-  tinker_model_input_t* mi = nullptr;
-  tinker_datum_t* d = nullptr;
-  tinker_batch_t* b = nullptr;
-  assert_int_equal(tinker_model_input_new(&mi), TINKER_OK);
-  assert_int_equal(tinker_model_input_add_text_int64(mi, in, n), TINKER_OK);
-  assert_int_equal(tinker_datum_new(&d, mi), TINKER_OK);
-  assert_int_equal(tinker_datum_add_tensor_int64(d, "target_tokens", tg, n, nullptr, 0), TINKER_OK);
-  assert_int_equal(tinker_batch_new(&b), TINKER_OK);
-  assert_int_equal(tinker_batch_add(b, d), TINKER_OK);
+  tinker_training_client_t* tc = new_run();
+  auto copied = std::make_unique<TrainBatch>();
+  copied->add({60, 61, 62, 63, 64, 65}, {61, 62, 63, 64, 65, 66}, {});
   add_fault("{\"path\": \"/api/v1/retrieve_future\", \"action\": \"delay\", \"delay_ms\": 300}");
   tinker_future_t* f = nullptr;
-  assert_status(tinker_training_client_forward_backward_custom_async(tc, b, negative_sum_loss, &probe, &f), TINKER_OK,
-                tinker_last_error());
+  assert_status(tinker_training_client_forward_backward_custom_async(tc, copied->get(), probe_loss, &probe, &f),
+                TINKER_OK, tinker_last_error());
   track(f);
-  for (size_t i = 0; i < n; ++i) in[i] = tg[i] = 0;
-  tinker_batch_free(b);
-  tinker_datum_free(d);
-  tinker_model_input_free(mi);
-  delete[] in;
-  delete[] tg;
+  copied->clobber();
+  copied.reset();
   FbResult got = take_fb(f);
 
   TrainBatch intact;
@@ -335,13 +385,12 @@ static void custom_loss_async_copies_its_inputs(void**) {
 static void custom_loss_requests_take_seq_ids_at_their_own_call_times(void**) {
   static LossProbe probe;
   probe = LossProbe{};
-  tinker_service_client_t* c = new_client(fast_options());
-  tinker_training_client_t* tc = new_training_client(c);
+  tinker_training_client_t* tc = new_run();
   TrainBatch b;
   batch(&b);
   add_fault("{\"path\": \"/api/v1/retrieve_future\", \"action\": \"delay\", \"delay_ms\": 400}");
   tinker_future_t* custom = nullptr;
-  assert_status(tinker_training_client_forward_backward_custom_async(tc, b.get(), negative_sum_loss, &probe, &custom),
+  assert_status(tinker_training_client_forward_backward_custom_async(tc, b.get(), probe_loss, &probe, &custom),
                 TINKER_OK, tinker_last_error());
   track(custom);
   tinker_future_t* opt = nullptr;
@@ -350,15 +399,9 @@ static void custom_loss_requests_take_seq_ids_at_their_own_call_times(void**) {
   FbResult r = take_fb(custom);
   assert_status(tinker_future_wait(opt, 10000), TINKER_OK, tinker_future_error(opt));
   assert_int_equal(r.num_datums, b.size());
-  std::vector<std::string> kinds;
-  std::vector<int64_t> seqs;
-  for (const auto& e : model_log(tinker_training_client_model_id(tc))) {
-    if (e.path != kFwdBwd && e.path != "/api/v1/optim_step") continue;
-    kinds.push_back(e.path);
-    seqs.push_back(e.seq_id);
-  }
-  assert_true(seqs == std::vector<int64_t>({1, 2, 3}));
-  assert_true(kinds == std::vector<std::string>({kFwdBwd, "/api/v1/optim_step", kFwdBwd}));
+  auto log = model_log_paths(tinker_training_client_model_id(tc), {kFwdBwd, "/api/v1/optim_step"});
+  assert_true(seq_ids(log) == std::vector<int64_t>({1, 2, 3}));
+  assert_true(paths(log) == std::vector<std::string>({kFwdBwd, "/api/v1/optim_step", kFwdBwd}));
 }
 
 int main(void) {
@@ -373,6 +416,10 @@ int main(void) {
                                       training_setup, teardown),
       cmocka_unit_test_setup_teardown(custom_loss_update_equals_forward_backward_with_unequal_weights, training_setup,
                                       teardown),
+      cmocka_unit_test_setup_teardown(custom_loss_blocking_backward_sends_minus_the_gradient_as_weights,
+                                      training_setup, teardown),
+      cmocka_unit_test_setup_teardown(custom_loss_async_backward_sends_minus_the_gradient_as_weights,
+                                      training_setup, teardown),
       cmocka_unit_test_setup_teardown(custom_loss_forward_failure_fails_the_operation, training_setup, teardown),
       cmocka_unit_test_setup_teardown(custom_loss_blocking_error_status_fails_the_operation_with_it, training_setup,
                                       teardown),

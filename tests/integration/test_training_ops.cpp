@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -48,18 +49,13 @@ Outcome run_fb(tinker_training_client_t* tc, const tinker_batch_t* batch, const 
     tinker_forward_backward_output_t* out = nullptr;
     tinker_status_t s = backward ? tinker_training_client_forward_backward(tc, batch, loss_fn, nullptr, &out)
                                  : tinker_training_client_forward(tc, batch, loss_fn, nullptr, &out);
-    Outcome o = blocking_outcome(s);
-    if (s == TINKER_OK && r) *r = fb_result(out);
-    tinker_forward_backward_output_free(out);
-    return o;
+    return blocking_fb_outcome(s, out, r);
   }
   tinker_future_t* f = nullptr;
   tinker_status_t s = backward ? tinker_training_client_forward_backward_async(tc, batch, loss_fn, nullptr, &f)
                                : tinker_training_client_forward_async(tc, batch, loss_fn, nullptr, &f);
   if (s == TINKER_OK) assert_non_null(f);
-  Outcome o = async_outcome(s, &f);
-  if (o.status == TINKER_OK && r) *r = take_fb(f);
-  return o;
+  return async_fb_outcome(s, &f, r);
 }
 
 // Adam step, blocking or _async; the result's metrics.
@@ -276,7 +272,7 @@ static void get_info_reports_model_base_model_lora_and_rank(bool async) {
   TrainBatch b;
   b.add_text("info");
   forward(tc, b);
-  auto seqs = seq_ids(model_log(tinker_training_client_model_id(tc), "/api/v1/forward_backward"));
+  auto seqs = seq_ids(fwdbwd_log(tc));
   assert_int_equal(seqs.size(), 1);
   assert_int_equal(seqs[0], 1);
 }
@@ -374,7 +370,7 @@ static void outputs_have_one_logprobs_tensor_per_datum_of_its_length(bool backwa
     assert_int_equal(r.shapes[i][0], static_cast<int64_t>(b.length(i)));
     for (float lp : r.logprobs[i]) assert_true(lp <= 0.0f && std::isfinite(lp));
   }
-  auto log = model_log(tinker_training_client_model_id(tc), "/api/v1/forward_backward");
+  auto log = fwdbwd_log(tc);
   assert_int_equal(log.size(), 1);
   assert_string_equal(log[0].header("content-type").c_str(), "application/x-protobuf");
   auto polls = request_log("/api/v1/retrieve_future");
@@ -506,27 +502,14 @@ static void empty_batch_is_rejected_without_a_request(void**) {
 static void image_asset_pointer_is_rejected_in_protobuf_mode(void**) {
   tinker_service_client_t* c = service();
   tinker_training_client_t* tc = new_training_client(c);
-  static const int64_t tokens[2] = {1, 2};
-  static const int64_t targets[6] = {2, 3, 4, 5, 6, 7};
-  tinker_model_input_t* mi = nullptr;
-  tinker_datum_t* d = nullptr;
-  tinker_batch_t* b = nullptr;
-  assert_int_equal(tinker_model_input_new(&mi), TINKER_OK);
-  assert_int_equal(tinker_model_input_add_text_int64(mi, tokens, 2), TINKER_OK);
-  assert_int_equal(tinker_model_input_add_image_asset_pointer(mi, "https://example.com/cat.png", "png", 4), TINKER_OK);
-  assert_int_equal(tinker_datum_new(&d, mi), TINKER_OK);
-  assert_int_equal(tinker_datum_add_tensor_int64(d, "target_tokens", targets, 6, nullptr, 0), TINKER_OK);
-  assert_int_equal(tinker_batch_new(&b), TINKER_OK);
-  assert_int_equal(tinker_batch_add(b, d), TINKER_OK);
-  tinker_datum_free(d);
-  tinker_model_input_free(mi);
+  TrainBatch b;
+  b.add(image_pointer_datum("https://example.com/cat.png"));
   for (int backward = 0; backward < 2; ++backward) {
     for (int async = 0; async < 2; ++async) {
-      Outcome o = run_fb(tc, b, "cross_entropy", backward, async);
+      Outcome o = run_fb(tc, b.get(), "cross_entropy", backward, async);
       assert_status(o.status, TINKER_E_INVALID_ARGUMENT, nullptr);
     }
   }
-  tinker_batch_free(b);
   sleep_ms(100);
   assert_int_equal(count_path("/api/v1/forward_backward"), 0);
 }
@@ -536,109 +519,46 @@ static void image_asset_pointer_is_rejected_in_protobuf_mode(void**) {
 static void forward_backward_async_copies_its_inputs(void**) {
   tinker_service_client_t* c = service();
   tinker_training_client_t* tc = new_training_client(c);
-  const std::string text = "copy me before returning";
-  const size_t n = text.size() - 1;
-  auto* in = new int64_t[n];
-  auto* tg = new int64_t[n];
-  auto* w = new float[n];
-  for (size_t i = 0; i < n; ++i) {
-    in[i] = static_cast<unsigned char>(text[i]);
-    tg[i] = static_cast<unsigned char>(text[i + 1]);
-    w[i] = 1.0f + 0.1f * static_cast<float>(i % 3);
-  }
-  tinker_model_input_t* mi = nullptr;
-  tinker_datum_t* d = nullptr;
-  tinker_batch_t* b = nullptr;
-  assert_int_equal(tinker_model_input_new(&mi), TINKER_OK);
-  assert_int_equal(tinker_model_input_add_text_int64(mi, in, n), TINKER_OK);
-  assert_int_equal(tinker_datum_new(&d, mi), TINKER_OK);
-  assert_int_equal(tinker_datum_add_tensor_int64(d, "target_tokens", tg, n, nullptr, 0), TINKER_OK);
-  assert_int_equal(tinker_datum_add_tensor_float32(d, "weights", w, n, nullptr, 0), TINKER_OK);
-  assert_int_equal(tinker_batch_new(&b), TINKER_OK);
-  assert_int_equal(tinker_batch_add(b, d), TINKER_OK);
-  assert_int_equal(tinker_batch_add(b, d), TINKER_OK);
+  DatumSpec d = text_datum("copy me before returning");
+  std::vector<float> w;
+  for (size_t i = 0; i < d.input.size(); ++i) w.push_back(1.0f + 0.1f * static_cast<float>(i % 3));
+  d.floats.emplace_back("weights", w);
+  auto copied = std::make_unique<TrainBatch>();
+  copied->add(d, 2);
 
   tinker_future_t* f = nullptr;
-  assert_status(tinker_training_client_forward_backward_async(tc, b, "cross_entropy", nullptr, &f), TINKER_OK,
-                tinker_last_error());
+  assert_status(tinker_training_client_forward_backward_async(tc, copied->get(), "cross_entropy", nullptr, &f),
+                TINKER_OK, tinker_last_error());
   track(f);
   // Clobber and free everything the batch borrowed or was built from.
-  for (size_t i = 0; i < n; ++i) {
-    in[i] = 0;
-    tg[i] = 0;
-    w[i] = 0.0f;
-  }
-  tinker_batch_free(b);
-  tinker_datum_free(d);
-  tinker_model_input_free(mi);
-  delete[] in;
-  delete[] tg;
-  delete[] w;
+  copied->clobber();
+  copied.reset();
   FbResult clobbered = take_fb(f);
 
   // The same batch, intact (forward_backward does not change the weights before optim_step).
   TrainBatch intact;
-  for (int k = 0; k < 2; ++k) {
-    std::vector<int64_t> vin, vtg;
-    std::vector<float> vw;
-    for (size_t i = 0; i < n; ++i) {
-      vin.push_back(static_cast<unsigned char>(text[i]));
-      vtg.push_back(static_cast<unsigned char>(text[i + 1]));
-      vw.push_back(1.0f + 0.1f * static_cast<float>(i % 3));
-    }
-    intact.add(vin, vtg, vw);
-  }
+  intact.add(d, 2);
   FbResult reference = forward_backward(tc, intact);
   assert_same_logprobs(clobbered, reference, 0.0);
   assert_true(reference.metric("loss:sum") > 0);
   assert_true(clobbered.metric("loss:sum") == reference.metric("loss:sum"));
 }
 
-// A one-datum batch with arbitrary loss inputs (the arrays live in the struct).
-struct RawDatum {
-  std::vector<int64_t> input, target;
-  std::vector<int64_t> target_shape;  // empty = flat
-  std::vector<std::pair<std::string, std::vector<float>>> floats;
-  std::vector<int64_t> float_shape;  // applied to every float input; empty = flat
-  tinker_batch_t* batch = nullptr;
-  ~RawDatum() { tinker_batch_free(batch); }
-  const tinker_batch_t* build() {
-    tinker_model_input_t* mi = nullptr;
-    tinker_datum_t* d = nullptr;
-    assert_int_equal(tinker_model_input_new(&mi), TINKER_OK);
-    assert_int_equal(tinker_model_input_add_text_int64(mi, input.data(), input.size()), TINKER_OK);
-    assert_int_equal(tinker_datum_new(&d, mi), TINKER_OK);
-    assert_int_equal(
-        tinker_datum_add_tensor_int64(d, "target_tokens", target.data(), target.size(),
-                                      target_shape.empty() ? nullptr : target_shape.data(), target_shape.size()),
-        TINKER_OK);
-    for (auto& kv : floats) {
-      assert_int_equal(
-          tinker_datum_add_tensor_float32(d, kv.first.c_str(), kv.second.data(), kv.second.size(),
-                                          float_shape.empty() ? nullptr : float_shape.data(), float_shape.size()),
-          TINKER_OK);
-    }
-    assert_int_equal(tinker_batch_new(&batch), TINKER_OK);
-    assert_int_equal(tinker_batch_add(batch, d), TINKER_OK);
-    tinker_datum_free(d);
-    tinker_model_input_free(mi);
-    return batch;
-  }
-};
-
 // §7.3: [N, K] target_tokens (K candidates per position) give logprobs of shape [N, K], and
 // cross_entropy with [N, K] weights still sums −w·logprob over every element.
 static void two_dimensional_targets_give_logprobs_of_that_shape(void**) {
   tinker_service_client_t* c = service();
   tinker_training_client_t* tc = new_training_client(c);
-  RawDatum d;
+  DatumSpec d;
   d.input = {10, 20, 30};
   d.target = {11, 12, 21, 22, 31, 32};
   d.target_shape = {3, 2};
   d.floats = {{"weights", {1.0f, 0.5f, 0.0f, 2.0f, 1.0f, 1.0f}}};
   d.float_shape = {3, 2};
+  TrainBatch b;
+  b.add(d);
   FbResult r;
-  assert_status(run_fb(tc, d.build(), "cross_entropy", true, false, &r).status, TINKER_OK, nullptr);
+  assert_status(run_fb(tc, b.get(), "cross_entropy", true, false, &r).status, TINKER_OK, nullptr);
   assert_int_equal(r.num_datums, 1);
   assert_true(r.shapes[0] == std::vector<int64_t>({3, 2}));
   assert_int_equal(r.logprobs[0].size(), 6);
@@ -657,12 +577,14 @@ static void importance_sampling_uses_the_logprobs_and_advantages_inputs(void**) 
   TrainBatch probe;
   probe.add({40, 41, 42, 43}, {41, 42, 43, 44}, {});
   FbResult current = forward(tc, probe);
-  RawDatum d;
+  DatumSpec d;
   d.input = {40, 41, 42, 43};
   d.target = {41, 42, 43, 44};
   d.floats = {{"logprobs", current.logprobs[0]}, {"advantages", {1.0f, -2.0f, 0.5f, 3.0f}}};
+  TrainBatch b;
+  b.add(d);
   FbResult r;
-  assert_status(run_fb(tc, d.build(), "importance_sampling", true, false, &r).status, TINKER_OK, nullptr);
+  assert_status(run_fb(tc, b.get(), "importance_sampling", true, false, &r).status, TINKER_OK, nullptr);
   assert_true(std::fabs(r.metric("loss:sum") - (-(1.0 - 2.0 + 0.5 + 3.0))) <= 1e-5);
   assert_same_logprobs(r, current, 0.0);
 }
@@ -675,11 +597,13 @@ static void loss_fn_config_reaches_the_server(void**) {
   TrainBatch probe;
   probe.add({50, 51, 52}, {51, 52, 53}, {});
   FbResult current = forward(tc, probe);
-  RawDatum d;
+  DatumSpec d;
   d.input = {50, 51, 52};
   d.target = {51, 52, 53};
   d.floats = {{"logprobs", current.logprobs[0]}, {"advantages", {1.0f, 1.0f, -1.0f}}};
-  const tinker_batch_t* b = d.build();
+  TrainBatch rl;
+  rl.add(d);
+  const tinker_batch_t* b = rl.get();
 
   tinker_loss_fn_config_t* cfg = nullptr;
   assert_int_equal(tinker_loss_fn_config_new(&cfg), TINKER_OK);

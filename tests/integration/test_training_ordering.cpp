@@ -26,14 +26,9 @@ tinker_service_client_t* service(int max_retries = 2, int64_t budget_ms = 3000) 
   return new_client(o);
 }
 
-bool is_training_path(const std::string& p) { return p == kFwdBwd || p == kOptim || p == kSave; }
-
 // The training requests of `model_id` in arrival order.
 std::vector<LogEntry> training_requests(const std::string& model_id) {
-  std::vector<LogEntry> out;
-  for (auto& e : model_log(model_id))
-    if (is_training_path(e.path)) out.push_back(std::move(e));
-  return out;
+  return model_log_paths(model_id, {kFwdBwd, kOptim, kSave});
 }
 
 void expect_seq_ids(const std::vector<LogEntry>& log, const std::vector<int64_t>& expected) {
@@ -332,28 +327,19 @@ static void rejected_input_uses_no_seq_id(void**) {
   tinker_service_client_t* c = service();
   tinker_training_client_t* tc = new_training_client(c);
   // An image_asset_pointer chunk (no protobuf form) and a token id that does not fit int32.
-  static const int64_t tokens[2] = {1, 2};
-  static const int64_t huge[2] = {1, int64_t(1) << 40};
-  static const int64_t targets[6] = {2, 3, 4, 5, 6, 7};
-  tinker_batch_t* bad[2] = {nullptr, nullptr};
   for (int k = 0; k < 2; ++k) {
-    tinker_model_input_t* mi = nullptr;
-    tinker_datum_t* d = nullptr;
-    assert_int_equal(tinker_model_input_new(&mi), TINKER_OK);
-    assert_int_equal(tinker_model_input_add_text_int64(mi, k == 0 ? tokens : huge, 2), TINKER_OK);
-    if (k == 0)
-      assert_int_equal(tinker_model_input_add_image_asset_pointer(mi, "file:///cat.png", "png", 4), TINKER_OK);
-    assert_int_equal(tinker_datum_new(&d, mi), TINKER_OK);
-    assert_int_equal(tinker_datum_add_tensor_int64(d, "target_tokens", targets, k == 0 ? 6 : 2, nullptr, 0), TINKER_OK);
-    assert_int_equal(tinker_batch_new(&bad[k]), TINKER_OK);
-    assert_int_equal(tinker_batch_add(bad[k], d), TINKER_OK);
-    tinker_datum_free(d);
-    tinker_model_input_free(mi);
+    DatumSpec d = image_pointer_datum("file:///cat.png");
+    if (k == 1) {
+      d.input = {1, int64_t(1) << 40};
+      d.image_url.clear();
+      d.target = {2, 3};
+    }
+    TrainBatch bad;
+    bad.add(d);
     tinker_future_t* f = nullptr;
-    tinker_status_t s = tinker_training_client_forward_backward_async(tc, bad[k], "cross_entropy", nullptr, &f);
+    tinker_status_t s = tinker_training_client_forward_backward_async(tc, bad.get(), "cross_entropy", nullptr, &f);
     assert_status(s, TINKER_E_INVALID_ARGUMENT, tinker_last_error());
     assert_null(f);
-    tinker_batch_free(bad[k]);
   }
   TrainBatch b;
   b.add_text("the next request");

@@ -50,7 +50,7 @@ static void forward_backward_submission_is_retried_by_the_http_layer(void**) {
   add_fault(fault_503("/api/v1/forward_backward"));
   FbResult r = forward_backward(tc, b);
   assert_int_equal(r.num_datums, 1);
-  auto log = model_log(tinker_training_client_model_id(tc), "/api/v1/forward_backward");
+  auto log = fwdbwd_log(tc);
   expect_statuses(log, {503, 200});
   assert_string_equal(key(log[0]).c_str(), key(log[1]).c_str());
   assert_string_equal(retry_count(log[0]).c_str(), "0");

@@ -12,8 +12,6 @@ using namespace itest;
 
 namespace {
 
-const std::string kFwdBwd = "/api/v1/forward_backward";
-
 tinker_service_client_t* service(tinker_wire_mode_t mode) {
   tinker_client_options_t* o = fast_options();
   assert_int_equal(tinker_client_options_set_wire_mode(o, mode), TINKER_OK);
@@ -27,39 +25,24 @@ void batch(TrainBatch* b) {
 }
 
 // A datum with [N, K] targets and weights (shapes must survive both encodings).
-struct TwoD {
-  std::vector<int64_t> input = {3, 4, 5};
-  std::vector<int64_t> target = {4, 9, 5, 10, 6, 11};
-  std::vector<float> weights = {1.0f, 0.5f, 2.0f, 0.0f, 1.0f, 0.25f};
-  std::vector<int64_t> shape = {3, 2};
-  tinker_batch_t* batch = nullptr;
-  TwoD() {
-    tinker_model_input_t* mi = nullptr;
-    tinker_datum_t* d = nullptr;
-    assert_int_equal(tinker_model_input_new(&mi), TINKER_OK);
-    assert_int_equal(tinker_model_input_add_text_int64(mi, input.data(), input.size()), TINKER_OK);
-    assert_int_equal(tinker_datum_new(&d, mi), TINKER_OK);
-    assert_int_equal(tinker_datum_add_tensor_int64(d, "target_tokens", target.data(), 6, shape.data(), 2), TINKER_OK);
-    assert_int_equal(tinker_datum_add_tensor_float32(d, "weights", weights.data(), 6, shape.data(), 2), TINKER_OK);
-    assert_int_equal(tinker_batch_new(&batch), TINKER_OK);
-    assert_int_equal(tinker_batch_add(batch, d), TINKER_OK);
-    tinker_datum_free(d);
-    tinker_model_input_free(mi);
-  }
-  ~TwoD() { tinker_batch_free(batch); }
-};
+void two_d(TrainBatch* b) {
+  DatumSpec d;
+  d.input = {3, 4, 5};
+  d.target = {4, 9, 5, 10, 6, 11};
+  d.target_shape = {3, 2};
+  d.floats = {{"weights", {1.0f, 0.5f, 2.0f, 0.0f, 1.0f, 0.25f}}};
+  d.float_shape = {3, 2};
+  b->add(d);
+}
 
-FbResult fwd2d(tinker_training_client_t* tc, const TwoD& d, const tinker_loss_fn_config_t* cfg = nullptr,
+FbResult fwd2d(tinker_training_client_t* tc, const TrainBatch& d, const tinker_loss_fn_config_t* cfg = nullptr,
                Outcome* o = nullptr) {
   tinker_forward_backward_output_t* out = nullptr;
-  tinker_status_t s = tinker_training_client_forward(tc, d.batch, "cross_entropy", cfg, &out);
+  tinker_status_t s = tinker_training_client_forward(tc, d.get(), "cross_entropy", cfg, &out);
+  if (!o) assert_status(s, TINKER_OK, tinker_last_error());
   FbResult r;
-  if (o)
-    *o = blocking_outcome(s);
-  else
-    assert_status(s, TINKER_OK, tinker_last_error());
-  if (s == TINKER_OK) r = fb_result(out);
-  tinker_forward_backward_output_free(out);
+  Outcome got = blocking_fb_outcome(s, out, &r);
+  if (o) *o = got;
   return r;
 }
 
@@ -104,7 +87,8 @@ static void json_and_protobuf_wire_modes_give_the_same_results(void**) {
   Run rp = run(p, b);
   Run rj = run(j, b);
   expect_same_run(rp, rj);
-  TwoD d2;
+  TrainBatch d2;
+  two_d(&d2);
   FbResult p2 = fwd2d(p, d2), j2 = fwd2d(j, d2);
   assert_true(p2.shapes[0] == std::vector<int64_t>({3, 2}));
   assert_true(j2.shapes[0] == std::vector<int64_t>({3, 2}));
@@ -122,8 +106,8 @@ static void json_and_protobuf_wire_modes_give_the_same_results(void**) {
   }
   tinker_loss_fn_config_free(cfg);
 
-  auto plog = model_log(tinker_training_client_model_id(p), kFwdBwd);
-  auto jlog = model_log(tinker_training_client_model_id(j), kFwdBwd);
+  auto plog = fwdbwd_log(p);
+  auto jlog = fwdbwd_log(j);
   assert_int_equal(plog.size(), 4);
   assert_int_equal(jlog.size(), 4);
   for (const auto& e : plog) assert_string_equal(e.header("content-type").c_str(), "application/x-protobuf");
@@ -157,8 +141,8 @@ static void compressed_protobuf_requests_give_identical_results(void**) {
   expect_same_run(rz, rp);
   assert_same_logprobs(rz.fwd, rp.fwd, 0.0);
 
-  auto zlog = model_log(tinker_training_client_model_id(z), kFwdBwd);
-  auto plog = model_log(tinker_training_client_model_id(p), kFwdBwd);
+  auto zlog = fwdbwd_log(z);
+  auto plog = fwdbwd_log(p);
   assert_int_equal(zlog.size(), 2);
   assert_int_equal(plog.size(), 2);
   for (const auto& e : zlog) {
@@ -192,9 +176,9 @@ static void chunked_json_and_compressed_requests_match_unchunked_protobuf(void**
   Run rz = run(z, b);
   expect_same_run(rp, rj);
   expect_same_run(rp, rz);
-  assert_int_equal(model_log(tinker_training_client_model_id(p), kFwdBwd).size(), 2);
-  auto jlog = model_log(tinker_training_client_model_id(j), kFwdBwd);
-  auto zlog = model_log(tinker_training_client_model_id(z), kFwdBwd);
+  assert_int_equal(fwdbwd_log(p).size(), 2);
+  auto jlog = fwdbwd_log(j);
+  auto zlog = fwdbwd_log(z);
   assert_int_equal(jlog.size(), 6);
   assert_int_equal(zlog.size(), 6);
   for (const auto& e : jlog) assert_string_equal(e.header("content-type").c_str(), "application/json");
@@ -206,27 +190,14 @@ static void chunked_json_and_compressed_requests_match_unchunked_protobuf(void**
 static void json_mode_sends_image_asset_pointer_chunks(void**) {
   tinker_service_client_t* jc = service(TINKER_WIRE_JSON);
   tinker_training_client_t* j = new_training_client(jc);
-  static const int64_t tokens[2] = {1, 2};
-  static const int64_t targets[6] = {2, 3, 4, 5, 6, 7};
-  tinker_model_input_t* mi = nullptr;
-  tinker_datum_t* d = nullptr;
-  tinker_batch_t* b = nullptr;
-  assert_int_equal(tinker_model_input_new(&mi), TINKER_OK);
-  assert_int_equal(tinker_model_input_add_text_int64(mi, tokens, 2), TINKER_OK);
-  assert_int_equal(tinker_model_input_add_image_asset_pointer(mi, "https://example.com/cat.png", "png", 4), TINKER_OK);
-  assert_int_equal(tinker_datum_new(&d, mi), TINKER_OK);
-  assert_int_equal(tinker_datum_add_tensor_int64(d, "target_tokens", targets, 6, nullptr, 0), TINKER_OK);
-  assert_int_equal(tinker_batch_new(&b), TINKER_OK);
-  assert_int_equal(tinker_batch_add(b, d), TINKER_OK);
-  tinker_datum_free(d);
-  tinker_model_input_free(mi);
+  TrainBatch b;
+  b.add(image_pointer_datum("https://example.com/cat.png"));
   tinker_forward_backward_output_t* out = nullptr;
-  Outcome o = blocking_outcome(tinker_training_client_forward(j, b, "cross_entropy", nullptr, &out));
-  tinker_batch_free(b);
+  Outcome o = blocking_outcome(tinker_training_client_forward(j, b.get(), "cross_entropy", nullptr, &out));
   assert_null(out);
   assert_status(o.status, TINKER_E_REQUEST_FAILED, nullptr);
   assert_int_equal(o.category, TINKER_ERROR_CATEGORY_USER);
-  assert_int_equal(model_log(tinker_training_client_model_id(j), kFwdBwd).size(), 1);
+  assert_int_equal(fwdbwd_log(j).size(), 1);
 }
 
 int main(void) {
