@@ -767,6 +767,12 @@ static RecordedTensor recorded_tensor(const cJSON* t) {
   cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(t, "shape")) {
     out.shape.push_back(static_cast<int64_t>(v->valuedouble));
   }
+  cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(t, "sparse_crow_indices")) {
+    out.crow_indices.push_back(static_cast<int64_t>(v->valuedouble));
+  }
+  cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(t, "sparse_col_indices")) {
+    out.col_indices.push_back(static_cast<int64_t>(v->valuedouble));
+  }
   cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(t, "data")) {
     assert_true(cJSON_IsNumber(v));  // a non-finite float would be null
     if (is_float) {

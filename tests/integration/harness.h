@@ -307,6 +307,7 @@ struct RecordedTensor {
   std::vector<int64_t> shape;
   std::vector<float> f32;    // float dtypes (exact: the emulator writes round-trip float text)
   std::vector<int64_t> i64;  // integer dtypes
+  std::vector<int64_t> crow_indices, col_indices;  // sparse CSR (data = the non-zeros); empty: dense
 };
 struct RecordedDatum {
   int64_t model_input_tokens = 0;

@@ -87,18 +87,12 @@ Outcome finish(tinker_training_client_t* tc, tinker_custom_loss_step_t* step, bo
                bool free_step_at_once = false) {
   if (!async) {
     tinker_forward_backward_output_t* out = nullptr;
-    tinker_status_t s = tinker_training_client_forward_backward_custom_finish(tc, step, &out);
-    Outcome o = blocking_outcome(s);
-    if (s == TINKER_OK && r) *r = fb_result(out);
-    tinker_forward_backward_output_free(out);
-    return o;
+    return blocking_fb_outcome(tinker_training_client_forward_backward_custom_finish(tc, step, &out), out, r);
   }
   tinker_future_t* f = nullptr;
   tinker_status_t s = tinker_training_client_forward_backward_custom_finish_async(tc, step, &f);
   if (free_step_at_once) tinker_custom_loss_step_free(step);
-  Outcome o = async_outcome(s, &f);
-  if (o.status == TINKER_OK && r) *r = take_fb(f);
-  return o;
+  return async_fb_outcome(s, &f, r);
 }
 
 void batch(TrainBatch* b) {
@@ -297,15 +291,9 @@ static void phases_take_seq_ids_at_their_own_call_times(void**) {
   fill(step, b.size());
   assert_status(finish(tc, step, true, nullptr, true).status, TINKER_OK, nullptr);
   assert_status(tinker_future_wait(opt, 10000), TINKER_OK, tinker_future_error(opt));
-  std::vector<std::string> kinds;
-  std::vector<int64_t> seqs;
-  for (const auto& e : model_log(tinker_training_client_model_id(tc))) {
-    if (e.path != kFwdBwd && e.path != "/api/v1/optim_step") continue;
-    kinds.push_back(e.path);
-    seqs.push_back(e.seq_id);
-  }
-  assert_true(seqs == std::vector<int64_t>({1, 2, 3}));
-  assert_true(kinds == std::vector<std::string>({kFwdBwd, "/api/v1/optim_step", kFwdBwd}));
+  auto log = model_log_paths(tinker_training_client_model_id(tc), {kFwdBwd, "/api/v1/optim_step"});
+  assert_true(seq_ids(log) == std::vector<int64_t>({1, 2, 3}));
+  assert_true(paths(log) == std::vector<std::string>({kFwdBwd, "/api/v1/optim_step", kFwdBwd}));
 }
 
 // Cancelling phase one's future stops it: it ends cancelled and holds no step.

@@ -74,8 +74,18 @@ static void sparse_weights_train_like_their_dense_form(tinker_wire_mode_t mode) 
   tinker_training_client_t* sparse_run = new_training_client(c, 8, 7);
   tinker_training_client_t* dense_run = new_training_client(c, 8, 7);
   WeightedBatch sparse(true), dense(false);
+  record_inputs(4);
   FbResult rs = run(sparse_run, sparse, false);
   FbResult rd = run(dense_run, dense, false);
+  // On the wire the weights stayed sparse: the non-zeros and their CSR indices, nothing densified.
+  auto sent = recorded_inputs(tinker_training_client_model_id(sparse_run));
+  assert_int_equal(sent.size(), 1);
+  const RecordedTensor& w = sent[0].data.at(0).input("weights");
+  assert_true(w.f32 == kValues);
+  assert_true(w.crow_indices == kCrow);
+  assert_true(w.col_indices == kCol);
+  assert_true(w.shape == kShape);
+  assert_true(recorded_inputs(tinker_training_client_model_id(dense_run))[0].data.at(0).input("weights").col_indices.empty());
   assert_true(rd.metric("loss:sum") > 0);
   assert_true(rs.metric("loss:sum") == rd.metric("loss:sum"));
   auto ms = optim_step(sparse_run, 0.05);
