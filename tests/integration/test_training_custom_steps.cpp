@@ -87,7 +87,8 @@ Outcome finish(tinker_training_client_t* tc, tinker_custom_loss_step_t* step, bo
                bool free_step_at_once = false) {
   if (!async) {
     tinker_forward_backward_output_t* out = nullptr;
-    return blocking_fb_outcome(tinker_training_client_forward_backward_custom_finish(tc, step, &out), out, r);
+    tinker_status_t s = tinker_training_client_forward_backward_custom_finish(tc, step, &out);
+    return blocking_fb_outcome(s, out, r);
   }
   tinker_future_t* f = nullptr;
   tinker_status_t s = tinker_training_client_forward_backward_custom_finish_async(tc, step, &f);
