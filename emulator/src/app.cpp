@@ -68,6 +68,7 @@ App::App(EventLoop& l, const Options& o)
   register_future_routes(router);
   register_admin_routes(router);
   register_training_routes(router);
+  register_sampling_routes(router);
   owns_data_dir_ = o.data_dir.empty();
 }
 

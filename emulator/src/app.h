@@ -71,5 +71,6 @@ void register_service_routes(Router& r);
 void register_future_routes(Router& r);
 void register_admin_routes(Router& r);
 void register_training_routes(Router& r);
+void register_sampling_routes(Router& r);
 
 }  // namespace emu

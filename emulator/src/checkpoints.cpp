@@ -15,14 +15,10 @@ namespace emu {
 
 namespace mdl = ::tinker::emu;
 
-namespace {
-
 double unix_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
-
-}  // namespace
 
 bool parse_tinker_path(const std::string& path, TinkerPath* out, std::string* error) {
   const std::string scheme = "tinker://";
@@ -145,6 +141,27 @@ std::vector<CheckpointRecord> CheckpointStore::list() {
 bool can_read_checkpoint(const CheckpointRecord& rec, const std::string& user,
                          const std::string& token_user) {
   return rec.owner == user || rec.is_public || (!token_user.empty() && token_user == rec.owner);
+}
+
+mdl::Status read_checkpoint(CheckpointStore* store, const std::string& path, const std::string& user,
+                            const std::string& token_user, const char* required_kind, CheckpointRecord* rec,
+                            std::string* bytes) {
+  TinkerPath tp;
+  std::string err;
+  if (!parse_tinker_path(path, &tp, &err)) return mdl::Status::user_error(err);
+  auto found = store->lookup(path);
+  if (!found || !can_read_checkpoint(*found, user, token_user)) {
+    return mdl::Status::user_error("checkpoint " + path + " not found");
+  }
+  if (required_kind != nullptr && found->kind != required_kind) {
+    return mdl::Status::user_error("checkpoint " + path + " is a sampler checkpoint (" + kSamplerKind +
+                                   "); load_weights needs a training checkpoint (" + kTrainingKind +
+                                   ", from save_weights)");
+  }
+  mdl::Status st = mdl::read_whole_file(found->file, bytes);
+  if (!st.is_ok()) return mdl::Status::internal_error("cannot read " + path + ": " + st.message());
+  *rec = std::move(*found);
+  return mdl::Status::ok();
 }
 
 bool make_dirs(const std::string& path, std::string* error) {

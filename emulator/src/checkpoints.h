@@ -88,6 +88,17 @@ class CheckpointStore {
 bool can_read_checkpoint(const CheckpointRecord& rec, const std::string& user,
                          const std::string& token_user);
 
+// The checkpoint at tinker:// `path` if `user` may read it (or through weights_access_token,
+// see can_read_checkpoint), and its file's bytes. `required_kind` (kTrainingKind) or nullptr for
+// any kind. User errors for a bad path,
+// an unknown or unreadable checkpoint and a wrong kind.
+tinker::emu::Status read_checkpoint(CheckpointStore* store, const std::string& path, const std::string& user,
+                                    const std::string& token_user, const char* required_kind,
+                                    CheckpointRecord* rec, std::string* bytes);
+
+// Wall-clock seconds since the epoch (checkpoint and sampler timestamps).
+double unix_now();
+
 // mkdir -p; false with *error.
 bool make_dirs(const std::string& path, std::string* error);
 // rm -r of a directory tree the emulator created (its temporary data directory).

@@ -33,11 +33,6 @@ using EntryPtr = std::shared_ptr<ModelEntry>;
 Response bad_request(const std::string& m) { return Response::error(400, m, "bad_request"); }
 Response not_found(const std::string& m) { return Response::error(404, m, "not_found"); }
 
-double unix_now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 JobResult from_status(const mdl::Status& st) {
   return JobResult::failure(st.message(), st.is_ok() ? "unknown" : st.category());
 }
@@ -217,29 +212,6 @@ void reject_admitted(App& app, Exchange* ex, const Admitted& a, Response r) {
 void submit_user_error(App& app, Exchange* ex, const Admitted& a, const char* kind,
                        const std::string& message) {
   submit_training(app, ex, a, kind, [message] { return user_failure(message); });
-}
-
-// A checkpoint readable by `user` (or through weights_access_token) and its bytes.
-mdl::Status read_checkpoint(CheckpointStore* store, const std::string& path,
-                            const std::string& user, const std::string& token_user,
-                            const char* required_kind, CheckpointRecord* rec,
-                            std::string* bytes) {
-  TinkerPath tp;
-  std::string err;
-  if (!parse_tinker_path(path, &tp, &err)) return mdl::Status::user_error(err);
-  auto found = store->lookup(path);
-  if (!found || !can_read_checkpoint(*found, user, token_user)) {
-    return mdl::Status::user_error("checkpoint " + path + " not found");
-  }
-  if (required_kind != nullptr && found->kind != required_kind) {
-    return mdl::Status::user_error(
-        "checkpoint " + path + " is a sampler checkpoint (" + kSamplerKind +
-        "); load_weights needs a training checkpoint (" + kTrainingKind + ", from save_weights)");
-  }
-  mdl::Status st = mdl::read_whole_file(found->file, bytes);
-  if (!st.is_ok()) return mdl::Status::internal_error("cannot read " + path + ": " + st.message());
-  *rec = std::move(*found);
-  return mdl::Status::ok();
 }
 
 // Optional {"user_metadata": object}; answers 400 when present with another type.

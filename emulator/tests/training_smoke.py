@@ -680,6 +680,33 @@ def run(emu, data_dir):
     st, r = t.json("save_weights_for_sampler", {"sampling_session_seq_id": 0})
     check("sampling_session_seq_id reuse -> user error", is_error(r, "user"), r)
 
+    # -- create_sampling_session (direct) -------------------------------------------------------
+    s1_path = "tinker://%s/sampler_weights/s1" % mid
+    st, r = emu.post("create_sampling_session", {"session_id": sid, "sampling_session_seq_id": 1,
+                                                 "model_path": s1_path, "type": "create_sampling_session"})
+    check("create_sampling_session on a sampler checkpoint", st == 200 and r == {
+        "sampling_session_id": sid + ":sample:1", "type": "create_sampling_session"}, (st, r))
+    st, r = emu.post("create_sampling_session", {"session_id": sid, "sampling_session_seq_id": 2,
+                                                 "base_model": TINY, "type": "create_sampling_session"})
+    check("create_sampling_session on a base model", st == 200 and
+          r.get("sampling_session_id") == sid + ":sample:2", (st, r))
+    _, sm = emu.admin("GET", "samplers")
+    by_id = {s["sampling_session_id"]: s for s in sm["samplers"]}
+    check("both sessions registered", by_id.get(sid + ":sample:1", {}).get("model_path") == s1_path and
+          by_id.get(sid + ":sample:2", {}).get("base_model") == TINY, sm)
+    for name, body, want in [
+            ("seq id in use", {"session_id": sid, "sampling_session_seq_id": 1, "base_model": TINY}, 400),
+            ("neither model_path nor base_model", {"session_id": sid, "sampling_session_seq_id": 3}, 400),
+            ("unknown checkpoint", {"session_id": sid, "sampling_session_seq_id": 4,
+                                    "model_path": "tinker://%s/sampler_weights/nope" % mid}, 400),
+            ("unknown base model", {"session_id": sid, "sampling_session_seq_id": 5, "base_model": "nope/x"}, 400),
+            ("unknown session", {"session_id": "nope", "sampling_session_seq_id": 0, "base_model": TINY}, 404)]:
+        st, r = emu.post("create_sampling_session", dict(body, type="create_sampling_session"))
+        check("create_sampling_session: " + name + " -> %d" % want, st == want and "error" in r, (st, r))
+    st, r = emu.post("create_sampling_session", {"session_id": sid, "sampling_session_seq_id": 3,
+                                                 "base_model": TINY, "type": "create_sampling_session"})
+    check("a refused seq id stays free", st == 200, (st, r))
+
     # -- seq_id ordering: seq 3 and 2 arrive before 1 ------------------------------------------
     st, r = create_model(emu, sid, 5)
     mid5 = sid + ":train:5"

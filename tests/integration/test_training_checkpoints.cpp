@@ -279,6 +279,73 @@ static void save_weights_and_get_sampling_client_async_gives_a_sampling_session(
   save_weights_and_get_sampling_client_gives_a_sampling_session(true);
 }
 
+// T10 (§5.5): create_sampling_session on a saved sampler checkpoint gives a sampling session of
+// this client's session whose seq counter is the one unnamed sampler saves use, so a session made
+// after save_weights_and_get_sampling_client (seq 0) is ":sample:1". The emulator's session
+// samples from the checkpoint's weights.
+static void create_sampling_client_opens_a_session_on_the_checkpoint(bool async) {
+  tinker_service_client_t* c = service();
+  tinker_training_client_t* tc = new_training_client(c);
+  tinker_sampling_client_t* first = nullptr;
+  assert_status(tinker_training_client_save_weights_and_get_sampling_client(tc, nullptr, &first), TINKER_OK,
+                tinker_last_error());
+  track_sampling(first);
+  tinker_save_result_t* r = nullptr;
+  assert_status(tinker_training_client_save_weights_for_sampler(tc, "to-sample", 0, &r), TINKER_OK,
+                tinker_last_error());
+  const std::string path = tinker_save_result_path(r);
+  tinker_save_result_free(r);
+  tinker_sampling_client_t* sc = nullptr;
+  if (!async) {
+    assert_status(tinker_training_client_create_sampling_client(tc, path.c_str(), nullptr, &sc), TINKER_OK,
+                  tinker_last_error());
+  } else {
+    tinker_future_t* f = nullptr;
+    Outcome o = async_outcome(tinker_training_client_create_sampling_client_async(tc, path.c_str(), nullptr, &f), &f);
+    assert_status(o.status, TINKER_OK, nullptr);
+    assert_status(tinker_future_take_sampling_client(f, &sc), TINKER_OK, tinker_last_error());
+  }
+  track_sampling(sc);
+  const std::string session = tinker_service_client_session_id(c);
+  assert_string_equal(tinker_sampling_client_sampling_session_id(first), (session + ":sample:0").c_str());
+  assert_string_equal(tinker_sampling_client_sampling_session_id(sc), (session + ":sample:1").c_str());
+  auto creates = request_log("/api/v1/create_sampling_session");
+  assert_int_equal(creates.size(), 1);
+  assert_int_equal(creates[0].status, 200);
+  assert_string_equal(creates[0].session_id.c_str(), session.c_str());
+  HttpReply samplers = http("GET", "/_emulator/samplers");
+  assert_true(contains(samplers.body, "\"" + session + ":sample:1\""));
+  assert_true(contains(samplers.body, "\"" + path + "\""));
+}
+static void create_sampling_client_blocking_opens_a_session_on_the_checkpoint(void**) {
+  create_sampling_client_opens_a_session_on_the_checkpoint(false);
+}
+static void create_sampling_client_async_opens_a_session_on_the_checkpoint(void**) {
+  create_sampling_client_opens_a_session_on_the_checkpoint(true);
+}
+
+// T10: a tinker:// path with no checkpoint behind it is the server's user error, with its
+// message; no sampling client is made.
+static void create_sampling_client_on_a_missing_checkpoint_is_a_user_error(void**) {
+  tinker_service_client_t* c = service();
+  tinker_training_client_t* tc = new_training_client(c);
+  const std::string missing = "tinker://" + model_id(tc) + "/sampler_weights/never-saved";
+  for (int async = 0; async < 2; ++async) {
+    tinker_sampling_client_t* sc = nullptr;
+    Outcome o;
+    if (!async) {
+      o = blocking_outcome(tinker_training_client_create_sampling_client(tc, missing.c_str(), nullptr, &sc));
+    } else {
+      tinker_future_t* f = nullptr;
+      o = async_outcome(tinker_training_client_create_sampling_client_async(tc, missing.c_str(), nullptr, &f), &f);
+    }
+    assert_int_not_equal(o.status, TINKER_OK);
+    assert_int_equal(o.category, TINKER_ERROR_CATEGORY_USER);
+    assert_true(contains(o.message, "not found"));
+    assert_null(sc);
+  }
+}
+
 // T10: model_path must start with tinker://; anything else is TINKER_E_INVALID_ARGUMENT before
 // any request.
 static void create_sampling_client_needs_a_tinker_path(void**) {
@@ -515,6 +582,12 @@ int main(void) {
       cmocka_unit_test_setup_teardown(save_weights_and_get_sampling_client_async_gives_a_sampling_session,
                                       training_setup, teardown),
       cmocka_unit_test_setup_teardown(create_sampling_client_needs_a_tinker_path, training_setup, teardown),
+      cmocka_unit_test_setup_teardown(create_sampling_client_blocking_opens_a_session_on_the_checkpoint, training_setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(create_sampling_client_async_opens_a_session_on_the_checkpoint, training_setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(create_sampling_client_on_a_missing_checkpoint_is_a_user_error, training_setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(save_ttl_reaches_the_server, training_setup, teardown),
       cmocka_unit_test_setup_teardown(save_names_and_ttls_are_checked_before_any_request, training_setup, teardown),
       cmocka_unit_test_setup_teardown(duplicate_save_name_is_already_exists_and_overwrite_replaces, training_setup,
