@@ -101,6 +101,10 @@ module Tinker
     InvalidArgumentError.new(message, code: Raw::TINKER_E_INVALID_ARGUMENT)
   end
 
+  def self.cancelled_error
+    CancelledError.new("cancelled", code: Raw::TINKER_E_CANCELLED)
+  end
+
   def self.closed_error
     FailedPreconditionError.new("use of a closed libtinker handle", code: Raw::TINKER_E_FAILED_PRECONDITION,
                                                                     category: :user)
@@ -234,9 +238,10 @@ module Tinker
       @handle.close { |f| Raw.tinker_future_cancel(f) }
     end
 
-    # For CompletionQueue#add.
-    def with_native(&block)
-      @handle.use(&block)
+    # For CompletionQueue#add: the queue gets tag once this future finished.
+    def report_to(queue, tag)
+      @handle.use { |f| queue.with_native { |q| Raw.tinker_future_set_completion_queue(f, q, tag) } }
+      self
     end
 
     private
@@ -265,77 +270,173 @@ module Tinker
     end
   end
 
-  # A future in two stages, for host code that must run between two native operations
-  # (forward_backward_custom's loss function). When the first stage has finished, the thread that
-  # waits turns its value into the second stage (a Future) with the block given to new, then waits
-  # for that. Until a wait has run the block, #poll answers TINKER_PENDING (or the first stage's
-  # failure), so a CompletionQueue reports this future when a wait can run the block at once.
+  # A future in two native stages with Ruby code between them (forward_backward_custom's loss
+  # function), driven by a worker thread that starts at once: it waits for the first stage (GVL
+  # released), hands its value to the block given to new, which starts the second stage through
+  # the gate it receives, then waits for that stage. The future reports the whole chain: #poll,
+  # #done?, #wait and a CompletionQueue see it finished only once the worker settled it (second
+  # stage finished, or something failed). Whatever ends the worker (a failed stage, an exception
+  # of the block, Thread#raise) becomes the future's error, raised again by every wait.
   class ChainedFuture < Future
-    # No super: the two stages own the native futures.
+    WORKER_NAME = "tinker chained future"
+
+    # continuation: (value, start) -> anything; start.call { a Future } starts the second stage
+    # and returns it, or raises Tinker::CancelledError when #cancel came first (the block never
+    # runs then). The continuation does not run when #cancel came before the first stage's value;
+    # the value is closed afterwards in every case when it responds to close. No super: the
+    # stages own the native futures.
     def initialize(first, &continuation)
-      @first = first
-      @continuation = continuation
-      @second = nil
-      @error = nil
-      @closed = false
       @lock = Mutex.new
+      @settled = ConditionVariable.new
+      @stage = first # the stage in flight, which #cancel cancels; nil once settled
+      @cancelled = false
+      @closed = false
+      @outcome = nil # [value, nil] or [nil, exception] once settled
+      @reporter = nil # once settled: a finished stage, attached to a CompletionQueue to report
+      @registration = nil # [queue, tag] of CompletionQueue#add
+      Thread.new { run(first, continuation) }
     end
 
     def poll
-      return @second.poll if @second
-      return @error.is_a?(Error) ? @error.code : Raw::TINKER_E_UNKNOWN if @error
+      @lock.synchronize do
+        raise Tinker.closed_error if @closed
+        return Raw::TINKER_PENDING unless @outcome
 
-      status = @first.poll
-      status == Raw::TINKER_OK ? Raw::TINKER_PENDING : status
+        error = @outcome[1]
+        return Raw::TINKER_OK unless error
+
+        error.is_a?(Error) ? error.code : Raw::TINKER_E_UNKNOWN
+      end
     end
 
-    # As Future#wait; the timeout covers both stages and the block between them.
+    # As Future#wait; the timeout covers both stages and the block between them. Closing the
+    # future wakes waiting threads with the closed-handle error.
     def wait(timeout = nil)
       deadline = timeout && (Tinker.monotonic_now + timeout)
-      second_stage(timeout).wait(deadline && [deadline - Tinker.monotonic_now, 0].max)
+      value, error = @lock.synchronize do
+        loop do
+          raise Tinker.closed_error if @closed
+          break @outcome if @outcome
+
+          remaining = deadline && (deadline - Tinker.monotonic_now)
+          if remaining && remaining <= 0
+            raise TimeoutError.new("the operation is still running", code: Raw::TINKER_E_TIMEOUT)
+          end
+
+          @settled.wait(@lock, remaining)
+        end
+      end
+      raise error if error
+
+      value
     end
     alias value wait
 
+    # Before the second stage started: it never starts, and the future ends cancelled once the
+    # worker notices (at once during the first stage, after the block returns while it runs).
+    # After: cancels the second stage. Idempotent.
     def cancel
-      (@second || @first).cancel
+      @lock.synchronize do
+        raise Tinker.closed_error if @closed
+
+        cancel_locked
+      end
       self
     end
 
+    # Cancels (see #cancel) and releases the future without waiting for the worker, which frees
+    # what it still holds when it ends.
     def close
-      @closed = true
-      @first.close
-      @second&.close
+      reporter = @lock.synchronize do
+        return nil if @closed
+
+        @closed = true
+        cancel_locked
+        @settled.broadcast
+        @reporter.tap { @reporter = nil }
+      end
+      reporter&.close
+      nil
     end
 
-    def with_native(&block)
-      (@second || @first).with_native(&block)
+    def report_to(queue, tag)
+      reporter = @lock.synchronize do
+        raise Tinker.closed_error if @closed
+        if @registration
+          raise FailedPreconditionError.new("future already has a completion queue",
+                                            code: Raw::TINKER_E_FAILED_PRECONDITION, category: :user)
+        end
+
+        @registration = [queue, tag]
+        @reporter # nil while running: the worker reports when it settles
+      end
+      reporter&.report_to(queue, tag)
+      self
     end
 
     private
 
-    # Runs the block once. A failure of the first stage stays with it (waiting again raises it
-    # again); whatever ends the block (its exception, Thread#raise) ends this future for good,
-    # because the block consumed the first stage's value.
-    def second_stage(timeout)
-      @lock.synchronize do
-        raise @error if @error
-        return @second if @second
+    def cancel_locked
+      @cancelled = true
+      @stage&.cancel
+    end
 
-        value = @first.wait(timeout)
+    # The worker's body. Any exception, and Thread#kill (through the ensure), settles the future.
+    def run(first, continuation)
+      Thread.current.name = WORKER_NAME
+      Thread.current.report_on_exception = false
+      stages = [first]
+      outcome = nil
+      begin
+        value = first.wait
         begin
-          @second = @continuation.call(value)
-        rescue Exception => e # any exception: the value is spent, so it is recorded, then re-raised
-          @error = e
-          raise
+          @lock.synchronize { raise Tinker.cancelled_error if @cancelled }
+          continuation.call(value, ->(&starter) { start_stage(stages, &starter) })
         ensure
-          @first.close
+          value.close if value.respond_to?(:close)
         end
-        if @closed # closed by another thread while the block ran
-          @second.close
-          raise Tinker.closed_error
-        end
-        @second
+        raise Error, "the continuation started no second stage" if stages.size < 2
+
+        outcome = [stages.last.wait, nil]
+      rescue Exception => e # any exception: the future must end, and its waits raise it
+        outcome = [nil, e]
       end
+    ensure
+      settle(outcome, stages)
+    end
+
+    def start_stage(stages)
+      @lock.synchronize do
+        raise Tinker.cancelled_error if @cancelled
+
+        stages << yield
+        @stage = stages.last
+      end
+    end
+
+    # Publishes the outcome, frees the stages except the last (kept to report to a queue), and
+    # reports to the queue registered meanwhile. The queue learns of the future only after its
+    # outcome is visible, so poll/wait agree with the tag.
+    def settle(outcome, stages)
+      outcome ||= [nil, AbortedError.new("the worker thread was killed", code: Raw::TINKER_E_ABORTED)]
+      reporter = stages.last
+      reporter.cancel # a no-op once it finished; it must have, to report at once
+      registration = nil
+      kept = @lock.synchronize do
+        @stage = nil
+        @outcome = outcome
+        @settled.broadcast
+        registration = @registration
+        @reporter = reporter unless @closed
+      end
+      stages.each { |stage| stage.close unless stage.equal?(kept) }
+      report(kept, registration) if kept && registration
+    end
+
+    def report(stage, registration)
+      stage.report_to(*registration)
+    rescue Error
+      nil # the queue or this future was closed meanwhile: there is nobody to report to
     end
   end
 
@@ -354,10 +455,13 @@ module Tinker
 
     # Attaches a future: its tag comes out of #next once it finishes (at once if it already has).
     def add(future, tag)
-      future.with_native do |f|
-        @handle.use { |q| Raw.tinker_future_set_completion_queue(f, q, tag) }
-      end
+      future.report_to(self, tag)
       self
+    end
+
+    # For Future#report_to.
+    def with_native(&block)
+      @handle.use(&block)
     end
 
     # The tag of the next finished future; nil when timeout (seconds; nil: forever) passes first.

@@ -2,6 +2,7 @@
 
 # forward_backward_custom: a loss computed by a Ruby block between the forward pass and the
 # backward pass (libtinker's two-phase custom loss).
+require "timeout"
 require_relative "training_helper"
 
 class TrainingCustomLossTest < TrainingTestCase
@@ -10,6 +11,40 @@ class TrainingCustomLossTest < TrainingTestCase
     weights = datums.map { |d| d.loss_fn_inputs.fetch("weights").data }
     loss = logprobs.zip(weights).sum { |lp, w| lp.zip(w).sum { |l, x| -l * x } }
     [loss, weights.map { |w| w.map(&:-@) }, { "datums_seen" => datums.size, "custom_metric" => 7.5 }]
+  end
+
+  # A loss function that signals when it starts and then blocks until released, so that a test
+  # can act while it runs. Its calls are counted (and their threads kept) in #calls.
+  class HeldLoss
+    attr_reader :calls
+
+    def initialize
+      @started = Queue.new
+      @released = Queue.new
+      @calls = []
+    end
+
+    def to_proc
+      lambda do |logprobs, datums|
+        @calls << Thread.current
+        @started << true
+        @released.pop
+        CROSS_ENTROPY.call(logprobs, datums)
+      end
+    end
+
+    def await_start
+      Timeout.timeout(60) { @started.pop }
+    end
+
+    def release
+      @released << true
+    end
+  end
+
+  # Every custom call's worker has ended (a closed future leaves nothing else to wait for).
+  def join_workers
+    Thread.list.select { |th| th.name == Tinker::ChainedFuture::WORKER_NAME }.each { |th| th.join(60) }
   end
 
   def weighted_batch
@@ -40,7 +75,8 @@ class TrainingCustomLossTest < TrainingTestCase
 
     assert_same_logprobs before, seen[0]
     assert_same(data, seen[1])
-    assert_same Thread.current, seen[2], "the loss function runs on the thread that waits"
+    refute_same Thread.current, seen[2], "the loss function runs on the call's worker thread"
+    assert_equal Tinker::ChainedFuture::WORKER_NAME, seen[2].name
     assert_kind_of Tinker::ForwardBackwardOutput, out
     assert_in_delta reference.loss, out.loss, 1e-5 * reference.loss
     assert_equal 7.5, out.metrics["custom_metric"]
@@ -62,49 +98,158 @@ class TrainingCustomLossTest < TrainingTestCase
     check_custom_cross_entropy_equals_built_in(true)
   end
 
-  # The forward pass is sent at once; the loss function and the backward pass wait for a wait.
-  def test_async_custom_runs_the_loss_only_when_waited_for
+  # Nobody waits: the worker runs the loss function and sends the backward pass on its own, and
+  # poll/done? report the call finished only then.
+  def test_async_custom_sends_the_backward_pass_without_any_wait
     t = trainer
-    calls = 0
+    threads = []
     future = t.forward_backward_custom_async(batch) do |logprobs, datums|
-      calls += 1
+      threads << Thread.current
       CROSS_ENTROPY.call(logprobs, datums)
     end
-    deadline = Tinker.monotonic_now + 30
-    sleep 0.01 while forward_backward_requests(t.model_id).zero? && Tinker.monotonic_now < deadline
-    assert_equal 1, forward_backward_requests(t.model_id), "the forward pass is submitted at once"
-    assert_equal Tinker::Raw::TINKER_PENDING, future.poll
-    refute future.done?
-    assert_equal 0, calls
-    future.wait(60)
-    assert_equal 1, calls
-    assert future.done?
-    assert_equal 2, forward_backward_requests(t.model_id)
-    future.wait(0)
-    assert_equal 1, calls, "a finished future answers again without running the loss again"
+    deadline = Tinker.monotonic_now + 60
+    sleep 0.01 until future.done? || Tinker.monotonic_now > deadline
+    assert future.done?, "the call finished without a wait"
+    assert_equal Tinker::Raw::TINKER_OK, future.poll
+    assert_equal 2, forward_backward_requests(t.model_id), "forward and backward pass, without a wait"
+    assert_equal 1, threads.size
+    refute_same Thread.current, threads[0]
+    out = future.wait(0)
+    assert_operator out.loss, :>, 0
+    assert_same out, future.wait(0), "a finished future answers again without running the loss again"
+    assert_equal 1, threads.size
   ensure
     future&.close
   end
 
-  # A wait that times out before the forward pass finished runs nothing: a later wait still runs
-  # the loss function once and finishes the call.
-  def test_a_timed_out_wait_leaves_the_custom_call_to_a_later_wait
+  # While the loss function runs the call is pending: a wait times out, the backward pass is not
+  # sent yet; the worker goes on and a later wait gets the result.
+  def test_the_call_is_pending_until_the_loss_function_returned_and_a_timed_out_wait_changes_nothing
     t = trainer
-    calls = 0
-    future = nil
-    with_delayed_answer("/api/v1/forward_backward", 2000) do
-      future = t.forward_backward_custom_async(batch) do |logprobs, datums|
-        calls += 1
-        CROSS_ENTROPY.call(logprobs, datums)
-      end
-      assert_raises(Tinker::TimeoutError) { future.wait(0.05) }
-      assert_equal 0, calls
-      refute future.done?
-    end
+    loss = HeldLoss.new
+    future = t.forward_backward_custom_async(batch, &loss)
+    loss.await_start
+    assert_raises(Tinker::TimeoutError) { future.wait(0.05) }
+    assert_equal Tinker::Raw::TINKER_PENDING, future.poll
+    refute future.done?
+    assert_equal 1, forward_backward_requests(t.model_id), "only the forward pass was sent"
+    loss.release
     assert_operator future.wait(60).loss, :>, 0
-    assert_equal 1, calls
+    assert_equal 1, loss.calls.size
     assert_equal 2, forward_backward_requests(t.model_id)
   ensure
+    loss&.release
+    future&.close
+  end
+
+  def test_cancel_while_the_loss_function_runs_sends_no_backward_pass
+    t = trainer
+    loss = HeldLoss.new
+    future = t.forward_backward_custom_async(batch, &loss)
+    loss.await_start
+    assert_same future, future.cancel
+    loss.release
+    assert_raises(Tinker::CancelledError) { future.wait(60) }
+    assert_equal Tinker::Raw::TINKER_E_CANCELLED, future.poll
+    assert_equal 1, forward_backward_requests(t.model_id), "only the forward pass was sent"
+    future.cancel # idempotent
+    out = t.forward_backward_custom(batch, timeout: 60, &CROSS_ENTROPY)
+    assert_operator out.loss, :>, 0, "the client still works"
+  ensure
+    loss&.release
+    future&.close
+  end
+
+  # The forward pass is held by the emulator far longer than the test runs: cancelling wakes the
+  # worker's wait at once and the loss function never runs.
+  def test_cancel_during_the_forward_pass_ends_the_call_without_running_the_loss
+    t = trainer
+    calls = 0
+    with_delayed_answer("/api/v1/forward_backward", 120_000) do
+      future = t.forward_backward_custom_async(batch) { |lp, ds| (calls += 1) && CROSS_ENTROPY.call(lp, ds) }
+      future.cancel
+      assert_raises(Tinker::CancelledError) { future.wait(60) }
+      future.close
+    end
+    assert_equal 0, calls
+  end
+
+  # Closing the future while the loss function runs: waiters get the closed-handle error at once,
+  # and the worker, once the function returned, sends nothing and frees what it holds.
+  def test_closing_the_future_while_the_loss_function_runs
+    t = trainer
+    loss = HeldLoss.new
+    future = t.forward_backward_custom_async(batch, &loss)
+    waiter = Thread.new do
+      Thread.current.report_on_exception = false
+      future.wait(60)
+    end
+    loss.await_start
+    assert_nil future.close
+    assert_raises(Tinker::FailedPreconditionError) { waiter.value }
+    assert_raises(Tinker::FailedPreconditionError) { future.wait(60) }
+    assert_raises(Tinker::FailedPreconditionError) { future.poll }
+    assert_nil future.close, "close is idempotent"
+    loss.release
+    join_workers
+    assert_equal 1, forward_backward_requests(t.model_id), "only the forward pass was sent"
+  ensure
+    loss&.release
+  end
+
+  # The blocking form's timeout cancels the call: the loss function, once it returns, sends nothing.
+  def test_a_blocking_call_that_times_out_sends_no_backward_pass
+    t = trainer
+    loss = HeldLoss.new
+    assert_raises(Tinker::TimeoutError) { t.forward_backward_custom(batch, timeout: 0.05, &loss) }
+    loss.release
+    join_workers
+    assert_equal 1, loss.calls.size
+    assert_equal 1, forward_backward_requests(t.model_id), "only the forward pass was sent"
+  ensure
+    loss&.release
+  end
+
+  def test_a_killed_worker_fails_the_call
+    t = trainer
+    loss = HeldLoss.new
+    future = t.forward_backward_custom_async(batch, &loss)
+    loss.await_start
+    loss.calls.first.kill
+    assert_raises(Tinker::AbortedError) { future.wait(60) }
+    assert_equal Tinker::Raw::TINKER_E_ABORTED, future.poll
+    assert_equal 1, forward_backward_requests(t.model_id), "only the forward pass was sent"
+  ensure
+    future&.close
+  end
+
+  def test_closing_the_training_client_while_the_loss_function_runs_fails_the_call
+    t = trainer
+    model_id = t.model_id
+    loss = HeldLoss.new
+    future = t.forward_backward_custom_async(batch, &loss)
+    loss.await_start
+    t.close
+    loss.release
+    assert_raises(Tinker::FailedPreconditionError) { future.wait(60) }
+    assert_equal 1, forward_backward_requests(model_id), "the backward pass could not be sent"
+  ensure
+    loss&.release
+    future&.close
+  end
+
+  # The training client keeps the connection runtime alive: the call completes.
+  def test_closing_the_service_client_while_the_loss_function_runs
+    t = trainer
+    loss = HeldLoss.new
+    future = t.forward_backward_custom_async(batch, &loss)
+    loss.await_start
+    @client.close
+    loss.release
+    assert_operator future.wait(60).loss, :>, 0
+    assert_equal 2, forward_backward_requests(t.model_id)
+  ensure
+    loss&.release
     future&.close
   end
 
@@ -114,10 +259,14 @@ class TrainingCustomLossTest < TrainingTestCase
     error = assert_raises(ArgumentError) { future.wait(60) }
     assert_equal "loss exploded", error.message
     assert_same error, assert_raises(ArgumentError) { future.wait(60) }, "the future keeps its failure"
-    refute_equal Tinker::Raw::TINKER_PENDING, future.poll
+    assert_equal Tinker::Raw::TINKER_E_UNKNOWN, future.poll, "a Ruby exception has no libtinker status"
+    future.close
+    future = t.forward_backward_custom_async(batch) { |_lp, _d| raise Tinker.invalid_argument("bad loss") }
+    assert_raises(Tinker::InvalidArgumentError) { future.wait(60) }
+    assert_equal Tinker::Raw::TINKER_E_INVALID_ARGUMENT, future.poll, "a Tinker::Error keeps its status"
     future.close
     assert_raises(ZeroDivisionError) { t.forward_backward_custom(batch, timeout: 60) { |_lp, _d| 1 / 0 } }
-    assert_equal 2, forward_backward_requests(t.model_id), "two forward passes, no backward pass"
+    assert_equal 3, forward_backward_requests(t.model_id), "three forward passes, no backward pass"
     out = t.forward_backward_custom(batch, timeout: 60, &CROSS_ENTROPY)
     assert_operator out.loss, :>, 0, "the client still works"
   end
@@ -172,18 +321,46 @@ class TrainingCustomLossTest < TrainingTestCase
     assert_equal 0, calls
   end
 
-  # A completion queue reports the custom future once the loss function can run; the wait then
-  # runs it and finishes the call.
-  def test_completion_queue_reports_when_the_loss_can_run
+  # A completion queue reports the custom future once the whole call finished (not when the
+  # forward pass did), and its outcome is visible by then.
+  def test_completion_queue_reports_when_the_whole_call_finished
     t = trainer
     queue = Tinker::CompletionQueue.new
-    future = t.forward_backward_custom_async(batch, &CROSS_ENTROPY)
+    loss = HeldLoss.new
+    future = t.forward_backward_custom_async(batch, &loss)
     queue.add(future, 9)
+    assert_raises(Tinker::FailedPreconditionError) { queue.add(future, 10) }
+    loss.await_start
+    assert_nil queue.next(0.05), "nothing to report while the loss function runs"
+    loss.release
     assert_equal 9, queue.next(60)
-    assert_equal Tinker::Raw::TINKER_PENDING, future.poll
-    assert_operator future.wait(60).loss, :>, 0
+    assert future.done?
+    assert_equal Tinker::Raw::TINKER_OK, future.poll
+    assert_equal 2, forward_backward_requests(t.model_id), "both passes were sent"
+    assert_operator future.wait(0).loss, :>, 0
   ensure
+    loss&.release
     future&.close
+    queue&.close
+  end
+
+  def test_completion_queue_reports_failed_and_already_finished_custom_calls
+    t = trainer
+    queue = Tinker::CompletionQueue.new
+    failing = t.forward_backward_custom_async(batch) { |_lp, _d| raise "no loss today" }
+    queue.add(failing, 1)
+    assert_equal 1, queue.next(60)
+    assert failing.done?
+    assert_raises(RuntimeError) { failing.wait(0) }
+    finished = t.forward_backward_custom_async(batch, &CROSS_ENTROPY)
+    finished.wait(60)
+    queue.add(finished, 2)
+    assert_equal 2, queue.next(0), "a finished call is reported at once"
+    finished.close
+    assert_raises(Tinker::FailedPreconditionError) { queue.add(finished, 3) }
+  ensure
+    failing&.close
+    finished&.close
     queue&.close
   end
 end

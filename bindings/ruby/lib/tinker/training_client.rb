@@ -143,11 +143,21 @@ module Tinker
     #     [loss, weights.map { |w| w.map(&:-@) }, { "datums" => datums.size }]
     #   end
     #
-    # The forward pass is submitted at once; the block runs on the thread that waits for the
-    # returned future, which then submits the backward pass and waits for it. An exception of the
-    # block (or a Tinker::InvalidArgumentError for what it returned) ends the future: nothing more
-    # is sent. Until a wait has run the block the future reports TINKER_PENDING, and operations
-    # submitted meanwhile reach the server before the backward pass.
+    # The forward pass is submitted at once, and a worker thread (a ChainedFuture's) takes over:
+    # as soon as the forward pass finished it runs the block, sends the backward pass and waits
+    # for it, whether or not anyone waits for the returned future. So the block runs on that
+    # worker, concurrently with the caller, and the future reports the whole call: poll, done?,
+    # wait and a CompletionQueue see it finished once the backward pass finished or something
+    # failed. An exception of the block (or a Tinker::InvalidArgumentError for what it returned)
+    # fails the future and nothing more is sent; every wait raises it. #cancel before the
+    # backward pass was sent means it is never sent (a block already running finishes first);
+    # after, it cancels the backward pass. Closing the future, this client or the service client
+    # meanwhile is safe (a closed client fails the call instead of sending the backward pass).
+    #
+    # Order: the backward pass takes its place in this client's sequence when the worker sends it,
+    # after the block returned. An operation submitted meanwhile, such as an optim_step_async
+    # right after this call, may therefore reach the server BEFORE the backward pass (as in the
+    # Python SDK); wait for this future first when that operation must follow it.
     def forward_backward_custom_async(data, &loss)
       raise ArgumentError, "forward_backward_custom needs the loss function as a block" unless loss
 
@@ -155,23 +165,26 @@ module Tinker
         Native.with_batch(data) { |batch| Raw.tinker_training_client_forward_backward_custom_begin_async(c, batch) }
       end
       first = Future.new(native) { |f| CustomLossStep.new(Raw.tinker_future_take_custom_loss_step(f)) }
-      ChainedFuture.new(first) { |step| finish_custom(step, data, loss) }
+      ChainedFuture.new(first) do |step, start|
+        step.fill(loss.call(step.logprobs, data))
+        start.call { finish_custom(step) }
+      end
     end
 
+    # The same on the same worker thread, waited for (up to timeout seconds; the call is
+    # cancelled when that passes).
     def forward_backward_custom(data, timeout: nil, &loss)
       Tinker.await(forward_backward_custom_async(data, &loss), timeout)
     end
 
     private
 
-    def finish_custom(step, datums, loss)
-      step.fill(loss.call(step.logprobs, datums))
+    # Sends the backward pass; the step's contents are copied before this returns.
+    def finish_custom(step)
       native = @handle.use do |c|
         step.use { |s| Raw.tinker_training_client_forward_backward_custom_finish_async(c, s) }
       end
       Future.new(native) { |f| ForwardBackwardOutput.take(f) }
-    ensure
-      step.close
     end
   end
 
