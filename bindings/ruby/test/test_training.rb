@@ -193,20 +193,27 @@ class TrainingTest < TrainingTestCase
     sampler.close
   end
 
-  # create_sampling_client needs a tinker:// path (checked before anything is sent). The emulator
-  # has no create_sampling_session yet: its 404 comes back as the operation's error.
-  def test_create_sampling_client_checks_the_path_and_reports_the_server_answer
+  # create_sampling_client needs a tinker:// path (checked before anything is sent); on a saved
+  # sampler checkpoint it opens a sampling session of this client's session, blocking and async;
+  # a path with no checkpoint behind it is the server's user error.
+  def test_create_sampling_client_checks_the_path_and_opens_a_session
     t = trainer
     path = t.save_weights_for_sampler("ruby-sampler-3", timeout: 60).path
     error = assert_raises(Tinker::InvalidArgumentError) do
       t.create_sampling_client("/tmp/sampler_weights/x", timeout: 60)
     end
     assert_match(/tinker:/, error.message)
+    blocking = t.create_sampling_client(path, timeout: 60)
     future = t.create_sampling_client_async(path)
-    error = assert_raises(Tinker::NotFoundError) { future.wait(60) }
+    async = future.wait(60)
     future.close
-    assert_equal 404, error.http_status
-    assert_match(/create_sampling_session/, error.message)
+    ids = [blocking, async].map(&:sampling_session_id)
+    ids.each { |id| assert_match(/:sample:\d+\z/, id) }
+    refute_equal ids[0], ids[1]
+    [blocking, async].each(&:close)
+    error = assert_raises(Tinker::Error) { t.create_sampling_client(path.sub("ruby-sampler-3", "never-saved"), timeout: 60) }
+    assert_equal :user, error.category
+    assert_match(/not found/, error.message)
   end
 
   def test_unload_model_blocking_and_async_ends_the_run
