@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -212,15 +211,7 @@ class TrainingClientTest {
     assertEquals("tinker://" + tc.modelId() + "/sampler_weights/java-sampler", blocking.path());
     assertEquals("tinker://" + tc.modelId() + "/sampler_weights/java-sampler-2", async.path());
 
-    SamplingClient sc;
-    try {
-      sc = own(tc.createSamplingClient(blocking.path()));
-    } catch (TinkerException e) {
-      Assumptions.assumeFalse(
-          e.code() == Status.NOT_FOUND && e.httpStatus() == 404,
-          "the emulator has no create_sampling_session yet: " + e.getMessage());
-      throw e;
-    }
+    SamplingClient sc = own(tc.createSamplingClient(blocking.path()));
     assertFalse(sc.samplingSessionId().isEmpty());
     SamplingClient sc2 = own(tc.createSamplingClientAsync(async.path()).get(60, TimeUnit.SECONDS));
     assertNotEquals(sc.samplingSessionId(), sc2.samplingSessionId());
