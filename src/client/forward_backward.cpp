@@ -153,28 +153,31 @@ std::shared_ptr<FutureState> start_forward_backward(ClientContext& cx, const std
     spec.returns_future = true;
     spec.request_type = forward_only ? "Forward" : "ForwardBackward";
     spec.accept_protobuf = !json_wire;
-    auto body = std::make_shared<std::string>(std::move(bodies[i]));
+    auto body = std::make_shared<const std::string>(std::move(bodies[i]));
     const int64_t cost = plan[i].bytes;
     const bool compress = !json_wire && cfg.proto_compress_fwdbwd;
-    spec.build = [body, json_wire, compress] {
+    // build runs on the IO thread for every attempt; the bodies are shared, not copied, and the
+    // compressed one is made once (at the first attempt, off the caller's thread).
+    auto zbody = std::make_shared<std::shared_ptr<const std::string>>();
+    spec.build = [body, zbody, json_wire, compress] {
       http::Request r;
       r.method = "POST";
       r.url = "/api/v1/forward_backward";
       if (json_wire) {
-        r.body = *body;
+        r.body = body;
         return r;
       }
       r.headers.emplace_back("Content-Type", "application/x-protobuf");
-      if (compress) {
-        std::string z;
-        std::string zerr;
-        if (wire::zstd_compress(*body, 3, &z, &zerr)) {
-          r.headers.emplace_back("Content-Encoding", "zstd");
-          r.body = std::move(z);
-          return r;
-        }
+      if (compress && !*zbody) {
+        std::string z, zerr;
+        if (wire::zstd_compress(*body, 3, &z, &zerr)) *zbody = std::make_shared<const std::string>(std::move(z));
       }
-      r.body = *body;
+      if (compress && *zbody) {
+        r.headers.emplace_back("Content-Encoding", "zstd");
+        r.body = *zbody;
+        return r;
+      }
+      r.body = body;
       return r;
     };
     // Turn first, then the dispatch byte budget (§6.2), held only while submitting.

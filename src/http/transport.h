@@ -13,11 +13,31 @@
 
 namespace tinker::http {
 
+// A request body, immutable once made and shared rather than copied: a forward_backward body
+// can be megabytes, and a call keeps its request for retries and hands a copy to each transfer.
+class Body {
+ public:
+  Body() = default;
+  Body(std::string s) : p_(std::make_shared<const std::string>(std::move(s))) {}  // NOLINT: implicit on purpose
+  Body(std::shared_ptr<const std::string> p) : p_(std::move(p)) {}                 // NOLINT
+  const std::string& str() const { return p_ ? *p_ : empty_string(); }
+  const char* data() const { return str().data(); }
+  size_t size() const { return str().size(); }
+  bool empty() const { return str().empty(); }
+
+ private:
+  static const std::string& empty_string() {
+    static const std::string e;
+    return e;
+  }
+  std::shared_ptr<const std::string> p_;
+};
+
 struct Request {
   std::string method = "GET";  // GET, POST, PUT, DELETE
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;
+  Body body;
   long timeout_ms = 60000;
   long connect_timeout_ms = 5000;
   bool follow_redirects = true;
