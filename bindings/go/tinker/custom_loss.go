@@ -3,15 +3,14 @@ package tinker
 import (
 	"context"
 	"fmt"
-	"sync"
 
 	"libtinker.dev/tinker/internal/raw"
 )
 
 // forward_backward_custom (T3) on libtinker's two-phase API: the library never calls into Go.
-// Phase one (a forward pass with cross_entropy) runs as a native future; the loss function then
-// runs on the goroutine that waits for the result; phase two sends forward_backward with
-// weights = -gradient and merges the function's metrics.
+// Phase one (a forward pass with cross_entropy) runs as a native future; a worker goroutine
+// waits for it, runs the loss function and sends phase two (forward_backward with
+// weights = -gradient, merging the function's metrics), so the call advances without any Wait.
 
 // CustomLoss is what a CustomLossFunc computes.
 type CustomLoss struct {
@@ -22,21 +21,33 @@ type CustomLoss struct {
 
 // CustomLossFunc computes a loss on the client. data are the datums given to
 // ForwardBackwardCustom; logprobs[i] are datum i's logprobs from the forward pass (as many as
-// its target_tokens). Returning an error fails the operation and sends nothing more.
+// its target_tokens). Returning an error fails the operation and sends nothing more. It runs on
+// a goroutine of its own, concurrently with the caller, so the caller must not modify the
+// datums' contents until the operation finished.
 type CustomLossFunc func(data []Datum, logprobs [][]float32) (CustomLoss, error)
 
-// ForwardBackwardCustom runs forward_backward with a loss computed by fn on the calling
-// goroutine (T3). Datums may carry only "target_tokens" and "weights".
+// ForwardBackwardCustom runs forward_backward with a loss computed by fn (T3): it is
+// ForwardBackwardCustomAsync + Wait + Close, so if ctx ends first the operation is cancelled
+// and no backward pass is sent after that. Datums may carry only "target_tokens" and "weights".
 func (t *TrainingClient) ForwardBackwardCustom(ctx context.Context, data []Datum, fn CustomLossFunc) (*ForwardBackwardOutput, error) {
 	return await(ctx, func() (*Future[*ForwardBackwardOutput], error) { return t.ForwardBackwardCustomAsync(data, fn) })
 }
 
 // ForwardBackwardCustomAsync submits the forward pass of ForwardBackwardCustom and returns at
-// once. fn runs inside the first Wait after the forward pass finished, on that goroutine; the
-// backward pass is sent then, taking the run's next seq_id at that moment. So wait for this
-// future before submitting an OptimStep that should see its gradients. Poll, Done and a
-// CompletionQueue report the forward pass. A panic in fn propagates out of Wait; the operation
-// then fails and later Waits return an error.
+// once. A worker goroutine carries the call on without anyone waiting: once the forward pass
+// finished it runs fn, sends the backward pass and waits for it. The future (Poll, Done, Wait, a
+// CompletionQueue) reports the whole call: finished once the backward pass finished or
+// something failed. An error returned by fn, a panic in fn (StatusAborted), bad gradients
+// (StatusInvalidArgument) or a failed pass fail the future; every Wait returns that error and
+// nothing more is sent. Cancel before the backward pass was sent means it is never sent (the
+// future ends cancelled at once during the forward pass, once fn returned while it runs); after,
+// Cancel cancels the backward pass. Close cancels likewise and returns at once. Closing the
+// training client before the backward pass was sent fails the call.
+//
+// Order: the backward pass takes the run's next seq_id when the worker sends it, after fn
+// returned, so an operation submitted meanwhile (OptimStepAsync right after this call) may reach
+// the server before the backward pass, as with the official Python SDK. Wait for this future
+// before submitting an OptimStep that must see its gradients.
 func (t *TrainingClient) ForwardBackwardCustomAsync(data []Datum, fn CustomLossFunc) (*Future[*ForwardBackwardOutput], error) {
 	if fn == nil {
 		return nil, invalidInput("ForwardBackwardCustom: nil loss function")
@@ -46,76 +57,55 @@ func (t *TrainingClient) ForwardBackwardCustomAsync(data []Datum, fn CustomLossF
 		return nil, err
 	}
 	defer raw.Tinker_batch_free(batch)
-	var f uintptr
-	err = t.h.use(func(p raw.Tinker_training_client) error {
-		return fromRaw(raw.Tinker_training_client_forward_backward_custom_begin_async(p, batch, &f))
-	})
+	forward, err := start(t.h, func(p raw.Tinker_training_client, out *uintptr) error {
+		return raw.Tinker_training_client_forward_backward_custom_begin_async(p, batch, out)
+	}, takeCustomLossStep)
 	if err != nil {
 		return nil, err
 	}
-	c := &customLoss{t: t, data: data, fn: fn}
-	return newStagedFuture(raw.SwigcptrTinker_future(f), c.take, c.stop), nil
+	c := &customLoss{t: t, data: append([]Datum(nil), data...), fn: fn}
+	return chain(forward, func(op *chainedOp[*ForwardBackwardOutput]) (*ForwardBackwardOutput, error) {
+		return c.run(op, forward)
+	}), nil
 }
 
-// customLoss is the state of one ForwardBackwardCustomAsync after its forward pass.
+// customLoss is one ForwardBackwardCustomAsync; run is its worker's body.
 type customLoss struct {
 	t    *TrainingClient
 	data []Datum
 	fn   CustomLossFunc
-
-	mu       sync.Mutex
-	stopped  bool  // Cancel or Close: send nothing more
-	panicked error // fn panicked: the operation's outcome
-	backward *Future[*ForwardBackwardOutput]
 }
 
-var errCustomLossStopped = &Error{Code: StatusCancelled,
-	Message: "forward_backward_custom was cancelled before its backward pass was sent"}
+func takeCustomLossStep(f raw.Tinker_future) (raw.Tinker_custom_loss_step, error) {
+	var p uintptr
+	if err := raw.Tinker_future_take_custom_loss_step(f, &p); err != nil {
+		return nil, fromRaw(err)
+	}
+	return raw.SwigcptrTinker_custom_loss_step(p), nil
+}
 
-// take runs once the forward pass succeeded: loss function and backward pass on the first
-// call, then (also after a context ended) waiting for the backward pass.
-func (c *customLoss) take(ctx context.Context, forward raw.Tinker_future) (*ForwardBackwardOutput, error) {
-	b, err := c.backwardFuture(forward)
+func (c *customLoss) run(op *chainedOp[*ForwardBackwardOutput], forward *Future[raw.Tinker_custom_loss_step]) (*ForwardBackwardOutput, error) {
+	// Cancel and Close cancel the forward pass, which ends this wait.
+	step, err := forward.Wait(context.Background())
 	if err != nil {
 		return nil, err
 	}
-	return b.Wait(ctx)
-}
-
-func (c *customLoss) backwardFuture(forward raw.Tinker_future) (*Future[*ForwardBackwardOutput], error) {
-	c.mu.Lock()
-	b, stopped, panicked := c.backward, c.stopped, c.panicked
-	c.mu.Unlock()
-	switch {
-	case b != nil:
-		return b, nil
-	case panicked != nil:
-		return nil, panicked
-	case stopped:
-		return nil, errCustomLossStopped
-	}
-	var p uintptr
-	if err := raw.Tinker_future_take_custom_loss_step(forward, &p); err != nil {
-		return nil, fromRaw(err)
-	}
-	step := raw.SwigcptrTinker_custom_loss_step(p)
 	defer raw.Tinker_custom_loss_step_free(step) // _finish_async copies what it needs
+	if err := op.check(); err != nil {
+		return nil, err
+	}
 	if err := c.computeLoss(step); err != nil {
 		return nil, err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.stopped {
-		return nil, errCustomLossStopped
-	}
-	b, err := start(c.t.h, func(tp raw.Tinker_training_client, out *uintptr) error {
-		return raw.Tinker_training_client_forward_backward_custom_finish_async(tp, step, out)
-	}, takeForwardBackwardOutput)
+	backward, err := then(op, func() (*Future[*ForwardBackwardOutput], error) {
+		return start(c.t.h, func(tp raw.Tinker_training_client, out *uintptr) error {
+			return raw.Tinker_training_client_forward_backward_custom_finish_async(tp, step, out)
+		}, takeForwardBackwardOutput)
+	})
 	if err != nil {
 		return nil, err
 	}
-	c.backward = b
-	return b, nil
+	return backward.Wait(context.Background())
 }
 
 // computeLoss runs the loss function on the step's forward output and fills in the step.
@@ -151,36 +141,16 @@ func (c *customLoss) computeLoss(step raw.Tinker_custom_loss_step) error {
 	return nil
 }
 
-// callFn runs the user's function; a panic is recorded as the operation's outcome, then
-// re-raised on the waiting goroutine.
-func (c *customLoss) callFn(logprobs [][]float32) (CustomLoss, error) {
+// callFn runs the user's function; a panic becomes the operation's error.
+func (c *customLoss) callFn(logprobs [][]float32) (loss CustomLoss, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			c.mu.Lock()
-			c.panicked = &Error{Code: StatusAborted, Message: fmt.Sprintf("custom loss function panicked: %v", r)}
-			c.mu.Unlock()
-			panic(r)
+			err = panicError("custom loss function", r)
 		}
 	}()
-	loss, err := c.fn(c.data, logprobs)
+	loss, err = c.fn(c.data, logprobs)
 	if err != nil {
 		return CustomLoss{}, fmt.Errorf("custom loss function: %w", err)
 	}
 	return loss, nil
-}
-
-// stop ends the operation for Cancel (release false) or Close (release true): nothing more is
-// sent, and a running backward pass is cancelled (and released).
-func (c *customLoss) stop(release bool) {
-	c.mu.Lock()
-	c.stopped = true
-	b := c.backward
-	c.mu.Unlock()
-	switch {
-	case b == nil:
-	case release:
-		b.Close()
-	default:
-		_ = b.Cancel()
-	}
 }

@@ -4,7 +4,12 @@ import (
 	"context"
 	"errors"
 	"math"
+	"net/http"
+	"os"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -156,32 +161,6 @@ func TestCustomLossMissingGradientsAreRejected(t *testing.T) {
 	}
 }
 
-func TestCustomLossPanicPropagatesAndFailsTheFuture(t *testing.T) {
-	c := newClient(t)
-	tc := newTrainer(t, c, 4, 41)
-	data, _ := customBatch(false)
-	f, err := tc.ForwardBackwardCustomAsync(data, func([]Datum, [][]float32) (CustomLoss, error) { panic("loss exploded") })
-	if err != nil {
-		t.Fatalf("ForwardBackwardCustomAsync: %v", err)
-	}
-	defer f.Close()
-	recovered := func() (r any) {
-		defer func() { r = recover() }()
-		_, _ = f.Wait(testContext(t))
-		return nil
-	}()
-	if recovered != "loss exploded" {
-		t.Fatalf("Wait recovered %v, want the function's panic", recovered)
-	}
-	_, err = f.Wait(testContext(t))
-	if CodeOf(err) != StatusAborted || !strings.Contains(err.Error(), "loss exploded") {
-		t.Fatalf("Wait after the panic = %v", err)
-	}
-	if n := forwardBackwardRequests(t, tc.ModelID()); n != 1 {
-		t.Fatalf("%d forward/backward requests, want 1 (the forward pass)", n)
-	}
-}
-
 func TestCustomLossRefusesOtherLossInputs(t *testing.T) {
 	c := newClient(t)
 	tc := newTrainer(t, c, 4, 42)
@@ -200,21 +179,307 @@ func TestCustomLossRefusesOtherLossInputs(t *testing.T) {
 	}
 }
 
-// The future reports the forward pass; cancelling it then means the function never runs and
-// no backward pass is sent.
-func TestCancelledCustomLossNeverRunsTheFunction(t *testing.T) {
-	c := newClient(t)
-	tc := newTrainer(t, c, 4, 43)
+// ---- the worker: the call advances without any Wait ------------------------------------------
+
+// heldLoss is crossEntropy that blocks until released, so a test can act while it runs.
+type heldLoss struct {
+	ce      crossEntropy
+	calls   atomic.Int32
+	entered chan struct{}
+	release chan struct{}
+	once    sync.Once
+}
+
+func newHeldLoss(t *testing.T, weights [][]float32) *heldLoss {
+	h := &heldLoss{ce: crossEntropy{weights: weights}, entered: make(chan struct{}), release: make(chan struct{})}
+	t.Cleanup(h.free)
+	return h
+}
+
+func (h *heldLoss) loss(data []Datum, logprobs [][]float32) (CustomLoss, error) {
+	if h.calls.Add(1) == 1 {
+		close(h.entered)
+	}
+	<-h.release
+	return h.ce.loss(data, logprobs)
+}
+
+// awaitStart returns once the loss function is running.
+func (h *heldLoss) awaitStart(t *testing.T) {
+	t.Helper()
+	select {
+	case <-h.entered:
+	case <-testContext(t).Done():
+		t.Fatalf("the loss function never ran")
+	}
+}
+
+func (h *heldLoss) free() { h.once.Do(func() { close(h.release) }) }
+
+// pollUntilDone polls f without ever waiting on it.
+func pollUntilDone[T any](t *testing.T, f *Future[T]) Status {
+	t.Helper()
+	ctx := testContext(t)
+	for {
+		if st := f.Poll(); st != StatusPending {
+			return st
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the future is still pending")
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}
+
+// workerEnded returns once the worker of a closed custom-loss future is gone: after that it can
+// send nothing more.
+func workerEnded(t *testing.T, f *Future[*ForwardBackwardOutput]) {
+	t.Helper()
+	select {
+	case <-f.op.(*chainedOp[*ForwardBackwardOutput]).settled:
+	case <-testContext(t).Done():
+		t.Fatalf("the worker did not end")
+	}
+}
+
+func customAsync(t *testing.T, tc *TrainingClient, fn CustomLossFunc) *Future[*ForwardBackwardOutput] {
+	t.Helper()
 	data, _ := customBatch(false)
-	called := false
-	f, err := tc.ForwardBackwardCustomAsync(data, func([]Datum, [][]float32) (CustomLoss, error) {
-		called = true
-		return CustomLoss{}, nil
-	})
+	f, err := tc.ForwardBackwardCustomAsync(data, fn)
 	if err != nil {
 		t.Fatalf("ForwardBackwardCustomAsync: %v", err)
 	}
-	defer f.Close()
+	t.Cleanup(f.Close)
+	return f
+}
+
+// Nobody waits: the worker runs the loss function and sends the backward pass on its own, and
+// the future reports done only once the backward pass finished.
+func TestCustomLossAsyncSendsTheBackwardPassWithoutAnyWait(t *testing.T) {
+	c := newClient(t)
+	tc := newTrainer(t, c, 4, 45)
+	_, weights := customBatch(false)
+	ce := &crossEntropy{weights: weights}
+	f := customAsync(t, tc, ce.loss)
+	if st := pollUntilDone(t, f); st != StatusOK {
+		t.Fatalf("Poll = %v, want TINKER_OK", st)
+	}
+	if n := forwardBackwardRequests(t, tc.ModelID()); n != 2 {
+		t.Fatalf("%d forward/backward requests before any Wait, want 2 (forward and backward pass)", n)
+	}
+	out, err := f.Wait(testContext(t))
+	if err != nil || out.Metrics["custom_metric"] != 7.5 || ce.calls != 1 {
+		t.Fatalf("Wait = (%v, %v) after %d calls of the loss function", out, err, ce.calls)
+	}
+}
+
+// While the loss function runs the call is pending; a Wait whose context ends changes nothing.
+func TestCustomLossIsPendingUntilTheFunctionReturned(t *testing.T) {
+	c := newClient(t)
+	tc := newTrainer(t, c, 4, 44)
+	_, weights := customBatch(false)
+	h := newHeldLoss(t, weights)
+	f := customAsync(t, tc, h.loss)
+	h.awaitStart(t)
+	if st := f.Poll(); st != StatusPending {
+		t.Fatalf("Poll while the loss function runs = %v, want TINKER_PENDING", st)
+	}
+	short, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := f.Wait(short); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Wait with a short context = %v, want context.DeadlineExceeded", err)
+	}
+	h.free()
+	out, err := f.Wait(testContext(t))
+	if err != nil || out.Metrics["custom_metric"] != 7.5 {
+		t.Fatalf("Wait = (%v, %v)", out, err)
+	}
+	if n := h.calls.Load(); n != 1 {
+		t.Fatalf("%d calls of the loss function", n)
+	}
+	if n := forwardBackwardRequests(t, tc.ModelID()); n != 2 {
+		t.Fatalf("%d forward/backward requests, want 2", n)
+	}
+}
+
+func TestCustomLossErrorSurfacesFromEveryWait(t *testing.T) {
+	c := newClient(t)
+	tc := newTrainer(t, c, 4, 46)
+	boom := errors.New("boom")
+	f := customAsync(t, tc, func([]Datum, [][]float32) (CustomLoss, error) { return CustomLoss{}, boom })
+	for i := 0; i < 2; i++ {
+		if _, err := f.Wait(testContext(t)); !errors.Is(err, boom) {
+			t.Fatalf("Wait %d = %v, want the function's error", i, err)
+		}
+	}
+	if st := f.Poll(); st != StatusUnknown {
+		t.Fatalf("Poll = %v, want TINKER_E_UNKNOWN for an error without a libtinker status", st)
+	}
+	// An *Error keeps its status.
+	g := customAsync(t, tc, func([]Datum, [][]float32) (CustomLoss, error) {
+		return CustomLoss{}, &Error{Code: StatusOutOfRange, Message: "no such datum"}
+	})
+	if _, err := g.Wait(testContext(t)); CodeOf(err) != StatusOutOfRange || g.Poll() != StatusOutOfRange {
+		t.Fatalf("Wait = %v, Poll = %v, want TINKER_E_OUT_OF_RANGE", err, g.Poll())
+	}
+	if n := forwardBackwardRequests(t, tc.ModelID()); n != 2 {
+		t.Fatalf("%d forward/backward requests, want 2 (the two forward passes)", n)
+	}
+}
+
+// A panic in the loss function fails the call; it neither crashes the process nor reaches
+// the goroutine that waits.
+func TestCustomLossPanicFailsTheFuture(t *testing.T) {
+	c := newClient(t)
+	tc := newTrainer(t, c, 4, 41)
+	f := customAsync(t, tc, func([]Datum, [][]float32) (CustomLoss, error) { panic("loss exploded") })
+	for i := 0; i < 2; i++ {
+		_, err := f.Wait(testContext(t))
+		if CodeOf(err) != StatusAborted || !strings.Contains(err.Error(), "custom loss function panicked: loss exploded") {
+			t.Fatalf("Wait %d = %v, want TINKER_E_ABORTED with the panic's value", i, err)
+		}
+	}
+	if st := f.Poll(); st != StatusAborted {
+		t.Fatalf("Poll = %v, want TINKER_E_ABORTED", st)
+	}
+	if n := forwardBackwardRequests(t, tc.ModelID()); n != 1 {
+		t.Fatalf("%d forward/backward requests, want 1 (the forward pass)", n)
+	}
+}
+
+// Cancel while the loss function runs: once it returns, the call ends cancelled and the
+// backward pass is never sent.
+func TestCancelWhileTheLossFunctionRunsSendsNoBackwardPass(t *testing.T) {
+	c := newClient(t)
+	tc := newTrainer(t, c, 4, 43)
+	_, weights := customBatch(false)
+	h := newHeldLoss(t, weights)
+	f := customAsync(t, tc, h.loss)
+	h.awaitStart(t)
+	if err := f.Cancel(); err != nil {
+		t.Fatalf("Cancel: %v", err)
+	}
+	if st := f.Poll(); st != StatusPending {
+		t.Fatalf("Poll after Cancel while the loss function runs = %v, want TINKER_PENDING", st)
+	}
+	h.free()
+	if _, err := f.Wait(testContext(t)); CodeOf(err) != StatusCancelled {
+		t.Fatalf("Wait after Cancel = %v, want TINKER_E_CANCELLED", err)
+	}
+	if st := f.Poll(); st != StatusCancelled {
+		t.Fatalf("Poll = %v, want TINKER_E_CANCELLED", st)
+	}
+	if n := forwardBackwardRequests(t, tc.ModelID()); n != 1 {
+		t.Fatalf("%d forward/backward requests, want 1 (the forward pass)", n)
+	}
+}
+
+// The emulator holds the forward pass's answer far longer than the test runs: Cancel ends the
+// call at once and the loss function never runs.
+func TestCancelDuringTheForwardPassNeverRunsTheFunction(t *testing.T) {
+	c := newClient(t)
+	tc := newTrainer(t, c, 4, 47)
+	emulatorPost(t, "/_emulator/faults", `{"path":"/api/v1/forward_backward","action":"delay","delay_ms":120000}`)
+	t.Cleanup(func() { emulatorDelete(t, "/_emulator/faults") }) // if the request was never sent
+	var calls atomic.Int32
+	f := customAsync(t, tc, func([]Datum, [][]float32) (CustomLoss, error) {
+		calls.Add(1)
+		return CustomLoss{}, nil
+	})
+	if err := f.Cancel(); err != nil {
+		t.Fatalf("Cancel: %v", err)
+	}
+	if _, err := f.Wait(testContext(t)); CodeOf(err) != StatusCancelled {
+		t.Fatalf("Wait after Cancel = %v, want TINKER_E_CANCELLED", err)
+	}
+	if n := calls.Load(); n != 0 {
+		t.Fatalf("the loss function ran %d times after Cancel", n)
+	}
+	if n := forwardBackwardRequests(t, tc.ModelID()); n > 1 {
+		t.Fatalf("%d forward/backward requests, want at most the forward pass", n)
+	}
+}
+
+// Closing the future while the loss function runs: waiters get the closed-handle error at once,
+// and the worker, once the function returned, sends nothing.
+func TestClosingTheFutureWhileTheLossFunctionRuns(t *testing.T) {
+	c := newClient(t)
+	tc := newTrainer(t, c, 4, 48)
+	_, weights := customBatch(false)
+	h := newHeldLoss(t, weights)
+	f := customAsync(t, tc, h.loss)
+	h.awaitStart(t)
+	waiter := make(chan error, 1)
+	go func() {
+		_, err := f.Wait(context.Background())
+		waiter <- err
+	}()
+	f.Close()
+	select {
+	case err := <-waiter:
+		if CodeOf(err) != StatusFailedPrecondition {
+			t.Fatalf("a Wait blocked during Close = %v, want TINKER_E_FAILED_PRECONDITION", err)
+		}
+	case <-testContext(t).Done():
+		t.Fatalf("a Wait is still blocked after Close")
+	}
+	if _, err := f.Wait(context.Background()); CodeOf(err) != StatusFailedPrecondition {
+		t.Fatalf("Wait after Close = %v", err)
+	}
+	if st := f.Poll(); st != StatusCancelled {
+		t.Fatalf("Poll after Close = %v, want TINKER_E_CANCELLED", st)
+	}
+	f.Close() // idempotent
+	h.free()
+	workerEnded(t, f)
+	if n := forwardBackwardRequests(t, tc.ModelID()); n != 1 {
+		t.Fatalf("%d forward/backward requests, want 1 (the forward pass)", n)
+	}
+}
+
+func TestClosingTheTrainingClientWhileTheLossFunctionRunsFailsTheCall(t *testing.T) {
+	c := newClient(t)
+	tc := newTrainer(t, c, 4, 49)
+	_, weights := customBatch(false)
+	h := newHeldLoss(t, weights)
+	f := customAsync(t, tc, h.loss)
+	h.awaitStart(t)
+	tc.Close()
+	h.free()
+	if _, err := f.Wait(testContext(t)); CodeOf(err) != StatusFailedPrecondition {
+		t.Fatalf("Wait = %v, want TINKER_E_FAILED_PRECONDITION (closed training client)", err)
+	}
+	if n := forwardBackwardRequests(t, tc.ModelID()); n != 1 {
+		t.Fatalf("%d forward/backward requests, want 1 (the forward pass)", n)
+	}
+}
+
+// The training client keeps the connection runtime alive: the call completes.
+func TestClosingTheServiceClientWhileTheLossFunctionRuns(t *testing.T) {
+	c := newClient(t)
+	tc := newTrainer(t, c, 4, 50)
+	_, weights := customBatch(false)
+	h := newHeldLoss(t, weights)
+	f := customAsync(t, tc, h.loss)
+	h.awaitStart(t)
+	c.Close()
+	h.free()
+	if out, err := f.Wait(testContext(t)); err != nil || out.Metrics["custom_metric"] != 7.5 {
+		t.Fatalf("Wait = (%v, %v)", out, err)
+	}
+	if n := forwardBackwardRequests(t, tc.ModelID()); n != 2 {
+		t.Fatalf("%d forward/backward requests, want 2", n)
+	}
+}
+
+// A completion queue gets the tag only once the whole call finished (Poll already says so).
+func TestCompletionQueueReportsTheWholeCustomCall(t *testing.T) {
+	c := newClient(t)
+	tc := newTrainer(t, c, 4, 51)
+	_, weights := customBatch(false)
+	h := newHeldLoss(t, weights)
+	f := customAsync(t, tc, h.loss)
 	q, err := NewCompletionQueue()
 	if err != nil {
 		t.Fatalf("NewCompletionQueue: %v", err)
@@ -223,61 +488,91 @@ func TestCancelledCustomLossNeverRunsTheFunction(t *testing.T) {
 	if err := q.Add(f, 7); err != nil {
 		t.Fatalf("Add: %v", err)
 	}
+	if err := q.Add(f, 8); CodeOf(err) != StatusFailedPrecondition {
+		t.Fatalf("a second Add = %v, want TINKER_E_FAILED_PRECONDITION", err)
+	}
+	h.awaitStart(t)
+	short, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if tag, err := q.Next(short); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Next while the loss function runs = (%d, %v), want context.DeadlineExceeded", tag, err)
+	}
+	h.free()
 	if tag, err := q.Next(testContext(t)); err != nil || tag != 7 {
-		t.Fatalf("Next = (%d, %v)", tag, err)
+		t.Fatalf("Next = (%d, %v), want (7, nil)", tag, err)
 	}
-	if err := f.Cancel(); err != nil {
-		t.Fatalf("Cancel: %v", err)
+	if st := f.Poll(); st != StatusOK {
+		t.Fatalf("Poll after the tag = %v, want TINKER_OK", st)
 	}
-	if _, err := f.Wait(context.Background()); CodeOf(err) != StatusCancelled {
-		t.Fatalf("Wait after Cancel = %v, want TINKER_E_CANCELLED", err)
-	}
-	if called {
-		t.Fatalf("the loss function ran after Cancel")
-	}
-	if n := forwardBackwardRequests(t, tc.ModelID()); n != 1 {
-		t.Fatalf("%d forward/backward requests, want 1 (the forward pass)", n)
+	if n := forwardBackwardRequests(t, tc.ModelID()); n != 2 {
+		t.Fatalf("%d forward/backward requests before any Wait, want 2", n)
 	}
 }
 
-// A Wait whose context ends while the backward pass runs leaves the operation running: the next
-// Wait returns its result, without running the loss function again.
-func TestCustomLossWaitResumesAfterItsContextEnded(t *testing.T) {
+// Calls that already finished, successfully or not, are reported as soon as they are added.
+func TestCompletionQueueReportsFinishedCustomCalls(t *testing.T) {
 	c := newClient(t)
-	tc := newTrainer(t, c, 4, 44)
-	data, weights := customBatch(false)
+	tc := newTrainer(t, c, 4, 52)
+	_, weights := customBatch(false)
 	ce := &crossEntropy{weights: weights}
-	f, err := tc.ForwardBackwardCustomAsync(data, ce.loss)
-	if err != nil {
-		t.Fatalf("ForwardBackwardCustomAsync: %v", err)
-	}
-	defer f.Close()
+	ok := customAsync(t, tc, ce.loss)
+	failed := customAsync(t, tc, func([]Datum, [][]float32) (CustomLoss, error) { return CustomLoss{}, errors.New("no") })
+	pollUntilDone(t, ok)
+	pollUntilDone(t, failed)
+	// Last on the run: a forward pass cancelled before it was sent would hold back later ones.
+	closed := customAsync(t, tc, ce.loss)
+	closed.Close()
 	q, err := NewCompletionQueue()
 	if err != nil {
 		t.Fatalf("NewCompletionQueue: %v", err)
 	}
 	defer q.Close()
-	if err := q.Add(f, 1); err != nil {
-		t.Fatalf("Add: %v", err)
+	if err := q.Add(closed, 3); CodeOf(err) != StatusFailedPrecondition {
+		t.Fatalf("Add of a closed future = %v, want TINKER_E_FAILED_PRECONDITION", err)
 	}
-	if _, err := q.Next(testContext(t)); err != nil {
-		t.Fatalf("Next: %v", err)
+	for _, a := range []struct {
+		f   *Future[*ForwardBackwardOutput]
+		tag uint64
+	}{{ok, 1}, {failed, 2}} {
+		if err := q.Add(a.f, a.tag); err != nil {
+			t.Fatalf("Add %d: %v", a.tag, err)
+		}
+		if tag, err := q.Next(testContext(t)); err != nil || tag != a.tag {
+			t.Fatalf("Next = (%d, %v), want (%d, nil)", tag, err, a.tag)
+		}
 	}
-	// The forward pass is done: hold the backward pass's answer back.
-	emulatorPost(t, "/_emulator/faults", `{"path":"/api/v1/forward_backward","action":"delay","delay_ms":1500}`)
-	short, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-	defer cancel()
-	if _, err := f.Wait(short); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("Wait with a short context = %v, want context.DeadlineExceeded", err)
+}
+
+// The worker survives whatever ends the Go code between the stages.
+func TestChainedOperationEndedAbnormallyFails(t *testing.T) {
+	c := newClient(t)
+	for name, run := range map[string]func(*chainedOp[int]) (int, error){
+		"panic":  func(*chainedOp[int]) (int, error) { panic("broken") },
+		"Goexit": func(*chainedOp[int]) (int, error) { runtime.Goexit(); return 0, nil },
+	} {
+		first, err := c.HealthCheckAsync()
+		if err != nil {
+			t.Fatalf("HealthCheckAsync: %v", err)
+		}
+		f := chain(first, run)
+		defer f.Close()
+		if _, err := f.Wait(testContext(t)); CodeOf(err) != StatusAborted || f.Poll() != StatusAborted {
+			t.Fatalf("%s: Wait = %v, Poll = %v, want TINKER_E_ABORTED", name, err, f.Poll())
+		}
 	}
-	out, err := f.Wait(testContext(t))
+}
+
+// emulatorDelete sends DELETE to the emulator's admin API.
+func emulatorDelete(t *testing.T, path string) {
+	req, err := http.NewRequest(http.MethodDelete, strings.TrimRight(os.Getenv("TINKER_BASE_URL"), "/")+path, nil)
 	if err != nil {
-		t.Fatalf("second Wait: %v", err)
+		t.Errorf("DELETE %s: %v", path, err)
+		return
 	}
-	if ce.calls != 1 || out.Metrics["custom_metric"] != 7.5 {
-		t.Fatalf("%d calls of the loss function; metrics %v", ce.calls, out.Metrics)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Errorf("DELETE %s: %v", path, err)
+		return
 	}
-	if n := forwardBackwardRequests(t, tc.ModelID()); n != 2 {
-		t.Fatalf("%d forward/backward requests, want 2", n)
-	}
+	resp.Body.Close()
 }

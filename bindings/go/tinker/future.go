@@ -2,7 +2,6 @@ package tinker
 
 import (
 	"context"
-	"errors"
 	"sync"
 
 	"libtinker.dev/tinker/internal/raw"
@@ -55,7 +54,7 @@ func waitLoop(ctx context.Context, closing func() bool, wait func(ms int64) Stat
 
 // Awaitable is any *Future[T]; it lets non-generic code (CompletionQueue) accept all of them.
 type Awaitable interface {
-	native() *handle[raw.Tinker_future]
+	reportTo(q *CompletionQueue, tag uint64) error
 }
 
 // Future is a running libtinker operation. Wait blocks (honouring a context); Poll never blocks.
@@ -63,11 +62,47 @@ type Awaitable interface {
 // a pending future cancels it. Tinker has no server-side cancel: a request the server already
 // accepted may still run there.
 type Future[T any] struct {
+	op operation[T]
+}
+
+// operation is what a Future stands for: one native future (nativeOp) or native futures chained
+// by Go code on a worker goroutine (chainedOp, chained_future.go). Each reports the whole
+// operation through the Future's methods.
+type operation[T any] interface {
+	poll() Status
+	wait(ctx context.Context) (T, error)
+	cancel() error
+	close()
+	reportTo(q *CompletionQueue, tag uint64) error
+}
+
+func newFuture[T any](f raw.Tinker_future, take func(raw.Tinker_future) (T, error)) *Future[T] {
+	return &Future[T]{op: &nativeOp[T]{h: newHandle[raw.Tinker_future](f, raw.Tinker_future_free), take: take}}
+}
+
+// Poll returns StatusPending while the operation runs, else its final status.
+func (f *Future[T]) Poll() Status { return f.op.poll() }
+
+// Done reports whether the operation has finished (successfully or not).
+func (f *Future[T]) Done() bool { return f.Poll() != StatusPending }
+
+// Wait blocks until the operation finishes or ctx ends, and returns its result. When ctx ends
+// first it returns ctx.Err() and the operation keeps running (Wait may be called again).
+func (f *Future[T]) Wait(ctx context.Context) (T, error) { return f.op.wait(ctx) }
+
+// Cancel stops local work on the operation; it then finishes with StatusCancelled unless it
+// already finished. Idempotent.
+func (f *Future[T]) Cancel() error { return f.op.cancel() }
+
+// Close releases the future (cancelling it if still running). Idempotent.
+func (f *Future[T]) Close() { f.op.close() }
+
+func (f *Future[T]) reportTo(q *CompletionQueue, tag uint64) error { return f.op.reportTo(q, tag) }
+
+// nativeOp is an operation that is one native future; take turns its success into the Go result.
+type nativeOp[T any] struct {
 	h    *handle[raw.Tinker_future]
-	take func(context.Context, raw.Tinker_future) (T, error)
-	// stop, when set, ends what take started beyond the native future (see custom_loss.go):
-	// Cancel calls it with release false, Close with release true, before touching h.
-	stop func(release bool)
+	take func(raw.Tinker_future) (T, error)
 
 	mu    sync.Mutex
 	taken bool
@@ -75,36 +110,16 @@ type Future[T any] struct {
 	err   error
 }
 
-func newFuture[T any](f raw.Tinker_future, take func(raw.Tinker_future) (T, error)) *Future[T] {
-	return newStagedFuture(f, func(_ context.Context, p raw.Tinker_future) (T, error) { return take(p) }, nil)
-}
-
-// newStagedFuture wraps an operation that needs more work once its native future succeeded:
-// take runs on the goroutine that calls Wait and may block, honouring the context; an error
-// that is that context's leaves the result untaken, so a later Wait resumes.
-func newStagedFuture[T any](f raw.Tinker_future, take func(context.Context, raw.Tinker_future) (T, error),
-	stop func(release bool)) *Future[T] {
-	return &Future[T]{h: newHandle[raw.Tinker_future](f, raw.Tinker_future_free), take: take, stop: stop}
-}
-
-func (f *Future[T]) native() *handle[raw.Tinker_future] { return f.h }
-
-// Poll returns StatusPending while the operation runs, else its final status.
-func (f *Future[T]) Poll() Status {
+func (o *nativeOp[T]) poll() Status {
 	st := StatusCancelled
-	_ = f.h.use(func(p raw.Tinker_future) error { st = Status(raw.Tinker_future_poll(p)); return nil })
+	_ = o.h.use(func(p raw.Tinker_future) error { st = Status(raw.Tinker_future_poll(p)); return nil })
 	return st
 }
 
-// Done reports whether the operation has finished (successfully or not).
-func (f *Future[T]) Done() bool { return f.Poll() != StatusPending }
-
-// Wait blocks until the operation finishes or ctx ends, and returns its result. When ctx ends
-// first it returns ctx.Err() and the operation keeps running (Wait may be called again).
-func (f *Future[T]) Wait(ctx context.Context) (T, error) {
+func (o *nativeOp[T]) wait(ctx context.Context) (T, error) {
 	var zero T
-	err := f.h.use(func(p raw.Tinker_future) error {
-		_, err := waitLoop(ctx, f.h.closing.Load,
+	err := o.h.use(func(p raw.Tinker_future) error {
+		_, err := waitLoop(ctx, o.h.closing.Load,
 			func(ms int64) Status { return Status(raw.Tinker_future_wait(p, ms)) },
 			func() { _ = raw.Tinker_future_interrupt(p) })
 		return err
@@ -112,57 +127,49 @@ func (f *Future[T]) Wait(ctx context.Context) (T, error) {
 	if err != nil {
 		return zero, err
 	}
-	return f.result(ctx)
+	return o.result()
 }
 
 // result takes the outcome once and keeps it, so Wait can be repeated from any goroutine.
-func (f *Future[T]) result(ctx context.Context) (T, error) {
-	if ctx == nil {
-		ctx = context.Background()
+func (o *nativeOp[T]) result() (T, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.taken {
+		return o.val, o.err
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.taken {
-		return f.val, f.err
-	}
-	err := f.h.use(func(p raw.Tinker_future) error {
+	err := o.h.use(func(p raw.Tinker_future) error {
 		switch st := Status(raw.Tinker_future_poll(p)); st {
 		case StatusPending:
 			return &Error{Code: StatusPending, Message: "the operation has not finished"}
 		case StatusOK:
-			val, err := f.take(ctx, p)
-			if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-				return err // not final: the next Wait resumes
-			}
-			f.val, f.err = val, err
+			o.val, o.err = o.take(p)
 		default:
-			f.err = futureError(p, st)
+			o.err = futureError(p, st)
 		}
-		f.taken = true
+		o.taken = true
 		return nil
 	})
 	if err != nil {
 		var zero T
 		return zero, err
 	}
-	return f.val, f.err
+	return o.val, o.err
 }
 
-// Cancel stops local work on the operation; it then finishes with StatusCancelled unless it
-// already finished. Idempotent.
-func (f *Future[T]) Cancel() error {
-	if f.stop != nil {
-		f.stop(false)
-	}
-	return f.h.use(func(p raw.Tinker_future) error { return fromRaw(raw.Tinker_future_cancel(p)) })
+func (o *nativeOp[T]) cancel() error {
+	return o.h.use(func(p raw.Tinker_future) error { return fromRaw(raw.Tinker_future_cancel(p)) })
 }
 
-// Close releases the native future (cancelling it if still running). Idempotent.
-func (f *Future[T]) Close() {
-	if f.stop != nil {
-		f.stop(true)
-	}
-	f.h.close(func(p raw.Tinker_future) { _ = raw.Tinker_future_cancel(p) })
+func (o *nativeOp[T]) close() {
+	o.h.close(func(p raw.Tinker_future) { _ = raw.Tinker_future_cancel(p) })
+}
+
+func (o *nativeOp[T]) reportTo(q *CompletionQueue, tag uint64) error {
+	return o.h.use(func(fp raw.Tinker_future) error {
+		return q.h.use(func(qp raw.Tinker_completion_queue) error {
+			return fromRaw(raw.Tinker_future_set_completion_queue(fp, qp, tag))
+		})
+	})
 }
 
 // CompletionQueue reports finished futures by tag, so that one goroutine can drain many
@@ -184,11 +191,7 @@ func NewCompletionQueue() (*CompletionQueue, error) {
 // Add attaches a future: its tag is delivered by Next once it finishes (at once if it already
 // has). A future can be attached to one queue, once.
 func (q *CompletionQueue) Add(f Awaitable, tag uint64) error {
-	return q.h.use(func(qp raw.Tinker_completion_queue) error {
-		return f.native().use(func(fp raw.Tinker_future) error {
-			return fromRaw(raw.Tinker_future_set_completion_queue(fp, qp, tag))
-		})
-	})
+	return f.reportTo(q, tag)
 }
 
 // Next returns the tag of the next finished future, blocking until there is one or ctx ends.

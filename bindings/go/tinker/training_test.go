@@ -565,36 +565,37 @@ func TestCreateSamplingClientNeedsATinkerPath(t *testing.T) {
 	}
 }
 
-// T10 with a real sampler path: a sampling session where the server offers
-// create_sampling_session; the emulator does not yet (docs/emulator.md), and answers 404.
+// T10 with a real sampler path: each call opens its own sampling session (the ids differ);
+// a path with no checkpoint behind it is the server's user error.
 func TestCreateSamplingClientOnASamplerCheckpoint(t *testing.T) {
 	c := newClient(t)
 	tc := newTrainer(t, c, 4, 12)
 	path := must(tc.SaveWeightsForSampler(testContext(t), "for-sampling")).ok(t, "SaveWeightsForSampler").Path
-	check := func(what string, sc *SamplingClient, err error) {
-		t.Helper()
-		var e *Error
-		switch {
-		case err == nil:
-			defer sc.Close()
-			if sc.SamplingSessionID() == "" {
-				t.Errorf("%s: empty sampling session id", what)
-			}
-		case errors.As(err, &e) && e.HTTPStatus == 404:
-			t.Logf("%s: the server has no create_sampling_session: %v", what, err)
-		default:
-			t.Errorf("%s(%s) = %v", what, path, err)
-		}
-	}
 	sc, err := tc.CreateSamplingClient(testContext(t), path)
-	check("CreateSamplingClient", sc, err)
+	if err != nil {
+		t.Fatalf("CreateSamplingClient(%s): %v", path, err)
+	}
+	defer sc.Close()
 	f, err := tc.CreateSamplingClientAsync(path)
 	if err != nil {
 		t.Fatalf("CreateSamplingClientAsync: %v", err)
 	}
 	defer f.Close()
-	sc, err = f.Wait(testContext(t))
-	check("CreateSamplingClientAsync", sc, err)
+	sc2, err := f.Wait(testContext(t))
+	if err != nil {
+		t.Fatalf("CreateSamplingClientAsync(%s).Wait: %v", path, err)
+	}
+	defer sc2.Close()
+	if sc.SamplingSessionID() == "" || sc.SamplingSessionID() == sc2.SamplingSessionID() {
+		t.Errorf("sampling session ids %q and %q: want two different, non-empty ids",
+			sc.SamplingSessionID(), sc2.SamplingSessionID())
+	}
+	missing := strings.Replace(path, "for-sampling", "never-saved", 1)
+	_, err = tc.CreateSamplingClient(testContext(t), missing)
+	var e *Error
+	if !errors.As(err, &e) || e.Category != CategoryUser || !strings.Contains(e.Message, "not found") {
+		t.Errorf("CreateSamplingClient(%s) = %v, want a user error saying not found", missing, err)
+	}
 }
 
 func TestUnloadedModelRefusesOperations(t *testing.T) {
