@@ -162,17 +162,18 @@ size_t discard_body(char*, size_t s, size_t n, void*) { return s * n; }
 
 // The floor libcurl itself sets: `n` retrieve_future long-polls for one pending job, each on its
 // own easy handle and connection in one multi handle, with the options libtinker's transport
-// sets (8 KiB receive buffer, keep-alive pool of 64). Headers and body are shared by all
+// sets (8 KiB receive buffer, libcurl's default connection cache). Headers and body are shared by all
 // handles, so this is a lower bound. Runs in a forked child so that its allocations never
 // show up in the measured process. Writes "rss_kib heap_kib held ok seconds" to `out_fd`.
 void raw_baseline_child(const std::string& base, size_t n, long delay_ms, int out_fd) {
-  const char* key = "X-API-Key: tml-bench-fanout-key";
+  const char* api_key = "tml-bench-fanout-key";
+  const std::string key = std::string("X-API-Key: ") + api_key;
   std::string resp;
   CURL* e = curl_easy_init();
   std::string url = base + "/_emulator/jobs";
   char job[128];
   std::snprintf(job, sizeof job, "{\"delay_ms\":%ld,\"result\":{\"ok\":true}}", delay_ms);
-  curl_slist* submit_headers = curl_slist_append(nullptr, key);
+  curl_slist* submit_headers = curl_slist_append(nullptr, key.c_str());
   submit_headers = curl_slist_append(submit_headers, "Content-Type: application/json");
   curl_easy_setopt(e, CURLOPT_URL, url.c_str());
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, submit_headers);
@@ -188,18 +189,13 @@ void raw_baseline_child(const std::string& base, size_t n, long delay_ms, int ou
   std::string body = "{\"request_id\":\"" + id + "\",\"allow_metadata_only\":true}";
   std::string poll_url = base + "/api/v1/retrieve_future";
 
-  curl_slist* h = curl_slist_append(nullptr, key);
-  for (const char* line :
-       {"Accept: application/json", "Content-Type: application/json", "User-Agent: libtinker/0.1.0 Tinker/0.25.0",
-        "X-Stainless-Package-Version: 0.25.0", "X-Stainless-Lang: c", "X-Stainless-OS: Linux",
-        "X-Stainless-Arch: x64", "X-Stainless-Runtime: libtinker", "X-Stainless-Runtime-Version: 0.1.0",
-        "X-Stainless-Read-Timeout: 45", "X-Stainless-Retry-Count: 0", "X-Tinker-Request-Iteration: 0",
-        "X-Tinker-Request-Type: Test", "Expect:"})
+  curl_slist* h = bench_sdk_headers(nullptr, api_key, tinker_version_string(), 45);
+  for (const char* line : {"Accept: application/json", "Content-Type: application/json", "X-Tinker-Request-Iteration: 0",
+                           "X-Tinker-Request-Type: Test", "Expect:"})
     h = curl_slist_append(h, line);
 
   StatsReader stats(base);
   CURLM* m = curl_multi_init();
-  curl_multi_setopt(m, CURLMOPT_MAXCONNECTS, 64L);
   long rss0 = bench_status_kib("VmRSS");
   size_t heap0 = mallinfo2().uordblks;
   std::vector<CURL*> handles(n);

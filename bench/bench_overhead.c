@@ -51,25 +51,13 @@ typedef struct raw_client {
 } raw_client_t;
 
 static int raw_init(raw_client_t *rc, const char *url, const char *expect) {
-  char ua[128], ver[96];
   memset(rc, 0, sizeof *rc);
   rc->expect = expect;
   rc->easy = curl_easy_init();
   if (rc->easy == NULL) return -1;
   /* The headers ClientContext::decorate and Call add to a GET (all but the per-call values). */
-  snprintf(ua, sizeof ua, "User-Agent: libtinker/%s Tinker/0.25.0", tinker_version_string());
-  snprintf(ver, sizeof ver, "X-Stainless-Runtime-Version: %s", tinker_version_string());
-  rc->headers = curl_slist_append(rc->headers, "X-API-Key: " API_KEY);
   rc->headers = curl_slist_append(rc->headers, "Accept: application/json");
-  rc->headers = curl_slist_append(rc->headers, ua);
-  rc->headers = curl_slist_append(rc->headers, "X-Stainless-Package-Version: 0.25.0");
-  rc->headers = curl_slist_append(rc->headers, "X-Stainless-Lang: c");
-  rc->headers = curl_slist_append(rc->headers, "X-Stainless-OS: Linux");
-  rc->headers = curl_slist_append(rc->headers, "X-Stainless-Arch: x64");
-  rc->headers = curl_slist_append(rc->headers, "X-Stainless-Runtime: libtinker");
-  rc->headers = curl_slist_append(rc->headers, ver);
-  rc->headers = curl_slist_append(rc->headers, "X-Stainless-Read-Timeout: 60");
-  rc->headers = curl_slist_append(rc->headers, "X-Stainless-Retry-Count: 0");
+  rc->headers = bench_sdk_headers(rc->headers, API_KEY, tinker_version_string(), 60);
   rc->headers = curl_slist_append(rc->headers, "Expect:");
   curl_easy_setopt(rc->easy, CURLOPT_URL, url);
   curl_easy_setopt(rc->easy, CURLOPT_HTTPGET, 1L);

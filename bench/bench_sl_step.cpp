@@ -288,32 +288,12 @@ struct RawSide {
                       const std::vector<std::string>& extra) {
     char buf[160];
     curl_slist* h = nullptr;
-    if (std::strcmp(accept, "application/x-protobuf") == 0) h = curl_slist_append(h, "Accept: application/x-protobuf");
+    snprintf(buf, sizeof buf, "Accept: %s", accept);
+    h = curl_slist_append(h, buf);
     snprintf(buf, sizeof buf, "Content-Type: %s", content_type);
     h = curl_slist_append(h, buf);
-    snprintf(buf, sizeof buf, "X-API-Key: %s", kApiKey);
-    h = curl_slist_append(h, buf);
-    if (std::strcmp(accept, "application/json") == 0) h = curl_slist_append(h, "Accept: application/json");
-    snprintf(buf, sizeof buf, "User-Agent: libtinker/%s Tinker/%s", tinker_version_string(), kSdkVersion);
-    h = curl_slist_append(h, buf);
-    snprintf(buf, sizeof buf, "X-Stainless-Package-Version: %s", kSdkVersion);
-    h = curl_slist_append(h, buf);
-    h = curl_slist_append(h, "X-Stainless-Lang: c");
-    h = curl_slist_append(h, "X-Stainless-OS: Linux");
-#if defined(__x86_64__)
-    h = curl_slist_append(h, "X-Stainless-Arch: x64");
-#elif defined(__aarch64__)
-    h = curl_slist_append(h, "X-Stainless-Arch: arm64");
-#else
-    h = curl_slist_append(h, "X-Stainless-Arch: unknown");
-#endif
-    h = curl_slist_append(h, "X-Stainless-Runtime: libtinker");
-    snprintf(buf, sizeof buf, "X-Stainless-Runtime-Version: %s", tinker_version_string());
-    h = curl_slist_append(h, buf);
-    snprintf(buf, sizeof buf, "X-Stainless-Read-Timeout: %d", read_timeout_s);
-    h = curl_slist_append(h, buf);
+    h = bench_sdk_headers(h, kApiKey, tinker_version_string(), read_timeout_s);
     h = curl_slist_append(h, ("X-Idempotency-Key: " + idempotency_key()).c_str());
-    h = curl_slist_append(h, "X-Stainless-Retry-Count: 0");
     for (const std::string& e : extra) h = curl_slist_append(h, e.c_str());
     h = curl_slist_append(h, "Expect:");
     return h;

@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "bench_util.h"
 
+#include <curl/curl.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -231,4 +232,31 @@ long bench_raise_nofile(void) {
     getrlimit(RLIMIT_NOFILE, &rl);
   }
   return rl.rlim_cur == RLIM_INFINITY ? -1 : (long)rl.rlim_cur;
+}
+
+struct curl_slist *bench_sdk_headers(struct curl_slist *h, const char *api_key, const char *library_version,
+                                     int read_timeout_s) {
+  static const char *const kSdkVersion = "0.25.0"; /* the library's default sdk_version */
+  char buf[192];
+  snprintf(buf, sizeof buf, "X-API-Key: %s", api_key);
+  h = curl_slist_append(h, buf);
+  snprintf(buf, sizeof buf, "User-Agent: libtinker/%s Tinker/%s", library_version, kSdkVersion);
+  h = curl_slist_append(h, buf);
+  snprintf(buf, sizeof buf, "X-Stainless-Package-Version: %s", kSdkVersion);
+  h = curl_slist_append(h, buf);
+  h = curl_slist_append(h, "X-Stainless-Lang: c");
+  h = curl_slist_append(h, "X-Stainless-OS: Linux");
+#if defined(__x86_64__)
+  h = curl_slist_append(h, "X-Stainless-Arch: x64");
+#elif defined(__aarch64__)
+  h = curl_slist_append(h, "X-Stainless-Arch: arm64");
+#else
+  h = curl_slist_append(h, "X-Stainless-Arch: unknown");
+#endif
+  h = curl_slist_append(h, "X-Stainless-Runtime: libtinker");
+  snprintf(buf, sizeof buf, "X-Stainless-Runtime-Version: %s", library_version);
+  h = curl_slist_append(h, buf);
+  snprintf(buf, sizeof buf, "X-Stainless-Read-Timeout: %d", read_timeout_s);
+  h = curl_slist_append(h, buf);
+  return curl_slist_append(h, "X-Stainless-Retry-Count: 0");
 }

@@ -59,6 +59,14 @@ void bench_print_machine(const char *when);
 /** Raises RLIMIT_NOFILE's soft limit to the hard limit; returns the new soft limit. */
 long bench_raise_nofile(void);
 
+struct curl_slist;
+/** Appends to `h` the identity headers the library sends on every request (protocol.md §1.2,
+ *  §1.4: X-API-Key, User-Agent, the X-Stainless-* set with retry count 0) for a raw libcurl
+ *  side; `library_version` is tinker_version_string(). Accept, Content-Type, per-call headers
+ *  and "Expect:" are the caller's. Returns the new list head. */
+struct curl_slist *bench_sdk_headers(struct curl_slist *h, const char *api_key, const char *library_version,
+                                     int read_timeout_s);
+
 #ifdef __cplusplus
 }
 #endif
