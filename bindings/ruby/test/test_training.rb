@@ -216,6 +216,53 @@ class TrainingTest < TrainingTestCase
     assert_match(/not found/, error.message)
   end
 
+  # Both ways to a sampling client take a RetryConfig, blocking and async.
+  def test_sampling_clients_take_a_retry_config
+    t = trainer
+    path = t.save_weights_for_sampler("ruby-sampler-retry", timeout: 60).path
+    config = Tinker::RetryConfig.new(max_connections: 4, progress_timeout: 30, retry_delay_base: 0, retry_delay_max: 2,
+                                     jitter_factor: 1, enable_retry_logic: false, enable_stuck_detection: false)
+    futures = [t.create_sampling_client_async(path, retry_config: config),
+               t.save_weights_and_get_sampling_client_async(retry_config: Tinker::RetryConfig.new(jitter_factor: 0))]
+    samplers = [t.create_sampling_client(path, retry_config: config, timeout: 60),
+                t.save_weights_and_get_sampling_client(retry_config: config, timeout: 60)]
+    samplers += futures.map { |f| f.wait(60) }
+    futures.each(&:close)
+    samplers.each { |s| closing(s) }
+    assert(samplers.all?(Tinker::SamplingClient))
+    ids = samplers.map(&:sampling_session_id)
+    ids.each { |id| assert_match(/:sample:\d+\z/, id) }
+    assert_equal 4, ids.uniq.size
+  end
+
+  # An out-of-range retry setting raises Tinker::InvalidArgumentError naming it while the call is
+  # being started: no request reaches the server.
+  def test_out_of_range_retry_config_fails_before_any_request
+    t = trainer
+    path = t.save_weights_for_sampler("ruby-sampler-bad-retry", timeout: 60).path
+    paths = %w[/api/v1/create_sampling_session /api/v1/save_weights_for_sampler]
+    before = paths.map { |p| logged_requests(p).size }
+    jitter = Tinker::RetryConfig.new(jitter_factor: 2)
+    no_timeout = Tinker::RetryConfig.new(progress_timeout: 0)
+    calls = {
+      -> { t.create_sampling_client(path, retry_config: jitter, timeout: 60) } => /jitter_factor/,
+      -> { t.create_sampling_client_async(path, retry_config: no_timeout) } => /progress_timeout.*> 0/,
+      -> { t.save_weights_and_get_sampling_client(retry_config: no_timeout, timeout: 60) } => /progress_timeout/,
+      -> { t.save_weights_and_get_sampling_client_async(retry_config: jitter) } => /jitter_factor.*<= 1/,
+      -> { t.create_sampling_client(path, retry_config: Tinker::RetryConfig.new(max_connections: 0)) } =>
+        /max_connections/,
+      -> { t.create_sampling_client(path, retry_config: { jitter_factor: 0.5 }) } => /Tinker::RetryConfig/
+    }
+    calls.each do |call, says|
+      error = assert_raises(Tinker::InvalidArgumentError) { call.call }
+      assert_equal Tinker::Raw::TINKER_E_INVALID_ARGUMENT, error.code
+      assert_match(says, error.message)
+    end
+    assert_equal before, paths.map { |p| logged_requests(p).size }
+    closing(t.create_sampling_client(path, retry_config: Tinker::RetryConfig.new, timeout: 60))
+    assert_equal before[0] + 1, logged_requests(paths[0]).size, "the request log sees what is sent"
+  end
+
   def test_unload_model_blocking_and_async_ends_the_run
     a = trainer
     b = trainer

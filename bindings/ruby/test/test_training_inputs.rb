@@ -75,6 +75,85 @@ class TrainingInputsTest < Minitest::Test
     assert_equal t, Tinker::TensorData.new([1.0, 2.0, 3.0, 4.0], dtype: :float32, shape: [2, 2])
   end
 
+  def test_sparse_tensor_data_keeps_its_csr_layout
+    t = Tinker::TensorData.sparse([1, 2], crow_indices: [0, 1, 2], col_indices: [3, 0], shape: [2, 4],
+                                          dtype: :float32)
+    assert t.sparse?
+    assert_equal [1.0, 2.0], t.data
+    assert_equal [[0, 1, 2], [3, 0], [2, 4]], [t.crow_indices, t.col_indices, t.shape]
+    same = Tinker::TensorData.new([1.0, 2.0], dtype: :float32, shape: [2, 4], crow_indices: [0, 1, 2],
+                                              col_indices: [3, 0])
+    assert_equal t, same
+    refute_equal t, Tinker::TensorData.new([1.0, 2.0], dtype: :float32, shape: [2, 4])
+    refute Tinker::TensorData.new([1.0], dtype: :float32).sparse?
+    d = Tinker::Datum.new(model_input: [1, 2, 3, 4], loss_fn_inputs: { weights: t })
+    assert_same t, d.loss_fn_inputs["weights"]
+  end
+
+  def test_sparse_tensor_data_checks_its_arrays
+    error = assert_raises(Tinker::InvalidArgumentError) do
+      Tinker::TensorData.new([1.0], dtype: :float32, shape: [1, 2], crow_indices: [0, 1])
+    end
+    assert_match(/both crow_indices and col_indices/, error.message)
+    error = assert_raises(Tinker::InvalidArgumentError) do
+      Tinker::TensorData.sparse([1.0], crow_indices: [0, 1.5], col_indices: [0], shape: [1, 2], dtype: :float32)
+    end
+    assert_match(/crow_indices\[1\]/, error.message)
+    error = assert_raises(Tinker::InvalidArgumentError) do
+      Tinker::TensorData.sparse([1.0], crow_indices: [0, 1], col_indices: "0", shape: [1, 2], dtype: :float32)
+    end
+    assert_match(/col_indices must be an Array/, error.message)
+    assert_raises(ArgumentError) { Tinker::TensorData.sparse([1.0], crow_indices: [0, 1], col_indices: [0]) }
+  end
+
+  # libtinker checks the layout and the key -> dtype rules when the datum is built, naming the
+  # datum and what is wrong; an other-named input may be sparse int64.
+  def test_libtinker_checks_sparse_layouts_and_dtypes_while_building
+    csr = { crow_indices: [0, 2], col_indices: [1, 3], shape: [1, 4] }
+    build = lambda do |inputs|
+      datum = Tinker::Datum.new(model_input: [1, 2, 3, 4], loss_fn_inputs: inputs)
+      Tinker::Native.with_batch([datum]) { |b| Tinker::Raw.tinker_batch_size(b) }
+    end
+    error = assert_raises(Tinker::InvalidArgumentError) do
+      build.call(weights: Tinker::TensorData.sparse([1, 2], **csr, dtype: :int64))
+    end
+    assert_match(/\Adatum 0: .*must be float32/, error.message)
+    error = assert_raises(Tinker::InvalidArgumentError) do
+      build.call(weights: Tinker::TensorData.sparse([1, 2], **csr, shape: [1, 3], dtype: :float32))
+    end
+    assert_match(/col_indices\[1\] = 3 is outside \[0, 3\)/, error.message)
+    error = assert_raises(Tinker::InvalidArgumentError) do
+      build.call(weights: Tinker::TensorData.sparse([1, 2], **csr, shape: nil, dtype: :float32))
+    end
+    assert_match(/2-D shape/, error.message)
+    assert_equal 1, build.call(weights: Tinker::TensorData.sparse([1, 2], **csr, dtype: :float32),
+                               mask: Tinker::TensorData.sparse([1, 2], **csr, dtype: :int64))
+  end
+
+  def test_retry_config_has_the_header_defaults
+    assert_equal [1000, 7200.0, 0.5, 10.0, 0.25, true, true], Tinker::RetryConfig.new.to_a
+    assert_equal 3, Tinker::RetryConfig.new(max_connections: 3).max_connections
+    assert_raises(ArgumentError) { Tinker::RetryConfig.new(retries: 3) }
+  end
+
+  # Each setting is checked by libtinker's setter, which names it and its range.
+  def test_retry_config_values_are_checked_when_built
+    bad = [[:max_connections, 0], [:progress_timeout, 0], [:progress_timeout, Float::NAN], [:retry_delay_base, -0.5],
+           [:retry_delay_max, Float::INFINITY], [:jitter_factor, 2]]
+    bad.each do |field, value|
+      error = assert_raises(Tinker::InvalidArgumentError, field) do
+        Tinker::Native.with_retry_config(Tinker::RetryConfig.new(field => value)) { flunk "built" }
+      end
+      assert_match(/#{field}: value must be a finite number/, error.message)
+    end
+    assert_raises(Tinker::InvalidArgumentError) do
+      Tinker::Native.with_retry_config(Tinker::RetryConfig.new(max_connections: 1.5)) { flunk "built" }
+    end
+    assert_nil(Tinker::Native.with_retry_config(nil) { |ptr| ptr })
+    off = Tinker::RetryConfig.new(jitter_factor: 1, retry_delay_base: 0, enable_retry_logic: false)
+    assert_equal :built, Tinker::Native.with_retry_config(off) { |ptr| ptr && :built }
+  end
+
   def test_datum_arguments_are_checked
     assert_raises(Tinker::InvalidArgumentError) { Tinker::Datum.new(model_input: [1], loss_fn_inputs: [[1]]) }
     assert_raises(Tinker::InvalidArgumentError) { Tinker::ModelInput.new([:not_a_chunk]) }

@@ -72,7 +72,36 @@ class TrainingTestCase < Minitest::Test
 
   # The emulator's log of forward_backward requests (forward passes included) of one model.
   def forward_backward_requests(model_id)
-    uri = URI("#{ENV.fetch('TINKER_BASE_URL')}/_emulator/log?path=/api/v1/forward_backward")
-    JSON.parse(Net::HTTP.get(uri)).fetch("entries").count { |e| e["model_id"] == model_id }
+    logged_requests("/api/v1/forward_backward").count { |e| e["model_id"] == model_id }
+  end
+
+  # The emulator's request log entries for `path` (Hashes, see docs/emulator.md).
+  def logged_requests(path)
+    JSON.parse(Net::HTTP.get(emulator_uri("/_emulator/log?path=#{path}"))).fetch("entries")
+  end
+
+  # While the block runs, the emulator keeps the latest `count` forward / forward_backward
+  # requests of every model for #recorded_inputs.
+  def recording_inputs(count)
+    set_emulator_config(record_inputs: count)
+    yield
+  ensure
+    set_emulator_config(record_inputs: 0)
+  end
+
+  # The recorded requests of one model, oldest first: Hashes as GET /_emulator/inputs gives them.
+  def recorded_inputs(model_id)
+    uri = emulator_uri("/_emulator/inputs?model_id=#{URI.encode_www_form_component(model_id)}")
+    JSON.parse(Net::HTTP.get(uri)).fetch("requests")
+  end
+
+  def set_emulator_config(settings)
+    reply = Net::HTTP.post(emulator_uri("/_emulator/config"), JSON.generate(settings),
+                           "Content-Type" => "application/json")
+    raise "emulator config #{settings}: #{reply.code} #{reply.body}" unless reply.is_a?(Net::HTTPSuccess)
+  end
+
+  def emulator_uri(path)
+    URI("#{ENV.fetch('TINKER_BASE_URL')}#{path}")
   end
 end

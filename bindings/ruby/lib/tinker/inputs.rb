@@ -1,7 +1,8 @@
 # frozen_string_literal: true
 
-# Training inputs as Ruby values (ModelInput, Datum, TensorData, AdamParams, LoraConfig) and their
-# conversion into libtinker's input builders (Tinker::Native), which lasts one call.
+# Training inputs as Ruby values (ModelInput, Datum, TensorData, AdamParams, LoraConfig,
+# RetryConfig) and their conversion into libtinker's input builders (Tinker::Native), which lasts
+# one call.
 module Tinker
   # Checks and converts the plain values of inputs, so that bad input raises
   # Tinker::InvalidArgumentError with a message naming it instead of a TypeError from deep inside
@@ -52,8 +53,10 @@ module Tinker
     end
   end
 
-  # A dense tensor: a flat Array of numbers, its element type (:float32 or :int64) and its shape
-  # (nil: flat). Loss-function inputs of a Datum, and the tensors of results.
+  # A tensor: a flat Array of numbers, its element type (:float32 or :int64) and its shape (nil:
+  # flat). Loss-function inputs of a Datum, and the tensors of results. A sparse loss input (see
+  # TensorData.sparse) is a 2-D tensor in CSR form: `data` holds its non-zero values and `shape`
+  # its dense [nrows, ncols].
   class TensorData
     DTYPES = %i[float32 int64].freeze
 
@@ -63,16 +66,38 @@ module Tinker
                    "logprobs" => :float32, "clip_low_threshold" => :float32,
                    "clip_high_threshold" => :float32 }.freeze
 
-    attr_reader :data, :dtype, :shape
+    # crow_indices and col_indices: nil for a dense tensor.
+    attr_reader :data, :dtype, :shape, :crow_indices, :col_indices
 
-    def initialize(data, dtype:, shape: nil)
+    # Dense unless crow_indices and col_indices are given (both, see TensorData.sparse).
+    def initialize(data, dtype:, shape: nil, crow_indices: nil, col_indices: nil)
       unless DTYPES.include?(dtype)
         raise Tinker.invalid_argument("dtype must be :float32 or :int64, got #{dtype.inspect}")
+      end
+      if crow_indices.nil? != col_indices.nil?
+        raise Tinker.invalid_argument("a sparse tensor needs both crow_indices and col_indices")
       end
 
       @data = dtype == :int64 ? Values.integers(data, "tensor data") : Values.floats(data, "tensor data")
       @dtype = dtype
       @shape = shape && Values.integers(shape, "shape")
+      @crow_indices = crow_indices && Values.integers(crow_indices, "crow_indices")
+      @col_indices = col_indices && Values.integers(col_indices, "col_indices")
+    end
+
+    # A sparse CSR loss input: a 2-D tensor of dense shape [nrows, ncols] whose non-zero `values`
+    # sit in row r at positions crow_indices[r] ... crow_indices[r + 1], in the columns
+    # col_indices[...]. libtinker checks the layout when the batch is built (before anything is
+    # sent) and raises Tinker::InvalidArgumentError saying what is wrong.
+    #
+    #   Tinker::TensorData.sparse([1.0, 2.0], crow_indices: [0, 2], col_indices: [1, 4], shape: [1, 8],
+    #                             dtype: :float32)  # the dense row [0, 1, 0, 0, 2, 0, 0, 0]
+    def self.sparse(values, crow_indices:, col_indices:, shape:, dtype:)
+      new(values, dtype: dtype, shape: shape, crow_indices: crow_indices, col_indices: col_indices)
+    end
+
+    def sparse?
+      !crow_indices.nil?
     end
 
     # A loss input named `name` from a TensorData or a plain Array: a plain Array takes the dtype
@@ -97,12 +122,18 @@ module Tinker
     end
 
     def ==(other)
-      other.is_a?(TensorData) && data == other.data && dtype == other.dtype && shape == other.shape
+      other.is_a?(TensorData) && data == other.data && dtype == other.dtype && shape == other.shape &&
+        crow_indices == other.crow_indices && col_indices == other.col_indices
     end
 
     # Adds this tensor to a native datum as loss input `name`.
     def add_to(datum, name)
-      Raw.public_send(:"tinker_datum_add_tensor_#{dtype}", datum, name, data, shape)
+      if sparse?
+        Raw.public_send(:"tinker_datum_add_sparse_tensor_#{dtype}", datum, name, data, crow_indices, col_indices,
+                        shape)
+      else
+        Raw.public_send(:"tinker_datum_add_tensor_#{dtype}", datum, name, data, shape)
+      end
     end
   end
 
@@ -237,6 +268,21 @@ module Tinker
     end
   end
 
+  # Retry settings of a sampling client (create_sampling_client, save_weights_and_get_sampling_client),
+  # with the defaults of tinker.h (tinker_retry_config_new): at most max_connections sample
+  # operations in flight; in-flight ones fail as stuck after progress_timeout seconds without any
+  # completing; retries wait retry_delay_base seconds, doubled per attempt up to retry_delay_max,
+  # +/- jitter_factor of it. libtinker checks the ranges (max_connections >= 1, progress_timeout
+  # > 0, delays >= 0, jitter_factor in [0, 1]) and raises Tinker::InvalidArgumentError before
+  # anything is sent.
+  RetryConfig = Struct.new(:max_connections, :progress_timeout, :retry_delay_base, :retry_delay_max, :jitter_factor,
+                           :enable_retry_logic, :enable_stuck_detection, keyword_init: true) do
+    def initialize(max_connections: 1000, progress_timeout: 7200.0, retry_delay_base: 0.5, retry_delay_max: 10.0,
+                   jitter_factor: 0.25, enable_retry_logic: true, enable_stuck_detection: true)
+      super
+    end
+  end
+
   # Builds libtinker's input builders from the values above for the duration of one call: each
   # `with_*` builds, yields the native pointer and frees it, also when building or the block
   # fails. The raw layer copies every array into memory the builder owns, so nothing Ruby owns is
@@ -320,6 +366,25 @@ module Tinker
         Raw.tinker_lora_config_set_seed(ptr, Values.integer(config.seed, "seed")) unless config.seed.nil?
         %i[train_mlp train_attn train_unembed].each do |part|
           Raw.public_send(:"tinker_lora_config_set_#{part}", ptr, config[part] ? 1 : 0)
+        end
+        block.call(ptr)
+      end
+    end
+
+    # A RetryConfig, or nil.
+    def with_retry_config(config, &block)
+      return yield(nil) if config.nil?
+      unless config.is_a?(RetryConfig)
+        raise Tinker.invalid_argument("retry_config must be a Tinker::RetryConfig, got #{config.class}")
+      end
+
+      owned(:tinker_retry_config_new, :tinker_retry_config_free) do |ptr|
+        Raw.tinker_retry_config_set_max_connections(ptr, Values.integer(config.max_connections, "max_connections"))
+        %i[progress_timeout retry_delay_base retry_delay_max jitter_factor].each do |field|
+          Raw.public_send(:"tinker_retry_config_set_#{field}", ptr, Values.float(config[field], field.to_s))
+        end
+        %i[enable_retry_logic enable_stuck_detection].each do |flag|
+          Raw.public_send(:"tinker_retry_config_set_#{flag}", ptr, config[flag] ? 1 : 0)
         end
         block.call(ptr)
       end

@@ -118,14 +118,20 @@ module Tinker
     # T9: a ModelInfo.
     operation(:get_info, take: ModelInfo.method(:take))
 
-    # T10: a SamplingClient on a sampler checkpoint (tinker://...).
-    operation(:create_sampling_client, take: SamplingClient.method(:take)) do |c, model_path|
-      Raw.tinker_training_client_create_sampling_client_async(c, model_path, nil)
+    # T10: a SamplingClient on a sampler checkpoint (tinker://...). retry_config: a RetryConfig
+    # (nil: tinker.h's defaults).
+    operation(:create_sampling_client, take: SamplingClient.method(:take)) do |c, model_path, retry_config: nil|
+      Native.with_retry_config(retry_config) do |retry_ptr|
+        Raw.tinker_training_client_create_sampling_client_async(c, model_path, retry_ptr)
+      end
     end
 
-    # T11: saves the current weights as an ephemeral sampler checkpoint: a SamplingClient on it.
-    operation(:save_weights_and_get_sampling_client, take: SamplingClient.method(:take)) do |c|
-      Raw.tinker_training_client_save_weights_and_get_sampling_client_async(c, nil)
+    # T11: saves the current weights as an ephemeral sampler checkpoint: a SamplingClient on it,
+    # with retry_config as for create_sampling_client.
+    operation(:save_weights_and_get_sampling_client, take: SamplingClient.method(:take)) do |c, retry_config: nil|
+      Native.with_retry_config(retry_config) do |retry_ptr|
+        Raw.tinker_training_client_save_weights_and_get_sampling_client_async(c, retry_ptr)
+      end
     end
 
     # T12: unloads the model from the server; later operations on it fail. Returns nil.
