@@ -697,7 +697,11 @@ TINKER_API tinker_status_t tinker_future_on_complete(tinker_future_t *future, ti
 
 /** Cancels: stops local work (polling, retries, waiting for a turn) and ends the future with
  *  TINKER_E_CANCELLED unless it already finished. Tinker has no server-side cancel: a request
- *  the server already accepted may still run there. Idempotent; any thread. Since: 0.1. */
+ *  the server already accepted may still run there. A training operation cancelled before it
+ *  was submitted never sends its seq_id, as in the official SDK (§6.1); the server then sees a
+ *  gap before the run's next operation (how long a server waits on a gap is not specified;
+ *  tinker-emulator waits `seq_gap_timeout_ms`, 60 s by default). Idempotent; any thread.
+ *  Since: 0.1. */
 TINKER_API tinker_status_t tinker_future_cancel(tinker_future_t *future);
 
 /** Wakes every thread currently waiting on the future (their wait returns
