@@ -237,30 +237,48 @@ func (t *TrainingClient) GetInfo(ctx context.Context) (*ModelInfo, error) {
 }
 
 // CreateSamplingClientAsync starts creating a sampling client on a sampler checkpoint
-// (modelPath must start with tinker://) with the default retry settings (T10).
-func (t *TrainingClient) CreateSamplingClientAsync(modelPath string) (*Future[*SamplingClient], error) {
-	return start(t.h, func(p raw.Tinker_training_client, out *uintptr) error {
-		return raw.Tinker_training_client_create_sampling_client_async(p, modelPath, raw.SwigcptrTinker_retry_config(0), out)
-	}, takeSamplingClient)
+// (modelPath must start with tinker://) (T10). Options: WithRetryConfig.
+func (t *TrainingClient) CreateSamplingClientAsync(modelPath string, opts ...TrainingOption) (*Future[*SamplingClient], error) {
+	return t.samplingClient("CreateSamplingClient", opts, func(p raw.Tinker_training_client, retry raw.Tinker_retry_config, out *uintptr) error {
+		return raw.Tinker_training_client_create_sampling_client_async(p, modelPath, retry, out)
+	})
 }
 
-// CreateSamplingClient creates a sampling client on a sampler checkpoint (T10).
-func (t *TrainingClient) CreateSamplingClient(ctx context.Context, modelPath string) (*SamplingClient, error) {
-	return await(ctx, func() (*Future[*SamplingClient], error) { return t.CreateSamplingClientAsync(modelPath) })
+// CreateSamplingClient creates a sampling client on a sampler checkpoint (T10). Options:
+// WithRetryConfig.
+func (t *TrainingClient) CreateSamplingClient(ctx context.Context, modelPath string, opts ...TrainingOption) (*SamplingClient, error) {
+	return await(ctx, func() (*Future[*SamplingClient], error) { return t.CreateSamplingClientAsync(modelPath, opts...) })
 }
 
 // SaveWeightsAndGetSamplingClientAsync starts saving the current weights as an ephemeral sampler
-// checkpoint and opening a sampling client on them (T11).
-func (t *TrainingClient) SaveWeightsAndGetSamplingClientAsync() (*Future[*SamplingClient], error) {
-	return start(t.h, func(p raw.Tinker_training_client, out *uintptr) error {
-		return raw.Tinker_training_client_save_weights_and_get_sampling_client_async(p, raw.SwigcptrTinker_retry_config(0), out)
-	}, takeSamplingClient)
+// checkpoint and opening a sampling client on them (T11). Options: WithRetryConfig.
+func (t *TrainingClient) SaveWeightsAndGetSamplingClientAsync(opts ...TrainingOption) (*Future[*SamplingClient], error) {
+	return t.samplingClient("SaveWeightsAndGetSamplingClient", opts,
+		raw.Tinker_training_client_save_weights_and_get_sampling_client_async)
 }
 
 // SaveWeightsAndGetSamplingClient saves the current weights as an ephemeral sampler checkpoint
-// and returns a sampling client on them (T11).
-func (t *TrainingClient) SaveWeightsAndGetSamplingClient(ctx context.Context) (*SamplingClient, error) {
-	return await(ctx, t.SaveWeightsAndGetSamplingClientAsync)
+// and returns a sampling client on them (T11). Options: WithRetryConfig.
+func (t *TrainingClient) SaveWeightsAndGetSamplingClient(ctx context.Context, opts ...TrainingOption) (*SamplingClient, error) {
+	return await(ctx, func() (*Future[*SamplingClient], error) { return t.SaveWeightsAndGetSamplingClientAsync(opts...) })
+}
+
+// samplingClient starts T10 / T11 with the retry settings of opts, built for this call (libtinker
+// copies them) and freed before it returns.
+func (t *TrainingClient) samplingClient(op string, opts []TrainingOption,
+	async func(raw.Tinker_training_client, raw.Tinker_retry_config, *uintptr) error) (*Future[*SamplingClient], error) {
+	s, err := trainingOptions(op, opts, "WithRetryConfig")
+	if err != nil {
+		return nil, err
+	}
+	retry, err := newCRetryConfig(s.retry)
+	if err != nil {
+		return nil, within(op, err)
+	}
+	defer raw.Tinker_retry_config_free(retry)
+	return start(t.h, func(p raw.Tinker_training_client, out *uintptr) error {
+		return async(p, retry, out)
+	}, takeSamplingClient)
 }
 
 // UnloadModelAsync starts unloading the model from the server (T12); later operations on it fail.

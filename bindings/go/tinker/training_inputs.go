@@ -31,13 +31,22 @@ func (d DType) String() string {
 	}
 }
 
-// Tensor is a dense float32 or int64 array: a loss-function input of a Datum, or one output of
+// Tensor is a float32 or int64 array: a loss-function input of a Datum, or one output of
 // forward / forward_backward. Exactly the slice matching DType holds the data.
+//
+// A loss input may be sparse: a 2-D matrix in CSR form (SparseFloat32Tensor,
+// SparseInt64Tensor). The data slice then holds only the stored values, row by row; the values of
+// row r are data[CrowIndices[r]:CrowIndices[r+1]], in the columns given by ColIndices; Shape is
+// the dense shape [nrows, ncols]. libtinker checks the layout when the tensor is converted and
+// sends it sparse (nothing is densified). Outputs are always dense.
 type Tensor struct {
 	DType   DType
 	Float32 []float32
 	Int64   []int64
-	Shape   []int64 // nil: one dimension of Len() elements
+	Shape   []int64 // nil: one dimension of Len() elements (dense only)
+
+	CrowIndices []int64 // sparse: nrows+1 row starts, from 0 to Len(); nil for a dense tensor
+	ColIndices  []int64 // sparse: the column of each stored value, in [0, ncols)
 }
 
 // Float32Tensor is a float32 tensor; no shape means flat.
@@ -50,7 +59,24 @@ func Int64Tensor(data []int64, shape ...int64) Tensor {
 	return Tensor{DType: DTypeInt64, Int64: data, Shape: shape}
 }
 
-// Len is the number of elements.
+// SparseFloat32Tensor is an nrows × ncols float32 matrix in CSR form: values are the stored
+// (non-zero) elements row by row, crowIndices the nrows+1 offsets where each row starts in values
+// (the last one is len(values)), colIndices the column of each value.
+func SparseFloat32Tensor(values []float32, crowIndices, colIndices []int64, nrows, ncols int64) Tensor {
+	return Tensor{DType: DTypeFloat32, Float32: values, Shape: []int64{nrows, ncols},
+		CrowIndices: crowIndices, ColIndices: colIndices}
+}
+
+// SparseInt64Tensor is SparseFloat32Tensor for int64 values.
+func SparseInt64Tensor(values []int64, crowIndices, colIndices []int64, nrows, ncols int64) Tensor {
+	return Tensor{DType: DTypeInt64, Int64: values, Shape: []int64{nrows, ncols},
+		CrowIndices: crowIndices, ColIndices: colIndices}
+}
+
+// IsSparse reports whether the tensor is in CSR form (it has row or column indices).
+func (t Tensor) IsSparse() bool { return t.CrowIndices != nil || t.ColIndices != nil }
+
+// Len is the number of elements held: for a sparse tensor, the number of stored values.
 func (t Tensor) Len() int {
 	if t.DType == DTypeInt64 {
 		return len(t.Int64)
@@ -218,16 +244,22 @@ func newCModelInput(m ModelInput) (raw.Tinker_model_input, error) {
 	return in, nil
 }
 
+// addCTensor adds one loss input. The dtype / data check is the same for both forms; the key →
+// dtype rules and the CSR layout are libtinker's checks, so their messages name the C function.
 func addCTensor(d raw.Tinker_datum, name string, t Tensor) error {
 	switch {
-	case t.DType == DTypeFloat32 && t.Int64 == nil:
-		return fromRaw(raw.Tinker_datum_add_tensor_float32(d, name, t.Float32, t.Shape))
-	case t.DType == DTypeInt64 && t.Float32 == nil:
-		return fromRaw(raw.Tinker_datum_add_tensor_int64(d, name, t.Int64, t.Shape))
 	case t.DType != DTypeFloat32 && t.DType != DTypeInt64:
 		return invalidInput("unknown dtype %v", t.DType)
-	default:
+	case t.DType == DTypeFloat32 && t.Int64 != nil, t.DType == DTypeInt64 && t.Float32 != nil:
 		return invalidInput("a %v tensor with %v data", t.DType, otherDType(t.DType))
+	case t.IsSparse() && t.DType == DTypeFloat32:
+		return fromRaw(raw.Tinker_datum_add_sparse_tensor_float32(d, name, t.Float32, t.CrowIndices, t.ColIndices, t.Shape))
+	case t.IsSparse():
+		return fromRaw(raw.Tinker_datum_add_sparse_tensor_int64(d, name, t.Int64, t.CrowIndices, t.ColIndices, t.Shape))
+	case t.DType == DTypeFloat32:
+		return fromRaw(raw.Tinker_datum_add_tensor_float32(d, name, t.Float32, t.Shape))
+	default:
+		return fromRaw(raw.Tinker_datum_add_tensor_int64(d, name, t.Int64, t.Shape))
 	}
 }
 

@@ -5,8 +5,8 @@ import (
 	"time"
 )
 
-// TrainingOption is an optional parameter of the operations that create training clients and
-// save or load checkpoints. Each operation lists the options it takes; any other fails the call
+// TrainingOption is an optional parameter of the operations that create training or sampling
+// clients and save or load checkpoints. Each operation lists the options it takes; any other fails the call
 // with StatusInvalidArgument before anything is sent.
 type TrainingOption func(*trainingSettings)
 
@@ -18,6 +18,7 @@ type trainingSettings struct {
 	accessToken string
 	ttl         time.Duration
 	overwrite   bool
+	retry       *RetryConfig
 }
 
 // WithLora sets the adapter of a new training run (CreateLoraTrainingClient; default
@@ -61,6 +62,13 @@ func WithTTL(d time.Duration) TrainingOption {
 // name in use fails with StatusAlreadyExists).
 func WithOverwrite() TrainingOption {
 	return func(s *trainingSettings) { s.note("WithOverwrite"); s.overwrite = true }
+}
+
+// WithRetryConfig sets the retry settings of a new sampling client (CreateSamplingClient,
+// SaveWeightsAndGetSamplingClient; default DefaultRetryConfig()). A value out of range fails the
+// call with StatusInvalidArgument, naming the field, before anything is sent.
+func WithRetryConfig(c RetryConfig) TrainingOption {
+	return func(s *trainingSettings) { s.note("WithRetryConfig"); s.retry = &c }
 }
 
 func (s *trainingSettings) note(name string) { s.given = append(s.given, name) }
