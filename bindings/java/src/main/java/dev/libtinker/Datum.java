@@ -69,7 +69,14 @@ public final class Datum {
     SWIGTYPE_p_tinker_datum[] out = new SWIGTYPE_p_tinker_datum[1];
     TinkerRaw.tinker_datum_new(out, modelInput.toNative(scope));
     SWIGTYPE_p_tinker_datum datum = scope.own(out, TinkerRaw::tinker_datum_free);
-    lossFnInputs.forEach((name, tensor) -> tensor.addTo(datum, name));
+    lossFnInputs.forEach(
+        (name, tensor) -> {
+          try {
+            tensor.addTo(datum, name);
+          } catch (TinkerException e) {
+            throw e.within("loss_fn_inputs[\"" + name + "\"]");
+          }
+        });
     return datum;
   }
 

@@ -36,8 +36,14 @@ final class NativeScope implements AutoCloseable {
     SWIGTYPE_p_tinker_batch[] out = new SWIGTYPE_p_tinker_batch[1];
     TinkerRaw.tinker_batch_new(out);
     SWIGTYPE_p_tinker_batch batch = own(out, TinkerRaw::tinker_batch_free);
+    int index = 0;
     for (Datum d : data) {
-      TinkerRaw.tinker_batch_add(batch, d.toNative(this));
+      try {
+        TinkerRaw.tinker_batch_add(batch, d.toNative(this));
+      } catch (TinkerException e) {
+        throw e.within("datum " + index);
+      }
+      index++;
     }
     return batch;
   }

@@ -8,8 +8,10 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * An immutable dense tensor: float32 or int64 elements in row-major order plus a shape. Used for
- * the loss-function inputs of a {@link Datum} and for the tensors of a {@link
+ * An immutable tensor of float32 or int64 elements. Dense: every element in row-major order plus
+ * a shape. Sparse CSR (loss inputs only): a 2-D tensor given by its non-zero values, their row
+ * offsets and column indices, plus its dense shape {@code [nrows, ncols]}. Used for the
+ * loss-function inputs of a {@link Datum} and for the (always dense) tensors of a {@link
  * ForwardBackwardOutput}. Arrays are copied in and out, so a TensorData never changes.
  */
 public final class TensorData {
@@ -23,11 +25,16 @@ public final class TensorData {
   private final long[] shape;
   private final float[] float32;
   private final long[] int64;
+  // Both null for a dense tensor.
+  private final long[] crowIndices;
+  private final long[] colIndices;
 
   private TensorData(DType dtype, float[] float32, long[] int64, long numel, long[] shape) {
     this.dtype = dtype;
     this.float32 = float32;
     this.int64 = int64;
+    this.crowIndices = null;
+    this.colIndices = null;
     if (shape == null || shape.length == 0) {
       this.shape = new long[] {numel};
     } else {
@@ -58,20 +65,76 @@ public final class TensorData {
     return new TensorData(DType.INT64, null, data.clone(), data.length, shape);
   }
 
+  private TensorData(
+      DType dtype, float[] float32, long[] int64, long[] crowIndices, long[] colIndices, long nrows, long ncols) {
+    this.dtype = dtype;
+    this.float32 = float32;
+    this.int64 = int64;
+    this.crowIndices = Objects.requireNonNull(crowIndices, "crowIndices").clone();
+    this.colIndices = Objects.requireNonNull(colIndices, "colIndices").clone();
+    this.shape = new long[] {nrows, ncols};
+  }
+
+  /**
+   * A sparse CSR float32 tensor of dense shape {@code [nrows, ncols]}: row {@code r} holds
+   * {@code values[k]} in column {@code colIndices[k]} for {@code k} from {@code crowIndices[r]}
+   * to {@code crowIndices[r + 1] - 1}. The arrays are copied. libtinker checks the layout when a
+   * datum holding the tensor is sent: a malformed one ({@code crowIndices} not of length {@code
+   * nrows + 1}, not from 0 to {@code values.length} or decreasing, {@code colIndices} not of
+   * length {@code values.length}, a column outside {@code [0, ncols)}) fails that call with
+   * {@link Status#INVALID_ARGUMENT} saying which, before anything is sent.
+   */
+  public static TensorData ofSparseFloat32(
+      float[] values, long[] crowIndices, long[] colIndices, long nrows, long ncols) {
+    Objects.requireNonNull(values, "values");
+    return new TensorData(DType.FLOAT32, values.clone(), null, crowIndices, colIndices, nrows, ncols);
+  }
+
+  /** A sparse CSR int64 tensor (see {@link #ofSparseFloat32}). */
+  public static TensorData ofSparseInt64(
+      long[] values, long[] crowIndices, long[] colIndices, long nrows, long ncols) {
+    Objects.requireNonNull(values, "values");
+    return new TensorData(DType.INT64, null, values.clone(), crowIndices, colIndices, nrows, ncols);
+  }
+
   public DType dtype() {
     return dtype;
   }
 
-  /** The dimensions (a copy); a flat tensor has one. */
+  /** True for a sparse CSR tensor. */
+  public boolean isSparse() {
+    return crowIndices != null;
+  }
+
+  /** The dimensions (a copy); a flat tensor has one, a sparse one its dense {@code [nrows, ncols]}. */
   public long[] shape() {
     return shape.clone();
   }
 
+  /** The number of stored elements: all of a dense tensor's, the values of a sparse one. */
   public int numel() {
     return dtype == DType.FLOAT32 ? float32.length : int64.length;
   }
 
-  /** The elements of a float32 tensor (a copy). */
+  /** The row offsets of a sparse tensor (a copy). */
+  public long[] crowIndices() {
+    requireSparse();
+    return crowIndices.clone();
+  }
+
+  /** The column of each value of a sparse tensor (a copy). */
+  public long[] colIndices() {
+    requireSparse();
+    return colIndices.clone();
+  }
+
+  private void requireSparse() {
+    if (!isSparse()) {
+      throw new IllegalStateException("the tensor is dense");
+    }
+  }
+
+  /** The elements of a float32 tensor, the values of a sparse one (a copy). */
   public float[] float32() {
     if (dtype != DType.FLOAT32) {
       throw new IllegalStateException("the tensor holds " + dtype + ", not FLOAT32");
@@ -79,7 +142,7 @@ public final class TensorData {
     return float32.clone();
   }
 
-  /** The elements of an int64 tensor (a copy). */
+  /** The elements of an int64 tensor, the values of a sparse one (a copy). */
   public long[] int64() {
     if (dtype != DType.INT64) {
       throw new IllegalStateException("the tensor holds " + dtype + ", not INT64");
@@ -87,9 +150,18 @@ public final class TensorData {
     return int64.clone();
   }
 
-  /** Adds this tensor to a datum builder as loss input {@code name} (the C side checks the key's dtype). */
+  /**
+   * Adds this tensor to a datum builder as loss input {@code name} (the C side checks the key's
+   * dtype and a sparse layout).
+   */
   void addTo(SWIGTYPE_p_tinker_datum datum, String name) {
-    if (dtype == DType.FLOAT32) {
+    if (isSparse()) {
+      if (dtype == DType.FLOAT32) {
+        TinkerRaw.tinker_datum_add_sparse_tensor_float32(datum, name, float32, crowIndices, colIndices, shape);
+      } else {
+        TinkerRaw.tinker_datum_add_sparse_tensor_int64(datum, name, int64, crowIndices, colIndices, shape);
+      }
+    } else if (dtype == DType.FLOAT32) {
       TinkerRaw.tinker_datum_add_tensor_float32(datum, name, float32, shape);
     } else {
       TinkerRaw.tinker_datum_add_tensor_int64(datum, name, int64, shape);
@@ -133,17 +205,29 @@ public final class TensorData {
     return dtype == t.dtype
         && Arrays.equals(shape, t.shape)
         && Arrays.equals(float32, t.float32)
-        && Arrays.equals(int64, t.int64);
+        && Arrays.equals(int64, t.int64)
+        && Arrays.equals(crowIndices, t.crowIndices)
+        && Arrays.equals(colIndices, t.colIndices);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(dtype, Arrays.hashCode(shape), Arrays.hashCode(float32), Arrays.hashCode(int64));
+    return Objects.hash(
+        dtype,
+        Arrays.hashCode(shape),
+        Arrays.hashCode(float32),
+        Arrays.hashCode(int64),
+        Arrays.hashCode(crowIndices),
+        Arrays.hashCode(colIndices));
   }
 
   @Override
   public String toString() {
     String data = dtype == DType.FLOAT32 ? Arrays.toString(float32) : Arrays.toString(int64);
-    return "TensorData{" + dtype + " " + Arrays.toString(shape) + " " + data + "}";
+    String layout =
+        isSparse()
+            ? " csr crow " + Arrays.toString(crowIndices) + " col " + Arrays.toString(colIndices) + " values "
+            : " ";
+    return "TensorData{" + dtype + " " + Arrays.toString(shape) + layout + data + "}";
   }
 }

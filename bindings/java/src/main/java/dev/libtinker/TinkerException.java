@@ -102,6 +102,13 @@ public class TinkerException extends RuntimeException {
         TinkerRaw.tinker_error_retryable(e) != 0);
   }
 
+  /** This failure with {@code where} before its message, e.g. which input of a call was bad. */
+  TinkerException within(String where) {
+    TinkerException e = new TinkerException(code, where + ": " + getMessage(), category, httpStatus, requestId, retryable);
+    e.initCause(this);
+    return e;
+  }
+
   /** Bad input found on the Java side, before anything was sent. */
   static TinkerException invalidArgument(String message) {
     return new TinkerException(Status.INVALID_ARGUMENT, message, Category.USER, 0, "", false);

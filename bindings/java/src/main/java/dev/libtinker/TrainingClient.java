@@ -324,8 +324,15 @@ public final class TrainingClient implements AutoCloseable {
    * anything else throws {@link Status#INVALID_ARGUMENT} from the call). Default retry settings.
    */
   public TinkerFuture<SamplingClient> createSamplingClientAsync(String modelPath) {
+    return createSamplingClientAsync(modelPath, null);
+  }
+
+  /** T10 with retry settings for the sampling client (null: the defaults). */
+  public TinkerFuture<SamplingClient> createSamplingClientAsync(String modelPath, RetryConfig retry) {
     return start(
-        (tc, in, out) -> TinkerRaw.tinker_training_client_create_sampling_client_async(tc, modelPath, null, out),
+        (tc, in, out) ->
+            TinkerRaw.tinker_training_client_create_sampling_client_async(
+                tc, modelPath, RetryConfig.toNative(retry, in), out),
         SamplingClient::take);
   }
 
@@ -333,16 +340,30 @@ public final class TrainingClient implements AutoCloseable {
     return createSamplingClientAsync(modelPath).await();
   }
 
+  public SamplingClient createSamplingClient(String modelPath, RetryConfig retry) {
+    return createSamplingClientAsync(modelPath, retry).await();
+  }
+
   /** T11: saves the current weights as an ephemeral sampler checkpoint and samples from it. */
   public TinkerFuture<SamplingClient> saveWeightsAndGetSamplingClientAsync() {
+    return saveWeightsAndGetSamplingClientAsync(null);
+  }
+
+  /** T11 with retry settings for the sampling client (null: the defaults). */
+  public TinkerFuture<SamplingClient> saveWeightsAndGetSamplingClientAsync(RetryConfig retry) {
     return start(
         (tc, in, out) ->
-            TinkerRaw.tinker_training_client_save_weights_and_get_sampling_client_async(tc, null, out),
+            TinkerRaw.tinker_training_client_save_weights_and_get_sampling_client_async(
+                tc, RetryConfig.toNative(retry, in), out),
         SamplingClient::take);
   }
 
   public SamplingClient saveWeightsAndGetSamplingClient() {
     return saveWeightsAndGetSamplingClientAsync().await();
+  }
+
+  public SamplingClient saveWeightsAndGetSamplingClient(RetryConfig retry) {
+    return saveWeightsAndGetSamplingClientAsync(retry).await();
   }
 
   /** T12: unloads the model from the server; later operations on it fail. */

@@ -149,18 +149,24 @@ class CustomLossTest {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch continued = new CountDownLatch(1);
     // Runs the continuation after the forward pass only once the test has cancelled the future.
+    // On a thread of its own: when the forward pass is already done as the continuation is
+    // registered, CompletableFuture calls the executor on the test thread itself.
     Executor cancelFirst =
-        command -> {
-          try {
-            started.await();
-            future.get().cancel(true);
-            command.run();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          } finally {
-            continued.countDown();
-          }
-        };
+        command ->
+            new Thread(
+                    () -> {
+                      try {
+                        started.await();
+                        future.get().cancel(true);
+                        command.run();
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                      } finally {
+                        continued.countDown();
+                      }
+                    },
+                    "java-cancel-first")
+                .start();
     CrossEntropy fn = new CrossEntropy();
     future.set(tc.forwardBackwardCustomAsync(weightedBatch(), fn, cancelFirst));
     started.countDown();

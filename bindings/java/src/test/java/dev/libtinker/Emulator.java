@@ -19,18 +19,28 @@ final class Emulator {
 
   /** GET of an admin path such as "/_emulator/samplers"; the body. */
   static String get(String path) {
+    return send(path, HttpRequest.newBuilder().GET());
+  }
+
+  /** POST of a JSON body to an admin path such as "/_emulator/config"; the body. */
+  static String post(String path, String json) {
+    return send(
+        path, HttpRequest.newBuilder().header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  private static String send(String path, HttpRequest.Builder request) {
     String base = System.getenv("TINKER_BASE_URL");
     try {
       HttpResponse<String> r =
           HTTP.send(
-              HttpRequest.newBuilder(URI.create(base.replaceAll("/+$", "") + path)).GET().build(),
+              request.uri(URI.create(base.replaceAll("/+$", "") + path)).build(),
               HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) {
-        throw new AssertionError("GET " + path + ": HTTP " + r.statusCode() + " " + r.body());
+        throw new AssertionError(path + ": HTTP " + r.statusCode() + " " + r.body());
       }
       return r.body();
     } catch (IOException e) {
-      throw new AssertionError("GET " + path, e);
+      throw new AssertionError(path, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted", e);
@@ -39,9 +49,16 @@ final class Emulator {
 
   /** How many requests to API path {@code path} (e.g. "/api/v1/forward_backward") named the model. */
   static int requests(String path, String modelId) {
-    Matcher m =
-        Pattern.compile("\"model_id\"\\s*:\\s*\"" + Pattern.quote(modelId) + "\"")
-            .matcher(get("/_emulator/log?path=" + path));
+    return count("\"model_id\"\\s*:\\s*\"" + Pattern.quote(modelId) + "\"", path);
+  }
+
+  /** How many requests to API path {@code path} the emulator got, from any client. */
+  static int requests(String path) {
+    return count("\"seq\"\\s*:", path);
+  }
+
+  private static int count(String regex, String path) {
+    Matcher m = Pattern.compile(regex).matcher(get("/_emulator/log?path=" + path));
     int n = 0;
     while (m.find()) {
       n++;

@@ -241,6 +241,60 @@ class TrainingClientTest {
   }
 
   @Test
+  void samplingClientsTakeRetrySettings() throws Exception {
+    TrainingClient tc = newTrainer(20);
+    RetryConfig retry =
+        RetryConfig.builder()
+            .maxConnections(4)
+            .progressTimeout(Duration.ofMinutes(5))
+            .retryDelayBase(Duration.ofMillis(100))
+            .retryDelayMax(Duration.ofSeconds(2))
+            .jitterFactor(0)
+            .retryLogic(false)
+            .stuckDetection(false)
+            .build();
+    String path = tc.saveWeightsForSampler("java-retry").path();
+    List<SamplingClient> clients =
+        List.of(
+            own(tc.createSamplingClient(path, retry)),
+            own(tc.createSamplingClientAsync(path, retry).get(60, TimeUnit.SECONDS)),
+            own(tc.createSamplingClient(path, null)),
+            own(tc.saveWeightsAndGetSamplingClient(retry)),
+            own(tc.saveWeightsAndGetSamplingClientAsync(RetryConfig.defaults()).get(60, TimeUnit.SECONDS)));
+    String samplers = Emulator.get("/_emulator/samplers");
+    for (SamplingClient sc : clients) {
+      assertTrue(samplers.contains("\"" + sc.samplingSessionId() + "\""), sc + " in " + samplers);
+    }
+  }
+
+  @Test
+  void outOfRangeRetrySettingsFailBeforeAnyRequest() {
+    TrainingClient tc = newTrainer(21);
+    String path = tc.saveWeightsForSampler("java-retry-bad").path();
+    int sessions = Emulator.requests("/api/v1/create_sampling_session");
+    int saves = Emulator.requests("/api/v1/save_weights_for_sampler", tc.modelId());
+    assertEquals(1, saves);
+    List<java.util.function.Supplier<RetryConfig>> bad =
+        List.of(
+            () -> RetryConfig.builder().jitterFactor(2).build(),
+            () -> RetryConfig.builder().progressTimeout(Duration.ZERO).build());
+    for (java.util.function.Supplier<RetryConfig> retry : bad) {
+      for (Runnable call :
+          List.<Runnable>of(
+              () -> tc.createSamplingClient(path, retry.get()),
+              () -> tc.createSamplingClientAsync(path, retry.get()),
+              () -> tc.saveWeightsAndGetSamplingClient(retry.get()),
+              () -> tc.saveWeightsAndGetSamplingClientAsync(retry.get()))) {
+        TinkerException e = assertThrows(TinkerException.class, call::run);
+        assertEquals(Status.INVALID_ARGUMENT, e.code(), e.toString());
+        assertTrue(e.getMessage().startsWith("tinker_retry_config_set_"), e.getMessage());
+      }
+    }
+    assertEquals(sessions, Emulator.requests("/api/v1/create_sampling_session"), "no sampling session requested");
+    assertEquals(saves, Emulator.requests("/api/v1/save_weights_for_sampler", tc.modelId()), "nothing saved");
+  }
+
+  @Test
   void unloadedModelsAnswerNotFound() throws Exception {
     TrainingClient blocking = newTrainer(14);
     TrainingClient async = newTrainer(15);

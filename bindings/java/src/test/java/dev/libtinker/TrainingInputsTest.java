@@ -3,9 +3,11 @@ package dev.libtinker;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -65,6 +67,36 @@ class TrainingInputsTest {
   }
 
   @Test
+  void sparseTensorKeepsItsCsrLayoutAndDenseShape() {
+    long[] crow = {0, 2, 3};
+    long[] col = {0, 3, 1};
+    float[] values = {1, 2, 3};
+    TensorData t = TensorData.ofSparseFloat32(values, crow, col, 2, 4);
+    crow[0] = 9;
+    col[0] = 9;
+    values[0] = 9;
+    assertTrue(t.isSparse());
+    assertEquals(TensorData.DType.FLOAT32, t.dtype());
+    assertArrayEquals(new long[] {2, 4}, t.shape(), "the dense shape");
+    assertArrayEquals(new long[] {0, 2, 3}, t.crowIndices());
+    assertArrayEquals(new long[] {0, 3, 1}, t.colIndices());
+    assertArrayEquals(new float[] {1, 2, 3}, t.float32());
+    assertEquals(3, t.numel(), "the stored values");
+    assertEquals(t, TensorData.ofSparseFloat32(new float[] {1, 2, 3}, new long[] {0, 2, 3}, new long[] {0, 3, 1}, 2, 4));
+    assertNotEquals(t, TensorData.ofSparseFloat32(new float[] {1, 2, 3}, new long[] {0, 1, 3}, new long[] {0, 3, 1}, 2, 4));
+    assertNotEquals(t, TensorData.ofFloat32(new float[] {1, 0, 0, 2, 0, 3, 0, 0}, 2, 4), "sparse is not dense");
+
+    TensorData ints = TensorData.ofSparseInt64(new long[] {5}, new long[] {0, 1}, new long[] {2}, 1, 3);
+    assertEquals(TensorData.DType.INT64, ints.dtype());
+    assertArrayEquals(new long[] {5}, ints.int64());
+    TensorData dense = TensorData.ofInt64(new long[] {1, 2});
+    assertFalse(dense.isSparse());
+    assertThrows(IllegalStateException.class, dense::crowIndices);
+    assertThrows(IllegalStateException.class, dense::colIndices);
+    assertThrows(NullPointerException.class, () -> TensorData.ofSparseFloat32(values, null, col, 2, 4));
+  }
+
+  @Test
   void datumKeepsItsLossInputsInOrder() {
     Datum d =
         Datum.builder(ModelInput.ofTokens(1, 2))
@@ -113,6 +145,44 @@ class TrainingInputsTest {
     assertFalse(c.trainAttn());
     TinkerException e = assertThrows(TinkerException.class, () -> LoraConfig.withRank(0));
     assertEquals(Status.INVALID_ARGUMENT, e.code(), e.toString());
+  }
+
+  @Test
+  void retryConfigDefaultsAreTheHeadersAndOutOfRangeValuesAreRefused() {
+    RetryConfig d = RetryConfig.defaults();
+    assertEquals(1000, d.maxConnections());
+    assertEquals(Duration.ofSeconds(7200), d.progressTimeout());
+    assertEquals(Duration.ofMillis(500), d.retryDelayBase());
+    assertEquals(Duration.ofSeconds(10), d.retryDelayMax());
+    assertEquals(0.25, d.jitterFactor());
+    assertTrue(d.retryLogic() && d.stuckDetection());
+    RetryConfig r =
+        d.toBuilder().maxConnections(1).progressTimeout(Duration.ofNanos(1)).jitterFactor(1).retryLogic(false).build();
+    assertEquals(1, r.maxConnections());
+    assertEquals(Duration.ofNanos(1), r.progressTimeout());
+    assertEquals(1, r.jitterFactor());
+    assertFalse(r.retryLogic());
+    assertTrue(r.stuckDetection());
+    assertEquals(Duration.ofSeconds(10), r.retryDelayMax());
+    RetryConfig zeros =
+        RetryConfig.builder().retryDelayBase(Duration.ZERO).retryDelayMax(Duration.ZERO).jitterFactor(0).build();
+    assertEquals(Duration.ZERO, zeros.retryDelayBase());
+
+    Map<String, Runnable> bad = new java.util.LinkedHashMap<>();
+    bad.put("tinker_retry_config_set_max_connections", () -> RetryConfig.builder().maxConnections(0).build());
+    bad.put("tinker_retry_config_set_progress_timeout", () -> RetryConfig.builder().progressTimeout(Duration.ZERO).build());
+    bad.put("tinker_retry_config_set_retry_delay_base", () -> RetryConfig.builder().retryDelayBase(Duration.ofMillis(-1)).build());
+    bad.put("tinker_retry_config_set_retry_delay_max", () -> RetryConfig.builder().retryDelayMax(Duration.ofSeconds(-5)).build());
+    bad.put("tinker_retry_config_set_jitter_factor", () -> RetryConfig.builder().jitterFactor(2).build());
+    bad.forEach(
+        (setter, build) -> {
+          TinkerException e = assertThrows(TinkerException.class, build::run, setter);
+          assertEquals(Status.INVALID_ARGUMENT, e.code(), e.toString());
+          assertTrue(e.getMessage().startsWith(setter + ": "), e.getMessage());
+        });
+    TinkerException nan = assertThrows(TinkerException.class, () -> RetryConfig.builder().jitterFactor(Double.NaN).build());
+    assertEquals(Status.INVALID_ARGUMENT, nan.code(), nan.toString());
+    assertThrows(NullPointerException.class, () -> RetryConfig.builder().progressTimeout(null));
   }
 
   @Test
