@@ -61,19 +61,22 @@ bool own(const wire::DatumView& d, OwnedDatum* out, std::string* err) {
   return true;
 }
 
-// Runs `fn` on the completion thread once `f` finished.
-void on_finish(const std::shared_ptr<FutureState>& f, std::function<void()> fn) {
+// Runs `fn` on the completion thread once `f` finished; false (fn never runs) when the runtime
+// has shut down.
+bool on_finish(const std::shared_ptr<FutureState>& f, std::function<void()> fn) {
   auto* heap = new std::function<void()>(std::move(fn));
   tinker_status_t s = f->on_complete([](tinker_future_t*, void* ud) { (*static_cast<std::function<void()>*>(ud))(); },
                                      heap, [](void* ud) { delete static_cast<std::function<void()>*>(ud); }, nullptr);
-  if (s != TINKER_OK) delete heap;
+  if (s == TINKER_OK) return true;
+  delete heap;
+  return false;
 }
 
 // Hands `from`'s outcome to `to` once `from` finished: its error, or its result through `fn`
 // (which may fail `to` itself, or return the result to complete it with).
 void relay(const std::shared_ptr<FutureState>& from, const std::shared_ptr<FutureState>& to,
            std::function<std::unique_ptr<Result>(std::unique_ptr<Result>, FutureState& to)> fn) {
-  on_finish(from, [from, to, fn = std::move(fn)] {
+  bool registered = on_finish(from, [from, to, fn = std::move(fn)] {
     if (to->done()) return;
     std::unique_ptr<Result> r;
     if (from->poll() != TINKER_OK) return (void)to->fail(*from->error());
@@ -83,6 +86,8 @@ void relay(const std::shared_ptr<FutureState>& from, const std::shared_ptr<Futur
       to->complete(std::move(out));
     }
   });
+  // Never leave `to` pending with nothing left to finish it.
+  if (!registered) to->fail(make_error(TINKER_E_CANCELLED, "forward_backward_custom: the client runtime has shut down"));
 }
 
 std::weak_ptr<FutureState> weak(const std::shared_ptr<FutureState>& f) { return f; }
