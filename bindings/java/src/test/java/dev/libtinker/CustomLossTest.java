@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,9 +29,7 @@ class CustomLossTest {
 
   @BeforeEach
   void connect() {
-    String url = System.getenv("TINKER_BASE_URL");
-    assumeTrue(url != null && !url.isEmpty(), "TINKER_BASE_URL is not set (run under with_emulator.sh)");
-    service = ServiceClient.create();
+    service = Emulator.connect();
   }
 
   @AfterEach

@@ -7,15 +7,28 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 
 /**
- * The tinker-emulator's admin API (docs/emulator.md, "Admin API"), for tests that check what
- * reached the server. Reads TINKER_BASE_URL, as the clients do.
+ * The tinker-emulator a test runs against: a client on it, and its admin API (docs/emulator.md,
+ * "Admin API") for tests that check what reached the server. Reads TINKER_BASE_URL, as the
+ * clients do.
  */
 final class Emulator {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private Emulator() {}
+
+  /**
+   * A service client on the emulator the test runs under (tests/with_emulator.sh sets
+   * TINKER_BASE_URL and TINKER_API_KEY); skips the test when there is none.
+   */
+  static ServiceClient connect() {
+    String url = System.getenv("TINKER_BASE_URL");
+    Assumptions.assumeTrue(
+        url != null && !url.isEmpty(), "TINKER_BASE_URL is not set (run under with_emulator.sh)");
+    return ServiceClient.create();
+  }
 
   /** GET of an admin path such as "/_emulator/samplers"; the body. */
   static String get(String path) {

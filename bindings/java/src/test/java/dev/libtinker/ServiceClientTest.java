@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.libtinker.raw.SWIGTYPE_p_tinker_batch;
 import dev.libtinker.raw.SWIGTYPE_p_tinker_datum;
@@ -36,9 +35,7 @@ class ServiceClientTest {
 
   @BeforeEach
   void connect() {
-    String url = System.getenv("TINKER_BASE_URL");
-    assumeTrue(url != null && !url.isEmpty(), "TINKER_BASE_URL is not set (run under with_emulator.sh)");
-    client = ServiceClient.create();
+    client = Emulator.connect();
   }
 
   @AfterEach

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,9 +35,7 @@ class SparseInputsTest {
 
   @BeforeEach
   void connect() {
-    String url = System.getenv("TINKER_BASE_URL");
-    assumeTrue(url != null && !url.isEmpty(), "TINKER_BASE_URL is not set (run under with_emulator.sh)");
-    service = ServiceClient.create();
+    service = Emulator.connect();
     Emulator.post("/_emulator/config", "{\"record_inputs\": 4}");
   }
 

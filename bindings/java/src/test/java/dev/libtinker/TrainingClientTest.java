@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,9 +28,7 @@ class TrainingClientTest {
 
   @BeforeEach
   void connect() {
-    String url = System.getenv("TINKER_BASE_URL");
-    assumeTrue(url != null && !url.isEmpty(), "TINKER_BASE_URL is not set (run under with_emulator.sh)");
-    service = ServiceClient.create();
+    service = Emulator.connect();
   }
 
   @AfterEach
