@@ -601,6 +601,21 @@ FbResult forward_backward(tinker_training_client_t* client, const TrainBatch& ba
   return run_fb(client, batch, true);
 }
 
+std::string save_state(tinker_training_client_t* client, const char* name, bool async, int overwrite) {
+  tinker_save_result_t* r = nullptr;
+  if (!async) {
+    assert_status(tinker_training_client_save_state(client, name, 0, overwrite, &r), TINKER_OK, tinker_last_error());
+  } else {
+    tinker_future_t* f = nullptr;
+    Outcome o = async_outcome(tinker_training_client_save_state_async(client, name, 0, overwrite, &f), &f);
+    assert_status(o.status, TINKER_OK, nullptr);
+    assert_status(tinker_future_take_save_result(f, &r), TINKER_OK, tinker_last_error());
+  }
+  std::string path = tinker_save_result_path(r);
+  tinker_save_result_free(r);
+  return path;
+}
+
 std::map<std::string, double> optim_step(tinker_training_client_t* client, double lr) {
   tinker_adam_params_t* p = nullptr;
   if (lr >= 0) {

@@ -256,6 +256,8 @@ FbResult forward_backward(tinker_training_client_t* client, const TrainBatch& ba
 // Blocking optim_step with learning rate `lr` (NULL params = the defaults when lr < 0); the
 // result's metrics.
 std::map<std::string, double> optim_step(tinker_training_client_t* client, double lr);
+// save_state (T5) with no TTL, blocking or _async; asserts success; the checkpoint's path.
+std::string save_state(tinker_training_client_t* client, const char* name, bool async = false, int overwrite = 0);
 // −Σ w·logprob over every datum of `batch` (cross_entropy's loss:sum for these logprobs).
 double cross_entropy(const TrainBatch& batch, const FbResult& r);
 // Asserts two outputs have the same shapes and logprobs within `tol`.

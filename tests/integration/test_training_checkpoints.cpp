@@ -38,21 +38,6 @@ tinker_training_client_t* trained_run(tinker_service_client_t* c, const TrainBat
 }
 
 // save_state, blocking or _async; the path.
-std::string save_state(tinker_training_client_t* tc, const char* name, bool async, int overwrite = 0) {
-  tinker_save_result_t* r = nullptr;
-  if (!async) {
-    assert_status(tinker_training_client_save_state(tc, name, 0, overwrite, &r), TINKER_OK, tinker_last_error());
-  } else {
-    tinker_future_t* f = nullptr;
-    Outcome o = async_outcome(tinker_training_client_save_state_async(tc, name, 0, overwrite, &f), &f);
-    assert_status(o.status, TINKER_OK, nullptr);
-    assert_status(tinker_future_take_save_result(f, &r), TINKER_OK, tinker_last_error());
-  }
-  std::string path = tinker_save_result_path(r);
-  tinker_save_result_free(r);
-  return path;
-}
-
 // S3 / S4, blocking or _async; asserts success; the new client (tracked).
 tinker_training_client_t* from_state(tinker_service_client_t* c, const std::string& path, bool optimizer, bool async) {
   tinker_training_client_t* tc = nullptr;

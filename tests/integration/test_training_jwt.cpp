@@ -29,10 +29,7 @@ static void training_runs_with_jwt_credentials(void**) {
   tinker_training_client_t* tc = new_training_client(c);
   forward_backward(tc, b);
   optim_step(tc, 0.05);
-  tinker_save_result_t* saved = nullptr;
-  assert_status(tinker_training_client_save_state(tc, "jwt", 0, 0, &saved), TINKER_OK, tinker_last_error());
-  std::string path = tinker_save_result_path(saved);
-  tinker_save_result_free(saved);
+  std::string path = save_state(tc, "jwt");
   FbResult at_save = forward(tc, b);
   tinker_training_client_t* r = nullptr;
   assert_status(tinker_service_client_create_training_client_from_state(c, path.c_str(), nullptr, nullptr, nullptr, &r),
@@ -47,6 +44,7 @@ static void training_runs_with_jwt_credentials(void**) {
   assert_status(tinker_training_client_get_info(tc, &info), TINKER_OK, tinker_last_error());
   assert_string_equal(tinker_model_info_model_id(info), tinker_training_client_model_id(tc));
   tinker_model_info_free(info);
+  tinker_save_result_t* saved = nullptr;
   assert_status(tinker_training_client_save_weights_for_sampler(tc, "jwt-sampler", 0, &saved), TINKER_OK,
                 tinker_last_error());
   tinker_save_result_free(saved);
@@ -75,10 +73,7 @@ static void create_from_state_with_an_access_token_in_jwt_mode(void**) {
   tinker_training_client_t* a = new_training_client(owner);
   forward_backward(a, b);
   optim_step(a, 0.05);
-  tinker_save_result_t* saved = nullptr;
-  assert_status(tinker_training_client_save_state(a, "shared", 0, 0, &saved), TINKER_OK, tinker_last_error());
-  std::string path = tinker_save_result_path(saved);
-  tinker_save_result_free(saved);
+  std::string path = save_state(a, "shared");
   FbResult at_save = forward(a, b);
 
   tinker_client_options_t* o = fast_options();

@@ -167,10 +167,7 @@ static void create_lora_sends_the_train_flags(void**) {
   Outcome o = create(c, kTinyModel, lora, nullptr, false, &tc);
   tinker_lora_config_free(lora);
   assert_status(o.status, TINKER_OK, nullptr);
-  tinker_save_result_t* saved = nullptr;
-  assert_status(tinker_training_client_save_state(tc, "flags", 0, 0, &saved), TINKER_OK, tinker_last_error());
-  cJSON* info = weights_info(tinker_save_result_path(saved));
-  tinker_save_result_free(saved);
+  cJSON* info = weights_info(save_state(tc, "flags"));
   bool mlp = json_true(info, "train_mlp"), attn = json_true(info, "train_attn"),
        unembed = json_true(info, "train_unembed");
   const cJSON* rank = cJSON_GetObjectItemCaseSensitive(info, "lora_rank");

@@ -64,9 +64,7 @@ static void save_state_is_retried_by_the_submission_layer_only(void**) {
   tinker_service_client_t* c = service(3, 5000);
   tinker_training_client_t* tc = new_training_client(c);
   add_fault(fault_503("/api/v1/save_weights"));
-  tinker_save_result_t* r = nullptr;
-  assert_status(tinker_training_client_save_state(tc, "retried", 0, 0, &r), TINKER_OK, tinker_last_error());
-  tinker_save_result_free(r);
+  save_state(tc, "retried");
   auto log = model_log(tinker_training_client_model_id(tc), "/api/v1/save_weights");
   expect_statuses(log, {503, 200});
   assert_string_not_equal(key(log[0]).c_str(), key(log[1]).c_str());
@@ -80,10 +78,8 @@ static void save_state_is_retried_by_the_submission_layer_only(void**) {
 static void save_state_conflict_is_retried_with_new_keys_until_the_budget(void**) {
   tinker_service_client_t* c = service(2, 1500);
   tinker_training_client_t* tc = new_training_client(c);
+  save_state(tc, "once");
   tinker_save_result_t* r = nullptr;
-  assert_status(tinker_training_client_save_state(tc, "once", 0, 0, &r), TINKER_OK, tinker_last_error());
-  tinker_save_result_free(r);
-  r = nullptr;
   assert_status(tinker_training_client_save_state(tc, "once", 0, 0, &r), TINKER_E_ALREADY_EXISTS, tinker_last_error());
   auto log = model_log(tinker_training_client_model_id(tc), "/api/v1/save_weights");
   expect_statuses(log, {200, 409, 409, 409});  // attempts at 0, 1 s, 1.5 s
