@@ -280,11 +280,8 @@ int main(int argc, char** argv) {
     usage();
     return 2;
   }
-  const char* path = bench_find_emulator(args.emulator);
-  if (path == nullptr) {
-    std::fprintf(stderr, "bench_fanout: tinker-emulator not found (pass --emulator PATH or set TINKER_EMULATOR)\n");
-    return 2;
-  }
+  const char* path = bench_find_emulator(args.emulator, "bench_fanout");
+  if (path == nullptr) return 2;
 
   long nofile = bench_raise_nofile();
   std::vector<const char*> extra = args.emulator_args;

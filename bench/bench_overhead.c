@@ -264,11 +264,8 @@ int main(int argc, char **argv) {
     return 2;
   }
 
-  const char *path = bench_find_emulator(emu_path);
-  if (path == NULL) {
-    fprintf(stderr, "bench_overhead: tinker-emulator not found (pass --emulator PATH or set TINKER_EMULATOR)\n");
-    return 2;
-  }
+  const char *path = bench_find_emulator(emu_path, "bench_overhead");
+  if (path == NULL) return 2;
   bench_emulator_t emu;
   if (bench_emulator_start(&emu, path, NULL) != 0) return 1;
 

@@ -731,11 +731,8 @@ int main(int argc, char** argv) {
   }
   if (batches.empty()) batches = {{128, 1024}, {8, 128}};
 
-  const char* path = bench_find_emulator(emu_path);
-  if (path == nullptr) {
-    fprintf(stderr, "bench_sl_step: tinker-emulator not found (pass --emulator PATH or set TINKER_EMULATOR)\n");
-    return 2;
-  }
+  const char* path = bench_find_emulator(emu_path, "bench_sl_step");
+  if (path == nullptr) return 2;
   bench_emulator_t emu;
   if (bench_emulator_start(&emu, path, nullptr) != 0) return 1;
   curl_global_init(CURL_GLOBAL_DEFAULT);

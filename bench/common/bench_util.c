@@ -18,7 +18,7 @@
 
 static int is_executable(const char *p) { return p != NULL && *p != '\0' && access(p, X_OK) == 0; }
 
-const char *bench_find_emulator(const char *explicit_path) {
+static const char *locate_emulator(const char *explicit_path) {
   static char buf[PATH_MAX];
   const char *env = getenv("TINKER_EMULATOR");
   if (explicit_path != NULL) return is_executable(explicit_path) ? explicit_path : NULL;
@@ -44,6 +44,13 @@ const char *bench_find_emulator(const char *explicit_path) {
     }
   }
   return NULL;
+}
+
+const char *bench_find_emulator(const char *explicit_path, const char *program) {
+  const char *path = locate_emulator(explicit_path);
+  if (path == NULL)
+    fprintf(stderr, "%s: tinker-emulator not found (pass --emulator PATH or set TINKER_EMULATOR)\n", program);
+  return path;
 }
 
 int bench_emulator_start(bench_emulator_t *emu, const char *path, const char *const *extra_args) {

@@ -24,8 +24,9 @@ typedef struct bench_emulator {
 
 /** Resolves the emulator binary: `explicit_path` when non-NULL, else $TINKER_EMULATOR, else the
  *  build tree's binary (compiled in as BENCH_DEFAULT_EMULATOR), else ../emulator/tinker-emulator
- *  next to this executable. Returns a static buffer or NULL when none exists. */
-const char *bench_find_emulator(const char *explicit_path);
+ *  next to this executable. Returns a static buffer, or NULL when none exists (after saying so
+ *  on stderr, prefixed with `program`). */
+const char *bench_find_emulator(const char *explicit_path, const char *program);
 
 /** Starts `path --port 0 --quiet [extra_args...]` (extra_args NULL-terminated, may be NULL)
  *  and waits for its "listening on http://HOST:PORT" line. The child dies with this process.
