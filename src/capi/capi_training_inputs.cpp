@@ -205,7 +205,9 @@ tinker_status_t set_adam(const char* fn, tinker_adam_params_t* params, double va
   });
 }
 
-tinker_status_t set_lora_flag(const char* fn, tinker_lora_config_t* config, int on, bool tinker_lora_config::*field) {
+// One shape for every on/off setter (LoRA's train_* flags, the retry switches): any nonzero is on.
+template <class Config>
+tinker_status_t set_flag(const char* fn, Config* config, int on, bool Config::*field) {
   return guard(fn, [&](const char* fn) -> tinker_status_t {
     TINKER_CHECK_ARG(fn, config);
     config->*field = on != 0;
@@ -427,15 +429,15 @@ TINKER_API tinker_status_t tinker_lora_config_set_seed(tinker_lora_config_t* con
 }
 
 TINKER_API tinker_status_t tinker_lora_config_set_train_mlp(tinker_lora_config_t* config, int on) {
-  return set_lora_flag(__func__, config, on, &tinker_lora_config::train_mlp);
+  return set_flag(__func__, config, on, &tinker_lora_config::train_mlp);
 }
 
 TINKER_API tinker_status_t tinker_lora_config_set_train_attn(tinker_lora_config_t* config, int on) {
-  return set_lora_flag(__func__, config, on, &tinker_lora_config::train_attn);
+  return set_flag(__func__, config, on, &tinker_lora_config::train_attn);
 }
 
 TINKER_API tinker_status_t tinker_lora_config_set_train_unembed(tinker_lora_config_t* config, int on) {
-  return set_lora_flag(__func__, config, on, &tinker_lora_config::train_unembed);
+  return set_flag(__func__, config, on, &tinker_lora_config::train_unembed);
 }
 
 TINKER_API void tinker_lora_config_free(tinker_lora_config_t* config) { delete config; }
@@ -507,12 +509,11 @@ TINKER_API tinker_status_t tinker_retry_config_set_jitter_factor(tinker_retry_co
 }
 
 TINKER_API tinker_status_t tinker_retry_config_set_enable_retry_logic(tinker_retry_config_t* config, int enable) {
-  return set_retry(__func__, config, 0, 0, false, 0, [&](tinker_retry_config& c) { c.enable_retry_logic = enable != 0; });
+  return set_flag(__func__, config, enable, &tinker_retry_config::enable_retry_logic);
 }
 
 TINKER_API tinker_status_t tinker_retry_config_set_enable_stuck_detection(tinker_retry_config_t* config, int enable) {
-  return set_retry(__func__, config, 0, 0, false, 0,
-                   [&](tinker_retry_config& c) { c.enable_stuck_detection = enable != 0; });
+  return set_flag(__func__, config, enable, &tinker_retry_config::enable_stuck_detection);
 }
 
 TINKER_API void tinker_retry_config_free(tinker_retry_config_t* config) { delete config; }
