@@ -186,7 +186,7 @@ void App::on_request(Exchange* ex) {
       r.headers.emplace_back("Allow", join(m.allowed));
       reply(ex, r);
     } else {
-      reply(ex, Response::error(404, "no such endpoint: " + ex->path, "not_found"));
+      reply(ex, Response::not_found("no such endpoint: " + ex->path));
     }
     return;
   }

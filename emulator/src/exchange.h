@@ -34,6 +34,8 @@ struct Response {
   static Response error(int status, const std::string& message, const std::string& code) {
     return json(status, json_error_body(message, code));
   }
+  static Response bad_request(const std::string& message) { return error(400, message, "bad_request"); }
+  static Response not_found(const std::string& message) { return error(404, message, "not_found"); }
 };
 
 class Exchange {

@@ -8,12 +8,11 @@ void FuturePolls::handle(Exchange* ex) {
   const cJSON* body = ex->json.get();
   auto request_id = json_string(body, "request_id");
   if (!request_id || request_id->empty()) {
-    app_.reply(ex, Response::error(400, "\"request_id\" (string) is required", "bad_request"));
+    app_.reply(ex, Response::bad_request("\"request_id\" (string) is required"));
     return;
   }
   if (json_present_but_not(body, "allow_metadata_only", cJSON_True | cJSON_False)) {
-    app_.reply(ex, Response::error(400, "\"allow_metadata_only\" must be a boolean",
-                                   "bad_request"));
+    app_.reply(ex, Response::bad_request("\"allow_metadata_only\" must be a boolean"));
     return;
   }
   bool allow_md = json_bool(body, "allow_metadata_only").value_or(false);
@@ -26,8 +25,7 @@ void FuturePolls::handle(Exchange* ex) {
     return;
   }
   if (job->user != ex->user) {
-    app_.reply(ex, Response::error(404, "request_id " + *request_id + " not found",
-                                   "not_found"));
+    app_.reply(ex, Response::not_found("request_id " + *request_id + " not found"));
     return;
   }
   if (job->state == JobState::kDone) {

@@ -10,7 +10,7 @@ void add_fault(App& app, Exchange* ex) {
   Fault f;
   std::string err;
   if (!parse_fault(ex->json.get(), &f, &err)) {
-    app.reply(ex, Response::error(400, err, "bad_request"));
+    app.reply(ex, Response::bad_request(err));
     return;
   }
   int64_t id = app.faults.add(std::move(f));
@@ -42,7 +42,7 @@ void get_config(App& app, Exchange* ex) { app.reply(ex, Response::json(200, app.
 void post_config(App& app, Exchange* ex) {
   std::string err;
   if (!app.settings.merge(ex->json.get(), &err)) {
-    app.reply(ex, Response::error(400, err, "bad_request"));
+    app.reply(ex, Response::bad_request(err));
     return;
   }
   app.reply(ex, Response::json(200, app.settings.to_json()));
@@ -109,12 +109,12 @@ void get_models(App& app, Exchange* ex) {
 void get_inputs(App& app, Exchange* ex) {
   auto model_id = ex->query_param("model_id");
   if (!model_id || model_id->empty()) {
-    app.reply(ex, Response::error(400, "query parameter model_id is required", "bad_request"));
+    app.reply(ex, Response::bad_request("query parameter model_id is required"));
     return;
   }
   std::shared_ptr<ModelEntry> e = app.models.find(*model_id);
   if (e == nullptr) {
-    app.reply(ex, Response::error(404, "model " + *model_id + " not found", "not_found"));
+    app.reply(ex, Response::not_found("model " + *model_id + " not found"));
     return;
   }
   JsonPtr o = json_object();

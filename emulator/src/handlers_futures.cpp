@@ -14,7 +14,7 @@ void retrieve_future(App& app, Exchange* ex) { app.polls.handle(ex); }
 void submit_test_job(App& app, Exchange* ex) {
   const cJSON* b = ex->json.get();
   auto bad = [&](const std::string& msg) {
-    app.reply(ex, Response::error(400, msg, "bad_request"));
+    app.reply(ex, Response::bad_request(msg));
   };
   int64_t delay_ms = 0;
   if (json_get(b, "delay_ms") != nullptr) {

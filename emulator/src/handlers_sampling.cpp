@@ -10,10 +10,6 @@ namespace {
 
 namespace mdl = ::tinker::emu;
 
-Response error(int status, const std::string& m) {
-  return Response::error(status, m, status == 404 ? "not_found" : "bad_request");
-}
-
 // The frozen model of a sampling session: the checkpoint at `path` (training or sampler
 // weights, readable by `user`) or the base model `base` with untrained adapters.
 mdl::Status frozen_model(App& app, const std::string& user, const std::optional<std::string>& path,
@@ -46,23 +42,23 @@ void create_sampling_session(App& app, Exchange* ex) {
   const cJSON* b = ex->json.get();
   auto session_id = json_string(b, "session_id");
   auto seq = json_int(b, "sampling_session_seq_id");
-  if (!session_id) return app.reply(ex, error(400, "\"session_id\" (string) is required"));
+  if (!session_id) return app.reply(ex, Response::bad_request("\"session_id\" (string) is required"));
   if (!seq || *seq < 0) {
-    return app.reply(ex, error(400, "\"sampling_session_seq_id\" must be an integer >= 0"));
+    return app.reply(ex, Response::bad_request("\"sampling_session_seq_id\" must be an integer >= 0"));
   }
   for (const char* key : {"base_model", "model_path"}) {
     if (json_present_but_not(b, key, cJSON_String | cJSON_NULL)) {
-      return app.reply(ex, error(400, std::string("\"") + key + "\" must be a string"));
+      return app.reply(ex, Response::bad_request(std::string("\"") + key + "\" must be a string"));
     }
   }
   std::optional<std::string> path = json_string(b, "model_path");
   std::string base = json_string(b, "base_model").value_or("");
   if (!path && base.empty()) {
-    return app.reply(ex, error(400, "one of \"model_path\" (a tinker:// path) or \"base_model\" is required"));
+    return app.reply(ex, Response::bad_request("one of \"model_path\" (a tinker:// path) or \"base_model\" is required"));
   }
   Session* session = app.sessions.find(*session_id);
   if (session == nullptr || session->user != ex->user) {
-    return app.reply(ex, error(404, "session " + *session_id + " not found"));
+    return app.reply(ex, Response::not_found("session " + *session_id + " not found"));
   }
 
   SamplerEntry s;
@@ -71,13 +67,13 @@ void create_sampling_session(App& app, Exchange* ex) {
   s.session_id = *session_id;
   s.created_unix = unix_now();
   if (!app.samplers.reserve(s.id)) {
-    return app.reply(ex, error(400, "sampling session " + s.id +
+    return app.reply(ex, Response::bad_request("sampling session " + s.id +
                                         " already exists (sampling_session_seq_id is already in use)"));
   }
   mdl::Status st = frozen_model(app, ex->user, path, base, &s);
   if (!st.is_ok()) {
     app.samplers.release(s.id);
-    return app.reply(ex, error(400, st.message()));
+    return app.reply(ex, Response::bad_request(st.message()));
   }
   JsonPtr o = json_object();
   cJSON_AddStringToObject(o.get(), "sampling_session_id", s.id.c_str());

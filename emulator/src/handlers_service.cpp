@@ -16,7 +16,7 @@ void client_config(App& app, Exchange* ex) {
 // POST /api/v1/client/dynamic_config (§2.1); a 404 here is tolerated by the SDK.
 void dynamic_config(App& app, Exchange* ex) {
   if (app.settings.dynamic_config_404) {
-    app.reply(ex, Response::error(404, "dynamic config not available", "not_found"));
+    app.reply(ex, Response::not_found("dynamic config not available"));
     return;
   }
   app.reply(ex, json_ok(app.settings.dynamic_config.get()));
@@ -35,23 +35,22 @@ void create_session(App& app, Exchange* ex) {
   const cJSON* b = ex->json.get();
   const cJSON* tags = json_get(b, "tags");
   if (tags != nullptr && !cJSON_IsArray(tags)) {
-    app.reply(ex, Response::error(400, "\"tags\" must be an array of strings", "bad_request"));
+    app.reply(ex, Response::bad_request("\"tags\" must be an array of strings"));
     return;
   }
   for (const cJSON* t = tags ? tags->child : nullptr; t != nullptr; t = t->next) {
     if (!cJSON_IsString(t)) {
-      app.reply(ex, Response::error(400, "\"tags\" must be an array of strings", "bad_request"));
+      app.reply(ex, Response::bad_request("\"tags\" must be an array of strings"));
       return;
     }
   }
   if (json_present_but_not(b, "user_metadata", cJSON_Object | cJSON_NULL)) {
-    app.reply(ex, Response::error(400, "\"user_metadata\" must be an object", "bad_request"));
+    app.reply(ex, Response::bad_request("\"user_metadata\" must be an object"));
     return;
   }
   for (const char* key : {"project_id", "sdk_version"}) {
     if (json_present_but_not(b, key, cJSON_String | cJSON_NULL)) {
-      app.reply(ex, Response::error(400, std::string("\"") + key + "\" must be a string",
-                                    "bad_request"));
+      app.reply(ex, Response::bad_request(std::string("\"") + key + "\" must be a string"));
       return;
     }
   }
@@ -74,12 +73,12 @@ void create_session(App& app, Exchange* ex) {
 void session_heartbeat(App& app, Exchange* ex) {
   auto id = json_string(ex->json.get(), "session_id");
   if (!id) {
-    app.reply(ex, Response::error(400, "\"session_id\" (string) is required", "bad_request"));
+    app.reply(ex, Response::bad_request("\"session_id\" (string) is required"));
     return;
   }
   Session* s = app.sessions.find(*id);
   if (s == nullptr || s->user != ex->user) {
-    app.reply(ex, Response::error(404, "session " + *id + " not found", "not_found"));
+    app.reply(ex, Response::not_found("session " + *id + " not found"));
     return;
   }
   s->heartbeats++;

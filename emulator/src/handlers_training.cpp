@@ -30,9 +30,6 @@ namespace wire = ::tinker::wire;
 
 using EntryPtr = std::shared_ptr<ModelEntry>;
 
-Response bad_request(const std::string& m) { return Response::error(400, m, "bad_request"); }
-Response not_found(const std::string& m) { return Response::error(404, m, "not_found"); }
-
 JobResult from_status(const mdl::Status& st) {
   return JobResult::failure(st.message(), st.is_ok() ? "unknown" : st.category());
 }
@@ -53,11 +50,11 @@ void reply_future(App& app, Exchange* ex, const std::string& request_id,
 EntryPtr model_for(App& app, Exchange* ex, const std::string& model_id) {
   EntryPtr e = app.models.find(model_id);
   if (e == nullptr || e->user != ex->user || e->state == ModelEntry::State::kFailed) {
-    app.reply(ex, not_found("model " + model_id + " not found"));
+    app.reply(ex, Response::not_found("model " + model_id + " not found"));
     return nullptr;
   }
   if (e->state == ModelEntry::State::kUnloaded) {
-    app.reply(ex, not_found("model " + model_id + " was unloaded"));
+    app.reply(ex, Response::not_found("model " + model_id + " was unloaded"));
     return nullptr;
   }
   return e;
@@ -78,7 +75,7 @@ JobResult with_model(const EntryPtr& e, const std::string& model_id, F fn) {
 bool json_model_id(App& app, Exchange* ex, std::string* model_id) {
   auto m = json_string(ex->json.get(), "model_id");
   if (!m || m->empty()) {
-    app.reply(ex, bad_request("\"model_id\" (string) is required"));
+    app.reply(ex, Response::bad_request("\"model_id\" (string) is required"));
     return false;
   }
   *model_id = *m;
@@ -97,7 +94,7 @@ bool json_addressing(App& app, Exchange* ex, std::string* model_id, int64_t* seq
   if (!json_model_id(app, ex, model_id)) return false;
   auto s = json_int(ex->json.get(), "seq_id");
   if (!s) {
-    app.reply(ex, bad_request("\"seq_id\" (integer) is required"));
+    app.reply(ex, Response::bad_request("\"seq_id\" (integer) is required"));
     return false;
   }
   *seq = *s;
@@ -217,7 +214,7 @@ void submit_user_error(App& app, Exchange* ex, const Admitted& a, const char* ki
 // Optional {"user_metadata": object}; answers 400 when present with another type.
 bool user_metadata_ok(App& app, Exchange* ex) {
   if (json_present_but_not(ex->json.get(), "user_metadata", cJSON_Object | cJSON_NULL)) {
-    app.reply(ex, bad_request("\"user_metadata\" must be an object"));
+    app.reply(ex, Response::bad_request("\"user_metadata\" must be an object"));
     return false;
   }
   return true;
@@ -228,17 +225,17 @@ Session* session_for(App& app, Exchange* ex, std::string* session_id, int64_t* m
   const cJSON* b = ex->json.get();
   auto sid = json_string(b, "session_id");
   if (!sid || sid->empty()) {
-    app.reply(ex, bad_request("\"session_id\" (string) is required"));
+    app.reply(ex, Response::bad_request("\"session_id\" (string) is required"));
     return nullptr;
   }
   auto n = json_int(b, "model_seq_id");
   if (!n || *n < 0) {
-    app.reply(ex, bad_request("\"model_seq_id\" (integer >= 0) is required"));
+    app.reply(ex, Response::bad_request("\"model_seq_id\" (integer >= 0) is required"));
     return nullptr;
   }
   Session* s = app.sessions.find(*sid);
   if (s == nullptr || s->user != ex->user) {
-    app.reply(ex, not_found("session " + *sid + " not found"));
+    app.reply(ex, Response::not_found("session " + *sid + " not found"));
     return nullptr;
   }
   *session_id = *sid;
@@ -255,7 +252,7 @@ bool answered_existing_model(App& app, Exchange* ex, const std::string& model_id
   if (existing->user == ex->user && existing->create_digest == digest) {
     reply_future(app, ex, existing->create_request_id, model_id);
   } else {
-    app.reply(ex, bad_request("model " + model_id +
+    app.reply(ex, Response::bad_request("model " + model_id +
                               " already exists: model_seq_id is already in use in this session"));
   }
   return true;
@@ -286,7 +283,7 @@ bool create_request_ok(App& app, Exchange* ex, int base_model_types, std::string
   if (session_for(app, ex, session_id, model_seq_id) == nullptr) return false;
   if (!user_metadata_ok(app, ex)) return false;
   if (json_present_but_not(ex->json.get(), "base_model", base_model_types)) {
-    app.reply(ex, bad_request("\"base_model\" must be a string"));
+    app.reply(ex, Response::bad_request("\"base_model\" must be a string"));
     return false;
   }
   return true;
@@ -382,7 +379,7 @@ void get_info(App& app, Exchange* ex) {
   EntryPtr e = json_model(app, ex);
   if (e == nullptr) return;
   if (!e->config_known) {
-    app.reply(ex, not_found("model " + e->id + " is still being created"));
+    app.reply(ex, Response::not_found("model " + e->id + " is still being created"));
     return;
   }
   const mdl::ModelConfig& c = e->config;
@@ -440,11 +437,11 @@ void forward_backward_impl(App& app, Exchange* ex, bool legacy_forward_path) {
     FwdBwdHeader h;
     std::string err;
     if (!scan_fwdbwd_header(ex->payload(), &h, &err)) {
-      app.reply(ex, bad_request("malformed ForwardBackwardRequest: " + err));
+      app.reply(ex, Response::bad_request("malformed ForwardBackwardRequest: " + err));
       return;
     }
     if (h.model_id.empty()) {
-      app.reply(ex, bad_request("ForwardBackwardRequest.model_id is required"));
+      app.reply(ex, Response::bad_request("ForwardBackwardRequest.model_id is required"));
       return;
     }
     model_id = h.model_id;
@@ -455,20 +452,20 @@ void forward_backward_impl(App& app, Exchange* ex, bool legacy_forward_path) {
       std::string err;
       ex->json = json_parse(ex->payload(), &err);
       if (ex->json == nullptr) {
-        app.reply(ex, bad_request("request body is neither protobuf (Content-Type: "
+        app.reply(ex, Response::bad_request("request body is neither protobuf (Content-Type: "
                                   "application/x-protobuf) nor valid JSON: " + err));
         return;
       }
     }
     if (!cJSON_IsObject(ex->json.get())) {
-      app.reply(ex, bad_request("request body must be a JSON object"));
+      app.reply(ex, Response::bad_request("request body must be a JSON object"));
       return;
     }
     if (!json_addressing(app, ex, &model_id, &seq)) return;
     const bool has_fwd = json_get(ex->json.get(), "forward_input") != nullptr;
     const bool has_fb = json_get(ex->json.get(), "forward_backward_input") != nullptr;
     if (legacy_forward_path ? !has_fwd : !(has_fwd || has_fb)) {
-      app.reply(ex, bad_request(legacy_forward_path
+      app.reply(ex, Response::bad_request(legacy_forward_path
                                     ? "\"forward_input\" is required"
                                     : "\"forward_backward_input\" (or \"forward_input\") is required"));
       return;
@@ -753,12 +750,12 @@ void load_weights(App& app, Exchange* ex) {
   const cJSON* b = ex->json.get();
   const bool legacy = json_get(b, "model_id") != nullptr;
   if (!legacy && json_get(b, "session_id") == nullptr) {
-    app.reply(ex, bad_request("load_weights needs model_id and seq_id (load into a model), or "
+    app.reply(ex, Response::bad_request("load_weights needs model_id and seq_id (load into a model), or "
                               "session_id and model_seq_id (create a model from a checkpoint)"));
     return;
   }
   if (json_present_but_not(b, "weights_access_token", cJSON_String | cJSON_NULL)) {
-    app.reply(ex, bad_request("\"weights_access_token\" must be a string"));
+    app.reply(ex, Response::bad_request("\"weights_access_token\" must be a string"));
     return;
   }
   // The token is the owner's credential (API key, or a JWT minted for it, §6.7); resolve the
@@ -803,11 +800,11 @@ void load_weights(App& app, Exchange* ex) {
   int64_t model_seq_id = 0;
   if (!create_request_ok(app, ex, cJSON_String | cJSON_NULL, &session_id, &model_seq_id)) return;
   if (json_present_but_not(b, "path", cJSON_String)) {
-    app.reply(ex, bad_request("\"path\" must be a string"));
+    app.reply(ex, Response::bad_request("\"path\" must be a string"));
     return;
   }
   if (opt != nullptr && !cJSON_IsBool(opt) && !cJSON_IsNull(opt)) {
-    app.reply(ex, bad_request("\"optimizer\" must be a boolean"));
+    app.reply(ex, Response::bad_request("\"optimizer\" must be a boolean"));
     return;
   }
   bool with_optimizer = opt != nullptr && cJSON_IsTrue(opt);
@@ -847,18 +844,18 @@ void load_weights(App& app, Exchange* ex) {
 void weights_info(App& app, Exchange* ex) {
   auto path = json_string(ex->json.get(), "tinker_path");
   if (!path) {
-    app.reply(ex, bad_request("\"tinker_path\" (string) is required"));
+    app.reply(ex, Response::bad_request("\"tinker_path\" (string) is required"));
     return;
   }
   TinkerPath tp;
   std::string err;
   if (!parse_tinker_path(*path, &tp, &err)) {
-    app.reply(ex, bad_request(err));
+    app.reply(ex, Response::bad_request(err));
     return;
   }
   auto rec = app.checkpoints.lookup(*path);
   if (!rec || !can_read_checkpoint(*rec, ex->user, "")) {
-    app.reply(ex, not_found("checkpoint " + *path + " not found"));
+    app.reply(ex, Response::not_found("checkpoint " + *path + " not found"));
     return;
   }
   const mdl::ModelConfig& c = rec->config;
