@@ -549,12 +549,13 @@ TINKER_API tinker_status_t tinker_training_client_forward_backward_custom_async(
  *  forward output; the caller computes its loss on any thread and fills the step's loss,
  *  gradients and metrics; phase two (`_finish`) reserves the next seq_id at that moment and sends
  *  forward_backward with `weights = -gradient`, merging the metrics. T3 is `_begin`, the callback,
- *  then `_finish`: the results are the same. */
+ *  then `_finish`: the results are the same. A step is not thread-safe: use it from one thread
+ *  at a time (any thread; no library thread touches it after `_begin` handed it over). */
 typedef struct tinker_custom_loss_step tinker_custom_loss_step_t;
 
 /** Phase one of T3: copies `data` (datums may only carry "target_tokens" and "weights"; otherwise
  *  TINKER_E_INVALID_ARGUMENT and nothing is sent), runs forward with cross_entropy and returns the
- *  step. Blocking. Since: 0.1. */
+ *  step. Ownership: the caller owns *out (tinker_custom_loss_step_free). Blocking. Since: 0.1. */
 TINKER_API tinker_status_t tinker_training_client_forward_backward_custom_begin(tinker_training_client_t *client, const tinker_batch_t *data, tinker_custom_loss_step_t **out);
 /** Phase one of T3, asynchronous: take with tinker_future_take_custom_loss_step. Since: 0.1. */
 TINKER_API tinker_status_t tinker_training_client_forward_backward_custom_begin_async(tinker_training_client_t *client, const tinker_batch_t *data, tinker_future_t **out);
