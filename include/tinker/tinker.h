@@ -77,8 +77,10 @@ typedef enum tinker_status {
   TINKER_E_NOT_FOUND = 5,           /**< 404 */
   TINKER_E_ALREADY_EXISTS = 6,      /**< 409 conflict (e.g. a checkpoint name already in use) */
   TINKER_E_PERMISSION_DENIED = 7,   /**< 403 */
-  TINKER_E_RESOURCE_EXHAUSTED = 8,  /**< 429 after the retry budget; out of memory */
-  TINKER_E_FAILED_PRECONDITION = 9, /**< wrong state: e.g. a runtime already shut down, 402 billing */
+  TINKER_E_RESOURCE_EXHAUSTED = 8,  /**< 429 after the retry budget; out of memory; a response over
+                                         its size limit (tinker_client_options_set_max_result_bytes) */
+  TINKER_E_FAILED_PRECONDITION = 9, /**< wrong state: a runtime already shut down, 402 billing, a TLS
+                                         certificate that does not verify, a redirect (never followed) */
   TINKER_E_ABORTED = 10,            /**< the server lost the request (410 on retrieve_future) */
   TINKER_E_OUT_OF_RANGE = 11,       /**< an index past the end */
   TINKER_E_UNIMPLEMENTED = 12,      /**< not supported by this build or server */
@@ -117,8 +119,9 @@ TINKER_API const tinker_error_t *tinker_last_error(void);
 /** The status code of an error (TINKER_OK for "no error"). NULL gives TINKER_E_INVALID_ARGUMENT.
  *  Thread safety: any thread, for an error that is not being replaced. Since: 0.1. */
 TINKER_API tinker_status_t tinker_error_code(const tinker_error_t *error);
-/** The human-readable message; "" when none. Never contains an API key. Ownership: borrowed
- *  from `error`. Since: 0.1. */
+/** The human-readable message; "" when none. Valid UTF-8, at most 4096 bytes, no control
+ *  characters but tab; never contains an API key or JWT (redacted before any cut, whatever the
+ *  server echoed). Ownership: borrowed from `error`. Since: 0.1. */
 TINKER_API const char *tinker_error_message(const tinker_error_t *error);
 /** The error's category (user/server/unknown). Since: 0.1. */
 TINKER_API tinker_error_category_t tinker_error_category(const tinker_error_t *error);
@@ -156,8 +159,9 @@ typedef enum tinker_log_level {
 
 /** Called for each log message at or above the configured level. Runs on any library thread
  *  (usually the IO thread), synchronously: it must return quickly and must not call blocking
- *  tinker_* functions. `message` is borrowed for the duration of the call and never contains an
- *  API key. */
+ *  tinker_* functions. `message` is borrowed for the duration of the call, is valid UTF-8 of at
+ *  most 4096 bytes, never contains an API key or JWT, and has no control characters but tab
+ *  (server text has them escaped: "\n", "\x1b"). Every retry is logged at TINKER_LOG_INFO. */
 typedef void (*tinker_log_callback_t)(tinker_log_level_t level, const char *message, void *user_data);
 
 /** Queue states the server reports while a request waits (protocol.md §3.2). */
@@ -170,7 +174,8 @@ typedef enum tinker_queue_state {
 
 /** Called when a polled request reports its queue state. Runs on the library's completion
  *  thread, in order per client; it may call any tinker_* function but should return quickly.
- *  `request_id` and `reason` are borrowed for the call; `reason` is "" when the server gave none. */
+ *  `request_id` and `reason` are borrowed for the call; `reason` is "" when the server gave none.
+ *  Both are server text made printable as error messages are (see tinker_error_message). */
 typedef void (*tinker_queue_state_callback_t)(tinker_queue_state_t state, const char *reason,
                                               const char *request_id, void *user_data);
 
@@ -181,11 +186,18 @@ TINKER_API tinker_status_t tinker_client_options_new(tinker_client_options_t **o
 TINKER_API void tinker_client_options_free(tinker_client_options_t *options);
 
 /** Base URL of the service. Default: env TINKER_BASE_URL when set and non-empty, else
- *  "https://tinker.thinkingmachines.dev/services/tinker-prod". Must be http:// or https://
- *  (checked by tinker_service_client_new). Since: 0.1. */
+ *  "https://tinker.thinkingmachines.dev/services/tinker-prod". Must be http:// or https:// with
+ *  a host, and no user information ("user:password@"), query or fragment: checked by
+ *  tinker_service_client_new, whose error never repeats user information.
+ *  Requests never follow redirects: a 3xx answer fails the operation with
+ *  TINKER_E_FAILED_PRECONDITION (a redirect would carry the API key to wherever it points).
+ *  Since: 0.1. */
 TINKER_API tinker_status_t tinker_client_options_set_base_url(tinker_client_options_t *options, const char *url);
 /** API key. Default: env TINKER_API_KEY. Must start with "tml-" or be a JWT ("eyJ…"); checked
- *  by tinker_service_client_new. Never logged. Since: 0.1. */
+ *  by tinker_service_client_new. TINKER_E_INVALID_ARGUMENT when it holds a control character
+ *  (it is sent as a header; CR or LF would add header lines). Never logged: it (and every JWT
+ *  it is exchanged for) is replaced by "[redacted]" in every log message and error message,
+ *  whatever the server echoes. Since: 0.1. */
 TINKER_API tinker_status_t tinker_client_options_set_api_key(tinker_client_options_t *options, const char *api_key);
 /** Total timeout of one HTTP request in ms (default 60000; retrieve_future polls use 45000).
  *  Must be > 0. Since: 0.1. */
@@ -204,26 +216,44 @@ TINKER_API tinker_status_t tinker_client_options_set_project_id(tinker_client_op
 /** Adds a session tag. When none is added, env TINKER_TAGS (comma-separated) is used. Since: 0.1. */
 TINKER_API tinker_status_t tinker_client_options_add_tag(tinker_client_options_t *options, const char *tag);
 /** Adds a header sent with every request (e.g. a gateway token). The library's own protocol
- *  headers (X-API-Key, Content-Type, …) cannot be overridden this way. Since: 0.1. */
+ *  headers (X-API-Key, Content-Type, …) cannot be overridden this way. TINKER_E_INVALID_ARGUMENT
+ *  for a name that is not an HTTP token or a value with a control character other than tab.
+ *  The same check applies to env CLOUDFLARE_ACCESS_CLIENT_ID/_SECRET (sent as CF-Access-Client-*),
+ *  in tinker_service_client_new. Since: 0.1. */
 TINKER_API tinker_status_t tinker_client_options_add_header(tinker_client_options_t *options, const char *name, const char *value);
 /** Proxy URL for every request (libcurl syntax); "" means none. Default: libcurl's environment
  *  handling (http_proxy, …). Since: 0.1. */
 TINKER_API tinker_status_t tinker_client_options_set_proxy(tinker_client_options_t *options, const char *proxy_url);
-/** Path of a PEM CA bundle used instead of the system store. Since: 0.1. */
+/** Path of a PEM CA bundle used instead of the system store. A server certificate or host name
+ *  that does not verify fails the operation at once (no retries: it cannot heal) with
+ *  TINKER_E_FAILED_PRECONDITION and a message naming the cause and this option. Since: 0.1. */
 TINKER_API tinker_status_t tinker_client_options_set_ca_bundle_path(tinker_client_options_t *options, const char *path);
 /** TLS peer and host verification: 1 (default) on, 0 off (testing only). Since: 0.1. */
 TINKER_API tinker_status_t tinker_client_options_set_verify_tls(tinker_client_options_t *options, int verify);
 /** The SDK version reported to the server (body sdk_version, User-Agent). The server gates
- *  features on it. Default "0.25.0". Since: 0.1. */
+ *  features on it. Default "0.25.0". TINKER_E_INVALID_ARGUMENT when empty or holding a control
+ *  character (it is sent as a header). Since: 0.1. */
 TINKER_API tinker_status_t tinker_client_options_set_sdk_version(tinker_client_options_t *options, const char *version);
 /** Wire mode for forward/backward (default TINKER_WIRE_PROTOBUF). Since: 0.1. */
 TINKER_API tinker_status_t tinker_client_options_set_wire_mode(tinker_client_options_t *options, tinker_wire_mode_t mode);
 /** Default deadline in ms for every operation started by this client (0 = none, the default).
- *  When it passes, the future ends with TINKER_E_DEADLINE_EXCEEDED and its polling stops.
- *  Must be >= 0. Since: 0.1. */
+ *  When it passes, the future ends with TINKER_E_DEADLINE_EXCEEDED (its message names the last
+ *  failure it was retrying, if any) and its polling stops. Must be >= 0. Every duration the
+ *  library takes or receives saturates: INT64_MAX means "never", not a wrap into the past.
+ *  Since: 0.1. */
 TINKER_API tinker_status_t tinker_client_options_set_default_deadline_ms(tinker_client_options_t *options, int64_t ms);
 /** Session heartbeat period in ms (default 10000, protocol.md §5.2). Must be > 0. Since: 0.1. */
 TINKER_API tinker_status_t tinker_client_options_set_heartbeat_interval_ms(tinker_client_options_t *options, int64_t ms);
+/** Largest body accepted for an operation's result polled from retrieve_future (forward/backward
+ *  outputs, samples), counted after content decoding, so a compression bomb stops here too.
+ *  Default 268435456 (256 MiB: the largest real results are tens of MiB). A larger result fails
+ *  the operation with TINKER_E_RESOURCE_EXHAUSTED, without retries, naming this option.
+ *  Must be > 0. Since: 0.1. */
+TINKER_API tinker_status_t tinker_client_options_set_max_result_bytes(tinker_client_options_t *options, int64_t bytes);
+/** Largest body accepted for every other response (config, acknowledgements, REST listings,
+ *  errors). Default 16777216 (16 MiB). Over it: TINKER_E_RESOURCE_EXHAUSTED, without retries.
+ *  Must be > 0. Since: 0.1. */
+TINKER_API tinker_status_t tinker_client_options_set_max_response_bytes(tinker_client_options_t *options, int64_t bytes);
 /** Log callback and threshold. Default: none; messages at or above env TINKER_LOG (debug, info,
  *  warning, error) go to stderr when no callback is set, nothing when TINKER_LOG is unset.
  *  `callback` NULL removes it. Since: 0.1. */

@@ -2,6 +2,7 @@
 #include <chrono>
 
 #include "capi/handles.h"
+#include "core/saturating_time.h"
 
 using namespace tinker;
 using capi::fail;
@@ -19,7 +20,7 @@ tinker_status_t wait_many(tinker_future_t* const* fs, size_t n, int64_t timeout_
     fs[i]->state->add_waiter(waiter);
     epochs[i] = fs[i]->state->interrupt_epoch();
   }
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms < 0 ? 0 : timeout_ms);
+  const auto deadline = wait_deadline(timeout_ms);
   tinker_status_t result;
   for (;;) {
     uint64_t gen;
@@ -34,9 +35,7 @@ tinker_status_t wait_many(tinker_future_t* const* fs, size_t n, int64_t timeout_
     if (interrupted) { result = TINKER_E_INTERRUPTED; break; }
     std::unique_lock<std::mutex> lk(waiter->mu);
     auto changed = [&] { return waiter->generation != gen; };
-    if (timeout_ms < 0) {
-      waiter->cv.wait(lk, changed);
-    } else if (!waiter->cv.wait_until(lk, deadline, changed)) {
+    if (!wait_until_saturating(waiter->cv, lk, deadline, changed)) {
       lk.unlock();
       result = done() ? TINKER_OK : TINKER_E_TIMEOUT;
       break;

@@ -23,6 +23,12 @@ tinker_status_t positive(const char* fn, const char* what, int64_t v) {
   return fail(TINKER_E_INVALID_ARGUMENT, std::string(fn) + ": " + what + " must be > 0, got " + std::to_string(v));
 }
 
+// Values that become header lines: a CR or LF would add lines of the caller's choosing.
+tinker_status_t check_header_value(const char* fn, const char* what, const char* value) {
+  if (is_header_value(value)) return TINKER_OK;
+  return fail(TINKER_E_INVALID_ARGUMENT, std::string(fn) + ": " + what + " contains a control character (CR, LF, …)");
+}
+
 tinker_status_t negative(const char* fn, const char* what, int64_t v) {
   return fail(TINKER_E_INVALID_ARGUMENT, std::string(fn) + ": " + what + " must be >= 0, got " + std::to_string(v));
 }
@@ -64,6 +70,7 @@ TINKER_API tinker_status_t tinker_client_options_set_base_url(tinker_client_opti
 TINKER_API tinker_status_t tinker_client_options_set_api_key(tinker_client_options_t* options, const char* api_key) {
   return set(__func__, options, [&](ClientOptions& c, const char* fn) -> tinker_status_t {
     TINKER_CHECK_ARG(fn, api_key);
+    if (tinker_status_t s = check_header_value(fn, "api_key", api_key)) return s;
     c.api_key = api_key;
     return TINKER_OK;
   });
@@ -136,8 +143,7 @@ TINKER_API tinker_status_t tinker_client_options_add_header(tinker_client_option
     std::string n(name);
     if (!is_http_token(n))
       return fail(TINKER_E_INVALID_ARGUMENT, std::string(fn) + ": name '" + n + "' is not a valid header name");
-    if (std::string(value).find_first_of("\r\n") != std::string::npos)
-      return fail(TINKER_E_INVALID_ARGUMENT, std::string(fn) + ": value contains a line break");
+    if (tinker_status_t s = check_header_value(fn, "value", value)) return s;
     c.headers.emplace_back(n, value);
     return TINKER_OK;
   });
@@ -170,6 +176,7 @@ TINKER_API tinker_status_t tinker_client_options_set_sdk_version(tinker_client_o
   return set(__func__, options, [&](ClientOptions& c, const char* fn) -> tinker_status_t {
     TINKER_CHECK_ARG(fn, version);
     if (!*version) return fail(TINKER_E_INVALID_ARGUMENT, std::string(fn) + ": version is empty");
+    if (tinker_status_t s = check_header_value(fn, "version", version)) return s;
     c.sdk_version = version;
     return TINKER_OK;
   });
@@ -197,6 +204,22 @@ TINKER_API tinker_status_t tinker_client_options_set_heartbeat_interval_ms(tinke
   return set(__func__, options, [&](ClientOptions& c, const char* fn) -> tinker_status_t {
     if (ms <= 0) return positive(fn, "ms", ms);
     c.heartbeat_interval_ms = ms;
+    return TINKER_OK;
+  });
+}
+
+TINKER_API tinker_status_t tinker_client_options_set_max_result_bytes(tinker_client_options_t* options, int64_t bytes) {
+  return set(__func__, options, [&](ClientOptions& c, const char* fn) -> tinker_status_t {
+    if (bytes <= 0) return positive(fn, "bytes", bytes);
+    c.max_result_bytes = bytes;
+    return TINKER_OK;
+  });
+}
+
+TINKER_API tinker_status_t tinker_client_options_set_max_response_bytes(tinker_client_options_t* options, int64_t bytes) {
+  return set(__func__, options, [&](ClientOptions& c, const char* fn) -> tinker_status_t {
+    if (bytes <= 0) return positive(fn, "bytes", bytes);
+    c.max_response_bytes = bytes;
     return TINKER_OK;
   });
 }

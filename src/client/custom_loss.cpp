@@ -78,12 +78,18 @@ void relay(const std::shared_ptr<FutureState>& from, const std::shared_ptr<Futur
            std::function<std::unique_ptr<Result>(std::unique_ptr<Result>, FutureState& to)> fn) {
   bool registered = on_finish(from, [from, to, fn = std::move(fn)] {
     if (to->done()) return;
-    std::unique_ptr<Result> r;
-    if (from->poll() != TINKER_OK) return (void)to->fail(*from->error());
-    from->take(from->expected_kind(), &r);
-    if (auto out = fn(std::move(r), *to)) {
-      to->mark_submitted();
-      to->complete(std::move(out));
+    try {
+      std::unique_ptr<Result> r;
+      if (from->poll() != TINKER_OK) return (void)to->fail(*from->error());
+      from->take(from->expected_kind(), &r);
+      if (auto out = fn(std::move(r), *to)) {
+        to->mark_submitted();
+        to->complete(std::move(out));
+      }
+    } catch (const std::bad_alloc&) {  // `to` must end, or its caller waits forever
+      to->fail(make_error(TINKER_E_RESOURCE_EXHAUSTED, "forward_backward_custom: out of memory"));
+    } catch (const std::exception& e) {
+      to->fail(make_error(TINKER_E_INTERNAL, std::string("forward_backward_custom: internal error: ") + e.what()));
     }
   });
   // Never leave `to` pending with nothing left to finish it.
@@ -105,12 +111,25 @@ Error loss_error(tinker_status_t s, const std::string& message) {
 // output has no float logprobs.
 bool prepare_step(tinker_custom_loss_step& step, Error* err) {
   step.input.data = &step.data;
+  // The server's outputs are matched to our datums by position (the backward pass indexes both).
+  if (step.forward->outputs.size() != step.data.size()) {
+    *err = loss_error(TINKER_E_DATA_LOSS, "the forward pass returned " + std::to_string(step.forward->outputs.size()) +
+                                              " outputs for " + std::to_string(step.data.size()) + " datums");
+    return false;
+  }
   for (size_t i = 0; i < step.forward->outputs.size(); ++i) {
     const wire::OutputTensor* lp = nullptr;
     for (auto& kv : step.forward->outputs[i])
       if (kv.first == "logprobs" && kv.second.t.is_float) lp = &kv.second.t;
     if (!lp) {
       *err = loss_error(TINKER_E_DATA_LOSS, "forward output " + std::to_string(i) + " has no float logprobs");
+      return false;
+    }
+    // One logprob per target token: the gradient set for it becomes that datum's weights.
+    if (lp->f32.size() != step.data[i].target_tokens.size()) {
+      *err = loss_error(TINKER_E_DATA_LOSS, "forward output " + std::to_string(i) + " has " +
+                                                std::to_string(lp->f32.size()) + " logprobs for " +
+                                                std::to_string(step.data[i].target_tokens.size()) + " target tokens");
       return false;
     }
     step.input.logprobs.push_back(lp);

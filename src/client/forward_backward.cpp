@@ -71,6 +71,35 @@ struct ChunkGroup : std::enable_shared_from_this<ChunkGroup> {
     }
   }
 
+  void fail(const Error& e) {
+    failed = true;
+    user->fail(e);
+    for (auto& c : chunks) c->cancel();  // the call has failed: stop the rest
+  }
+
+  // Chunk `i`'s call ended with `f`: keep its output; once all are in, combine them in chunk
+  // order (§6.3) into the caller's future.
+  void chunk_done(size_t i, FutureState& f) {
+    if (failed) return;
+    std::unique_ptr<Result> r;
+    if (f.poll() != TINKER_OK || f.take(ResultKind::Internal, &r) != TINKER_OK)
+      return fail(f.error() ? *f.error() : make_error(TINKER_E_INTERNAL, "chunk failed"));
+    outputs[i] = std::make_unique<wire::ForwardBackwardOutput>(std::move(static_cast<ChunkOutput&>(*r).out));
+    if (++finished < chunks.size()) return;
+    wire::ForwardBackwardOutput all;
+    all.loss_fn_output_type = outputs[0]->loss_fn_output_type;
+    std::vector<Metrics> metrics;
+    std::vector<double> weights;
+    for (auto& o : outputs) {
+      weights.push_back(static_cast<double>(o->outputs.size()));
+      metrics.push_back(std::move(o->metrics));
+      for (auto& d : o->outputs) all.outputs.push_back(std::move(d));
+    }
+    Error err;
+    if (!combine_metrics(metrics, weights, &all.metrics, &err)) return fail(err);
+    user->complete(to_result(std::move(all)));
+  }
+
   void end(size_t index, bool ok) {
     if (ok && ++submitted == chunks.size()) user->mark_submitted();
     if (!parallel) return run->gate.release(first + index, first + index);
@@ -197,7 +226,8 @@ std::shared_ptr<FutureState> start_forward_backward(ClientContext& cx, const std
       if (*charged) ctx->fwdbwd_dispatch_budget().release(cost);
       group->end(i, ok);
     };
-    spec.decode = [json_wire, what](const http::Response& r, std::unique_ptr<Result>* out, Error* err) {
+    const size_t sent = plan[i].end - plan[i].begin;
+    spec.decode = [json_wire, what, sent](const http::Response& r, std::unique_ptr<Result>* out, Error* err) {
       auto res = std::make_unique<ChunkOutput>();
       std::string msg;
       bool ok = json_wire ? wire::decode_forward_backward_output_json(r.body, &res->out, &msg)
@@ -206,36 +236,22 @@ std::shared_ptr<FutureState> start_forward_backward(ClientContext& cx, const std
         *err = make_error(TINKER_E_DATA_LOSS, std::string(what) + ": undecodable result: " + msg);
         return false;
       }
+      // Outputs are matched to datums by position: any other count would misattribute them.
+      if (res->out.outputs.size() != sent) {
+        *err = make_error(TINKER_E_DATA_LOSS, std::string(what) + ": the server returned " +
+                                                  std::to_string(res->out.outputs.size()) + " outputs for " +
+                                                  std::to_string(sent) + " datums");
+        return false;
+      }
       *out = std::move(res);
       return true;
     };
     spec.then = [group, i](FutureState& f) {
-      if (group->failed) return;
-      std::unique_ptr<Result> r;
-      if (f.poll() != TINKER_OK || f.take(ResultKind::Internal, &r) != TINKER_OK) {
-        group->failed = true;
-        group->user->fail(f.error() ? *f.error() : make_error(TINKER_E_INTERNAL, "chunk failed"));
-        for (auto& c : group->chunks) c->cancel();  // the call has failed: stop the rest
-        return;
+      try {
+        group->chunk_done(i, f);
+      } catch (const std::bad_alloc&) {  // the caller's future must end, or it waits forever
+        group->fail(make_error(TINKER_E_RESOURCE_EXHAUSTED, "forward_backward: out of memory combining results"));
       }
-      group->outputs[i] = std::make_unique<wire::ForwardBackwardOutput>(std::move(static_cast<ChunkOutput&>(*r).out));
-      if (++group->finished < group->chunks.size()) return;
-      // Combine in chunk order (§6.3).
-      wire::ForwardBackwardOutput all;
-      all.loss_fn_output_type = group->outputs[0]->loss_fn_output_type;
-      std::vector<Metrics> metrics;
-      std::vector<double> weights;
-      for (auto& o : group->outputs) {
-        weights.push_back(static_cast<double>(o->outputs.size()));
-        metrics.push_back(std::move(o->metrics));
-        for (auto& d : o->outputs) all.outputs.push_back(std::move(d));
-      }
-      Error err;
-      if (!combine_metrics(metrics, weights, &all.metrics, &err)) {
-        group->user->fail(err);
-        return;
-      }
-      group->user->complete(to_result(std::move(all)));
     };
     specs.push_back(std::move(spec));
   }

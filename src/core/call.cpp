@@ -26,6 +26,38 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
       : ctx_(ctx), rt_(ctx.runtime()), spec_(std::move(spec)), future_(std::move(future)) {}
 
   void begin() {
+    guarded([this] { begin_unguarded(); });
+  }
+
+  void abort(const Error& why) override { finish_error(why); }
+
+ private:
+  // Every entry from the runtime (transfer done, timer, prerequisite met) goes through here: an
+  // exception (out of memory decoding a huge result, say) ends this call with an error instead
+  // of leaving its future pending forever.
+  template <class F>
+  void guarded(F&& body) noexcept {
+    try {
+      body();
+    } catch (const std::bad_alloc&) {
+      finish_error_noexcept(TINKER_E_RESOURCE_EXHAUSTED, spec_.what + ": out of memory");
+    } catch (const std::exception& e) {
+      finish_error_noexcept(TINKER_E_INTERNAL, spec_.what + ": internal error: " + e.what());
+    } catch (...) {
+      finish_error_noexcept(TINKER_E_INTERNAL, spec_.what + ": internal error");
+    }
+  }
+
+  void finish_error_noexcept(tinker_status_t code, const std::string& message) noexcept {
+    try {
+      finish_error(make_error(code, message));
+    } catch (...) {  // not even the error could be made: end the future bare
+      finished_ = true;
+      future_->fail(Error{});
+    }
+  }
+
+  void begin_unguarded() {
     started_ = Clock::now();
     rt_.track(shared_from_this());
     std::weak_ptr<Call> weak = shared_from_this();
@@ -40,28 +72,28 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
       deadline_timer_ = rt_.add_timer(deadline / 1000.0, [weak, deadline] {
         if (auto self = weak.lock()) {
           self->deadline_timer_ = 0;
-          self->finish_error(make_error(TINKER_E_DEADLINE_EXCEEDED,
-                                        self->spec_.what + ": deadline of " + std::to_string(deadline) + " ms exceeded"));
+          std::string why = self->spec_.what + ": deadline of " + std::to_string(deadline) + " ms exceeded";
+          if (!self->last_failure_.empty()) why += " (last failure: " + self->last_failure_ + ")";
+          self->finish_error(make_error(TINKER_E_DEADLINE_EXCEEDED, why));
         }
       });
     }
     ctx_.ensure(spec_.prerequisite, [weak](const Error* err) {
       auto self = weak.lock();
       if (!self || self->finished_) return;
-      if (err) return self->finish_error(*err);
-      if (!self->spec_.build) return self->finish_with_payload(http::Response{});  // prerequisite only
-      if (!self->spec_.wait_turn) return self->submit_attempt();
-      self->holds_turn_ = true;
-      self->spec_.wait_turn([weak] {
-        auto me = weak.lock();
-        if (me && !me->finished_) me->submit_attempt();
+      self->guarded([&] {
+        if (err) return self->finish_error(*err);
+        if (!self->spec_.build) return self->finish_with_payload(http::Response{});  // prerequisite only
+        if (!self->spec_.wait_turn) return self->submit_attempt();
+        self->holds_turn_ = true;
+        self->spec_.wait_turn([weak] {
+          auto me = weak.lock();
+          if (me && !me->finished_) me->guarded([&] { me->submit_attempt(); });
+        });
       });
     });
   }
 
-  void abort(const Error& why) override { finish_error(why); }
-
- private:
   // ---- stage 1: submission ------------------------------------------------------------------
   void submit_attempt() {
     request_ = spec_.build();
@@ -73,6 +105,7 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
   }
 
   void send_submission() {
+    ++submissions_sent_;
     http::Request req = request_;
     if (req.method != "GET") req.headers.emplace_back("X-Idempotency-Key", idempotency_key_);
     req.headers.emplace_back("X-Stainless-Retry-Count", std::to_string(http_retries_taken_));
@@ -80,7 +113,7 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
     transfer_ = rt_.http(std::move(req), [weak](http::Response&& r) {
       if (auto self = weak.lock()) {
         self->transfer_ = 0;
-        self->on_submission_response(std::move(r));
+        self->guarded([&] { self->on_submission_response(std::move(r)); });
       }
     });
   }
@@ -88,13 +121,15 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
   void on_submission_response(http::Response&& r) {
     if (finished_) return;
     if (r.status >= 200 && r.status < 300) return on_submitted(std::move(r));
+    last_failure_ = describe(r);
+    if (r.status == 409 && spec_.conflict_is_final) return finish_error(error_for(r, ""));
 
     int max_http = spec_.http_retries >= 0 ? spec_.http_retries : ctx_.options().max_retries;
     if (http_retries_taken_ < max_http && retry::http_layer_retries(r)) {
       double delay = retry::http_retry_delay_seconds(http_retries_taken_, retry::retry_after_seconds(r), random_unit());
       ++http_retries_taken_;
-      ctx_.logger().debug(spec_.what + ": HTTP retry " + std::to_string(http_retries_taken_) + " in " +
-                          std::to_string(delay) + " s (" + describe(r) + ")");
+      ctx_.logger().info(spec_.what + ": HTTP retry " + std::to_string(http_retries_taken_) + " of " +
+                         std::to_string(max_http) + " in " + seconds_text(delay) + " after " + last_failure_);
       return sleep_then(delay, &Call::send_submission);
     }
 
@@ -105,13 +140,18 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
     if (spec_.submission_retries && retry::submission_retryable(r)) {
       double budget = ctx_.options().retry_budget_ms / 1000.0;
       if (auto sleep = retry::submission_sleep_seconds(attempt_, seconds_since(started_), budget)) {
-        ctx_.logger().debug(spec_.what + ": submission retry " + std::to_string(attempt_ + 1) + " in " +
-                            std::to_string(*sleep) + " s (" + describe(r) + ")");
+        ctx_.logger().info(spec_.what + ": submission retry " + std::to_string(attempt_ + 1) + " in " +
+                           seconds_text(*sleep) + " after " + last_failure_ + " (retry budget " +
+                           seconds_text(budget) + ")");
         ++attempt_;
         return sleep_then(*sleep, &Call::submit_attempt);
       }
     }
-    finish_error(error_for(r, ""));
+    Error e = error_for(r, "");
+    if (submissions_sent_ > 1)  // say what kept failing and for how long
+      e.message += " (gave up after " + std::to_string(submissions_sent_) + " attempts in " +
+                   seconds_text(seconds_since(started_)) + ")";
+    finish_error(std::move(e));
   }
 
   // The submission is over: the next seq_id may go (protocol.md §6.1).
@@ -149,6 +189,7 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
     cJSON_Delete(body);
     if (spec_.accept_protobuf) req.headers.emplace_back("Accept", "application/x-protobuf");
     ctx_.decorate(req, kPollTimeoutMs);
+    req.max_response_bytes = ctx_.options().max_result_bytes;  // a poll's answer may be the result
     req.headers.emplace_back("X-Idempotency-Key", "libtinker-retry-" + uuid4());
     req.headers.emplace_back("X-Stainless-Retry-Count", "0");
     req.headers.emplace_back("X-Tinker-Request-Iteration", std::to_string(poll_iteration_));
@@ -159,11 +200,12 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
       req.headers.emplace_back("X-Tinker-Create-Promise-Roundtrip-Time", buf);
     }
     ++poll_iteration_;
+    poll_sent_at_ = Clock::now();
     std::weak_ptr<Call> weak = shared_from_this();
     transfer_ = rt_.http(std::move(req), [weak](http::Response&& r) {
       if (auto self = weak.lock()) {
         self->transfer_ = 0;
-        self->on_poll_response(std::move(r));
+        self->guarded([&] { self->on_poll_response(std::move(r)); });
       }
     });
   }
@@ -173,6 +215,7 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
     using retry::PollAction;
     PollAction action = retry::classify_poll(r);
     if (action != PollAction::RepollAfterBackoff) backoff_count_ = 0;
+    if (action != PollAction::Success) last_failure_ = describe(r);
     switch (action) {
       case PollAction::Success: return on_poll_success(r);
       case PollAction::RepollNow:
@@ -184,10 +227,11 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
             report_queue_state(doc.get());
           }
         }
-        return poll();
+        return repoll();
       case PollAction::RepollAfterBackoff: {
         double delay = retry::poll_backoff_seconds(backoff_count_++);
-        ctx_.logger().debug(spec_.what + ": poll backoff " + std::to_string(delay) + " s (" + describe(r) + ")");
+        ctx_.logger().info(spec_.what + ": polling " + request_id_ + " again in " + seconds_text(delay) + " after " +
+                           last_failure_);
         return sleep_then(delay, &Call::poll);
       }
       case PollAction::RepollIfBudget:
@@ -233,7 +277,7 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
     const cJSON* d = doc.get();
     if (json::get_string(d, "type").value_or("") == "try_again") {
       report_queue_state(d);
-      return poll();
+      return repoll();
     }
     if (json::get_string(d, "status").value_or("") == "complete_metadata") {
       if (!allow_metadata_only_) {
@@ -242,8 +286,9 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
         return finish_error(e);
       }
       allow_metadata_only_ = false;
-      ctx_.logger().debug(spec_.what + ": large result (" +
-                          std::to_string(static_cast<int64_t>(json::get_number(d, "response_payload_size").value_or(0))) +
+      bool bad = false;
+      auto size = json::get_int(d, "response_payload_size", 0, INT64_MAX, &bad);
+      ctx_.logger().debug(spec_.what + ": large result (" + (size ? std::to_string(*size) : std::string("unknown")) +
                           " bytes) ready; fetching it");
       return poll();
     }
@@ -254,6 +299,18 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
                                                     json::get_string(d, "category").value_or("unknown"), request_id_));
     }
     finish_with_payload(r);
+  }
+
+  // Re-polls after an answer that means "not yet" (§3.1): at once, unless the server keeps
+  // answering faster than a held poll would (retry::rapid_repoll_delay_seconds).
+  void repoll() {
+    if (seconds_since(poll_sent_at_) < retry::kRapidAnswerSeconds) ++rapid_answers_;
+    else rapid_answers_ = 0;
+    double delay = retry::rapid_repoll_delay_seconds(rapid_answers_);
+    if (delay <= 0) return poll();
+    ctx_.logger().debug(spec_.what + ": the server answered " + std::to_string(rapid_answers_) +
+                        " polls in a row at once; next poll in " + seconds_text(delay));
+    sleep_then(delay, &Call::poll);
   }
 
   void report_queue_state(const cJSON* d) {
@@ -276,7 +333,7 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
     sleep_timer_ = rt_.add_timer(seconds, [weak, next] {
       if (auto self = weak.lock()) {
         self->sleep_timer_ = 0;
-        if (!self->finished_) ((*self).*next)();
+        if (!self->finished_) self->guarded([&] { ((*self).*next)(); });
       }
     });
   }
@@ -285,9 +342,23 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
     return r.has_response() ? "HTTP " + std::to_string(r.status) : r.transport_error;
   }
 
+  static std::string seconds_text(double s) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f s", s);
+    return buf;
+  }
+
   Error error_for(const http::Response& r, const std::string& request_id) const {
     Error e = r.has_response() ? error_from_http(spec_.what, r.status, r.body)
-                               : error_from_transport(spec_.what, r.transport_error);
+                               : error_from_transport(spec_.what, r.failure, r.transport_error);
+    if (r.status >= 300 && r.status <= 399) {
+      const std::string* to = r.header("location");
+      e.message += " (a redirect" + (to ? " to " + url_origin(*to) : std::string()) +
+                   ", not followed: API requests never follow redirects; set base_url to the address that answers)";
+    }
+    if (r.failure == http::Failure::TooLarge)
+      e.message += request_id.empty() ? " (raise it with tinker_client_options_set_max_response_bytes)"
+                                      : " (raise it with tinker_client_options_set_max_result_bytes)";
     e.request_id = request_id;
     return e;
   }
@@ -310,7 +381,6 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
   void finish_error(Error e) {
     if (finished_) return;
     finished_ = true;
-    e.message = ctx_.redact(std::move(e.message));
     future_->fail(std::move(e));
     cleanup();
   }
@@ -351,6 +421,10 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
   int poll_iteration_ = 0;
   int backoff_count_ = 0;
   int bad_request_polls_ = 0;
+  int rapid_answers_ = 0;           // "not yet" answers in a row that came back at once
+  Clock::time_point poll_sent_at_;
+  int submissions_sent_ = 0;        // every submission request, across both retry layers
+  std::string last_failure_;        // the last thing that went wrong, for the final message
   uint64_t transfer_ = 0;
   Runtime::TimerId sleep_timer_ = 0, deadline_timer_ = 0;
 };

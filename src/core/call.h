@@ -36,6 +36,9 @@ struct CallSpec {
   std::function<http::Request()> build;
   int http_retries = -1;           // layer-1 retries; -1 = the client's max_retries
   bool submission_retries = true;  // wrap in layer 2
+  // A 409 means a conflict that no retry can heal (a checkpoint name already in use): fail
+  // TINKER_E_ALREADY_EXISTS at once instead of retrying 409 as the protocol does elsewhere.
+  bool conflict_is_final = false;
   long timeout_ms = 0;             // 0 = the client's request timeout
   bool returns_future = false;     // the response is {"request_id"}: poll retrieve_future
   std::string request_type;        // X-Tinker-Request-Type on polls

@@ -18,6 +18,8 @@ constexpr long kDynamicConfigTimeoutMs = 10000;
 constexpr double kJwtRefreshLeadSeconds = 300;  // protocol.md §1.2
 constexpr double kJwtRetrySeconds = 60;
 constexpr double kPausedLogIntervalSeconds = 60;  // protocol.md §3.2 row 2
+constexpr int64_t kMaxRefreshIntervalSeconds = 365LL * 24 * 3600;
+constexpr int64_t kMaxTransferTimeoutMs = INT32_MAX;
 
 bool same_header(const std::string& a, const std::string& b) {
   return a.size() == b.size() &&
@@ -67,33 +69,74 @@ std::string sdk_version_body(const std::string& version) {
 
 }  // namespace
 
-bool parse_server_config(const std::string& body, ServerConfig* c) {
+namespace {
+
+// The ranges a server may set (§7.12). Byte budgets and sizes must be positive (a negative
+// budget would block every request forever) and stay within what a double holds exactly.
+constexpr int64_t kMaxServerBytes = int64_t{1} << 50;
+struct IntFlag {
+  const char* key;
+  int64_t ServerConfig::*field;
+  int64_t lo, hi;
+};
+constexpr IntFlag kIntFlags[] = {
+    {"sample_dispatch_bytes_semaphore_size", &ServerConfig::sample_dispatch_bytes_semaphore_size, 1, kMaxServerBytes},
+    {"inflight_response_bytes_semaphore_size", &ServerConfig::inflight_response_bytes_semaphore_size, 1, kMaxServerBytes},
+    {"fwdbwd_max_chunk_len", &ServerConfig::fwdbwd_max_chunk_len, 1, int64_t{1} << 31},
+    {"fwdbwd_max_chunk_bytes_count", &ServerConfig::fwdbwd_max_chunk_bytes_count, 1, kMaxServerBytes},
+    {"fwdbwd_dispatch_bytes_semaphore_size", &ServerConfig::fwdbwd_dispatch_bytes_semaphore_size, 1, kMaxServerBytes},
+    {"sample_max_concurrent_requests", &ServerConfig::sample_max_concurrent_requests, 1, 1000000},
+};
+struct BoolFlag {
+  const char* key;
+  bool ServerConfig::*field;
+};
+constexpr BoolFlag kBoolFlags[] = {
+    {"pjwt_auth_enabled", &ServerConfig::pjwt_auth_enabled},
+    {"parallel_fwdbwd_chunks", &ServerConfig::parallel_fwdbwd_chunks},
+    {"proto_compress_fwdbwd", &ServerConfig::proto_compress_fwdbwd},
+    {"sample_no_retries", &ServerConfig::sample_no_retries},
+    {"sample_enable_stuck_detection", &ServerConfig::sample_enable_stuck_detection},
+    {"create_model_via_load_weights", &ServerConfig::create_model_via_load_weights},
+};
+constexpr double kMaxBillingPauseSeconds = 30.0 * 24 * 3600;
+
+}  // namespace
+
+bool parse_server_config(const std::string& body, ServerConfig* c, std::vector<std::string>* warnings) {
   auto doc = json::parse(body);
   if (!doc || !cJSON_IsObject(doc.get())) return false;
   const cJSON* d = doc.get();
-  auto flag = [&](const char* k, bool& v) { if (auto x = json::get_bool(d, k)) v = *x; };
-  auto num = [&](const char* k, int64_t& v) { if (auto x = json::get_number(d, k)) v = static_cast<int64_t>(*x); };
-  flag("pjwt_auth_enabled", c->pjwt_auth_enabled);
-  num("sample_dispatch_bytes_semaphore_size", c->sample_dispatch_bytes_semaphore_size);
-  num("inflight_response_bytes_semaphore_size", c->inflight_response_bytes_semaphore_size);
-  flag("parallel_fwdbwd_chunks", c->parallel_fwdbwd_chunks);
-  flag("proto_compress_fwdbwd", c->proto_compress_fwdbwd);
-  num("fwdbwd_max_chunk_len", c->fwdbwd_max_chunk_len);
-  num("fwdbwd_max_chunk_bytes_count", c->fwdbwd_max_chunk_bytes_count);
-  num("fwdbwd_dispatch_bytes_semaphore_size", c->fwdbwd_dispatch_bytes_semaphore_size);
-  if (auto x = json::get_number(d, "billing_exception_max_pause_duration_sec")) c->billing_exception_max_pause_duration_sec = *x;
-  flag("sample_no_retries", c->sample_no_retries);
-  flag("sample_enable_stuck_detection", c->sample_enable_stuck_detection);
-  num("sample_max_concurrent_requests", c->sample_max_concurrent_requests);
-  flag("create_model_via_load_weights", c->create_model_via_load_weights);
+  auto reject = [&](const char* key, const std::string& rule) {
+    if (warnings) warnings->push_back(std::string(key) + " " + rule + "; keeping the default");
+  };
+  for (const BoolFlag& f : kBoolFlags) {
+    const cJSON* v = cJSON_GetObjectItemCaseSensitive(d, f.key);
+    if (cJSON_IsBool(v)) c->*f.field = cJSON_IsTrue(v) != 0;
+    else if (v && !cJSON_IsNull(v)) reject(f.key, "is not a boolean");
+  }
+  for (const IntFlag& f : kIntFlags) {
+    bool bad = false;
+    if (auto x = json::get_int(d, f.key, f.lo, f.hi, &bad)) c->*f.field = *x;
+    else if (bad) reject(f.key, "is not a whole number in [" + std::to_string(f.lo) + ", " + std::to_string(f.hi) + "]");
+  }
+  const char* pause_key = "billing_exception_max_pause_duration_sec";
+  if (const cJSON* v = cJSON_GetObjectItemCaseSensitive(d, pause_key); v && !cJSON_IsNull(v)) {
+    if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble <= kMaxBillingPauseSeconds)
+      c->billing_exception_max_pause_duration_sec = v->valuedouble;
+    else
+      reject(pause_key, "is not a number of seconds in [0, 30 days]");
+  }
   return true;
 }
 
 ClientContext::ClientContext(ClientOptions options)
     : options_(std::move(options)),
       logger_(options_.log_cb, options_.log_user_data, options_.log_level.value_or(TINKER_LOG_OFF)),
-      runtime_(std::make_unique<Runtime>(transport_settings(options_))),
-      credential_(options_.api_key.value_or("")) {}
+      runtime_(std::make_unique<Runtime>(transport_settings(options_), logger_)),
+      credential_(options_.api_key.value_or("")) {
+  secrets_.add(credential_);
+}
 
 ClientContext::~ClientContext() { runtime_->shutdown(); }
 
@@ -118,15 +161,6 @@ BytesBudget& ClientContext::fwdbwd_dispatch_budget() {
   return *fwdbwd_budget_;
 }
 
-std::string ClientContext::redact(std::string text) const {
-  for (const std::string* secret : {&*options_.api_key, &credential_}) {
-    if (secret->empty()) continue;
-    for (size_t at = text.find(*secret); at != std::string::npos; at = text.find(*secret, at))
-      text.replace(at, secret->size(), "[redacted]");
-  }
-  return text;
-}
-
 const char* ClientContext::session_id_cstr() const {
   std::lock_guard<std::mutex> lk(session_mu_);
   return session_id_.empty() ? nullptr : session_id_.c_str();
@@ -136,8 +170,10 @@ void ClientContext::decorate(http::Request& req, long timeout_ms) const {
   std::string base = *options_.base_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
   if (req.url.rfind("http://", 0) != 0 && req.url.rfind("https://", 0) != 0) req.url = base + req.url;
-  req.timeout_ms = timeout_ms > 0 ? timeout_ms : options_.request_timeout_ms;
-  req.connect_timeout_ms = options_.connect_timeout_ms;
+  // Saturated: libcurl adds timeouts to its clock, and 24 days is "no timeout" in practice.
+  req.timeout_ms = static_cast<long>(std::min<int64_t>(timeout_ms > 0 ? timeout_ms : options_.request_timeout_ms, kMaxTransferTimeoutMs));
+  req.connect_timeout_ms = static_cast<long>(std::min<int64_t>(options_.connect_timeout_ms, kMaxTransferTimeoutMs));
+  req.max_response_bytes = options_.max_response_bytes;
 
   // The token exchange always presents the API key itself, never the JWT (§1.2).
   static const std::string kTokenPath = "/api/v1/auth/token";
@@ -202,10 +238,12 @@ void ClientContext::run_config_startup() {
   CallSpec spec = internal_call("client/config", "/api/v1/client/config", sdk_version_body(options_.sdk_version));
   spec.decode = [this](const http::Response& r, std::unique_ptr<Result>*, Error* err) {
     ServerConfig c;
-    if (!parse_server_config(r.body, &c)) {
+    std::vector<std::string> warnings;
+    if (!parse_server_config(r.body, &c, &warnings)) {
       *err = make_error(TINKER_E_DATA_LOSS, "client/config: response is not a JSON object");
       return false;
     }
+    for (const auto& w : warnings) logger_.warning("client/config: " + w);
     config_ = c;
     std::lock_guard<std::mutex> lk(session_mu_);
     config_snapshot_ = c;
@@ -229,8 +267,14 @@ void ClientContext::fetch_jwt(std::function<void(const Error*)> done) {
   spec.decode = [this](const http::Response& r, std::unique_ptr<Result>*, Error* err) {
     auto doc = json::parse(r.body);
     auto jwt = doc ? json::get_string(doc.get(), "jwt") : std::nullopt;
-    if (!jwt) {
+    if (!jwt || jwt->empty()) {
       *err = make_error(TINKER_E_DATA_LOSS, "auth/token: response has no jwt");
+      return false;
+    }
+    secrets_.add(*jwt);  // before anything could print it
+    // It becomes the X-API-Key header of every later request.
+    if (!is_header_value(*jwt)) {
+      *err = make_error(TINKER_E_DATA_LOSS, "auth/token: the server's jwt contains characters not allowed in a header");
       return false;
     }
     credential_ = *jwt;
@@ -264,8 +308,12 @@ void ClientContext::fetch_dynamic_config(bool initial, std::function<void()> don
   }
   spec.decode = [this](const http::Response& r, std::unique_ptr<Result>*, Error*) {
     auto doc = json::parse(r.body);
+    bool bad = false;
     if (doc)
-      if (auto v = json::get_number(doc.get(), "refresh_interval_sec")) dynamic_refresh_interval_s_ = static_cast<int64_t>(*v);
+      if (auto v = json::get_int(doc.get(), "refresh_interval_sec", 1, kMaxRefreshIntervalSeconds, &bad))
+        dynamic_refresh_interval_s_ = *v;
+    if (bad) logger_.warning("client/dynamic_config: refresh_interval_sec is not a whole number of seconds in [1, 1 year]; keeping " +
+                             std::to_string(dynamic_refresh_interval_s_));
     return true;
   };
   spec.then = [this, initial, done = std::move(done)](FutureState& f) {
@@ -364,7 +412,9 @@ void ClientContext::report_queue_state(const std::string& state, const std::stri
   if (!options_.queue_cb) return;
   auto cb = options_.queue_cb;
   void* ud = options_.queue_user_data;
-  runtime_->completion()->post([cb, ud, s, reason, request_id] { cb(s, reason.c_str(), request_id.c_str(), ud); });
+  runtime_->completion()->post([cb, ud, s, reason = printable(reason), request_id = printable(request_id)] {
+    cb(s, reason.c_str(), request_id.c_str(), ud);
+  });
 }
 
 }  // namespace tinker

@@ -16,6 +16,7 @@
 #include "core/call.h"
 #include "core/client_options.h"
 #include "core/log.h"
+#include "core/printable.h"
 #include "core/runtime.h"
 
 namespace tinker {
@@ -37,8 +38,12 @@ struct ServerConfig {
   bool create_model_via_load_weights = false;
 };
 
-// Parses a client/config body; unknown flags are ignored, missing ones keep their default.
-bool parse_server_config(const std::string& body, ServerConfig* out);
+// Parses a client/config body; unknown flags are ignored, missing ones keep their value. A flag
+// with a value that is out of range or of the wrong type (a negative byte budget, 1e308 for a
+// count, a string for a bool) keeps its value too, and is named in `warnings` when given:
+// the server is not trusted to size the client's own budgets. False when the body is not a
+// JSON object.
+bool parse_server_config(const std::string& body, ServerConfig* out, std::vector<std::string>* warnings = nullptr);
 
 class ClientContext : public std::enable_shared_from_this<ClientContext> {
  public:
@@ -62,9 +67,6 @@ class ClientContext : public std::enable_shared_from_this<ClientContext> {
   // credential, timeouts. `timeout_ms` 0 = the client's request timeout.
   void decorate(http::Request& req, long timeout_ms) const;
   const ServerConfig& server_config() const { return config_; }
-  // `text` without the API key or the JWT in use: server bodies end up in error messages, and
-  // a server may echo credentials.
-  std::string redact(std::string text) const;
   double billing_pause_max_seconds() const { return config_.billing_exception_max_pause_duration_sec; }
   // Passes a queue state reported by a poll to the user's observer (on the completion thread).
   void report_queue_state(const std::string& state, const std::string& reason, const std::string& request_id,
@@ -103,6 +105,7 @@ class ClientContext : public std::enable_shared_from_this<ClientContext> {
   CallSpec internal_call(const std::string& what, const std::string& path, std::string body);
 
   ClientOptions options_;
+  SecretSet secrets_;  // the API key and every JWT in use: redacted from logs and messages
   Logger logger_;
   std::unique_ptr<Runtime> runtime_;
 

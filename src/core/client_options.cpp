@@ -17,15 +17,27 @@ bool api_key_has_valid_prefix(const std::string& key) {
   return key.rfind("tml-", 0) == 0 || key.rfind("eyJ", 0) == 0;
 }
 
-static bool valid_base_url(const std::string& url) {
+bool is_header_value(const std::string& value) {
+  for (unsigned char c : value)
+    if ((c < 0x20 && c != '\t') || c == 0x7F) return false;
+  return true;
+}
+
+// Why `url` cannot be the base URL, or "" when it can. The message never contains the URL's
+// user information, which may be a password.
+static std::string base_url_problem(const std::string& url) {
   std::string rest;
   if (url.rfind("http://", 0) == 0) rest = url.substr(7);
   else if (url.rfind("https://", 0) == 0) rest = url.substr(8);
-  else return false;
-  if (rest.empty() || rest[0] == '/' || rest[0] == ':') return false;
-  for (char c : rest)
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') return false;
-  return true;
+  else return "is not an http:// or https:// URL";
+  const std::string authority = rest.substr(0, rest.find('/'));
+  if (authority.find('@') != std::string::npos)
+    return "contains user information (user:password@); pass credentials with tinker_client_options_set_api_key";
+  for (unsigned char c : url)
+    if (c <= 0x20 || c == 0x7F) return "contains whitespace or control characters";
+  if (rest.find_first_of("?#") != std::string::npos) return "has a query or fragment; give the service's base address only";
+  if (authority.empty() || authority[0] == ':') return "has no host";
+  return "";
 }
 
 bool resolve_client_options(ClientOptions& o, Error& err) {
@@ -50,14 +62,19 @@ bool resolve_client_options(ClientOptions& o, Error& err) {
   if (!o.log_level) o.log_level = Logger::level_from_env();
   for (const char* name : {"CLOUDFLARE_ACCESS_CLIENT_ID", "CLOUDFLARE_ACCESS_CLIENT_SECRET"}) {
     if (auto v = env(name)) {
+      if (!is_header_value(*v)) {
+        err = make_error(TINKER_E_INVALID_ARGUMENT,
+                         std::string(name) + ": contains a control character (CR, LF, …) and would forge a header");
+        return false;
+      }
       std::string header = std::string(name) == "CLOUDFLARE_ACCESS_CLIENT_ID" ? "CF-Access-Client-Id" : "CF-Access-Client-Secret";
       o.headers.emplace_back(header, *v);
     }
   }
 
-  if (!valid_base_url(*o.base_url)) {
-    err = make_error(TINKER_E_INVALID_ARGUMENT,
-                     "base_url: '" + *o.base_url + "' is not an http:// or https:// URL with a host");
+  if (std::string why = base_url_problem(*o.base_url); !why.empty()) {
+    const bool echo = o.base_url->find('@') == std::string::npos;  // user information is never printed
+    err = make_error(TINKER_E_INVALID_ARGUMENT, "base_url: " + (echo ? "'" + *o.base_url + "' " : std::string()) + why);
     return false;
   }
   if (!o.api_key || o.api_key->empty()) {
@@ -67,6 +84,11 @@ bool resolve_client_options(ClientOptions& o, Error& err) {
   }
   if (!api_key_has_valid_prefix(*o.api_key)) {
     err = make_error(TINKER_E_UNAUTHENTICATED, "api_key: the API key must start with 'tml-' (or be a JWT)");
+    return false;
+  }
+  // The setters check what they are given; values from the environment are checked here.
+  if (!is_header_value(*o.api_key)) {
+    err = make_error(TINKER_E_INVALID_ARGUMENT, "api_key: contains a control character (CR, LF, …) and would forge a header");
     return false;
   }
   return true;

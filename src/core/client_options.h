@@ -16,6 +16,12 @@ namespace tinker {
 
 constexpr const char* kDefaultBaseUrl = "https://tinker.thinkingmachines.dev/services/tinker-prod";
 constexpr const char* kDefaultSdkVersion = "0.25.0";
+// A polled result: the largest real ones (a forward/backward chunk's per-token outputs, a sample
+// with top-k prompt logprobs) are tens of MiB, so 256 MiB leaves room without letting a hostile
+// server take the host's memory.
+constexpr int64_t kDefaultMaxResultBytes = int64_t{256} << 20;
+// Every other response (config, acknowledgements, REST listings, errors): kilobytes in practice.
+constexpr int64_t kDefaultMaxResponseBytes = int64_t{16} << 20;
 
 struct ClientOptions {
   std::optional<std::string> base_url;
@@ -35,6 +41,9 @@ struct ClientOptions {
   tinker_wire_mode_t wire_mode = TINKER_WIRE_PROTOBUF;
   int64_t default_deadline_ms = 0;
   int64_t heartbeat_interval_ms = 10000;
+  // Response size limits (see tinker_client_options_set_max_result_bytes / _response_bytes).
+  int64_t max_result_bytes = kDefaultMaxResultBytes;
+  int64_t max_response_bytes = kDefaultMaxResponseBytes;
   tinker_log_callback_t log_cb = nullptr;
   void* log_user_data = nullptr;
   std::optional<tinker_log_level_t> log_level;
@@ -43,11 +52,17 @@ struct ClientOptions {
 };
 
 // Fills what the caller left unset from the environment (TINKER_BASE_URL, TINKER_API_KEY,
-// TINKER_PROJECT_ID, TINKER_TAGS, TINKER_LOG, CLOUDFLARE_ACCESS_CLIENT_*), then validates.
-// On failure returns false and fills `err` with a message naming the bad setting.
+// TINKER_PROJECT_ID, TINKER_TAGS, TINKER_LOG, CLOUDFLARE_ACCESS_CLIENT_*), then validates:
+// the base URL (http/https, a host, no user:password@, no query or fragment) and every value
+// that becomes a header. On failure returns false and fills `err` with a message naming the bad
+// setting and never echoing a credential.
 bool resolve_client_options(ClientOptions& o, Error& err);
 
 // True for keys the service accepts: "tml-…" API keys and JWTs ("eyJ…").
 bool api_key_has_valid_prefix(const std::string& key);
+
+// True when `value` may be sent as a header value: no control character but tab (a CR or LF
+// would end the header and start another one on the wire).
+bool is_header_value(const std::string& value);
 
 }  // namespace tinker

@@ -32,7 +32,12 @@ void CompletionExecutor::loop(std::shared_ptr<Queue> q) {
     auto fn = std::move(q->items.front());
     q->items.pop_front();
     lk.unlock();
-    fn();
+    // An exception must not end this thread (every later callback would be lost) nor the
+    // process; user callbacks are C and cannot throw, so this is the library's own task.
+    try {
+      fn();
+    } catch (...) {
+    }
     fn = nullptr;  // release captures outside the lock
     lk.lock();
   }

@@ -5,6 +5,8 @@
 
 #include <chrono>
 
+#include "core/saturating_time.h"
+
 namespace tinker {
 
 CompletionQueue::CompletionQueue() { fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
@@ -39,11 +41,7 @@ void CompletionQueue::push(uint64_t tag) {
 tinker_status_t CompletionQueue::next(int64_t timeout_ms, uint64_t* tag) {
   std::unique_lock<std::mutex> lk(mu_);
   auto ready = [&] { return !tags_.empty() || wakeups_ > 0; };
-  if (timeout_ms < 0) {
-    cv_.wait(lk, ready);
-  } else if (!cv_.wait_for(lk, std::chrono::milliseconds(timeout_ms), ready)) {
-    return TINKER_E_TIMEOUT;
-  }
+  if (!wait_until_saturating(cv_, lk, wait_deadline(timeout_ms), ready)) return TINKER_E_TIMEOUT;
   if (wakeups_ > 0 && tags_.empty()) {
     --wakeups_;
     return TINKER_E_INTERRUPTED;

@@ -2,6 +2,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "core/printable.h"
+
 namespace tinker {
 
 Error make_error(tinker_status_t code, std::string message) {
@@ -24,9 +26,13 @@ tinker_status_t status_for_http(long s) {
     case 429: return TINKER_E_RESOURCE_EXHAUSTED;
     default: break;
   }
+  if (s >= 300 && s <= 399) return TINKER_E_FAILED_PRECONDITION;
   if (s >= 500 && s <= 599) return TINKER_E_UNAVAILABLE;
   return TINKER_E_UNKNOWN;
 }
+
+// An HTML error page or a stack trace says little past its start.
+constexpr size_t kMaxServerDetailBytes = 512;
 
 // The most useful human text in an error body: a JSON "error"/"detail"/"message" string, else
 // the start of the raw body.
@@ -41,13 +47,7 @@ static std::string server_detail(const std::string& body) {
     cJSON_Delete(j);
   }
   if (out.empty()) out = body;
-  if (out.size() > 512) {
-    // Cut on a UTF-8 character boundary so bindings always receive valid strings.
-    size_t cut = 512;
-    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
-    out = out.substr(0, cut) + "…";
-  }
-  return out;
+  return printable(std::move(out), kMaxServerDetailBytes);  // redacted before it is cut
 }
 
 Error error_from_http(const std::string& what, long http_status, const std::string& body) {
@@ -63,6 +63,15 @@ Error error_from_http(const std::string& what, long http_status, const std::stri
   return e;
 }
 
+std::string url_origin(const std::string& url) {
+  const size_t scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) return "(a relative address)";
+  const size_t host_begin = scheme_end + 3;
+  std::string authority = url.substr(host_begin, url.find_first_of("/?#", host_begin) - host_begin);
+  if (size_t at = authority.rfind('@'); at != std::string::npos) authority.erase(0, at + 1);
+  return url.substr(0, host_begin) + authority;
+}
+
 Error error_from_request_failed(const std::string& message, const std::string& category,
                                 const std::string& request_id) {
   Error e;
@@ -75,7 +84,21 @@ Error error_from_request_failed(const std::string& message, const std::string& c
   return e;
 }
 
-Error error_from_transport(const std::string& what, const std::string& detail) {
+Error error_from_transport(const std::string& what, http::Failure failure, const std::string& detail) {
+  switch (failure) {
+    case http::Failure::TlsVerification:
+      return make_error(TINKER_E_FAILED_PRECONDITION,
+                        what + ": TLS verification failed: " + detail +
+                            "; the server's certificate is not trusted here: give the CA that signed it with "
+                            "tinker_client_options_set_ca_bundle_path");
+    case http::Failure::TooLarge:
+      return make_error(TINKER_E_RESOURCE_EXHAUSTED, what + ": " + detail);
+    case http::Failure::Local:
+      return make_error(TINKER_E_INTERNAL, what + ": " + detail);
+    case http::Failure::None:
+    case http::Failure::Network:
+      break;
+  }
   Error e = make_error(TINKER_E_UNAVAILABLE, what + ": connection error: " + detail);
   e.retryable = true;
   return e;
@@ -87,6 +110,9 @@ Error& last_error() { return t_last_error; }
 void clear_last_error() {
   if (t_last_error.code != TINKER_OK || !t_last_error.message.empty()) t_last_error = Error{};
 }
-void set_last_error(const Error& e) { t_last_error = e; }
+void set_last_error(const Error& e) {
+  t_last_error = e;
+  t_last_error.message = printable(std::move(t_last_error.message));
+}
 
 }  // namespace tinker

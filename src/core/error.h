@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "http/transport.h"
 #include "tinker/tinker.h"
 
 struct tinker_error {
@@ -21,9 +22,9 @@ using Error = tinker_error;
 
 Error make_error(tinker_status_t code, std::string message);
 
-// Status code for an HTTP status that ended an operation (400 → INVALID_ARGUMENT, 401 →
-// UNAUTHENTICATED, 409 → ALREADY_EXISTS, 410 → ABORTED, 429 → RESOURCE_EXHAUSTED, 5xx →
-// UNAVAILABLE, …).
+// Status code for an HTTP status that ended an operation (3xx → FAILED_PRECONDITION: redirects
+// are never followed; 400 → INVALID_ARGUMENT, 401 → UNAUTHENTICATED, 409 → ALREADY_EXISTS,
+// 410 → ABORTED, 429 → RESOURCE_EXHAUSTED, 5xx → UNAVAILABLE, …).
 tinker_status_t status_for_http(long http_status);
 
 // Builds the error for a failed HTTP response: code from the status, category from the status
@@ -34,8 +35,15 @@ Error error_from_http(const std::string& what, long http_status, const std::stri
 Error error_from_request_failed(const std::string& message, const std::string& category,
                                 const std::string& request_id);
 
-// Error for a transport failure (no HTTP response): UNAVAILABLE, retryable.
-Error error_from_transport(const std::string& what, const std::string& detail);
+// Error for a transport failure (no HTTP response), by kind: a network failure is UNAVAILABLE
+// and retryable; a TLS verification failure FAILED_PRECONDITION, naming the CA-bundle option;
+// a response over its size limit RESOURCE_EXHAUSTED; a local failure INTERNAL. Only the first
+// is retryable.
+Error error_from_transport(const std::string& what, http::Failure failure, const std::string& detail);
+
+// The scheme, host and port of an absolute URL, without user information, path or query:
+// what a message may say about where a redirect pointed.
+std::string url_origin(const std::string& url);
 
 // The calling thread's last error (never null).
 Error& last_error();

@@ -2,7 +2,12 @@
 
 #include <chrono>
 
+#include "core/printable.h"
+#include "core/saturating_time.h"
+
 namespace tinker {
+
+constexpr size_t kMaxRequestIdBytes = 256;
 
 const char* result_kind_name(ResultKind k) {
   switch (k) {
@@ -50,6 +55,9 @@ bool FutureState::complete(std::unique_ptr<Result> result) { return finish(TINKE
 
 bool FutureState::fail(Error error) {
   if (error.code == TINKER_OK) error.code = TINKER_E_UNKNOWN;
+  // Every asynchronous failure passes here: messages and request ids carry server text.
+  error.message = printable(std::move(error.message));
+  error.request_id = printable(std::move(error.request_id), kMaxRequestIdBytes);
   tinker_status_t s = error.code;
   return finish(s, nullptr, std::move(error));
 }
@@ -153,11 +161,7 @@ tinker_status_t FutureState::wait_until(int64_t timeout_ms, bool submitted_is_en
   std::unique_lock<std::mutex> lk(mu_);
   const uint64_t epoch = interrupt_epoch_;
   auto ready = [&] { return done_ || (submitted_is_enough && submitted_) || interrupt_epoch_ != epoch; };
-  if (timeout_ms < 0) {
-    cv_.wait(lk, ready);
-  } else if (!cv_.wait_for(lk, std::chrono::milliseconds(timeout_ms), ready)) {
-    return TINKER_E_TIMEOUT;
-  }
+  if (!wait_until_saturating(cv_, lk, wait_deadline(timeout_ms), ready)) return TINKER_E_TIMEOUT;
   if (submitted_is_enough && submitted_) return TINKER_OK;  // even if it failed afterwards
   if (done_) return status_;
   return TINKER_E_INTERRUPTED;

@@ -1,5 +1,8 @@
 #include "core/json.h"
 
+#include <cstdint>
+
+#include <cmath>
 #include <cstdlib>
 
 namespace tinker::json {
@@ -38,6 +41,21 @@ std::optional<bool> get_bool(const cJSON* obj, const char* key) {
   const cJSON* v = cJSON_GetObjectItemCaseSensitive(obj, key);
   if (!cJSON_IsBool(v)) return std::nullopt;
   return cJSON_IsTrue(v) != 0;
+}
+
+std::optional<int64_t> get_int(const cJSON* obj, const char* key, int64_t lo, int64_t hi, bool* bad) {
+  *bad = false;
+  const cJSON* v = cJSON_GetObjectItemCaseSensitive(obj, key);
+  if (!v || cJSON_IsNull(v)) return std::nullopt;
+  const double d = cJSON_IsNumber(v) ? v->valuedouble : 0.5;  // 0.5: "not a whole number"
+  // Checked as doubles before any cast. 2^63 is the first double past INT64_MAX, and hi as a
+  // double may round up to it, hence the explicit bound.
+  constexpr double kTwo63 = 9223372036854775808.0;
+  if (d != std::floor(d) || d < static_cast<double>(lo) || d > static_cast<double>(hi) || d >= kTwo63) {
+    *bad = true;
+    return std::nullopt;
+  }
+  return static_cast<int64_t>(d);
 }
 
 const cJSON* get_object(const cJSON* obj, const char* key) {

@@ -23,6 +23,10 @@ std::string dump(const cJSON* j);
 // Typed lookups on an object; nullopt when the key is absent or has another type.
 std::optional<std::string> get_string(const cJSON* obj, const char* key);
 std::optional<double> get_number(const cJSON* obj, const char* key);
+// A whole number in [lo, hi]: server numbers are cast to integers only through this (a cast of
+// 1e308 to int64 is undefined). Absent or null: nullopt with *bad false. Present but not a
+// whole number in range (1e308, 2.5, "7"): nullopt with *bad true.
+std::optional<int64_t> get_int(const cJSON* obj, const char* key, int64_t lo, int64_t hi, bool* bad);
 std::optional<bool> get_bool(const cJSON* obj, const char* key);
 const cJSON* get_object(const cJSON* obj, const char* key);
 const cJSON* get_array(const cJSON* obj, const char* key);

@@ -1,5 +1,7 @@
 #include "core/log.h"
 
+#include "core/printable.h"
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -11,12 +13,13 @@ Logger::Logger(tinker_log_callback_t cb, void* user_data, tinker_log_level_t lev
 
 void Logger::log(tinker_log_level_t level, const std::string& message) const {
   if (!enabled(level)) return;
+  const std::string line = printable(message);  // messages carry server text (printable.h)
   if (cb_) {
-    cb_(level, message.c_str(), user_data_);
+    cb_(level, line.c_str(), user_data_);
     return;
   }
   static const char* names[] = {"debug", "info", "warning", "error"};
-  std::fprintf(stderr, "libtinker %s: %s\n", names[level], message.c_str());
+  std::fprintf(stderr, "libtinker %s: %s\n", names[level], line.c_str());
 }
 
 tinker_log_level_t Logger::level_from_env() {

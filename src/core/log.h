@@ -13,6 +13,7 @@ class Logger {
   Logger(tinker_log_callback_t cb, void* user_data, tinker_log_level_t level);
 
   bool enabled(tinker_log_level_t level) const { return level >= level_ && level_ != TINKER_LOG_OFF; }
+  // Delivers printable(message) (core/printable.h): no credential, no control characters.
   void log(tinker_log_level_t level, const std::string& message) const;
   void debug(const std::string& m) const { if (enabled(TINKER_LOG_DEBUG)) log(TINKER_LOG_DEBUG, m); }
   void info(const std::string& m) const { if (enabled(TINKER_LOG_INFO)) log(TINKER_LOG_INFO, m); }

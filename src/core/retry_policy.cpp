@@ -11,6 +11,7 @@ namespace tinker::retry {
 static bool is_empty_400(const http::Response& r) { return r.status == 400 && r.body.empty(); }
 
 bool http_layer_retries(const http::Response& r) {
+  if (r.permanent_failure()) return false;
   if (const std::string* h = r.header("x-should-retry")) {
     if (*h == "true") return true;
     if (*h == "false") return false;
@@ -53,6 +54,7 @@ double http_retry_delay_seconds(int retries_taken, std::optional<double> retry_a
 }
 
 bool submission_retryable(const http::Response& r) {
+  if (r.permanent_failure()) return false;
   if (!r.has_response() || is_empty_400(r)) return true;
   return r.status == 408 || r.status == 409 || r.status == 429 || (r.status >= 500 && r.status <= 599);
 }
@@ -66,6 +68,7 @@ std::optional<double> submission_sleep_seconds(int attempt, double elapsed, doub
 }
 
 PollAction classify_poll(const http::Response& r) {
+  if (r.permanent_failure()) return PollAction::Fatal;
   if (!r.has_response()) return PollAction::RepollAfterBackoff;
   long s = r.status;
   if (s >= 200 && s < 300) return PollAction::Success;
@@ -78,5 +81,10 @@ PollAction classify_poll(const http::Response& r) {
 }
 
 double poll_backoff_seconds(int k) { return std::min(std::pow(2.0, k), 30.0); }
+
+double rapid_repoll_delay_seconds(int rapid) {
+  if (rapid <= kFreeRapidRepolls) return 0;
+  return std::min(0.01 * std::pow(2.0, std::min(rapid - kFreeRapidRepolls - 1, 30)), kMaxRapidRepollDelaySeconds);
+}
 
 }  // namespace tinker::retry

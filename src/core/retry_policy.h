@@ -10,8 +10,9 @@ namespace tinker::retry {
 
 // ---- Layer 1: HTTP retries of one request (protocol.md §4.1) --------------------------------
 
-// Whether the HTTP layer retries this outcome: `x-should-retry: true/false` decides when
-// present; else 408, 409, 429, >= 500 and every transport failure.
+// Whether the HTTP layer retries this outcome: never a transport failure that cannot heal (TLS
+// verification, a response over its size limit); else `x-should-retry: true/false` decides
+// when present; else 408, 409, 429, >= 500 and every network failure.
 bool http_layer_retries(const http::Response& r);
 
 // Server-requested delay from `retry-after-ms` (ms) or `retry-after` (seconds or HTTP date),
@@ -24,7 +25,7 @@ double http_retry_delay_seconds(int retries_taken, std::optional<double> retry_a
 
 // ---- Layer 2: submission retries (protocol.md §4.2) -----------------------------------------
 
-// Whether a finished request (after layer 1) is retried as a new submission: transport
+// Whether a finished request (after layer 1) is retried as a new submission: network
 // failures, 408, 409, 429, 5xx.
 bool submission_retryable(const http::Response& r);
 
@@ -47,10 +48,22 @@ enum class PollAction {
   Fatal,             // anything else
 };
 
+// A transport failure that cannot heal is Fatal; other outcomes as listed above.
 PollAction classify_poll(const http::Response& r);
 
 // Backoff for the k-th consecutive backoff-kind outcome: min(2^k, 30) seconds.
 double poll_backoff_seconds(int k);
+
+// The protocol re-polls at once after try_again, 408 and 5xx (§3.1), trusting the server to
+// hold each poll open. One that answers at once instead (a broken proxy) would be polled
+// thousands of times a second. So a re-poll is immediate only while fewer than
+// kFreeRapidRepolls answers in a row came back faster than kRapidAnswerSeconds; after that it
+// waits 10 ms, doubling per rapid answer up to 1 s. Returns the wait before the re-poll that
+// follows the `rapid`-th rapid answer in a row (1-based).
+double rapid_repoll_delay_seconds(int rapid);
+constexpr int kFreeRapidRepolls = 5;
+constexpr double kRapidAnswerSeconds = 1.0;
+constexpr double kMaxRapidRepollDelaySeconds = 1.0;
 
 constexpr int kPollBadRequestBudget = 3;
 constexpr double kBillingPauseSleepSeconds = 5.0;

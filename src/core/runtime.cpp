@@ -2,8 +2,10 @@
 
 namespace tinker {
 
-Runtime::Runtime(http::Settings settings)
-    : transport_(std::make_unique<http::Transport>(std::move(settings))),
+Runtime::Runtime(http::Settings settings, Logger logger)
+    : logger_(std::move(logger)),
+      transport_(std::make_unique<http::Transport>(std::move(settings),
+                                                   [this](const char* what) { report_escaped(what); })),
       completion_(std::make_shared<CompletionExecutor>()) {
   io_thread_ = std::thread([this] { loop(); });
   io_thread_id_ = io_thread_.get_id();
@@ -23,10 +25,17 @@ bool Runtime::post(std::function<void()> fn) {
 
 Runtime::TimerId Runtime::add_timer(double seconds, std::function<void()> fn) {
   TimerId id = next_timer_++;
-  auto when = Clock::now() + std::chrono::microseconds(static_cast<int64_t>(seconds * 1e6));
+  auto when = saturating_add(Clock::now(), seconds);
   auto it = timers_.emplace(when, Timer{id, std::move(fn)});
   timer_index_.emplace(id, it);
   return id;
+}
+
+void Runtime::report_escaped(const char* what) noexcept {
+  try {
+    logger_.error(std::string("internal error on the IO thread, task dropped: ") + what);
+  } catch (...) {  // out of memory even for the message: nothing more can be done
+  }
 }
 
 void Runtime::cancel_timer(TimerId id) {
@@ -53,7 +62,7 @@ void Runtime::run_due_timers() {
     auto fn = std::move(it->second.fn);
     timer_index_.erase(it->second.id);
     timers_.erase(it);
-    fn();
+    run_task(fn);
   }
 }
 
@@ -73,7 +82,7 @@ void Runtime::loop() {
       batch.swap(posted_);
       stopping = stopping_;
     }
-    for (auto& fn : batch) fn();
+    for (auto& fn : batch) run_task(fn);
     batch.clear();
     if (stopping) break;
     run_due_timers();

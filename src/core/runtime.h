@@ -16,11 +16,11 @@
 
 #include "core/completion_executor.h"
 #include "core/error.h"
+#include "core/log.h"
+#include "core/saturating_time.h"
 #include "http/transport.h"
 
 namespace tinker {
-
-using Clock = std::chrono::steady_clock;
 
 // Work the IO thread is doing on behalf of a future; aborted at shutdown.
 class Operation {
@@ -31,7 +31,9 @@ class Operation {
 
 class Runtime {
  public:
-  explicit Runtime(http::Settings settings);
+  // `logger` receives what must not pass silently on the IO thread (an exception that escaped
+  // a task: the task is dropped, the loop goes on).
+  Runtime(http::Settings settings, Logger logger);
   ~Runtime();  // shutdown()
   Runtime(const Runtime&) = delete;
   Runtime& operator=(const Runtime&) = delete;
@@ -40,9 +42,11 @@ class Runtime {
   bool post(std::function<void()> fn);
 
   using TimerId = uint64_t;
-  // IO thread only.
+  // IO thread only. `seconds` saturates (core/saturating_time.h): a delay past the clock's range
+  // never fires; zero, negative or NaN fires at the next turn of the loop.
   TimerId add_timer(double seconds, std::function<void()> fn);
   void cancel_timer(TimerId id);
+  // Starts a transfer; `done` runs on the IO thread, guarded like every other task.
   uint64_t http(http::Request req, http::Done done) { return transport_->start(std::move(req), std::move(done)); }
   void cancel_http(uint64_t id) { transport_->cancel(id); }
   void track(const std::shared_ptr<Operation>& op);
@@ -59,8 +63,22 @@ class Runtime {
  private:
   void loop();
   void run_due_timers();
+  // Runs one task of the IO thread; an exception it lets escape is logged, never propagated
+  // (it would end the thread and the process).
+  template <class F>
+  void run_task(F&& fn) noexcept {
+    try {
+      fn();
+    } catch (const std::exception& e) {
+      report_escaped(e.what());
+    } catch (...) {
+      report_escaped("unknown exception");
+    }
+  }
+  void report_escaped(const char* what) noexcept;
   int ms_until_next_timer() const;
 
+  Logger logger_;
   std::unique_ptr<http::Transport> transport_;
   std::shared_ptr<CompletionExecutor> completion_;
 

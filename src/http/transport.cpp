@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstdlib>
 #include <mutex>
 
 namespace tinker::http {
@@ -18,6 +20,9 @@ constexpr size_t kMaxIdleHandles = 256;
 constexpr long kReceiveBufferBytes = 8 * 1024;
 }  // namespace
 
+// All response headers together may not exceed this (libcurl bounds each line, not the sum).
+constexpr size_t kMaxHeaderBytes = 1 << 20;
+
 struct Transport::Transfer {
   uint64_t id = 0;
   CURL* easy = nullptr;
@@ -25,34 +30,103 @@ struct Transport::Transfer {
   Request req;
   Response resp;
   Done done;
+  size_t header_bytes = 0;
+  bool too_large = false;    // the body or the headers went past the limit
+  bool out_of_memory = false;  // a callback could not store what it received
+  char error_detail[CURL_ERROR_SIZE] = {0};
 };
 
-static size_t on_body(char* ptr, size_t size, size_t nmemb, void* ud) {
-  auto* t = static_cast<Response*>(ud);
-  t->body.append(ptr, size * nmemb);
-  return size * nmemb;
-}
-
-static size_t on_header(char* ptr, size_t size, size_t nmemb, void* ud) {
-  auto* r = static_cast<Response*>(ud);
-  size_t n = size * nmemb;
-  std::string line(ptr, n);
-  if (line.rfind("HTTP/", 0) == 0) {
-    r->headers.clear();  // a new response (e.g. after 100-continue or a redirect)
-    return n;
+// libcurl calls these from C: nothing may unwind through it, so each catches everything and
+// ends the transfer (returning a short count) instead.
+static size_t on_body(char* ptr, size_t size, size_t nmemb, void* ud) noexcept {
+  auto* t = static_cast<Transport::Transfer*>(ud);
+  const size_t n = size * nmemb;
+  std::string& body = t->resp.body;
+  if (static_cast<int64_t>(body.size() + n) > t->req.max_response_bytes) {
+    t->too_large = true;
+    return 0;
   }
-  auto colon = line.find(':');
-  if (colon == std::string::npos) return n;
-  std::string name = line.substr(0, colon);
-  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-  size_t b = colon + 1, e = line.size();
-  while (b < e && (line[b] == ' ' || line[b] == '\t')) ++b;
-  while (e > b && (line[e - 1] == '\r' || line[e - 1] == '\n' || line[e - 1] == ' ')) --e;
-  r->headers[name] = line.substr(b, e - b);
+  try {
+    body.append(ptr, n);
+  } catch (...) {
+    t->out_of_memory = true;
+    return 0;
+  }
   return n;
 }
 
-Transport::Transport(Settings settings) : settings_(std::move(settings)) {
+// A Content-Length past the limit ends the transfer before any byte of the body is stored;
+// one within it sizes the body once, so a large body is not copied as it grows.
+static bool take_content_length(Transport::Transfer* t, const std::string& value) {
+  char* end = nullptr;
+  errno = 0;
+  unsigned long long n = std::strtoull(value.c_str(), &end, 10);
+  if (end == value.c_str() || errno == ERANGE || value[0] == '-') return true;  // not a length: ignore
+  if (n > static_cast<unsigned long long>(t->req.max_response_bytes)) {
+    t->too_large = true;
+    return false;
+  }
+  t->resp.body.reserve(static_cast<size_t>(n));
+  return true;
+}
+
+static size_t on_header(char* ptr, size_t size, size_t nmemb, void* ud) noexcept {
+  auto* t = static_cast<Transport::Transfer*>(ud);
+  Response* r = &t->resp;
+  const size_t n = size * nmemb;
+  t->header_bytes += n;
+  if (t->header_bytes > kMaxHeaderBytes) {
+    t->too_large = true;
+    return 0;
+  }
+  try {
+    std::string line(ptr, n);
+    if (line.rfind("HTTP/", 0) == 0) {
+      r->headers.clear();  // a new response (e.g. after 100-continue)
+      return n;
+    }
+    auto colon = line.find(':');
+    if (colon == std::string::npos) return n;
+    std::string name = line.substr(0, colon);
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    size_t b = colon + 1, e = line.size();
+    while (b < e && (line[b] == ' ' || line[b] == '\t')) ++b;
+    while (e > b && (line[e - 1] == '\r' || line[e - 1] == '\n' || line[e - 1] == ' ')) --e;
+    std::string value = line.substr(b, e - b);
+    if (name == "content-length" && !take_content_length(t, value)) return 0;
+    r->headers[name] = std::move(value);
+  } catch (...) {
+    t->out_of_memory = true;
+    return 0;
+  }
+  return n;
+}
+
+// What a libcurl failure means for retrying (see Failure).
+static Failure classify(int code, const Transport::Transfer& t) {
+  if (t.too_large || code == CURLE_FILESIZE_EXCEEDED) return Failure::TooLarge;
+  switch (code) {
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CRL_BADFILE:
+      return Failure::TlsVerification;
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_NOT_BUILT_IN:
+    case CURLE_OUT_OF_MEMORY:
+    case CURLE_BAD_FUNCTION_ARGUMENT:
+    case CURLE_SSL_CERTPROBLEM:  // our own client certificate
+      return Failure::Local;
+    default:
+      return t.out_of_memory ? Failure::Local : Failure::Network;
+  }
+}
+
+Transport::Transport(Settings settings, std::function<void(const char*)> on_escaped)
+    : settings_(std::move(settings)), on_escaped_(std::move(on_escaped)) {
   std::call_once(g_curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   multi_ = curl_multi_init();
   if (settings_.max_host_connections > 0)
@@ -95,7 +169,10 @@ uint64_t Transport::start(Request req, Done done) {
   curl_easy_setopt(e, CURLOPT_BUFFERSIZE, kReceiveBufferBytes);
   curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, r.timeout_ms);
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, r.connect_timeout_ms);
-  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, r.follow_redirects ? 1L : 0L);
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);  // never (see Request)
+  curl_easy_setopt(e, CURLOPT_MAXREDIRS, 0L);
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->error_detail);
   curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // whatever libcurl can decode
   curl_easy_setopt(e, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);  // h2 where TLS offers it
   curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
@@ -117,9 +194,9 @@ uint64_t Transport::start(Request req, Done done) {
   t->headers = curl_slist_append(t->headers, "Expect:");  // no 100-continue round trip
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(e, CURLOPT_WRITEDATA, &t->resp);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(e, CURLOPT_HEADERDATA, &t->resp);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
   curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
 
   uint64_t id = t->id;
@@ -130,6 +207,7 @@ uint64_t Transport::start(Request req, Done done) {
 
 void Transport::release(Transfer* t) {
   curl_multi_remove_handle(multi_, t->easy);
+  curl_easy_setopt(t->easy, CURLOPT_ERRORBUFFER, nullptr);  // the buffer goes with the transfer
   curl_slist_free_all(t->headers);
   t->headers = nullptr;
   if (idle_easy_.size() < kMaxIdleHandles) idle_easy_.push_back(t->easy);
@@ -148,6 +226,17 @@ void Transport::cancel(uint64_t id) {
   active_.erase(it);
 }
 
+// The failure in words: libcurl's detail (names the host, the certificate problem) when it has
+// one, else its generic text.
+static std::string describe_failure(int code, const Transport::Transfer& t) {
+  if (t.too_large)
+    return "the response exceeded the limit of " + std::to_string(t.req.max_response_bytes) + " bytes";
+  if (t.out_of_memory) return "out of memory while receiving the response";
+  std::string s = t.error_detail[0] ? t.error_detail : curl_easy_strerror(static_cast<CURLcode>(code));
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
 void Transport::finish(Transfer* t, int code) {
   auto node = active_.extract(t->id);
   if (node.empty()) return;
@@ -160,13 +249,21 @@ void Transport::finish(Transfer* t, int code) {
   } else {
     resp.status = 0;
     resp.timed_out = code == CURLE_OPERATION_TIMEDOUT;
-    resp.transport_error = curl_easy_strerror(static_cast<CURLcode>(code));
+    resp.failure = classify(code, *owned);
+    resp.transport_error = describe_failure(code, *owned);
     resp.body.clear();
+    resp.body.shrink_to_fit();
   }
   release(owned.get());
   Done done = std::move(owned->done);
   owned.reset();
-  done(std::move(resp));
+  try {
+    done(std::move(resp));
+  } catch (const std::exception& e) {
+    on_escaped_(e.what());
+  } catch (...) {
+    on_escaped_("unknown exception");
+  }
 }
 
 bool Transport::finish_done_transfers() {

@@ -33,6 +33,9 @@ class Body {
   std::shared_ptr<const std::string> p_;
 };
 
+// Redirects are never followed: a redirect to another host would carry the credential header
+// there (libcurl strips only Authorization and Cookie), and the protocol needs none. A 3xx
+// reaches the caller as a response.
 struct Request {
   std::string method = "GET";  // GET, POST, PUT, DELETE
   std::string url;
@@ -40,17 +43,31 @@ struct Request {
   Body body;
   long timeout_ms = 60000;
   long connect_timeout_ms = 5000;
-  bool follow_redirects = true;
+  // Largest body accepted, counted after content decoding (so a compression bomb stops here
+  // too); a larger one ends the transfer with Failure::TooLarge.
+  int64_t max_response_bytes = int64_t{16} << 20;
+};
+
+// Why no HTTP response arrived (Response::status == 0).
+enum class Failure {
+  None,
+  Network,          // refused, reset, timed out, name not resolved: may heal, so retried
+  TlsVerification,  // the server's certificate or host name did not verify: cannot heal
+  TooLarge,         // the body (or the headers) exceeded the request's limit: cannot heal
+  Local,            // the request could not be made here (bad URL, out of memory): cannot heal
 };
 
 struct Response {
   long status = 0;                             // 0 when no HTTP response arrived
   std::map<std::string, std::string> headers;  // names lower-cased; last value wins
   std::string body;
-  std::string transport_error;  // set when status == 0 (connection failure, timeout, reset)
+  std::string transport_error;  // set when status == 0: what went wrong, for messages
+  Failure failure = Failure::None;
   bool timed_out = false;
 
   bool has_response() const { return status != 0; }
+  // A transport failure that retrying cannot heal.
+  bool permanent_failure() const { return failure != Failure::None && failure != Failure::Network; }
   const std::string* header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);
     return it == headers.end() ? nullptr : &it->second;
@@ -68,7 +85,9 @@ using Done = std::function<void(Response&&)>;
 
 class Transport {
  public:
-  explicit Transport(Settings settings);
+  // `on_escaped` hears of an exception thrown by a `done` callback (which is then dropped):
+  // it must never unwind through libcurl or end the IO thread.
+  Transport(Settings settings, std::function<void(const char* what)> on_escaped);
   ~Transport();
   Transport(const Transport&) = delete;
   Transport& operator=(const Transport&) = delete;
@@ -85,13 +104,15 @@ class Transport {
   void wakeup();
   size_t in_flight() const { return active_.size(); }
 
+  struct Transfer;  // one request in flight (defined in transport.cpp)
+
  private:
-  struct Transfer;
   void finish(Transfer* t, int curl_code);
   bool finish_done_transfers();  // runs the callbacks of finished transfers; true if any
   void release(Transfer* t);
 
   Settings settings_;
+  std::function<void(const char*)> on_escaped_;
   void* multi_ = nullptr;  // CURLM*
   uint64_t next_id_ = 1;
   std::unordered_map<uint64_t, std::unique_ptr<Transfer>> active_;

@@ -4,6 +4,7 @@
 
 #include "core/client_options.h"
 #include "core/error.h"
+#include "core/printable.h"
 #include "unit_test.h"
 
 using namespace tinker;
@@ -22,7 +23,9 @@ void status_for_http_maps_each_status(void**) {
       {409, TINKER_E_ALREADY_EXISTS},    {410, TINKER_E_ABORTED},            {422, TINKER_E_INVALID_ARGUMENT},
       {429, TINKER_E_RESOURCE_EXHAUSTED}, {500, TINKER_E_UNAVAILABLE},       {502, TINKER_E_UNAVAILABLE},
       {503, TINKER_E_UNAVAILABLE},       {504, TINKER_E_UNAVAILABLE},        {599, TINKER_E_UNAVAILABLE},
-      {302, TINKER_E_UNKNOWN},           {418, TINKER_E_UNKNOWN},            {0, TINKER_E_UNKNOWN},
+      {418, TINKER_E_UNKNOWN},           {0, TINKER_E_UNKNOWN},
+      // Redirects are never followed (a credential must not follow one to another host).
+      {301, TINKER_E_FAILED_PRECONDITION}, {302, TINKER_E_FAILED_PRECONDITION}, {307, TINKER_E_FAILED_PRECONDITION},
   };
   for (const auto& c : cases) {
     tinker_status_t got = status_for_http(c.http);
@@ -105,40 +108,15 @@ void error_from_http_truncates_huge_bodies(void**) {
   assert_contains(e.message, "xxxx");
 }
 
-// Strict UTF-8 check (no overlongs, no surrogates, nothing above U+10FFFF).
-bool valid_utf8(const std::string& s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t n;
-    unsigned min;
-    unsigned cp;
-    if (c < 0x80) { ++i; continue; }
-    if ((c & 0xE0) == 0xC0) { n = 1; cp = c & 0x1F; min = 0x80; }
-    else if ((c & 0xF0) == 0xE0) { n = 2; cp = c & 0x0F; min = 0x800; }
-    else if ((c & 0xF8) == 0xF0) { n = 3; cp = c & 0x07; min = 0x10000; }
-    else return false;
-    if (i + n >= s.size()) return false;  // the sequence runs past the end
-    for (size_t k = 1; k <= n; ++k) {
-      unsigned char d = static_cast<unsigned char>(s[i + k]);
-      if ((d & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (d & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += n + 1;
-  }
-  return true;
-}
-
 void error_from_http_truncation_keeps_utf8_valid(void**) {
   // Messages reach bindings as strings (Java, Go, Ruby); a cut through a multi-byte character
   // hands them invalid UTF-8. Try every cut position around the 512-byte limit.
   for (size_t pad = 0; pad < 9; ++pad) {
     std::string body(pad, 'a');
     while (body.size() < 2000) body += "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80";  // é € 😀
-    assert_true(valid_utf8(body));
+    assert_true(unit::valid_utf8(body));
     Error e = error_from_http("op", 500, body);
-    if (!valid_utf8(e.message)) TU_FAIL_MSG("message is not valid UTF-8 after truncation (pad %zu)\n", pad);
+    if (!unit::valid_utf8(e.message)) TU_FAIL_MSG("message is not valid UTF-8 after truncation (pad %zu)\n", pad);
   }
 }
 
@@ -168,12 +146,47 @@ void request_failed_error_with_missing_or_invalid_category_is_unknown(void**) {
 }
 
 void transport_error_is_unavailable_and_retryable(void**) {
-  Error e = error_from_transport("sample", "Connection refused");
+  Error e = error_from_transport("sample", http::Failure::Network, "Connection refused");
   assert_status(e.code, TINKER_E_UNAVAILABLE);
   assert_true(e.retryable);
   assert_int_equal(e.http_status, 0);
   assert_contains(e.message, "sample");
   assert_contains(e.message, "Connection refused");
+}
+
+void tls_verification_failure_is_final_and_names_the_ca_bundle_option(void**) {
+  Error e = error_from_transport("get_info", http::Failure::TlsVerification, "SSL certificate problem: self-signed certificate");
+  assert_status(e.code, TINKER_E_FAILED_PRECONDITION);
+  assert_false(e.retryable);
+  assert_contains(e.message, "self-signed certificate");
+  assert_contains(e.message, "tinker_client_options_set_ca_bundle_path");
+}
+
+void oversized_response_is_resource_exhausted_and_final(void**) {
+  Error e = error_from_transport("forward", http::Failure::TooLarge, "the response exceeded the limit of 10 bytes");
+  assert_status(e.code, TINKER_E_RESOURCE_EXHAUSTED);
+  assert_false(e.retryable);
+  assert_contains(e.message, "10 bytes");
+}
+
+void url_origin_drops_user_information_path_and_query(void**) {
+  assert_string_equal(url_origin("http://user:pw@evil.example:8080/a/b?k=v#f").c_str(), "http://evil.example:8080");
+  assert_string_equal(url_origin("https://host").c_str(), "https://host");
+  assert_string_equal(url_origin("https://a@b@host/x").c_str(), "https://host");
+  assert_string_equal(url_origin("/relative/path").c_str(), "(a relative address)");
+}
+
+// The key straddling the old 512-byte cut showed all but two of its characters.
+void error_detail_is_redacted_before_it_is_cut(void**) {
+  const std::string key = "tml-" + std::string(25, 'k');
+  SecretSet secrets;
+  secrets.add(key);
+  for (size_t pad = 480; pad < 520; ++pad) {
+    Error e = error_from_http("op", 500, std::string(pad, 'x') + key + std::string(100, 'y'));
+    assert_not_contains(e.message, key.substr(0, 12));
+    assert_not_contains(e.message, key.substr(key.size() - 12));
+    assert_not_contains(e.message, "kkkkkkkk");
+  }
 }
 
 // ---- API keys never appear in messages ----------------------------------------------------------
@@ -247,6 +260,10 @@ int main(void) {
       cmocka_unit_test(request_failed_error_takes_category_from_server),
       cmocka_unit_test(request_failed_error_with_missing_or_invalid_category_is_unknown),
       cmocka_unit_test(transport_error_is_unavailable_and_retryable),
+      cmocka_unit_test(tls_verification_failure_is_final_and_names_the_ca_bundle_option),
+      cmocka_unit_test(oversized_response_is_resource_exhausted_and_final),
+      cmocka_unit_test(url_origin_drops_user_information_path_and_query),
+      cmocka_unit_test(error_detail_is_redacted_before_it_is_cut),
       cmocka_unit_test(malformed_api_key_is_not_echoed_in_the_error),
       cmocka_unit_test(malformed_api_key_from_env_is_not_echoed_in_the_error),
       cmocka_unit_test(base_url_error_does_not_echo_a_valid_api_key),
