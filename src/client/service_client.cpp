@@ -5,6 +5,8 @@
 
 namespace tinker {
 
+constexpr int64_t kMaxContextLength = int64_t{1} << 40;
+
 static std::function<http::Request()> get(const char* path) {
   return [path] {
     http::Request r;
@@ -26,7 +28,12 @@ bool decode_server_capabilities(const http::Response& r, std::unique_ptr<Result>
   cJSON_ArrayForEach(m, models) {
     tinker_server_capabilities::Model model;
     model.name = json::get_string(m, "model_name");
-    if (auto n = json::get_number(m, "max_context_length")) model.max_context_length = static_cast<int64_t>(*n);
+    bool bad = false;
+    if (auto n = json::get_int(m, "max_context_length", 0, kMaxContextLength, &bad)) model.max_context_length = *n;
+    if (bad) {
+      *err = make_error(TINKER_E_DATA_LOSS, "get_server_capabilities: a max_context_length is not a whole number in [0, 2^40]");
+      return false;
+    }
     caps->models.push_back(std::move(model));
   }
   caps->json = r.body;

@@ -125,6 +125,7 @@ std::shared_ptr<FutureState> TrainingClient::save_state(const std::string& name,
     return json::dump(b.get());
   });
   spec.http_retries = 0;  // saves: layer 2 only (§4.1)
+  spec.conflict_is_final = true;  // 409: the name is taken; no retry frees it
   spec.decode = [](const http::Response& r, std::unique_ptr<Result>* out, Error* err) {
     return decode_save("save_state", r, out, err, true);
   };
@@ -145,6 +146,7 @@ std::shared_ptr<FutureState> TrainingClient::save_weights_for_sampler(const std:
                                  return json::dump(b.get());
                                });
   spec.http_retries = 0;
+  spec.conflict_is_final = true;
   spec.decode = [](const http::Response& r, std::unique_ptr<Result>* out, Error* err) {
     return decode_save("save_weights_for_sampler", r, out, err, true);
   };
@@ -204,7 +206,12 @@ std::shared_ptr<FutureState> TrainingClient::get_info() {
     std::string tok = json::get_string(data, "tokenizer_id").value_or("");
     res->tokenizer_id = tok.substr(0, tok.find(':'));  // as the official SDK does (§2.2)
     res->is_lora = json::get_bool(doc.get(), "is_lora").value_or(false);
-    if (auto rank = json::get_number(doc.get(), "lora_rank")) res->lora_rank = static_cast<int64_t>(*rank);
+    bool bad = false;
+    if (auto rank = json::get_int(doc.get(), "lora_rank", 0, kMaxLoraRank, &bad)) res->lora_rank = *rank;
+    if (bad) {
+      *err = make_error(TINKER_E_DATA_LOSS, "get_info: lora_rank is not a whole number in [0, " + std::to_string(kMaxLoraRank) + "]");
+      return false;
+    }
     res->json = r.body;
     *out = std::move(res);
     return true;

@@ -85,6 +85,9 @@ std::shared_ptr<FutureState> create_training_client_from_state(const std::shared
                                                                const std::map<std::string, std::string>& user_metadata,
                                                                const std::string& weights_access_token, bool optimizer);
 
+// The largest LoRA rank a server may report (real ranks are at most a few hundred).
+constexpr int64_t kMaxLoraRank = 65536;
+
 }  // namespace tinker
 
 namespace tinker {

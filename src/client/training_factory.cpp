@@ -187,9 +187,11 @@ std::shared_ptr<FutureState> create_training_client_from_state(const std::shared
       info.decode = [lora, base](const http::Response& r, std::unique_ptr<Result>*, Error* err) {
         auto doc = json::parse(r.body);
         auto model = doc ? json::get_string(doc.get(), "base_model") : std::nullopt;
-        auto rank = doc ? json::get_number(doc.get(), "lora_rank") : std::nullopt;
+        bool bad = false;
+        auto rank = doc ? json::get_int(doc.get(), "lora_rank", 1, kMaxLoraRank, &bad) : std::nullopt;
         if (!model || !rank) {
-          *err = make_error(TINKER_E_DATA_LOSS, "weights_info: result lacks base_model or lora_rank");
+          *err = make_error(TINKER_E_DATA_LOSS, "weights_info: result lacks base_model or a lora_rank in [1, " +
+                                                    std::to_string(kMaxLoraRank) + "]");
           return false;
         }
         if (base->empty()) *base = *model;

@@ -101,6 +101,63 @@ void server_config_ignores_unknown_fields(void**) {
   assert_int_equal(c.sample_max_concurrent_requests, 2000);
 }
 
+// A hostile or broken server must not size the client's own budgets: every numeric flag out of
+// range (negative, zero, 1e308, fractional, a string) keeps its default and is reported.
+void server_config_out_of_range_values_keep_defaults_with_a_warning(void**) {
+  const ServerConfig defaults;
+  for (const char* v : {"-1", "0", "1e308", "-1e308", "2.5", "\"100\"", "true", "[]", "9223372036854775807"}) {
+    std::string body = std::string("{\"fwdbwd_dispatch_bytes_semaphore_size\": ") + v +
+                       ", \"sample_dispatch_bytes_semaphore_size\": " + v + ", \"fwdbwd_max_chunk_len\": " + v +
+                       ", \"fwdbwd_max_chunk_bytes_count\": " + v + ", \"sample_max_concurrent_requests\": " + v +
+                       ", \"inflight_response_bytes_semaphore_size\": " + v +
+                       ", \"billing_exception_max_pause_duration_sec\": " + v + "}";
+    ServerConfig c;
+    std::vector<std::string> warnings;
+    assert_true(parse_server_config(body, &c, &warnings));
+    assert_int_equal(c.fwdbwd_dispatch_bytes_semaphore_size, defaults.fwdbwd_dispatch_bytes_semaphore_size);
+    assert_int_equal(c.sample_dispatch_bytes_semaphore_size, defaults.sample_dispatch_bytes_semaphore_size);
+    assert_int_equal(c.fwdbwd_max_chunk_len, defaults.fwdbwd_max_chunk_len);
+    assert_int_equal(c.fwdbwd_max_chunk_bytes_count, defaults.fwdbwd_max_chunk_bytes_count);
+    assert_int_equal(c.sample_max_concurrent_requests, defaults.sample_max_concurrent_requests);
+    assert_int_equal(c.inflight_response_bytes_semaphore_size, defaults.inflight_response_bytes_semaphore_size);
+    // A pause is a number of seconds: 0 and 2.5 are fine, anything negative, huge or not a number is not.
+    const bool pause_ok = std::string(v) == "0" || std::string(v) == "2.5";
+    if (!pause_ok)
+      assert_double_near(c.billing_exception_max_pause_duration_sec, defaults.billing_exception_max_pause_duration_sec, 0);
+    if (warnings.size() != (pause_ok ? 6u : 7u)) TU_FAIL_MSG("%zu warnings for value %s\n", warnings.size(), v);
+    assert_contains(warnings[0] + warnings[1] + warnings[2] + warnings[3] + warnings[4] + warnings[5],
+                    "fwdbwd_dispatch_bytes_semaphore_size");
+  }
+  ServerConfig c;
+  std::vector<std::string> warnings;
+  assert_true(parse_server_config(R"({"parallel_fwdbwd_chunks": "yes", "pjwt_auth_enabled": 1})", &c, &warnings));
+  assert_true(c.parallel_fwdbwd_chunks);
+  assert_false(c.pjwt_auth_enabled);
+  assert_int_equal(warnings.size(), 2);
+}
+
+void json_get_int_range_checks_before_casting(void**) {
+  auto doc = json::parse(R"({"a": 5, "b": 1e308, "c": -1e308, "d": 2.5, "e": "5", "f": null,
+                            "g": 9223372036854775807, "h": -9223372036854775808})");
+  bool bad = true;
+  assert_int_equal(*json::get_int(doc.get(), "a", 0, 10, &bad), 5);
+  assert_false(bad);
+  for (const char* k : {"b", "c", "d", "e"}) {
+    assert_false(json::get_int(doc.get(), k, INT64_MIN, INT64_MAX, &bad).has_value());
+    if (!bad) TU_FAIL_MSG("\"%s\" not reported as bad\n", k);
+  }
+  assert_false(json::get_int(doc.get(), "a", 6, 10, &bad).has_value());
+  assert_true(bad);
+  for (const char* k : {"f", "absent"}) {
+    assert_false(json::get_int(doc.get(), k, 0, 10, &bad).has_value());
+    assert_false(bad);
+  }
+  // 9223372036854775807 parses to the double 2^63, which is not an int64.
+  assert_false(json::get_int(doc.get(), "g", INT64_MIN, INT64_MAX, &bad).has_value());
+  assert_true(bad);
+  assert_int_equal(*json::get_int(doc.get(), "h", INT64_MIN, INT64_MAX, &bad), INT64_MIN);
+}
+
 void server_config_rejects_non_objects_and_keeps_previous_values(void**) {
   for (const char* body : {"[]", "[{\"pjwt_auth_enabled\": true}]", "3", "\"x\"", "null", "true", "", "not json", "{"}) {
     ServerConfig c;
@@ -572,11 +629,63 @@ void header_names_must_be_tokens(void**) {
 
 void header_values_with_line_breaks_are_rejected(void**) {
   Options opts;
-  for (const char* value : {"a\r\nX-Injected: 1", "a\nb", "a\rb"}) {
+  for (const char* value : {"a\r\nX-Injected: 1", "a\nb", "a\rb", "a\x01b", "a\x7f"}) {
     assert_status(tinker_client_options_add_header(opts.o, "X-Token", value), TINKER_E_INVALID_ARGUMENT);
     assert_error_names("tinker_client_options_add_header", "value");
   }
   assert_int_equal(opts.o->o.headers.size(), 0);
+}
+
+// Every value that becomes a header line refuses CR/LF and other control characters, at the
+// boundary, so nothing the caller or the environment holds can add header lines on the wire.
+void api_key_and_sdk_version_with_control_characters_are_rejected(void**) {
+  Options opts;
+  for (const char* bad : {"tml-abc\r\nX-Injected: 1", "tml-abc\n", "tml-\x01"}) {
+    assert_status(tinker_client_options_set_api_key(opts.o, bad), TINKER_E_INVALID_ARGUMENT);
+    assert_error_names("tinker_client_options_set_api_key", "api_key");
+    assert_not_contains(tinker_error_message(tinker_last_error()), "tml-abc");
+    assert_status(tinker_client_options_set_sdk_version(opts.o, bad), TINKER_E_INVALID_ARGUMENT);
+    assert_error_names("tinker_client_options_set_sdk_version", "version");
+  }
+  assert_false(opts.o->o.api_key.has_value());
+  assert_string_equal(opts.o->o.sdk_version.c_str(), "0.25.0");
+  assert_status(tinker_client_options_set_api_key(opts.o, "tml-ok\tstill-a-header-value"), TINKER_OK);
+}
+
+void header_values_from_the_environment_with_control_characters_are_rejected(void**) {
+  for (const char* name : {"TINKER_API_KEY", "CLOUDFLARE_ACCESS_CLIENT_ID", "CLOUDFLARE_ACCESS_CLIENT_SECRET"}) {
+    unit::clear_tinker_env();
+    if (std::string(name) != "TINKER_API_KEY") setenv("TINKER_API_KEY", "tml-fine", 1);
+    setenv(name, "tml-value\r\nX-Injected: 1", 1);
+    ClientOptions o;
+    o.base_url = "http://127.0.0.1:1";
+    Error err;
+    if (resolve_client_options(o, err)) TU_FAIL_MSG("%s with CR LF was accepted\n", name);
+    assert_status(err.code, TINKER_E_INVALID_ARGUMENT);
+    assert_not_contains(err.message, "X-Injected");
+  }
+  unit::clear_tinker_env();
+}
+
+void base_urls_with_user_information_are_rejected_without_echoing_it(void**) {
+  unit::clear_tinker_env();
+  for (const char* url : {"http://user@127.0.0.1:1", "https://user:hunter2@host/x", "http://:hunter2@host"}) {
+    ClientOptions o = with_key();
+    o.base_url = url;
+    Error err;
+    if (resolve_client_options(o, err)) TU_FAIL_MSG("base_url \"%s\" was accepted\n", url);
+    assert_status(err.code, TINKER_E_INVALID_ARGUMENT);
+    assert_contains(err.message, "base_url");
+    assert_contains(err.message, "user information");
+    assert_not_contains(err.message, "hunter2");
+    assert_not_contains(err.message, "user@");
+  }
+  for (const char* url : {"http://host/x?token=1", "http://host/#frag", "http://host\x01/x"}) {
+    ClientOptions o = with_key();
+    o.base_url = url;
+    Error err;
+    if (resolve_client_options(o, err)) TU_FAIL_MSG("base_url \"%s\" was accepted\n", url);
+  }
 }
 
 void valid_headers_are_kept_in_order(void**) {
@@ -655,6 +764,11 @@ int main(void) {
       cmocka_unit_test(server_config_flags_are_independent),
       cmocka_unit_test(server_config_ignores_unknown_fields),
       cmocka_unit_test(server_config_rejects_non_objects_and_keeps_previous_values),
+      cmocka_unit_test(server_config_out_of_range_values_keep_defaults_with_a_warning),
+      cmocka_unit_test(json_get_int_range_checks_before_casting),
+      cmocka_unit_test(api_key_and_sdk_version_with_control_characters_are_rejected),
+      cmocka_unit_test(header_values_from_the_environment_with_control_characters_are_rejected),
+      cmocka_unit_test(base_urls_with_user_information_are_rejected_without_echoing_it),
       cmocka_unit_test(jwt_payload_decodes_the_middle_part),
       cmocka_unit_test(jwt_payload_without_padding_decodes_for_every_length),
       cmocka_unit_test(jwt_payload_uses_the_url_safe_alphabet),
