@@ -332,7 +332,7 @@ int main(int argc, char** argv) {
   // Warm-up: session startup (client/config, dynamic_config, create_session), a connection,
   // and one full submit+poll, so the baseline below already holds the one-time costs.
   for (int i = 0; i < 3; ++i) {
-    auto f = ctx->start(job_spec(warm_body), tinker::ResultKind::None);
+    auto f = ctx->start(job_spec(warm_body), &tinker::result_types::None);
     if (f->wait(30000) != TINKER_OK) {
       const tinker::Error* e = f->error();
       std::fprintf(stderr, "bench_fanout: warm-up job failed: %s\n", e ? e->message.c_str() : "timeout");
@@ -351,7 +351,7 @@ int main(int argc, char** argv) {
   std::vector<std::shared_ptr<tinker::FutureState>> futures;
   futures.reserve(args.n);
   int64_t t0 = bench_now_ns();
-  for (size_t i = 0; i < args.n; ++i) futures.push_back(ctx->start(job_spec(job_body), tinker::ResultKind::None));
+  for (size_t i = 0; i < args.n; ++i) futures.push_back(ctx->start(job_spec(job_body), &tinker::result_types::None));
   int64_t t_started = bench_now_ns();
 
   // Observe until every future finished: threads, RSS, sockets, the runtime's operation count,

@@ -14,7 +14,7 @@ extern "C" {
 
 TINKER_API tinker_status_t tinker_future_take_server_capabilities(tinker_future_t* future,
                                                                   tinker_server_capabilities_t** out) {
-  return take(__func__, future, ResultKind::ServerCapabilities, out);
+  return take(__func__, future, &result_types::ServerCapabilities, out);
 }
 
 TINKER_API size_t tinker_server_capabilities_model_count(const tinker_server_capabilities_t* caps) {

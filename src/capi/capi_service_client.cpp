@@ -55,7 +55,7 @@ TINKER_API tinker_status_t tinker_service_client_get_server_capabilities(tinker_
     TINKER_CHECK_ARG(fn, client);
     TINKER_CHECK_ARG(fn, out);
     std::unique_ptr<Result> r;
-    tinker_status_t s = capi::wait_and_take(client->impl->get_server_capabilities(), ResultKind::ServerCapabilities, &r);
+    tinker_status_t s = capi::wait_and_take(client->impl->get_server_capabilities(), &result_types::ServerCapabilities, &r);
     if (s == TINKER_OK) *out = static_cast<tinker_server_capabilities_t*>(r.release());
     return s;
   });
@@ -73,7 +73,7 @@ TINKER_API tinker_status_t tinker_service_client_health_check_async(tinker_servi
 TINKER_API tinker_status_t tinker_service_client_health_check(tinker_service_client_t* client) {
   return guard(__func__, [&](const char* fn) -> tinker_status_t {
     TINKER_CHECK_ARG(fn, client);
-    return capi::wait_and_take(client->impl->health_check(), ResultKind::None, nullptr);
+    return capi::wait_and_take(client->impl->health_check(), &result_types::None, nullptr);
   });
 }
 
@@ -89,7 +89,7 @@ TINKER_API tinker_status_t tinker_service_client_start_session_async(tinker_serv
 TINKER_API tinker_status_t tinker_service_client_start_session(tinker_service_client_t* client) {
   return guard(__func__, [&](const char* fn) -> tinker_status_t {
     TINKER_CHECK_ARG(fn, client);
-    return capi::wait_and_take(client->impl->start_session(), ResultKind::None, nullptr);
+    return capi::wait_and_take(client->impl->start_session(), &result_types::None, nullptr);
   });
 }
 

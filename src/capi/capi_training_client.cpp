@@ -37,14 +37,14 @@ tinker_status_t start_async(const char* name, tinker_future_t** out, Check check
 template <class T, class Check, class Start>
 tinker_status_t start_blocking(const char* name, ResultKind kind, T** out, Check check, Start start) {
   return guard(name, [&](const char* fn) -> tinker_status_t {
-    if (kind != ResultKind::None) TINKER_CHECK_ARG(fn, out);
+    if (kind != &result_types::None) TINKER_CHECK_ARG(fn, out);
     if (tinker_status_t s = check(fn)) return s;
     Error err;
     std::shared_ptr<FutureState> f = start(&err);
     if (!f) return fail(err.code, std::string(fn) + ": " + err.message);
     std::unique_ptr<Result> r;
-    tinker_status_t s = capi::wait_and_take(f, kind, kind != ResultKind::None ? &r : nullptr);
-    if (s == TINKER_OK && kind != ResultKind::None) *out = static_cast<T*>(r.release());
+    tinker_status_t s = capi::wait_and_take(f, kind, kind != &result_types::None ? &r : nullptr);
+    if (s == TINKER_OK && kind != &result_types::None) *out = static_cast<T*>(r.release());
     return s;
   });
 }
@@ -136,7 +136,7 @@ TINKER_API tinker_status_t tinker_service_client_create_lora_training_client_asy
 TINKER_API tinker_status_t tinker_service_client_create_lora_training_client(
     tinker_service_client_t* client, const char* base_model, const tinker_lora_config_t* lora,
     const tinker_metadata_t* user_metadata, tinker_training_client_t** out) {
-  return start_client(__func__, ResultKind::TrainingClient, out, LORA_CHECK, [&] { return LORA_START; },
+  return start_client(__func__, &result_types::TrainingClient, out, LORA_CHECK, [&] { return LORA_START; },
                       training_handle);
 }
 
@@ -158,7 +158,7 @@ TINKER_API tinker_status_t tinker_service_client_create_training_client_from_sta
     tinker_service_client_t* client, const char* path, const char* base_model, const tinker_metadata_t* user_metadata,
     const char* weights_access_token, tinker_training_client_t** out) {
   return start_client(
-      __func__, ResultKind::TrainingClient, out, FROM_STATE_CHECK,
+      __func__, &result_types::TrainingClient, out, FROM_STATE_CHECK,
       [&] { return from_state(client, path, base_model, user_metadata, weights_access_token, false); }, training_handle);
 }
 
@@ -174,16 +174,16 @@ TINKER_API tinker_status_t tinker_service_client_create_training_client_from_sta
     tinker_service_client_t* client, const char* path, const char* base_model, const tinker_metadata_t* user_metadata,
     const char* weights_access_token, tinker_training_client_t** out) {
   return start_client(
-      __func__, ResultKind::TrainingClient, out, FROM_STATE_CHECK,
+      __func__, &result_types::TrainingClient, out, FROM_STATE_CHECK,
       [&] { return from_state(client, path, base_model, user_metadata, weights_access_token, true); }, training_handle);
 }
 
 TINKER_API tinker_status_t tinker_future_take_training_client(tinker_future_t* future, tinker_training_client_t** out) {
-  return capi::take_as(__func__, future, ResultKind::TrainingClient, out, training_handle);
+  return capi::take_as(__func__, future, &result_types::TrainingClient, out, training_handle);
 }
 
 TINKER_API tinker_status_t tinker_future_take_sampling_client(tinker_future_t* future, tinker_sampling_client_t** out) {
-  return capi::take_as(__func__, future, ResultKind::SamplingClient, out, sampling_handle);
+  return capi::take_as(__func__, future, &result_types::SamplingClient, out, sampling_handle);
 }
 
 // ---- TrainingClient ----------------------------------------------------------------------------
@@ -222,7 +222,7 @@ TINKER_API tinker_status_t tinker_training_client_forward_async(tinker_training_
 TINKER_API tinker_status_t tinker_training_client_forward(tinker_training_client_t* client, const tinker_batch_t* data,
                                                         const char* loss_fn, const tinker_loss_fn_config_t* config,
                                                         tinker_forward_backward_output_t** out) {
-  return start_blocking(__func__, ResultKind::ForwardBackwardOutput, out, FORWARD_CHECK, FORWARD_START(true));
+  return start_blocking(__func__, &result_types::ForwardBackwardOutput, out, FORWARD_CHECK, FORWARD_START(true));
 }
 
 TINKER_API tinker_status_t tinker_training_client_forward_backward_async(tinker_training_client_t* client,
@@ -236,7 +236,7 @@ TINKER_API tinker_status_t tinker_training_client_forward_backward(tinker_traini
                                                                  const tinker_batch_t* data, const char* loss_fn,
                                                                  const tinker_loss_fn_config_t* config,
                                                                  tinker_forward_backward_output_t** out) {
-  return start_blocking(__func__, ResultKind::ForwardBackwardOutput, out, FORWARD_CHECK, FORWARD_START(false));
+  return start_blocking(__func__, &result_types::ForwardBackwardOutput, out, FORWARD_CHECK, FORWARD_START(false));
 }
 
 #define CUSTOM_CHECK                                       \
@@ -260,7 +260,7 @@ TINKER_API tinker_status_t tinker_training_client_forward_backward_custom(tinker
                                                                         const tinker_batch_t* data,
                                                                         tinker_custom_loss_fn_t loss_fn, void* user_data,
                                                                         tinker_forward_backward_output_t** out) {
-  return start_blocking(__func__, ResultKind::ForwardBackwardOutput, out, CUSTOM_CHECK, CUSTOM_START);
+  return start_blocking(__func__, &result_types::ForwardBackwardOutput, out, CUSTOM_CHECK, CUSTOM_START);
 }
 
 #define CUSTOM_BEGIN_CHECK                                 \
@@ -281,7 +281,7 @@ TINKER_API tinker_status_t tinker_training_client_forward_backward_custom_begin_
 TINKER_API tinker_status_t tinker_training_client_forward_backward_custom_begin(tinker_training_client_t* client,
                                                                               const tinker_batch_t* data,
                                                                               tinker_custom_loss_step_t** out) {
-  return start_blocking(__func__, ResultKind::CustomLossStep, out, CUSTOM_BEGIN_CHECK, CUSTOM_BEGIN_START);
+  return start_blocking(__func__, &result_types::CustomLossStep, out, CUSTOM_BEGIN_CHECK, CUSTOM_BEGIN_START);
 }
 
 #define CUSTOM_FINISH_CHECK                                \
@@ -302,11 +302,11 @@ TINKER_API tinker_status_t tinker_training_client_forward_backward_custom_finish
 TINKER_API tinker_status_t tinker_training_client_forward_backward_custom_finish(tinker_training_client_t* client,
                                                                                tinker_custom_loss_step_t* step,
                                                                                tinker_forward_backward_output_t** out) {
-  return start_blocking(__func__, ResultKind::ForwardBackwardOutput, out, CUSTOM_FINISH_CHECK, CUSTOM_FINISH_START);
+  return start_blocking(__func__, &result_types::ForwardBackwardOutput, out, CUSTOM_FINISH_CHECK, CUSTOM_FINISH_START);
 }
 
 TINKER_API tinker_status_t tinker_future_take_custom_loss_step(tinker_future_t* future, tinker_custom_loss_step_t** out) {
-  return capi::take(__func__, future, ResultKind::CustomLossStep, out);
+  return capi::take(__func__, future, &result_types::CustomLossStep, out);
 }
 
 #define CLIENT_CHECK                                       \
@@ -325,7 +325,7 @@ TINKER_API tinker_status_t tinker_training_client_optim_step_async(tinker_traini
 TINKER_API tinker_status_t tinker_training_client_optim_step(tinker_training_client_t* client,
                                                            const tinker_adam_params_t* params,
                                                            tinker_optim_step_result_t** out) {
-  return start_blocking(__func__, ResultKind::OptimStepResult, out, CLIENT_CHECK,
+  return start_blocking(__func__, &result_types::OptimStepResult, out, CLIENT_CHECK,
                         [&](Error*) { return client->impl->optim_step(params ? *params : tinker_adam_params{}); });
 }
 
@@ -346,7 +346,7 @@ TINKER_API tinker_status_t tinker_training_client_save_state_async(tinker_traini
 TINKER_API tinker_status_t tinker_training_client_save_state(tinker_training_client_t* client, const char* name,
                                                            int64_t ttl_seconds, int overwrite,
                                                            tinker_save_result_t** out) {
-  return start_blocking(__func__, ResultKind::SaveResult, out, SAVE_CHECK,
+  return start_blocking(__func__, &result_types::SaveResult, out, SAVE_CHECK,
                         [&](Error*) { return client->impl->save_state(name, ttl_seconds, overwrite != 0); });
 }
 
@@ -360,7 +360,7 @@ TINKER_API tinker_status_t tinker_training_client_save_weights_for_sampler_async
 TINKER_API tinker_status_t tinker_training_client_save_weights_for_sampler(tinker_training_client_t* client,
                                                                          const char* name, int64_t ttl_seconds,
                                                                          tinker_save_result_t** out) {
-  return start_blocking(__func__, ResultKind::SaveResult, out, SAVE_CHECK,
+  return start_blocking(__func__, &result_types::SaveResult, out, SAVE_CHECK,
                         [&](Error*) { return client->impl->save_weights_for_sampler(name, ttl_seconds); });
 }
 
@@ -380,7 +380,7 @@ TINKER_API tinker_status_t tinker_training_client_load_state_async(tinker_traini
 TINKER_API tinker_status_t tinker_training_client_load_state(tinker_training_client_t* client, const char* path,
                                                            const char* weights_access_token,
                                                            tinker_load_result_t** out) {
-  return start_blocking(__func__, ResultKind::LoadResult, out, LOAD_CHECK,
+  return start_blocking(__func__, &result_types::LoadResult, out, LOAD_CHECK,
                         [&](Error*) { return client->impl->load_state(path, opt_string(weights_access_token), false); });
 }
 
@@ -396,7 +396,7 @@ TINKER_API tinker_status_t tinker_training_client_load_state_with_optimizer(tink
                                                                           const char* path,
                                                                           const char* weights_access_token,
                                                                           tinker_load_result_t** out) {
-  return start_blocking(__func__, ResultKind::LoadResult, out, LOAD_CHECK,
+  return start_blocking(__func__, &result_types::LoadResult, out, LOAD_CHECK,
                         [&](Error*) { return client->impl->load_state(path, opt_string(weights_access_token), true); });
 }
 
@@ -405,7 +405,7 @@ TINKER_API tinker_status_t tinker_training_client_get_info_async(tinker_training
 }
 
 TINKER_API tinker_status_t tinker_training_client_get_info(tinker_training_client_t* client, tinker_model_info_t** out) {
-  return start_blocking(__func__, ResultKind::ModelInfo, out, CLIENT_CHECK,
+  return start_blocking(__func__, &result_types::ModelInfo, out, CLIENT_CHECK,
                         [&](Error*) { return client->impl->get_info(); });
 }
 
@@ -415,7 +415,7 @@ TINKER_API tinker_status_t tinker_training_client_unload_model_async(tinker_trai
 }
 
 TINKER_API tinker_status_t tinker_training_client_unload_model(tinker_training_client_t* client) {
-  return start_blocking<Result>(__func__, ResultKind::None, nullptr, CLIENT_CHECK,
+  return start_blocking<Result>(__func__, &result_types::None, nullptr, CLIENT_CHECK,
                                 [&](Error*) { return client->impl->unload_model(); });
 }
 
@@ -439,7 +439,7 @@ TINKER_API tinker_status_t tinker_training_client_create_sampling_client(tinker_
                                                                        const tinker_retry_config_t* retry,
                                                                        tinker_sampling_client_t** out) {
   return start_client(
-      __func__, ResultKind::SamplingClient, out, SAMPLER_CHECK,
+      __func__, &result_types::SamplingClient, out, SAMPLER_CHECK,
       [&] { return client->impl->create_sampling_client(model_path, retry ? *retry : tinker_retry_config{}); },
       sampling_handle);
 }
@@ -454,7 +454,7 @@ TINKER_API tinker_status_t tinker_training_client_save_weights_and_get_sampling_
 TINKER_API tinker_status_t tinker_training_client_save_weights_and_get_sampling_client(
     tinker_training_client_t* client, const tinker_retry_config_t* retry, tinker_sampling_client_t** out) {
   return start_client(
-      __func__, ResultKind::SamplingClient, out, CLIENT_CHECK,
+      __func__, &result_types::SamplingClient, out, CLIENT_CHECK,
       [&] { return client->impl->save_weights_and_get_sampling_client(retry ? *retry : tinker_retry_config{}); },
       sampling_handle);
 }

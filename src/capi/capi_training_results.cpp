@@ -152,7 +152,7 @@ TINKER_API tinker_status_t tinker_tensor_copy_to_int64(const tinker_tensor_t* te
 
 TINKER_API tinker_status_t tinker_future_take_forward_backward_output(tinker_future_t* future,
                                                                       tinker_forward_backward_output_t** out) {
-  return take(__func__, future, ResultKind::ForwardBackwardOutput, out);
+  return take(__func__, future, &result_types::ForwardBackwardOutput, out);
 }
 
 TINKER_API size_t tinker_forward_backward_output_num_datums(const tinker_forward_backward_output_t* output) {
@@ -233,7 +233,7 @@ TINKER_API void tinker_forward_backward_output_free(tinker_forward_backward_outp
 
 TINKER_API tinker_status_t tinker_future_take_optim_step_result(tinker_future_t* future,
                                                                 tinker_optim_step_result_t** out) {
-  return take(__func__, future, ResultKind::OptimStepResult, out);
+  return take(__func__, future, &result_types::OptimStepResult, out);
 }
 
 TINKER_API const tinker_metrics_t* tinker_optim_step_result_metrics(const tinker_optim_step_result_t* result) {
@@ -254,7 +254,7 @@ TINKER_API void tinker_optim_step_result_free(tinker_optim_step_result_t* result
 // ---- save ---------------------------------------------------------------------------------
 
 TINKER_API tinker_status_t tinker_future_take_save_result(tinker_future_t* future, tinker_save_result_t** out) {
-  return take(__func__, future, ResultKind::SaveResult, out);
+  return take(__func__, future, &result_types::SaveResult, out);
 }
 
 TINKER_API const char* tinker_save_result_path(const tinker_save_result_t* result) {
@@ -275,7 +275,7 @@ TINKER_API void tinker_save_result_free(tinker_save_result_t* result) { delete r
 // ---- load ---------------------------------------------------------------------------------
 
 TINKER_API tinker_status_t tinker_future_take_load_result(tinker_future_t* future, tinker_load_result_t** out) {
-  return take(__func__, future, ResultKind::LoadResult, out);
+  return take(__func__, future, &result_types::LoadResult, out);
 }
 
 TINKER_API const char* tinker_load_result_path(const tinker_load_result_t* result) {
@@ -297,7 +297,7 @@ TINKER_API void tinker_load_result_free(tinker_load_result_t* result) { delete r
 // ---- get_info -----------------------------------------------------------------------------
 
 TINKER_API tinker_status_t tinker_future_take_model_info(tinker_future_t* future, tinker_model_info_t** out) {
-  return take(__func__, future, ResultKind::ModelInfo, out);
+  return take(__func__, future, &result_types::ModelInfo, out);
 }
 
 TINKER_API const char* tinker_model_info_model_id(const tinker_model_info_t* info) {

@@ -166,7 +166,7 @@ std::shared_ptr<FutureState> begin_custom_loss(ClientContext& ctx, const std::sh
   }
   std::shared_ptr<FutureState> forward = start_forward_backward(ctx, run, views, "cross_entropy", {}, true, err);
   if (!forward) return nullptr;
-  auto user = std::make_shared<FutureState>(ctx.runtime().completion(), ResultKind::CustomLossStep);
+  auto user = std::make_shared<FutureState>(ctx.runtime().completion(), &result_types::CustomLossStep);
   user->set_cancel_hook([w = weak(forward)] {
     if (auto f = w.lock()) f->cancel();
   });
@@ -200,7 +200,7 @@ std::shared_ptr<FutureState> finish_custom_loss(ClientContext& ctx, const std::s
   std::shared_ptr<FutureState> backward = start_forward_backward(ctx, run, views, "cross_entropy", {}, false, err);
   if (!backward) return nullptr;
   step.finished = true;
-  auto user = std::make_shared<FutureState>(ctx.runtime().completion(), ResultKind::ForwardBackwardOutput);
+  auto user = std::make_shared<FutureState>(ctx.runtime().completion(), &result_types::ForwardBackwardOutput);
   user->set_cancel_hook([w = weak(backward)] {
     if (auto f = w.lock()) f->cancel();
   });
@@ -223,7 +223,7 @@ std::shared_ptr<FutureState> TrainingClient::forward_backward_custom(const std::
                                                                      CustomLoss loss, Error* err) {
   std::shared_ptr<FutureState> begin = begin_custom_loss(*ctx_, run_, data, err);
   if (!begin) return nullptr;
-  auto user = std::make_shared<FutureState>(ctx_->runtime().completion(), ResultKind::ForwardBackwardOutput);
+  auto user = std::make_shared<FutureState>(ctx_->runtime().completion(), &result_types::ForwardBackwardOutput);
   // Phase two's future appears on the completion thread; a cancel may come from any thread.
   auto backward = std::make_shared<std::shared_ptr<FutureState>>();
   user->set_cancel_hook([b = weak(begin), backward] {

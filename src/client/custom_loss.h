@@ -63,5 +63,5 @@ struct tinker_custom_loss_step final : tinker::Result {
   tinker_custom_loss_input input;  // views into `data` and `forward`
   tinker_custom_loss_output output;
   bool finished = false;
-  tinker::ResultKind kind() const override { return tinker::ResultKind::CustomLossStep; }
+  tinker::ResultKind kind() const override { return &tinker::result_types::CustomLossStep; }
 };

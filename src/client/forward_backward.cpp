@@ -18,7 +18,7 @@ namespace {
 // The decoded output of one chunk, handed from its call to the group.
 struct ChunkOutput final : Result {
   wire::ForwardBackwardOutput out;
-  ResultKind kind() const override { return ResultKind::Internal; }
+  ResultKind kind() const override { return &result_types::Internal; }
 };
 
 // IO-thread state shared by the chunk calls of one forward/backward.
@@ -82,7 +82,7 @@ struct ChunkGroup : std::enable_shared_from_this<ChunkGroup> {
   void chunk_done(size_t i, FutureState& f) {
     if (failed) return;
     std::unique_ptr<Result> r;
-    if (f.poll() != TINKER_OK || f.take(ResultKind::Internal, &r) != TINKER_OK)
+    if (f.poll() != TINKER_OK || f.take(&result_types::Internal, &r) != TINKER_OK)
       return fail(f.error() ? *f.error() : make_error(TINKER_E_INTERNAL, "chunk failed"));
     outputs[i] = std::make_unique<wire::ForwardBackwardOutput>(std::move(static_cast<ChunkOutput&>(*r).out));
     if (++finished < chunks.size()) return;
@@ -163,7 +163,7 @@ std::shared_ptr<FutureState> start_forward_backward(ClientContext& cx, const std
   }
   encoded.clear();
 
-  auto user = std::make_shared<FutureState>(ctx_->runtime().completion(), ResultKind::ForwardBackwardOutput);
+  auto user = std::make_shared<FutureState>(ctx_->runtime().completion(), &result_types::ForwardBackwardOutput);
   auto group = std::make_shared<ChunkGroup>();
   group->run = run_;
   group->user = user;
@@ -257,7 +257,7 @@ std::shared_ptr<FutureState> start_forward_backward(ClientContext& cx, const std
   }
   // Every chunk future exists before any call starts: the IO thread reads the list.
   for (size_t i = 0; i < plan.size(); ++i)
-    group->chunks.push_back(std::make_shared<FutureState>(ctx_->runtime().completion(), ResultKind::Internal));
+    group->chunks.push_back(std::make_shared<FutureState>(ctx_->runtime().completion(), &result_types::Internal));
   // Cancelling the caller's future stops every chunk.
   std::weak_ptr<ChunkGroup> weak = group;
   user->set_cancel_hook([weak] {

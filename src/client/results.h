@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "core/result.h"
+#include "client/result_types.h"
 #include "http/transport.h"
 
 // S1 get_server_capabilities (protocol.md §7.13).
@@ -19,7 +19,7 @@ struct tinker_server_capabilities final : tinker::Result {
   std::vector<Model> models;
   std::string json;  // the server's body, for _to_json
 
-  tinker::ResultKind kind() const override { return tinker::ResultKind::ServerCapabilities; }
+  tinker::ResultKind kind() const override { return &tinker::result_types::ServerCapabilities; }
 };
 
 namespace tinker {

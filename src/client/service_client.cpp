@@ -47,7 +47,7 @@ std::shared_ptr<FutureState> ServiceClient::get_server_capabilities() {
   spec.prerequisite = Prerequisite::Config;  // the REST holder's startup (§5.1)
   spec.build = get("/api/v1/get_server_capabilities");
   spec.decode = decode_server_capabilities;
-  return ctx_->start(std::move(spec), ResultKind::ServerCapabilities);
+  return ctx_->start(std::move(spec), &result_types::ServerCapabilities);
 }
 
 std::shared_ptr<FutureState> ServiceClient::health_check() {
@@ -63,7 +63,7 @@ std::shared_ptr<FutureState> ServiceClient::health_check() {
     }
     return true;
   };
-  return ctx_->start(std::move(spec), ResultKind::None);
+  return ctx_->start(std::move(spec), &result_types::None);
 }
 
 std::shared_ptr<FutureState> ServiceClient::start_session() {
@@ -71,7 +71,7 @@ std::shared_ptr<FutureState> ServiceClient::start_session() {
   spec.what = "start_session";
   spec.prerequisite = Prerequisite::Session;
   spec.build = nullptr;  // nothing to send beyond the prerequisite
-  return ctx_->start(std::move(spec), ResultKind::None);
+  return ctx_->start(std::move(spec), &result_types::None);
 }
 
 }  // namespace tinker

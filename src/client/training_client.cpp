@@ -96,7 +96,7 @@ std::shared_ptr<FutureState> TrainingClient::optim_step(const tinker_adam_params
     *out = std::move(res);
     return true;
   };
-  return ctx_->start(std::move(spec), ResultKind::OptimStepResult);
+  return ctx_->start(std::move(spec), &result_types::OptimStepResult);
 }
 
 static bool decode_save(const char* what, const http::Response& r, std::unique_ptr<Result>* out, Error* err,
@@ -129,7 +129,7 @@ std::shared_ptr<FutureState> TrainingClient::save_state(const std::string& name,
   spec.decode = [](const http::Response& r, std::unique_ptr<Result>* out, Error* err) {
     return decode_save("save_state", r, out, err, true);
   };
-  return ctx_->start(std::move(spec), ResultKind::SaveResult);
+  return ctx_->start(std::move(spec), &result_types::SaveResult);
 }
 
 std::shared_ptr<FutureState> TrainingClient::save_weights_for_sampler(const std::string& name, int64_t ttl_seconds) {
@@ -150,12 +150,12 @@ std::shared_ptr<FutureState> TrainingClient::save_weights_for_sampler(const std:
   spec.decode = [](const http::Response& r, std::unique_ptr<Result>* out, Error* err) {
     return decode_save("save_weights_for_sampler", r, out, err, true);
   };
-  return ctx_->start(std::move(spec), ResultKind::SaveResult);
+  return ctx_->start(std::move(spec), &result_types::SaveResult);
 }
 
 std::shared_ptr<FutureState> TrainingClient::load_state(const std::string& path, const std::string& token,
                                                         bool optimizer) {
-  return ctx_->start(load_state_spec(path, token, optimizer), ResultKind::LoadResult);
+  return ctx_->start(load_state_spec(path, token, optimizer), &result_types::LoadResult);
 }
 
 CallSpec TrainingClient::load_state_spec(const std::string& path, const std::string& token, bool optimizer) {
@@ -216,7 +216,7 @@ std::shared_ptr<FutureState> TrainingClient::get_info() {
     *out = std::move(res);
     return true;
   };
-  return ctx_->start(std::move(spec), ResultKind::ModelInfo);
+  return ctx_->start(std::move(spec), &result_types::ModelInfo);
 }
 
 std::shared_ptr<FutureState> TrainingClient::unload_model() {
@@ -229,7 +229,7 @@ std::shared_ptr<FutureState> TrainingClient::unload_model() {
   spec.build = post_json("/api/v1/unload_model", json::dump(b.get()));
   spec.returns_future = true;
   spec.request_type = "UnloadModel";
-  return ctx_->start(std::move(spec), ResultKind::None);
+  return ctx_->start(std::move(spec), &result_types::None);
 }
 
 std::shared_ptr<FutureState> create_sampling_session(ClientContext& ctx, const std::string& model_path,
@@ -260,7 +260,7 @@ std::shared_ptr<FutureState> create_sampling_session(ClientContext& ctx, const s
     *out = std::move(res);
     return true;
   };
-  return ctx.start(std::move(spec), ResultKind::SamplingClient);
+  return ctx.start(std::move(spec), &result_types::SamplingClient);
 }
 
 std::shared_ptr<FutureState> TrainingClient::create_sampling_client(const std::string& model_path,
@@ -303,7 +303,7 @@ std::shared_ptr<FutureState> TrainingClient::save_weights_and_get_sampling_clien
     *out = std::move(res);
     return true;
   };
-  return ctx_->start(std::move(spec), ResultKind::SamplingClient);
+  return ctx_->start(std::move(spec), &result_types::SamplingClient);
 }
 
 }  // namespace tinker

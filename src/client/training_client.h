@@ -99,14 +99,14 @@ struct TrainingClientResult final : Result {
   std::weak_ptr<ClientContext> ctx;
   std::string model_id;
   uint64_t ids_used = 0;
-  ResultKind kind() const override { return ResultKind::TrainingClient; }
+  ResultKind kind() const override { return &result_types::TrainingClient; }
 };
 
 struct SamplingClientResult final : Result {
   std::weak_ptr<ClientContext> ctx;
   std::string sampling_session_id;
   tinker_retry_config retry;
-  ResultKind kind() const override { return ResultKind::SamplingClient; }
+  ResultKind kind() const override { return &result_types::SamplingClient; }
 };
 
 }  // namespace tinker

@@ -67,7 +67,7 @@ std::shared_ptr<Creation> new_creation(const std::shared_ptr<ClientContext>& ctx
   c->holder = c;
   c->ctx = ctx.get();
   c->weak = ctx;
-  c->user = std::make_shared<FutureState>(ctx->runtime().completion(), ResultKind::TrainingClient);
+  c->user = std::make_shared<FutureState>(ctx->runtime().completion(), &result_types::TrainingClient);
   std::weak_ptr<Creation> weak = c;
   c->user->set_cancel_hook([weak] {
     if (auto self = weak.lock())
@@ -117,7 +117,7 @@ CallSpec create_model_spec(ClientContext* ctx, const std::string& base_model, co
 
 std::string model_id_of(FutureState& f) {
   std::unique_ptr<Result> r;
-  f.take(ResultKind::TrainingClient, &r);
+  f.take(&result_types::TrainingClient, &r);
   return r ? static_cast<TrainingClientResult&>(*r).model_id : std::string();
 }
 
@@ -127,7 +127,7 @@ std::shared_ptr<FutureState> create_lora_training_client(const std::shared_ptr<C
                                                          const std::string& base_model, const tinker_lora_config& lora,
                                                          const std::map<std::string, std::string>& user_metadata) {
   auto c = new_creation(ctx);
-  c->run(create_model_spec(ctx.get(), base_model, lora, user_metadata), ResultKind::TrainingClient,
+  c->run(create_model_spec(ctx.get(), base_model, lora, user_metadata), &result_types::TrainingClient,
          [c](FutureState& f) { c->finish(model_id_of(f), 0); });
   return c->user;
 }
@@ -144,7 +144,7 @@ std::shared_ptr<FutureState> create_training_client_from_state(const std::shared
   CallSpec probe;
   probe.what = what;
   probe.prerequisite = Prerequisite::Session;
-  c->run(std::move(probe), ResultKind::None, [=](FutureState&) {
+  c->run(std::move(probe), &result_types::None, [=](FutureState&) {
     if (cx->server_config().create_model_via_load_weights) {
       // One load_weights with create-via-load addressing (§6.7); the id is derived.
       auto model_seq = std::make_shared<int64_t>(-1);
@@ -166,7 +166,7 @@ std::shared_ptr<FutureState> create_training_client_from_state(const std::shared
         cJSON_AddStringToObject(b.get(), "type", "load_weights");
         return json::dump(b.get());
       });
-      c->run(std::move(load), ResultKind::None, [c, cx, model_seq](FutureState&) {
+      c->run(std::move(load), &result_types::None, [c, cx, model_seq](FutureState&) {
         c->finish(cx->session_id() + ":train:" + std::to_string(*model_seq), 0);
       });
       return;
@@ -201,12 +201,12 @@ std::shared_ptr<FutureState> create_training_client_from_state(const std::shared
         lora->train_unembed = json::get_bool(doc.get(), "train_unembed").value_or(true);
         return true;
       };
-      c->run(std::move(info), ResultKind::None, [=](FutureState&) {
-        c->run(create_model_spec(cx, *base, *lora, user_metadata), ResultKind::TrainingClient, [=](FutureState& f) {
+      c->run(std::move(info), &result_types::None, [=](FutureState&) {
+        c->run(create_model_spec(cx, *base, *lora, user_metadata), &result_types::TrainingClient, [=](FutureState& f) {
           std::string model_id = model_id_of(f);
           TrainingClient tc(nullptr, model_id);
           CallSpec load = tc.load_state_spec(path, token, optimizer);  // seq_id 1 of the new run
-          c->run(std::move(load), ResultKind::LoadResult, [c, model_id](FutureState&) { c->finish(model_id, 1); });
+          c->run(std::move(load), &result_types::LoadResult, [c, model_id](FutureState&) { c->finish(model_id, 1); });
         });
       });
     };
@@ -227,7 +227,7 @@ std::shared_ptr<FutureState> create_training_client_from_state(const std::shared
       *jwt = *v;
       return true;
     };
-    c->run(std::move(exchange), ResultKind::None, [ask_info, jwt](FutureState&) { ask_info(*jwt); });
+    c->run(std::move(exchange), &result_types::None, [ask_info, jwt](FutureState&) { ask_info(*jwt); });
   });
   return c->user;
 }

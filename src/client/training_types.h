@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "client/metrics.h"
-#include "core/result.h"
+#include "client/result_types.h"
 #include "tinker/tinker.h"
 #include "wire/messages.h"
 #include "wire/views.h"
@@ -82,27 +82,27 @@ struct tinker_forward_backward_output final : tinker::Result {
   std::string loss_fn_output_type;
   std::vector<std::vector<std::pair<std::string, tinker_tensor>>> outputs;  // per datum
   tinker_metrics metrics;
-  tinker::ResultKind kind() const override { return tinker::ResultKind::ForwardBackwardOutput; }
+  tinker::ResultKind kind() const override { return &tinker::result_types::ForwardBackwardOutput; }
 };
 
 struct tinker_optim_step_result final : tinker::Result {
   tinker_metrics metrics;
   std::string json;
-  tinker::ResultKind kind() const override { return tinker::ResultKind::OptimStepResult; }
+  tinker::ResultKind kind() const override { return &tinker::result_types::OptimStepResult; }
 };
 
 struct tinker_save_result final : tinker::Result {
   std::string path;
   std::string sampling_session_id;  // unnamed sampler saves only
   std::string json;
-  tinker::ResultKind kind() const override { return tinker::ResultKind::SaveResult; }
+  tinker::ResultKind kind() const override { return &tinker::result_types::SaveResult; }
 };
 
 struct tinker_load_result final : tinker::Result {
   std::string path;
   std::string model_id;
   std::string json;
-  tinker::ResultKind kind() const override { return tinker::ResultKind::LoadResult; }
+  tinker::ResultKind kind() const override { return &tinker::result_types::LoadResult; }
 };
 
 struct tinker_model_info final : tinker::Result {
@@ -110,7 +110,7 @@ struct tinker_model_info final : tinker::Result {
   bool is_lora = false;
   int64_t lora_rank = -1;
   std::string json;
-  tinker::ResultKind kind() const override { return tinker::ResultKind::ModelInfo; }
+  tinker::ResultKind kind() const override { return &tinker::result_types::ModelInfo; }
 };
 
 namespace tinker {

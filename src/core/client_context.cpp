@@ -259,7 +259,7 @@ void ClientContext::run_config_startup() {
       finish();
     });
   };
-  start(std::move(spec), ResultKind::Internal);
+  start(std::move(spec), &result_types::Internal);
 }
 
 void ClientContext::fetch_jwt(std::function<void(const Error*)> done) {
@@ -281,7 +281,7 @@ void ClientContext::fetch_jwt(std::function<void(const Error*)> done) {
     return true;
   };
   spec.then = [done = std::move(done)](FutureState& f) { done(f.error()); };
-  start(std::move(spec), ResultKind::Internal);
+  start(std::move(spec), &result_types::Internal);
 }
 
 void ClientContext::schedule_jwt_refresh() {
@@ -323,7 +323,7 @@ void ClientContext::fetch_dynamic_config(bool initial, std::function<void()> don
     if (initial) schedule_dynamic_config_refresh();
     done();
   };
-  start(std::move(spec), ResultKind::Internal);
+  start(std::move(spec), &result_types::Internal);
 }
 
 void ClientContext::schedule_dynamic_config_refresh() {
@@ -366,7 +366,7 @@ void ClientContext::run_session_startup() {
     runtime_->add_timer(options_.heartbeat_interval_ms / 1000.0, [this] { send_heartbeat(); });
     settle(session_startup_, nullptr);
   };
-  start(std::move(spec), ResultKind::Internal);
+  start(std::move(spec), &result_types::Internal);
 }
 
 // Heartbeats (§5.2): on the IO thread, never retried; failures only warn after 120 s.

@@ -9,23 +9,6 @@ namespace tinker {
 
 constexpr size_t kMaxRequestIdBytes = 256;
 
-const char* result_kind_name(ResultKind k) {
-  switch (k) {
-    case ResultKind::None: return "none";
-    case ResultKind::ServerCapabilities: return "server capabilities";
-    case ResultKind::TrainingClient: return "training client";
-    case ResultKind::ForwardBackwardOutput: return "forward/backward output";
-    case ResultKind::OptimStepResult: return "optim step result";
-    case ResultKind::SaveResult: return "save result";
-    case ResultKind::LoadResult: return "load result";
-    case ResultKind::ModelInfo: return "model info";
-    case ResultKind::SamplingClient: return "sampling client";
-    case ResultKind::CustomLossStep: return "custom loss step";
-    case ResultKind::Internal: return "internal";
-  }
-  return "unknown";
-}
-
 void MultiWaiter::notify() {
   {
     std::lock_guard<std::mutex> lk(mu);
@@ -75,7 +58,12 @@ bool FutureState::finish(tinker_status_t status, std::unique_ptr<Result> result,
     cancel_hook_ = nullptr;  // the operation is over; drop what the hook captured
     waiters = waiters_;
     reg = registration_;
-    if (reg == Registration::Callback) cb_state_ = CallbackState::Queued;
+    // Only an idle callback is queued: release() detaches it (Finished) before it cancels, and
+    // a detached callback must never start.
+    if (reg == Registration::Callback) {
+      if (cb_state_ == CallbackState::Idle) cb_state_ = CallbackState::Queued;
+      else reg = Registration::None;
+    }
   }
   cv_.notify_all();
   for (auto& w : waiters) w->notify();
@@ -202,8 +190,8 @@ const Error* FutureState::error() const {
 tinker_status_t FutureState::take(ResultKind kind, std::unique_ptr<Result>* out) {
   std::lock_guard<std::mutex> lk(mu_);
   if (kind != expected_) {
-    set_last_error(make_error(TINKER_E_INVALID_ARGUMENT, std::string("future holds a ") + result_kind_name(expected_) +
-                                                              " result, not " + result_kind_name(kind)));
+    set_last_error(make_error(TINKER_E_INVALID_ARGUMENT, std::string("future holds a ") + expected_->name +
+                                                              " result, not " + kind->name));
     return TINKER_E_INVALID_ARGUMENT;
   }
   if (!done_) {
@@ -277,7 +265,8 @@ tinker_status_t FutureState::set_queue(std::shared_ptr<CompletionQueue> queue, u
 }
 
 void FutureState::release() {
-  cancel();
+  // Detach the callback first, cancel afterwards. Cancelling first would queue the callback
+  // (finish) before it is detached, and the completion thread could start it while free runs.
   tinker_destroy_notify_t destroy = nullptr;
   void* ud = nullptr;
   {
@@ -294,6 +283,7 @@ void FutureState::release() {
     }
     handle_ = nullptr;
   }
+  cancel();
   if (destroy) destroy(ud);
 }
 

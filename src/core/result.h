@@ -4,21 +4,19 @@
 
 namespace tinker {
 
-enum class ResultKind {
-  None,                // status-only operations (health_check, start_session)
-  ServerCapabilities,
-  TrainingClient,
-  ForwardBackwardOutput,
-  OptimStepResult,
-  SaveResult,
-  LoadResult,
-  ModelInfo,
-  SamplingClient,
-  CustomLossStep,      // phase one of forward_backward_custom
-  Internal,            // results of library-internal calls (startup steps)
+// What kind of result a future holds, named for messages ("future holds a model info result,
+// not a save result"). Each result type owns one descriptor and futures compare their addresses,
+// so a new result type is declared where it is defined, not added to a list here.
+struct ResultType {
+  const char* name;
 };
+using ResultKind = const ResultType*;
 
-const char* result_kind_name(ResultKind k);
+// The two kinds the core itself makes; client/result_types.h has the operations' own.
+namespace result_types {
+inline constexpr ResultType None{"none"};          // status-only operations (health_check, start_session)
+inline constexpr ResultType Internal{"internal"};  // library-internal calls (startup steps, chunks)
+}  // namespace result_types
 
 struct Result {
   virtual ~Result() = default;
@@ -26,7 +24,7 @@ struct Result {
 };
 
 struct NoneResult final : Result {
-  ResultKind kind() const override { return ResultKind::None; }
+  ResultKind kind() const override { return &result_types::None; }
 };
 
 }  // namespace tinker

@@ -70,7 +70,7 @@ std::vector<tinker_sampling_client_t*> g_sampling;
 
 // The result of a test job: the body of the poll that delivered it.
 struct JobPayload final : tinker::Result {
-  tinker::ResultKind kind() const override { return tinker::ResultKind::Internal; }
+  tinker::ResultKind kind() const override { return &tinker::result_types::Internal; }
   std::string body;
 };
 
@@ -379,7 +379,7 @@ tinker_future_t* start_job(tinker_service_client_t* client, const Job& job) {
     return true;
   };
   spec.deadline_ms = job.deadline_ms;
-  auto state = client->impl->context()->start(std::move(spec), tinker::ResultKind::Internal);
+  auto state = client->impl->context()->start(std::move(spec), &tinker::result_types::Internal);
   return track(new tinker_future{state});
 }
 
@@ -395,7 +395,7 @@ tinker_status_t wait_job(tinker_future_t* future, int64_t timeout_ms) {
 
 std::string job_result_body(tinker_future_t* future) {
   std::unique_ptr<tinker::Result> r;
-  tinker_status_t s = future->state->take(tinker::ResultKind::Internal, &r);
+  tinker_status_t s = future->state->take(&tinker::result_types::Internal, &r);
   assert_status(s, TINKER_OK, tinker_future_error(future));
   auto* payload = dynamic_cast<JobPayload*>(r.get());
   assert_non_null(payload);

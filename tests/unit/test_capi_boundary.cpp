@@ -59,7 +59,7 @@ class NullArgChecker {
 #define CHECK_NULL(checker, fn, param, ...) (checker).check(#fn, param, fn(__VA_ARGS__))
 
 tinker_future_t* new_future(const std::shared_ptr<CompletionExecutor>& ex) {
-  return new tinker_future{std::make_shared<FutureState>(ex, ResultKind::None)};
+  return new tinker_future{std::make_shared<FutureState>(ex, &result_types::None)};
 }
 
 // A service client for a server that is never contacted (creating one does no I/O).

@@ -28,7 +28,7 @@ constexpr auto kLongWait = std::chrono::seconds(10);  // "never" for a test that
 
 std::shared_ptr<CompletionExecutor> new_executor() { return std::make_shared<CompletionExecutor>(); }
 
-tinker_future_t* new_future(const std::shared_ptr<CompletionExecutor>& ex, ResultKind kind = ResultKind::None) {
+tinker_future_t* new_future(const std::shared_ptr<CompletionExecutor>& ex, ResultKind kind = &result_types::None) {
   return new tinker_future{std::make_shared<FutureState>(ex, kind)};
 }
 
@@ -767,7 +767,7 @@ std::unique_ptr<tinker_server_capabilities> caps_with(const char* model) {
 
 void take_of_the_wrong_kind_is_invalid_argument(void**) {
   auto ex = new_executor();
-  tinker_future_t* f = new_future(ex, ResultKind::None);
+  tinker_future_t* f = new_future(ex, &result_types::None);
   complete_ok(f);
   tinker_server_capabilities_t* caps = nullptr;
   assert_status(tinker_future_take_server_capabilities(f, &caps), TINKER_E_INVALID_ARGUMENT);
@@ -775,7 +775,7 @@ void take_of_the_wrong_kind_is_invalid_argument(void**) {
   assert_status(tinker_error_code(tinker_last_error()), TINKER_E_INVALID_ARGUMENT);
   assert_false(std::string(tinker_error_message(tinker_last_error())).empty());
   // Wrong kind is wrong in every state.
-  tinker_future_t* pending = new_future(ex, ResultKind::None);
+  tinker_future_t* pending = new_future(ex, &result_types::None);
   assert_status(tinker_future_take_server_capabilities(pending, &caps), TINKER_E_INVALID_ARGUMENT);
   tinker_future_free(f);
   tinker_future_free(pending);
@@ -783,7 +783,7 @@ void take_of_the_wrong_kind_is_invalid_argument(void**) {
 
 void take_moves_the_result_out_once(void**) {
   auto ex = new_executor();
-  tinker_future_t* f = new_future(ex, ResultKind::ServerCapabilities);
+  tinker_future_t* f = new_future(ex, &result_types::ServerCapabilities);
   assert_true(f->state->complete(caps_with("Qwen/Qwen3-8B")));
   tinker_server_capabilities_t* caps = nullptr;
   assert_status(tinker_future_take_server_capabilities(f, &caps), TINKER_OK);
@@ -802,7 +802,7 @@ void take_moves_the_result_out_once(void**) {
 
 void take_on_a_pending_future_returns_pending(void**) {
   auto ex = new_executor();
-  tinker_future_t* f = new_future(ex, ResultKind::ServerCapabilities);
+  tinker_future_t* f = new_future(ex, &result_types::ServerCapabilities);
   tinker_server_capabilities_t* caps = nullptr;
   assert_status(tinker_future_take_server_capabilities(f, &caps), TINKER_PENDING);
   assert_null(caps);
@@ -815,7 +815,7 @@ void take_on_a_pending_future_returns_pending(void**) {
 
 void take_on_a_failed_future_returns_the_failure(void**) {
   auto ex = new_executor();
-  tinker_future_t* f = new_future(ex, ResultKind::ServerCapabilities);
+  tinker_future_t* f = new_future(ex, &result_types::ServerCapabilities);
   fail_with(f, TINKER_E_UNAVAILABLE, "server down");
   tinker_server_capabilities_t* caps = nullptr;
   assert_status(tinker_future_take_server_capabilities(f, &caps), TINKER_E_UNAVAILABLE);

@@ -104,7 +104,7 @@ void completion_queue_waits_accept_int64_max(void**) {
 }
 
 void future_waits_accept_int64_max(void**) {
-  auto f = std::make_shared<FutureState>(std::make_shared<CompletionExecutor>(), ResultKind::None);
+  auto f = std::make_shared<FutureState>(std::make_shared<CompletionExecutor>(), &result_types::None);
   std::thread later([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     (f->fail)(make_error(TINKER_E_NOT_FOUND, "x"));  // parenthesised: CMocka defines fail()
@@ -112,7 +112,7 @@ void future_waits_accept_int64_max(void**) {
   assert_status(f->wait(INT64_MAX), TINKER_E_NOT_FOUND);
   later.join();
   assert_status(f->wait(0), TINKER_E_NOT_FOUND);
-  auto pending = std::make_shared<FutureState>(std::make_shared<CompletionExecutor>(), ResultKind::None);
+  auto pending = std::make_shared<FutureState>(std::make_shared<CompletionExecutor>(), &result_types::None);
   assert_status(pending->wait(0), TINKER_E_TIMEOUT);
   assert_status(pending->wait(1), TINKER_E_TIMEOUT);
 }

@@ -975,7 +975,7 @@ static void to_result_moves_every_field_of_the_wire_output(void**) {
   o.outputs[2].push_back({"logprobs", f32_tensor({0.5f}, {1})});
   o.metrics = {{"z:sum", 1}, {"a:sum", 2}};  // order kept, not sorted
   auto r = to_result(std::move(o));
-  assert_true(r->kind() == ResultKind::ForwardBackwardOutput);
+  assert_true(r->kind() == &result_types::ForwardBackwardOutput);
   assert_string_equal(r->loss_fn_output_type.c_str(), "TorchLossReturn");
   assert_int_equal(r->outputs.size(), 3);
   assert_int_equal(r->outputs[0].size(), 0);
@@ -1110,22 +1110,35 @@ Result* take_each(tinker_future_t* f, ResultKind kind) {
   tinker_save_result_t* sr = nullptr;
   tinker_load_result_t* lr = nullptr;
   tinker_model_info_t* mi = nullptr;
-  if (kind != ResultKind::ForwardBackwardOutput)
+  if (kind != &result_types::ForwardBackwardOutput)
     assert_invalid(tinker_future_take_forward_backward_output(f, &fb), "not forward/backward output");
-  if (kind != ResultKind::OptimStepResult)
+  if (kind != &result_types::OptimStepResult)
     assert_invalid(tinker_future_take_optim_step_result(f, &os), "not optim step result");
-  if (kind != ResultKind::SaveResult) assert_invalid(tinker_future_take_save_result(f, &sr), "not save result");
-  if (kind != ResultKind::LoadResult) assert_invalid(tinker_future_take_load_result(f, &lr), "not load result");
-  if (kind != ResultKind::ModelInfo) assert_invalid(tinker_future_take_model_info(f, &mi), "not model info");
+  if (kind != &result_types::SaveResult) assert_invalid(tinker_future_take_save_result(f, &sr), "not save result");
+  if (kind != &result_types::LoadResult) assert_invalid(tinker_future_take_load_result(f, &lr), "not load result");
+  if (kind != &result_types::ModelInfo) assert_invalid(tinker_future_take_model_info(f, &mi), "not model info");
   assert_true(!fb && !os && !sr && !lr && !mi);  // nothing handed out by a refused take
-  switch (kind) {
-    case ResultKind::ForwardBackwardOutput: assert_ok(tinker_future_take_forward_backward_output(f, &fb)); return fb;
-    case ResultKind::OptimStepResult: assert_ok(tinker_future_take_optim_step_result(f, &os)); return os;
-    case ResultKind::SaveResult: assert_ok(tinker_future_take_save_result(f, &sr)); return sr;
-    case ResultKind::LoadResult: assert_ok(tinker_future_take_load_result(f, &lr)); return lr;
-    case ResultKind::ModelInfo: assert_ok(tinker_future_take_model_info(f, &mi)); return mi;
-    default: return nullptr;
+  if (kind == &result_types::ForwardBackwardOutput) {
+    assert_ok(tinker_future_take_forward_backward_output(f, &fb));
+    return fb;
   }
+  if (kind == &result_types::OptimStepResult) {
+    assert_ok(tinker_future_take_optim_step_result(f, &os));
+    return os;
+  }
+  if (kind == &result_types::SaveResult) {
+    assert_ok(tinker_future_take_save_result(f, &sr));
+    return sr;
+  }
+  if (kind == &result_types::LoadResult) {
+    assert_ok(tinker_future_take_load_result(f, &lr));
+    return lr;
+  }
+  if (kind == &result_types::ModelInfo) {
+    assert_ok(tinker_future_take_model_info(f, &mi));
+    return mi;
+  }
+  return nullptr;
 }
 
 }  // namespace
@@ -1134,7 +1147,7 @@ static void takes_of_another_kind_are_invalid_argument_and_the_right_take_succee
   auto ex = std::make_shared<CompletionExecutor>();
 
   tinker_future_t* f = finished_future(ex, sample_output());
-  auto* fb = static_cast<tinker_forward_backward_output_t*>(take_each(f, ResultKind::ForwardBackwardOutput));
+  auto* fb = static_cast<tinker_forward_backward_output_t*>(take_each(f, &result_types::ForwardBackwardOutput));
   assert_int_equal(tinker_forward_backward_output_num_datums(fb), 2);
   tinker_forward_backward_output_free(fb);
   tinker_future_free(f);
@@ -1142,7 +1155,7 @@ static void takes_of_another_kind_are_invalid_argument_and_the_right_take_succee
   auto os_in = std::make_unique<tinker_optim_step_result>();
   os_in->metrics.items = {{"n:sum", 3}};
   f = finished_future(ex, std::move(os_in));
-  auto* os = static_cast<tinker_optim_step_result_t*>(take_each(f, ResultKind::OptimStepResult));
+  auto* os = static_cast<tinker_optim_step_result_t*>(take_each(f, &result_types::OptimStepResult));
   assert_true(tinker_metrics_value(tinker_optim_step_result_metrics(os), 0) == 3);
   tinker_optim_step_result_free(os);
   tinker_future_free(f);
@@ -1150,7 +1163,7 @@ static void takes_of_another_kind_are_invalid_argument_and_the_right_take_succee
   auto sr_in = std::make_unique<tinker_save_result>();
   sr_in->path = "tinker://p";
   f = finished_future(ex, std::move(sr_in));
-  auto* sr = static_cast<tinker_save_result_t*>(take_each(f, ResultKind::SaveResult));
+  auto* sr = static_cast<tinker_save_result_t*>(take_each(f, &result_types::SaveResult));
   assert_string_equal(tinker_save_result_path(sr), "tinker://p");
   tinker_save_result_free(sr);
   tinker_future_free(f);
@@ -1158,7 +1171,7 @@ static void takes_of_another_kind_are_invalid_argument_and_the_right_take_succee
   auto lr_in = std::make_unique<tinker_load_result>();
   lr_in->path = "tinker://q";
   f = finished_future(ex, std::move(lr_in));
-  auto* lr = static_cast<tinker_load_result_t*>(take_each(f, ResultKind::LoadResult));
+  auto* lr = static_cast<tinker_load_result_t*>(take_each(f, &result_types::LoadResult));
   assert_string_equal(tinker_load_result_path(lr), "tinker://q");
   tinker_load_result_free(lr);
   tinker_future_free(f);
@@ -1166,7 +1179,7 @@ static void takes_of_another_kind_are_invalid_argument_and_the_right_take_succee
   auto mi_in = std::make_unique<tinker_model_info>();
   mi_in->model_id = "m";
   f = finished_future(ex, std::move(mi_in));
-  auto* mi = static_cast<tinker_model_info_t*>(take_each(f, ResultKind::ModelInfo));
+  auto* mi = static_cast<tinker_model_info_t*>(take_each(f, &result_types::ModelInfo));
   assert_string_equal(tinker_model_info_model_id(mi), "m");
   tinker_model_info_free(mi);
   tinker_future_free(f);
@@ -1185,7 +1198,7 @@ static void takes_refuse_a_second_take_a_pending_future_and_null_arguments(void*
   tinker_save_result_free(sr);
   tinker_future_free(f);
 
-  tinker_future_t* pending = new tinker_future{std::make_shared<FutureState>(ex, ResultKind::ModelInfo)};
+  tinker_future_t* pending = new tinker_future{std::make_shared<FutureState>(ex, &result_types::ModelInfo)};
   tinker_model_info_t* mi = nullptr;
   assert_status(tinker_future_take_model_info(pending, &mi), TINKER_PENDING);
   assert_null(mi);
@@ -1206,7 +1219,7 @@ static void takes_refuse_a_second_take_a_pending_future_and_null_arguments(void*
 
 static void a_failed_future_hands_its_error_to_the_take(void**) {
   auto ex = std::make_shared<CompletionExecutor>();
-  auto state = std::make_shared<FutureState>(ex, ResultKind::OptimStepResult);
+  auto state = std::make_shared<FutureState>(ex, &result_types::OptimStepResult);
   (state->fail)(make_error(TINKER_E_UNAVAILABLE, "optim_step: HTTP 503"));  // parenthesised: CMocka's fail()
   tinker_future_t* f = new tinker_future{state};
   tinker_optim_step_result_t* os = nullptr;
