@@ -622,7 +622,7 @@ TINKER_API tinker_status_t tinker_training_client_optim_step_async(tinker_traini
 
 /** T5: saves weights and optimizer state as training checkpoint `name` (no '/').
  *  `ttl_seconds` 0 = never expires (must be >= 0); `overwrite` 0/1. A name in use without
- *  overwrite fails TINKER_E_ALREADY_EXISTS after the retry budget. Blocking. Since: 0.1. */
+ *  overwrite fails TINKER_E_ALREADY_EXISTS at once (no retry frees a name). Blocking. Since: 0.1. */
 TINKER_API tinker_status_t tinker_training_client_save_state(tinker_training_client_t *client, const char *name, int64_t ttl_seconds, int overwrite, tinker_save_result_t **out);
 /** T5, asynchronous: take with tinker_future_take_save_result. Since: 0.1. */
 TINKER_API tinker_status_t tinker_training_client_save_state_async(tinker_training_client_t *client, const char *name, int64_t ttl_seconds, int overwrite, tinker_future_t **out);
