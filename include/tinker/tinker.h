@@ -885,6 +885,9 @@ TINKER_API void tinker_optim_step_result_free(tinker_optim_step_result_t *result
 
 /** The checkpoint's tinker:// path. Borrowed. Since: 0.1. */
 TINKER_API const char *tinker_save_result_path(const tinker_save_result_t *result);
+/** The sampling session an unnamed sampler save made (save_weights_and_get_sampling_client), ""
+ *  otherwise; NULL for a NULL result. Borrowed from `result`. Since: 0.1. */
+TINKER_API const char *tinker_save_result_sampling_session_id(const tinker_save_result_t *result);
 /** The result as JSON; the caller frees *out with tinker_free. Since: 0.1. */
 TINKER_API tinker_status_t tinker_save_result_to_json(const tinker_save_result_t *result, char **out);
 /** Frees it. NULL allowed. Since: 0.1. */
@@ -892,6 +895,9 @@ TINKER_API void tinker_save_result_free(tinker_save_result_t *result);
 
 /** The loaded path, or "" when the server did not say. Borrowed. Since: 0.1. */
 TINKER_API const char *tinker_load_result_path(const tinker_load_result_t *result);
+/** The training run the weights were loaded into, "" when the server did not say; NULL for a
+ *  NULL result. Borrowed from `result`. Since: 0.1. */
+TINKER_API const char *tinker_load_result_model_id(const tinker_load_result_t *result);
 /** The result as JSON; the caller frees *out with tinker_free. Since: 0.1. */
 TINKER_API tinker_status_t tinker_load_result_to_json(const tinker_load_result_t *result, char **out);
 /** Frees it. NULL allowed. Since: 0.1. */

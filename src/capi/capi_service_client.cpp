@@ -1,6 +1,6 @@
-// tinker_service_client_* and tinker_rest_client_free.
+// tinker_service_client_new/_free/_session_id/_create_rest_client and tinker_rest_client_free
+// (the service client's operations are generated: capi/api_ops.cpp).
 #include "capi/handles.h"
-#include "client/results.h"
 
 using namespace tinker;
 using capi::guard;
@@ -37,59 +37,6 @@ TINKER_API void tinker_service_client_free(tinker_service_client_t* client) {
   capi::guard_value(0, [&] {
     delete client;  // the last handle on the context shuts the runtime down
     return 0;
-  });
-}
-
-TINKER_API tinker_status_t tinker_service_client_get_server_capabilities_async(tinker_service_client_t* client,
-                                                                              tinker_future_t** out) {
-  return guard(__func__, [&](const char* fn) -> tinker_status_t {
-    TINKER_CHECK_ARG(fn, client);
-    TINKER_CHECK_ARG(fn, out);
-    return capi::hand_out(client->impl->get_server_capabilities(), out);
-  });
-}
-
-TINKER_API tinker_status_t tinker_service_client_get_server_capabilities(tinker_service_client_t* client,
-                                                                        tinker_server_capabilities_t** out) {
-  return guard(__func__, [&](const char* fn) -> tinker_status_t {
-    TINKER_CHECK_ARG(fn, client);
-    TINKER_CHECK_ARG(fn, out);
-    std::unique_ptr<Result> r;
-    tinker_status_t s = capi::wait_and_take(client->impl->get_server_capabilities(), &result_types::ServerCapabilities, &r);
-    if (s == TINKER_OK) *out = static_cast<tinker_server_capabilities_t*>(r.release());
-    return s;
-  });
-}
-
-TINKER_API tinker_status_t tinker_service_client_health_check_async(tinker_service_client_t* client,
-                                                                   tinker_future_t** out) {
-  return guard(__func__, [&](const char* fn) -> tinker_status_t {
-    TINKER_CHECK_ARG(fn, client);
-    TINKER_CHECK_ARG(fn, out);
-    return capi::hand_out(client->impl->health_check(), out);
-  });
-}
-
-TINKER_API tinker_status_t tinker_service_client_health_check(tinker_service_client_t* client) {
-  return guard(__func__, [&](const char* fn) -> tinker_status_t {
-    TINKER_CHECK_ARG(fn, client);
-    return capi::wait_and_take(client->impl->health_check(), &result_types::None, nullptr);
-  });
-}
-
-TINKER_API tinker_status_t tinker_service_client_start_session_async(tinker_service_client_t* client,
-                                                                    tinker_future_t** out) {
-  return guard(__func__, [&](const char* fn) -> tinker_status_t {
-    TINKER_CHECK_ARG(fn, client);
-    TINKER_CHECK_ARG(fn, out);
-    return capi::hand_out(client->impl->start_session(), out);
-  });
-}
-
-TINKER_API tinker_status_t tinker_service_client_start_session(tinker_service_client_t* client) {
-  return guard(__func__, [&](const char* fn) -> tinker_status_t {
-    TINKER_CHECK_ARG(fn, client);
-    return capi::wait_and_take(client->impl->start_session(), &result_types::None, nullptr);
   });
 }
 

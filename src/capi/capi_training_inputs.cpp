@@ -191,7 +191,7 @@ tinker_status_t add_tensor(const char* fn, tinker_datum_t* datum, const char* na
 
 // One shape for every Adam setter: the value is in [0, 1) (betas) or finite and >= 0 (the
 // rest); NaN never passes. Then it is stored.
-tinker_status_t set_adam(const char* fn, tinker_adam_params_t* params, double value, double tinker_adam_params::*field,
+tinker_status_t set_adam(const char* fn, tinker_adam_params_t* params, double value, double wire::api::AdamParams::*field,
                          bool below_one) {
   return guard(fn, [&](const char* fn) -> tinker_status_t {
     TINKER_CHECK_ARG(fn, params);
@@ -200,7 +200,7 @@ tinker_status_t set_adam(const char* fn, tinker_adam_params_t* params, double va
     } else if (!(value >= 0.0) || !std::isfinite(value)) {
       return invalid(fn, "value must be a finite number >= 0, got " + num(value));
     }
-    params->*field = value;
+    params->v.*field = value;
     return TINKER_OK;
   });
 }
@@ -382,27 +382,27 @@ TINKER_API void tinker_loss_fn_config_free(tinker_loss_fn_config_t* config) { de
 TINKER_API tinker_status_t tinker_adam_params_new(tinker_adam_params_t** out) { return make(__func__, out); }
 
 TINKER_API tinker_status_t tinker_adam_params_set_learning_rate(tinker_adam_params_t* params, double value) {
-  return set_adam(__func__, params, value, &tinker_adam_params::learning_rate, false);
+  return set_adam(__func__, params, value, &wire::api::AdamParams::learning_rate, false);
 }
 
 TINKER_API tinker_status_t tinker_adam_params_set_beta1(tinker_adam_params_t* params, double value) {
-  return set_adam(__func__, params, value, &tinker_adam_params::beta1, true);
+  return set_adam(__func__, params, value, &wire::api::AdamParams::beta1, true);
 }
 
 TINKER_API tinker_status_t tinker_adam_params_set_beta2(tinker_adam_params_t* params, double value) {
-  return set_adam(__func__, params, value, &tinker_adam_params::beta2, true);
+  return set_adam(__func__, params, value, &wire::api::AdamParams::beta2, true);
 }
 
 TINKER_API tinker_status_t tinker_adam_params_set_eps(tinker_adam_params_t* params, double value) {
-  return set_adam(__func__, params, value, &tinker_adam_params::eps, false);
+  return set_adam(__func__, params, value, &wire::api::AdamParams::eps, false);
 }
 
 TINKER_API tinker_status_t tinker_adam_params_set_weight_decay(tinker_adam_params_t* params, double value) {
-  return set_adam(__func__, params, value, &tinker_adam_params::weight_decay, false);
+  return set_adam(__func__, params, value, &wire::api::AdamParams::weight_decay, false);
 }
 
 TINKER_API tinker_status_t tinker_adam_params_set_grad_clip_norm(tinker_adam_params_t* params, double value) {
-  return set_adam(__func__, params, value, &tinker_adam_params::grad_clip_norm, false);
+  return set_adam(__func__, params, value, &wire::api::AdamParams::grad_clip_norm, false);
 }
 
 TINKER_API void tinker_adam_params_free(tinker_adam_params_t* params) { delete params; }

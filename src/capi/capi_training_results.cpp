@@ -1,6 +1,5 @@
-// Training results (tinker.h "training results"): metrics, output tensors, forward/backward
-// outputs, optim_step / save / load / get_info results — their getters, _to_json and _free —
-// and the typed future takes for them.
+// The hand-written training results (tinker.h "training results"): metrics, output tensors and
+// forward/backward outputs. The registry's results are generated (capi/api_results.cpp).
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -15,23 +14,8 @@ using namespace tinker;
 using capi::fail;
 using capi::guard;
 using capi::out_string;
-using capi::take;
 
 namespace {
-
-// One shape for every _to_json: the server's body when the result kept one, else `build`.
-template <class T, class F>
-tinker_status_t to_json(const char* fn, const T* result, const char* param, char** out, F&& build) {
-  return guard(fn, [&](const char* fn) -> tinker_status_t {
-    if (!result) return capi::null_argument(fn, param);
-    TINKER_CHECK_ARG(fn, out);
-    if (!result->json.empty()) return out_string(fn, result->json, out);
-    std::string s;
-    wire::JsonWriter w(&s);
-    build(w);
-    return out_string(fn, s, out);
-  });
-}
 
 void write_metrics(wire::JsonWriter& w, const tinker_metrics& m) {
   w.begin_object();
@@ -150,11 +134,6 @@ TINKER_API tinker_status_t tinker_tensor_copy_to_int64(const tinker_tensor_t* te
 
 // ---- forward / forward_backward output ----------------------------------------------------
 
-TINKER_API tinker_status_t tinker_future_take_forward_backward_output(tinker_future_t* future,
-                                                                      tinker_forward_backward_output_t** out) {
-  return take(__func__, future, &result_types::ForwardBackwardOutput, out);
-}
-
 TINKER_API size_t tinker_forward_backward_output_num_datums(const tinker_forward_backward_output_t* output) {
   return output ? output->outputs.size() : 0;
 }
@@ -228,112 +207,5 @@ TINKER_API tinker_status_t tinker_forward_backward_output_to_json(const tinker_f
 }
 
 TINKER_API void tinker_forward_backward_output_free(tinker_forward_backward_output_t* output) { delete output; }
-
-// ---- optim_step ---------------------------------------------------------------------------
-
-TINKER_API tinker_status_t tinker_future_take_optim_step_result(tinker_future_t* future,
-                                                                tinker_optim_step_result_t** out) {
-  return take(__func__, future, &result_types::OptimStepResult, out);
-}
-
-TINKER_API const tinker_metrics_t* tinker_optim_step_result_metrics(const tinker_optim_step_result_t* result) {
-  return result ? &result->metrics : nullptr;
-}
-
-TINKER_API tinker_status_t tinker_optim_step_result_to_json(const tinker_optim_step_result_t* result, char** out) {
-  // OptimStepResponse (protocol.md §7.5): {"metrics": {…}}.
-  return to_json(__func__, result, "result", out, [&](wire::JsonWriter& w) {
-    w.begin_object().key("metrics");
-    write_metrics(w, result->metrics);
-    w.end_object();
-  });
-}
-
-TINKER_API void tinker_optim_step_result_free(tinker_optim_step_result_t* result) { delete result; }
-
-// ---- save ---------------------------------------------------------------------------------
-
-TINKER_API tinker_status_t tinker_future_take_save_result(tinker_future_t* future, tinker_save_result_t** out) {
-  return take(__func__, future, &result_types::SaveResult, out);
-}
-
-TINKER_API const char* tinker_save_result_path(const tinker_save_result_t* result) {
-  return result ? result->path.c_str() : nullptr;
-}
-
-TINKER_API tinker_status_t tinker_save_result_to_json(const tinker_save_result_t* result, char** out) {
-  // SaveWeights[ForSampler]Response (protocol.md §7.10): {"path": …[, "sampling_session_id": …]}.
-  return to_json(__func__, result, "result", out, [&](wire::JsonWriter& w) {
-    w.begin_object().key("path").string(result->path);
-    if (!result->sampling_session_id.empty()) w.key("sampling_session_id").string(result->sampling_session_id);
-    w.end_object();
-  });
-}
-
-TINKER_API void tinker_save_result_free(tinker_save_result_t* result) { delete result; }
-
-// ---- load ---------------------------------------------------------------------------------
-
-TINKER_API tinker_status_t tinker_future_take_load_result(tinker_future_t* future, tinker_load_result_t** out) {
-  return take(__func__, future, &result_types::LoadResult, out);
-}
-
-TINKER_API const char* tinker_load_result_path(const tinker_load_result_t* result) {
-  return result ? result->path.c_str() : nullptr;
-}
-
-TINKER_API tinker_status_t tinker_load_result_to_json(const tinker_load_result_t* result, char** out) {
-  // LoadWeightsResponse (protocol.md §7.10): {"path"?: …, "model_id"?: …}; absent fields omitted.
-  return to_json(__func__, result, "result", out, [&](wire::JsonWriter& w) {
-    w.begin_object();
-    if (!result->path.empty()) w.key("path").string(result->path);
-    if (!result->model_id.empty()) w.key("model_id").string(result->model_id);
-    w.end_object();
-  });
-}
-
-TINKER_API void tinker_load_result_free(tinker_load_result_t* result) { delete result; }
-
-// ---- get_info -----------------------------------------------------------------------------
-
-TINKER_API tinker_status_t tinker_future_take_model_info(tinker_future_t* future, tinker_model_info_t** out) {
-  return take(__func__, future, &result_types::ModelInfo, out);
-}
-
-TINKER_API const char* tinker_model_info_model_id(const tinker_model_info_t* info) {
-  return info ? info->model_id.c_str() : nullptr;
-}
-
-TINKER_API const char* tinker_model_info_base_model(const tinker_model_info_t* info) {
-  return info ? info->base_model.c_str() : nullptr;
-}
-
-TINKER_API const char* tinker_model_info_arch(const tinker_model_info_t* info) {
-  return info ? info->arch.c_str() : nullptr;
-}
-
-TINKER_API const char* tinker_model_info_tokenizer_id(const tinker_model_info_t* info) {
-  return info ? info->tokenizer_id.c_str() : nullptr;
-}
-
-TINKER_API int tinker_model_info_is_lora(const tinker_model_info_t* info) { return info && info->is_lora ? 1 : 0; }
-
-TINKER_API int64_t tinker_model_info_lora_rank(const tinker_model_info_t* info) { return info ? info->lora_rank : -1; }
-
-TINKER_API tinker_status_t tinker_model_info_to_json(const tinker_model_info_t* info, char** out) {
-  // GetInfoResponse (protocol.md §7.11); unknown optional fields are omitted.
-  return to_json(__func__, info, "info", out, [&](wire::JsonWriter& w) {
-    w.begin_object().key("model_data").begin_object();
-    if (!info->arch.empty()) w.key("arch").string(info->arch);
-    if (!info->base_model.empty()) w.key("model_name").string(info->base_model);
-    if (!info->tokenizer_id.empty()) w.key("tokenizer_id").string(info->tokenizer_id);
-    w.end_object();
-    w.key("model_id").string(info->model_id).key("is_lora").boolean(info->is_lora);
-    if (info->lora_rank >= 0) w.key("lora_rank").int64(info->lora_rank);
-    w.end_object();
-  });
-}
-
-TINKER_API void tinker_model_info_free(tinker_model_info_t* info) { delete info; }
 
 }  // extern "C"

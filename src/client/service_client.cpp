@@ -1,11 +1,8 @@
 #include "client/service_client.h"
 
-#include "client/results.h"
-#include "core/json.h"
+#include "wire/json.h"
 
 namespace tinker {
-
-constexpr int64_t kMaxContextLength = int64_t{1} << 40;
 
 static std::function<http::Request()> get(const char* path) {
   return [path] {
@@ -16,38 +13,8 @@ static std::function<http::Request()> get(const char* path) {
   };
 }
 
-bool decode_server_capabilities(const http::Response& r, std::unique_ptr<Result>* out, Error* err) {
-  auto doc = json::parse(r.body);
-  const cJSON* models = doc ? json::get_array(doc.get(), "supported_models") : nullptr;
-  if (!models) {
-    *err = make_error(TINKER_E_DATA_LOSS, "get_server_capabilities: response has no supported_models list");
-    return false;
-  }
-  auto caps = std::make_unique<tinker_server_capabilities>();
-  const cJSON* m;
-  cJSON_ArrayForEach(m, models) {
-    tinker_server_capabilities::Model model;
-    model.name = json::get_string(m, "model_name");
-    bool bad = false;
-    if (auto n = json::get_int(m, "max_context_length", 0, kMaxContextLength, &bad)) model.max_context_length = *n;
-    if (bad) {
-      *err = make_error(TINKER_E_DATA_LOSS, "get_server_capabilities: a max_context_length is not a whole number in [0, 2^40]");
-      return false;
-    }
-    caps->models.push_back(std::move(model));
-  }
-  caps->json = r.body;
-  *out = std::move(caps);
-  return true;
-}
-
-std::shared_ptr<FutureState> ServiceClient::get_server_capabilities() {
-  CallSpec spec;
-  spec.what = "get_server_capabilities";
-  spec.prerequisite = Prerequisite::Config;  // the REST holder's startup (§5.1)
-  spec.build = get("/api/v1/get_server_capabilities");
-  spec.decode = decode_server_capabilities;
-  return ctx_->start(std::move(spec), &result_types::ServerCapabilities);
+std::shared_ptr<FutureState> ServiceClient::run(const JsonOp& op, const BodyFn& body) {
+  return ctx_->start(json_call(op, body(0)), op.result);
 }
 
 std::shared_ptr<FutureState> ServiceClient::health_check() {

@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "client/json_op.h"
 #include "core/client_context.h"
 #include "core/future_state.h"
 
@@ -13,9 +14,10 @@ class ServiceClient {
  public:
   explicit ServiceClient(std::shared_ptr<ClientContext> ctx) : ctx_(std::move(ctx)) {}
 
-  std::shared_ptr<FutureState> get_server_capabilities();  // S1
   std::shared_ptr<FutureState> health_check();             // S7
   std::shared_ptr<FutureState> start_session();            // (beyond)
+  // A plain operation of the registry (S1). Service-level operations are never ordered.
+  std::shared_ptr<FutureState> run(const JsonOp& op, const BodyFn& body);
   const std::shared_ptr<ClientContext>& context() const { return ctx_; }
 
  private:

@@ -1,6 +1,6 @@
 #include "client/training_client.h"
 
-#include "core/json.h"
+#include "wire/json.h"
 
 namespace tinker {
 
@@ -14,14 +14,6 @@ std::function<http::Request()> post_json(const std::string& path, std::string bo
     r.body = body;
     return r;
   };
-}
-
-// Metrics object {"name": number} → ordered pairs.
-Metrics metrics_from(const cJSON* obj) {
-  Metrics m;
-  const cJSON* it;
-  cJSON_ArrayForEach(it, obj) if (cJSON_IsNumber(it)) m.emplace_back(it->string, it->valuedouble);
-  return m;
 }
 
 bool need_string(const cJSON* d, const char* key, const char* what, std::string* out, Error* err) {
@@ -57,179 +49,12 @@ void TrainingClient::take_turn(CallSpec& spec, uint64_t id) const {
   spec.end_turn = [run, id](bool) { run->gate.release(id, id); };
 }
 
-CallSpec TrainingClient::ordered_call(const std::string& what, const std::string& path, const std::string& request_type,
-                                      std::function<std::string(int64_t)> body) {
+std::shared_ptr<FutureState> TrainingClient::run(const JsonOp& op, const BodyFn& body) {
+  if (!op.ordered) return ctx_->start(json_call(op, body(0)), op.result);
   const uint64_t id = run_->gate.reserve(1);  // at call time, in call order (§6.1)
-  const int64_t seq_id = static_cast<int64_t>(id) + 1;
-  CallSpec spec;
-  spec.what = what;
-  spec.prerequisite = Prerequisite::Session;
-  spec.build = post_json(path, body(seq_id));
-  spec.returns_future = true;
-  spec.request_type = request_type;
+  CallSpec spec = json_call(op, body(static_cast<int64_t>(id) + 1));
   take_turn(spec, id);
-  return spec;
-}
-
-std::shared_ptr<FutureState> TrainingClient::optim_step(const tinker_adam_params& p) {
-  std::string model_id = run_->model_id;
-  CallSpec spec = ordered_call("optim_step", "/api/v1/optim_step", "OptimStep", [&](int64_t seq_id) {
-    json::Ptr b(cJSON_CreateObject());
-    cJSON* a = cJSON_AddObjectToObject(b.get(), "adam_params");
-    cJSON_AddNumberToObject(a, "learning_rate", p.learning_rate);
-    cJSON_AddNumberToObject(a, "beta1", p.beta1);
-    cJSON_AddNumberToObject(a, "beta2", p.beta2);
-    cJSON_AddNumberToObject(a, "eps", p.eps);
-    cJSON_AddNumberToObject(a, "weight_decay", p.weight_decay);
-    cJSON_AddNumberToObject(a, "grad_clip_norm", p.grad_clip_norm);
-    cJSON_AddStringToObject(b.get(), "model_id", model_id.c_str());
-    cJSON_AddNumberToObject(b.get(), "seq_id", static_cast<double>(seq_id));
-    cJSON_AddStringToObject(b.get(), "type", "optim_step");
-    return json::dump(b.get());
-  });
-  spec.decode = [](const http::Response& r, std::unique_ptr<Result>* out, Error* err) {
-    auto doc = parse_object(r, "optim_step", err);
-    if (!doc) return false;
-    auto res = std::make_unique<tinker_optim_step_result>();
-    if (const cJSON* m = json::get_object(doc.get(), "metrics")) res->metrics.items = metrics_from(m);
-    res->json = r.body;
-    *out = std::move(res);
-    return true;
-  };
-  return ctx_->start(std::move(spec), &result_types::OptimStepResult);
-}
-
-static bool decode_save(const char* what, const http::Response& r, std::unique_ptr<Result>* out, Error* err,
-                        bool need_path) {
-  auto doc = parse_object(r, what, err);
-  if (!doc) return false;
-  auto res = std::make_unique<tinker_save_result>();
-  if (need_path && !need_string(doc.get(), "path", what, &res->path, err)) return false;
-  if (!need_path) res->path = json::get_string(doc.get(), "path").value_or("");
-  res->sampling_session_id = json::get_string(doc.get(), "sampling_session_id").value_or("");
-  res->json = r.body;
-  *out = std::move(res);
-  return true;
-}
-
-std::shared_ptr<FutureState> TrainingClient::save_state(const std::string& name, int64_t ttl_seconds, bool overwrite) {
-  std::string model_id = run_->model_id;
-  CallSpec spec = ordered_call("save_state", "/api/v1/save_weights", "SaveWeights", [&](int64_t seq_id) {
-    json::Ptr b(cJSON_CreateObject());
-    cJSON_AddStringToObject(b.get(), "model_id", model_id.c_str());
-    cJSON_AddStringToObject(b.get(), "path", name.c_str());
-    cJSON_AddNumberToObject(b.get(), "seq_id", static_cast<double>(seq_id));
-    if (ttl_seconds > 0) cJSON_AddNumberToObject(b.get(), "ttl_seconds", static_cast<double>(ttl_seconds));
-    cJSON_AddBoolToObject(b.get(), "overwrite", overwrite);
-    cJSON_AddStringToObject(b.get(), "type", "save_weights");
-    return json::dump(b.get());
-  });
-  spec.http_retries = 0;  // saves: layer 2 only (§4.1)
-  spec.conflict_is_final = true;  // 409: the name is taken; no retry frees it
-  spec.decode = [](const http::Response& r, std::unique_ptr<Result>* out, Error* err) {
-    return decode_save("save_state", r, out, err, true);
-  };
-  return ctx_->start(std::move(spec), &result_types::SaveResult);
-}
-
-std::shared_ptr<FutureState> TrainingClient::save_weights_for_sampler(const std::string& name, int64_t ttl_seconds) {
-  std::string model_id = run_->model_id;
-  CallSpec spec = ordered_call("save_weights_for_sampler", "/api/v1/save_weights_for_sampler", "SaveWeightsForSampler",
-                               [&](int64_t seq_id) {
-                                 json::Ptr b(cJSON_CreateObject());
-                                 cJSON_AddStringToObject(b.get(), "model_id", model_id.c_str());
-                                 cJSON_AddStringToObject(b.get(), "path", name.c_str());
-                                 cJSON_AddNumberToObject(b.get(), "seq_id", static_cast<double>(seq_id));
-                                 if (ttl_seconds > 0)
-                                   cJSON_AddNumberToObject(b.get(), "ttl_seconds", static_cast<double>(ttl_seconds));
-                                 cJSON_AddStringToObject(b.get(), "type", "save_weights_for_sampler");
-                                 return json::dump(b.get());
-                               });
-  spec.http_retries = 0;
-  spec.conflict_is_final = true;
-  spec.decode = [](const http::Response& r, std::unique_ptr<Result>* out, Error* err) {
-    return decode_save("save_weights_for_sampler", r, out, err, true);
-  };
-  return ctx_->start(std::move(spec), &result_types::SaveResult);
-}
-
-std::shared_ptr<FutureState> TrainingClient::load_state(const std::string& path, const std::string& token,
-                                                        bool optimizer) {
-  return ctx_->start(load_state_spec(path, token, optimizer), &result_types::LoadResult);
-}
-
-CallSpec TrainingClient::load_state_spec(const std::string& path, const std::string& token, bool optimizer) {
-  std::string model_id = run_->model_id;
-  const char* what = optimizer ? "load_state_with_optimizer" : "load_state";
-  CallSpec spec = ordered_call(what, "/api/v1/load_weights", "LoadWeights", [&](int64_t seq_id) {
-    json::Ptr b(cJSON_CreateObject());
-    cJSON_AddStringToObject(b.get(), "model_id", model_id.c_str());
-    cJSON_AddNumberToObject(b.get(), "seq_id", static_cast<double>(seq_id));
-    cJSON_AddStringToObject(b.get(), "path", path.c_str());
-    cJSON_AddBoolToObject(b.get(), "optimizer", optimizer);
-    if (!token.empty()) cJSON_AddStringToObject(b.get(), "weights_access_token", token.c_str());
-    cJSON_AddStringToObject(b.get(), "type", "load_weights");
-    return json::dump(b.get());
-  });
-  spec.decode = [what](const http::Response& r, std::unique_ptr<Result>* out, Error* err) {
-    auto doc = parse_object(r, what, err);
-    if (!doc) return false;
-    auto res = std::make_unique<tinker_load_result>();
-    res->path = json::get_string(doc.get(), "path").value_or("");
-    res->model_id = json::get_string(doc.get(), "model_id").value_or("");
-    res->json = r.body;
-    *out = std::move(res);
-    return true;
-  };
-  return spec;
-}
-
-std::shared_ptr<FutureState> TrainingClient::get_info() {
-  json::Ptr b(cJSON_CreateObject());
-  cJSON_AddStringToObject(b.get(), "model_id", run_->model_id.c_str());
-  cJSON_AddStringToObject(b.get(), "type", "get_info");
-  CallSpec spec;
-  spec.what = "get_info";
-  spec.build = post_json("/api/v1/get_info", json::dump(b.get()));
-  spec.decode = [](const http::Response& r, std::unique_ptr<Result>* out, Error* err) {
-    auto doc = parse_object(r, "get_info", err);
-    if (!doc) return false;
-    auto res = std::make_unique<tinker_model_info>();
-    if (!need_string(doc.get(), "model_id", "get_info", &res->model_id, err)) return false;
-    const cJSON* data = json::get_object(doc.get(), "model_data");
-    if (!data) {
-      *err = make_error(TINKER_E_DATA_LOSS, "get_info: result has no 'model_data'");
-      return false;
-    }
-    res->base_model = json::get_string(data, "model_name").value_or(json::get_string(doc.get(), "model_name").value_or(""));
-    res->arch = json::get_string(data, "arch").value_or("");
-    std::string tok = json::get_string(data, "tokenizer_id").value_or("");
-    res->tokenizer_id = tok.substr(0, tok.find(':'));  // as the official SDK does (§2.2)
-    res->is_lora = json::get_bool(doc.get(), "is_lora").value_or(false);
-    bool bad = false;
-    if (auto rank = json::get_int(doc.get(), "lora_rank", 0, kMaxLoraRank, &bad)) res->lora_rank = *rank;
-    if (bad) {
-      *err = make_error(TINKER_E_DATA_LOSS, "get_info: lora_rank is not a whole number in [0, " + std::to_string(kMaxLoraRank) + "]");
-      return false;
-    }
-    res->json = r.body;
-    *out = std::move(res);
-    return true;
-  };
-  return ctx_->start(std::move(spec), &result_types::ModelInfo);
-}
-
-std::shared_ptr<FutureState> TrainingClient::unload_model() {
-  json::Ptr b(cJSON_CreateObject());
-  cJSON_AddStringToObject(b.get(), "model_id", run_->model_id.c_str());
-  cJSON_AddStringToObject(b.get(), "type", "unload_model");
-  CallSpec spec;
-  spec.what = "unload_model";
-  spec.prerequisite = Prerequisite::Session;
-  spec.build = post_json("/api/v1/unload_model", json::dump(b.get()));
-  spec.returns_future = true;
-  spec.request_type = "UnloadModel";
-  return ctx_->start(std::move(spec), &result_types::None);
+  return ctx_->start(std::move(spec), op.result);
 }
 
 std::shared_ptr<FutureState> create_sampling_session(ClientContext& ctx, const std::string& model_path,

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "client/json_op.h"
 #include "client/training_types.h"
 #include "core/client_context.h"
 #include "core/turn_gate.h"
@@ -43,20 +44,13 @@ class TrainingClient {
   // T3 in two phases (custom_loss.h).
   std::shared_ptr<FutureState> forward_backward_custom_begin(const std::vector<wire::DatumView>& data, Error* err);
   std::shared_ptr<FutureState> forward_backward_custom_finish(tinker_custom_loss_step& step, Error* err);
-  std::shared_ptr<FutureState> optim_step(const tinker_adam_params& p);                        // T4
-  std::shared_ptr<FutureState> save_state(const std::string& name, int64_t ttl_seconds, bool overwrite);  // T5
-  std::shared_ptr<FutureState> load_state(const std::string& path, const std::string& token, bool optimizer);  // T6/T7
-  CallSpec load_state_spec(const std::string& path, const std::string& token, bool optimizer);
-  std::shared_ptr<FutureState> save_weights_for_sampler(const std::string& name, int64_t ttl_seconds);  // T8
-  std::shared_ptr<FutureState> get_info();                                                     // T9
   std::shared_ptr<FutureState> create_sampling_client(const std::string& model_path, const tinker_retry_config& retry);  // T10
   std::shared_ptr<FutureState> save_weights_and_get_sampling_client(const tinker_retry_config& retry);  // T11
-  std::shared_ptr<FutureState> unload_model();                                                 // T12
+  // A plain operation of the registry (T4–T9, T12): an ordered one reserves its seq_id now, at
+  // call time, and submits in turn (protocol.md §6.1).
+  std::shared_ptr<FutureState> run(const JsonOp& op, const BodyFn& body);
 
  private:
-  // One ordered, future-returning request: seq_id reserved now, submitted in turn.
-  CallSpec ordered_call(const std::string& what, const std::string& path, const std::string& request_type,
-                        std::function<std::string(int64_t seq_id)> body);
   // Makes `spec` take the turn of id `id` (protocol.md §6.1).
   void take_turn(CallSpec& spec, uint64_t id) const;
 

@@ -1,6 +1,7 @@
 // ServiceClient operations that create training runs (S2–S4; protocol.md §2.2, §6.7).
+#include "client/api_ops.h"
 #include "client/training_client.h"
-#include "core/json.h"
+#include "wire/json.h"
 
 namespace tinker {
 
@@ -138,6 +139,7 @@ std::shared_ptr<FutureState> create_training_client_from_state(const std::shared
                                                                const std::string& token, bool optimizer) {
   auto c = new_creation(ctx);
   ClientContext* cx = ctx.get();
+  cx->remember_secret(token);  // a credential too: never in a log or a message
   const char* what = optimizer ? "create_training_client_from_state_with_optimizer" : "create_training_client_from_state";
 
   // The server flag is known once the config prerequisite ran; decide on the IO thread.
@@ -204,8 +206,13 @@ std::shared_ptr<FutureState> create_training_client_from_state(const std::shared
       c->run(std::move(info), &result_types::None, [=](FutureState&) {
         c->run(create_model_spec(cx, *base, *lora, user_metadata), &result_types::TrainingClient, [=](FutureState& f) {
           std::string model_id = model_id_of(f);
-          TrainingClient tc(nullptr, model_id);
-          CallSpec load = tc.load_state_spec(path, token, optimizer);  // seq_id 1 of the new run
+          wire::api::LoadWeightsRequest req;  // seq_id 1 of the new run
+          req.model_id = model_id;
+          req.seq_id = 1;
+          req.path = path;
+          req.optimizer = optimizer;
+          req.weights_access_token = token;
+          CallSpec load = json_call(optimizer ? ops::load_state_with_optimizer : ops::load_state, wire::api::encode_json(req));
           c->run(std::move(load), &result_types::LoadResult, [c, model_id](FutureState&) { c->finish(model_id, 1); });
         });
       });

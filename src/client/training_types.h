@@ -11,9 +11,10 @@
 #include <vector>
 
 #include "client/metrics.h"
-#include "client/result_types.h"
+#include "client/api_results.h"
 #include "tinker/tinker.h"
 #include "wire/messages.h"
+#include "wire/metrics.h"
 #include "wire/views.h"
 
 // ---- input builders ---------------------------------------------------------------------------
@@ -34,14 +35,9 @@ struct tinker_loss_fn_config {
   std::map<std::string, double> values;
 };
 
-// AdamParams (protocol.md §7.5) with the official defaults.
+// AdamParams (protocol.md §7.5): the request message itself, so its defaults are the registry's.
 struct tinker_adam_params {
-  double learning_rate = 1e-4;
-  double beta1 = 0.9;
-  double beta2 = 0.95;
-  double eps = 1e-12;
-  double weight_decay = 0.0;
-  double grad_clip_norm = 0.0;
+  tinker::wire::api::AdamParams v;
 };
 
 // LoraConfig (protocol.md §7.6) with the official defaults.
@@ -70,10 +66,6 @@ struct tinker_retry_config {
 
 // ---- results ----------------------------------------------------------------------------------
 
-struct tinker_metrics {
-  tinker::Metrics items;
-};
-
 struct tinker_tensor {
   tinker::wire::OutputTensor t;
 };
@@ -83,34 +75,6 @@ struct tinker_forward_backward_output final : tinker::Result {
   std::vector<std::vector<std::pair<std::string, tinker_tensor>>> outputs;  // per datum
   tinker_metrics metrics;
   tinker::ResultKind kind() const override { return &tinker::result_types::ForwardBackwardOutput; }
-};
-
-struct tinker_optim_step_result final : tinker::Result {
-  tinker_metrics metrics;
-  std::string json;
-  tinker::ResultKind kind() const override { return &tinker::result_types::OptimStepResult; }
-};
-
-struct tinker_save_result final : tinker::Result {
-  std::string path;
-  std::string sampling_session_id;  // unnamed sampler saves only
-  std::string json;
-  tinker::ResultKind kind() const override { return &tinker::result_types::SaveResult; }
-};
-
-struct tinker_load_result final : tinker::Result {
-  std::string path;
-  std::string model_id;
-  std::string json;
-  tinker::ResultKind kind() const override { return &tinker::result_types::LoadResult; }
-};
-
-struct tinker_model_info final : tinker::Result {
-  std::string model_id, base_model, arch, tokenizer_id;
-  bool is_lora = false;
-  int64_t lora_rank = -1;
-  std::string json;
-  tinker::ResultKind kind() const override { return &tinker::result_types::ModelInfo; }
 };
 
 namespace tinker {

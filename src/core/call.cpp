@@ -3,7 +3,7 @@
 #include <cstdio>
 
 #include "core/client_context.h"
-#include "core/json.h"
+#include "wire/json.h"
 #include "core/retry_policy.h"
 #include "core/uuid.h"
 

@@ -4,7 +4,7 @@
 #include <cctype>
 #include <ctime>
 
-#include "core/json.h"
+#include "wire/json.h"
 #include "core/jwt.h"
 #include "tinker/tinker_version.h"
 

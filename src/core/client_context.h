@@ -77,6 +77,9 @@ class ClientContext : public std::enable_shared_from_this<ClientContext> {
   BytesBudget& fwdbwd_dispatch_budget();
 
   // ---- any thread ----
+  // Redacts `secret` (another credential the client was given, e.g. a weights access token)
+  // from every log line and message while this context lives.
+  void remember_secret(const std::string& secret) { secrets_.add(secret); }
   // The server's flags as last fetched (defaults before client/config answered).
   ServerConfig server_config_snapshot() const;
   // Per-session counters (protocol.md §5.3): model_seq_id for training-run creation, and the

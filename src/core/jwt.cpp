@@ -1,6 +1,6 @@
 #include "core/jwt.h"
 
-#include "core/json.h"
+#include "wire/json.h"
 
 namespace tinker {
 

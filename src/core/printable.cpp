@@ -87,6 +87,7 @@ SecretSet::~SecretSet() {
 
 void SecretSet::add(const std::string& secret) {
   if (secret.empty()) return;
+  std::lock_guard<std::mutex> lk(mu_);
   retain(secret);
   held_.push_back(secret);
   if (held_.size() > kKept + 1) {  // the first one (the API key) always stays

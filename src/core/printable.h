@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -15,7 +16,7 @@ constexpr size_t kMaxMessageBytes = 4096;
 
 // Credentials known to this process (API keys and JWTs of live clients). Redaction is
 // process-wide, so a message redacts every client's credential, wherever it was made.
-// Holds its strings while it lives; one per client context.
+// Holds its strings while it lives; one per client context. Thread-safe.
 class SecretSet {
  public:
   SecretSet() = default;
@@ -29,6 +30,7 @@ class SecretSet {
 
  private:
   static constexpr size_t kKept = 8;
+  std::mutex mu_;
   std::vector<std::string> held_;
 };
 

@@ -12,7 +12,8 @@ struct ResultType {
 };
 using ResultKind = const ResultType*;
 
-// The two kinds the core itself makes; client/result_types.h has the operations' own.
+// The two kinds the core itself makes; the operations' own are generated from the registry
+// (client/api_results.h).
 namespace result_types {
 inline constexpr ResultType None{"none"};          // status-only operations (health_check, start_session)
 inline constexpr ResultType Internal{"internal"};  // library-internal calls (startup steps, chunks)

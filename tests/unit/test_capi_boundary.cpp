@@ -10,7 +10,7 @@
 
 #include "c_callers.h"
 #include "capi/handles.h"
-#include "client/results.h"
+#include "client/api_results.h"
 #include "core/completion_executor.h"
 #include "core/future_state.h"
 #include "unit_test.h"
@@ -201,12 +201,12 @@ void future_functions_reject_null_arguments_naming_them(void**) {
 void result_functions_handle_null_and_out_of_range(void**) {
   NullArgChecker c;
   tinker_server_capabilities caps;
-  tinker_server_capabilities::Model m;
+  tinker::wire::api::SupportedModel m;
   m.name = "base-model";
   m.max_context_length = 32768;
-  caps.models.push_back(m);
-  caps.models.push_back(tinker_server_capabilities::Model{});  // no name, no length
-  caps.json = "{\"supported_models\":[{\"model_name\":\"base-model\",\"max_context_length\":32768},{}]}";
+  caps.m.models.push_back(m);
+  caps.m.models.push_back(tinker::wire::api::SupportedModel{});  // no name, no length
+  const char* expected_json = "{\"supported_models\":[{\"model_name\":\"base-model\",\"max_context_length\":32768},{}]}";
   char* json = nullptr;
   CHECK_NULL(c, tinker_server_capabilities_to_json, "caps", nullptr, &json);
   CHECK_NULL(c, tinker_server_capabilities_to_json, "out", &caps, nullptr);
@@ -226,7 +226,7 @@ void result_functions_handle_null_and_out_of_range(void**) {
   assert_int_equal(tinker_server_capabilities_model_max_context_length(&caps, 2), -1);
   assert_null(tinker_server_capabilities_model_name(&caps, SIZE_MAX));
   assert_status(tinker_server_capabilities_to_json(&caps, &json), TINKER_OK);
-  assert_string_equal(json, caps.json.c_str());
+  assert_string_equal(json, expected_json);
   tinker_free(json);
 }
 

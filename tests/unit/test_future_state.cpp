@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "capi/handles.h"
-#include "client/results.h"
+#include "client/api_results.h"
 #include "core/completion_executor.h"
 #include "core/future_state.h"
 #include "unit_test.h"
@@ -757,11 +757,10 @@ void free_finished_future_in_any_state(void**) {
 
 std::unique_ptr<tinker_server_capabilities> caps_with(const char* model) {
   auto caps = std::make_unique<tinker_server_capabilities>();
-  tinker_server_capabilities::Model m;
+  tinker::wire::api::SupportedModel m;
   m.name = model;
   m.max_context_length = 4096;
-  caps->models.push_back(m);
-  caps->json = "{}";
+  caps->m.models.push_back(m);
   return caps;
 }
 

@@ -8,7 +8,7 @@
 #include "capi/handles.h"
 #include "core/client_context.h"
 #include "core/client_options.h"
-#include "core/json.h"
+#include "wire/json.h"
 #include "c_callers.h"
 #include "core/jwt.h"
 #include "unit_test.h"

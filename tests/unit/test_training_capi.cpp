@@ -522,8 +522,8 @@ static void loss_fn_config_keys_are_non_empty_and_values_finite(void**) {
 static void adam_params_start_with_the_official_defaults(void**) {
   tinker_adam_params_t* p = nullptr;
   assert_ok(tinker_adam_params_new(&p));
-  assert_true(p->learning_rate == 1e-4 && p->beta1 == 0.9 && p->beta2 == 0.95 && p->eps == 1e-12);
-  assert_true(p->weight_decay == 0.0 && p->grad_clip_norm == 0.0);
+  assert_true(p->v.learning_rate == 1e-4 && p->v.beta1 == 0.9 && p->v.beta2 == 0.95 && p->v.eps == 1e-12);
+  assert_true(p->v.weight_decay == 0.0 && p->v.grad_clip_norm == 0.0);
   tinker_adam_params_free(p);
 }
 
@@ -532,26 +532,26 @@ static void adam_non_negative_setters_reject_negatives_nan_and_infinity(void**) 
   struct Case {
     const char* fn;
     setter set;
-    double tinker_adam_params::*field;
+    double wire::api::AdamParams::*field;
   };
   const Case cases[] = {
-      {"tinker_adam_params_set_learning_rate", tinker_adam_params_set_learning_rate, &tinker_adam_params::learning_rate},
-      {"tinker_adam_params_set_eps", tinker_adam_params_set_eps, &tinker_adam_params::eps},
-      {"tinker_adam_params_set_weight_decay", tinker_adam_params_set_weight_decay, &tinker_adam_params::weight_decay},
-      {"tinker_adam_params_set_grad_clip_norm", tinker_adam_params_set_grad_clip_norm, &tinker_adam_params::grad_clip_norm},
+      {"tinker_adam_params_set_learning_rate", tinker_adam_params_set_learning_rate, &wire::api::AdamParams::learning_rate},
+      {"tinker_adam_params_set_eps", tinker_adam_params_set_eps, &wire::api::AdamParams::eps},
+      {"tinker_adam_params_set_weight_decay", tinker_adam_params_set_weight_decay, &wire::api::AdamParams::weight_decay},
+      {"tinker_adam_params_set_grad_clip_norm", tinker_adam_params_set_grad_clip_norm, &wire::api::AdamParams::grad_clip_norm},
   };
   for (const Case& c : cases) {
     tinker_adam_params_t* p = nullptr;
     assert_ok(tinker_adam_params_new(&p));
-    const double before = p->*c.field;
+    const double before = p->v.*c.field;
     for (double bad : {-1e-9, -1.0, std::nan(""), static_cast<double>(INFINITY)}) {
       assert_invalid(c.set(p, bad), std::string(c.fn) + ": value must be a finite number >= 0");
-      assert_true(same_bits(p->*c.field, before));
+      assert_true(same_bits(p->v.*c.field, before));
     }
     assert_ok(c.set(p, 0.0));
-    assert_true(p->*c.field == 0.0);
+    assert_true(p->v.*c.field == 0.0);
     assert_ok(c.set(p, 3.5));
-    assert_true(p->*c.field == 3.5);
+    assert_true(p->v.*c.field == 3.5);
     tinker_adam_params_free(p);
   }
 }
@@ -561,11 +561,11 @@ static void adam_betas_must_lie_in_zero_inclusive_to_one_exclusive(void**) {
   struct Case {
     const char* fn;
     setter set;
-    double tinker_adam_params::*field;
+    double wire::api::AdamParams::*field;
   };
   const Case cases[] = {
-      {"tinker_adam_params_set_beta1", tinker_adam_params_set_beta1, &tinker_adam_params::beta1},
-      {"tinker_adam_params_set_beta2", tinker_adam_params_set_beta2, &tinker_adam_params::beta2},
+      {"tinker_adam_params_set_beta1", tinker_adam_params_set_beta1, &wire::api::AdamParams::beta1},
+      {"tinker_adam_params_set_beta2", tinker_adam_params_set_beta2, &wire::api::AdamParams::beta2},
   };
   for (const Case& c : cases) {
     tinker_adam_params_t* p = nullptr;
@@ -575,9 +575,9 @@ static void adam_betas_must_lie_in_zero_inclusive_to_one_exclusive(void**) {
     assert_invalid(c.set(p, std::nan("")), std::string(c.fn) + ": value must be in [0, 1)");
     assert_invalid(c.set(p, INFINITY), std::string(c.fn) + ": value must be in [0, 1)");
     assert_ok(c.set(p, 0.0));
-    assert_true(p->*c.field == 0.0);
+    assert_true(p->v.*c.field == 0.0);
     assert_ok(c.set(p, 0.999));
-    assert_true(p->*c.field == 0.999);
+    assert_true(p->v.*c.field == 0.999);
     tinker_adam_params_free(p);
   }
 }
@@ -985,28 +985,29 @@ static void to_result_moves_every_field_of_the_wire_output(void**) {
   assert_string_equal(tinker_metrics_name(&r->metrics, 1), "a:sum");
 }
 
-static void other_results_to_json_return_the_server_body_when_kept(void**) {
+// A result's JSON is its message as the server would send it: what the server sent, decoded,
+// reads back the same (the fields a result keeps; unknown ones are not kept).
+static void other_results_to_json_round_trip_what_the_server_sent(void**) {
   tinker_optim_step_result os;
-  os.json = R"({"metrics":{"grad_norm:mean":0.5},"type":"optim_step"})";
+  assert_true(wire::api::decode_json(R"({"metrics":{"grad_norm:mean":0.5}})", &os.m, nullptr));
   tinker_save_result sr;
-  sr.path = "tinker://run/weights/a";
-  sr.json = R"({"path":"tinker://run/weights/a","type":"save_weights"})";
+  assert_true(wire::api::decode_json(R"({"path":"tinker://run/weights/a","type":"save_weights"})", &sr.m, nullptr));
   tinker_load_result lr;
-  lr.json = R"({"path":"tinker://x","type":"load_weights"})";
+  assert_true(wire::api::decode_json(R"({"path":"tinker://x","type":"load_weights"})", &lr.m, nullptr));
   tinker_model_info mi;
-  mi.json = R"({"model_id":"m","model_data":{}})";
+  assert_true(wire::api::decode_json(R"({"model_id":"m","model_data":{}})", &mi.m, nullptr));
   char* json = nullptr;
   assert_ok(tinker_optim_step_result_to_json(&os, &json));
-  assert_string_equal(json, os.json.c_str());
+  assert_string_equal(json, R"({"metrics":{"grad_norm:mean":0.5}})");
   tinker_free(json);
   assert_ok(tinker_save_result_to_json(&sr, &json));
-  assert_string_equal(json, sr.json.c_str());
+  assert_string_equal(json, R"({"path":"tinker://run/weights/a","type":"save_weights"})");
   tinker_free(json);
   assert_ok(tinker_load_result_to_json(&lr, &json));
-  assert_string_equal(json, lr.json.c_str());
+  assert_string_equal(json, R"({"path":"tinker://x","type":"load_weights"})");
   tinker_free(json);
   assert_ok(tinker_model_info_to_json(&mi, &json));
-  assert_string_equal(json, mi.json.c_str());
+  assert_string_equal(json, R"({"model_id":"m","model_data":{"model_name":"","arch":"","tokenizer_id":""},"is_lora":false})");
   tinker_free(json);
 }
 
@@ -1014,15 +1015,15 @@ static void other_results_to_json_are_built_from_the_fields_without_a_server_bod
   char* json = nullptr;
 
   tinker_optim_step_result os;
-  os.metrics.items = {{"grad_norm:mean", 0.1}};
+  os.m.metrics.items = {{"grad_norm:mean", 0.1}};
   assert_ok(tinker_optim_step_result_to_json(&os, &json));
   cJSON* root = parse_and_free(json);
   assert_true(cJSON_GetObjectItem(cJSON_GetObjectItem(root, "metrics"), "grad_norm:mean")->valuedouble == 0.1);
   cJSON_Delete(root);
 
   tinker_save_result sr;
-  sr.path = "tinker://run/sampler_weights/s\"1";
-  sr.sampling_session_id = "sess:sample:0";
+  sr.m.path = "tinker://run/sampler_weights/s\"1";
+  sr.m.sampling_session_id = "sess:sample:0";
   assert_ok(tinker_save_result_to_json(&sr, &json));
   root = parse_and_free(json);
   assert_string_equal(cJSON_GetObjectItem(root, "path")->valuestring, "tinker://run/sampler_weights/s\"1");
@@ -1030,7 +1031,7 @@ static void other_results_to_json_are_built_from_the_fields_without_a_server_bod
   cJSON_Delete(root);
 
   tinker_load_result lr;
-  lr.path = "tinker://run/weights/a";
+  lr.m.path = "tinker://run/weights/a";
   assert_ok(tinker_load_result_to_json(&lr, &json));
   root = parse_and_free(json);
   assert_string_equal(cJSON_GetObjectItem(root, "path")->valuestring, "tinker://run/weights/a");
@@ -1038,12 +1039,12 @@ static void other_results_to_json_are_built_from_the_fields_without_a_server_bod
   cJSON_Delete(root);
 
   tinker_model_info mi;
-  mi.model_id = "run-1";
-  mi.base_model = "Qwen/Qwen3-8B";
-  mi.arch = "qwen3";
-  mi.tokenizer_id = "Qwen/Qwen3-8B";
-  mi.is_lora = true;
-  mi.lora_rank = 16;
+  mi.m.model_id = "run-1";
+  mi.m.base_model = "Qwen/Qwen3-8B";
+  mi.m.arch = "qwen3";
+  mi.m.tokenizer_id = "Qwen/Qwen3-8B";
+  mi.m.is_lora = true;
+  mi.m.lora_rank = 16;
   assert_ok(tinker_model_info_to_json(&mi, &json));
   root = parse_and_free(json);
   assert_string_equal(cJSON_GetObjectItem(root, "model_id")->valuestring, "run-1");
@@ -1064,12 +1065,12 @@ static void other_results_to_json_are_built_from_the_fields_without_a_server_bod
 
 static void model_info_getters_return_the_fields(void**) {
   tinker_model_info mi;
-  mi.model_id = "run-1";
-  mi.base_model = "base";
-  mi.arch = "llama";
-  mi.tokenizer_id = "tok";
-  mi.is_lora = true;
-  mi.lora_rank = 8;
+  mi.m.model_id = "run-1";
+  mi.m.base_model = "base";
+  mi.m.arch = "llama";
+  mi.m.tokenizer_id = "tok";
+  mi.m.is_lora = true;
+  mi.m.lora_rank = 8;
   assert_string_equal(tinker_model_info_model_id(&mi), "run-1");
   assert_string_equal(tinker_model_info_base_model(&mi), "base");
   assert_string_equal(tinker_model_info_arch(&mi), "llama");
@@ -1082,12 +1083,12 @@ static void model_info_getters_return_the_fields(void**) {
   assert_int_equal(tinker_model_info_lora_rank(&unknown), -1);
 
   tinker_save_result sr;
-  sr.path = "tinker://a/weights/b";
+  sr.m.path = "tinker://a/weights/b";
   assert_string_equal(tinker_save_result_path(&sr), "tinker://a/weights/b");
   tinker_load_result lr;
   assert_string_equal(tinker_load_result_path(&lr), "");
   tinker_optim_step_result os;
-  os.metrics.items = {{"x:sum", 2}};
+  os.m.metrics.items = {{"x:sum", 2}};
   assert_int_equal(tinker_metrics_count(tinker_optim_step_result_metrics(&os)), 1);
 }
 
@@ -1153,7 +1154,7 @@ static void takes_of_another_kind_are_invalid_argument_and_the_right_take_succee
   tinker_future_free(f);
 
   auto os_in = std::make_unique<tinker_optim_step_result>();
-  os_in->metrics.items = {{"n:sum", 3}};
+  os_in->m.metrics.items = {{"n:sum", 3}};
   f = finished_future(ex, std::move(os_in));
   auto* os = static_cast<tinker_optim_step_result_t*>(take_each(f, &result_types::OptimStepResult));
   assert_true(tinker_metrics_value(tinker_optim_step_result_metrics(os), 0) == 3);
@@ -1161,7 +1162,7 @@ static void takes_of_another_kind_are_invalid_argument_and_the_right_take_succee
   tinker_future_free(f);
 
   auto sr_in = std::make_unique<tinker_save_result>();
-  sr_in->path = "tinker://p";
+  sr_in->m.path = "tinker://p";
   f = finished_future(ex, std::move(sr_in));
   auto* sr = static_cast<tinker_save_result_t*>(take_each(f, &result_types::SaveResult));
   assert_string_equal(tinker_save_result_path(sr), "tinker://p");
@@ -1169,7 +1170,7 @@ static void takes_of_another_kind_are_invalid_argument_and_the_right_take_succee
   tinker_future_free(f);
 
   auto lr_in = std::make_unique<tinker_load_result>();
-  lr_in->path = "tinker://q";
+  lr_in->m.path = "tinker://q";
   f = finished_future(ex, std::move(lr_in));
   auto* lr = static_cast<tinker_load_result_t*>(take_each(f, &result_types::LoadResult));
   assert_string_equal(tinker_load_result_path(lr), "tinker://q");
@@ -1177,7 +1178,7 @@ static void takes_of_another_kind_are_invalid_argument_and_the_right_take_succee
   tinker_future_free(f);
 
   auto mi_in = std::make_unique<tinker_model_info>();
-  mi_in->model_id = "m";
+  mi_in->m.model_id = "m";
   f = finished_future(ex, std::move(mi_in));
   auto* mi = static_cast<tinker_model_info_t*>(take_each(f, &result_types::ModelInfo));
   assert_string_equal(tinker_model_info_model_id(mi), "m");
@@ -1278,7 +1279,7 @@ int main(void) {
       cmocka_unit_test(forward_backward_output_json_writes_non_finite_numbers_as_null),
       cmocka_unit_test(forward_backward_output_json_of_an_empty_output_and_a_shapeless_tensor),
       cmocka_unit_test(to_result_moves_every_field_of_the_wire_output),
-      cmocka_unit_test(other_results_to_json_return_the_server_body_when_kept),
+      cmocka_unit_test(other_results_to_json_round_trip_what_the_server_sent),
       cmocka_unit_test(other_results_to_json_are_built_from_the_fields_without_a_server_body),
       cmocka_unit_test(model_info_getters_return_the_fields),
       cmocka_unit_test(takes_of_another_kind_are_invalid_argument_and_the_right_take_succeeds),

@@ -4,9 +4,13 @@
 
 #include <cjson/cJSON.h>
 
+#include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace tinker::json {
 
@@ -30,5 +34,25 @@ std::optional<int64_t> get_int(const cJSON* obj, const char* key, int64_t lo, in
 std::optional<bool> get_bool(const cJSON* obj, const char* key);
 const cJSON* get_object(const cJSON* obj, const char* key);
 const cJSON* get_array(const cJSON* obj, const char* key);
+
+}  // namespace tinker::json
+
+// ---- reading message fields (the generated decoders of wire/api_messages, api/gen_c.py) ------
+namespace tinker::json {
+
+// The value at `path` (object keys, outermost first) under `obj`; null when a step is missing,
+// is not an object, or the value is JSON null.
+const cJSON* find(const cJSON* obj, std::initializer_list<const char*> path);
+
+// Typed reads of a present value. False, with `err` naming `what`, when the value has another
+// type or lies outside the bounds: the server is not trusted with ranges (docs/design.md
+// "Hostile input").
+bool read(const cJSON* v, const std::string& what, std::string* out, std::string* err);
+bool read(const cJSON* v, const std::string& what, bool* out, std::string* err);
+bool read(const cJSON* v, const std::string& what, int64_t lo, int64_t hi, int64_t* out, std::string* err);
+bool read(const cJSON* v, const std::string& what, double lo, double hi, double* out, std::string* err);
+// An object of numbers, in its order; a JSON null value is NaN (the writer's non-finite).
+bool read_metrics(const cJSON* v, const std::string& what, std::vector<std::pair<std::string, double>>* out,
+                  std::string* err);
 
 }  // namespace tinker::json

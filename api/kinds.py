@@ -1,0 +1,48 @@
+"""Parameter kinds: what a parameter of an operation is, in every language that sees it.
+
+A kind gives the C declaration, whether NULL is allowed, the check made at the C boundary (a
+function of capi/op.h, called with the exported function's name and the parameter's name), and
+the C++ value handed to the operation. `{p}` stands for the parameter's name. The bindings'
+generators read the same table for their own types (see gen_go.py, gen_ruby.py, gen_java.py).
+"""
+
+from dataclasses import dataclass
+from typing import Optional
+
+
+@dataclass
+class Kind:
+    c: str                          # C declaration(s); may declare two C parameters
+    cpp: str                        # the C++ value passed to the operation
+    null_ok: bool = True            # pointers: NULL allowed (scalars: True)
+    check: Optional[str] = None     # capi check function: check(fn, "p", p [, ...])
+    pointer: bool = False           # a pointer parameter (NULL-argument tests cover it)
+    doc: str = ""
+
+
+KINDS = {
+    # strings
+    "string": Kind(c="const char *{p}", cpp="std::string({p})", null_ok=False, pointer=True),
+    "string?": Kind(c="const char *{p}", cpp="capi::opt_string({p})", pointer=True,
+                    doc="NULL for none"),
+    "name": Kind(c="const char *{p}", cpp="std::string({p})", null_ok=False, pointer=True,
+                 check="capi::check_checkpoint_name", doc="non-empty, no '/'"),
+    "tinker_path": Kind(c="const char *{p}", cpp="std::string({p})", null_ok=False, pointer=True,
+                        check="capi::check_tinker_path", doc="starts with tinker://"),
+    # numbers and flags
+    "ttl": Kind(c="int64_t {p}", cpp="{p}", check="capi::check_ttl", doc="seconds, 0 = never expires"),
+    "flag": Kind(c="int {p}", cpp="{p} != 0", doc="0 or 1"),
+    # training inputs (builders, borrowed views)
+    "batch": Kind(c="const tinker_batch_t *{p}", cpp="{p}->datums", null_ok=False, pointer=True),
+    "loss_fn_config?": Kind(c="const tinker_loss_fn_config_t *{p}",
+                            cpp="({p} ? {p}->values : std::map<std::string, double>{{}})", pointer=True),
+    "adam_params?": Kind(c="const tinker_adam_params_t *{p}", cpp="capi::adam_of({p})", pointer=True),
+    "lora_config?": Kind(c="const tinker_lora_config_t *{p}", cpp="capi::value_or_default({p})", pointer=True,
+                         check="capi::check_lora"),
+    "metadata?": Kind(c="const tinker_metadata_t *{p}", cpp="capi::metadata_of({p})", pointer=True),
+    "retry_config?": Kind(c="const tinker_retry_config_t *{p}", cpp="capi::value_or_default({p})", pointer=True),
+    # forward_backward_custom
+    "custom_loss_fn": Kind(c="tinker_custom_loss_fn_t {p}, void *user_data", cpp="CustomLoss{{{p}, user_data}}",
+                           null_ok=False, pointer=True),
+    "custom_loss_step": Kind(c="tinker_custom_loss_step_t *{p}", cpp="*{p}", null_ok=False, pointer=True),
+}

@@ -1,0 +1,113 @@
+"""The vocabulary of the registry (registry.py): messages, results, builders, parameters, operations.
+
+Everything here is plain data. The generators (gen_*.py) turn it into C++ for the library and the
+emulator, tests, and the Go, Ruby and Java layers. Nothing here knows about any output language
+beyond the names and kinds the outputs share.
+"""
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+
+# ---- messages: JSON objects on the wire ------------------------------------------------------
+
+# Field types of messages and builders. "list:<Message>" is a JSON array of objects;
+# "object:<Message>" a nested object.
+SCALARS = ("string", "bool", "int32", "int64", "double", "metrics")
+
+
+@dataclass
+class Field:
+    name: str                       # C/C++ name; also the getter's and the bindings' name
+    type: str                       # one of SCALARS, "list:<Message>" or "object:<Message>"
+    json: Optional[str] = None      # dotted JSON path; alternatives separated by "|" (decode takes
+                                    # the first present, encode writes the first); None = same as name
+    doc: str = ""
+    required: bool = False          # decode fails when absent
+    nullable: bool = False          # a string that may be absent: its getter returns NULL then
+    default: object = None          # value when absent (decode) and in a new builder
+    min: object = None              # decode / setters refuse values outside [min, max]
+    max: object = None
+    min_open: bool = False          # min itself is refused
+    omit: Optional[str] = None      # encode leaves the field out when "empty" ("" / 0 / false)
+    cut_at: Optional[str] = None    # decode keeps the text before this character
+    const: Optional[str] = None     # always this value (a "type" discriminator)
+    item: Optional[str] = None      # list fields: the singular used in getter names
+    source: Optional[str] = None    # request fields: "param:<name>", "client:model_id", "seq_id"
+
+    def paths(self):
+        return (self.json or self.name).split("|")
+
+    def is_list(self):
+        return self.type.startswith("list:")
+
+    def is_object(self):
+        return self.type.startswith("object:")
+
+    def target(self):
+        return self.type.split(":", 1)[1]
+
+
+@dataclass
+class Message:
+    name: str                       # C++ struct name in tinker::wire::api
+    fields: list
+    doc: str = ""
+
+
+# ---- results: what an operation's future holds -----------------------------------------------
+
+@dataclass
+class Result:
+    name: str                       # C name: tinker_<name>_t, tinker_future_take_<name>, ...
+    label: str                      # in messages: "future holds a <label> result"
+    message: Optional[str] = None   # JSON results: the message decoded from the response
+    handle: Optional[str] = None    # results that become client handles: "training_client", ...
+    handwritten: bool = False       # struct, getters and take written by hand (forward/backward
+                                    # output, custom-loss step)
+    param: str = "result"           # the result's parameter name in its getters
+    doc: str = ""
+
+
+# ---- builders: opaque option objects with typed setters --------------------------------------
+
+@dataclass
+class Builder:
+    name: str                       # tinker_<name>_t, tinker_<name>_new/_set_<field>/_get_<field>/_free
+    fields: list
+    doc: str = ""
+
+
+# ---- operations -------------------------------------------------------------------------------
+
+@dataclass
+class Param:
+    name: str
+    kind: str                       # a key of kinds.KINDS
+    doc: str = ""
+
+
+@dataclass
+class Op:
+    id: str                         # "T9" (the operation list's numbering)
+    client: str                     # "service_client", "training_client", "sampling_client", "rest_client"
+    name: str                       # "get_info" → tinker_training_client_get_info[_async]
+    params: list = field(default_factory=list)
+    result: Optional[str] = None    # a Result name; None = status only
+    # Plain operations: one JSON request, built from `request` (a Message whose fields name their
+    # source) and sent by the client's generic runner.
+    http: Optional[tuple] = None    # ("POST", "/api/v1/get_info")
+    request: Optional[str] = None   # Message name of the body; None = no body
+    future: bool = False            # the answer is {"request_id"}: poll retrieve_future
+    request_type: str = ""          # X-Tinker-Request-Type on polls
+    ordered: bool = False           # takes the training run's next seq_id (protocol.md §6.1)
+    http_retries: int = -1          # layer-1 retries; -1 = the client's setting
+    conflict_is_final: bool = False # 409 cannot heal (a name in use)
+    prerequisite: str = "config"    # "none", "config", "session"
+    # Special operations: the C++ expression that starts them (their arguments by {param}).
+    impl: Optional[str] = None
+    emulator: Optional[str] = None  # the emulator handler's name (plain ops with routes)
+    doc: str = ""
+
+    def c_name(self):
+        return f"tinker_{self.client}_{self.name}"

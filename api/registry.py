@@ -1,0 +1,202 @@
+"""The one description of libtinker's operations and results.
+
+Each operation and each result type is written here once. From this file come the C shims of
+every operation (blocking and _async, with their argument checks), the JSON messages that the
+library and the emulator both encode and decode, the result objects with their getters, takes,
+_to_json and _free, the emulator's routes, the expected exported symbols, the NULL-argument and
+header-agreement tests, and the Go, Ruby and Java methods (api/generate.py). The header
+include/tinker/*.h stays hand-written: it is the specification, and a test holds it and this file
+equal.
+
+Numbering (S1, T9, ...) follows the operation list in docs/protocol.md §9; protocol facts cite
+docs/protocol.md.
+"""
+
+from model import Field as F, Message, Result, Op, Param as P
+
+# ---- messages (docs/protocol.md §7) --------------------------------------------------------------
+# Result messages: what the client decodes and the emulator encodes. `internal` fields are not
+# exposed as getters. Request messages: each field says where its value comes from.
+
+MESSAGES = [
+    # §7.13
+    Message("SupportedModel", [
+        F("name", "string", json="model_name", nullable=True, doc="the model's name; NULL when the server gave none"),
+        F("max_context_length", "int64", default=-1, min=0, max=1 << 40, doc="-1 when the server did not say"),
+    ]),
+    Message("ServerCapabilities", [
+        F("models", "list:SupportedModel", json="supported_models", item="model", required=True,
+          doc="the models the server supports"),
+    ]),
+    # §7.5
+    Message("OptimStepResponse", [
+        F("metrics", "metrics", doc="the optimizer's metrics, in the server's order"),
+    ]),
+    # §7.10
+    Message("SaveResponse", [
+        F("path", "string", required=True, doc="the checkpoint's tinker:// path"),
+        F("sampling_session_id", "string", omit="empty",
+          doc="the sampling session made by an unnamed sampler save; \"\" otherwise"),
+        F("type", "string", omit="empty", doc="internal"),
+    ]),
+    Message("LoadResponse", [
+        F("path", "string", omit="empty", doc="the loaded checkpoint's path; \"\" when the server did not say"),
+        F("model_id", "string", omit="empty", doc="the run the weights went into; \"\" when the server did not say"),
+        F("type", "string", omit="empty", doc="internal"),
+    ]),
+    # §7.11
+    Message("ModelInfo", [
+        F("model_id", "string", required=True, doc="the training run's id"),
+        F("base_model", "string", json="model_data.model_name|model_name", doc="the base model's name"),
+        F("arch", "string", json="model_data.arch", doc="the architecture, e.g. \"llama\""),
+        F("tokenizer_id", "string", json="model_data.tokenizer_id", cut_at=":",
+          doc="the tokenizer's id (any \":revision\" suffix removed, as the official SDK does)"),
+        F("is_lora", "bool", doc="1 for a LoRA run"),
+        F("lora_rank", "int64", default=-1, min=0, max=65536, doc="the LoRA rank; -1 when the server did not say"),
+        F("type", "string", omit="empty", doc="internal"),
+    ]),
+
+    # ---- requests (§2.2, §2.3, §2.4) ----
+    Message("AdamParams", [
+        F("learning_rate", "double", default=1e-4, min=0.0),
+        F("beta1", "double", default=0.9, min=0.0, max=1.0),
+        F("beta2", "double", default=0.95, min=0.0, max=1.0),
+        F("eps", "double", default=1e-12, min=0.0),
+        F("weight_decay", "double", default=0.0, min=0.0),
+        F("grad_clip_norm", "double", default=0.0, min=0.0),
+    ]),
+    Message("GetInfoRequest", [
+        F("model_id", "string", source="client:model_id", required=True),
+        F("type", "string", const="get_info"),
+    ]),
+    Message("UnloadModelRequest", [
+        F("model_id", "string", source="client:model_id", required=True),
+        F("type", "string", const="unload_model"),
+    ]),
+    Message("OptimStepRequest", [
+        F("adam_params", "object:AdamParams", source="param:params"),
+        F("model_id", "string", source="client:model_id", required=True),
+        F("seq_id", "int64", source="seq_id", required=True, min=1),
+        F("type", "string", const="optim_step"),
+    ]),
+    Message("SaveWeightsRequest", [
+        F("model_id", "string", source="client:model_id", required=True),
+        F("path", "string", source="param:name", required=True),
+        F("seq_id", "int64", source="seq_id", required=True, min=1),
+        F("ttl_seconds", "int64", source="param:ttl_seconds", omit="empty", min=0),
+        F("overwrite", "bool", source="param:overwrite"),
+        F("type", "string", const="save_weights"),
+    ]),
+    Message("SaveWeightsForSamplerRequest", [
+        F("model_id", "string", source="client:model_id", required=True),
+        F("path", "string", source="param:name", required=True),
+        F("seq_id", "int64", source="seq_id", required=True, min=1),
+        F("ttl_seconds", "int64", source="param:ttl_seconds", omit="empty", min=0),
+        F("type", "string", const="save_weights_for_sampler"),
+    ]),
+    Message("LoadWeightsRequest", [
+        F("model_id", "string", source="client:model_id", required=True),
+        F("seq_id", "int64", source="seq_id", required=True, min=1),
+        F("path", "string", source="param:path", required=True),
+        F("optimizer", "bool", source="op:optimizer"),
+        F("weights_access_token", "string", source="param:weights_access_token", omit="empty"),
+        F("type", "string", const="load_weights"),
+    ]),
+]
+
+# ---- results ---------------------------------------------------------------------------------------
+
+RESULTS = [
+    Result("server_capabilities", "server capabilities", message="ServerCapabilities", param="caps",
+           doc="S1: the models the server supports"),
+    Result("optim_step_result", "optim step result", message="OptimStepResponse", doc="T4"),
+    Result("save_result", "save result", message="SaveResponse", doc="T5, T8"),
+    Result("load_result", "load result", message="LoadResponse", doc="T6, T7"),
+    Result("model_info", "model info", message="ModelInfo", param="info", doc="T9"),
+    Result("forward_backward_output", "forward/backward output", handwritten=True, doc="T1, T2, T3"),
+    Result("custom_loss_step", "custom loss step", handwritten=True, doc="T3, first phase"),
+    Result("training_client", "training client", handle="training_client", doc="S2, S3, S4"),
+    Result("sampling_client", "sampling client", handle="sampling_client", doc="T10, T11"),
+]
+
+# ---- operations ------------------------------------------------------------------------------------
+
+_training_client = [P("client", "training_client")]
+
+OPS = [
+    # ServiceClient
+    Op("S1", "service_client", "get_server_capabilities", result="server_capabilities",
+       http=("GET", "/api/v1/get_server_capabilities"), emulator="get_server_capabilities"),
+    Op("S2", "service_client", "create_lora_training_client",
+       params=[P("base_model", "string"), P("lora", "lora_config?"), P("user_metadata", "metadata?")],
+       result="training_client",
+       impl="create_lora_training_client(client->impl->context(), {base_model}, {lora}, {user_metadata})"),
+    Op("S3", "service_client", "create_training_client_from_state",
+       params=[P("path", "tinker_path"), P("base_model", "string?"), P("user_metadata", "metadata?"),
+               P("weights_access_token", "string?")],
+       result="training_client",
+       impl="create_training_client_from_state(client->impl->context(), {path}, {base_model}, {user_metadata}, "
+            "{weights_access_token}, false)"),
+    Op("S4", "service_client", "create_training_client_from_state_with_optimizer",
+       params=[P("path", "tinker_path"), P("base_model", "string?"), P("user_metadata", "metadata?"),
+               P("weights_access_token", "string?")],
+       result="training_client",
+       impl="create_training_client_from_state(client->impl->context(), {path}, {base_model}, {user_metadata}, "
+            "{weights_access_token}, true)"),
+    Op("S7", "service_client", "health_check", impl="client->impl->health_check()"),
+    Op("X1", "service_client", "start_session", impl="client->impl->start_session()"),
+
+    # TrainingClient
+    Op("T1", "training_client", "forward",
+       params=[P("data", "batch"), P("loss_fn", "string"), P("config", "loss_fn_config?")],
+       result="forward_backward_output",
+       impl="client->impl->forward_backward({data}, {loss_fn}, {config}, /*forward_only=*/true, err)"),
+    Op("T2", "training_client", "forward_backward",
+       params=[P("data", "batch"), P("loss_fn", "string"), P("config", "loss_fn_config?")],
+       result="forward_backward_output",
+       impl="client->impl->forward_backward({data}, {loss_fn}, {config}, /*forward_only=*/false, err)"),
+    Op("T3", "training_client", "forward_backward_custom",
+       params=[P("data", "batch"), P("loss_fn", "custom_loss_fn")],
+       result="forward_backward_output",
+       impl="client->impl->forward_backward_custom({data}, {loss_fn}, err)"),
+    Op("T3a", "training_client", "forward_backward_custom_begin", params=[P("data", "batch")],
+       result="custom_loss_step", impl="client->impl->forward_backward_custom_begin({data}, err)"),
+    Op("T3b", "training_client", "forward_backward_custom_finish", params=[P("step", "custom_loss_step")],
+       result="forward_backward_output", impl="client->impl->forward_backward_custom_finish({step}, err)"),
+    Op("T4", "training_client", "optim_step", params=[P("params", "adam_params?")], result="optim_step_result",
+       http=("POST", "/api/v1/optim_step"), request="OptimStepRequest", future=True, request_type="OptimStep",
+       ordered=True, prerequisite="session", emulator="optim_step"),
+    Op("T5", "training_client", "save_state",
+       params=[P("name", "name"), P("ttl_seconds", "ttl"), P("overwrite", "flag")], result="save_result",
+       http=("POST", "/api/v1/save_weights"), request="SaveWeightsRequest", future=True,
+       request_type="SaveWeights", ordered=True, prerequisite="session", http_retries=0,
+       conflict_is_final=True, emulator="save_weights"),
+    Op("T6", "training_client", "load_state",
+       params=[P("path", "tinker_path"), P("weights_access_token", "string?")], result="load_result",
+       http=("POST", "/api/v1/load_weights"), request="LoadWeightsRequest", future=True,
+       request_type="LoadWeights", ordered=True, prerequisite="session", emulator="load_weights"),
+    Op("T7", "training_client", "load_state_with_optimizer",
+       params=[P("path", "tinker_path"), P("weights_access_token", "string?")], result="load_result",
+       http=("POST", "/api/v1/load_weights"), request="LoadWeightsRequest", future=True,
+       request_type="LoadWeights", ordered=True, prerequisite="session"),
+    Op("T8", "training_client", "save_weights_for_sampler", params=[P("name", "name"), P("ttl_seconds", "ttl")],
+       result="save_result", http=("POST", "/api/v1/save_weights_for_sampler"),
+       request="SaveWeightsForSamplerRequest", future=True, request_type="SaveWeightsForSampler", ordered=True,
+       prerequisite="session", http_retries=0, conflict_is_final=True),
+    Op("T9", "training_client", "get_info", result="model_info", http=("POST", "/api/v1/get_info"),
+       request="GetInfoRequest", emulator="get_info"),
+    Op("T10", "training_client", "create_sampling_client",
+       params=[P("model_path", "tinker_path"), P("retry", "retry_config?")], result="sampling_client",
+       impl="client->impl->create_sampling_client({model_path}, {retry})"),
+    Op("T11", "training_client", "save_weights_and_get_sampling_client", params=[P("retry", "retry_config?")],
+       result="sampling_client", impl="client->impl->save_weights_and_get_sampling_client({retry})"),
+    Op("T12", "training_client", "unload_model", http=("POST", "/api/v1/unload_model"),
+       request="UnloadModelRequest", future=True, request_type="UnloadModel", prerequisite="session",
+       emulator="unload_model"),
+]
+
+# Per-operation values of request fields whose source is "op:<name>".
+OP_VALUES = {
+    "load_state": {"optimizer": "false"},
+    "load_state_with_optimizer": {"optimizer": "true"},
+}

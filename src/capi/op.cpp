@@ -1,0 +1,47 @@
+#include "capi/op.h"
+
+namespace tinker::capi {
+
+tinker_status_t training_client_handle(const char* fn, std::unique_ptr<Result> r, tinker_training_client_t** out) {
+  auto& res = static_cast<TrainingClientResult&>(*r);
+  auto ctx = res.ctx.lock();
+  if (!ctx) return fail(TINKER_E_FAILED_PRECONDITION, std::string(fn) + ": the service client was freed");
+  *out = new tinker_training_client{std::make_shared<TrainingClient>(ctx, res.model_id, res.ids_used)};
+  return TINKER_OK;
+}
+
+tinker_status_t sampling_client_handle(const char* fn, std::unique_ptr<Result> r, tinker_sampling_client_t** out) {
+  auto& res = static_cast<SamplingClientResult&>(*r);
+  auto ctx = res.ctx.lock();
+  if (!ctx) return fail(TINKER_E_FAILED_PRECONDITION, std::string(fn) + ": the service client was freed");
+  *out = new tinker_sampling_client{ctx, res.sampling_session_id, res.retry};
+  return TINKER_OK;
+}
+
+tinker_status_t check_checkpoint_name(const char* fn, const char* param, const char* name) {
+  std::string n(name);
+  if (n.empty() || n.find('/') != std::string::npos)
+    return fail(TINKER_E_INVALID_ARGUMENT, std::string(fn) + ": " + param + " must be non-empty and contain no '/'");
+  return TINKER_OK;
+}
+
+tinker_status_t check_tinker_path(const char* fn, const char* param, const char* path) {
+  if (std::string(path).rfind("tinker://", 0) != 0)
+    return fail(TINKER_E_INVALID_ARGUMENT, std::string(fn) + ": " + param + " must start with tinker://");
+  return TINKER_OK;
+}
+
+tinker_status_t check_ttl(const char* fn, const char* param, int64_t ttl_seconds) {
+  if (ttl_seconds < 0)
+    return fail(TINKER_E_INVALID_ARGUMENT, std::string(fn) + ": " + param + " must be >= 0 (0 = never expires)");
+  return TINKER_OK;
+}
+
+tinker_status_t check_lora(const char* fn, const char* param, const tinker_lora_config_t* lora) {
+  if (lora && !lora->train_mlp && !lora->train_attn && !lora->train_unembed)
+    return fail(TINKER_E_INVALID_ARGUMENT,
+                std::string(fn) + ": " + param + " must train at least one of mlp, attn, unembed");
+  return TINKER_OK;
+}
+
+}  // namespace tinker::capi

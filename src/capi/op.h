@@ -1,0 +1,112 @@
+// What every operation's C functions share (the generated shims of capi/api_ops.cpp and the few
+// written by hand): the _async and blocking shapes, the checks named by the parameters' kinds
+// (api/kinds.py), and turning client results into handles.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "capi/handles.h"
+#include "client/api_results.h"
+#include "client/training_client.h"
+#include "wire/json_writer.h"
+
+namespace tinker::capi {
+
+// ---- the two shapes of an operation ----------------------------------------------------------
+// `check(fn)` validates the arguments (nothing is started when it fails); `start(&err)` starts
+// the operation and returns its future, or null with `err` set when the input cannot be sent.
+
+template <class Check, class Start>
+tinker_status_t op_async(const char* name, tinker_future_t** out, Check check, Start start) {
+  return guard(name, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, out);
+    if (tinker_status_t s = check(fn)) return s;
+    Error err;
+    std::shared_ptr<FutureState> f = start(&err);
+    if (!f) return fail(err.code, std::string(fn) + ": " + err.message);
+    return hand_out(std::move(f), out);
+  });
+}
+
+// The blocking twin: the same start, then wait and take.
+template <class T, class Check, class Start>
+tinker_status_t op_blocking(const char* name, ResultKind kind, T** out, Check check, Start start) {
+  return guard(name, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, out);
+    if (tinker_status_t s = check(fn)) return s;
+    Error err;
+    std::shared_ptr<FutureState> f = start(&err);
+    if (!f) return fail(err.code, std::string(fn) + ": " + err.message);
+    std::unique_ptr<Result> r;
+    tinker_status_t s = wait_and_take(f, kind, &r);
+    if (s == TINKER_OK) *out = static_cast<T*>(r.release());
+    return s;
+  });
+}
+
+// Blocking, for operations whose final status is the whole result.
+template <class Check, class Start>
+tinker_status_t op_blocking_status(const char* name, Check check, Start start) {
+  return guard(name, [&](const char* fn) -> tinker_status_t {
+    if (tinker_status_t s = check(fn)) return s;
+    Error err;
+    std::shared_ptr<FutureState> f = start(&err);
+    if (!f) return fail(err.code, std::string(fn) + ": " + err.message);
+    return wait_and_take(f, &result_types::None, nullptr);
+  });
+}
+
+// Blocking, for operations that make a client: the taken result becomes a handle.
+template <class Handle, class Check, class Start, class Make>
+tinker_status_t op_blocking_handle(const char* name, ResultKind kind, Handle** out, Check check, Start start, Make make) {
+  return guard(name, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, out);
+    if (tinker_status_t s = check(fn)) return s;
+    Error err;
+    std::shared_ptr<FutureState> f = start(&err);
+    if (!f) return fail(err.code, std::string(fn) + ": " + err.message);
+    std::unique_ptr<Result> r;
+    tinker_status_t s = wait_and_take(f, kind, &r);
+    return s == TINKER_OK ? make(fn, std::move(r), out) : s;
+  });
+}
+
+// Client results hold their context weakly; the handle made from one holds it strongly.
+tinker_status_t training_client_handle(const char* fn, std::unique_ptr<Result> r, tinker_training_client_t** out);
+tinker_status_t sampling_client_handle(const char* fn, std::unique_ptr<Result> r, tinker_sampling_client_t** out);
+
+// ---- checks, by parameter kind (each returns TINKER_OK or fails naming `param`) ---------------
+
+tinker_status_t check_checkpoint_name(const char* fn, const char* param, const char* name);
+tinker_status_t check_tinker_path(const char* fn, const char* param, const char* path);
+tinker_status_t check_ttl(const char* fn, const char* param, int64_t ttl_seconds);
+tinker_status_t check_lora(const char* fn, const char* param, const tinker_lora_config_t* lora);
+
+// ---- values, by parameter kind ----------------------------------------------------------------
+
+inline std::string opt_string(const char* s) { return s ? std::string(s) : std::string(); }
+inline std::map<std::string, std::string> metadata_of(const tinker_metadata_t* m) {
+  return m ? m->values : std::map<std::string, std::string>{};
+}
+// An optional builder: its value, or the defaults.
+template <class T>
+T value_or_default(const T* p) {
+  return p ? *p : T{};
+}
+inline wire::api::AdamParams adam_of(const tinker_adam_params_t* p) { return p ? p->v : wire::api::AdamParams{}; }
+
+// ---- results ----------------------------------------------------------------------------------
+
+// A registry result's _to_json: its message, encoded as the server would send it.
+template <class R>
+tinker_status_t result_to_json(const char* name, const char* param, const R* result, char** out) {
+  return guard(name, [&](const char* fn) -> tinker_status_t {
+    if (!result) return null_argument(fn, param);
+    TINKER_CHECK_ARG(fn, out);
+    return out_string(fn, wire::api::encode_json(result->m), out);
+  });
+}
+
+}  // namespace tinker::capi

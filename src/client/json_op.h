@@ -1,0 +1,36 @@
+// A plain operation: one JSON request, its answer decoded into a registry result. The registry
+// (api/registry.py) describes each one as a JsonOp constant; the generated C shims build the
+// request message and hand both to the client's run(), so no plain operation has a C++ body of
+// its own.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/call.h"
+#include "core/result.h"
+
+namespace tinker {
+
+struct JsonOp {
+  const char* what;          // the operation's name, for messages
+  const char* method;        // "GET", "POST", ...
+  const char* path;          // "/api/v1/get_info"
+  Prerequisite prerequisite;
+  bool returns_future;       // the answer is {"request_id"}: poll retrieve_future (protocol.md §3)
+  const char* request_type;  // X-Tinker-Request-Type of the polls
+  bool ordered;              // takes the training run's next seq_id (protocol.md §6.1)
+  int http_retries;          // layer-1 retries; -1 = the client's setting
+  bool conflict_is_final;    // 409 cannot heal: fail at once
+  ResultKind result;
+  bool (*decode)(const std::string& what, const http::Response&, std::unique_ptr<Result>*, Error*);  // null: status only
+};
+
+// The call of `op` with request body `body` ("" = none); `what` of messages is op.what.
+CallSpec json_call(const JsonOp& op, std::string body);
+
+// Builds a request body; ordered operations receive their seq_id (others 0).
+using BodyFn = std::function<std::string(int64_t seq_id)>;
+
+}  // namespace tinker
