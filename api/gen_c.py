@@ -240,7 +240,7 @@ def gen_messages_cpp():
 
 def result_fields(r):
     """The fields a result exposes through getters (internal ones are not)."""
-    return [f for f in MESSAGES[r.message].fields if f.doc != "internal"]
+    return [f for f in MESSAGES[r.message].fields if not f.internal]
 
 
 def gen_results_h():

@@ -33,7 +33,9 @@ class Field:
     cut_at: Optional[str] = None    # decode keeps the text before this character
     const: Optional[str] = None     # always this value (a "type" discriminator)
     item: Optional[str] = None      # list fields: the singular used in getter names
-    source: Optional[str] = None    # request fields: "param:<name>", "client:model_id", "seq_id"
+    source: Optional[str] = None    # request fields: "param:<name>", "client:model_id", "seq_id",
+                                    # "op:<name>" (registry.OP_VALUES)
+    internal: bool = False          # on the wire only: no getter, no binding field
 
     def paths(self):
         return (self.json or self.name).split("|")

@@ -15,8 +15,8 @@ docs/protocol.md.
 from model import Field as F, Message, Result, Op, Param as P
 
 # ---- messages (docs/protocol.md §7) --------------------------------------------------------------
-# Result messages: what the client decodes and the emulator encodes. `internal` fields are not
-# exposed as getters. Request messages: each field says where its value comes from.
+# Result messages: what the client decodes and the emulator encodes; `internal` fields travel but
+# have no getter. Request messages: each field says where its value comes from.
 
 MESSAGES = [
     # §7.13
@@ -37,12 +37,12 @@ MESSAGES = [
         F("path", "string", required=True, doc="the checkpoint's tinker:// path"),
         F("sampling_session_id", "string", omit="empty",
           doc="the sampling session made by an unnamed sampler save; \"\" otherwise"),
-        F("type", "string", omit="empty", doc="internal"),
+        F("type", "string", omit="empty", internal=True),
     ]),
     Message("LoadResponse", [
         F("path", "string", omit="empty", doc="the loaded checkpoint's path; \"\" when the server did not say"),
         F("model_id", "string", omit="empty", doc="the run the weights went into; \"\" when the server did not say"),
-        F("type", "string", omit="empty", doc="internal"),
+        F("type", "string", omit="empty", internal=True),
     ]),
     # §7.11
     Message("ModelInfo", [
@@ -53,7 +53,8 @@ MESSAGES = [
           doc="the tokenizer's id (any \":revision\" suffix removed, as the official SDK does)"),
         F("is_lora", "bool", doc="1 for a LoRA run"),
         F("lora_rank", "int64", default=-1, min=0, max=65536, doc="the LoRA rank; -1 when the server did not say"),
-        F("type", "string", omit="empty", doc="internal"),
+        F("model_name", "string", omit="empty", internal=True),  # the base model again, top level
+        F("type", "string", omit="empty", internal=True),
     ]),
 
     # ---- requests (§2.2, §2.3, §2.4) ----
@@ -81,7 +82,7 @@ MESSAGES = [
     ]),
     Message("SaveWeightsRequest", [
         F("model_id", "string", source="client:model_id", required=True),
-        F("path", "string", source="param:name", required=True),
+        F("path", "string", source="param:name", nullable=True, doc="the checkpoint's name; absent: the server names it"),
         F("seq_id", "int64", source="seq_id", required=True, min=1),
         F("ttl_seconds", "int64", source="param:ttl_seconds", omit="empty", min=0),
         F("overwrite", "bool", source="param:overwrite"),
@@ -165,16 +166,16 @@ OPS = [
        result="forward_backward_output", impl="client->impl->forward_backward_custom_finish({step}, err)"),
     Op("T4", "training_client", "optim_step", params=[P("params", "adam_params?")], result="optim_step_result",
        http=("POST", "/api/v1/optim_step"), request="OptimStepRequest", future=True, request_type="OptimStep",
-       ordered=True, prerequisite="session", emulator="optim_step"),
+       ordered=True, prerequisite="session"),
     Op("T5", "training_client", "save_state",
        params=[P("name", "name"), P("ttl_seconds", "ttl"), P("overwrite", "flag")], result="save_result",
        http=("POST", "/api/v1/save_weights"), request="SaveWeightsRequest", future=True,
        request_type="SaveWeights", ordered=True, prerequisite="session", http_retries=0,
-       conflict_is_final=True, emulator="save_weights"),
+       conflict_is_final=True),
     Op("T6", "training_client", "load_state",
        params=[P("path", "tinker_path"), P("weights_access_token", "string?")], result="load_result",
        http=("POST", "/api/v1/load_weights"), request="LoadWeightsRequest", future=True,
-       request_type="LoadWeights", ordered=True, prerequisite="session", emulator="load_weights"),
+       request_type="LoadWeights", ordered=True, prerequisite="session"),
     Op("T7", "training_client", "load_state_with_optimizer",
        params=[P("path", "tinker_path"), P("weights_access_token", "string?")], result="load_result",
        http=("POST", "/api/v1/load_weights"), request="LoadWeightsRequest", future=True,

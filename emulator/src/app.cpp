@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <thread>
 
+#include "api_routes.h"
 #include "fwdbwd_io.h"
 #include "wire/zstd_codec.h"
 
@@ -68,6 +69,7 @@ App::App(EventLoop& l, const Options& o)
   register_future_routes(router);
   register_admin_routes(router);
   register_training_routes(router);
+  register_api_routes(router);  // the registry's plain operations (api_routes.h, generated)
   register_sampling_routes(router);
   owns_data_dir_ = o.data_dir.empty();
 }

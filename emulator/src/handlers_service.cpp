@@ -1,4 +1,5 @@
 // Service, session and config endpoints (protocol.md §2.1, §2.7 telemetry).
+#include "api_routes.h"
 #include "app.h"
 
 namespace emu {
@@ -88,14 +89,6 @@ void session_heartbeat(App& app, Exchange* ex) {
   app.reply(ex, json_ok(o.get()));
 }
 
-// GET /api/v1/get_server_capabilities (§7.13).
-void capabilities(App& app, Exchange* ex) {
-  JsonPtr o = json_object();
-  cJSON_AddItemToObject(o.get(), "supported_models",
-                        cJSON_Duplicate(app.settings.supported_models.get(), 1));
-  app.reply(ex, json_ok(o.get()));
-}
-
 // GET /api/v1/healthz -> the literal {"status": "ok"} (strictly validated, §1.6).
 void healthz(App& app, Exchange* ex) { app.reply(ex, Response::json(200, "{\"status\":\"ok\"}")); }
 
@@ -111,6 +104,15 @@ void telemetry(App& app, Exchange* ex) {
 
 }  // namespace
 
+// GET /api/v1/get_server_capabilities (§7.13): the configured list as it is, so that tests can
+// hand the client any shape (docs/emulator.md, admin config).
+void handle_get_server_capabilities(App& app, Exchange* ex) {
+  JsonPtr o = json_object();
+  cJSON_AddItemToObject(o.get(), "supported_models",
+                        cJSON_Duplicate(app.settings.supported_models.get(), 1));
+  app.reply(ex, json_ok(o.get()));
+}
+
 void register_service_routes(Router& r) {
   r.add({"POST", "/api/v1/client/config", AuthMode::kCredential, BodyMode::kJson, client_config});
   r.add({"POST", "/api/v1/client/dynamic_config", AuthMode::kSession, BodyMode::kJson,
@@ -119,8 +121,6 @@ void register_service_routes(Router& r) {
   r.add({"POST", "/api/v1/create_session", AuthMode::kSession, BodyMode::kJson, create_session});
   r.add({"POST", "/api/v1/session_heartbeat", AuthMode::kSession, BodyMode::kJson,
          session_heartbeat});
-  r.add({"GET", "/api/v1/get_server_capabilities", AuthMode::kSession, BodyMode::kIgnore,
-         capabilities});
   r.add({"GET", "/api/v1/healthz", AuthMode::kNone, BodyMode::kIgnore, healthz});
   r.add({"POST", "/api/v1/telemetry", AuthMode::kSession, BodyMode::kJson, telemetry});
 }

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <memory>
 
+#include "api_routes.h"
 #include "app.h"
 #include "base_models.h"
 #include "emu_model/checkpoint.h"
@@ -374,53 +375,6 @@ void create_model(App& app, Exchange* ex) {
   });
 }
 
-// POST /api/v1/get_info (§2.2, §7.11): direct.
-void get_info(App& app, Exchange* ex) {
-  EntryPtr e = json_model(app, ex);
-  if (e == nullptr) return;
-  if (!e->config_known) {
-    app.reply(ex, Response::not_found("model " + e->id + " is still being created"));
-    return;
-  }
-  const mdl::ModelConfig& c = e->config;
-  JsonPtr o = json_object();
-  cJSON_AddStringToObject(o.get(), "type", "get_info");
-  cJSON* md = cJSON_AddObjectToObject(o.get(), "model_data");
-  cJSON_AddStringToObject(md, "arch", model_arch(c));
-  cJSON_AddStringToObject(md, "model_name", c.base.name.c_str());
-  cJSON_AddStringToObject(md, "tokenizer_id", kTokenizerId);
-  cJSON_AddStringToObject(o.get(), "model_id", e->id.c_str());
-  cJSON_AddBoolToObject(o.get(), "is_lora", 1);
-  cJSON_AddNumberToObject(o.get(), "lora_rank", c.lora.rank);
-  cJSON_AddStringToObject(o.get(), "model_name", c.base.name.c_str());
-  app.reply(ex, Response::json(200, json_print(o.get())));
-}
-
-// POST /api/v1/unload_model (§2.2): future. Later requests for the model get 404; requests
-// already queued for it fail when their turn comes.
-void unload_model(App& app, Exchange* ex) {
-  EntryPtr e = json_model(app, ex);
-  if (e == nullptr) return;
-  e->state = ModelEntry::State::kUnloaded;
-  app.jobs.release_lane(e->id);
-  JobSpec spec;
-  spec.user = ex->user;
-  spec.kind = "UnloadModel";
-  std::string id = e->id;
-  spec.run = [e, id]() -> JobResult {
-    std::unique_ptr<mdl::Model> gone;
-    {
-      std::lock_guard<std::mutex> lock(e->mu);
-      gone = std::move(e->model);
-    }
-    JsonPtr o = json_object();
-    cJSON_AddStringToObject(o.get(), "model_id", id.c_str());
-    cJSON_AddStringToObject(o.get(), "type", "unload_model");
-    return json_result(o);
-  };
-  reply_future(app, ex, app.jobs.submit(std::move(spec)), id);
-}
-
 // ---------------------------------------------------------------------------------------
 // POST /api/v1/forward_backward (§2.3): protobuf ForwardBackwardRequest, or the legacy JSON
 // body (§11) with forward_backward_input / forward_input; POST /api/v1/forward: legacy JSON
@@ -516,37 +470,27 @@ void optim_step(App& app, Exchange* ex) {
   Admitted a;
   if (!admit_json(app, ex, &a)) return;
 
+  // Decoded after admission: a malformed request still takes its seq_id, and fails as a user error.
+  tinker::wire::api::OptimStepRequest req;
+  std::string err;
+  if (!tinker::wire::api::decode(ex->json.get(), "body", &req, &err))
+    return submit_user_error(app, ex, a, "OptimStep", err);
+  const tinker::wire::api::AdamParams& in = req.adam_params;
   mdl::AdamParams p;
-  const cJSON* ap = json_get(ex->json.get(), "adam_params");
-  if (ap != nullptr && !cJSON_IsNull(ap)) {
-    if (!cJSON_IsObject(ap)) {
-      return submit_user_error(app, ex, a, "OptimStep", "adam_params must be an object");
-    }
-    struct Field {
-      const char* key;
-      double* target;
-    } fields[] = {{"learning_rate", &p.learning_rate}, {"beta1", &p.beta1},
-                  {"beta2", &p.beta2},                 {"eps", &p.eps},
-                  {"weight_decay", &p.weight_decay},   {"grad_clip_norm", &p.grad_clip_norm}};
-    for (const Field& f : fields) {
-      const cJSON* v = json_get(ap, f.key);
-      if (v == nullptr || cJSON_IsNull(v)) continue;
-      if (!cJSON_IsNumber(v)) {
-        return submit_user_error(app, ex, a, "OptimStep",
-                                 std::string("adam_params.") + f.key + " must be a number");
-      }
-      *f.target = v->valuedouble;
-    }
-  }
+  p.learning_rate = in.learning_rate;
+  p.beta1 = in.beta1;
+  p.beta2 = in.beta2;
+  p.eps = in.eps;
+  p.weight_decay = in.weight_decay;
+  p.grad_clip_norm = in.grad_clip_norm;
   submit_training(app, ex, a, "OptimStep", [e = a.e, model_id = a.model_id, p]() -> JobResult {
     return with_model(e, model_id, [&](mdl::Model& m) -> JobResult {
       mdl::Metrics metrics;
       mdl::Status st = m.optim_step(p, &metrics);
       if (!st.is_ok()) return from_status(st);
-      JsonPtr o = json_object();
-      cJSON* mo = cJSON_AddObjectToObject(o.get(), "metrics");
-      for (const auto& kv : metrics) cJSON_AddNumberToObject(mo, kv.first.c_str(), kv.second);
-      return json_result(o);
+      tinker::wire::api::OptimStepResponse out;
+      out.metrics.items.assign(metrics.begin(), metrics.end());
+      return JobResult::json(tinker::wire::api::encode_json(out));
     });
   });
 }
@@ -617,10 +561,10 @@ void submit_save(App& app, Exchange* ex, const Admitted& a, const char* kind,
         return with_model(e, model_id, [&](mdl::Model& m) -> JobResult {
           mdl::Status st = save_to_store(store, m, rec, ttl, nullptr);
           if (!st.is_ok()) return from_status(st);
-          JsonPtr o = json_object();
-          cJSON_AddStringToObject(o.get(), "path", tpath.c_str());
-          cJSON_AddStringToObject(o.get(), "type", type.c_str());
-          return json_result(o);
+          tinker::wire::api::SaveResponse out;
+          out.path = tpath;
+          out.type = type;
+          return JobResult::json(tinker::wire::api::encode_json(out));
         });
       },
       [store, tpath](Job&) { store->release(tpath); });
@@ -633,20 +577,14 @@ void save_weights(App& app, Exchange* ex) {
   if (!admit_json(app, ex, &a)) return;
 
   const char* kind = "SaveWeights";
+  tinker::wire::api::SaveWeightsRequest req;
   std::string err;
-  const cJSON* path = json_get(b, "path");
-  std::string name;
-  if (path == nullptr || cJSON_IsNull(path)) {
-    name = "checkpoint-" + std::to_string(a.seq);  // the service names unnamed saves itself
-  } else if (!read_checkpoint_name(path, &name, &err)) {
-    return submit_user_error(app, ex, a, kind, err);
-  }
+  if (!tinker::wire::api::decode(b, "body", &req, &err)) return submit_user_error(app, ex, a, kind, err);
+  std::string name = req.path.value_or("checkpoint-" + std::to_string(a.seq));  // the service names unnamed saves
+  if (req.path && !valid_checkpoint_name(name, &err)) return submit_user_error(app, ex, a, kind, err);
   std::optional<int64_t> ttl;
-  if (!read_ttl(b, &ttl, &err)) return submit_user_error(app, ex, a, kind, err);
-  if (json_present_but_not(b, "overwrite", cJSON_True | cJSON_False | cJSON_NULL)) {
-    return submit_user_error(app, ex, a, kind, "overwrite must be a boolean");
-  }
-  bool overwrite = json_bool(b, "overwrite").value_or(false);
+  if (req.ttl_seconds > 0) ttl = req.ttl_seconds;
+  bool overwrite = req.overwrite;
 
   CheckpointRecord rec = new_record(app, ex, a.model_id, kTrainingKind, name);
   if (!app.checkpoints.reserve(rec.tinker_path, overwrite)) {
@@ -871,10 +809,54 @@ void weights_info(App& app, Exchange* ex) {
 
 }  // namespace
 
+// POST /api/v1/get_info (§2.2, §7.11): direct.
+void handle_get_info(App& app, Exchange* ex, const tinker::wire::api::GetInfoRequest& req) {
+  EntryPtr e = model_for(app, ex, req.model_id);
+  if (e == nullptr) return;
+  if (!e->config_known) {
+    app.reply(ex, Response::not_found("model " + e->id + " is still being created"));
+    return;
+  }
+  const mdl::ModelConfig& c = e->config;
+  tinker::wire::api::ModelInfo info;
+  info.model_id = e->id;
+  info.base_model = c.base.name;
+  info.arch = model_arch(c);
+  info.tokenizer_id = kTokenizerId;
+  info.is_lora = true;
+  info.lora_rank = c.lora.rank;
+  info.model_name = c.base.name;
+  info.type = "get_info";
+  app.reply(ex, Response::json(200, tinker::wire::api::encode_json(info)));
+}
+
+// POST /api/v1/unload_model (§2.2): future. Later requests for the model get 404; requests
+// already queued for it fail when their turn comes.
+void handle_unload_model(App& app, Exchange* ex, const tinker::wire::api::UnloadModelRequest& req) {
+  EntryPtr e = model_for(app, ex, req.model_id);
+  if (e == nullptr) return;
+  e->state = ModelEntry::State::kUnloaded;
+  app.jobs.release_lane(e->id);
+  JobSpec spec;
+  spec.user = ex->user;
+  spec.kind = "UnloadModel";
+  std::string id = e->id;
+  spec.run = [e, id]() -> JobResult {
+    std::unique_ptr<mdl::Model> gone;
+    {
+      std::lock_guard<std::mutex> lock(e->mu);
+      gone = std::move(e->model);
+    }
+    JsonPtr o = json_object();
+    cJSON_AddStringToObject(o.get(), "model_id", id.c_str());
+    cJSON_AddStringToObject(o.get(), "type", "unload_model");
+    return json_result(o);
+  };
+  reply_future(app, ex, app.jobs.submit(std::move(spec)), id);
+}
+
 void register_training_routes(Router& r) {
   r.add({"POST", "/api/v1/create_model", AuthMode::kSession, BodyMode::kJson, create_model});
-  r.add({"POST", "/api/v1/get_info", AuthMode::kSession, BodyMode::kJson, get_info});
-  r.add({"POST", "/api/v1/unload_model", AuthMode::kSession, BodyMode::kJson, unload_model});
   r.add({"POST", "/api/v1/forward_backward", AuthMode::kSession, BodyMode::kIgnore,
          forward_backward});
   r.add({"POST", "/api/v1/forward", AuthMode::kSession, BodyMode::kIgnore, forward_legacy});
