@@ -28,14 +28,15 @@ def cpp_type(f):
         return f"std::vector<{f.target()}>"
     if f.is_object():
         return f.target()
-    return {
-        "string": "std::optional<std::string>" if f.nullable else "std::string",
+    base = {
+        "string": "std::string",
         "bool": "bool",
         "int32": "int32_t",
         "int64": "int64_t",
         "double": "double",
         "metrics": "tinker_metrics",
     }[f.type]
+    return f"std::optional<{base}>" if f.nullable else base
 
 
 def cpp_literal(f, value):
@@ -49,6 +50,8 @@ def cpp_literal(f, value):
 
 
 def cpp_default(f):
+    if f.nullable:
+        return ""
     if f.const is not None:
         return " = " + cstr(f.const)
     if f.default is not None:
@@ -61,8 +64,8 @@ def cpp_default(f):
 
 
 def int_bounds(f):
-    lo = f.min if f.min is not None else (-(1 << 31) if f.type == "int32" else "INT64_MIN")
-    hi = f.max if f.max is not None else ((1 << 31) - 1 if f.type == "int32" else "INT64_MAX")
+    lo = f.min + (1 if f.min_open else 0) if f.min is not None else (-(1 << 31) if f.type == "int32" else "INT64_MIN")
+    hi = f.max - (1 if f.max_open else 0) if f.max is not None else ((1 << 31) - 1 if f.type == "int32" else "INT64_MAX")
     return (f"int64_t{{{lo}}}" if isinstance(lo, int) else lo), (f"int64_t{{{hi}}}" if isinstance(hi, int) else hi)
 
 
@@ -136,6 +139,10 @@ def decode_field(f):
     elif t == "double":
         lo = repr(float(f.min)) if f.min is not None else "-std::numeric_limits<double>::max()"
         hi = repr(float(f.max)) if f.max is not None else "std::numeric_limits<double>::max()"
+        if f.min_open:
+            lo = f"std::nextafter({lo}, 1e308)"
+        if f.max_open:
+            hi = f"std::nextafter({hi}, -1e308)"
         lines.append(f"    if (v && !json::read(v, {what}, {lo}, {hi}, &out->{f.name}, err)) return false;\n")
     elif t == "metrics":
         lines.append(f"    if (v && !json::read_metrics(v, {what}, &out->{f.name}.items, err)) return false;\n")
@@ -213,7 +220,7 @@ def emit_tree(tree):
 
 
 def gen_messages_cpp():
-    out = [HEADER, '#include "wire/api_messages.h"\n\n#include <cjson/cJSON.h>\n\n#include <limits>\n\n'
+    out = [HEADER, '#include "wire/api_messages.h"\n\n#include <cjson/cJSON.h>\n\n#include <cmath>\n#include <limits>\n\n'
            '#include "wire/fail.h"\n#include "wire/json.h"\n#include "wire/json_writer.h"\n\n'
            "namespace tinker::wire::api {\n"]
     for m in registry.MESSAGES:
@@ -340,6 +347,90 @@ def gen_capi_results_cpp():
     for r in registry.RESULTS:
         for rt, name, params, body in result_functions(r):
             out.append(f"\nTINKER_API {rt.rstrip()} {name}({params}) {{\n  {body}\n}}\n")
+    out.append('\n}  // extern "C"\n')
+    return "".join(out)
+
+
+# ---- builders ---------------------------------------------------------------------------------
+
+def fmt_number(x):
+    return f"{x:g}"
+
+
+def setter_check(f, arg):
+    """(C++ condition that holds for a valid `arg`, the rule in words) of a builder field."""
+    t = f.type
+    if t == "bool":
+        return None, None
+    if t == "double":
+        conds = [f"std::isfinite({arg})"]
+        if f.min is not None:
+            conds.append(f"{arg} {'>' if f.min_open else '>='} {float(f.min)!r}")
+        if f.max is not None:
+            conds.append(f"{arg} {'<' if f.max_open else '<='} {float(f.max)!r}")
+        if f.max is not None and f.max_open:
+            words = f"must be in [{fmt_number(f.min)}, {fmt_number(f.max)})"
+        else:
+            words = f"must be a finite number {'>' if f.min_open else '>='} {fmt_number(f.min)}"
+            if f.max is not None:
+                words += f" and <= {fmt_number(f.max)}"
+        return " && ".join(conds), words
+    conds, words = [], []
+    if f.min is not None:
+        conds.append(f"{arg} {'>' if f.min_open else '>='} {f.min}")
+        words.append(f"{'>' if f.min_open else '>='} {f.min}")
+    if f.max is not None:
+        conds.append(f"{arg} {'<' if f.max_open else '<='} {f.max}")
+        words.append(f"{'<' if f.max_open else '<='} {f.max}")
+    if not conds:
+        return None, None
+    return " && ".join(conds), "must be " + " and ".join(words)
+
+
+def setter_c_type(f):
+    return {"double": "double", "int32": "int32_t", "int64": "int64_t", "bool": "int"}[f.type]
+
+
+def builder_functions(b):
+    """[(C return type, name, C parameters, body)] of a builder's exported functions."""
+    T = f"tinker_{b.name}_t"
+    p = b.param
+    fns = [("tinker_status_t", f"tinker_{b.name}_new", f"{T} **out", "return capi::new_builder(__func__, out);")]
+    for f in MESSAGES[b.message].fields:
+        arg = f.arg
+        cond, words = setter_check(f, arg)
+        value = f"{arg} != 0" if f.type == "bool" else arg
+        check = (f"    if (!({cond})) return capi::refuse_value(fn, {cstr(arg)}, {cstr(words)}, {arg});\n"
+                 if cond else "")
+        fns.append(("tinker_status_t", f"tinker_{b.name}_set_{f.name}", f"{T} *{p}, {setter_c_type(f)} {arg}",
+                    f"return capi::guard(__func__, [&](const char* fn) -> tinker_status_t {{\n"
+                    f"    if (!{p}) return capi::null_argument(fn, {cstr(p)});\n{check}"
+                    f"    {p}->v.{f.name} = {value};\n    return TINKER_OK;\n  }});"))
+        if f.nullable:
+            continue  # "unset" has no value of the field's type to return
+        default = cpp_literal(f, f.default) if f.default is not None else "0"
+        get = f"{p}->v.{f.name} ? 1 : 0" if f.type == "bool" else f"{p}->v.{f.name}"
+        default = ("1" if f.default else "0") if f.type == "bool" else default
+        fns.append((setter_c_type(f), f"tinker_{b.name}_get_{f.name}", f"const {T} *{p}",
+                    f"return {p} ? {get} : {default};"))
+    fns.append(("void", f"tinker_{b.name}_free", f"{T} *{p}", f"delete {p};"))
+    return fns
+
+
+def gen_builders_h():
+    out = [HEADER, "// The objects behind the builder handles (tinker_adam_params_t, ...): each holds its registry\n"
+           "// message, so its defaults and bounds are the registry's.\n#pragma once\n\n#include \"wire/api_messages.h\"\n\n"]
+    for b in registry.BUILDERS:
+        out.append(f"struct tinker_{b.name} {{\n  tinker::wire::api::{b.message} v;\n}};\n")
+    return "".join(out)
+
+
+def gen_builders_cpp():
+    out = [HEADER, "// new, the checked setters, the getters and free of every builder.\n"
+           '#include <cmath>\n\n#include "capi/op.h"\n\nusing namespace tinker;\n\nextern "C" {\n']
+    for b in registry.BUILDERS:
+        for rt, name, params, body in builder_functions(b):
+            out.append(f"\nTINKER_API {rt} {name}({params}) {{\n  {body}\n}}\n")
     out.append('\n}  // extern "C"\n')
     return "".join(out)
 
@@ -509,6 +600,9 @@ def prototypes():
     for r in registry.RESULTS:
         for rt, name, params, _ in result_functions(r):
             protos.append(f"{rt.rstrip()} {name}({params})")
+    for b in registry.BUILDERS:
+        for rt, name, params, _ in builder_functions(b):
+            protos.append(f"{rt} {name}({params})")
     return protos
 
 
@@ -561,6 +655,8 @@ OUTPUTS = {
     "client/api_ops.cpp": gen_client_ops_cpp,
     "capi/api_results.cpp": gen_capi_results_cpp,
     "capi/api_ops.cpp": gen_capi_ops_cpp,
+    "capi/api_builders.h": gen_builders_h,
+    "capi/api_builders.cpp": gen_builders_cpp,
     "api/prototypes.txt": gen_prototypes_txt,
     "emulator/api_routes.h": gen_emulator_routes_h,
     "emulator/api_routes.cpp": gen_emulator_routes_cpp,

@@ -12,9 +12,15 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import gen_c  # noqa: E402
+import importlib  # noqa: E402
 
-GENERATORS = dict(gen_c.OUTPUTS)
+# Each generator module exposes OUTPUTS: {path under OUT_DIR: function returning the text}.
+GENERATOR_MODULES = ["gen_c", "gen_go", "gen_ruby", "gen_java"]
+
+GENERATORS = {}
+for name in GENERATOR_MODULES:
+    if os.path.exists(os.path.join(os.path.dirname(os.path.abspath(__file__)), name + ".py")):
+        GENERATORS.update(importlib.import_module(name).OUTPUTS)
 
 
 def write_if_changed(path, text):

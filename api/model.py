@@ -24,7 +24,9 @@ class Field:
                                     # the first present, encode writes the first); None = same as name
     doc: str = ""
     required: bool = False          # decode fails when absent
-    nullable: bool = False          # a string that may be absent: its getter returns NULL then
+    nullable: bool = False          # may be absent (std::optional): a string getter returns NULL then
+    arg: str = "value"              # builder fields: the setter's parameter name
+    max_open: bool = False          # max itself is refused
     default: object = None          # value when absent (decode) and in a new builder
     min: object = None              # decode / setters refuse values outside [min, max]
     max: object = None
@@ -76,7 +78,8 @@ class Result:
 @dataclass
 class Builder:
     name: str                       # tinker_<name>_t, tinker_<name>_new/_set_<field>/_get_<field>/_free
-    fields: list
+    message: str                    # the Message it holds (its fields, defaults and bounds)
+    param: str = "config"           # the builder's parameter name in its functions
     doc: str = ""
 
 

@@ -12,7 +12,7 @@ Numbering (S1, T9, ...) follows the operation list in docs/protocol.md §9; prot
 docs/protocol.md.
 """
 
-from model import Field as F, Message, Result, Op, Param as P
+from model import Builder, Field as F, Message, Result, Op, Param as P
 
 # ---- messages (docs/protocol.md §7) --------------------------------------------------------------
 # Result messages: what the client decodes and the emulator encodes; `internal` fields travel but
@@ -58,13 +58,33 @@ MESSAGES = [
     ]),
 
     # ---- requests (§2.2, §2.3, §2.4) ----
+    # §7.5
     Message("AdamParams", [
         F("learning_rate", "double", default=1e-4, min=0.0),
-        F("beta1", "double", default=0.9, min=0.0, max=1.0),
-        F("beta2", "double", default=0.95, min=0.0, max=1.0),
+        F("beta1", "double", default=0.9, min=0.0, max=1.0, max_open=True),
+        F("beta2", "double", default=0.95, min=0.0, max=1.0, max_open=True),
         F("eps", "double", default=1e-12, min=0.0),
         F("weight_decay", "double", default=0.0, min=0.0),
         F("grad_clip_norm", "double", default=0.0, min=0.0),
+    ]),
+    # §7.6
+    Message("LoraConfig", [
+        F("rank", "int32", default=32, min=0, min_open=True, arg="rank"),
+        F("seed", "int64", nullable=True, arg="seed", doc="none by default: the server picks one"),
+        F("train_mlp", "bool", default=True, arg="on"),
+        F("train_attn", "bool", default=True, arg="on"),
+        F("train_unembed", "bool", default=True, arg="on"),
+    ]),
+    # §4.3: the sampling retry layer's settings (client side; never sent).
+    Message("RetryConfig", [
+        F("max_connections", "int64", default=1000, min=1, max=(1 << 31) - 1,
+          doc="replaced by the server's sample_max_concurrent_requests"),
+        F("progress_timeout", "double", default=7200.0, min=0.0, min_open=True, arg="seconds"),
+        F("retry_delay_base", "double", default=0.5, min=0.0, arg="seconds"),
+        F("retry_delay_max", "double", default=10.0, min=0.0, arg="seconds"),
+        F("jitter_factor", "double", default=0.25, min=0.0, max=1.0, arg="factor"),
+        F("enable_retry_logic", "bool", default=True, arg="enable"),
+        F("enable_stuck_detection", "bool", default=True, arg="enable"),
     ]),
     Message("GetInfoRequest", [
         F("model_id", "string", source="client:model_id", required=True),
@@ -103,6 +123,14 @@ MESSAGES = [
         F("weights_access_token", "string", source="param:weights_access_token", omit="empty"),
         F("type", "string", const="load_weights"),
     ]),
+]
+
+# ---- builders: opaque option objects (new, typed setters with the bounds above, getters, free) --------
+
+BUILDERS = [
+    Builder("adam_params", "AdamParams", param="params", doc="T4's optimizer settings"),
+    Builder("lora_config", "LoraConfig", doc="S2's LoRA settings"),
+    Builder("retry_config", "RetryConfig", doc="the sampling retry layer's settings (T10, T11, S5)"),
 ]
 
 # ---- results ---------------------------------------------------------------------------------------

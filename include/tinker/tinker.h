@@ -427,16 +427,28 @@ TINKER_API void tinker_loss_fn_config_free(tinker_loss_fn_config_t *config);
 TINKER_API tinker_status_t tinker_adam_params_new(tinker_adam_params_t **out);
 /** Learning rate, finite and >= 0 (as every Adam setter: NaN and infinity are rejected). Since: 0.1. */
 TINKER_API tinker_status_t tinker_adam_params_set_learning_rate(tinker_adam_params_t *params, double value);
+/** The value set, or the default; a NULL builder reads as the defaults. Since: 0.1. */
+TINKER_API double tinker_adam_params_get_learning_rate(const tinker_adam_params_t *params);
 /** beta1 in [0, 1). Since: 0.1. */
 TINKER_API tinker_status_t tinker_adam_params_set_beta1(tinker_adam_params_t *params, double value);
+/** The value set, or the default; a NULL builder reads as the defaults. Since: 0.1. */
+TINKER_API double tinker_adam_params_get_beta1(const tinker_adam_params_t *params);
 /** beta2 in [0, 1). Since: 0.1. */
 TINKER_API tinker_status_t tinker_adam_params_set_beta2(tinker_adam_params_t *params, double value);
+/** The value set, or the default; a NULL builder reads as the defaults. Since: 0.1. */
+TINKER_API double tinker_adam_params_get_beta2(const tinker_adam_params_t *params);
 /** eps, >= 0. Since: 0.1. */
 TINKER_API tinker_status_t tinker_adam_params_set_eps(tinker_adam_params_t *params, double value);
+/** The value set, or the default; a NULL builder reads as the defaults. Since: 0.1. */
+TINKER_API double tinker_adam_params_get_eps(const tinker_adam_params_t *params);
 /** Decoupled weight decay, >= 0. Since: 0.1. */
 TINKER_API tinker_status_t tinker_adam_params_set_weight_decay(tinker_adam_params_t *params, double value);
+/** The value set, or the default; a NULL builder reads as the defaults. Since: 0.1. */
+TINKER_API double tinker_adam_params_get_weight_decay(const tinker_adam_params_t *params);
 /** Global gradient-norm clip, >= 0 (0 = none). Since: 0.1. */
 TINKER_API tinker_status_t tinker_adam_params_set_grad_clip_norm(tinker_adam_params_t *params, double value);
+/** The value set, or the default; a NULL builder reads as the defaults. Since: 0.1. */
+TINKER_API double tinker_adam_params_get_grad_clip_norm(const tinker_adam_params_t *params);
 /** Frees the parameters. NULL allowed. Since: 0.1. */
 TINKER_API void tinker_adam_params_free(tinker_adam_params_t *params);
 
@@ -445,14 +457,22 @@ TINKER_API void tinker_adam_params_free(tinker_adam_params_t *params);
 TINKER_API tinker_status_t tinker_lora_config_new(tinker_lora_config_t **out);
 /** LoRA rank, > 0. Since: 0.1. */
 TINKER_API tinker_status_t tinker_lora_config_set_rank(tinker_lora_config_t *config, int32_t rank);
+/** The value set, or the default; a NULL builder reads as the defaults. Since: 0.1. */
+TINKER_API int32_t tinker_lora_config_get_rank(const tinker_lora_config_t *config);
 /** Seed of the adapter initialisation. Since: 0.1. */
 TINKER_API tinker_status_t tinker_lora_config_set_seed(tinker_lora_config_t *config, int64_t seed);
 /** Turns adapters on this part on (nonzero) or off (0). Since: 0.1. */
 TINKER_API tinker_status_t tinker_lora_config_set_train_mlp(tinker_lora_config_t *config, int on);
+/** The value set, or the default; a NULL builder reads as the defaults. Since: 0.1. */
+TINKER_API int tinker_lora_config_get_train_mlp(const tinker_lora_config_t *config);
 /** Turns adapters on this part on (nonzero) or off (0). Since: 0.1. */
 TINKER_API tinker_status_t tinker_lora_config_set_train_attn(tinker_lora_config_t *config, int on);
+/** The value set, or the default; a NULL builder reads as the defaults. Since: 0.1. */
+TINKER_API int tinker_lora_config_get_train_attn(const tinker_lora_config_t *config);
 /** Turns adapters on this part on (nonzero) or off (0). Since: 0.1. */
 TINKER_API tinker_status_t tinker_lora_config_set_train_unembed(tinker_lora_config_t *config, int on);
+/** The value set, or the default; a NULL builder reads as the defaults. Since: 0.1. */
+TINKER_API int tinker_lora_config_get_train_unembed(const tinker_lora_config_t *config);
 /** Frees the config. NULL allowed. Since: 0.1. */
 TINKER_API void tinker_lora_config_free(tinker_lora_config_t *config);
 
@@ -666,19 +686,33 @@ TINKER_API tinker_status_t tinker_retry_config_new(tinker_retry_config_t **out);
 /** Bound on concurrent in-flight sample operations per sampling client (default 1000; the
  *  server's `sample_max_concurrent_requests` replaces it, §4.3). Must be >= 1. Since: 0.1. */
 TINKER_API tinker_status_t tinker_retry_config_set_max_connections(tinker_retry_config_t *config, int64_t value);
+/** The value set, or the default; a NULL builder reads as the defaults. Since: 0.1. */
+TINKER_API int64_t tinker_retry_config_get_max_connections(const tinker_retry_config_t *config);
 /** Seconds without any completed operation after which in-flight ones fail as stuck (default
  *  7200). Must be finite and > 0. Since: 0.1. */
 TINKER_API tinker_status_t tinker_retry_config_set_progress_timeout(tinker_retry_config_t *config, double seconds);
+/** The value set, or the default; a NULL builder reads as the defaults. Since: 0.1. */
+TINKER_API double tinker_retry_config_get_progress_timeout(const tinker_retry_config_t *config);
 /** First retry delay in seconds, doubled per attempt (default 0.5). Finite, >= 0. Since: 0.1. */
 TINKER_API tinker_status_t tinker_retry_config_set_retry_delay_base(tinker_retry_config_t *config, double seconds);
+/** The value set, or the default; a NULL builder reads as the defaults. Since: 0.1. */
+TINKER_API double tinker_retry_config_get_retry_delay_base(const tinker_retry_config_t *config);
 /** Cap on the retry delay in seconds (default 10). Finite, >= 0. Since: 0.1. */
 TINKER_API tinker_status_t tinker_retry_config_set_retry_delay_max(tinker_retry_config_t *config, double seconds);
+/** The value set, or the default; a NULL builder reads as the defaults. Since: 0.1. */
+TINKER_API double tinker_retry_config_get_retry_delay_max(const tinker_retry_config_t *config);
 /** Relative jitter of each delay (default 0.25). In [0, 1]. Since: 0.1. */
 TINKER_API tinker_status_t tinker_retry_config_set_jitter_factor(tinker_retry_config_t *config, double factor);
+/** The value set, or the default; a NULL builder reads as the defaults. Since: 0.1. */
+TINKER_API double tinker_retry_config_get_jitter_factor(const tinker_retry_config_t *config);
 /** 0 makes every sample a single attempt (default 1). Since: 0.1. */
 TINKER_API tinker_status_t tinker_retry_config_set_enable_retry_logic(tinker_retry_config_t *config, int enable);
+/** The value set, or the default; a NULL builder reads as the defaults. Since: 0.1. */
+TINKER_API int tinker_retry_config_get_enable_retry_logic(const tinker_retry_config_t *config);
 /** 0 turns stuck detection off (default 1; the server's flag can also force it off). Since: 0.1. */
 TINKER_API tinker_status_t tinker_retry_config_set_enable_stuck_detection(tinker_retry_config_t *config, int enable);
+/** The value set, or the default; a NULL builder reads as the defaults. Since: 0.1. */
+TINKER_API int tinker_retry_config_get_enable_stuck_detection(const tinker_retry_config_t *config);
 /** Frees retry settings. NULL allowed. Since: 0.1. */
 TINKER_API void tinker_retry_config_free(tinker_retry_config_t *config);
 /** The sampling session id of a sampling client. Borrowed. Since: 0.1. */

@@ -189,32 +189,6 @@ tinker_status_t add_tensor(const char* fn, tinker_datum_t* datum, const char* na
   });
 }
 
-// One shape for every Adam setter: the value is in [0, 1) (betas) or finite and >= 0 (the
-// rest); NaN never passes. Then it is stored.
-tinker_status_t set_adam(const char* fn, tinker_adam_params_t* params, double value, double wire::api::AdamParams::*field,
-                         bool below_one) {
-  return guard(fn, [&](const char* fn) -> tinker_status_t {
-    TINKER_CHECK_ARG(fn, params);
-    if (below_one) {
-      if (!(value >= 0.0 && value < 1.0)) return invalid(fn, "value must be in [0, 1), got " + num(value));
-    } else if (!(value >= 0.0) || !std::isfinite(value)) {
-      return invalid(fn, "value must be a finite number >= 0, got " + num(value));
-    }
-    params->v.*field = value;
-    return TINKER_OK;
-  });
-}
-
-// One shape for every on/off setter (LoRA's train_* flags, the retry switches): any nonzero is on.
-template <class Config>
-tinker_status_t set_flag(const char* fn, Config* config, int on, bool Config::*field) {
-  return guard(fn, [&](const char* fn) -> tinker_status_t {
-    TINKER_CHECK_ARG(fn, config);
-    config->*field = on != 0;
-    return TINKER_OK;
-  });
-}
-
 }  // namespace
 
 extern "C" {
@@ -377,71 +351,6 @@ TINKER_API tinker_status_t tinker_loss_fn_config_set(tinker_loss_fn_config_t* co
 
 TINKER_API void tinker_loss_fn_config_free(tinker_loss_fn_config_t* config) { delete config; }
 
-// ---- Adam parameters ----------------------------------------------------------------------
-
-TINKER_API tinker_status_t tinker_adam_params_new(tinker_adam_params_t** out) { return make(__func__, out); }
-
-TINKER_API tinker_status_t tinker_adam_params_set_learning_rate(tinker_adam_params_t* params, double value) {
-  return set_adam(__func__, params, value, &wire::api::AdamParams::learning_rate, false);
-}
-
-TINKER_API tinker_status_t tinker_adam_params_set_beta1(tinker_adam_params_t* params, double value) {
-  return set_adam(__func__, params, value, &wire::api::AdamParams::beta1, true);
-}
-
-TINKER_API tinker_status_t tinker_adam_params_set_beta2(tinker_adam_params_t* params, double value) {
-  return set_adam(__func__, params, value, &wire::api::AdamParams::beta2, true);
-}
-
-TINKER_API tinker_status_t tinker_adam_params_set_eps(tinker_adam_params_t* params, double value) {
-  return set_adam(__func__, params, value, &wire::api::AdamParams::eps, false);
-}
-
-TINKER_API tinker_status_t tinker_adam_params_set_weight_decay(tinker_adam_params_t* params, double value) {
-  return set_adam(__func__, params, value, &wire::api::AdamParams::weight_decay, false);
-}
-
-TINKER_API tinker_status_t tinker_adam_params_set_grad_clip_norm(tinker_adam_params_t* params, double value) {
-  return set_adam(__func__, params, value, &wire::api::AdamParams::grad_clip_norm, false);
-}
-
-TINKER_API void tinker_adam_params_free(tinker_adam_params_t* params) { delete params; }
-
-// ---- LoRA config --------------------------------------------------------------------------
-
-TINKER_API tinker_status_t tinker_lora_config_new(tinker_lora_config_t** out) { return make(__func__, out); }
-
-TINKER_API tinker_status_t tinker_lora_config_set_rank(tinker_lora_config_t* config, int32_t rank) {
-  return guard(__func__, [&](const char* fn) -> tinker_status_t {
-    TINKER_CHECK_ARG(fn, config);
-    if (rank <= 0) return invalid(fn, "rank must be > 0, got " + std::to_string(rank));
-    config->rank = rank;
-    return TINKER_OK;
-  });
-}
-
-TINKER_API tinker_status_t tinker_lora_config_set_seed(tinker_lora_config_t* config, int64_t seed) {
-  return guard(__func__, [&](const char* fn) -> tinker_status_t {
-    TINKER_CHECK_ARG(fn, config);
-    config->seed = seed;
-    return TINKER_OK;
-  });
-}
-
-TINKER_API tinker_status_t tinker_lora_config_set_train_mlp(tinker_lora_config_t* config, int on) {
-  return set_flag(__func__, config, on, &tinker_lora_config::train_mlp);
-}
-
-TINKER_API tinker_status_t tinker_lora_config_set_train_attn(tinker_lora_config_t* config, int on) {
-  return set_flag(__func__, config, on, &tinker_lora_config::train_attn);
-}
-
-TINKER_API tinker_status_t tinker_lora_config_set_train_unembed(tinker_lora_config_t* config, int on) {
-  return set_flag(__func__, config, on, &tinker_lora_config::train_unembed);
-}
-
-TINKER_API void tinker_lora_config_free(tinker_lora_config_t* config) { delete config; }
-
 // ---- metadata -----------------------------------------------------------------------------
 
 TINKER_API tinker_status_t tinker_metadata_new(tinker_metadata_t** out) { return make(__func__, out); }
@@ -457,65 +366,5 @@ TINKER_API tinker_status_t tinker_metadata_set(tinker_metadata_t* metadata, cons
 }
 
 TINKER_API void tinker_metadata_free(tinker_metadata_t* metadata) { delete metadata; }
-
-// ---- sampling retry settings --------------------------------------------------------------
-
-TINKER_API tinker_status_t tinker_retry_config_new(tinker_retry_config_t** out) { return make(__func__, out); }
-
-namespace {
-
-// One shape for the numeric retry setters: a finite value in [lo, hi] (above lo if `open_low`),
-// NaN never passes.
-tinker_status_t set_retry(const char* fn, tinker_retry_config_t* config, double value, double lo, bool open_low,
-                          double hi, const std::function<void(tinker_retry_config&)>& store) {
-  return guard(fn, [&](const char* fn) -> tinker_status_t {
-    TINKER_CHECK_ARG(fn, config);
-    const bool ok = std::isfinite(value) && (open_low ? value > lo : value >= lo) && value <= hi;
-    if (!ok)
-      return invalid(fn, "value must be a finite number " + std::string(open_low ? "> " : ">= ") + num(lo) +
-                             (std::isinf(hi) ? "" : " and <= " + num(hi)) + ", got " + num(value));
-    store(*config);
-    return TINKER_OK;
-  });
-}
-
-constexpr double kNoLimit = std::numeric_limits<double>::infinity();
-
-}  // namespace
-
-TINKER_API tinker_status_t tinker_retry_config_set_max_connections(tinker_retry_config_t* config, int64_t value) {
-  return set_retry(__func__, config, static_cast<double>(value), 1, false, static_cast<double>(INT32_MAX),
-                   [&](tinker_retry_config& c) { c.max_connections = value; });
-}
-
-TINKER_API tinker_status_t tinker_retry_config_set_progress_timeout(tinker_retry_config_t* config, double seconds) {
-  return set_retry(__func__, config, seconds, 0, true, kNoLimit,
-                   [&](tinker_retry_config& c) { c.progress_timeout_s = seconds; });
-}
-
-TINKER_API tinker_status_t tinker_retry_config_set_retry_delay_base(tinker_retry_config_t* config, double seconds) {
-  return set_retry(__func__, config, seconds, 0, false, kNoLimit,
-                   [&](tinker_retry_config& c) { c.retry_delay_base_s = seconds; });
-}
-
-TINKER_API tinker_status_t tinker_retry_config_set_retry_delay_max(tinker_retry_config_t* config, double seconds) {
-  return set_retry(__func__, config, seconds, 0, false, kNoLimit,
-                   [&](tinker_retry_config& c) { c.retry_delay_max_s = seconds; });
-}
-
-TINKER_API tinker_status_t tinker_retry_config_set_jitter_factor(tinker_retry_config_t* config, double factor) {
-  return set_retry(__func__, config, factor, 0, false, 1,
-                   [&](tinker_retry_config& c) { c.jitter_factor = factor; });
-}
-
-TINKER_API tinker_status_t tinker_retry_config_set_enable_retry_logic(tinker_retry_config_t* config, int enable) {
-  return set_flag(__func__, config, enable, &tinker_retry_config::enable_retry_logic);
-}
-
-TINKER_API tinker_status_t tinker_retry_config_set_enable_stuck_detection(tinker_retry_config_t* config, int enable) {
-  return set_flag(__func__, config, enable, &tinker_retry_config::enable_stuck_detection);
-}
-
-TINKER_API void tinker_retry_config_free(tinker_retry_config_t* config) { delete config; }
 
 }  // extern "C"

@@ -1,5 +1,7 @@
 #include "capi/op.h"
 
+#include <cstdio>
+
 namespace tinker::capi {
 
 tinker_status_t training_client_handle(const char* fn, std::unique_ptr<Result> r, tinker_training_client_t** out) {
@@ -16,6 +18,12 @@ tinker_status_t sampling_client_handle(const char* fn, std::unique_ptr<Result> r
   if (!ctx) return fail(TINKER_E_FAILED_PRECONDITION, std::string(fn) + ": the service client was freed");
   *out = new tinker_sampling_client{ctx, res.sampling_session_id, res.retry};
   return TINKER_OK;
+}
+
+tinker_status_t refuse_value(const char* fn, const char* param, const char* rule, double value) {
+  char got[32];
+  std::snprintf(got, sizeof got, "%.15g", value);
+  return fail(TINKER_E_INVALID_ARGUMENT, std::string(fn) + ": " + param + " " + rule + ", got " + got);
 }
 
 tinker_status_t check_checkpoint_name(const char* fn, const char* param, const char* name) {
@@ -38,7 +46,7 @@ tinker_status_t check_ttl(const char* fn, const char* param, int64_t ttl_seconds
 }
 
 tinker_status_t check_lora(const char* fn, const char* param, const tinker_lora_config_t* lora) {
-  if (lora && !lora->train_mlp && !lora->train_attn && !lora->train_unembed)
+  if (lora && !lora->v.train_mlp && !lora->v.train_attn && !lora->v.train_unembed)
     return fail(TINKER_E_INVALID_ARGUMENT,
                 std::string(fn) + ": " + param + " must train at least one of mlp, attn, unembed");
   return TINKER_OK;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "capi/handles.h"
+#include "capi/api_builders.h"
 #include "client/api_results.h"
 #include "client/training_client.h"
 #include "wire/json_writer.h"
@@ -90,12 +91,25 @@ inline std::string opt_string(const char* s) { return s ? std::string(s) : std::
 inline std::map<std::string, std::string> metadata_of(const tinker_metadata_t* m) {
   return m ? m->values : std::map<std::string, std::string>{};
 }
-// An optional builder: its value, or the defaults.
-template <class T>
-T value_or_default(const T* p) {
-  return p ? *p : T{};
+// An optional builder's message: its value, or the registry's defaults.
+template <class B>
+auto builder_value(const B* b) -> decltype(b->v) {
+  return b ? b->v : decltype(b->v){};
 }
-inline wire::api::AdamParams adam_of(const tinker_adam_params_t* p) { return p ? p->v : wire::api::AdamParams{}; }
+
+// ---- builders (capi/api_builders.cpp) ---------------------------------------------------------
+
+template <class B>
+tinker_status_t new_builder(const char* name, B** out) {
+  return guard(name, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_ARG(fn, out);
+    *out = new B{};
+    return TINKER_OK;
+  });
+}
+
+// INVALID_ARGUMENT: "<fn>: <param> <rule>, got <value>".
+tinker_status_t refuse_value(const char* fn, const char* param, const char* rule, double value);
 
 // ---- results ----------------------------------------------------------------------------------
 

@@ -58,7 +58,7 @@ std::shared_ptr<FutureState> TrainingClient::run(const JsonOp& op, const BodyFn&
 }
 
 std::shared_ptr<FutureState> create_sampling_session(ClientContext& ctx, const std::string& model_path,
-                                                     const std::string& base_model, const tinker_retry_config& retry) {
+                                                     const std::string& base_model, const wire::api::RetryConfig& retry) {
   CallSpec spec;
   spec.what = "create_sampling_client";
   spec.prerequisite = Prerequisite::Session;
@@ -89,11 +89,11 @@ std::shared_ptr<FutureState> create_sampling_session(ClientContext& ctx, const s
 }
 
 std::shared_ptr<FutureState> TrainingClient::create_sampling_client(const std::string& model_path,
-                                                                    const tinker_retry_config& retry) {
+                                                                    const wire::api::RetryConfig& retry) {
   return create_sampling_session(*ctx_, model_path, "", retry);
 }
 
-std::shared_ptr<FutureState> TrainingClient::save_weights_and_get_sampling_client(const tinker_retry_config& retry) {
+std::shared_ptr<FutureState> TrainingClient::save_weights_and_get_sampling_client(const wire::api::RetryConfig& retry) {
   const uint64_t id = run_->gate.reserve(1);
   const int64_t seq_id = static_cast<int64_t>(id) + 1;
   CallSpec spec;

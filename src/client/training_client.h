@@ -44,8 +44,8 @@ class TrainingClient {
   // T3 in two phases (custom_loss.h).
   std::shared_ptr<FutureState> forward_backward_custom_begin(const std::vector<wire::DatumView>& data, Error* err);
   std::shared_ptr<FutureState> forward_backward_custom_finish(tinker_custom_loss_step& step, Error* err);
-  std::shared_ptr<FutureState> create_sampling_client(const std::string& model_path, const tinker_retry_config& retry);  // T10
-  std::shared_ptr<FutureState> save_weights_and_get_sampling_client(const tinker_retry_config& retry);  // T11
+  std::shared_ptr<FutureState> create_sampling_client(const std::string& model_path, const wire::api::RetryConfig& retry);  // T10
+  std::shared_ptr<FutureState> save_weights_and_get_sampling_client(const wire::api::RetryConfig& retry);  // T11
   // A plain operation of the registry (T4–T9, T12): an ordered one reserves its seq_id now, at
   // call time, and submits in turn (protocol.md §6.1).
   std::shared_ptr<FutureState> run(const JsonOp& op, const BodyFn& body);
@@ -68,11 +68,11 @@ std::shared_ptr<FutureState> start_forward_backward(ClientContext& ctx, const st
 // Creates a sampling-session-backed sampling client result (T10, S5) — shared with the service
 // client, which creates sampling clients too.
 std::shared_ptr<FutureState> create_sampling_session(ClientContext& ctx, const std::string& model_path,
-                                                     const std::string& base_model, const tinker_retry_config& retry);
+                                                     const std::string& base_model, const wire::api::RetryConfig& retry);
 
 // S2–S4: the operations of ServiceClient that create training runs.
 std::shared_ptr<FutureState> create_lora_training_client(const std::shared_ptr<ClientContext>& ctx,
-                                                         const std::string& base_model, const tinker_lora_config& lora,
+                                                         const std::string& base_model, const wire::api::LoraConfig& lora,
                                                          const std::map<std::string, std::string>& user_metadata);
 std::shared_ptr<FutureState> create_training_client_from_state(const std::shared_ptr<ClientContext>& ctx,
                                                                const std::string& path, const std::string& base_model,
@@ -99,7 +99,7 @@ struct TrainingClientResult final : Result {
 struct SamplingClientResult final : Result {
   std::weak_ptr<ClientContext> ctx;
   std::string sampling_session_id;
-  tinker_retry_config retry;
+  wire::api::RetryConfig retry;
   ResultKind kind() const override { return &result_types::SamplingClient; }
 };
 
@@ -113,5 +113,5 @@ struct tinker_training_client {
 struct tinker_sampling_client {
   std::shared_ptr<tinker::ClientContext> ctx;
   std::string sampling_session_id;
-  tinker_retry_config retry;
+  tinker::wire::api::RetryConfig retry;
 };

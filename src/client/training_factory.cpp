@@ -78,7 +78,7 @@ std::shared_ptr<Creation> new_creation(const std::shared_ptr<ClientContext>& ctx
 }
 
 // create_model (§2.2): not wrapped in the submission retry layer (§4.2).
-CallSpec create_model_spec(ClientContext* ctx, const std::string& base_model, const tinker_lora_config& lora,
+CallSpec create_model_spec(ClientContext* ctx, const std::string& base_model, const wire::api::LoraConfig& lora,
                            const std::map<std::string, std::string>& md) {
   CallSpec spec;
   spec.what = "create_lora_training_client";
@@ -125,7 +125,7 @@ std::string model_id_of(FutureState& f) {
 }  // namespace
 
 std::shared_ptr<FutureState> create_lora_training_client(const std::shared_ptr<ClientContext>& ctx,
-                                                         const std::string& base_model, const tinker_lora_config& lora,
+                                                         const std::string& base_model, const wire::api::LoraConfig& lora,
                                                          const std::map<std::string, std::string>& user_metadata) {
   auto c = new_creation(ctx);
   c->run(create_model_spec(ctx.get(), base_model, lora, user_metadata), &result_types::TrainingClient,
@@ -184,7 +184,7 @@ std::shared_ptr<FutureState> create_training_client_from_state(const std::shared
         return json::dump(b.get());
       });
       if (!credential.empty()) info.adjust_request = present(credential);
-      auto lora = std::make_shared<tinker_lora_config>();
+      auto lora = std::make_shared<wire::api::LoraConfig>();
       auto base = std::make_shared<std::string>(base_model);
       info.decode = [lora, base](const http::Response& r, std::unique_ptr<Result>*, Error* err) {
         auto doc = json::parse(r.body);

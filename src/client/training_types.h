@@ -35,33 +35,8 @@ struct tinker_loss_fn_config {
   std::map<std::string, double> values;
 };
 
-// AdamParams (protocol.md §7.5): the request message itself, so its defaults are the registry's.
-struct tinker_adam_params {
-  tinker::wire::api::AdamParams v;
-};
-
-// LoraConfig (protocol.md §7.6) with the official defaults.
-struct tinker_lora_config {
-  int32_t rank = 32;
-  std::optional<int64_t> seed;
-  bool train_mlp = true;
-  bool train_attn = true;
-  bool train_unembed = true;
-};
-
 struct tinker_metadata {
   std::map<std::string, std::string> values;
-};
-
-// RetryConfig of sampling (protocol.md §4.3) with the official defaults.
-struct tinker_retry_config {
-  int64_t max_connections = 1000;
-  double progress_timeout_s = 7200;
-  double retry_delay_base_s = 0.5;
-  double retry_delay_max_s = 10;
-  double jitter_factor = 0.25;
-  bool enable_retry_logic = true;
-  bool enable_stuck_detection = true;
 };
 
 // ---- results ----------------------------------------------------------------------------------

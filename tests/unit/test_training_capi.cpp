@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "capi/handles.h"
+#include "capi/op.h"
 #include "client/training_types.h"
 #include "core/completion_executor.h"
 #include "core/future_state.h"
@@ -522,9 +522,12 @@ static void loss_fn_config_keys_are_non_empty_and_values_finite(void**) {
 static void adam_params_start_with_the_official_defaults(void**) {
   tinker_adam_params_t* p = nullptr;
   assert_ok(tinker_adam_params_new(&p));
-  assert_true(p->v.learning_rate == 1e-4 && p->v.beta1 == 0.9 && p->v.beta2 == 0.95 && p->v.eps == 1e-12);
-  assert_true(p->v.weight_decay == 0.0 && p->v.grad_clip_norm == 0.0);
+  assert_true(tinker_adam_params_get_learning_rate(p) == 1e-4 && tinker_adam_params_get_beta1(p) == 0.9 &&
+              tinker_adam_params_get_beta2(p) == 0.95 && tinker_adam_params_get_eps(p) == 1e-12);
+  assert_true(tinker_adam_params_get_weight_decay(p) == 0.0 && tinker_adam_params_get_grad_clip_norm(p) == 0.0);
   tinker_adam_params_free(p);
+  // A NULL builder reads as the defaults: what bindings show before anything is set.
+  assert_true(tinker_adam_params_get_learning_rate(nullptr) == 1e-4 && tinker_adam_params_get_beta2(nullptr) == 0.95);
 }
 
 static void adam_non_negative_setters_reject_negatives_nan_and_infinity(void**) {
@@ -532,26 +535,26 @@ static void adam_non_negative_setters_reject_negatives_nan_and_infinity(void**) 
   struct Case {
     const char* fn;
     setter set;
-    double wire::api::AdamParams::*field;
+    double (*get)(const tinker_adam_params_t*);
   };
   const Case cases[] = {
-      {"tinker_adam_params_set_learning_rate", tinker_adam_params_set_learning_rate, &wire::api::AdamParams::learning_rate},
-      {"tinker_adam_params_set_eps", tinker_adam_params_set_eps, &wire::api::AdamParams::eps},
-      {"tinker_adam_params_set_weight_decay", tinker_adam_params_set_weight_decay, &wire::api::AdamParams::weight_decay},
-      {"tinker_adam_params_set_grad_clip_norm", tinker_adam_params_set_grad_clip_norm, &wire::api::AdamParams::grad_clip_norm},
+      {"tinker_adam_params_set_learning_rate", tinker_adam_params_set_learning_rate, tinker_adam_params_get_learning_rate},
+      {"tinker_adam_params_set_eps", tinker_adam_params_set_eps, tinker_adam_params_get_eps},
+      {"tinker_adam_params_set_weight_decay", tinker_adam_params_set_weight_decay, tinker_adam_params_get_weight_decay},
+      {"tinker_adam_params_set_grad_clip_norm", tinker_adam_params_set_grad_clip_norm, tinker_adam_params_get_grad_clip_norm},
   };
   for (const Case& c : cases) {
     tinker_adam_params_t* p = nullptr;
     assert_ok(tinker_adam_params_new(&p));
-    const double before = p->v.*c.field;
+    const double before = c.get(p);
     for (double bad : {-1e-9, -1.0, std::nan(""), static_cast<double>(INFINITY)}) {
       assert_invalid(c.set(p, bad), std::string(c.fn) + ": value must be a finite number >= 0");
-      assert_true(same_bits(p->v.*c.field, before));
+      assert_true(same_bits(c.get(p), before));
     }
     assert_ok(c.set(p, 0.0));
-    assert_true(p->v.*c.field == 0.0);
+    assert_true(c.get(p) == 0.0);
     assert_ok(c.set(p, 3.5));
-    assert_true(p->v.*c.field == 3.5);
+    assert_true(c.get(p) == 3.5);
     tinker_adam_params_free(p);
   }
 }
@@ -561,11 +564,11 @@ static void adam_betas_must_lie_in_zero_inclusive_to_one_exclusive(void**) {
   struct Case {
     const char* fn;
     setter set;
-    double wire::api::AdamParams::*field;
+    double (*get)(const tinker_adam_params_t*);
   };
   const Case cases[] = {
-      {"tinker_adam_params_set_beta1", tinker_adam_params_set_beta1, &wire::api::AdamParams::beta1},
-      {"tinker_adam_params_set_beta2", tinker_adam_params_set_beta2, &wire::api::AdamParams::beta2},
+      {"tinker_adam_params_set_beta1", tinker_adam_params_set_beta1, tinker_adam_params_get_beta1},
+      {"tinker_adam_params_set_beta2", tinker_adam_params_set_beta2, tinker_adam_params_get_beta2},
   };
   for (const Case& c : cases) {
     tinker_adam_params_t* p = nullptr;
@@ -575,9 +578,9 @@ static void adam_betas_must_lie_in_zero_inclusive_to_one_exclusive(void**) {
     assert_invalid(c.set(p, std::nan("")), std::string(c.fn) + ": value must be in [0, 1)");
     assert_invalid(c.set(p, INFINITY), std::string(c.fn) + ": value must be in [0, 1)");
     assert_ok(c.set(p, 0.0));
-    assert_true(p->v.*c.field == 0.0);
+    assert_true(c.get(p) == 0.0);
     assert_ok(c.set(p, 0.999));
-    assert_true(p->v.*c.field == 0.999);
+    assert_true(c.get(p) == 0.999);
     tinker_adam_params_free(p);
   }
 }
@@ -587,24 +590,25 @@ static void adam_betas_must_lie_in_zero_inclusive_to_one_exclusive(void**) {
 static void lora_config_defaults_rank_and_flags(void**) {
   tinker_lora_config_t* c = nullptr;
   assert_ok(tinker_lora_config_new(&c));
-  assert_int_equal(c->rank, 32);
-  assert_false(c->seed.has_value());
-  assert_true(c->train_mlp && c->train_attn && c->train_unembed);
+  assert_int_equal(tinker_lora_config_get_rank(c), 32);
+  assert_false(c->v.seed.has_value());
+  assert_true(tinker_lora_config_get_train_mlp(c) && tinker_lora_config_get_train_attn(c) && tinker_lora_config_get_train_unembed(c));
   assert_invalid(tinker_lora_config_set_rank(c, 0), "tinker_lora_config_set_rank: rank must be > 0, got 0");
   assert_invalid(tinker_lora_config_set_rank(c, -4), "tinker_lora_config_set_rank: rank must be > 0, got -4");
-  assert_int_equal(c->rank, 32);
+  assert_int_equal(tinker_lora_config_get_rank(c), 32);
   assert_ok(tinker_lora_config_set_rank(c, 1));
-  assert_int_equal(c->rank, 1);
+  assert_int_equal(tinker_lora_config_get_rank(c), 1);
   assert_ok(tinker_lora_config_set_seed(c, -17));
-  assert_true(c->seed.has_value() && *c->seed == -17);
+  assert_true(c->v.seed.has_value() && *c->v.seed == -17);
   assert_ok(tinker_lora_config_set_train_mlp(c, 0));
   assert_ok(tinker_lora_config_set_train_attn(c, 0));
   assert_ok(tinker_lora_config_set_train_unembed(c, 0));
-  assert_false(c->train_mlp || c->train_attn || c->train_unembed);
+  assert_false(tinker_lora_config_get_train_mlp(c) || tinker_lora_config_get_train_attn(c) || tinker_lora_config_get_train_unembed(c));
   assert_ok(tinker_lora_config_set_train_mlp(c, 2));  // any nonzero is on
   assert_ok(tinker_lora_config_set_train_attn(c, -1));
   assert_ok(tinker_lora_config_set_train_unembed(c, 1));
-  assert_true(c->train_mlp && c->train_attn && c->train_unembed);
+  assert_true(tinker_lora_config_get_train_mlp(c) == 1 && tinker_lora_config_get_train_attn(c) == 1 &&
+              tinker_lora_config_get_train_unembed(c) == 1);
   tinker_lora_config_free(c);
 }
 
@@ -630,9 +634,11 @@ static void metadata_copies_keys_and_values_and_later_value_wins(void**) {
 static void retry_config_starts_with_the_official_defaults(void**) {
   tinker_retry_config_t* r = nullptr;
   assert_ok(tinker_retry_config_new(&r));
-  assert_int_equal(r->max_connections, 1000);
-  assert_true(r->progress_timeout_s == 7200 && r->retry_delay_base_s == 0.5 && r->retry_delay_max_s == 10);
-  assert_true(r->jitter_factor == 0.25 && r->enable_retry_logic && r->enable_stuck_detection);
+  assert_int_equal(tinker_retry_config_get_max_connections(r), 1000);
+  assert_true(tinker_retry_config_get_progress_timeout(r) == 7200 && tinker_retry_config_get_retry_delay_base(r) == 0.5 &&
+              tinker_retry_config_get_retry_delay_max(r) == 10);
+  assert_true(tinker_retry_config_get_jitter_factor(r) == 0.25 && tinker_retry_config_get_enable_retry_logic(r) &&
+              tinker_retry_config_get_enable_stuck_detection(r));
   tinker_retry_config_free(r);
 }
 
@@ -644,32 +650,32 @@ static void retry_config_setters_check_their_ranges(void**) {
   assert_ok(tinker_retry_config_new(&r));
   const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
   assert_invalid(tinker_retry_config_set_max_connections(nullptr, 4), "tinker_retry_config_set_max_connections: config is NULL");
-  assert_invalid(tinker_retry_config_set_max_connections(r, 0), "tinker_retry_config_set_max_connections: value must be a finite number >= 1");
+  assert_invalid(tinker_retry_config_set_max_connections(r, 0), "tinker_retry_config_set_max_connections: value must be >= 1 and <= 2147483647, got 0");
   assert_ok(tinker_retry_config_set_max_connections(r, 16));
-  assert_int_equal(r->max_connections, 16);
+  assert_int_equal(tinker_retry_config_get_max_connections(r), 16);
   for (double bad : {0.0, -1.0, nan, inf})
-    assert_invalid(tinker_retry_config_set_progress_timeout(r, bad), "tinker_retry_config_set_progress_timeout: value must be a finite number > 0");
+    assert_invalid(tinker_retry_config_set_progress_timeout(r, bad), "tinker_retry_config_set_progress_timeout: seconds must be a finite number > 0");
   assert_ok(tinker_retry_config_set_progress_timeout(r, 2.5));
-  assert_true(r->progress_timeout_s == 2.5);
+  assert_true(tinker_retry_config_get_progress_timeout(r) == 2.5);
   for (double bad : {-0.1, nan, inf}) {
-    assert_invalid(tinker_retry_config_set_retry_delay_base(r, bad), "tinker_retry_config_set_retry_delay_base: value must be a finite number >= 0");
-    assert_invalid(tinker_retry_config_set_retry_delay_max(r, bad), "tinker_retry_config_set_retry_delay_max: value must be a finite number >= 0");
+    assert_invalid(tinker_retry_config_set_retry_delay_base(r, bad), "tinker_retry_config_set_retry_delay_base: seconds must be a finite number >= 0");
+    assert_invalid(tinker_retry_config_set_retry_delay_max(r, bad), "tinker_retry_config_set_retry_delay_max: seconds must be a finite number >= 0");
   }
-  assert_true(r->retry_delay_base_s == 0.5 && r->retry_delay_max_s == 10);
+  assert_true(tinker_retry_config_get_retry_delay_base(r) == 0.5 && tinker_retry_config_get_retry_delay_max(r) == 10);
   assert_ok(tinker_retry_config_set_retry_delay_base(r, 0));
   assert_ok(tinker_retry_config_set_retry_delay_max(r, 3));
-  assert_true(r->retry_delay_base_s == 0 && r->retry_delay_max_s == 3);
+  assert_true(tinker_retry_config_get_retry_delay_base(r) == 0 && tinker_retry_config_get_retry_delay_max(r) == 3);
   for (double bad : {-0.01, 1.01, nan})
-    assert_invalid(tinker_retry_config_set_jitter_factor(r, bad), "tinker_retry_config_set_jitter_factor: value must be a finite number >= 0 and <= 1");
-  assert_true(r->jitter_factor == 0.25);
+    assert_invalid(tinker_retry_config_set_jitter_factor(r, bad), "tinker_retry_config_set_jitter_factor: factor must be a finite number >= 0 and <= 1");
+  assert_true(tinker_retry_config_get_jitter_factor(r) == 0.25);
   assert_ok(tinker_retry_config_set_jitter_factor(r, 1));
-  assert_true(r->jitter_factor == 1);
+  assert_true(tinker_retry_config_get_jitter_factor(r) == 1);
   assert_ok(tinker_retry_config_set_enable_retry_logic(r, 0));
   assert_ok(tinker_retry_config_set_enable_stuck_detection(r, 0));
-  assert_false(r->enable_retry_logic || r->enable_stuck_detection);
+  assert_false(tinker_retry_config_get_enable_retry_logic(r) || tinker_retry_config_get_enable_stuck_detection(r));
   assert_ok(tinker_retry_config_set_enable_retry_logic(r, -3));
   assert_ok(tinker_retry_config_set_enable_stuck_detection(r, 2));
-  assert_true(r->enable_retry_logic && r->enable_stuck_detection);
+  assert_true(tinker_retry_config_get_enable_retry_logic(r) && tinker_retry_config_get_enable_stuck_detection(r));
   assert_invalid(tinker_retry_config_set_enable_retry_logic(nullptr, 1), "tinker_retry_config_set_enable_retry_logic: config is NULL");
   tinker_retry_config_free(r);
 }
