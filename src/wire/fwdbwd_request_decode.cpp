@@ -2,7 +2,6 @@
 // apply where they matter: the last value of a singular field wins, a repeated sub-message
 // of the same oneof member merges into the previous one, a duplicate map key replaces the
 // earlier entry. Unknown fields of every wire type are skipped.
-#include <algorithm>
 #include <cstring>
 #include <type_traits>
 
@@ -10,6 +9,7 @@
 #include "wire/fwdbwd_request.h"
 #include "wire/pb_reader.h"
 #include "wire/tensor_layout.h"
+#include "wire/unique_keys.h"
 
 namespace tinker::wire {
 
@@ -154,6 +154,7 @@ bool parse_datum(std::string_view b, const std::string& what, InputDatum* d, std
   Field f;
   // Raw entries first (duplicate names: the last entry wins, in the first one's position).
   std::vector<std::pair<std::string_view, std::vector<std::string_view>>> inputs;
+  UniqueKeys<std::string_view, std::vector<std::string_view>> names(&inputs);
   while (r.next(&f)) {
     if (f.type != pb::LEN) continue;
     if (f.number == 1) {
@@ -164,10 +165,7 @@ bool parse_datum(std::string_view b, const std::string& what, InputDatum* d, std
     } else if (f.number == 2) {
       pb::MapEntry e;
       if (!pb::read_map_entry(f.bytes, what + ".loss_fn_inputs", &e, err)) return false;
-      auto same = [&](const auto& in) { return in.first == e.key; };
-      auto it = std::find_if(inputs.begin(), inputs.end(), same);
-      if (it != inputs.end()) it->second = std::move(e.message_parts);
-      else inputs.emplace_back(e.key, std::move(e.message_parts));
+      names.put(e.key, std::move(e.message_parts));
     }
   }
   if (r.failed()) return fail(err, r.error());

@@ -47,14 +47,18 @@ bool encode_forward_backward_request_json(const RequestHeader& h,
 
 // Decodes a JSON ForwardBackwardOutput (§7.4) into the same type as the protobuf decoder. A
 // tensor without "shape" gets [len(data)]; null in a float array reads as NaN. Integers beyond
-// ±2^53 lose precision (cJSON reads every number as a double).
+// ±2^53 lose precision (cJSON reads every number as a double). The protobuf decoder's caps
+// hold (wire/fwdbwd_output.h): at most kMaxOutputDatums datums and kMaxTensorDims dimensions
+// per shape. JSON repeats nothing per datum, so it needs no byte budget: the decoded output is
+// at most ~8 times the text (an empty datum, "{},"), less than cJSON's own tree.
 bool decode_forward_backward_output_json(std::string_view body, ForwardBackwardOutput* out,
                                          std::string* err);
 
 // ---- emulator side ---------------------------------------------------------------------
 
 // Decodes a request body; forward_only is true when the body uses "forward_input". Token ids
-// must fit int32 (as on the protobuf wire).
+// must fit int32 (as on the protobuf wire). null in loss_fn_config reads as NaN: it is what the
+// encoder writes for a non-finite value.
 bool decode_forward_backward_request_json(std::string_view body, ForwardBackwardRequest* out,
                                           std::string* err);
 

@@ -2,13 +2,14 @@
 // for the emulator.
 #include <cjson/cJSON.h>
 
-#include <algorithm>
 #include <limits>
 
 #include "wire/fail.h"
+#include "wire/fwdbwd_output.h"
 #include "wire/json_fwdbwd.h"
 #include "wire/json_tensor.h"
 #include "wire/json_writer.h"
+#include "wire/unique_keys.h"
 
 namespace tinker::wire {
 
@@ -52,22 +53,26 @@ bool decode_forward_backward_output_json(std::string_view body, ForwardBackwardO
   const cJSON* outputs = cJSON_GetObjectItemCaseSensitive(root.get(), "loss_fn_outputs");
   if (!cJSON_IsArray(outputs)) return fail(err, "ForwardBackwardOutput: missing \"loss_fn_outputs\" array");
   for (const cJSON* d = outputs->child; d; d = d->next) {
+    if (out->outputs.size() == kMaxOutputDatums)
+      return fail(err, "ForwardBackwardOutput: more than " + std::to_string(kMaxOutputDatums) + " datums");
     const std::string where = "ForwardBackwardOutput.loss_fn_outputs[" + std::to_string(out->outputs.size()) + "]";
     if (!cJSON_IsObject(d)) return fail(err, where + ": expected an object");
     LossFnOutput datum;
+    UniqueKeys<std::string, OutputTensor> fields(&datum);
     for (const cJSON* f = d->child; f; f = f->next) {
       InputTensor t;
       if (!read_tensor_json(f, where + "[\"" + f->string + "\"]", &t, err)) return false;
       if (t.sparse) return fail(err, where + "[\"" + f->string + "\"]: sparse outputs are not supported");
+      if (t.shape.size() > kMaxTensorDims)  // the protobuf decoder's cap (fwdbwd_output.h)
+        return fail(err, where + "[\"" + f->string + "\"]: shape has " + std::to_string(t.shape.size()) +
+                       " dimensions; an output tensor has at most " + std::to_string(kMaxTensorDims) +
+                       " (kMaxTensorDims)");
       OutputTensor o;
       o.is_float = t.is_float();
       o.shape = t.shape.empty() ? std::vector<int64_t>{static_cast<int64_t>(t.numel())} : std::move(t.shape);
       o.f32 = std::move(t.f32);
       o.i64 = std::move(t.i64);
-      auto same = [&](const auto& e) { return e.first == f->string; };
-      auto it = std::find_if(datum.begin(), datum.end(), same);
-      if (it != datum.end()) it->second = std::move(o);  // duplicate key: the last one wins
-      else datum.emplace_back(f->string, std::move(o));
+      fields.put(f->string, std::move(o));  // duplicate key: the last one wins
     }
     out->outputs.push_back(std::move(datum));
   }
@@ -75,15 +80,13 @@ bool decode_forward_backward_output_json(std::string_view body, ForwardBackwardO
   const cJSON* metrics = cJSON_GetObjectItemCaseSensitive(root.get(), "metrics");
   if (metrics && !cJSON_IsNull(metrics)) {  // defaults to {}
     if (!cJSON_IsObject(metrics)) return fail(err, "ForwardBackwardOutput: \"metrics\" must be an object");
+    UniqueKeys<std::string, double> keys(&out->metrics);
     for (const cJSON* m = metrics->child; m; m = m->next) {
       double v = std::numeric_limits<double>::quiet_NaN();  // null: the writer's non-finite
       if (cJSON_IsNumber(m)) v = m->valuedouble;
       else if (!cJSON_IsNull(m))
         return fail(err, std::string("ForwardBackwardOutput: metric \"") + m->string + "\" is not a number");
-      auto same = [&](const auto& e) { return e.first == m->string; };
-      auto it = std::find_if(out->metrics.begin(), out->metrics.end(), same);
-      if (it != out->metrics.end()) it->second = v;
-      else out->metrics.emplace_back(m->string, v);
+      keys.put(m->string, v);  // duplicate key: the last one wins
     }
   }
   return true;

@@ -2,13 +2,14 @@
 // bodies are parsed with cJSON: the emulator is not on the client's hot path.
 #include <cjson/cJSON.h>
 
-#include <algorithm>
+#include <limits>
 #include <memory>
 
 #include "wire/base64.h"
 #include "wire/fail.h"
 #include "wire/json_fwdbwd.h"
 #include "wire/json_tensor.h"
+#include "wire/unique_keys.h"
 
 namespace tinker::wire {
 
@@ -103,13 +104,11 @@ bool read_datum(const cJSON* d, const std::string& what, InputDatum* out, std::s
   const cJSON* inputs = member(d, "loss_fn_inputs");
   if (!inputs || cJSON_IsNull(inputs)) return true;  // defaults to {}
   if (!cJSON_IsObject(inputs)) return fail(err, what + ": loss_fn_inputs must be an object");
+  UniqueKeys<std::string, InputTensor> names(&out->loss_fn_inputs);
   for (const cJSON* t = inputs->child; t; t = t->next) {
     InputTensor tensor;
     if (!read_tensor_json(t, what + ".loss_fn_inputs[\"" + t->string + "\"]", &tensor, err)) return false;
-    auto same = [&](const auto& in) { return in.first == t->string; };
-    auto it = std::find_if(out->loss_fn_inputs.begin(), out->loss_fn_inputs.end(), same);
-    if (it != out->loss_fn_inputs.end()) it->second = std::move(tensor);  // last one wins
-    else out->loss_fn_inputs.emplace_back(t->string, std::move(tensor));
+    names.put(t->string, std::move(tensor));  // last one wins
   }
   return true;
 }
@@ -140,8 +139,10 @@ bool decode_forward_backward_request_json(std::string_view body, ForwardBackward
   if (config && !cJSON_IsNull(config)) {
     if (!cJSON_IsObject(config)) return fail(err, "request: loss_fn_config must be an object");
     for (const cJSON* e = config->child; e; e = e->next) {
-      if (!cJSON_IsNumber(e)) return fail(err, std::string("request: loss_fn_config[\"") + e->string + "\"] is not a number");
-      out->loss_fn_config[e->string] = e->valuedouble;
+      // null is how the encoders write a non-finite number (wire/json_writer.h)
+      if (cJSON_IsNull(e)) out->loss_fn_config[e->string] = std::numeric_limits<double>::quiet_NaN();
+      else if (cJSON_IsNumber(e)) out->loss_fn_config[e->string] = e->valuedouble;
+      else return fail(err, std::string("request: loss_fn_config[\"") + e->string + "\"] is not a number");
     }
   }
   const cJSON* data = member(input, "data");

@@ -134,9 +134,12 @@ bool Reader::next(Field* f) {
   }
 }
 
-bool append_repeated_int64(const Field& f, std::vector<int64_t>* out, std::string* err) {
+namespace {
+// Walks the values of one occurrence of a repeated int64 field; `sink(v)` gets each one.
+template <typename Sink>
+bool walk_repeated_int64(const Field& f, std::string* err, Sink sink) {
   if (f.type == VARINT) {
-    out->push_back(static_cast<int64_t>(f.value));
+    sink(f.value);
     return true;
   }
   if (f.type != LEN) return true;
@@ -155,9 +158,19 @@ bool append_repeated_int64(const Field& f, std::vector<int64_t>* out, std::strin
       shift += 7;
       if (!(b & 0x80)) break;
     }
-    out->push_back(static_cast<int64_t>(v));
+    sink(v);
   }
   return true;
+}
+}  // namespace
+
+bool append_repeated_int64(const Field& f, std::vector<int64_t>* out, std::string* err) {
+  return walk_repeated_int64(f, err, [&](uint64_t v) { out->push_back(static_cast<int64_t>(v)); });
+}
+
+bool count_repeated_int64(const Field& f, size_t* n, std::string* err) {
+  *n = 0;
+  return walk_repeated_int64(f, err, [&](uint64_t) { ++*n; });
 }
 
 bool read_map_entry(std::string_view entry, const std::string& what, MapEntry* out,

@@ -55,6 +55,11 @@ class Reader {
 // (an unknown field in protobuf terms).
 bool append_repeated_int64(const Field& f, std::vector<int64_t>* out, std::string* err);
 
+// The number of values append_repeated_int64 would append, with the same errors, without
+// storing them: a decoder that caps a repeated field's length checks first, so a hostile
+// field cannot make it hold ~8 bytes per byte of body.
+bool count_repeated_int64(const Field& f, size_t* n, std::string* err);
+
 // Reads a map<string, X> entry: key (field 1) and value (field 2). A missing key or value takes
 // the proto3 default ("", an empty message, 0.0). A message value may occur more than once in
 // one entry; protobuf merges the occurrences, which callers get by parsing every part, in order,

@@ -81,6 +81,20 @@ bool build_topk(const RawTopk& raw, SampleResponse* out, std::string* err) {
   return true;
 }
 
+// Counts the sequences before any is decoded, so that their number is checked, and their
+// vector allocated, once. A malformed body is left for the decoding pass to report.
+bool reserve_sequences(std::string_view body, SampleResponse* out, std::string* err) {
+  Reader r(body, "SampleResponse");
+  Field f;
+  size_t n = 0;
+  while (r.next(&f)) n += f.number == 1 && f.type == pb::LEN;
+  if (n > kMaxSampleSequences)
+    return fail(err, "SampleResponse: " + std::to_string(n) + " sequences, more than the " +
+                         std::to_string(kMaxSampleSequences) + " a response may hold");
+  out->sequences.reserve(n);
+  return true;
+}
+
 }  // namespace
 
 bool decode_sample_response(std::string_view body, SampleResponse* out, std::string* err) {
@@ -92,6 +106,7 @@ bool decode_sample_response(std::string_view body, SampleResponse* out, std::str
   std::string_view prompt_logprobs;
   RawTopk topk;
   bool has_topk = false;
+  if (!reserve_sequences(body, out, err)) return false;
   while (r.next(&f)) {
     if (f.number == 1 && f.type == pb::LEN) {
       SampledSequence s;

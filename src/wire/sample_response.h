@@ -18,7 +18,15 @@ constexpr float kTopkMaskLogprob = -99999.0f;
 // only if prompt_length > 0 and k > 0 (its byte fields must hold at least N×K cells; extra
 // bytes are ignored, as the official client does). Fails with a message on malformed protobuf
 // or byte lengths that are not whole elements.
+//
+// What a body can make it allocate is bounded by the body: arrays are sized from the bytes
+// present, a top-k matrix's declared prompt_length × k is checked against its bytes before it
+// is allocated, and sequences are counted first and refused beyond kMaxSampleSequences (an
+// empty one is 2 bytes on the wire and ~64 decoded).
 bool decode_sample_response(std::string_view body, SampleResponse* out, std::string* err);
+
+// Far above any num_samples a sampler serves.
+constexpr size_t kMaxSampleSequences = size_t{1} << 20;
 
 // Row `row` of a top-k matrix with the sentinel rules applied: 0 when the row's first cell is the
 // sentinel (no data at this position, the official client's None); otherwise the number of

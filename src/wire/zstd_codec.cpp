@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 
 #include "wire/fail.h"
 
@@ -28,6 +29,32 @@ ZSTD_CCtx* thread_cctx() {
 ZSTD_DCtx* thread_dctx() {
   thread_local std::unique_ptr<ZSTD_DCtx, DCtxFree> c(ZSTD_createDCtx());
   return c.get();
+}
+
+// The most a frame of n bytes can honestly decode to. The content size in a frame header is
+// the sender's claim, and the fast path allocates it before decompressing; a 20-byte frame
+// claiming a gigabyte must not get one. Every block has a 3-byte header and yields at most
+// 128 KiB (zstd's block size limit), the densest being an RLE block (4 bytes); a claim beyond
+// this goes through the streaming path, which allocates only as content arrives (and fails on
+// the mismatch).
+constexpr uint64_t kZstdMaxBlockContent = uint64_t{128} << 10;
+uint64_t max_content_of(size_t frame_bytes) {
+  return (uint64_t{frame_bytes} / 3 + 1) * kZstdMaxBlockContent;
+}
+
+// The content size the frames of `in` declare together; nullopt when a frame does not declare
+// one, or the input is damaged (which the decoder reports).
+std::optional<uint64_t> declared_content(std::string_view in) {
+  uint64_t total = 0;
+  while (!in.empty()) {
+    const size_t n = ZSTD_findFrameCompressedSize(in.data(), in.size());
+    if (ZSTD_isError(n)) return std::nullopt;
+    const unsigned long long c = ZSTD_getFrameContentSize(in.data(), n);  // 0 for a skippable frame
+    if (c == ZSTD_CONTENTSIZE_UNKNOWN || c == ZSTD_CONTENTSIZE_ERROR || c > UINT64_MAX - total) return std::nullopt;
+    total += c;
+    in.remove_prefix(n);
+  }
+  return total;
 }
 
 }  // namespace
@@ -56,7 +83,8 @@ bool zstd_decompress(std::string_view in, size_t max_size, std::string* out, std
   const unsigned long long known = ZSTD_getFrameContentSize(in.data(), in.size());
   if (known == ZSTD_CONTENTSIZE_ERROR) return fail(err, "zstd: not a zstd frame");
   const size_t frame = ZSTD_findFrameCompressedSize(in.data(), in.size());
-  if (known != ZSTD_CONTENTSIZE_UNKNOWN && !ZSTD_isError(frame) && frame == in.size()) {
+  if (known != ZSTD_CONTENTSIZE_UNKNOWN && !ZSTD_isError(frame) && frame == in.size() &&
+      known <= max_content_of(in.size())) {
     if (known > max_size)
       return fail(err, "zstd: content of " + std::to_string(known) + " bytes exceeds the limit of " +
                            std::to_string(max_size));
@@ -95,6 +123,13 @@ bool zstd_decompress(std::string_view in, size_t max_size, std::string* out, std
                            ? "zstd: content exceeds the limit of " + std::to_string(max_size) + " bytes"
                            : std::string("zstd: truncated frame"));
     }
+  }
+  // zstd ends a frame at an empty last block without comparing what it decoded with the
+  // content size in the header, so a frame claiming 1 MiB can yield nothing "successfully".
+  if (const std::optional<uint64_t> declared = declared_content(in); declared && *declared != produced) {
+    out->clear();
+    return fail(err, "zstd: the frames declare " + std::to_string(*declared) + " bytes of content but hold " +
+                         std::to_string(produced));
   }
   out->resize(produced);
   return true;

@@ -16,7 +16,9 @@ bool zstd_compress(std::string_view in, int level, std::string* out, std::string
 
 // Replaces *out with the decompressed content of one or more concatenated frames. Frames with
 // and without a recorded content size are accepted. Fails (with *out cleared) on corrupt or
-// truncated input, trailing garbage, or when the output would exceed max_size bytes.
+// truncated input, trailing garbage, or when the output would exceed max_size bytes. Memory
+// follows the content that actually decodes: a content size claimed in a frame header is
+// allocated up front only when the frame is large enough to hold it (~43,690 × its size).
 bool zstd_decompress(std::string_view in, size_t max_size, std::string* out, std::string* err);
 
 }  // namespace tinker::wire

@@ -94,6 +94,7 @@ bool reference_decode(const tp::ForwardBackwardOutput& m, w::ForwardBackwardOutp
         if (off[i] < 0 || off[i] > static_cast<int64_t>(bt.data().size()) || off[i] % static_cast<int64_t>(es) ||
             (i && off[i] < off[i - 1]))
           return false;
+      if (static_cast<size_t>(bt.trailing_shape_size()) + 1 > w::kMaxTensorDims) return false;
       for (int64_t d : bt.trailing_shape())
         if (d < 0) return false;
       field_counts.push_back(off.empty() ? 0 : off.size() - 1);

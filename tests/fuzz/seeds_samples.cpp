@@ -1,0 +1,56 @@
+// Seeds of decode_sample_response.
+#include <string>
+
+#include "seed_protobuf.h"
+#include "seed_values.h"
+#include "seeds.h"
+#include "wire/sample_response.h"
+
+namespace fuzz {
+
+namespace {
+
+// TopkPromptLogprobs: token_ids (1), logprobs (2), k (3), prompt_length (4); field 3 of the
+// response.
+std::string topk(size_t id_bytes, size_t lp_bytes, uint64_t k, uint64_t prompt_length) {
+  using namespace pb;
+  std::string t = len_field(1, std::string(id_bytes, '\1')) + len_field(2, std::string(lp_bytes, '\0'));
+  if (k) t += varint_field(3, k);
+  if (prompt_length) t += varint_field(4, prompt_length);
+  return len_field(3, t);
+}
+
+}  // namespace
+
+std::vector<Seed> sample_seeds() {
+  using namespace pb;
+  std::vector<Seed> s;
+  Rng r(0x5eed0003);
+  for (int i = 0; i < 12; ++i) {
+    std::string bytes, err;
+    if (w::encode_sample_response(random_sample(r), &bytes, &err)) s.push_back({"valid_" + std::to_string(i), bytes});
+  }
+  s.push_back({"empty_body", ""});
+  s.push_back({"topk_declares_huge_matrix", topk(8, 8, 0xffffffff, 0xffffffff)});
+  s.push_back({"topk_short_by_one_cell", topk(4 * 5, 4 * 6, 2, 3)});
+  s.push_back({"topk_arrays_differ", topk(4 * 6, 4 * 2, 2, 3)});
+  s.push_back({"topk_exact", topk(4 * 6, 4 * 6, 2, 3)});
+  s.push_back({"topk_k_zero", topk(4 * 6, 4 * 6, 0, 3)});
+  s.push_back({"topk_k_past_32_bits", topk(4 * 6, 4 * 6, (uint64_t{1} << 32) + 2, 3)});
+  s.push_back({"topk_twice_merges", topk(4 * 6, 4 * 6, 2, 0) + topk(4 * 6, 4 * 6, 0, 3)});
+  s.push_back({"unknown_stop_reason", len_field(1, varint_field(1, 2))});
+  s.push_back({"negative_stop_reason", len_field(1, varint_field(1, static_cast<uint64_t>(-1)))});
+  s.push_back({"tokens_not_whole_int32", len_field(1, len_field(2, "abc"))});
+  s.push_back({"logprobs_odd_length", len_field(1, len_field(3, "abcde"))});
+  s.push_back({"prompt_logprobs_odd_length", len_field(2, "abcdefg")});
+  s.push_back({"negative_cache_hits", varint_field(4, static_cast<uint64_t>(-5))});
+  {
+    std::string body;
+    for (int i = 0; i < 20000; ++i) body += len_field(1, "");
+    s.push_back({"many_empty_sequences", body});
+  }
+  s.push_back({"nested_groups", std::string(2000, '\xa3')});
+  return s;
+}
+
+}  // namespace fuzz
