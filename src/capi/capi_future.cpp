@@ -52,6 +52,14 @@ tinker_status_t check_array(const char* fn, tinker_future_t* const* fs, size_t n
   return TINKER_OK;
 }
 
+// poll, wait and wait_submitted report a failed future alike: its status, and its error in the
+// calling thread's error record (tinker.h conventions).
+tinker_status_t with_error_record(const FutureState& f, tinker_status_t s) {
+  if (s != TINKER_OK)
+    if (const Error* e = f.error()) set_last_error(*e);
+  return s;
+}
+
 }  // namespace
 
 extern "C" {
@@ -59,17 +67,14 @@ extern "C" {
 TINKER_API tinker_status_t tinker_future_poll(const tinker_future_t* future) {
   return guard(__func__, [&](const char* fn) -> tinker_status_t {
     TINKER_CHECK_ARG(fn, future);
-    return future->state->poll();
+    return with_error_record(*future->state, future->state->poll());
   });
 }
 
 TINKER_API tinker_status_t tinker_future_wait(tinker_future_t* future, int64_t timeout_ms) {
   return guard(__func__, [&](const char* fn) -> tinker_status_t {
     TINKER_CHECK_ARG(fn, future);
-    tinker_status_t s = future->state->wait(timeout_ms);
-    if (s != TINKER_OK)
-      if (const Error* e = future->state->error()) set_last_error(*e);
-    return s;
+    return with_error_record(*future->state, future->state->wait(timeout_ms));
   });
 }
 
@@ -80,10 +85,7 @@ TINKER_API int tinker_future_is_submitted(const tinker_future_t* future) {
 TINKER_API tinker_status_t tinker_future_wait_submitted(tinker_future_t* future, int64_t timeout_ms) {
   return guard(__func__, [&](const char* fn) -> tinker_status_t {
     TINKER_CHECK_ARG(fn, future);
-    tinker_status_t s = future->state->wait_submitted(timeout_ms);
-    if (s != TINKER_OK)
-      if (const Error* e = future->state->error()) set_last_error(*e);
-    return s;
+    return with_error_record(*future->state, future->state->wait_submitted(timeout_ms));
   });
 }
 
@@ -154,7 +156,7 @@ TINKER_API tinker_status_t tinker_future_wait_any(size_t* index, tinker_future_t
 
 TINKER_API tinker_status_t tinker_completion_queue_new(tinker_completion_queue_t** out) {
   return guard(__func__, [&](const char* fn) -> tinker_status_t {
-    TINKER_CHECK_ARG(fn, out);
+    TINKER_CHECK_OUT(fn, out);
     auto queue = std::make_shared<CompletionQueue>();
     if (!queue->valid()) return fail(TINKER_E_RESOURCE_EXHAUSTED, std::string(fn) + ": eventfd failed");
     *out = new tinker_completion_queue{std::move(queue)};

@@ -51,7 +51,7 @@ extern "C" {
 
 TINKER_API tinker_status_t tinker_client_options_new(tinker_client_options_t** out) {
   return guard(__func__, [&](const char* fn) -> tinker_status_t {
-    TINKER_CHECK_ARG(fn, out);
+    TINKER_CHECK_OUT(fn, out);
     *out = new tinker_client_options{};
     return TINKER_OK;
   });

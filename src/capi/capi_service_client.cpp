@@ -19,7 +19,7 @@ extern "C" {
 TINKER_API tinker_status_t tinker_service_client_new(tinker_service_client_t** out,
                                                      const tinker_client_options_t* options) {
   return guard(__func__, [&](const char* fn) -> tinker_status_t {
-    TINKER_CHECK_ARG(fn, out);
+    TINKER_CHECK_OUT(fn, out);
     *out = nullptr;
     ClientOptions opts = options ? options->o : ClientOptions{};
     Error err;
@@ -49,8 +49,8 @@ TINKER_API const char* tinker_service_client_session_id(const tinker_service_cli
 TINKER_API tinker_status_t tinker_service_client_create_rest_client(tinker_service_client_t* client,
                                                                    tinker_rest_client_t** out) {
   return guard(__func__, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_OUT(fn, out);
     TINKER_CHECK_ARG(fn, client);
-    TINKER_CHECK_ARG(fn, out);
     *out = new tinker_rest_client{std::make_shared<RestClient>(client->impl->context())};
     return TINKER_OK;
   });

@@ -50,7 +50,7 @@ tinker_status_t check_expected_tokens(const char* fn, int32_t expected_tokens, s
 template <class T>
 tinker_status_t make(const char* fn, T** out) {
   return guard(fn, [&](const char* fn) -> tinker_status_t {
-    TINKER_CHECK_ARG(fn, out);
+    TINKER_CHECK_OUT(fn, out);
     *out = new T{};
     return TINKER_OK;
   });
@@ -278,7 +278,7 @@ TINKER_API void tinker_model_input_free(tinker_model_input_t* input) { delete in
 
 TINKER_API tinker_status_t tinker_datum_new(tinker_datum_t** out, const tinker_model_input_t* input) {
   return guard(__func__, [&](const char* fn) -> tinker_status_t {
-    TINKER_CHECK_ARG(fn, out);
+    TINKER_CHECK_OUT(fn, out);
     TINKER_CHECK_ARG(fn, input);
     auto d = std::make_unique<tinker_datum>();
     d->view.chunks = input->chunks;

@@ -185,8 +185,8 @@ TINKER_API const tinker_metrics_t* tinker_forward_backward_output_metrics(
 TINKER_API tinker_status_t tinker_forward_backward_output_to_json(const tinker_forward_backward_output_t* output,
                                                                   char** out) {
   return guard(__func__, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_OUT(fn, out);
     TINKER_CHECK_ARG(fn, output);
-    TINKER_CHECK_ARG(fn, out);
     std::string s;
     wire::JsonWriter w(&s);
     w.begin_object().key("loss_fn_output_type").string(output->loss_fn_output_type);

@@ -32,6 +32,14 @@ struct tinker_completion_queue {
     if (!(p)) return ::tinker::capi::null_argument(fn, #p); \
   } while (0)
 
+// The same for an out-parameter, which is then cleared: after any failure that follows, the
+// caller finds NULL there (tinker.h conventions).
+#define TINKER_CHECK_OUT(fn, p) \
+  do {                          \
+    if (!(p)) return ::tinker::capi::null_argument(fn, #p); \
+    *(p) = nullptr;             \
+  } while (0)
+
 namespace tinker::capi {
 
 // Sets the thread's last error and returns its code.
@@ -94,8 +102,8 @@ tinker_status_t out_string(const char* fn, const std::string& s, char** out);
 template <class T>
 tinker_status_t take(const char* name, tinker_future_t* future, ResultKind kind, T** out) {
   return guard(name, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_OUT(fn, out);
     TINKER_CHECK_ARG(fn, future);
-    TINKER_CHECK_ARG(fn, out);
     std::unique_ptr<Result> r;
     tinker_status_t s = future->state->take(kind, &r);
     if (s == TINKER_OK) *out = static_cast<T*>(r.release());
@@ -106,8 +114,8 @@ tinker_status_t take(const char* name, tinker_future_t* future, ResultKind kind,
 template <class Handle, class Make>
 tinker_status_t take_as(const char* name, tinker_future_t* future, ResultKind kind, Handle** out, Make to_handle) {
   return guard(name, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_OUT(fn, out);
     TINKER_CHECK_ARG(fn, future);
-    TINKER_CHECK_ARG(fn, out);
     std::unique_ptr<Result> r;
     tinker_status_t s = future->state->take(kind, &r);
     return s == TINKER_OK ? to_handle(fn, std::move(r), out) : s;

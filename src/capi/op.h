@@ -22,7 +22,7 @@ namespace tinker::capi {
 template <class Check, class Start>
 tinker_status_t op_async(const char* name, tinker_future_t** out, Check check, Start start) {
   return guard(name, [&](const char* fn) -> tinker_status_t {
-    TINKER_CHECK_ARG(fn, out);
+    TINKER_CHECK_OUT(fn, out);
     if (tinker_status_t s = check(fn)) return s;
     Error err;
     std::shared_ptr<FutureState> f = start(&err);
@@ -35,7 +35,7 @@ tinker_status_t op_async(const char* name, tinker_future_t** out, Check check, S
 template <class T, class Check, class Start>
 tinker_status_t op_blocking(const char* name, ResultKind kind, T** out, Check check, Start start) {
   return guard(name, [&](const char* fn) -> tinker_status_t {
-    TINKER_CHECK_ARG(fn, out);
+    TINKER_CHECK_OUT(fn, out);
     if (tinker_status_t s = check(fn)) return s;
     Error err;
     std::shared_ptr<FutureState> f = start(&err);
@@ -63,7 +63,7 @@ tinker_status_t op_blocking_status(const char* name, Check check, Start start) {
 template <class Handle, class Check, class Start, class Make>
 tinker_status_t op_blocking_handle(const char* name, ResultKind kind, Handle** out, Check check, Start start, Make make) {
   return guard(name, [&](const char* fn) -> tinker_status_t {
-    TINKER_CHECK_ARG(fn, out);
+    TINKER_CHECK_OUT(fn, out);
     if (tinker_status_t s = check(fn)) return s;
     Error err;
     std::shared_ptr<FutureState> f = start(&err);
@@ -102,7 +102,7 @@ auto builder_value(const B* b) -> decltype(b->v) {
 template <class B>
 tinker_status_t new_builder(const char* name, B** out) {
   return guard(name, [&](const char* fn) -> tinker_status_t {
-    TINKER_CHECK_ARG(fn, out);
+    TINKER_CHECK_OUT(fn, out);
     *out = new B{};
     return TINKER_OK;
   });
@@ -117,8 +117,8 @@ tinker_status_t refuse_value(const char* fn, const char* param, const char* rule
 template <class R>
 tinker_status_t result_to_json(const char* name, const char* param, const R* result, char** out) {
   return guard(name, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_OUT(fn, out);
     if (!result) return null_argument(fn, param);
-    TINKER_CHECK_ARG(fn, out);
     return out_string(fn, wire::api::encode_json(result->m), out);
   });
 }

@@ -1,5 +1,6 @@
 #include "core/client_options.h"
 
+#include <cctype>
 #include <cstdlib>
 #include <set>
 
@@ -23,6 +24,30 @@ bool is_header_value(const std::string& value) {
   return true;
 }
 
+// Why "host[:port]" (a name, an IPv4 address or a bracketed IPv6 address) is malformed, or "".
+static std::string host_and_port_problem(const std::string& authority) {
+  std::string after_host;
+  if (authority[0] == '[') {
+    const size_t close = authority.find(']');
+    if (close == std::string::npos) return "has an IPv6 address without its closing ']'";
+    for (char c : authority.substr(1, close - 1))
+      if (!std::isxdigit(static_cast<unsigned char>(c)) && c != ':' && c != '.') return "has a malformed IPv6 address";
+    after_host = authority.substr(close + 1);
+  } else {
+    const size_t colon = authority.find(':');
+    for (char c : authority.substr(0, colon))
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_' && !(c & 0x80))
+        return "has a character that cannot be in a host name";
+    if (colon != std::string::npos) after_host = authority.substr(colon);
+  }
+  if (after_host.empty()) return "";
+  const std::string port = after_host.substr(1);
+  if (after_host[0] != ':' || port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) < 1 || std::stoi(port) > 65535)
+    return "has a port that is not a number in [1, 65535]";
+  return "";
+}
+
 // Why `url` cannot be the base URL, or "" when it can. The message never contains the URL's
 // user information, which may be a password.
 static std::string base_url_problem(const std::string& url) {
@@ -37,7 +62,7 @@ static std::string base_url_problem(const std::string& url) {
     if (c <= 0x20 || c == 0x7F) return "contains whitespace or control characters";
   if (rest.find_first_of("?#") != std::string::npos) return "has a query or fragment; give the service's base address only";
   if (authority.empty() || authority[0] == ':') return "has no host";
-  return "";
+  return host_and_port_problem(authority);
 }
 
 bool resolve_client_options(ClientOptions& o, Error& err) {

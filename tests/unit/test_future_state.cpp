@@ -161,6 +161,11 @@ void poll_reports_failure_status_and_error_record(void**) {
   assert_int_equal(tinker_error_http_status(e), 404);
   assert_int_equal(tinker_error_category(e), TINKER_ERROR_CATEGORY_USER);
   assert_string_equal(tinker_error_request_id(e), "req-42");
+  // poll fills the thread's error record as wait does (tinker.h conventions).
+  assert_status(tinker_error_code(tinker_last_error()), TINKER_E_NOT_FOUND);
+  assert_string_equal(tinker_error_message(tinker_last_error()), "model xyz not found");
+  assert_status(tinker_future_wait(f, 0), TINKER_E_NOT_FOUND);
+  assert_string_equal(tinker_error_message(tinker_last_error()), "model xyz not found");
   tinker_future_free(f);
 }
 

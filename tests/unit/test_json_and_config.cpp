@@ -426,7 +426,8 @@ void cloudflare_env_becomes_access_headers(void**) {
 void malformed_base_urls_are_invalid_argument_naming_base_url(void**) {
   unit::clear_tinker_env();
   for (const char* url : {"ftp://x", "http://", "https://", "not a url", "", "http:///path", "http://:8080",
-                          "http://exa mple.com", "localhost:8080"}) {
+                          "http://exa mple.com", "localhost:8080", "http://[::1", "http://[::1]x", "http://[zz]:80",
+                          "http://host:", "http://host:0", "http://host:65536", "http://host:80a", "http://ho$t/"}) {
     ClientOptions o = with_key();
     o.base_url = url;
     Error err;
@@ -446,7 +447,7 @@ void malformed_base_urls_are_invalid_argument_naming_base_url(void**) {
 void well_formed_base_urls_are_accepted(void**) {
   unit::clear_tinker_env();
   for (const char* url : {"http://127.0.0.1:8080", "http://localhost", "https://tinker.example/services/x/",
-                          "http://[::1]:9000"}) {
+                          "http://[::1]:9000", "http://[::1]", "https://my_host.internal:65535/x"}) {
     ClientOptions o = with_key();
     o.base_url = url;
     Error err;

@@ -1214,10 +1214,10 @@ static void takes_refuse_a_second_take_a_pending_future_and_null_arguments(void*
   tinker_forward_backward_output_t* fb = nullptr;
   assert_invalid(tinker_future_take_forward_backward_output(nullptr, &fb),
                  "tinker_future_take_forward_backward_output: future is NULL");
-  assert_invalid(tinker_future_take_optim_step_result(nullptr, nullptr), "tinker_future_take_optim_step_result: future is NULL");
-  assert_invalid(tinker_future_take_save_result(nullptr, nullptr), "tinker_future_take_save_result: future is NULL");
-  assert_invalid(tinker_future_take_load_result(nullptr, nullptr), "tinker_future_take_load_result: future is NULL");
-  assert_invalid(tinker_future_take_model_info(nullptr, nullptr), "tinker_future_take_model_info: future is NULL");
+  assert_invalid(tinker_future_take_optim_step_result(nullptr, reinterpret_cast<tinker_optim_step_result_t**>(&fb)), "tinker_future_take_optim_step_result: future is NULL");
+  assert_invalid(tinker_future_take_save_result(nullptr, reinterpret_cast<tinker_save_result_t**>(&fb)), "tinker_future_take_save_result: future is NULL");
+  assert_invalid(tinker_future_take_load_result(nullptr, reinterpret_cast<tinker_load_result_t**>(&fb)), "tinker_future_take_load_result: future is NULL");
+  assert_invalid(tinker_future_take_model_info(nullptr, reinterpret_cast<tinker_model_info_t**>(&fb)), "tinker_future_take_model_info: future is NULL");
   tinker_future_t* g = finished_future(ex, std::make_unique<tinker_load_result>());
   assert_invalid(tinker_future_take_load_result(g, nullptr), "tinker_future_take_load_result: out is NULL");
   tinker_future_free(g);
