@@ -15,7 +15,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import importlib  # noqa: E402
 
 # Each generator module exposes OUTPUTS: {path under OUT_DIR: function returning the text}.
-GENERATOR_MODULES = ["gen_c", "gen_go", "gen_ruby", "gen_java"]
+GENERATOR_MODULES = ["gen_c", "gen_tests", "gen_go", "gen_ruby", "gen_java"]
 
 GENERATORS = {}
 for name in GENERATOR_MODULES:

@@ -17,32 +17,33 @@ class Kind:
     null_ok: bool = True            # pointers: NULL allowed (scalars: True)
     check: Optional[str] = None     # capi check function: check(fn, "p", p [, ...])
     pointer: bool = False           # a pointer parameter (NULL-argument tests cover it)
+    test: str = ""                  # a valid argument in the generated tests (`fx` is their fixture)
     doc: str = ""
 
 
 KINDS = {
     # strings
-    "string": Kind(c="const char *{p}", cpp="std::string({p})", null_ok=False, pointer=True),
+    "string": Kind(c="const char *{p}", cpp="std::string({p})", null_ok=False, pointer=True, test="\"x\""),
     "string?": Kind(c="const char *{p}", cpp="capi::opt_string({p})", pointer=True,
-                    doc="NULL for none"),
+                    doc="NULL for none", test="nullptr"),
     "name": Kind(c="const char *{p}", cpp="std::string({p})", null_ok=False, pointer=True,
-                 check="capi::check_checkpoint_name", doc="non-empty, no '/'"),
+                 check="capi::check_checkpoint_name", doc="non-empty, no '/'", test="\"x\""),
     "tinker_path": Kind(c="const char *{p}", cpp="std::string({p})", null_ok=False, pointer=True,
-                        check="capi::check_tinker_path", doc="starts with tinker://"),
+                        check="capi::check_tinker_path", doc="starts with tinker://", test="\"tinker://run/weights/x\""),
     # numbers and flags
-    "ttl": Kind(c="int64_t {p}", cpp="{p}", check="capi::check_ttl", doc="seconds, 0 = never expires"),
-    "flag": Kind(c="int {p}", cpp="{p} != 0", doc="0 or 1"),
+    "ttl": Kind(c="int64_t {p}", cpp="{p}", check="capi::check_ttl", doc="seconds, 0 = never expires", test="0"),
+    "flag": Kind(c="int {p}", cpp="{p} != 0", doc="0 or 1", test="0"),
     # training inputs (builders, borrowed views)
-    "batch": Kind(c="const tinker_batch_t *{p}", cpp="{p}->datums", null_ok=False, pointer=True),
+    "batch": Kind(c="const tinker_batch_t *{p}", cpp="{p}->datums", null_ok=False, pointer=True, test="fx.batch"),
     "loss_fn_config?": Kind(c="const tinker_loss_fn_config_t *{p}",
-                            cpp="({p} ? {p}->values : std::map<std::string, double>{{}})", pointer=True),
-    "adam_params?": Kind(c="const tinker_adam_params_t *{p}", cpp="capi::builder_value({p})", pointer=True),
+                            cpp="({p} ? {p}->values : std::map<std::string, double>{{}})", pointer=True, test="nullptr"),
+    "adam_params?": Kind(c="const tinker_adam_params_t *{p}", cpp="capi::builder_value({p})", pointer=True, test="nullptr"),
     "lora_config?": Kind(c="const tinker_lora_config_t *{p}", cpp="capi::builder_value({p})", pointer=True,
-                         check="capi::check_lora"),
-    "metadata?": Kind(c="const tinker_metadata_t *{p}", cpp="capi::metadata_of({p})", pointer=True),
-    "retry_config?": Kind(c="const tinker_retry_config_t *{p}", cpp="capi::builder_value({p})", pointer=True),
+                         check="capi::check_lora", test="nullptr"),
+    "metadata?": Kind(c="const tinker_metadata_t *{p}", cpp="capi::metadata_of({p})", pointer=True, test="nullptr"),
+    "retry_config?": Kind(c="const tinker_retry_config_t *{p}", cpp="capi::builder_value({p})", pointer=True, test="nullptr"),
     # forward_backward_custom
     "custom_loss_fn": Kind(c="tinker_custom_loss_fn_t {p}, void *user_data", cpp="CustomLoss{{{p}, user_data}}",
-                           null_ok=False, pointer=True),
-    "custom_loss_step": Kind(c="tinker_custom_loss_step_t *{p}", cpp="*{p}", null_ok=False, pointer=True),
+                           null_ok=False, pointer=True, test="fx.loss_fn, nullptr"),
+    "custom_loss_step": Kind(c="tinker_custom_loss_step_t *{p}", cpp="*{p}", null_ok=False, pointer=True, test="fx.step"),
 }
