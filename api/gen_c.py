@@ -492,14 +492,14 @@ def check_body(op):
     return "".join(lines)
 
 
-def field_value(op, f):
+def source_value(op, src):
+    """The C++ value of a request field's or path parameter's source."""
     kinds_by_param = {p.name: kinds.KINDS[p.kind] for p in op.params}
-    src = f.source
     if src.startswith("param:"):
         name = src.split(":", 1)[1]
         return kinds_by_param[name].cpp.format(p=name)
-    if src == "client:model_id":
-        return "client->impl->model_id()"
+    if src.startswith("client:"):
+        return f"client->impl->{src.split(':', 1)[1]}()"
     if src.startswith("op:"):
         return registry.OP_VALUES[op.name][src.split(":", 1)[1]]
     raise ValueError(src)
@@ -516,13 +516,17 @@ def start_body(op):
         lines.append(f"  wire::api::{msg.name} req;\n")
         for f in msg.fields:
             if f.source and f.source != "seq_id":
-                lines.append(f"  req.{f.name} = {field_value(op, f)};\n")
+                lines.append(f"  req.{f.name} = {source_value(op, f.source)};\n")
         seq = any(f.source == "seq_id" for f in msg.fields)
         body = ("[req](int64_t seq_id) mutable {\n    req.seq_id = seq_id;\n    return wire::api::encode_json(req);\n  }"
                 if seq else "[req](int64_t) { return wire::api::encode_json(req); }")
     else:
         body = "[](int64_t) { return std::string(); }"
-    lines.append(f"  return client->impl->run(ops::{op.name}, {body});\n")
+    path = ""
+    if op.path_params:
+        values = ", ".join(f"{{{cstr(n)}, {source_value(op, src)}}}" for n, src in op.path_params.items())
+        path = f", expand_path(ops::{op.name}.path, {{{values}}})"
+    lines.append(f"  return client->impl->run(ops::{op.name}, {body}{path});\n")
     return "".join(lines)
 
 
@@ -615,11 +619,12 @@ def gen_prototypes_txt():
 def gen_emulator_routes_h():
     out = [HEADER, "// The emulator's routes of the registry's plain operations: each decodes its request with the\n"
            "// message the client encoded it with, then calls the handler below, which keeps only the\n"
-           "// behaviour (docs/emulator.md).\n#pragma once\n\n#include \"wire/api_messages.h\"\n\nnamespace emu {\n\n"
+           "// behaviour (docs/emulator.md).\n#pragma once\n\n#include <string>\n\n#include \"wire/api_messages.h\"\n\nnamespace emu {\n\n"
            "class App;\nclass Exchange;\nclass Router;\n\n"]
     for op in registry.OPS:
         if op.emulator:
             req = f", const tinker::wire::api::{op.request}& req" if op.request else ""
+            req += "".join(f", const std::string& {n}" for n in op.path_params)
             out.append(f"void handle_{op.emulator}(App& app, Exchange* ex{req});  // {op.http[0]} {op.http[1]}\n")
     out.append("\nvoid register_api_routes(Router& r);\n\n}  // namespace emu\n")
     return "".join(out)
@@ -640,7 +645,9 @@ def gen_emulator_routes_cpp():
             continue
         method, path = op.http
         body = "BodyMode::kJson" if op.request else "BodyMode::kIgnore"
-        fn = f"route_{op.emulator}" if op.request else f"[](App& app, Exchange* ex) {{ handle_{op.emulator}(app, ex); }}"
+        params = "".join(f", ex->params.at({cstr(n)})" for n in op.path_params)
+        fn = (f"route_{op.emulator}" if op.request
+              else f"[](App& app, Exchange* ex) {{ handle_{op.emulator}(app, ex{params}); }}")
         out.append(f"  r.add({{{cstr(method)}, {cstr(path)}, AuthMode::kSession, {body}, {fn}}});\n")
     out.append("}\n\n}  // namespace emu\n")
     return "".join(out)

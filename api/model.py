@@ -103,6 +103,8 @@ class Op:
     # source) and sent by the client's generic runner.
     http: Optional[tuple] = None    # ("POST", "/api/v1/get_info")
     request: Optional[str] = None   # Message name of the body; None = no body
+    path_params: dict = field(default_factory=dict)  # "{name}" in the path: name → source
+                                    # ("client:<attribute>" or "param:<name>")
     future: bool = False            # the answer is {"request_id"}: poll retrieve_future
     request_type: str = ""          # X-Tinker-Request-Type on polls
     ordered: bool = False           # takes the training run's next seq_id (protocol.md §6.1)

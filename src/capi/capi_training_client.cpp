@@ -25,7 +25,7 @@ TINKER_API void tinker_training_client_free(tinker_training_client_t* client) {
 // ---- sampling client handles -------------------------------------------------------------------
 
 TINKER_API const char* tinker_sampling_client_sampling_session_id(const tinker_sampling_client_t* client) {
-  return client ? client->sampling_session_id.c_str() : nullptr;
+  return client ? client->impl->sampling_session_id().c_str() : nullptr;
 }
 
 TINKER_API void tinker_sampling_client_free(tinker_sampling_client_t* client) {

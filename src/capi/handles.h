@@ -5,7 +5,9 @@
 #include <memory>
 #include <string>
 
+#include "client/sampling_client.h"
 #include "client/service_client.h"
+#include "client/training_client.h"
 #include "core/client_options.h"
 #include "core/completion_queue.h"
 #include "core/future_state.h"
@@ -18,6 +20,12 @@ struct tinker_service_client {
 };
 struct tinker_rest_client {
   std::shared_ptr<tinker::RestClient> impl;
+};
+struct tinker_training_client {
+  std::shared_ptr<tinker::TrainingClient> impl;
+};
+struct tinker_sampling_client {
+  std::shared_ptr<tinker::SamplingClient> impl;
 };
 struct tinker_future {
   std::shared_ptr<tinker::FutureState> state;

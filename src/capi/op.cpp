@@ -16,7 +16,7 @@ tinker_status_t sampling_client_handle(const char* fn, std::unique_ptr<Result> r
   auto& res = static_cast<SamplingClientResult&>(*r);
   auto ctx = res.ctx.lock();
   if (!ctx) return fail(TINKER_E_FAILED_PRECONDITION, std::string(fn) + ": the service client was freed");
-  *out = new tinker_sampling_client{ctx, res.sampling_session_id, res.retry};
+  *out = new tinker_sampling_client{std::make_shared<SamplingClient>(ctx, res.sampling_session_id, res.retry)};
   return TINKER_OK;
 }
 

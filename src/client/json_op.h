@@ -5,6 +5,8 @@
 #pragma once
 
 #include <functional>
+#include <initializer_list>
+#include <utility>
 #include <memory>
 #include <string>
 
@@ -27,8 +29,14 @@ struct JsonOp {
   bool (*decode)(const std::string& what, const http::Response&, std::unique_ptr<Result>*, Error*);  // null: status only
 };
 
-// The call of `op` with request body `body` ("" = none); `what` of messages is op.what.
-CallSpec json_call(const JsonOp& op, std::string body);
+// The call of `op` with request body `body` ("" = none) to `path` ("" = op.path, for paths
+// without parameters); `what` of messages is op.what.
+CallSpec json_call(const JsonOp& op, std::string body, std::string path = "");
+
+// op.path with each "{name}" replaced by its value, percent-encoded except for the characters a
+// path segment may hold, '/' included: checkpoint ids contain one and travel unescaped
+// (docs/protocol.md §2.4). Values are checked first (capi::check_path_value).
+std::string expand_path(const char* pattern, std::initializer_list<std::pair<const char*, std::string>> values);
 
 // Builds a request body; ordered operations receive their seq_id (others 0).
 using BodyFn = std::function<std::string(int64_t seq_id)>;

@@ -13,8 +13,8 @@ static std::function<http::Request()> get(const char* path) {
   };
 }
 
-std::shared_ptr<FutureState> ServiceClient::run(const JsonOp& op, const BodyFn& body) {
-  return ctx_->start(json_call(op, body(0)), op.result);
+std::shared_ptr<FutureState> ServiceClient::run(const JsonOp& op, const BodyFn& body, std::string path) {
+  return ctx_->start(json_call(op, body(0), std::move(path)), op.result);
 }
 
 std::shared_ptr<FutureState> ServiceClient::health_check() {

@@ -16,8 +16,9 @@ class ServiceClient {
 
   std::shared_ptr<FutureState> health_check();             // S7
   std::shared_ptr<FutureState> start_session();            // (beyond)
-  // A plain operation of the registry (S1). Service-level operations are never ordered.
-  std::shared_ptr<FutureState> run(const JsonOp& op, const BodyFn& body);
+  // A plain operation of the registry (S1). Service-level operations are never ordered. `path`:
+  // op.path with its parameters filled in ("" when it has none).
+  std::shared_ptr<FutureState> run(const JsonOp& op, const BodyFn& body, std::string path = "");
   const std::shared_ptr<ClientContext>& context() const { return ctx_; }
 
  private:

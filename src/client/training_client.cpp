@@ -49,10 +49,10 @@ void TrainingClient::take_turn(CallSpec& spec, uint64_t id) const {
   spec.end_turn = [run, id](bool) { run->gate.release(id, id); };
 }
 
-std::shared_ptr<FutureState> TrainingClient::run(const JsonOp& op, const BodyFn& body) {
-  if (!op.ordered) return ctx_->start(json_call(op, body(0)), op.result);
+std::shared_ptr<FutureState> TrainingClient::run(const JsonOp& op, const BodyFn& body, std::string path) {
+  if (!op.ordered) return ctx_->start(json_call(op, body(0), std::move(path)), op.result);
   const uint64_t id = run_->gate.reserve(1);  // at call time, in call order (§6.1)
-  CallSpec spec = json_call(op, body(static_cast<int64_t>(id) + 1));
+  CallSpec spec = json_call(op, body(static_cast<int64_t>(id) + 1), std::move(path));
   take_turn(spec, id);
   return ctx_->start(std::move(spec), op.result);
 }

@@ -47,8 +47,9 @@ class TrainingClient {
   std::shared_ptr<FutureState> create_sampling_client(const std::string& model_path, const wire::api::RetryConfig& retry);  // T10
   std::shared_ptr<FutureState> save_weights_and_get_sampling_client(const wire::api::RetryConfig& retry);  // T11
   // A plain operation of the registry (T4–T9, T12): an ordered one reserves its seq_id now, at
-  // call time, and submits in turn (protocol.md §6.1).
-  std::shared_ptr<FutureState> run(const JsonOp& op, const BodyFn& body);
+  // call time, and submits in turn (protocol.md §6.1). `path`: op.path with its parameters
+  // filled in ("" when it has none).
+  std::shared_ptr<FutureState> run(const JsonOp& op, const BodyFn& body, std::string path = "");
 
  private:
   // Makes `spec` take the turn of id `id` (protocol.md §6.1).
@@ -105,13 +106,3 @@ struct SamplingClientResult final : Result {
 
 }  // namespace tinker
 
-// The C handles of training and sampling clients.
-struct tinker_training_client {
-  std::shared_ptr<tinker::TrainingClient> impl;
-};
-
-struct tinker_sampling_client {
-  std::shared_ptr<tinker::ClientContext> ctx;
-  std::string sampling_session_id;
-  tinker::wire::api::RetryConfig retry;
-};

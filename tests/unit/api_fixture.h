@@ -13,6 +13,7 @@
 struct Fixture {
   tinker_service_client_t* service = nullptr;
   tinker_training_client_t* training = nullptr;
+  tinker_sampling_client_t* sampling = nullptr;
   tinker_batch_t* batch = nullptr;
   tinker_custom_loss_step_t* step = nullptr;
   static tinker_status_t loss_fn(const tinker_custom_loss_input_t*, tinker_custom_loss_output_t*, void*) {
@@ -28,6 +29,8 @@ struct Fixture {
     tinker_service_client_new(&service, o);
     tinker_client_options_free(o);
     training = new tinker_training_client{std::make_shared<tinker::TrainingClient>(service->impl->context(), "run", 0)};
+    sampling = new tinker_sampling_client{
+        std::make_shared<tinker::SamplingClient>(service->impl->context(), "session:sample:0", tinker::wire::api::RetryConfig{})};
     tinker_batch_new(&batch);
     step = new tinker_custom_loss_step;
   }
@@ -35,6 +38,7 @@ struct Fixture {
     delete step;
     tinker_batch_free(batch);
     tinker_training_client_free(training);
+    tinker_sampling_client_free(sampling);
     tinker_service_client_free(service);
   }
   size_t in_flight() const { return service->impl->context()->runtime().operations_in_flight(); }
