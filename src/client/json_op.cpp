@@ -1,5 +1,6 @@
 #include "client/json_op.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 
@@ -10,9 +11,16 @@ std::string expand_path(const char* pattern, std::initializer_list<std::pair<con
   std::string out(pattern);
   for (const auto& [name, value] : values) {
     std::string encoded;
-    for (unsigned char c : value) {
-      if (std::isalnum(c) || std::strchr("-._~:@!$&'()*+,;=/", c)) encoded += static_cast<char>(c);
-      else encoded += std::string("%") + kHex[c >> 4] + kHex[c & 15];
+    for (size_t i = 0; i < value.size(); ++i) {
+      const unsigned char c = static_cast<unsigned char>(value[i]);
+      // The start of a segment that is only dots ("." or ".."): libcurl and servers would resolve it.
+      const size_t seg = value.rfind('/', i) == std::string::npos ? 0 : value.rfind('/', i) + 1;
+      const size_t seg_end = std::min(value.find('/', i), value.size());
+      const bool dots_only = value.find_first_not_of('.', seg) >= seg_end && seg_end - seg <= 2;
+      if ((std::isalnum(c) || std::strchr("-._~:@!$&'()*+,;=/", c)) && !(c == '.' && dots_only))
+        encoded += static_cast<char>(c);
+      else
+        encoded += std::string("%") + kHex[c >> 4] + kHex[c & 15];
     }
     const std::string placeholder = std::string("{") + name + "}";
     out.replace(out.find(placeholder), placeholder.size(), encoded);

@@ -35,7 +35,8 @@ CallSpec json_call(const JsonOp& op, std::string body, std::string path = "");
 
 // op.path with each "{name}" replaced by its value, percent-encoded except for the characters a
 // path segment may hold, '/' included: checkpoint ids contain one and travel unescaped
-// (docs/protocol.md §2.4). Values are checked first (capi::check_path_value).
+// (docs/protocol.md §2.4). A "." or ".." segment has its dots encoded too, so that no value can
+// climb to another endpoint.
 std::string expand_path(const char* pattern, std::initializer_list<std::pair<const char*, std::string>> values);
 
 // Builds a request body; ordered operations receive their seq_id (others 0).

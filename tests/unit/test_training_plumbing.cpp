@@ -1,5 +1,6 @@
 // Ordering, byte budgets, chunk planning and metric reduction: the pure pieces of training
 // (protocol.md §6.1, §6.2, §6.3, §6.9).
+#include "client/json_op.h"  // before CMocka, which defines a fail() macro
 #include "unit_test.h"
 
 #include <cmath>
@@ -209,8 +210,21 @@ static void hash_unordered_ignores_chunk_order_but_not_values(void**) {
   assert_true(metric(a, "h:hash_unordered") != metric(c, "h:hash_unordered"));
 }
 
+// Path parameters (docs/protocol.md §2.4): checkpoint ids keep their '/', anything that would
+// end the path or climb out of it is encoded.
+static void path_parameters_are_encoded_except_what_a_segment_may_hold(void**) {
+  using tinker::expand_path;
+  assert_string_equal(expand_path("/api/v1/samplers/{id}", {{"id", "sess:sample:0"}}).c_str(), "/api/v1/samplers/sess:sample:0");
+  assert_string_equal(expand_path("/a/{run}/c/{ck}", {{"run", "r1"}, {"ck", "weights/0001"}}).c_str(), "/a/r1/c/weights/0001");
+  assert_string_equal(expand_path("/s/{id}", {{"id", "a b?c#d%e"}}).c_str(), "/s/a%20b%3Fc%23d%25e");
+  assert_string_equal(expand_path("/s/{id}", {{"id", "../../admin"}}).c_str(), "/s/%2E%2E/%2E%2E/admin");
+  assert_string_equal(expand_path("/s/{id}", {{"id", "./x/..."}}).c_str(), "/s/%2E/x/...");
+  assert_string_equal(expand_path("/s/{id}", {{"id", "v1.2"}}).c_str(), "/s/v1.2");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(path_parameters_are_encoded_except_what_a_segment_may_hold),
       cmocka_unit_test(turn_gate_reserves_consecutive_ids_in_call_order),
       cmocka_unit_test(turn_gate_submits_strictly_in_id_order),
       cmocka_unit_test(turn_gate_failed_submission_still_releases_next_turn),
