@@ -9,7 +9,8 @@ const std::vector<const char*>& RequestLog::recorded_headers() {
       "x-tinker-request-iteration", "x-tinker-request-type", "x-idempotency-key",
       "x-stainless-retry-count",    "user-agent",            "content-type",
       "content-encoding",           "accept",                "x-tinker-sampling-backpressure",
-      "x-tinker-create-promise-roundtrip-time", "x-stainless-read-timeout"};
+      "x-tinker-create-promise-roundtrip-time", "x-stainless-read-timeout",
+      "x-tinker-test-clock-us"};  // libtinker's tests: the send time on the client's clock
   return names;
 }
 

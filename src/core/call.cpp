@@ -13,8 +13,6 @@ namespace {
 
 constexpr long kPollTimeoutMs = 45000;  // protocol.md §1.4
 
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
 bool is_protobuf(const http::Response& r) {
   const std::string* ct = r.header("content-type");
   return ct && ct->find("application/x-protobuf") != std::string::npos;
@@ -58,7 +56,7 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
   }
 
   void begin_unguarded() {
-    started_ = Clock::now();
+    started_ = rt_.now();
     rt_.track(shared_from_this());
     std::weak_ptr<Call> weak = shared_from_this();
     Runtime* rt = &rt_;
@@ -173,7 +171,7 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
     }
     request_id_ = *id;
     future_->mark_submitted();
-    submitted_at_ = Clock::now();
+    submitted_at_ = rt_.now();
     poll();
   }
 
@@ -200,7 +198,7 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
       req.headers.emplace_back("X-Tinker-Create-Promise-Roundtrip-Time", buf);
     }
     ++poll_iteration_;
-    poll_sent_at_ = Clock::now();
+    poll_sent_at_ = rt_.now();
     std::weak_ptr<Call> weak = shared_from_this();
     transfer_ = rt_.http(std::move(req), [weak](http::Response&& r) {
       if (auto self = weak.lock()) {
@@ -321,7 +319,7 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
 
   // ---- shared --------------------------------------------------------------------------------
   bool in_billing_pause() {
-    auto now = Clock::now();
+    auto now = rt_.now();
     if (!billing_incident_ || seconds_since(last_402_) > retry::kBillingIncidentResetSeconds) billing_start_ = now;
     billing_incident_ = true;
     last_402_ = now;
@@ -337,6 +335,8 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
       }
     });
   }
+
+  double seconds_since(Clock::time_point t) const { return std::chrono::duration<double>(rt_.now() - t).count(); }
 
   std::string describe(const http::Response& r) const {
     return r.has_response() ? "HTTP " + std::to_string(r.status) : r.transport_error;

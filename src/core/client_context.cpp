@@ -133,7 +133,7 @@ bool parse_server_config(const std::string& body, ServerConfig* c, std::vector<s
 ClientContext::ClientContext(ClientOptions options)
     : options_(std::move(options)),
       logger_(options_.log_cb, options_.log_user_data, options_.log_level.value_or(TINKER_LOG_OFF)),
-      runtime_(std::make_unique<Runtime>(transport_settings(options_), logger_)),
+      runtime_(std::make_unique<Runtime>(transport_settings(options_), logger_, options_.time_source)),
       credential_(options_.api_key.value_or("")) {
   secrets_.add(credential_);
 }
@@ -362,7 +362,7 @@ void ClientContext::run_session_startup() {
   };
   spec.then = [this](FutureState& f) {
     if (const Error* e = f.error()) return settle(session_startup_, e);
-    last_heartbeat_ok_ = Clock::now();
+    last_heartbeat_ok_ = runtime_->now();
     runtime_->add_timer(options_.heartbeat_interval_ms / 1000.0, [this] { send_heartbeat(); });
     settle(session_startup_, nullptr);
   };
@@ -382,11 +382,11 @@ void ClientContext::send_heartbeat() {
   decorate(req, kHeartbeatTimeoutMs);
   runtime_->http(std::move(req), [this](http::Response&& r) {
     if (r.status >= 200 && r.status < 300) {
-      last_heartbeat_ok_ = Clock::now();
+      last_heartbeat_ok_ = runtime_->now();
       heartbeat_warned_ = false;
       return;
     }
-    double since = std::chrono::duration<double>(Clock::now() - last_heartbeat_ok_).count();
+    double since = std::chrono::duration<double>(runtime_->now() - last_heartbeat_ok_).count();
     std::string why = r.has_response() ? "HTTP " + std::to_string(r.status) : r.transport_error;
     if (since > kHeartbeatWarnAfterSeconds)
       logger_.warning("session heartbeat failing for " + std::to_string(static_cast<int>(since)) + " s (" + why +
@@ -400,9 +400,10 @@ void ClientContext::report_queue_state(const std::string& state, const std::stri
                                        const std::string& request_id, const std::string& what) {
   tinker_queue_state_t s = queue_state_from(state);
   if (s != TINKER_QUEUE_ACTIVE && logger_.enabled(TINKER_LOG_WARNING)) {
-    static thread_local Clock::time_point last_log;
-    if (std::chrono::duration<double>(Clock::now() - last_log).count() >= kPausedLogIntervalSeconds) {
-      last_log = Clock::now();
+    const auto now = runtime_->now();
+    if (!paused_logged_ || std::chrono::duration<double>(now - last_paused_log_).count() >= kPausedLogIntervalSeconds) {
+      paused_logged_ = true;
+      last_paused_log_ = now;
       std::string why = !reason.empty() ? reason
                         : s == TINKER_QUEUE_PAUSED_RATE_LIMIT ? "concurrent training clients rate limit hit"
                                                               : "Tinker backend is running short on capacity, please wait";

@@ -119,6 +119,8 @@ class ClientContext : public std::enable_shared_from_this<ClientContext> {
   int64_t dynamic_refresh_interval_s_ = 300;
   Clock::time_point last_heartbeat_ok_;
   bool heartbeat_warned_ = false;
+  Clock::time_point last_paused_log_;  // the "paused" warning: at most once a minute (§3.2 row 2)
+  bool paused_logged_ = false;
 
   std::unique_ptr<BytesBudget> fwdbwd_budget_;
 

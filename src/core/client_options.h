@@ -4,12 +4,14 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "core/error.h"
+#include "core/time_source.h"
 #include "tinker/tinker.h"
 
 namespace tinker {
@@ -49,6 +51,8 @@ struct ClientOptions {
   std::optional<tinker_log_level_t> log_level;
   tinker_queue_state_callback_t queue_cb = nullptr;
   void* queue_user_data = nullptr;
+  // Where the runtime reads the time; tests install a SkippingClock (not settable from C).
+  std::shared_ptr<TimeSource> time_source = std::make_shared<TimeSource>();
 };
 
 // Fills what the caller left unset from the environment (TINKER_BASE_URL, TINKER_API_KEY,

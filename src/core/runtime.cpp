@@ -2,8 +2,9 @@
 
 namespace tinker {
 
-Runtime::Runtime(http::Settings settings, Logger logger)
+Runtime::Runtime(http::Settings settings, Logger logger, std::shared_ptr<TimeSource> time)
     : logger_(std::move(logger)),
+      time_(std::move(time)),
       transport_(std::make_unique<http::Transport>(std::move(settings),
                                                    [this](const char* what) { report_escaped(what); })),
       completion_(std::make_shared<CompletionExecutor>()) {
@@ -25,7 +26,7 @@ bool Runtime::post(std::function<void()> fn) {
 
 Runtime::TimerId Runtime::add_timer(double seconds, std::function<void()> fn) {
   TimerId id = next_timer_++;
-  auto when = saturating_add(Clock::now(), seconds);
+  auto when = saturating_add(now(), seconds);
   auto it = timers_.emplace(when, Timer{id, std::move(fn)});
   timer_index_.emplace(id, it);
   return id;
@@ -36,6 +37,11 @@ void Runtime::report_escaped(const char* what) noexcept {
     logger_.error(std::string("internal error on the IO thread, task dropped: ") + what);
   } catch (...) {  // out of memory even for the message: nothing more can be done
   }
+}
+
+void Runtime::stamp(http::Request& req) const {
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(now().time_since_epoch()).count();
+  req.headers.emplace_back("X-Tinker-Test-Clock-Us", std::to_string(us));
 }
 
 void Runtime::cancel_timer(TimerId id) {
@@ -56,8 +62,8 @@ void Runtime::untrack(Operation* op) {
 }
 
 void Runtime::run_due_timers() {
-  auto now = Clock::now();
-  while (!timers_.empty() && timers_.begin()->first <= now) {
+  const auto t = now();
+  while (!timers_.empty() && timers_.begin()->first <= t) {
     auto it = timers_.begin();
     auto fn = std::move(it->second.fn);
     timer_index_.erase(it->second.id);
@@ -66,9 +72,11 @@ void Runtime::run_due_timers() {
   }
 }
 
-int Runtime::ms_until_next_timer() const {
+int Runtime::next_wait_ms() {
   if (timers_.empty()) return 1000;
-  auto d = std::chrono::duration_cast<std::chrono::milliseconds>(timers_.begin()->first - Clock::now()).count();
+  const auto due = timers_.begin()->first;
+  if (!ops_.empty() && transport_->in_flight() == 0 && time_->skip_to(due)) return 0;
+  auto d = std::chrono::duration_cast<std::chrono::milliseconds>(due - now()).count();
   if (d < 0) return 0;
   return d > 1000 ? 1000 : static_cast<int>(d) + 1;  // +1: never wake just before the timer
 }
@@ -90,7 +98,7 @@ void Runtime::loop() {
       std::lock_guard<std::mutex> lk(post_mu_);
       if (!posted_.empty() || stopping_) continue;
     }
-    transport_->run_once(ms_until_next_timer());
+    transport_->run_once(next_wait_ms());
   }
   // Shutdown on the IO thread: abort every operation so its future ends CANCELLED.
   Error why = make_error(TINKER_E_CANCELLED, "client shut down");

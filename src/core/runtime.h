@@ -18,6 +18,7 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "core/saturating_time.h"
+#include "core/time_source.h"
 #include "http/transport.h"
 
 namespace tinker {
@@ -33,7 +34,8 @@ class Runtime {
  public:
   // `logger` receives what must not pass silently on the IO thread (an exception that escaped
   // a task: the task is dropped, the loop goes on).
-  Runtime(http::Settings settings, Logger logger);
+  // `time` is where timers read the time (TimeSource: real, or a test clock that skips waits).
+  Runtime(http::Settings settings, Logger logger, std::shared_ptr<TimeSource> time = std::make_shared<TimeSource>());
   ~Runtime();  // shutdown()
   Runtime(const Runtime&) = delete;
   Runtime& operator=(const Runtime&) = delete;
@@ -42,12 +44,19 @@ class Runtime {
   bool post(std::function<void()> fn);
 
   using TimerId = uint64_t;
+  // The runtime's time: timers, backoffs and deadlines are measured on it. Any thread.
+  Clock::time_point now() const { return time_->now(); }
+  const TimeSource& time_source() const { return *time_; }
+
   // IO thread only. `seconds` saturates (core/saturating_time.h): a delay past the clock's range
   // never fires; zero, negative or NaN fires at the next turn of the loop.
   TimerId add_timer(double seconds, std::function<void()> fn);
   void cancel_timer(TimerId id);
   // Starts a transfer; `done` runs on the IO thread, guarded like every other task.
-  uint64_t http(http::Request req, http::Done done) { return transport_->start(std::move(req), std::move(done)); }
+  uint64_t http(http::Request req, http::Done done) {
+    if (time_->stamps_requests()) stamp(req);
+    return transport_->start(std::move(req), std::move(done));
+  }
   void cancel_http(uint64_t id) { transport_->cancel(id); }
   void track(const std::shared_ptr<Operation>& op);
   void untrack(Operation* op);
@@ -76,9 +85,14 @@ class Runtime {
     }
   }
   void report_escaped(const char* what) noexcept;
-  int ms_until_next_timer() const;
+  // Tests only (core/time_source.h): the send time on the runtime's clock, X-Tinker-Test-Clock-Us.
+  void stamp(http::Request& req) const;
+  // How long the loop may wait for I/O: until the next timer (at most 1 s). With a skipping
+  // clock, an operation that is only waiting for a timer gets it at once.
+  int next_wait_ms();
 
   Logger logger_;
+  std::shared_ptr<TimeSource> time_;
   std::unique_ptr<http::Transport> transport_;
   std::shared_ptr<CompletionExecutor> completion_;
 

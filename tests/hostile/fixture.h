@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "capi/handles.h"  // before the harness: CMocka defines a fail() macro
 #include "../integration/harness.h"
 #include "hostile_server.h"
 

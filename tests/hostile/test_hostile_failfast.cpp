@@ -5,6 +5,8 @@
 #include "fixture.h"
 #include "tls_server.h"
 
+#include <algorithm>
+
 using namespace hfix;
 using hostile::Reply;
 using hostile::json_reply;
@@ -51,28 +53,45 @@ void certificate_trusted_through_the_ca_bundle_option_works(void**) {
   for (Form f : kForms) assert_status(health(c, f).status, TINKER_OK, nullptr);
 }
 
-// Before: ~4,000 polls a second for an instant try_again, ~2,600 for a proxy's 502.
+// Before: ~4,000 polls a second for an instant try_again, ~2,600 for a proxy's 502. On the
+// skipping clock the waits pass at once and show exactly in the polls' send times: 5 polls at
+// once, then 10 ms, 20 ms, 40 ms, … up to 1 s between polls.
 void instant_not_yet_answers_are_polled_with_growing_delays(void**) {
-  tinker_training_client_t* tc = itest::new_training_client(client());
+  tinker_training_client_t* tc = itest::new_training_client(client([](tinker_client_options_t* o) {
+    o->o.time_source = std::make_shared<tinker::SkippingClock>();
+  }));
   itest::TrainBatch b;
   b.add_text("throttle");
   const Reply answers[] = {json_reply(200, "{\"type\":\"try_again\",\"request_id\":\"r\",\"queue_state\":\"active\"}"),
                            json_reply(502, "<html>bad gateway</html>"), json_reply(408, "{}")};
+  const size_t kPolls = 14;
   for (const Reply& not_yet : answers) {
     proxy().clear_rules();
+    proxy().clear_requests();
     proxy().add_rule(reply(kPoll, not_yet));
     tinker_future_t* f = nullptr;
     assert_status(tinker_training_client_forward_async(tc, b.get(), "cross_entropy", nullptr, &f), TINKER_OK, nullptr);
     itest::track(f);
-    assert_true(itest::eventually([] { return proxy().count(kPoll) >= 1; }, 5000));
-    proxy().clear_requests();
-    itest::sleep_ms(1500);
+    assert_true(itest::eventually([] { return proxy().count(kPoll) >= kPolls; }, 10000));
     tinker_future_cancel(f);
-    size_t polls = proxy().count(kPoll);
-    // 5 immediate re-polls, then waits of 10, 20, 40, … ms up to 1 s: about a dozen in 1.5 s.
-    print_message("HTTP %ld: %zu polls in 1.5 s\n", not_yet.status, polls);
-    assert_true(polls >= 6);
-    assert_true(polls <= 20);
+    // This future's polls only (a poll of the previous round may still reach the proxy late).
+    auto request_id = [](const hostile::Request& r) { return r.body.substr(0, r.body.find(',')); };
+    const auto all = proxy().requests();
+    std::string mine;
+    for (const auto& r : all)
+      if (r.path == kPoll) mine = request_id(r);
+    std::vector<double> sent;
+    for (const auto& r : all)
+      if (r.path == kPoll && request_id(r) == mine) sent.push_back(std::stod(r.header("x-tinker-test-clock-us")) / 1000.0);
+    assert_true(sent.size() >= kPolls);
+    for (size_t i = 1; i < kPolls; ++i) {
+      const double gap = sent[i] - sent[i - 1];
+      const double want = i <= 5 ? 0.0 : std::min(10.0 * (1 << (i - 6)), 1000.0);
+      if (gap < want || (i <= 5 && gap > 250)) {
+        print_error("HTTP %ld: gap before poll %zu is %.1f ms, expected %.0f ms\n", not_yet.status, i, gap, want);
+        fail();
+      }
+    }
     itest::free_future(f);
   }
 }

@@ -270,6 +270,23 @@ tinker_client_options_t* fast_options() {
   return o;
 }
 
+tinker_client_options_t* skipping_options(std::shared_ptr<tinker::SkippingClock>* clock) {
+  tinker_client_options_t* o = fast_options();
+  auto c = std::make_shared<tinker::SkippingClock>();
+  o->o.time_source = c;
+  if (clock) *clock = c;
+  return o;
+}
+
+double ms_between(tinker::Clock::time_point from, tinker::Clock::time_point to) {
+  return std::chrono::duration<double, std::milli>(to - from).count();
+}
+
+double sent_ms(const LogEntry& e) {
+  const std::string us = e.header("x-tinker-test-clock-us");
+  return us.empty() ? e.t_ms : std::stod(us) / 1000.0;
+}
+
 tinker_service_client_t* new_client(tinker_client_options_t* options) {
   tinker_service_client_t* c = nullptr;
   tinker_status_t s = tinker_service_client_new(&c, options);
@@ -406,7 +423,7 @@ std::vector<LogEntry> polls() { return request_log("/api/v1/retrieve_future"); }
 
 std::vector<double> gaps_ms(const std::vector<LogEntry>& entries) {
   std::vector<double> out;
-  for (size_t i = 1; i < entries.size(); ++i) out.push_back(entries[i].t_ms - entries[i - 1].t_ms);
+  for (size_t i = 1; i < entries.size(); ++i) out.push_back(sent_ms(entries[i]) - sent_ms(entries[i - 1]));
   return out;
 }
 

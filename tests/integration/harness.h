@@ -23,6 +23,7 @@ extern "C" {
 #include <string>
 #include <vector>
 
+#include "core/time_source.h"
 #include "tinker/tinker.h"
 
 namespace itest {
@@ -75,6 +76,9 @@ struct LogEntry {
   std::string header(const std::string& name) const;
 };
 
+// When the client sent the request, in ms on its clock (skipping_options), else on arrival.
+double sent_ms(const LogEntry& e);
+
 // GET /_emulator/log[?path=...]
 std::vector<LogEntry> request_log(const std::string& path = "");
 std::string request_log_raw();
@@ -115,6 +119,14 @@ bool eventually(Pred pred, int64_t timeout_ms, int64_t step_ms = 20) {
 // 3 s, request timeout 5 s, connect timeout 2 s, heartbeat 10 s. Caller frees (or passes to
 // new_client, which frees it).
 tinker_client_options_t* fast_options();
+
+// fast_options() on a clock that skips the time an operation spends only waiting (a backoff,
+// a retry delay, a pause: core/time_source.h), so schedules are tested in milliseconds. Every
+// request then carries its send time on that clock; read it with sent_ms().
+// `clock`, when given, receives the clock, to read the client's time (clock->now()).
+tinker_client_options_t* skipping_options(std::shared_ptr<tinker::SkippingClock>* clock = nullptr);
+// Milliseconds between two points of a client's clock.
+double ms_between(tinker::Clock::time_point from, tinker::Clock::time_point to);
 
 // Creates a client from `options` (freed here) and tracks it for teardown.
 tinker_service_client_t* new_client(tinker_client_options_t* options);

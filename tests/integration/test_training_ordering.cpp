@@ -253,10 +253,11 @@ static void cancel_pending_forward_backward_then_later_operations_complete(void*
   assert_int_equal(tinker_future_cancel(fb), TINKER_OK);
   assert_int_equal(tinker_future_wait(fb, 1000), TINKER_E_CANCELLED);
 
-  double t0 = now_ms();
   auto m = optim_step(tc, 0.01);
   FbResult after = forward(tc, b);
-  assert_true(now_ms() - t0 < 2500);  // not held up by the cancelled call's slow poll
+  // Not held up by the cancelled call's slow poll: its answer has not even been sent yet.
+  for (const auto& e : request_log("/api/v1/retrieve_future"))
+    if (e.fault == "delay") assert_int_equal(e.status, 0);
   assert_true(m.count("learning_rate:mean") == 1);
   assert_int_equal(after.num_datums, 1);
   expect_seq_ids(training_requests(tinker_training_client_model_id(tc)), {1, 2, 3});
@@ -276,10 +277,8 @@ static void cancel_while_waiting_for_its_turn_does_not_block_later_operations(vo
   tinker_future_t* waiting = fb_async(tc, b);  // seq 2: waits for its turn
   sleep_ms(100);
   assert_int_equal(tinker_future_is_submitted(waiting), 0);
-  double t0 = now_ms();
   assert_int_equal(tinker_future_cancel(waiting), TINKER_OK);
-  assert_int_equal(tinker_future_wait(waiting, 1000), TINKER_E_CANCELLED);
-  assert_true(now_ms() - t0 < 500);
+  assert_int_equal(tinker_future_wait(waiting, 0), TINKER_E_CANCELLED);  // ended when cancel returned
 
   tinker_future_t* next = optim_async(tc);  // seq 3
   assert_status(tinker_future_wait_submitted(next, 5000), TINKER_OK, tinker_future_error(next));

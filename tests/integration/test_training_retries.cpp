@@ -92,18 +92,22 @@ static void save_state_conflict_fails_at_once_while_other_409s_are_retried(void*
 
 // §4.2: create_model is not wrapped in the submission layer: with no HTTP-layer retries a 503
 // fails the creation at once (one request), whatever the retry budget.
+// (On the skipping clock a layer-2 sleep would pass at once but still show as >= 1 s.)
 static void create_model_is_not_retried_by_the_submission_layer(void**) {
-  tinker_service_client_t* c = service(0, 5000);
+  std::shared_ptr<tinker::SkippingClock> clock;
+  tinker_client_options_t* opts = skipping_options(&clock);
+  assert_int_equal(tinker_client_options_set_max_retries(opts, 0), TINKER_OK);
+  assert_int_equal(tinker_client_options_set_retry_budget_ms(opts, 5000), TINKER_OK);
+  tinker_service_client_t* c = new_client(opts);
   assert_status(tinker_service_client_start_session(c), TINKER_OK, tinker_last_error());
   add_fault(fault_503("/api/v1/create_model"));
   tinker_training_client_t* tc = nullptr;
-  double t0 = now_ms();
+  const auto t0 = clock->now();
   Outcome o = blocking_outcome(tinker_service_client_create_lora_training_client(c, kTinyModel, nullptr, nullptr, &tc));
   assert_null(tc);
   assert_status(o.status, TINKER_E_UNAVAILABLE, nullptr);
   assert_int_equal(o.http_status, 503);
-  assert_true(now_ms() - t0 < 900);
-  sleep_ms(300);
+  assert_true(ms_between(t0, clock->now()) < 1000);
   assert_int_equal(request_log("/api/v1/create_model").size(), 1);
 }
 
