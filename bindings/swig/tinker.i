@@ -1000,4 +1000,12 @@ TINKER_ARRAY_PARAMETERS(uint8_t)
  * released with tinker_free, never free()/delete[]. */
 %typemap(newfree) char * "tinker_free($1);";
 
-%include "tinker/tinker.h"
+/* SWIG does not follow #include: the modules of tinker/tinker.h, in its order. */
+%include "tinker/common.h"
+%include "tinker/options.h"
+%include "tinker/future.h"
+%include "tinker/service.h"
+%include "tinker/training.h"
+%include "tinker/sampling.h"
+%include "tinker/rest.h"
+%include "tinker/results.h"

@@ -44,8 +44,8 @@ TINKER_API size_t tinker_custom_loss_input_num_datums(const tinker_custom_loss_i
 TINKER_API tinker_status_t tinker_custom_loss_input_logprobs(const tinker_custom_loss_input_t* input, size_t index,
                                                              const float** data, size_t* count) {
   return guard(__func__, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_OUT(fn, data);
     TINKER_CHECK_ARG(fn, input);
-    TINKER_CHECK_ARG(fn, data);
     TINKER_CHECK_ARG(fn, count);
     if (index >= input->logprobs.size()) return fail(TINKER_E_OUT_OF_RANGE, std::string(fn) + ": index out of range");
     *data = input->logprobs[index]->f32.data();
@@ -57,9 +57,9 @@ TINKER_API tinker_status_t tinker_custom_loss_input_logprobs(const tinker_custom
 TINKER_API tinker_status_t tinker_custom_loss_input_tensor_int64(const tinker_custom_loss_input_t* input, size_t index,
                                                                  const char* name, const int64_t** data, size_t* count) {
   return guard(__func__, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_OUT(fn, data);
     TINKER_CHECK_ARG(fn, input);
     TINKER_CHECK_ARG(fn, name);
-    TINKER_CHECK_ARG(fn, data);
     TINKER_CHECK_ARG(fn, count);
     if (index >= input->data->size()) return fail(TINKER_E_OUT_OF_RANGE, std::string(fn) + ": index out of range");
     if (std::string(name) != "target_tokens")
@@ -74,9 +74,9 @@ TINKER_API tinker_status_t tinker_custom_loss_input_tensor_int64(const tinker_cu
 TINKER_API tinker_status_t tinker_custom_loss_input_tensor_float32(const tinker_custom_loss_input_t* input, size_t index,
                                                                    const char* name, const float** data, size_t* count) {
   return guard(__func__, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_OUT(fn, data);
     TINKER_CHECK_ARG(fn, input);
     TINKER_CHECK_ARG(fn, name);
-    TINKER_CHECK_ARG(fn, data);
     TINKER_CHECK_ARG(fn, count);
     if (index >= input->data->size()) return fail(TINKER_E_OUT_OF_RANGE, std::string(fn) + ": index out of range");
     const auto& d = (*input->data)[index];

@@ -159,9 +159,9 @@ TINKER_API tinker_status_t tinker_forward_backward_output_tensor(const tinker_fo
                                                                  size_t index, const char* name,
                                                                  const tinker_tensor_t** tensor) {
   return guard(__func__, [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_OUT(fn, tensor);
     TINKER_CHECK_ARG(fn, output);
     TINKER_CHECK_ARG(fn, name);
-    TINKER_CHECK_ARG(fn, tensor);
     if (index >= output->outputs.size())
       return fail(TINKER_E_OUT_OF_RANGE, std::string(fn) + ": index " + std::to_string(index) +
                                              " is out of range (" + std::to_string(output->outputs.size()) +

@@ -1,5 +1,8 @@
-/* The public header on its own, included twice (include guard), in a strict C translation unit.
- * Built by the abi_header_c89 / abi_header_c99 tests with -pedantic -Werror. */
+/* The umbrella header, included twice (include guards), in a strict C translation unit. Built by
+ * the abi_header_c89 / abi_header_c99 tests with -pedantic -Werror. A module included before the
+ * umbrella must not clash with it (each typedef is declared once, in common.h); each module alone
+ * is header_module.c's test. */
+#include <tinker/results.h>
 #include <tinker/tinker.h>
 #include <tinker/tinker.h>
 

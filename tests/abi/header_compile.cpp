@@ -1,5 +1,6 @@
 // The public header in a strict C++ translation unit (abi_header_cxx17): extern "C" linkage,
-// no C-only constructs, include guard.
+// no C-only constructs, include guards (a module first, then the umbrella twice).
+#include <tinker/training.h>
 #include <tinker/tinker.h>
 #include <tinker/tinker.h>
 

@@ -12,6 +12,10 @@ cmake --install "$build" --prefix "$prefix" >/dev/null
 libdir=$(find "$prefix" -name 'libtinker.so.0' -printf '%h\n' | head -n1)
 [ -n "$libdir" ] || { echo "libtinker.so.0 not installed"; exit 1; }
 [ -f "$prefix/include/tinker/tinker.h" ] && [ -f "$prefix/include/tinker/tinker_version.h" ] || { echo "headers not installed"; exit 1; }
+# The umbrella includes every module header: all of include/tinker/*.h must be installed.
+for h in "$here"/../../include/tinker/*.h; do
+  [ -f "$prefix/include/tinker/$(basename "$h")" ] || { echo "header $(basename "$h") not installed"; exit 1; }
+done
 
 mkdir -p "$work/cm"
 cp "$here/consumer.c" "$work/cm/"

@@ -1,0 +1,342 @@
+/*
+ * tinker/results.h — results: the typed tinker_future_take_* functions, and every result type's
+ * getters, _to_json and _free (server capabilities, metrics, tensors, forward/backward outputs,
+ * optimizer steps, saves, loads, model info). Part of <tinker/tinker.h>, whose conventions apply.
+ *
+ * A result is immutable once taken: any thread may read it at the same time as others; its
+ * _free must be the last call on it. Arrays, strings, tensors and metrics returned by getters
+ * are borrowed from the result and valid while it lives. String getters return NULL for a NULL
+ * handle and "" for a field the server left out. Every _to_json hands out JSON text the caller
+ * frees with tinker_free.
+ */
+#ifndef TINKER_RESULTS_H
+#define TINKER_RESULTS_H
+
+#include "tinker/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* =============================================================================================
+ * Taking a future's result (each result can be taken once)
+ * =========================================================================================== */
+
+/** Takes the S1 result.
+ *  Ownership: the caller owns *out (tinker_server_capabilities_free); the future gives it up.
+ *  Threads: any thread.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL future or out; a future of another kind of result;
+ *  the result already taken), TINKER_PENDING (not finished); else the future's failure status,
+ *  its error copied into this thread's record. Since: 0.1. */
+TINKER_API tinker_status_t tinker_future_take_server_capabilities(tinker_future_t *future, tinker_server_capabilities_t **out);
+
+/** Takes a training client (S2–S4).
+ *  Ownership: the caller owns *out (tinker_training_client_free); the future gives it up.
+ *  Threads: any thread.
+ *  Errors: as tinker_future_take_server_capabilities, and TINKER_E_FAILED_PRECONDITION when
+ *  every handle of the service client has been freed. Since: 0.1. */
+TINKER_API tinker_status_t tinker_future_take_training_client(tinker_future_t *future, tinker_training_client_t **out);
+
+/** Takes a forward / forward_backward / forward_backward_custom(_finish) output.
+ *  Ownership: the caller owns *out (tinker_forward_backward_output_free); the future gives it up.
+ *  Threads: any thread. Errors: as tinker_future_take_server_capabilities. Since: 0.1. */
+TINKER_API tinker_status_t tinker_future_take_forward_backward_output(tinker_future_t *future, tinker_forward_backward_output_t **out);
+
+/** Takes an optim_step result.
+ *  Ownership: the caller owns *out (tinker_optim_step_result_free); the future gives it up.
+ *  Threads: any thread. Errors: as tinker_future_take_server_capabilities. Since: 0.1. */
+TINKER_API tinker_status_t tinker_future_take_optim_step_result(tinker_future_t *future, tinker_optim_step_result_t **out);
+
+/** Takes a save_state / save_weights_for_sampler result.
+ *  Ownership: the caller owns *out (tinker_save_result_free); the future gives it up.
+ *  Threads: any thread. Errors: as tinker_future_take_server_capabilities. Since: 0.1. */
+TINKER_API tinker_status_t tinker_future_take_save_result(tinker_future_t *future, tinker_save_result_t **out);
+
+/** Takes a load_state / load_state_with_optimizer result.
+ *  Ownership: the caller owns *out (tinker_load_result_free); the future gives it up.
+ *  Threads: any thread. Errors: as tinker_future_take_server_capabilities. Since: 0.1. */
+TINKER_API tinker_status_t tinker_future_take_load_result(tinker_future_t *future, tinker_load_result_t **out);
+
+/** Takes a get_info result.
+ *  Ownership: the caller owns *out (tinker_model_info_free); the future gives it up.
+ *  Threads: any thread. Errors: as tinker_future_take_server_capabilities. Since: 0.1. */
+TINKER_API tinker_status_t tinker_future_take_model_info(tinker_future_t *future, tinker_model_info_t **out);
+
+/** Takes a sampling client (T10, T11).
+ *  Ownership: the caller owns *out (tinker_sampling_client_free); the future gives it up.
+ *  Threads: any thread.
+ *  Errors: as tinker_future_take_server_capabilities, and TINKER_E_FAILED_PRECONDITION when
+ *  every handle of the service client has been freed. Since: 0.1. */
+TINKER_API tinker_status_t tinker_future_take_sampling_client(tinker_future_t *future, tinker_sampling_client_t **out);
+
+/** Takes the step of tinker_training_client_forward_backward_custom_begin_async.
+ *  Ownership: the caller owns *out (tinker_custom_loss_step_free); the future gives it up.
+ *  Threads: any thread. Errors: as tinker_future_take_server_capabilities. Since: 0.1. */
+TINKER_API tinker_status_t tinker_future_take_custom_loss_step(tinker_future_t *future, tinker_custom_loss_step_t **out);
+
+/* =============================================================================================
+ * Server capabilities (S1)
+ * =========================================================================================== */
+
+/** Number of supported models.
+ *  Ownership: nothing changes hands. Threads: any thread.
+ *  Errors: none; a NULL result gives 0. Since: 0.1. */
+TINKER_API size_t tinker_server_capabilities_model_count(const tinker_server_capabilities_t *caps);
+
+/** Name of model `index`.
+ *  Ownership: borrowed from `caps`. Threads: any thread.
+ *  Errors: none; NULL for a NULL result, an index out of range, or a name the server left out.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_server_capabilities_model_name(const tinker_server_capabilities_t *caps, size_t index);
+
+/** Max context length of model `index`.
+ *  Ownership: nothing changes hands. Threads: any thread.
+ *  Errors: none; -1 for a NULL result, an index out of range, or a length the server left out.
+ *  Since: 0.1. */
+TINKER_API int64_t tinker_server_capabilities_model_max_context_length(const tinker_server_capabilities_t *caps, size_t index);
+
+/** The result as JSON (the server's shape).
+ *  Ownership: the caller owns *out (tinker_free). Threads: any thread.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL caps or out). Since: 0.1. */
+TINKER_API tinker_status_t tinker_server_capabilities_to_json(const tinker_server_capabilities_t *caps, char **out);
+
+/** Frees the result.
+ *  Ownership: takes `caps`; NULL is allowed. Threads: any thread, as the last call on it.
+ *  Errors: none. Since: 0.1. */
+TINKER_API void tinker_server_capabilities_free(tinker_server_capabilities_t *caps);
+
+/* =============================================================================================
+ * Metrics (borrowed from a result)
+ * =========================================================================================== */
+
+/** Number of metrics.
+ *  Ownership: nothing changes hands. Threads: any thread.
+ *  Errors: none; NULL metrics give 0. Since: 0.1. */
+TINKER_API size_t tinker_metrics_count(const tinker_metrics_t *metrics);
+
+/** Name of metric `index` ("name:reduction").
+ *  Ownership: borrowed from the result that holds the metrics. Threads: any thread.
+ *  Errors: none; NULL for NULL metrics or an index out of range. Since: 0.1. */
+TINKER_API const char *tinker_metrics_name(const tinker_metrics_t *metrics, size_t index);
+
+/** Value of metric `index`.
+ *  Ownership: nothing changes hands. Threads: any thread.
+ *  Errors: none; NaN for NULL metrics or an index out of range. Since: 0.1. */
+TINKER_API double tinker_metrics_value(const tinker_metrics_t *metrics, size_t index);
+
+/** Looks a metric up by name, into *value.
+ *  Ownership: nothing changes hands. Threads: any thread.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL metrics, name or value), TINKER_E_NOT_FOUND (no such
+ *  metric); *value is set only on TINKER_OK. Since: 0.1. */
+TINKER_API tinker_status_t tinker_metrics_get(const tinker_metrics_t *metrics, const char *name, double *value);
+
+/* =============================================================================================
+ * Tensors (borrowed from a forward/backward output)
+ * =========================================================================================== */
+
+/** Element type: TINKER_DTYPE_FLOAT32 or TINKER_DTYPE_INT64.
+ *  Ownership: nothing changes hands. Threads: any thread.
+ *  Errors: none; a NULL tensor gives 0 (no tinker_dtype_t value). Since: 0.1. */
+TINKER_API tinker_dtype_t tinker_tensor_dtype(const tinker_tensor_t *tensor);
+
+/** Number of dimensions.
+ *  Ownership: nothing changes hands. Threads: any thread.
+ *  Errors: none; a NULL tensor gives 0. Since: 0.1. */
+TINKER_API size_t tinker_tensor_ndim(const tinker_tensor_t *tensor);
+
+/** Size of dimension `dim`.
+ *  Ownership: nothing changes hands. Threads: any thread.
+ *  Errors: none; -1 for a NULL tensor or a dimension out of range. Since: 0.1. */
+TINKER_API int64_t tinker_tensor_dim(const tinker_tensor_t *tensor, size_t dim);
+
+/** Number of elements.
+ *  Ownership: nothing changes hands. Threads: any thread.
+ *  Errors: none; a NULL tensor gives 0. Since: 0.1. */
+TINKER_API size_t tinker_tensor_numel(const tinker_tensor_t *tensor);
+
+/** The data if float32, else NULL.
+ *  Ownership: borrowed from the result that holds the tensor. Threads: any thread.
+ *  Errors: none; NULL for a NULL tensor or an int64 one. Since: 0.1. */
+TINKER_API const float *tinker_tensor_data_float32(const tinker_tensor_t *tensor);
+
+/** The data if int64, else NULL.
+ *  Ownership: borrowed from the result that holds the tensor. Threads: any thread.
+ *  Errors: none; NULL for a NULL tensor or a float32 one. Since: 0.1. */
+TINKER_API const int64_t *tinker_tensor_data_int64(const tinker_tensor_t *tensor);
+
+/** Copies the tensor's float32 elements into `dst` (room for `capacity`); *written receives
+ *  the number copied. `dst` may be NULL when capacity is 0.
+ *  Ownership: `dst` stays the caller's. Threads: any thread.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL tensor or written; NULL dst with capacity > 0; a
+ *  tensor that is not float32), TINKER_E_OUT_OF_RANGE (capacity smaller than numel: nothing
+ *  copied). *written is 0 after a failure once the tensor and written are valid. Since: 0.1. */
+TINKER_API tinker_status_t tinker_tensor_copy_to_float32(const tinker_tensor_t *tensor, float *dst, size_t capacity, size_t *written);
+
+/** As tinker_tensor_copy_to_float32, for int64 tensors.
+ *  Ownership: `dst` stays the caller's. Threads: any thread.
+ *  Errors: as tinker_tensor_copy_to_float32 (a tensor that is not int64 is
+ *  TINKER_E_INVALID_ARGUMENT). Since: 0.1. */
+TINKER_API tinker_status_t tinker_tensor_copy_to_int64(const tinker_tensor_t *tensor, int64_t *dst, size_t capacity, size_t *written);
+
+/* =============================================================================================
+ * Forward / forward_backward outputs (T1, T2, T3)
+ * =========================================================================================== */
+
+/** Number of datums (outputs are in input order).
+ *  Ownership: nothing changes hands. Threads: any thread.
+ *  Errors: none; a NULL output gives 0. Since: 0.1. */
+TINKER_API size_t tinker_forward_backward_output_num_datums(const tinker_forward_backward_output_t *output);
+
+/** The loss function's output type (e.g. "ArrayRecord").
+ *  Ownership: borrowed from `output`. Threads: any thread.
+ *  Errors: none; a NULL output gives NULL. Since: 0.1. */
+TINKER_API const char *tinker_forward_backward_output_loss_fn_output_type(const tinker_forward_backward_output_t *output);
+
+/** Number of named tensors of datum `index`.
+ *  Ownership: nothing changes hands. Threads: any thread.
+ *  Errors: none; 0 for a NULL output or an index out of range. Since: 0.1. */
+TINKER_API size_t tinker_forward_backward_output_tensor_count(const tinker_forward_backward_output_t *output, size_t index);
+
+/** Name of tensor `k` of datum `index`.
+ *  Ownership: borrowed from `output`. Threads: any thread.
+ *  Errors: none; NULL for a NULL output or an index out of range. Since: 0.1. */
+TINKER_API const char *tinker_forward_backward_output_tensor_name(const tinker_forward_backward_output_t *output, size_t index, size_t k);
+
+/** Tensor `name` (e.g. "logprobs") of datum `index`, into *tensor.
+ *  Ownership: *tensor is borrowed from `output`, valid while it lives. Threads: any thread.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL output, name or tensor), TINKER_E_OUT_OF_RANGE
+ *  (index), TINKER_E_NOT_FOUND (no tensor of that name). Since: 0.1. */
+TINKER_API tinker_status_t tinker_forward_backward_output_tensor(const tinker_forward_backward_output_t *output, size_t index, const char *name, const tinker_tensor_t **tensor);
+
+/** The combined metrics (e.g. "loss:sum").
+ *  Ownership: borrowed from `output`, valid while it lives. Threads: any thread.
+ *  Errors: none; a NULL output gives NULL. Since: 0.1. */
+TINKER_API const tinker_metrics_t *tinker_forward_backward_output_metrics(const tinker_forward_backward_output_t *output);
+
+/** The output as JSON in the official SDK's shape.
+ *  Ownership: the caller owns *out (tinker_free). Threads: any thread.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL output or out). Since: 0.1. */
+TINKER_API tinker_status_t tinker_forward_backward_output_to_json(const tinker_forward_backward_output_t *output, char **out);
+
+/** Frees the output (and the tensors and metrics borrowed from it).
+ *  Ownership: takes `output`; NULL is allowed. Threads: any thread, as the last call on it.
+ *  Errors: none. Since: 0.1. */
+TINKER_API void tinker_forward_backward_output_free(tinker_forward_backward_output_t *output);
+
+/* =============================================================================================
+ * Optimizer step results (T4)
+ * =========================================================================================== */
+
+/** The optimizer step's metrics.
+ *  Ownership: borrowed from `result`, valid while it lives. Threads: any thread.
+ *  Errors: none; a NULL result gives NULL. Since: 0.1. */
+TINKER_API const tinker_metrics_t *tinker_optim_step_result_metrics(const tinker_optim_step_result_t *result);
+
+/** The result as JSON.
+ *  Ownership: the caller owns *out (tinker_free). Threads: any thread.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL result or out). Since: 0.1. */
+TINKER_API tinker_status_t tinker_optim_step_result_to_json(const tinker_optim_step_result_t *result, char **out);
+
+/** Frees the result.
+ *  Ownership: takes `result`; NULL is allowed. Threads: any thread, as the last call on it.
+ *  Errors: none. Since: 0.1. */
+TINKER_API void tinker_optim_step_result_free(tinker_optim_step_result_t *result);
+
+/* =============================================================================================
+ * Save results (T5, T8)
+ * =========================================================================================== */
+
+/** The checkpoint's tinker:// path.
+ *  Ownership: borrowed from `result`. Threads: any thread.
+ *  Errors: none; a NULL result gives NULL. Since: 0.1. */
+TINKER_API const char *tinker_save_result_path(const tinker_save_result_t *result);
+
+/** The sampling session an unnamed sampler save made (save_weights_and_get_sampling_client), ""
+ *  otherwise.
+ *  Ownership: borrowed from `result`. Threads: any thread.
+ *  Errors: none; a NULL result gives NULL. Since: 0.1. */
+TINKER_API const char *tinker_save_result_sampling_session_id(const tinker_save_result_t *result);
+
+/** The result as JSON.
+ *  Ownership: the caller owns *out (tinker_free). Threads: any thread.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL result or out). Since: 0.1. */
+TINKER_API tinker_status_t tinker_save_result_to_json(const tinker_save_result_t *result, char **out);
+
+/** Frees the result.
+ *  Ownership: takes `result`; NULL is allowed. Threads: any thread, as the last call on it.
+ *  Errors: none. Since: 0.1. */
+TINKER_API void tinker_save_result_free(tinker_save_result_t *result);
+
+/* =============================================================================================
+ * Load results (T6, T7)
+ * =========================================================================================== */
+
+/** The loaded path, or "" when the server did not say.
+ *  Ownership: borrowed from `result`. Threads: any thread.
+ *  Errors: none; a NULL result gives NULL. Since: 0.1. */
+TINKER_API const char *tinker_load_result_path(const tinker_load_result_t *result);
+
+/** The training run the weights were loaded into, "" when the server did not say.
+ *  Ownership: borrowed from `result`. Threads: any thread.
+ *  Errors: none; a NULL result gives NULL. Since: 0.1. */
+TINKER_API const char *tinker_load_result_model_id(const tinker_load_result_t *result);
+
+/** The result as JSON.
+ *  Ownership: the caller owns *out (tinker_free). Threads: any thread.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL result or out). Since: 0.1. */
+TINKER_API tinker_status_t tinker_load_result_to_json(const tinker_load_result_t *result, char **out);
+
+/** Frees the result.
+ *  Ownership: takes `result`; NULL is allowed. Threads: any thread, as the last call on it.
+ *  Errors: none. Since: 0.1. */
+TINKER_API void tinker_load_result_free(tinker_load_result_t *result);
+
+/* =============================================================================================
+ * Model info (T9)
+ * =========================================================================================== */
+
+/** Model id (= training run id).
+ *  Ownership: borrowed from `info`. Threads: any thread.
+ *  Errors: none; a NULL result gives NULL. Since: 0.1. */
+TINKER_API const char *tinker_model_info_model_id(const tinker_model_info_t *info);
+
+/** Base model name (model_data.model_name), "" if unknown.
+ *  Ownership: borrowed from `info`. Threads: any thread.
+ *  Errors: none; a NULL result gives NULL. Since: 0.1. */
+TINKER_API const char *tinker_model_info_base_model(const tinker_model_info_t *info);
+
+/** Architecture (model_data.arch), "" if unknown.
+ *  Ownership: borrowed from `info`. Threads: any thread.
+ *  Errors: none; a NULL result gives NULL. Since: 0.1. */
+TINKER_API const char *tinker_model_info_arch(const tinker_model_info_t *info);
+
+/** Tokenizer id, truncated at the first ':' as the official SDK does; "" if unknown.
+ *  Ownership: borrowed from `info`. Threads: any thread.
+ *  Errors: none; a NULL result gives NULL. Since: 0.1. */
+TINKER_API const char *tinker_model_info_tokenizer_id(const tinker_model_info_t *info);
+
+/** 1 if the model is a LoRA adapter, else 0.
+ *  Ownership: nothing changes hands. Threads: any thread.
+ *  Errors: none; a NULL result gives 0. Since: 0.1. */
+TINKER_API int tinker_model_info_is_lora(const tinker_model_info_t *info);
+
+/** LoRA rank, or -1 when not reported.
+ *  Ownership: nothing changes hands. Threads: any thread.
+ *  Errors: none; a NULL result gives -1. Since: 0.1. */
+TINKER_API int64_t tinker_model_info_lora_rank(const tinker_model_info_t *info);
+
+/** The result as JSON.
+ *  Ownership: the caller owns *out (tinker_free). Threads: any thread.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL info or out). Since: 0.1. */
+TINKER_API tinker_status_t tinker_model_info_to_json(const tinker_model_info_t *info, char **out);
+
+/** Frees the result.
+ *  Ownership: takes `info`; NULL is allowed. Threads: any thread, as the last call on it.
+ *  Errors: none. Since: 0.1. */
+TINKER_API void tinker_model_info_free(tinker_model_info_t *info);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TINKER_RESULTS_H */
