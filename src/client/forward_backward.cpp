@@ -117,154 +117,191 @@ std::shared_ptr<FutureState> TrainingClient::forward_backward(const std::vector<
   return start_forward_backward(*ctx_, run_, data, loss_fn, config, forward_only, err);
 }
 
-std::shared_ptr<FutureState> start_forward_backward(ClientContext& cx, const std::shared_ptr<TrainingRun>& run_,
+namespace {
+
+// What a forward/backward call needs to build and decode its chunks.
+struct Batch {
+  const char* what;  // "forward" or "forward_backward"
+  bool json_wire;
+  bool compress;     // zstd request bodies (server flag proto_compress_fwdbwd, §1.6)
+  bool forward_only;
+};
+
+// Reads the caller's datums exactly once, into one encoded datum each: bad input is refused
+// before any seq_id is reserved (a reserved id never sent leaves a gap the server waits on).
+bool encode_batch(const Batch& b, const std::vector<wire::DatumView>& data, std::vector<std::string>* encoded,
+                  Error* err) {
+  encoded->resize(data.size());
+  for (size_t i = 0; i < data.size(); ++i) {
+    std::string msg;
+    bool ok = b.json_wire ? wire::encode_datum_json(data[i], &(*encoded)[i], &msg)
+                          : wire::encode_datum(data[i], &(*encoded)[i], &msg);
+    if (!ok) {
+      *err = make_error(TINKER_E_INVALID_ARGUMENT, std::string(b.what) + ": datum " + std::to_string(i) + ": " + msg);
+      return false;
+    }
+  }
+  return true;
+}
+
+// One request body per chunk, seq_ids from `first` + 1 (§6.1: the wire's ids start at 1).
+std::vector<std::string> assemble_chunks(const Batch& b, const std::vector<ChunkRange>& plan,
+                                         const std::vector<std::string>& encoded, const TrainingRun& run,
+                                         uint64_t first, const std::string& loss_fn,
+                                         const std::map<std::string, double>& config) {
+  std::vector<std::string> bodies(plan.size());
+  for (size_t i = 0; i < plan.size(); ++i) {
+    wire::RequestHeader h;
+    h.model_id = run.model_id;
+    h.seq_id = static_cast<int32_t>(first + i + 1);
+    h.loss_fn = loss_fn;
+    h.loss_fn_config = config;
+    h.forward_only = b.forward_only;
+    std::vector<std::string_view> part(encoded.begin() + plan[i].begin, encoded.begin() + plan[i].end);
+    if (b.json_wire) wire::assemble_forward_backward_request_json(h, part, &bodies[i]);
+    else wire::assemble_forward_backward_request(h, part, &bodies[i]);
+  }
+  return bodies;
+}
+
+// The request of every attempt: the body shared, not copied; the compressed one made once (at
+// the first attempt, on the IO thread, off the caller's).
+std::function<http::Request()> chunk_request(const Batch& b, std::string body) {
+  auto shared = std::make_shared<const std::string>(std::move(body));
+  auto zbody = std::make_shared<std::shared_ptr<const std::string>>();
+  return [shared, zbody, json_wire = b.json_wire, compress = b.compress] {
+    http::Request r;
+    r.method = "POST";
+    r.url = "/api/v1/forward_backward";
+    if (json_wire) {
+      r.body = shared;
+      return r;
+    }
+    r.headers.emplace_back("Content-Type", "application/x-protobuf");
+    if (compress && !*zbody) {
+      std::string z, zerr;
+      if (wire::zstd_compress(*shared, 3, &z, &zerr)) *zbody = std::make_shared<const std::string>(std::move(z));
+    }
+    if (compress && *zbody) {
+      r.headers.emplace_back("Content-Encoding", "zstd");
+      r.body = *zbody;
+      return r;
+    }
+    r.body = shared;
+    return r;
+  };
+}
+
+// Decodes one chunk's result; its outputs are matched to its datums by position, so any other
+// count would misattribute them.
+auto chunk_decoder(const Batch& b, size_t datums) {
+  return [json_wire = b.json_wire, what = b.what, datums](const http::Response& r, std::unique_ptr<Result>* out,
+                                                          Error* err) {
+    auto res = std::make_unique<ChunkOutput>();
+    std::string msg;
+    bool ok = json_wire ? wire::decode_forward_backward_output_json(r.body, &res->out, &msg)
+                        : wire::decode_forward_backward_output(r.body, &res->out, &msg);
+    if (!ok) {
+      *err = make_error(TINKER_E_DATA_LOSS, std::string(what) + ": undecodable result: " + msg);
+      return false;
+    }
+    if (res->out.outputs.size() != datums) {
+      *err = make_error(TINKER_E_DATA_LOSS, std::string(what) + ": the server returned " +
+                                                std::to_string(res->out.outputs.size()) + " outputs for " +
+                                                std::to_string(datums) + " datums");
+      return false;
+    }
+    *out = std::move(res);
+    return true;
+  };
+}
+
+// Chunk `i`'s call: its turn, then the dispatch byte budget (§6.2), held only while submitting.
+CallSpec chunk_call(const Batch& b, ClientContext* ctx, const std::shared_ptr<ChunkGroup>& group, size_t i,
+                    const ChunkRange& range, std::string body) {
+  CallSpec spec;
+  spec.what = b.what;
+  spec.prerequisite = Prerequisite::Session;
+  spec.returns_future = true;
+  spec.request_type = b.forward_only ? "Forward" : "ForwardBackward";
+  spec.accept_protobuf = !b.json_wire;
+  spec.build = chunk_request(b, std::move(body));
+  const int64_t cost = range.bytes;
+  // charged: the budget holds our cost; ended: the call is over (maybe before it was charged).
+  auto charged = std::make_shared<bool>(false), ended = std::make_shared<bool>(false);
+  spec.wait_turn = [group, i, ctx, cost, charged, ended](std::function<void()> go) {
+    group->wait(i, [ctx, cost, charged, ended, go = std::move(go)] {
+      ctx->fwdbwd_dispatch_budget().acquire(cost, [ctx, cost, charged, ended, go] {
+        if (*ended) return ctx->fwdbwd_dispatch_budget().release(cost);
+        *charged = true;
+        go();
+      });
+    });
+  };
+  spec.end_turn = [group, i, ctx, cost, charged, ended](bool ok) {
+    *ended = true;
+    if (*charged) ctx->fwdbwd_dispatch_budget().release(cost);
+    group->end(i, ok);
+  };
+  spec.decode = chunk_decoder(b, range.end - range.begin);
+  spec.then = [group, i](FutureState& f) {
+    try {
+      group->chunk_done(i, f);
+    } catch (const std::bad_alloc&) {  // the caller's future must end, or it waits forever
+      group->fail(make_error(TINKER_E_RESOURCE_EXHAUSTED, "forward_backward: out of memory combining results"));
+    }
+  };
+  return spec;
+}
+
+}  // namespace
+
+std::shared_ptr<FutureState> start_forward_backward(ClientContext& ctx, const std::shared_ptr<TrainingRun>& run,
                                                     const std::vector<wire::DatumView>& data,
                                                     const std::string& loss_fn,
                                                     const std::map<std::string, double>& config, bool forward_only,
                                                     Error* err) {
-  ClientContext* ctx_ = &cx;
-  const char* what = forward_only ? "forward" : "forward_backward";
+  const ServerConfig cfg = ctx.server_config_snapshot();
+  Batch b;
+  b.what = forward_only ? "forward" : "forward_backward";
+  b.json_wire = ctx.options().wire_mode == TINKER_WIRE_JSON;
+  b.compress = !b.json_wire && cfg.proto_compress_fwdbwd;
+  b.forward_only = forward_only;
   if (data.empty()) {
-    *err = make_error(TINKER_E_INVALID_ARGUMENT, std::string(what) + ": no data provided");
+    *err = make_error(TINKER_E_INVALID_ARGUMENT, std::string(b.what) + ": no data provided");
     return nullptr;
   }
-  const ServerConfig cfg = ctx_->server_config_snapshot();
-  const bool json_wire = ctx_->options().wire_mode == TINKER_WIRE_JSON;
-
   std::vector<int64_t> sizes;
   sizes.reserve(data.size());
   for (const auto& d : data) sizes.push_back(static_cast<int64_t>(wire::estimate_datum_bytes(d)));
-  std::vector<ChunkRange> plan = plan_chunks(sizes, cfg.fwdbwd_max_chunk_len, cfg.fwdbwd_max_chunk_bytes_count);
-
-  // Encode every datum now: the caller's arrays are read exactly once, here, and bad input is
-  // rejected before any seq_id is reserved (a reserved id that is never sent leaves a gap the
-  // server waits on).
-  std::vector<std::string> encoded(data.size());
-  for (size_t i = 0; i < data.size(); ++i) {
-    std::string msg;
-    bool ok = json_wire ? wire::encode_datum_json(data[i], &encoded[i], &msg) : wire::encode_datum(data[i], &encoded[i], &msg);
-    if (!ok) {
-      *err = make_error(TINKER_E_INVALID_ARGUMENT, std::string(what) + ": datum " + std::to_string(i) + ": " + msg);
-      return nullptr;
-    }
-  }
-  const uint64_t first = run_->gate.reserve(plan.size());  // at call time, in call order (§6.1)
-  std::vector<std::string> bodies(plan.size());
-  for (size_t i = 0; i < plan.size(); ++i) {
-    wire::RequestHeader h;
-    h.model_id = run_->model_id;
-    h.seq_id = static_cast<int32_t>(first + i + 1);
-    h.loss_fn = loss_fn;
-    h.loss_fn_config = config;
-    h.forward_only = forward_only;
-    std::vector<std::string_view> part(encoded.begin() + plan[i].begin, encoded.begin() + plan[i].end);
-    if (json_wire) wire::assemble_forward_backward_request_json(h, part, &bodies[i]);
-    else wire::assemble_forward_backward_request(h, part, &bodies[i]);
-  }
+  const std::vector<ChunkRange> plan = plan_chunks(sizes, cfg.fwdbwd_max_chunk_len, cfg.fwdbwd_max_chunk_bytes_count);
+  std::vector<std::string> encoded;
+  if (!encode_batch(b, data, &encoded, err)) return nullptr;
+  const uint64_t first = run->gate.reserve(plan.size());  // at call time, in call order (§6.1)
+  std::vector<std::string> bodies = assemble_chunks(b, plan, encoded, *run, first, loss_fn, config);
   encoded.clear();
 
-  auto user = std::make_shared<FutureState>(ctx_->runtime().completion(), &result_types::ForwardBackwardOutput);
+  auto user = std::make_shared<FutureState>(ctx.runtime().completion(), &result_types::ForwardBackwardOutput);
   auto group = std::make_shared<ChunkGroup>();
-  group->run = run_;
+  group->run = run;
   group->user = user;
   group->first = first;
   group->last = first + plan.size() - 1;
   group->parallel = cfg.parallel_fwdbwd_chunks;
   group->others_pending = plan.size() - 1;
   group->outputs.resize(plan.size());
-
-  ClientContext* ctx = ctx_;
   std::vector<CallSpec> specs;
-  for (size_t i = 0; i < plan.size(); ++i) {
-    CallSpec spec;
-    spec.what = what;
-    spec.prerequisite = Prerequisite::Session;
-    spec.returns_future = true;
-    spec.request_type = forward_only ? "Forward" : "ForwardBackward";
-    spec.accept_protobuf = !json_wire;
-    auto body = std::make_shared<const std::string>(std::move(bodies[i]));
-    const int64_t cost = plan[i].bytes;
-    const bool compress = !json_wire && cfg.proto_compress_fwdbwd;
-    // build runs on the IO thread for every attempt; the bodies are shared, not copied, and the
-    // compressed one is made once (at the first attempt, off the caller's thread).
-    auto zbody = std::make_shared<std::shared_ptr<const std::string>>();
-    spec.build = [body, zbody, json_wire, compress] {
-      http::Request r;
-      r.method = "POST";
-      r.url = "/api/v1/forward_backward";
-      if (json_wire) {
-        r.body = body;
-        return r;
-      }
-      r.headers.emplace_back("Content-Type", "application/x-protobuf");
-      if (compress && !*zbody) {
-        std::string z, zerr;
-        if (wire::zstd_compress(*body, 3, &z, &zerr)) *zbody = std::make_shared<const std::string>(std::move(z));
-      }
-      if (compress && *zbody) {
-        r.headers.emplace_back("Content-Encoding", "zstd");
-        r.body = *zbody;
-        return r;
-      }
-      r.body = body;
-      return r;
-    };
-    // Turn first, then the dispatch byte budget (§6.2), held only while submitting.
-    // charged: the budget holds our cost; ended: the call is over (maybe before it was charged).
-    auto charged = std::make_shared<bool>(false), ended = std::make_shared<bool>(false);
-    spec.wait_turn = [group, i, ctx, cost, charged, ended](std::function<void()> go) {
-      group->wait(i, [ctx, cost, charged, ended, go = std::move(go)] {
-        ctx->fwdbwd_dispatch_budget().acquire(cost, [ctx, cost, charged, ended, go] {
-          if (*ended) return ctx->fwdbwd_dispatch_budget().release(cost);
-          *charged = true;
-          go();
-        });
-      });
-    };
-    spec.end_turn = [group, i, ctx, cost, charged, ended](bool ok) {
-      *ended = true;
-      if (*charged) ctx->fwdbwd_dispatch_budget().release(cost);
-      group->end(i, ok);
-    };
-    const size_t sent = plan[i].end - plan[i].begin;
-    spec.decode = [json_wire, what, sent](const http::Response& r, std::unique_ptr<Result>* out, Error* err) {
-      auto res = std::make_unique<ChunkOutput>();
-      std::string msg;
-      bool ok = json_wire ? wire::decode_forward_backward_output_json(r.body, &res->out, &msg)
-                          : wire::decode_forward_backward_output(r.body, &res->out, &msg);
-      if (!ok) {
-        *err = make_error(TINKER_E_DATA_LOSS, std::string(what) + ": undecodable result: " + msg);
-        return false;
-      }
-      // Outputs are matched to datums by position: any other count would misattribute them.
-      if (res->out.outputs.size() != sent) {
-        *err = make_error(TINKER_E_DATA_LOSS, std::string(what) + ": the server returned " +
-                                                  std::to_string(res->out.outputs.size()) + " outputs for " +
-                                                  std::to_string(sent) + " datums");
-        return false;
-      }
-      *out = std::move(res);
-      return true;
-    };
-    spec.then = [group, i](FutureState& f) {
-      try {
-        group->chunk_done(i, f);
-      } catch (const std::bad_alloc&) {  // the caller's future must end, or it waits forever
-        group->fail(make_error(TINKER_E_RESOURCE_EXHAUSTED, "forward_backward: out of memory combining results"));
-      }
-    };
-    specs.push_back(std::move(spec));
-  }
+  for (size_t i = 0; i < plan.size(); ++i) specs.push_back(chunk_call(b, &ctx, group, i, plan[i], std::move(bodies[i])));
   // Every chunk future exists before any call starts: the IO thread reads the list.
   for (size_t i = 0; i < plan.size(); ++i)
-    group->chunks.push_back(std::make_shared<FutureState>(ctx_->runtime().completion(), &result_types::Internal));
+    group->chunks.push_back(std::make_shared<FutureState>(ctx.runtime().completion(), &result_types::Internal));
   // Cancelling the caller's future stops every chunk.
   std::weak_ptr<ChunkGroup> weak = group;
   user->set_cancel_hook([weak] {
     if (auto g = weak.lock())
       for (auto& c : g->chunks) c->cancel();
   });
-  for (size_t i = 0; i < plan.size(); ++i) start_call(*ctx_, std::move(specs[i]), group->chunks[i]);
+  for (size_t i = 0; i < plan.size(); ++i) start_call(ctx, std::move(specs[i]), group->chunks[i]);
   return user;
 }
 
