@@ -1,5 +1,5 @@
 // bench_fanout: N (default 10,000) futures in flight at once on one runtime
-// (ARCHITECTURE.md "Numbers the design must reach": no extra threads, all complete,
+// (docs/benchmarks.md "Targets": no extra threads, all complete,
 // <= 16 KiB resident memory per in-flight future).
 //
 // Each future is an emulator test job (POST /_emulator/jobs {"delay_ms", "result"}) whose

@@ -1,6 +1,6 @@
 /*
  * bench_overhead: what a blocking libtinker call costs over a raw libcurl request of the same
- * bytes to the same server (ARCHITECTURE.md "Numbers the design must reach": <= 10%).
+ * bytes to the same server (docs/benchmarks.md "Targets": <= 10%).
  *
  * Side A: tinker_service_client_health_check / _get_server_capabilities (public shared lib).
  * Side B: one reused libcurl easy handle (keep-alive) sending the same GET with the same

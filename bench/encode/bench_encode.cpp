@@ -1,5 +1,5 @@
-// Encoding throughput of forward_backward request bodies (ARCHITECTURE.md "Numbers the design
-// must reach": >= 1 GB/s of input into protobuf; JSON >= 5x a cJSON-node-per-number encoder).
+// Encoding throughput of forward_backward request bodies (docs/benchmarks.md "Targets": >= 1 GB/s
+// of input into protobuf; JSON >= 5x a cJSON-node-per-number encoder).
 //
 // Two batches, both with int64 token ids in caller memory (the narrowing path):
 //   A  128 datums x 1,024 tokens: model_input tokens, target_tokens (int64), weights (float32)

@@ -54,7 +54,7 @@ namespace tinker::capi {
 tinker_status_t fail(tinker_status_t code, const std::string& message);
 
 // Every exported function that returns a status runs its body through guard(): the last error
-// is cleared first, and no C++ exception crosses the ABI (ARCHITECTURE.md "Errors").
+// is cleared first, and no C++ exception crosses the ABI (docs/design.md "Errors").
 // The body receives the exported function's name (`fn`) for its messages: __func__ inside a
 // lambda would name the lambda's operator().
 template <class F>

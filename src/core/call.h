@@ -1,4 +1,4 @@
-// One path for every operation (STYLE.md): a Call runs on the IO thread and takes a request
+// One path for every operation (docs/design.md): a Call runs on the IO thread and takes a request
 // through both stages of the Tinker protocol (protocol.md §3, §4):
 //   1. submit — the HTTP request with the HTTP retry layer (§4.1) inside the submission retry
 //      layer (§4.2): the same idempotency key within a layer-1 call, a new one per layer-2

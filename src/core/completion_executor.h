@@ -1,5 +1,5 @@
 // The completion thread: runs user callbacks (future completion, queue-state observers) one at
-// a time, off the IO thread, never under a library lock (ARCHITECTURE.md "Futures" rule 4).
+// a time, off the IO thread, never under a library lock (docs/design.md "Futures" rule 4).
 #pragma once
 
 #include <condition_variable>

@@ -1,4 +1,4 @@
-// The state machine behind tinker_future_t (ARCHITECTURE.md "Futures"):
+// The state machine behind tinker_future_t (docs/design.md "Futures"):
 //   pending → (submitted) → done(status, error | result)
 // Completion happens once; everything after it (waking waiters, the callback on the completion
 // thread, the completion-queue tag) follows from that single transition.

@@ -1,6 +1,6 @@
 // A runtime per service client: one IO thread running the libcurl multi loop (woken for new
 // work; timers for backoff, heartbeats and config refresh) and one completion thread for user
-// callbacks. No thread per request or per future (ARCHITECTURE.md "Threading").
+// callbacks. No thread per request or per future (docs/design.md "Threads").
 #pragma once
 
 #include <atomic>

@@ -2,7 +2,7 @@
 // emulator's decoder.
 //
 // Encoding is split so that each datum is serialised once, when the caller hands it over
-// (ARCHITECTURE.md "Futures" rule 1), and chunk requests are assembled later by concatenation:
+// (docs/design.md "Futures" rule 1), and chunk requests are assembled later by concatenation:
 // `data` is a repeated length-delimited field, so a request is the header fields, then
 // `tag(3) + length + datum bytes` per datum, then the trailing fields. The datum bytes are the
 // caller's arrays copied once; nothing is copied per element except int64 token ids, which

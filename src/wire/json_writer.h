@@ -1,4 +1,4 @@
-// A streaming JSON writer that appends straight into a std::string (ARCHITECTURE.md "Wire"):
+// A streaming JSON writer that appends straight into a std::string (docs/wire.md):
 // no node per value, integers and floats formatted with std::to_chars (shortest text that reads
 // back to the same value), whole numeric arrays written through a stack buffer. Used for the
 // legacy JSON forward/backward bodies (protocol.md §11), where arrays hold millions of numbers.

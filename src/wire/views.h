@@ -1,6 +1,6 @@
-// Borrowed views of a forward/backward batch as the caller holds it (ARCHITECTURE.md "Data
-// across the ABI"): large arrays are pointer + length into caller memory and are read once, by
-// the encoder, straight into the request body. Small strings (names, formats) are owned.
+// Borrowed views of a forward/backward batch as the caller holds it (training.h, "borrowed
+// arrays"): large arrays are pointer + length into caller memory and are read once, by the
+// encoder, straight into the request body. Small strings (names, formats) are owned.
 #pragma once
 
 #include <cstddef>

@@ -1,4 +1,4 @@
-// The C boundary with a live server (ARCHITECTURE.md "Errors"): NULL arguments, malformed
+// The C boundary with a live server (docs/design.md "Errors"): NULL arguments, malformed
 // options, authentication failures, and the promise that API keys never leak into error
 // messages or log output.
 #include "harness.h"

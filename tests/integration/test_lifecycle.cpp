@@ -1,4 +1,4 @@
-// Future lifecycle against a live server (ARCHITECTURE.md "Futures", tinker.h): deadlines,
+// Future lifecycle against a live server (docs/design.md "Futures", tinker.h): deadlines,
 // cancel, interrupt, "submitted", freeing futures and clients with work in flight.
 #include "harness.h"
 

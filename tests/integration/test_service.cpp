@@ -121,7 +121,7 @@ static void capabilities_async_result_is_taken_once(void**) {
 }
 
 // A status-only future (health check) has no capabilities to take: the wrong kind is an
-// error, never undefined behaviour (ARCHITECTURE.md "Futures" 5).
+// error, never undefined behaviour (docs/design.md "Futures" rule 5).
 static void taking_the_wrong_result_kind_is_invalid_argument(void**) {
   tinker_service_client_t* c = new_client(fast_options());
   tinker_future_t* f = nullptr;
@@ -165,7 +165,7 @@ static void health_check_blocking_succeeds_without_startup(void**) {
   assert_int_equal(log[0].status, 200);
 }
 
-// ARCHITECTURE.md "Futures" 4: the callback runs exactly once, on the completion thread (not the
+// docs/design.md "Futures" rule 4: the callback runs exactly once, on the completion thread (not the
 // caller's), sees the final status, and its destroy notify runs once afterwards.
 static void health_check_async_callback_runs_once_on_the_completion_thread(void**) {
   tinker_service_client_t* c = new_client(fast_options());
@@ -209,7 +209,7 @@ static void callback_registered_after_completion_runs_on_the_completion_thread(v
   assert_int_equal(rec.status_seen.load(), TINKER_OK);
 }
 
-// Completion queue route (ARCHITECTURE.md "Futures" 8): the tag arrives, the fd is readable
+// Completion queue route (docs/design.md "Futures" rule 8): the tag arrives, the fd is readable
 // exactly while a tag is queued.
 static void health_check_completion_queue_delivers_the_tag(void**) {
   tinker_service_client_t* c = new_client(fast_options());
@@ -295,7 +295,7 @@ static void health_check_rejects_a_body_that_is_not_status_ok(void**) {
 }
 
 // Responses that arrive quickly are handed over at once: a blocking round trip to a local
-// server never waits for the IO loop's idle timeout (ARCHITECTURE.md's overhead target).
+// server never waits for the IO loop's idle timeout (docs/benchmarks.md's overhead target).
 static void sequential_calls_complete_without_idle_stalls(void**) {
   tinker_service_client_t* c = new_client(fast_options());
   assert_status(tinker_service_client_health_check(c), TINKER_OK, tinker_last_error());  // connect

@@ -1,4 +1,4 @@
-// The C boundary (ARCHITECTURE.md "Errors", tinker.h conventions): bad input returns
+// The C boundary (docs/design.md "Errors", tinker.h conventions): bad input returns
 // TINKER_E_INVALID_ARGUMENT with a message naming the function and the parameter (as the header
 // names it), getters return their documented value for NULL, every _free accepts NULL, the
 // last error is never NULL and is reset by each call, and tinker_service_client_new validates

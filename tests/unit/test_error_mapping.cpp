@@ -1,5 +1,5 @@
 // The one place that maps HTTP outcomes and server failures to errors (protocol.md §1.7, §3.2
-// row 4; ARCHITECTURE.md "Errors"), and the promise that an API key never shows up in an error.
+// row 4; docs/design.md "Errors"), and the promise that an API key never shows up in an error.
 #include <string>
 
 #include "core/client_options.h"

@@ -1,4 +1,4 @@
-// The future state machine (ARCHITECTURE.md "Futures", tinker.h "Futures" and "Completion
+// The future state machine (docs/design.md "Futures", tinker.h "Futures" and "Completion
 // queues"), driven through the C API on futures made directly from a FutureState and a
 // CompletionExecutor: no runtime, no network. Producer-side transitions (complete, fail,
 // mark_submitted, cancel hooks) come from the C++ object, as the call engine would do them.
