@@ -57,7 +57,7 @@ App::App(EventLoop& l, const Options& o)
       data_dir(choose_data_dir(o)),
       workers(o.workers > 0 ? o.workers : default_workers()),
       jobs(l, workers, &settings.result_retention_ms, &settings.seq_gap_timeout_ms),
-      polls(*this),
+      polls(l, jobs, settings, [this](Exchange* ex, Response r) { reply(ex, std::move(r)); }),
       checkpoints(data_dir),
       server(l, [this](Exchange* ex) { on_request(ex); }) {
   settings.poll_hold_ms = o.poll_hold_ms;
@@ -69,6 +69,7 @@ App::App(EventLoop& l, const Options& o)
   register_future_routes(router);
   register_admin_routes(router);
   register_training_routes(router);
+  register_checkpoint_routes(router);
   register_api_routes(router);  // the registry's plain operations (api_routes.h, generated)
   register_sampling_routes(router);
   owns_data_dir_ = o.data_dir.empty();
@@ -133,13 +134,13 @@ void App::start_log_entry(Exchange* ex) {
       e.model_id = h.model_id;
     }
   } else if (payload.size() < (64u << 20)) {
-    ex->json = json_parse(payload, nullptr);
+    ex->json = parse_body(payload, nullptr);
     const cJSON* b = ex->json.get();
     if (b != nullptr && cJSON_IsObject(b)) {
-      e.seq_id = json_int(b, "seq_id");
-      e.model_id = json_string(b, "model_id");
-      if (ex->path == "/api/v1/retrieve_future") e.request_id = json_string(b, "request_id");
-      e.session_id = json_string(b, "session_id");
+      e.seq_id = json::get_int(b, "seq_id");
+      e.model_id = json::get_string(b, "model_id");
+      if (ex->path == "/api/v1/retrieve_future") e.request_id = json::get_string(b, "request_id");
+      e.session_id = json::get_string(b, "session_id");
     }
   }
   ex->log_seq = log.add(std::move(e));
@@ -214,10 +215,10 @@ void App::on_request(Exchange* ex) {
   if (route.body == BodyMode::kJson) {
     if (ex->json == nullptr) {
       if (ex->payload().empty()) {
-        ex->json = json_object();
+        ex->json = json::new_object();
       } else {
         std::string err;
-        ex->json = json_parse(ex->payload(), &err);
+        ex->json = parse_body(ex->payload(), &err);
         if (ex->json == nullptr) {
           reply(ex, Response::error(400, "request body is not valid JSON: " + err, "bad_json"));
           return;

@@ -71,6 +71,7 @@ void register_service_routes(Router& r);
 void register_future_routes(Router& r);
 void register_admin_routes(Router& r);
 void register_training_routes(Router& r);
+void register_checkpoint_routes(Router& r);
 void register_sampling_routes(Router& r);
 
 }  // namespace emu

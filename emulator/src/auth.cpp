@@ -3,7 +3,8 @@
 #include <chrono>
 
 #include "ids.h"
-#include "json.h"
+#include "json_body.h"
+#include "wire/base64.h"
 
 namespace emu {
 
@@ -73,10 +74,10 @@ std::string Auth::peek_user(const char* header_value) const {
 
 std::string Auth::issue_jwt(const std::string& user, int64_t ttl_sec) {
   int64_t now = unix_now();
-  JsonPtr header = json_object();
+  json::Ptr header = json::new_object();
   cJSON_AddStringToObject(header.get(), "alg", "HS256");
   cJSON_AddStringToObject(header.get(), "typ", "JWT");
-  JsonPtr payload = json_object();
+  json::Ptr payload = json::new_object();
   cJSON_AddStringToObject(payload.get(), "iss", "tinker-emulator");
   cJSON_AddStringToObject(payload.get(), "sub", ("emulator-user-" + user).c_str());
   cJSON_AddStringToObject(payload.get(), "email", (user + "@tinker-emulator.invalid").c_str());
@@ -90,9 +91,13 @@ std::string Auth::issue_jwt(const std::string& user, int64_t ttl_sec) {
   for (size_t i = 0; i + 1 < hex.size(); i += 2) {
     sig_bytes.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
   }
-  std::string token = base64url_encode(json_print(header.get())) + "." +
-                      base64url_encode(json_print(payload.get())) + "." +
-                      base64url_encode(sig_bytes);
+  auto segment = [](const std::string& bytes) {
+    std::string s;
+    tinker::wire::base64url_encode(bytes.data(), bytes.size(), &s);
+    return s;
+  };
+  std::string token = segment(json::dump(header.get())) + "." +
+                      segment(json::dump(payload.get())) + "." + segment(sig_bytes);
   tokens_[token] = Token{user, now + ttl_sec};
   return token;
 }

@@ -12,7 +12,7 @@ bool resolve_base_model(const cJSON* supported_models, const std::string& name,
   std::string names;
   if (supported_models != nullptr && cJSON_IsArray(supported_models)) {
     for (const cJSON* m = supported_models->child; m != nullptr; m = m->next) {
-      auto n = json_string(m, "model_name");
+      auto n = json::get_string(m, "model_name");
       if (!n) continue;
       if (*n == name) listed = true;
       names += (names.empty() ? "" : ", ") + *n;
@@ -49,8 +49,8 @@ bool parse_lora_config(const cJSON* lora, mdl::ModelConfig* config, std::string*
     *error = "lora_config must be an object";
     return false;
   }
-  const cJSON* rank = json_get(lora, "rank");
-  auto r = json_int(lora, "rank");
+  const cJSON* rank = json::get(lora, "rank");
+  auto r = json::get_int(lora, "rank");
   if (rank == nullptr || !r) {
     *error = "lora_config.rank (integer) is required";
     return false;
@@ -61,9 +61,9 @@ bool parse_lora_config(const cJSON* lora, mdl::ModelConfig* config, std::string*
     return false;
   }
   config->lora.rank = static_cast<int>(*r);
-  const cJSON* seed = json_get(lora, "seed");
+  const cJSON* seed = json::get(lora, "seed");
   if (seed != nullptr && !cJSON_IsNull(seed)) {
-    auto s = json_int(lora, "seed");
+    auto s = json::get_int(lora, "seed");
     if (!s || *s < 0) {
       *error = "lora_config.seed must be a non-negative integer";
       return false;
@@ -77,7 +77,7 @@ bool parse_lora_config(const cJSON* lora, mdl::ModelConfig* config, std::string*
                {"train_mlp", &config->lora.train_mlp},
                {"train_attn", &config->lora.train_attn}};
   for (const Flag& f : flags) {
-    const cJSON* v = json_get(lora, f.key);
+    const cJSON* v = json::get(lora, f.key);
     if (v == nullptr || cJSON_IsNull(v)) continue;
     if (!cJSON_IsBool(v)) {
       *error = std::string("lora_config.") + f.key + " must be a boolean";

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "emu_model/model_config.h"
-#include "json.h"
+#include "json_body.h"
 
 namespace emu {
 

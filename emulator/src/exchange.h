@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "faults.h"
-#include "json.h"
+#include "json_body.h"
 
 struct evhttp_request;
 
@@ -56,7 +56,7 @@ class Exchange {
   uint64_t log_seq = 0;             // 0 = not in the request log (admin endpoints)
   std::optional<Fault> fault;       // a non-immediate fault to apply to this request's reply
   std::string user;                 // anonymous user id ("u1") once authenticated
-  JsonPtr json;                     // parsed JSON body, if any
+  tinker::json::Ptr json;           // parsed JSON body, if any (the full name: `json` is taken)
   // The body with its Content-Encoding undone (`zstd` is the only one clients use, §1.6):
   // set when the body was compressed; payload() is what handlers should read.
   std::optional<std::string> decoded_body;

@@ -1,6 +1,6 @@
 #include "faults.h"
 
-#include "json.h"
+#include "json_body.h"
 
 namespace emu {
 
@@ -43,19 +43,19 @@ bool parse_fault(const cJSON* body, Fault* out, std::string* error) {
     return false;
   }
   Fault f;
-  auto path = json_string(body, "path");
+  auto path = json::get_string(body, "path");
   if (!path || path->empty() || (*path)[0] != '/') {
     *error = "\"path\" must be an absolute path such as \"/api/v1/retrieve_future\"";
     return false;
   }
   f.path = *path;
-  auto action = json_string(body, "action");
+  auto action = json::get_string(body, "action");
   if (!action || !parse_action(*action, &f.action)) {
     *error = "\"action\" must be one of status, drop, truncate, corrupt, delay, queue_state";
     return false;
   }
-  if (json_get(body, "count") != nullptr) {
-    auto count = json_int(body, "count");
+  if (json::get(body, "count") != nullptr) {
+    auto count = json::get_int(body, "count");
     if (!count || *count == 0 || *count < -1) {
       *error = "\"count\" must be a positive integer (or -1 for unlimited)";
       return false;
@@ -63,22 +63,22 @@ bool parse_fault(const cJSON* body, Fault* out, std::string* error) {
     f.remaining = *count;
   }
   if (f.action == FaultAction::kStatus) {
-    auto status = json_int(body, "status");
+    auto status = json::get_int(body, "status");
     if (!status || *status < 100 || *status > 599) {
       *error = "action \"status\" needs \"status\" between 100 and 599";
       return false;
     }
     f.status = static_cast<int>(*status);
   }
-  if (json_get(body, "body") != nullptr) {
-    auto b = json_string(body, "body");
+  if (json::get(body, "body") != nullptr) {
+    auto b = json::get_string(body, "body");
     if (!b) {
       *error = "\"body\" must be a string (the raw response body)";
       return false;
     }
     f.body = *b;
   }
-  if (const cJSON* hs = json_get(body, "headers")) {
+  if (const cJSON* hs = json::get(body, "headers")) {
     if (!cJSON_IsObject(hs)) {
       *error = "\"headers\" must be an object of strings";
       return false;
@@ -92,7 +92,7 @@ bool parse_fault(const cJSON* body, Fault* out, std::string* error) {
     }
   }
   if (f.action == FaultAction::kDelay) {
-    auto d = json_int(body, "delay_ms");
+    auto d = json::get_int(body, "delay_ms");
     if (!d || *d < 0) {
       *error = "action \"delay\" needs \"delay_ms\" >= 0";
       return false;
@@ -100,12 +100,12 @@ bool parse_fault(const cJSON* body, Fault* out, std::string* error) {
     f.delay_ms = *d;
   }
   if (f.action == FaultAction::kQueueState) {
-    if (auto qs = json_string(body, "queue_state")) f.queue_state = *qs;
+    if (auto qs = json::get_string(body, "queue_state")) f.queue_state = *qs;
     if (!valid_queue_state(f.queue_state)) {
       *error = "\"queue_state\" must be active, paused_capacity or paused_rate_limit";
       return false;
     }
-    f.queue_state_reason = json_string(body, "queue_state_reason");
+    f.queue_state_reason = json::get_string(body, "queue_state_reason");
   }
   *out = std::move(f);
   return true;
@@ -129,7 +129,7 @@ std::optional<Fault> FaultTable::take(const std::string& path) {
 }
 
 std::string FaultTable::to_json() const {
-  JsonPtr root = json_object();
+  json::Ptr root = json::new_object();
   cJSON* arr = cJSON_AddArrayToObject(root.get(), "faults");
   for (const Fault& f : faults_) {
     cJSON* o = cJSON_CreateObject();
@@ -147,7 +147,7 @@ std::string FaultTable::to_json() const {
     }
     cJSON_AddItemToArray(arr, o);
   }
-  return json_print(root.get());
+  return json::dump(root.get());
 }
 
 }  // namespace emu

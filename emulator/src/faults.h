@@ -1,4 +1,4 @@
-// Fault injection (ARCHITECTURE.md "The emulator": 408/410/429/5xx/empty 400/402, slow
+// Fault injection (docs/emulator.md "Faults": 408/410/429/5xx/empty 400/402, slow
 // responses, dropped connections, truncated and malformed bodies, paused queue states).
 // A fault targets one exact path and is used up one hit at a time, oldest fault first.
 #pragma once

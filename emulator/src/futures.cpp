@@ -1,31 +1,33 @@
 #include "futures.h"
 
-#include "app.h"
+#include "jobs.h"
+#include "json_body.h"
+#include "settings.h"
 
 namespace emu {
 
 void FuturePolls::handle(Exchange* ex) {
   const cJSON* body = ex->json.get();
-  auto request_id = json_string(body, "request_id");
+  auto request_id = json::get_string(body, "request_id");
   if (!request_id || request_id->empty()) {
-    app_.reply(ex, Response::bad_request("\"request_id\" (string) is required"));
+    reply_(ex, Response::bad_request("\"request_id\" (string) is required"));
     return;
   }
-  if (json_present_but_not(body, "allow_metadata_only", cJSON_True | cJSON_False)) {
-    app_.reply(ex, Response::bad_request("\"allow_metadata_only\" must be a boolean"));
+  if (json::present_but_not(body, "allow_metadata_only", cJSON_True | cJSON_False)) {
+    reply_(ex, Response::bad_request("\"allow_metadata_only\" must be a boolean"));
     return;
   }
-  bool allow_md = json_bool(body, "allow_metadata_only").value_or(false);
+  bool allow_md = json::get_bool(body, "allow_metadata_only").value_or(false);
 
-  Job* job = app_.jobs.find(*request_id);
+  Job* job = jobs_.find(*request_id);
   if (job == nullptr) {
     // 410 rather than 404: sampling clients resubmit on 410, 404 would be fatal (§3.5).
-    app_.reply(ex, Response::error(410, "unknown or expired request_id " + *request_id,
-                                   "promise_expired"));
+    reply_(ex, Response::error(410, "unknown or expired request_id " + *request_id,
+                               "promise_expired"));
     return;
   }
   if (job->user != ex->user) {
-    app_.reply(ex, Response::not_found("request_id " + *request_id + " not found"));
+    reply_(ex, Response::not_found("request_id " + *request_id + " not found"));
     return;
   }
   if (job->state == JobState::kDone) {
@@ -38,10 +40,10 @@ void FuturePolls::handle(Exchange* ex) {
               f.queue_state_reason ? &*f.queue_state_reason : nullptr);
     return;
   }
-  int64_t hold = app_.settings.poll_hold_ms;
+  int64_t hold = settings_.poll_hold_ms;
   if (hold <= 0) {
-    try_again(ex, job->id, app_.settings.queue_state,
-              app_.settings.queue_state_reason ? &*app_.settings.queue_state_reason : nullptr);
+    try_again(ex, job->id, settings_.queue_state,
+              settings_.queue_state_reason ? &*settings_.queue_state_reason : nullptr);
     return;
   }
   // Hold the poll: the client re-polls at once after try_again (§3.1 item 4), so answering
@@ -50,7 +52,7 @@ void FuturePolls::handle(Exchange* ex) {
   list.push_back(Waiter{ex, allow_md, 0});
   auto it = std::prev(list.end());
   std::string job_id = job->id;
-  it->timer = app_.loop.after(hold, [this, job_id, it] { hold_expired(job_id, it); });
+  it->timer = loop_.after(hold, [this, job_id, it] { hold_expired(job_id, it); });
   ++held_;
 }
 
@@ -61,8 +63,8 @@ void FuturePolls::hold_expired(const std::string& job_id, std::list<Waiter>::ite
   wl->second.erase(it);
   if (wl->second.empty()) waiting_.erase(wl);
   --held_;
-  try_again(ex, job_id, app_.settings.queue_state,
-            app_.settings.queue_state_reason ? &*app_.settings.queue_state_reason : nullptr);
+  try_again(ex, job_id, settings_.queue_state,
+            settings_.queue_state_reason ? &*settings_.queue_state_reason : nullptr);
 }
 
 void FuturePolls::job_done(Job& job) {
@@ -71,7 +73,7 @@ void FuturePolls::job_done(Job& job) {
   std::list<Waiter> waiters = std::move(wl->second);
   waiting_.erase(wl);
   for (Waiter& w : waiters) {
-    app_.loop.cancel(w.timer);
+    loop_.cancel(w.timer);
     --held_;
     deliver(w.ex, job, w.allow_metadata_only);
   }
@@ -92,42 +94,42 @@ void FuturePolls::deliver(Exchange* ex, Job& job, bool allow_metadata_only) {
   }
   const JobResult& r = *rp;
   if (r.failed) {
-    JsonPtr o = json_object();
+    json::Ptr o = json::new_object();
     cJSON_AddStringToObject(o.get(), "error", r.error.c_str());
     cJSON_AddStringToObject(o.get(), "category", r.category.c_str());
-    app_.reply(ex, Response::json(200, json_print(o.get())));
+    reply_(ex, Response::json(200, json::dump(o.get())));
     return;
   }
   int64_t size = static_cast<int64_t>(r.body.size());
-  if (allow_metadata_only && !job.metadata_sent && size > app_.settings.metadata_threshold_bytes) {
+  if (allow_metadata_only && !job.metadata_sent && size > settings_.metadata_threshold_bytes) {
     // Sent at most once per request id: a second complete_metadata crashes the SDK (§3.2).
     job.metadata_sent = true;
-    JsonPtr o = json_object();
+    json::Ptr o = json::new_object();
     cJSON_AddStringToObject(o.get(), "status", "complete_metadata");
     cJSON_AddNumberToObject(o.get(), "response_payload_size", static_cast<double>(size));
-    app_.reply(ex, Response::json(200, json_print(o.get())));
+    reply_(ex, Response::json(200, json::dump(o.get())));
     return;
   }
   Response resp;
   resp.status = 200;
   resp.body = r.body;
   resp.content_type = r.content_type;
-  app_.reply(ex, resp);
+  reply_(ex, resp);
 }
 
 void FuturePolls::try_again(Exchange* ex, const std::string& request_id,
                             const std::string& queue_state, const std::string* reason) {
-  JsonPtr o = json_object();
+  json::Ptr o = json::new_object();
   cJSON_AddStringToObject(o.get(), "type", "try_again");
   cJSON_AddStringToObject(o.get(), "request_id", request_id.c_str());
   cJSON_AddStringToObject(o.get(), "queue_state", queue_state.c_str());
   if (reason != nullptr) cJSON_AddStringToObject(o.get(), "queue_state_reason", reason->c_str());
-  app_.reply(ex, Response::json(200, json_print(o.get())));
+  reply_(ex, Response::json(200, json::dump(o.get())));
 }
 
 void FuturePolls::clear() {
   for (auto& kv : waiting_) {
-    for (Waiter& w : kv.second) app_.loop.cancel(w.timer);
+    for (Waiter& w : kv.second) loop_.cancel(w.timer);
   }
   waiting_.clear();
   held_ = 0;

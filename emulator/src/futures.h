@@ -3,21 +3,29 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <list>
 #include <string>
 #include <unordered_map>
 
 #include "event_loop.h"
+#include "exchange.h"
 
 namespace emu {
 
-class App;
-class Exchange;
+class JobTable;
 struct Job;
+struct Settings;
 
 class FuturePolls {
  public:
-  explicit FuturePolls(App& app) : app_(app) {}
+  // How an answer goes out: App::reply, which applies the request's fault and logs the status.
+  using Reply = std::function<void(Exchange*, Response)>;
+
+  // Polls look jobs up in `jobs`, hold and answer per `settings` (poll_hold_ms, queue_state,
+  // metadata_threshold_bytes) on `loop`'s timers, and answer through `reply`.
+  FuturePolls(EventLoop& loop, JobTable& jobs, const Settings& settings, Reply reply)
+      : loop_(loop), jobs_(jobs), settings_(settings), reply_(std::move(reply)) {}
 
   // POST /api/v1/retrieve_future, after auth and body parsing.
   void handle(Exchange* ex);
@@ -39,7 +47,10 @@ class FuturePolls {
                  const std::string* reason);
   void hold_expired(const std::string& job_id, std::list<Waiter>::iterator it);
 
-  App& app_;
+  EventLoop& loop_;
+  JobTable& jobs_;
+  const Settings& settings_;
+  Reply reply_;
   std::unordered_map<std::string, std::list<Waiter>> waiting_;
   size_t held_ = 0;
 };

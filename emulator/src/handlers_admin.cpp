@@ -49,7 +49,7 @@ void post_config(App& app, Exchange* ex) {
 }
 
 void get_stats(App& app, Exchange* ex) {
-  JsonPtr o = json_object();
+  json::Ptr o = json::new_object();
   cJSON_AddNumberToObject(o.get(), "held_polls", static_cast<double>(app.polls.held()));
   cJSON_AddNumberToObject(o.get(), "open_requests",
                           static_cast<double>(app.server.open_exchanges()));
@@ -58,7 +58,7 @@ void get_stats(App& app, Exchange* ex) {
   cJSON_AddNumberToObject(o.get(), "workers", app.workers.size());
   cJSON_AddNumberToObject(o.get(), "telemetry_events", app.telemetry_events);
   cJSON_AddNumberToObject(o.get(), "uptime_ms", app.loop.now_ms());
-  app.reply(ex, Response::json(200, json_print(o.get())));
+  app.reply(ex, Response::json(200, json::dump(o.get())));
 }
 
 cJSON* int_array(const std::vector<int64_t>& v) {
@@ -70,7 +70,7 @@ cJSON* int_array(const std::vector<int64_t>& v) {
 // GET /_emulator/models: every training model with its seq_id lane (what executed, in which
 // order, and what waits for a gap).
 void get_models(App& app, Exchange* ex) {
-  JsonPtr root = json_object();
+  json::Ptr root = json::new_object();
   cJSON* arr = cJSON_AddArrayToObject(root.get(), "models");
   for (const auto& kv : app.models.all()) {
     const ModelEntry& e = *kv.second;
@@ -101,7 +101,7 @@ void get_models(App& app, Exchange* ex) {
     cJSON_AddNumberToObject(o, "age_ms", app.loop.now_ms() - e.created_ms);
     cJSON_AddItemToArray(arr, o);
   }
-  app.reply(ex, Response::json(200, json_print(root.get())));
+  app.reply(ex, Response::json(200, json::dump(root.get())));
 }
 
 // GET /_emulator/inputs?model_id=M: the model's latest forward / forward_backward requests as
@@ -117,17 +117,17 @@ void get_inputs(App& app, Exchange* ex) {
     app.reply(ex, Response::not_found("model " + *model_id + " not found"));
     return;
   }
-  JsonPtr o = json_object();
+  json::Ptr o = json::new_object();
   cJSON_AddStringToObject(o.get(), "model_id", e->id.c_str());
   cJSON_AddNumberToObject(o.get(), "record_inputs", static_cast<double>(app.settings.record_inputs));
   // The requests are kept as rendered JSON (exact float text); spliced in unparsed.
   cJSON_AddRawToObject(o.get(), "requests", e->inputs.to_json().c_str());
-  app.reply(ex, Response::json(200, json_print(o.get())));
+  app.reply(ex, Response::json(200, json::dump(o.get())));
 }
 
 // GET /_emulator/checkpoints: the checkpoint index (files under the data directory).
 void get_checkpoints(App& app, Exchange* ex) {
-  JsonPtr root = json_object();
+  json::Ptr root = json::new_object();
   cJSON_AddStringToObject(root.get(), "data_dir", app.data_dir.c_str());
   cJSON* arr = cJSON_AddArrayToObject(root.get(), "checkpoints");
   for (const CheckpointRecord& r : app.checkpoints.list()) {
@@ -152,12 +152,12 @@ void get_checkpoints(App& app, Exchange* ex) {
     cJSON_AddBoolToObject(o, "ephemeral", r.ephemeral ? 1 : 0);
     cJSON_AddItemToArray(arr, o);
   }
-  app.reply(ex, Response::json(200, json_print(root.get())));
+  app.reply(ex, Response::json(200, json::dump(root.get())));
 }
 
 // GET /_emulator/samplers: sampling sessions known so far.
 void get_samplers(App& app, Exchange* ex) {
-  JsonPtr root = json_object();
+  json::Ptr root = json::new_object();
   cJSON* arr = cJSON_AddArrayToObject(root.get(), "samplers");
   for (const SamplerEntry& s : app.samplers.list()) {
     cJSON* o = cJSON_CreateObject();
@@ -172,7 +172,7 @@ void get_samplers(App& app, Exchange* ex) {
     }
     cJSON_AddItemToArray(arr, o);
   }
-  app.reply(ex, Response::json(200, json_print(root.get())));
+  app.reply(ex, Response::json(200, json::dump(root.get())));
 }
 
 }  // namespace

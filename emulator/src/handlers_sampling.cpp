@@ -40,19 +40,19 @@ mdl::Status frozen_model(App& app, const std::string& user, const std::optional<
 
 void create_sampling_session(App& app, Exchange* ex) {
   const cJSON* b = ex->json.get();
-  auto session_id = json_string(b, "session_id");
-  auto seq = json_int(b, "sampling_session_seq_id");
+  auto session_id = json::get_string(b, "session_id");
+  auto seq = json::get_int(b, "sampling_session_seq_id");
   if (!session_id) return app.reply(ex, Response::bad_request("\"session_id\" (string) is required"));
   if (!seq || *seq < 0) {
     return app.reply(ex, Response::bad_request("\"sampling_session_seq_id\" must be an integer >= 0"));
   }
   for (const char* key : {"base_model", "model_path"}) {
-    if (json_present_but_not(b, key, cJSON_String | cJSON_NULL)) {
+    if (json::present_but_not(b, key, cJSON_String | cJSON_NULL)) {
       return app.reply(ex, Response::bad_request(std::string("\"") + key + "\" must be a string"));
     }
   }
-  std::optional<std::string> path = json_string(b, "model_path");
-  std::string base = json_string(b, "base_model").value_or("");
+  std::optional<std::string> path = json::get_string(b, "model_path");
+  std::string base = json::get_string(b, "base_model").value_or("");
   if (!path && base.empty()) {
     return app.reply(ex, Response::bad_request("one of \"model_path\" (a tinker:// path) or \"base_model\" is required"));
   }
@@ -75,11 +75,11 @@ void create_sampling_session(App& app, Exchange* ex) {
     app.samplers.release(s.id);
     return app.reply(ex, Response::bad_request(st.message()));
   }
-  JsonPtr o = json_object();
+  json::Ptr o = json::new_object();
   cJSON_AddStringToObject(o.get(), "sampling_session_id", s.id.c_str());
   cJSON_AddStringToObject(o.get(), "type", "create_sampling_session");
   app.samplers.put(std::move(s));
-  app.reply(ex, Response::json(200, json_print(o.get())));
+  app.reply(ex, Response::json(200, json::dump(o.get())));
 }
 
 }  // namespace

@@ -6,7 +6,7 @@ namespace emu {
 
 namespace {
 
-Response json_ok(const cJSON* body) { return Response::json(200, json_print(body)); }
+Response json_ok(const cJSON* body) { return Response::json(200, json::dump(body)); }
 
 // POST /api/v1/client/config -> ClientConfigResponse (§7.12). Answered with the raw key
 // even in JWT mode: it is how the SDK learns that JWT mode is on.
@@ -26,7 +26,7 @@ void dynamic_config(App& app, Exchange* ex) {
 // POST /api/v1/auth/token -> {"jwt": ...} (§1.2).
 void auth_token(App& app, Exchange* ex) {
   std::string token = app.auth.issue_jwt(ex->user, app.settings.jwt_ttl_sec);
-  JsonPtr o = json_object();
+  json::Ptr o = json::new_object();
   cJSON_AddStringToObject(o.get(), "jwt", token.c_str());
   app.reply(ex, json_ok(o.get()));
 }
@@ -34,7 +34,7 @@ void auth_token(App& app, Exchange* ex) {
 // POST /api/v1/create_session (§2.1, §5.4).
 void create_session(App& app, Exchange* ex) {
   const cJSON* b = ex->json.get();
-  const cJSON* tags = json_get(b, "tags");
+  const cJSON* tags = json::get(b, "tags");
   if (tags != nullptr && !cJSON_IsArray(tags)) {
     app.reply(ex, Response::bad_request("\"tags\" must be an array of strings"));
     return;
@@ -45,12 +45,12 @@ void create_session(App& app, Exchange* ex) {
       return;
     }
   }
-  if (json_present_but_not(b, "user_metadata", cJSON_Object | cJSON_NULL)) {
+  if (json::present_but_not(b, "user_metadata", cJSON_Object | cJSON_NULL)) {
     app.reply(ex, Response::bad_request("\"user_metadata\" must be an object"));
     return;
   }
   for (const char* key : {"project_id", "sdk_version"}) {
-    if (json_present_but_not(b, key, cJSON_String | cJSON_NULL)) {
+    if (json::present_but_not(b, key, cJSON_String | cJSON_NULL)) {
       app.reply(ex, Response::bad_request(std::string("\"") + key + "\" must be a string"));
       return;
     }
@@ -59,12 +59,12 @@ void create_session(App& app, Exchange* ex) {
   for (const cJSON* t = tags ? tags->child : nullptr; t != nullptr; t = t->next) {
     s.tags.emplace_back(t->valuestring);
   }
-  if (const cJSON* md = json_get(b, "user_metadata"); md != nullptr && cJSON_IsObject(md)) {
-    s.user_metadata = json_clone(md);
+  if (const cJSON* md = json::get(b, "user_metadata"); md != nullptr && cJSON_IsObject(md)) {
+    s.user_metadata = json::clone(md);
   }
-  s.project_id = json_string(b, "project_id");
-  s.sdk_version = json_string(b, "sdk_version");
-  JsonPtr o = json_object();
+  s.project_id = json::get_string(b, "project_id");
+  s.sdk_version = json::get_string(b, "sdk_version");
+  json::Ptr o = json::new_object();
   cJSON_AddStringToObject(o.get(), "session_id", s.id.c_str());
   cJSON_AddStringToObject(o.get(), "type", "create_session");
   app.reply(ex, json_ok(o.get()));
@@ -72,7 +72,7 @@ void create_session(App& app, Exchange* ex) {
 
 // POST /api/v1/session_heartbeat (§5.2).
 void session_heartbeat(App& app, Exchange* ex) {
-  auto id = json_string(ex->json.get(), "session_id");
+  auto id = json::get_string(ex->json.get(), "session_id");
   if (!id) {
     app.reply(ex, Response::bad_request("\"session_id\" (string) is required"));
     return;
@@ -84,7 +84,7 @@ void session_heartbeat(App& app, Exchange* ex) {
   }
   s->heartbeats++;
   s->last_heartbeat_ms = app.loop.now_ms();
-  JsonPtr o = json_object();
+  json::Ptr o = json::new_object();
   cJSON_AddStringToObject(o.get(), "type", "session_heartbeat");
   app.reply(ex, json_ok(o.get()));
 }
@@ -95,7 +95,7 @@ void healthz(App& app, Exchange* ex) { app.reply(ex, Response::json(200, "{\"sta
 // POST /api/v1/telemetry -> the literal {"status": "accepted"}; anything else makes the SDK
 // retry the batch every second forever (§10 item 11).
 void telemetry(App& app, Exchange* ex) {
-  const cJSON* events = json_get(ex->json.get(), "events");
+  const cJSON* events = json::get(ex->json.get(), "events");
   if (events != nullptr && cJSON_IsArray(events)) {
     app.telemetry_events += cJSON_GetArraySize(events);
   }
@@ -107,7 +107,7 @@ void telemetry(App& app, Exchange* ex) {
 // GET /api/v1/get_server_capabilities (§7.13): the configured list as it is, so that tests can
 // hand the client any shape (docs/emulator.md, admin config).
 void handle_get_server_capabilities(App& app, Exchange* ex) {
-  JsonPtr o = json_object();
+  json::Ptr o = json::new_object();
   cJSON_AddItemToObject(o.get(), "supported_models",
                         cJSON_Duplicate(app.settings.supported_models.get(), 1));
   app.reply(ex, json_ok(o.get()));

@@ -1,4 +1,5 @@
-// Random identifiers and base64url, shared by sessions, futures and the JWT minting.
+// Random identifiers, shared by sessions, jobs, ephemeral checkpoint names and JWT minting.
+// (base64 is wire/base64.h, shared with the library.)
 #pragma once
 
 #include <string>
@@ -9,9 +10,5 @@ namespace emu {
 std::string random_hex(size_t n_bytes);
 // A UUID-4 formatted random id (request ids and session ids look like the service's opaque ids).
 std::string random_uuid();
-// base64url without padding (RFC 7515 §2), as JWT segments use.
-std::string base64url_encode(const std::string& bytes);
-// Standard base64 with padding -> bytes; false on malformed input.
-bool base64_decode(const std::string& text, std::string* out);
 
 }  // namespace emu

@@ -16,7 +16,7 @@
 #include "emu_model/model.h"
 #include "exchange.h"
 #include "input_record.h"
-#include "json.h"
+#include "json_body.h"
 
 namespace emu {
 
@@ -39,7 +39,7 @@ struct ModelEntry {
   // Known at submission for create_model; for create-via-load, once the checkpoint is read.
   bool config_known = false;
   tinker::emu::ModelConfig config;
-  JsonPtr user_metadata;
+  json::Ptr user_metadata;
   double created_ms = 0;
   std::string created_by;  // "create_model" or "load_weights"
   std::map<int64_t, SeqRecord> seqs;  // the latest kSeqRecordsKept submissions

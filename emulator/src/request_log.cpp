@@ -1,6 +1,6 @@
 #include "request_log.h"
 
-#include "json.h"
+#include "json_body.h"
 
 namespace emu {
 
@@ -29,7 +29,7 @@ LogEntry* RequestLog::find(uint64_t seq) {
 }
 
 std::string RequestLog::to_json(const std::optional<std::string>& path_filter) const {
-  JsonPtr root = json_object();
+  json::Ptr root = json::new_object();
   cJSON* arr = cJSON_AddArrayToObject(root.get(), "entries");
   for (const LogEntry& e : entries_) {
     if (path_filter && e.path != *path_filter) continue;
@@ -74,7 +74,7 @@ std::string RequestLog::to_json(const std::optional<std::string>& path_filter) c
     }
     cJSON_AddItemToArray(arr, o);
   }
-  return json_print(root.get());
+  return json::dump(root.get());
 }
 
 }  // namespace emu

@@ -10,7 +10,7 @@ Session& SessionTable::create(const std::string& user, double now_ms) {
   s.id = id;
   s.user = user;
   s.created_ms = now_ms;
-  s.user_metadata = json_object();
+  s.user_metadata = json::new_object();
   order_.push_back(id);
   return s;
 }
@@ -21,7 +21,7 @@ Session* SessionTable::find(const std::string& id) {
 }
 
 std::string SessionTable::to_json(double now_ms) const {
-  JsonPtr root = json_object();
+  json::Ptr root = json::new_object();
   cJSON* arr = cJSON_AddArrayToObject(root.get(), "sessions");
   for (const std::string& id : order_) {
     const Session& s = by_id_.at(id);
@@ -50,7 +50,7 @@ std::string SessionTable::to_json(double now_ms) const {
     cJSON_AddNumberToObject(o, "age_ms", now_ms - s.created_ms);
     cJSON_AddItemToArray(arr, o);
   }
-  return json_print(root.get());
+  return json::dump(root.get());
 }
 
 }  // namespace emu

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "json.h"
+#include "json_body.h"
 
 namespace emu {
 
@@ -17,7 +17,7 @@ struct Session {
   std::string user;
   std::vector<std::string> tags;
   std::optional<std::string> project_id;
-  JsonPtr user_metadata;
+  json::Ptr user_metadata;
   std::optional<std::string> sdk_version;
   double created_ms = 0;
   int64_t heartbeats = 0;

@@ -30,7 +30,7 @@ Settings::Settings() {
 }
 
 bool Settings::jwt_required() const {
-  auto v = json_bool(client_config.get(), "pjwt_auth_enabled");
+  auto v = json::get_bool(client_config.get(), "pjwt_auth_enabled");
   return v.value_or(false);
 }
 
@@ -53,8 +53,8 @@ bool Settings::merge(const cJSON* body, std::string* error) {
                      {"jwt_ttl_sec", &jwt_ttl_sec, 1},
                      {"record_inputs", &record_inputs, 0, kMaxRecordInputs}};
   for (const IntField& f : ints) {
-    if (json_get(body, f.key) == nullptr) continue;
-    auto v = json_int(body, f.key);
+    if (json::get(body, f.key) == nullptr) continue;
+    auto v = json::get_int(body, f.key);
     if (!v || *v < f.min || *v > f.max) {
       *error = std::string("\"") + f.key + "\" must be an integer >= " + std::to_string(f.min);
       if (f.max != INT64_MAX) *error += " and <= " + std::to_string(f.max);
@@ -62,40 +62,40 @@ bool Settings::merge(const cJSON* body, std::string* error) {
     }
   }
   for (const char* key : {"client_config", "dynamic_config"}) {
-    if (json_present_but_not(body, key, cJSON_Object)) {
+    if (json::present_but_not(body, key, cJSON_Object)) {
       *error = std::string("\"") + key + "\" must be an object";
       return false;
     }
   }
-  if (json_present_but_not(body, "dynamic_config_404", cJSON_True | cJSON_False)) {
+  if (json::present_but_not(body, "dynamic_config_404", cJSON_True | cJSON_False)) {
     *error = "\"dynamic_config_404\" must be a boolean";
     return false;
   }
-  if (json_present_but_not(body, "supported_models", cJSON_Array)) {
+  if (json::present_but_not(body, "supported_models", cJSON_Array)) {
     *error = "\"supported_models\" must be an array";
     return false;
   }
-  if (json_get(body, "queue_state") != nullptr) {
-    auto qs = json_string(body, "queue_state");
+  if (json::get(body, "queue_state") != nullptr) {
+    auto qs = json::get_string(body, "queue_state");
     if (!qs || !valid_queue_state(*qs)) {
       *error = "\"queue_state\" must be active, paused_capacity or paused_rate_limit";
       return false;
     }
   }
-  if (json_present_but_not(body, "queue_state_reason", cJSON_String | cJSON_NULL)) {
+  if (json::present_but_not(body, "queue_state_reason", cJSON_String | cJSON_NULL)) {
     *error = "\"queue_state_reason\" must be a string or null";
     return false;
   }
 
   for (const IntField& f : ints) {
-    if (auto v = json_int(body, f.key)) *f.target = *v;
+    if (auto v = json::get_int(body, f.key)) *f.target = *v;
   }
-  json_merge_object(client_config.get(), json_get(body, "client_config"));
-  json_merge_object(dynamic_config.get(), json_get(body, "dynamic_config"));
-  if (auto b = json_bool(body, "dynamic_config_404")) dynamic_config_404 = *b;
-  if (const cJSON* sm = json_get(body, "supported_models")) supported_models = json_clone(sm);
-  if (auto qs = json_string(body, "queue_state")) queue_state = *qs;
-  if (const cJSON* r = json_get(body, "queue_state_reason")) {
+  json::merge_object(client_config.get(), json::get(body, "client_config"));
+  json::merge_object(dynamic_config.get(), json::get(body, "dynamic_config"));
+  if (auto b = json::get_bool(body, "dynamic_config_404")) dynamic_config_404 = *b;
+  if (const cJSON* sm = json::get(body, "supported_models")) supported_models = json::clone(sm);
+  if (auto qs = json::get_string(body, "queue_state")) queue_state = *qs;
+  if (const cJSON* r = json::get(body, "queue_state_reason")) {
     queue_state_reason = cJSON_IsString(r) ? std::optional<std::string>(r->valuestring)
                                            : std::nullopt;
   }
@@ -103,7 +103,7 @@ bool Settings::merge(const cJSON* body, std::string* error) {
 }
 
 std::string Settings::to_json() const {
-  JsonPtr o = json_object();
+  json::Ptr o = json::new_object();
   cJSON_AddItemToObject(o.get(), "client_config", cJSON_Duplicate(client_config.get(), 1));
   cJSON_AddItemToObject(o.get(), "dynamic_config", cJSON_Duplicate(dynamic_config.get(), 1));
   cJSON_AddBoolToObject(o.get(), "dynamic_config_404", dynamic_config_404 ? 1 : 0);
@@ -121,7 +121,7 @@ std::string Settings::to_json() const {
   cJSON_AddNumberToObject(o.get(), "jwt_ttl_sec", static_cast<double>(jwt_ttl_sec));
   cJSON_AddNumberToObject(o.get(), "record_inputs", static_cast<double>(record_inputs));
   cJSON_AddItemToObject(o.get(), "supported_models", cJSON_Duplicate(supported_models.get(), 1));
-  return json_print(o.get());
+  return json::dump(o.get());
 }
 
 }  // namespace emu

@@ -6,15 +6,15 @@
 #include <optional>
 #include <string>
 
-#include "json.h"
+#include "json_body.h"
 
 namespace emu {
 
 struct Settings {
   // Body of POST /api/v1/client/config (protocol.md §7.12). `{}` means "all defaults".
-  JsonPtr client_config = json_object();
+  json::Ptr client_config = json::new_object();
   // Body of POST /api/v1/client/dynamic_config (§2.1).
-  JsonPtr dynamic_config = json_object();
+  json::Ptr dynamic_config = json::new_object();
   bool dynamic_config_404 = false;
   // How long retrieve_future holds a pending poll before answering try_again (§3.1 item 4).
   int64_t poll_hold_ms = 25000;
@@ -35,7 +35,7 @@ struct Settings {
   int64_t record_inputs = 0;
   static constexpr int64_t kMaxRecordInputs = 1024;
   // get_server_capabilities models (§7.13); replaced wholesale by the admin API.
-  JsonPtr supported_models;
+  json::Ptr supported_models;
 
   Settings();
 

@@ -4,9 +4,14 @@
 
 namespace tinker::wire {
 
+namespace {
+
+const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const char kUrlAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+}  // namespace
+
 void base64_encode(const void* data, size_t n, std::string* out) {
-  static const char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   const unsigned char* p = static_cast<const unsigned char*>(data);
   const size_t start = out->size();
   out->resize(start + (n + 2) / 3 * 4);
@@ -53,6 +58,60 @@ bool base64_decode(std::string_view in, std::string* out) {
     out->push_back(static_cast<char>(v >> 16));
     if (pad < 2) out->push_back(static_cast<char>((v >> 8) & 0xff));
     if (pad < 1) out->push_back(static_cast<char>(v & 0xff));
+  }
+  return true;
+}
+
+void base64url_encode(const void* data, size_t n, std::string* out) {
+  const unsigned char* p = static_cast<const unsigned char*>(data);
+  out->reserve(out->size() + (n * 4 + 2) / 3);
+  size_t i = 0;
+  for (; i + 3 <= n; i += 3) {
+    uint32_t v = (uint32_t{p[i]} << 16) | (uint32_t{p[i + 1]} << 8) | p[i + 2];
+    out->push_back(kUrlAlphabet[v >> 18]);
+    out->push_back(kUrlAlphabet[(v >> 12) & 63]);
+    out->push_back(kUrlAlphabet[(v >> 6) & 63]);
+    out->push_back(kUrlAlphabet[v & 63]);
+  }
+  if (i < n) {
+    uint32_t v = uint32_t{p[i]} << 16;
+    if (i + 1 < n) v |= uint32_t{p[i + 1]} << 8;
+    out->push_back(kUrlAlphabet[v >> 18]);
+    out->push_back(kUrlAlphabet[(v >> 12) & 63]);
+    if (i + 1 < n) out->push_back(kUrlAlphabet[(v >> 6) & 63]);
+  }
+}
+
+bool base64url_decode(std::string_view in, Base64Padding padding, std::string* out) {
+  auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '-' || c == '+') return 62;
+    if (c == '_' || c == '/') return 63;
+    return -1;
+  };
+  out->clear();
+  out->reserve(in.size() / 4 * 3 + 2);
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : in) {
+    if (c == '=') {
+      if (padding == Base64Padding::kEnds) break;
+      continue;
+    }
+    if (padding == Base64Padding::kSkipped && (c == '\r' || c == '\n')) continue;
+    const int v = value(c);
+    if (v < 0) {
+      out->clear();
+      return false;
+    }
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out->push_back(static_cast<char>((acc >> bits) & 0xff));
+    }
   }
   return true;
 }

@@ -8,13 +8,24 @@
 
 namespace tinker::json {
 
-Ptr parse(const std::string& text) {
+Ptr parse(const std::string& text) { return parse(text, nullptr); }
+
+Ptr parse(const std::string& text, std::string* error, bool allow_trailing_nuls) {
   const char* end = nullptr;
   Ptr doc(cJSON_ParseWithLengthOpts(text.data(), text.size(), &end, 0));
-  if (!doc) return nullptr;
-  // Only whitespace may follow the document.
-  for (const char* p = end; p < text.data() + text.size(); ++p)
-    if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') return nullptr;
+  if (!doc) {
+    // On failure cJSON points `end` at the byte where parsing stopped.
+    const size_t at = end ? static_cast<size_t>(end - text.data()) : 0;
+    if (error) *error = "invalid JSON near byte " + std::to_string(at);
+    return nullptr;
+  }
+  // Only whitespace (and NULs, when allowed) may follow the document.
+  for (const char* p = end; p < text.data() + text.size(); ++p) {
+    const bool space = *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r';
+    if (space || (*p == '\0' && allow_trailing_nuls)) continue;
+    if (error) *error = "trailing characters after JSON value";
+    return nullptr;
+  }
   return doc;
 }
 
@@ -130,6 +141,38 @@ bool read_metrics(const cJSON* v, const std::string& what, std::vector<std::pair
     else out->emplace_back(m->string, x);
   }
   return true;
+}
+
+}  // namespace tinker::json
+
+namespace tinker::json {
+
+std::optional<int64_t> get_int(const cJSON* obj, const char* key, int64_t lo, int64_t hi) {
+  bool bad = false;
+  return get_int(obj, key, lo, hi, &bad);
+}
+
+const cJSON* get(const cJSON* obj, const char* key) {
+  if (!cJSON_IsObject(obj)) return nullptr;
+  return cJSON_GetObjectItemCaseSensitive(obj, key);
+}
+
+bool present_but_not(const cJSON* obj, const char* key, int cjson_types) {
+  const cJSON* v = get(obj, key);
+  return v && (v->type & 0xFF & cjson_types) == 0;  // the low byte is the type, the rest flags
+}
+
+Ptr new_object() { return Ptr(cJSON_CreateObject()); }
+
+Ptr clone(const cJSON* j) { return Ptr(j ? cJSON_Duplicate(j, 1) : nullptr); }
+
+void merge_object(cJSON* dst, const cJSON* src) {
+  if (!dst || !cJSON_IsObject(src)) return;
+  for (const cJSON* m = src->child; m; m = m->next) {
+    if (!m->string) continue;
+    cJSON_DeleteItemFromObjectCaseSensitive(dst, m->string);
+    if (!cJSON_IsNull(m)) cJSON_AddItemToObject(dst, m->string, cJSON_Duplicate(m, 1));
+  }
 }
 
 }  // namespace tinker::json

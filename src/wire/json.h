@@ -21,7 +21,11 @@ using Ptr = std::unique_ptr<cJSON, Deleter>;
 
 // Parses a document; null when it is not valid JSON.
 Ptr parse(const std::string& text);
-// Serialises without whitespace.
+// parse(text) that says why it failed: *error (when not null) is "invalid JSON near byte N" or
+// "trailing characters after JSON value". Only whitespace may follow the document; with
+// `allow_trailing_nuls`, NUL bytes too (the emulator accepts request bodies ending in one).
+Ptr parse(const std::string& text, std::string* error, bool allow_trailing_nuls = false);
+// Serialises without whitespace ("" when cJSON cannot: a null `j`, or out of memory).
 std::string dump(const cJSON* j);
 
 // Typed lookups on an object; nullopt when the key is absent or has another type.
@@ -34,6 +38,38 @@ std::optional<int64_t> get_int(const cJSON* obj, const char* key, int64_t lo, in
 std::optional<bool> get_bool(const cJSON* obj, const char* key);
 const cJSON* get_object(const cJSON* obj, const char* key);
 const cJSON* get_array(const cJSON* obj, const char* key);
+
+}  // namespace tinker::json
+
+// ---- requests taken apart and documents built (the emulator's handlers) --------------------
+namespace tinker::json {
+
+// The largest magnitude the short get_int below accepts by default: under 2^53, so every whole
+// number up to it is exact in a double.
+inline constexpr int64_t kMaxExactInt = 9'000'000'000'000'000;
+
+// get_int without the reason: nullopt when `key` is absent, null, or not a whole number in
+// [lo, hi] (checked as a double first, like the long form).
+std::optional<int64_t> get_int(const cJSON* obj, const char* key, int64_t lo = -kMaxExactInt,
+                               int64_t hi = kMaxExactInt);
+
+// The member `key` of `obj` as it is, JSON null included; null when `obj` is not an object or
+// has no such member. (find() skips JSON null; this is for "present" checks.)
+const cJSON* get(const cJSON* obj, const char* key);
+
+// True when `key` is present in `obj` with a type outside `cjson_types`, a mask of cJSON type
+// flags (cJSON_String | cJSON_NULL, cJSON_True | cJSON_False, ...): so that a malformed
+// optional field can be refused instead of silently ignored.
+bool present_but_not(const cJSON* obj, const char* key, int cjson_types);
+
+// A new empty object.
+Ptr new_object();
+// A deep copy of `j`; null for null.
+Ptr clone(const cJSON* j);
+// Adds `src`'s members to the object `dst`, replacing members of the same name; a JSON null
+// member of `src` removes that key from `dst` instead. Nothing happens unless `src` is an
+// object (and `dst` is not null).
+void merge_object(cJSON* dst, const cJSON* src);
 
 }  // namespace tinker::json
 

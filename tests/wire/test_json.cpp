@@ -1,8 +1,10 @@
 // The legacy JSON wire (protocol.md §11, §7.1–7.4): the streaming writer's numbers read back
 // exactly through cJSON, and the request / result codecs round-trip.
+#include "wire/json.h"
 #include "support.h"
 
 using namespace wiretest;
+namespace j = tinker::json;
 
 namespace {
 
@@ -97,6 +99,62 @@ void base64_round_trips_and_rejects_bad_input(void** state) {
   w::base64_encode("iVBOR", 5, &out);
   assert_string_equal(out.c_str(), "aVZCT1I=");
   for (const char* bad : {"abc", "ab=c", "a===", "ab$d", "=abc", "ab==abcd"}) assert_false(w::base64_decode(bad, &out));
+}
+
+void base64url_reads_either_alphabet_and_padding_as_told(void** state) {
+  Rng r(0x750e0004);
+  for (size_t n = 0; n < 70; ++n) {
+    std::string in = r.bytes(n), url, std64, dec;
+    w::base64url_encode(in.data(), in.size(), &url);
+    assert_int_equal(url.size(), (n * 4 + 2) / 3);  // no padding
+    assert_null(memchr(url.data(), '=', url.size()));
+    assert_true(w::base64url_decode(url, w::Base64Padding::kEnds, &dec));
+    assert_true(dec == in);
+    w::base64_encode(in.data(), in.size(), &std64);  // the other alphabet, padded
+    assert_true(w::base64url_decode(std64, w::Base64Padding::kSkipped, &dec));
+    assert_true(dec == in);
+  }
+  std::string out;
+  // '=' ends a JWT segment; elsewhere padding and line breaks are skipped.
+  assert_true(w::base64url_decode("aGk=bG8", w::Base64Padding::kEnds, &out));
+  assert_string_equal(out.c_str(), "hi");
+  assert_true(w::base64url_decode("aGV=sb\r\nG8", w::Base64Padding::kSkipped, &out));
+  assert_string_equal(out.c_str(), "hello");
+  // A lone final character carries no whole byte: dropped, not an error.
+  assert_true(w::base64url_decode("aGVsbG8hX", w::Base64Padding::kEnds, &out));
+  assert_string_equal(out.c_str(), "hello!");
+  for (const char* bad : {"ab$d", "a b", "\xc3\xa9"}) {
+    out = "stale";
+    assert_false(w::base64url_decode(bad, w::Base64Padding::kSkipped, &out));
+    assert_true(out.empty());
+  }
+}
+
+void json_helpers_say_why_and_see_nulls(void** state) {
+  std::string err;
+  assert_null(j::parse("{\"a\": }", &err).get());
+  assert_non_null(strstr(err.c_str(), "invalid JSON"));
+  assert_null(j::parse(std::string("{}\0", 3), &err).get());
+  assert_non_null(strstr(err.c_str(), "trailing"));
+  assert_non_null(j::parse(std::string("{}\0\0", 4), &err, true).get());
+  assert_null(j::parse("{} x", &err, true).get());
+
+  auto d = j::parse(R"({"n": 3, "big": 1e300, "frac": 1.5, "nil": null, "s": "x"})");
+  assert_true(j::get_int(d.get(), "n") == 3);
+  assert_false(j::get_int(d.get(), "n", 4, 10).has_value());
+  assert_false(j::get_int(d.get(), "big").has_value());
+  assert_false(j::get_int(d.get(), "frac").has_value());
+  assert_false(j::get_int(d.get(), "nil").has_value());
+  assert_non_null(j::get(d.get(), "nil"));  // present, though null
+  assert_null(j::get(d.get(), "absent"));
+  assert_true(j::present_but_not(d.get(), "s", cJSON_Number));
+  assert_false(j::present_but_not(d.get(), "s", cJSON_String | cJSON_NULL));
+  assert_false(j::present_but_not(d.get(), "absent", cJSON_Number));
+
+  auto dst = j::clone(d.get());
+  j::merge_object(dst.get(), j::parse(R"({"n": 4, "s": null, "t": true})").get());
+  assert_string_equal(j::dump(dst.get()).c_str(), R"({"big":1e+300,"frac":1.5,"nil":null,"n":4,"t":true})");
+  assert_string_equal(j::dump(d.get()).c_str(), R"({"n":3,"big":1e+300,"frac":1.5,"nil":null,"s":"x"})");
 }
 
 // JSON carries only the public dtypes and exact integers up to 2^53, and has no NaN: make the
@@ -283,6 +341,8 @@ int main(void) {
       cmocka_unit_test(non_finite_numbers_are_written_as_null),
       cmocka_unit_test(strings_are_escaped_and_read_back),
       cmocka_unit_test(base64_round_trips_and_rejects_bad_input),
+      cmocka_unit_test(base64url_reads_either_alphabet_and_padding_as_told),
+      cmocka_unit_test(json_helpers_say_why_and_see_nulls),
       cmocka_unit_test(json_request_round_trips_through_the_emulator_decoder),
       cmocka_unit_test(legacy_request_example_decodes),
       cmocka_unit_test(json_request_errors_name_the_problem),
