@@ -2,6 +2,7 @@ package tinker
 
 import (
 	"errors"
+	"strings"
 
 	"libtinker.dev/tinker/internal/raw"
 )
@@ -41,16 +42,49 @@ var errClosed = &Error{Code: StatusFailedPrecondition, Category: CategoryUser,
 	Message: "use of a closed libtinker handle"}
 
 // fromRaw converts the raw layer's error (captured inside the failing C call) into an *Error.
-func fromRaw(err error) error {
+func fromRaw(err error) error { return fromRawAs(err, "") }
+
+// fromRawAs is fromRaw for a call made on behalf of method (e.g. "TrainingClient.SaveState"):
+// libtinker's message begins with the C function's name, which becomes method.
+func fromRawAs(err error, method string) error {
 	if err == nil {
 		return nil
 	}
 	var s *raw.StatusError
 	if errors.As(err, &s) {
 		return &Error{Code: Status(s.Code), Category: Category(s.Category), HTTPStatus: s.HTTPStatus,
-			RequestID: s.RequestID, Retryable: s.Retryable, Message: s.Message}
+			RequestID: s.RequestID, Retryable: s.Retryable, Message: goMessage(s.Message, method)}
 	}
 	return err
+}
+
+// goMessage names Go instead of C: a message that begins with a C function's name
+// ("tinker_training_client_save_state_async: name must ...") begins with method instead, or, when
+// method is "", with the function's Go name from the registry (goName, names_gen.go), if it has
+// one. Callers see the method they called, not the C function behind it.
+func goMessage(msg, method string) string {
+	fn, rest, ok := strings.Cut(msg, ": ")
+	if !ok || !isCName(fn) {
+		return msg
+	}
+	if method == "" {
+		if method, ok = goName(fn); !ok {
+			return msg
+		}
+	}
+	return method + ": " + rest
+}
+
+func isCName(s string) bool {
+	if !strings.HasPrefix(s, "tinker_") {
+		return false
+	}
+	for _, r := range s {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // futureError reads the error a failed future owns (not the thread-local record, so it is safe
@@ -66,6 +100,6 @@ func futureError(f raw.Tinker_future, status Status) error {
 		HTTPStatus: raw.Tinker_error_http_status(e),
 		RequestID:  raw.Tinker_error_request_id(e),
 		Retryable:  raw.Tinker_error_retryable(e) != 0,
-		Message:    raw.Tinker_error_message(e),
+		Message:    goMessage(raw.Tinker_error_message(e), ""),
 	}
 }

@@ -33,6 +33,21 @@ func (h *handle[P]) use(f func(P) error) error {
 	return f(h.ptr)
 }
 
+// borrow is use for a caller that cannot hold the pointer inside one function (a deferred
+// release): the pointer stays valid until release, and close waits for it.
+func (h *handle[P]) borrow() (P, error) {
+	h.mu.RLock()
+	if !h.live {
+		h.mu.RUnlock()
+		var zero P
+		return zero, errClosed
+	}
+	return h.ptr, nil
+}
+
+// release ends a successful borrow.
+func (h *handle[P]) release() { h.mu.RUnlock() }
+
 // close frees the pointer once. wake (may be nil) runs first, under the read lock, to end
 // blocking calls of other goroutines (cancel a future, wake a completion queue).
 func (h *handle[P]) close(wake func(P)) {

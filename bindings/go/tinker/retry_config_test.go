@@ -9,8 +9,8 @@ import (
 	"libtinker.dev/tinker/internal/raw"
 )
 
-// outOfRangeRetryConfigs are DefaultRetryConfig with one field out of tinker.h's range, and the
-// field the error must name.
+// outOfRangeRetryConfigs are DefaultRetryConfig with one field out of the registry's range, and
+// the field the error must name (the setter's Go name, not tinker_retry_config_set_...).
 func outOfRangeRetryConfigs() []struct {
 	field string
 	cfg   RetryConfig
@@ -25,14 +25,14 @@ func outOfRangeRetryConfigs() []struct {
 		change(&c)
 		out = append(out, tc{field, c})
 	}
-	add("jitter_factor", func(c *RetryConfig) { c.JitterFactor = 2 })
-	add("jitter_factor", func(c *RetryConfig) { c.JitterFactor = -0.1 })
-	add("jitter_factor", func(c *RetryConfig) { c.JitterFactor = math.NaN() })
-	add("progress_timeout", func(c *RetryConfig) { c.ProgressTimeout = 0 })
-	add("progress_timeout", func(c *RetryConfig) { c.ProgressTimeout = -time.Second })
-	add("max_connections", func(c *RetryConfig) { c.MaxConnections = 0 })
-	add("retry_delay_base", func(c *RetryConfig) { c.RetryDelayBase = -time.Millisecond })
-	add("retry_delay_max", func(c *RetryConfig) { c.RetryDelayMax = -time.Second })
+	add("RetryConfig.JitterFactor", func(c *RetryConfig) { c.JitterFactor = 2 })
+	add("RetryConfig.JitterFactor", func(c *RetryConfig) { c.JitterFactor = -0.1 })
+	add("RetryConfig.JitterFactor", func(c *RetryConfig) { c.JitterFactor = math.NaN() })
+	add("RetryConfig.ProgressTimeout", func(c *RetryConfig) { c.ProgressTimeout = 0 })
+	add("RetryConfig.ProgressTimeout", func(c *RetryConfig) { c.ProgressTimeout = -time.Second })
+	add("RetryConfig.MaxConnections", func(c *RetryConfig) { c.MaxConnections = 0 })
+	add("RetryConfig.RetryDelayBase", func(c *RetryConfig) { c.RetryDelayBase = -time.Millisecond })
+	add("RetryConfig.RetryDelayMax", func(c *RetryConfig) { c.RetryDelayMax = -time.Second })
 	return out
 }
 
@@ -40,7 +40,7 @@ func TestRetryConfigRangesAreChecked(t *testing.T) {
 	for _, tt := range outOfRangeRetryConfigs() {
 		c := tt.cfg
 		_, err := newCRetryConfig(&c)
-		if CodeOf(err) != StatusInvalidArgument || !strings.Contains(err.Error(), "retry config "+tt.field) {
+		if CodeOf(err) != StatusInvalidArgument || !strings.HasPrefix(errorMessage(err), tt.field+": ") {
 			t.Errorf("%+v: %v, want TINKER_E_INVALID_ARGUMENT naming %s", tt.cfg, err, tt.field)
 		}
 	}
@@ -135,9 +135,9 @@ func TestOutOfRangeRetryConfigFailsBeforeAnyRequest(t *testing.T) {
 		}
 		for name, call := range calls {
 			err := call()
-			if CodeOf(err) != StatusInvalidArgument || !strings.Contains(err.Error(), tt.field) ||
-				!strings.Contains(err.Error(), strings.TrimSuffix(name, "Async")) {
-				t.Errorf("%s with %+v = %v, want TINKER_E_INVALID_ARGUMENT naming the call and %s", name, tt.cfg, err, tt.field)
+			if want := "TrainingClient." + name + ": " + tt.field + ": "; CodeOf(err) != StatusInvalidArgument ||
+				!strings.HasPrefix(errorMessage(err), want) {
+				t.Errorf("%s with %+v = %v, want TINKER_E_INVALID_ARGUMENT beginning %q", name, tt.cfg, err, want)
 			}
 		}
 	}

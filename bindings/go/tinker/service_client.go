@@ -8,7 +8,7 @@ import (
 
 // ServiceClient is the entry point: it owns the connection runtime shared by every client and
 // future created from it. It is safe for concurrent use. Close it when done; futures may
-// outlive it (they then end cancelled).
+// outlive it (they then end cancelled). Its operations are in operations_gen.go.
 type ServiceClient struct {
 	h *handle[raw.Tinker_service_client]
 }
@@ -38,12 +38,23 @@ func NewServiceClient(opts ...Option) (*ServiceClient, error) {
 // Close releases the client. Idempotent.
 func (c *ServiceClient) Close() { c.h.close(nil) }
 
-// start runs one `_async` entry point on a client handle and wraps the future it returns.
-// Every operation goes through here; take turns a finished future into the Go result.
-func start[P, T any](h *handle[P], async func(P, *uintptr) error,
+// SessionID is the client's session id once a session exists (StartSession, or any training or
+// sampling operation, creates it), else "".
+func (c *ServiceClient) SessionID() string {
+	id := ""
+	_ = c.h.use(func(p raw.Tinker_service_client) error { id = raw.Tinker_service_client_session_id(p); return nil })
+	return id
+}
+
+// start runs one `_async` entry point on a client handle for the Go method `method` (errors name
+// it) and wraps the future it returns. Every operation goes through here; take turns a finished
+// future into the Go result.
+func start[P, T any](method string, h *handle[P], async func(P, *uintptr) error,
 	take func(raw.Tinker_future) (T, error)) (*Future[T], error) {
 	var f uintptr
-	if err := h.use(func(p P) error { return fromRaw(async(p, &f)) }); err != nil {
+	if err := h.use(func(p P) error { return fromRawAs(async(p, &f), method) }); err == errClosed {
+		return nil, within(method, err)
+	} else if err != nil {
 		return nil, err
 	}
 	return newFuture(raw.SwigcptrTinker_future(f), take), nil
@@ -62,57 +73,3 @@ func await[T any](ctx context.Context, async func() (*Future[T], error)) (T, err
 }
 
 func takeNothing(raw.Tinker_future) (struct{}, error) { return struct{}{}, nil }
-
-// HealthCheckAsync starts GET /api/v1/healthz.
-func (c *ServiceClient) HealthCheckAsync() (*Future[struct{}], error) {
-	return start(c.h, raw.Tinker_service_client_health_check_async, takeNothing)
-}
-
-// HealthCheck returns nil when the server reports itself healthy.
-func (c *ServiceClient) HealthCheck(ctx context.Context) error {
-	_, err := await(ctx, c.HealthCheckAsync)
-	return err
-}
-
-// Model is one model the server supports.
-type Model struct {
-	Name             string
-	MaxContextLength int64 // -1 when the server did not say
-}
-
-// ServerCapabilities lists the models the server supports.
-type ServerCapabilities struct {
-	Models []Model
-	JSON   string // the server's answer, for logging
-}
-
-func takeServerCapabilities(f raw.Tinker_future) (*ServerCapabilities, error) {
-	var p uintptr
-	if err := raw.Tinker_future_take_server_capabilities(f, &p); err != nil {
-		return nil, fromRaw(err)
-	}
-	caps := raw.SwigcptrTinker_server_capabilities(p)
-	defer raw.Tinker_server_capabilities_free(caps)
-	out := &ServerCapabilities{}
-	n := raw.Tinker_server_capabilities_model_count(caps)
-	for i := int64(0); i < int64(n); i++ {
-		out.Models = append(out.Models, Model{
-			Name:             raw.Tinker_server_capabilities_model_name(caps, i),
-			MaxContextLength: raw.Tinker_server_capabilities_model_max_context_length(caps, i),
-		})
-	}
-	if err := raw.Tinker_server_capabilities_to_json(caps, &out.JSON); err != nil {
-		return nil, fromRaw(err)
-	}
-	return out, nil
-}
-
-// GetServerCapabilitiesAsync starts fetching the supported models.
-func (c *ServiceClient) GetServerCapabilitiesAsync() (*Future[*ServerCapabilities], error) {
-	return start(c.h, raw.Tinker_service_client_get_server_capabilities_async, takeServerCapabilities)
-}
-
-// GetServerCapabilities returns the models the server supports.
-func (c *ServiceClient) GetServerCapabilities(ctx context.Context) (*ServerCapabilities, error) {
-	return await(ctx, c.GetServerCapabilitiesAsync)
-}

@@ -4,7 +4,13 @@
 // Calls return (T, error). Every operation exists as a blocking method that takes a
 // context.Context and as an Async twin that returns a *Future[T]; the blocking method is the
 // Async call followed by Future.Wait. Failures are *Error values carrying the status code,
-// category, HTTP status and request id; errors.Is(err, tinker.StatusUnauthenticated) works.
+// category, HTTP status and request id; errors.Is(err, tinker.StatusUnauthenticated) works. The
+// message of a failed operation or builder setting names the Go method or field that was called
+// ("TrainingClient.SaveState: name must be ..."), not the C function behind it.
+//
+// The operations, their options, the result values and the builder values (AdamParams,
+// LoraConfig, RetryConfig) are generated from libtinker's operation registry (api/registry.py,
+// api/gen_go.py) into the *_gen.go files when the module is assembled.
 //
 // The package sits on a SWIG-generated raw layer (internal/raw) that is produced at build time
 // from bindings/swig/tinker.i; see bindings/README.md for how to build it.

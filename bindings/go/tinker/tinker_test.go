@@ -12,13 +12,25 @@ import (
 	"libtinker.dev/tinker/internal/raw"
 )
 
-// The emulator tests need TINKER_BASE_URL / TINKER_API_KEY; CTest runs them under
-// tests/with_emulator.sh, which starts a fresh tinker-emulator and sets both.
+// needEmulator fails the test without TINKER_BASE_URL / TINKER_API_KEY: CTest always runs it
+// under tests/with_emulator.sh, which starts a fresh tinker-emulator and sets both, so a missing
+// URL is a broken setup, not a reason to pass. TINKER_SKIP_EMULATOR_TESTS=1 skips instead (a
+// plain `go test` without an emulator).
+func needEmulator(t *testing.T) {
+	t.Helper()
+	if os.Getenv("TINKER_BASE_URL") != "" {
+		return
+	}
+	if os.Getenv("TINKER_SKIP_EMULATOR_TESTS") == "1" {
+		t.Skip("TINKER_BASE_URL is not set and TINKER_SKIP_EMULATOR_TESTS=1")
+	}
+	t.Fatal("TINKER_BASE_URL is not set: run under tests/with_emulator.sh (ctest does), " +
+		"or set TINKER_SKIP_EMULATOR_TESTS=1 to skip the tests that need the emulator")
+}
+
 func newClient(t *testing.T, opts ...Option) *ServiceClient {
 	t.Helper()
-	if os.Getenv("TINKER_BASE_URL") == "" {
-		t.Skip("TINKER_BASE_URL is not set (run under tests/with_emulator.sh)")
-	}
+	needEmulator(t)
 	c, err := NewServiceClient(opts...)
 	if err != nil {
 		t.Fatalf("NewServiceClient: %v", err)
@@ -147,9 +159,7 @@ func TestGetServerCapabilitiesListsModels(t *testing.T) {
 }
 
 func TestMalformedAPIKeyIsUnauthenticated(t *testing.T) {
-	if os.Getenv("TINKER_BASE_URL") == "" {
-		t.Skip("TINKER_BASE_URL is not set")
-	}
+	needEmulator(t)
 	_, err := NewServiceClient(WithAPIKey("bad-key"))
 	var e *Error
 	if !errors.As(err, &e) {
@@ -256,9 +266,7 @@ func TestFuturesOutliveTheirClient(t *testing.T) {
 // The raw layer's generic typemaps: numeric slices in, scalar out-params, a borrowed handle
 // out-param (the tensor) and a slice the call fills, on a real forward_backward.
 func TestRawLayerArraysTensorsAndMetrics(t *testing.T) {
-	if os.Getenv("TINKER_BASE_URL") == "" {
-		t.Skip("TINKER_BASE_URL is not set")
-	}
+	needEmulator(t)
 	must := func(what string, err error) {
 		t.Helper()
 		if err != nil {

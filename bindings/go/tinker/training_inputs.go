@@ -168,42 +168,8 @@ type Datum struct {
 // LossFnConfig holds a loss function's named parameters (e.g. PPO clip thresholds).
 type LossFnConfig map[string]float64
 
-// AdamParams are the optimizer settings of OptimStep. Start from DefaultAdamParams: a zero
-// AdamParams means a zero learning rate and zero betas, not the defaults.
-type AdamParams struct {
-	LearningRate float64
-	Beta1        float64
-	Beta2        float64
-	Eps          float64
-	WeightDecay  float64 // decoupled
-	GradClipNorm float64 // 0: no clipping
-}
-
-// DefaultAdamParams returns tinker.h's defaults: learning rate 1e-4, beta1 0.9, beta2 0.95,
-// eps 1e-12, no weight decay, no clipping.
-func DefaultAdamParams() AdamParams {
-	return AdamParams{LearningRate: 1e-4, Beta1: 0.9, Beta2: 0.95, Eps: 1e-12}
-}
-
-// LoraConfig configures the adapter of a new training run. Start from DefaultLoraConfig.
-type LoraConfig struct {
-	Rank         int32
-	Seed         *int64 // nil: no seed (the server chooses)
-	TrainMLP     bool
-	TrainAttn    bool
-	TrainUnembed bool
-}
-
-// DefaultLoraConfig returns tinker.h's defaults: rank 32, no seed, every part trained.
-func DefaultLoraConfig() LoraConfig {
-	return LoraConfig{Rank: 32, TrainMLP: true, TrainAttn: true, TrainUnembed: true}
-}
-
-// WithSeed returns a copy of the config with the adapter initialisation seeded.
-func (c LoraConfig) WithSeed(seed int64) LoraConfig {
-	c.Seed = &seed
-	return c
-}
+// The builders' values (AdamParams, LoraConfig, RetryConfig), their defaults and their conversion
+// are generated from the registry (builders_gen.go).
 
 // ---- conversion into C builders -----------------------------------------------------------
 
@@ -322,59 +288,6 @@ func newCLossFnConfig(c LossFnConfig) (raw.Tinker_loss_fn_config, error) {
 			raw.Tinker_loss_fn_config_free(cc)
 			return nil, within(fmt.Sprintf("loss_fn_config[%q]", k), fromRaw(err))
 		}
-	}
-	return cc, nil
-}
-
-func newCAdamParams(a AdamParams) (raw.Tinker_adam_params, error) {
-	var p uintptr
-	if err := raw.Tinker_adam_params_new(&p); err != nil {
-		return nil, fromRaw(err)
-	}
-	cp := raw.SwigcptrTinker_adam_params(p)
-	setters := []struct {
-		name string
-		set  func(raw.Tinker_adam_params, float64) error
-		v    float64
-	}{
-		{"learning_rate", raw.Tinker_adam_params_set_learning_rate, a.LearningRate},
-		{"beta1", raw.Tinker_adam_params_set_beta1, a.Beta1},
-		{"beta2", raw.Tinker_adam_params_set_beta2, a.Beta2},
-		{"eps", raw.Tinker_adam_params_set_eps, a.Eps},
-		{"weight_decay", raw.Tinker_adam_params_set_weight_decay, a.WeightDecay},
-		{"grad_clip_norm", raw.Tinker_adam_params_set_grad_clip_norm, a.GradClipNorm},
-	}
-	for _, s := range setters {
-		if err := s.set(cp, s.v); err != nil {
-			raw.Tinker_adam_params_free(cp)
-			return nil, within("adam "+s.name, fromRaw(err))
-		}
-	}
-	return cp, nil
-}
-
-func newCLoraConfig(c LoraConfig) (raw.Tinker_lora_config, error) {
-	var p uintptr
-	if err := raw.Tinker_lora_config_new(&p); err != nil {
-		return nil, fromRaw(err)
-	}
-	cc := raw.SwigcptrTinker_lora_config(p)
-	err := raw.Tinker_lora_config_set_rank(cc, int(c.Rank))
-	if err == nil && c.Seed != nil {
-		err = raw.Tinker_lora_config_set_seed(cc, *c.Seed)
-	}
-	if err == nil {
-		err = raw.Tinker_lora_config_set_train_mlp(cc, boolInt(c.TrainMLP))
-	}
-	if err == nil {
-		err = raw.Tinker_lora_config_set_train_attn(cc, boolInt(c.TrainAttn))
-	}
-	if err == nil {
-		err = raw.Tinker_lora_config_set_train_unembed(cc, boolInt(c.TrainUnembed))
-	}
-	if err != nil {
-		raw.Tinker_lora_config_free(cc)
-		return nil, within("lora config", fromRaw(err))
 	}
 	return cc, nil
 }

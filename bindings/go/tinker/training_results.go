@@ -4,7 +4,10 @@ import (
 	"libtinker.dev/tinker/internal/raw"
 )
 
-// Results are copied into plain Go values and the native result is freed at once.
+// Results are copied into plain Go values and the native result is freed at once. The registry's
+// results with a message are generated (results_gen.go); the forward/backward output, whose
+// tensors no message describes, is copied here, as are the client handles (training_client.go,
+// sampling_client.go) and the custom-loss step (custom_loss_step.go).
 
 // ForwardBackwardOutput is the result of Forward, ForwardBackward and ForwardBackwardCustom.
 type ForwardBackwardOutput struct {
@@ -20,44 +23,6 @@ func (o *ForwardBackwardOutput) Logprobs(i int) []float32 {
 	}
 	return o.Outputs[i]["logprobs"].Float32
 }
-
-// OptimStepResult is the result of OptimStep.
-type OptimStepResult struct {
-	Metrics map[string]float64 // e.g. "grad_norm:mean"
-}
-
-// SaveResult is the result of SaveState and SaveWeightsForSampler.
-type SaveResult struct {
-	Path string // the checkpoint's tinker:// path
-}
-
-// LoadResult is the result of LoadState and LoadStateWithOptimizer.
-type LoadResult struct {
-	Path string // the loaded path, "" when the server did not say
-}
-
-// ModelInfo is the result of GetInfo; strings are "" when the server did not say.
-type ModelInfo struct {
-	ModelID     string
-	BaseModel   string
-	Arch        string
-	TokenizerID string
-	IsLoRA      bool
-	LoRARank    int64 // -1 when not reported
-}
-
-// SamplingClient is a sampling session on a model's weights. Its sampling operations come with
-// the sampling API; today it carries its id. Close it when done.
-type SamplingClient struct {
-	h         *handle[raw.Tinker_sampling_client]
-	sessionID string
-}
-
-// SamplingSessionID is the server's id of the sampling session.
-func (s *SamplingClient) SamplingSessionID() string { return s.sessionID }
-
-// Close releases the client. Idempotent.
-func (s *SamplingClient) Close() { s.h.close(nil) }
 
 // ---- copying native results -----------------------------------------------------------------
 
@@ -141,60 +106,3 @@ var takeForwardBackwardOutput = copied(raw.Tinker_future_take_forward_backward_o
 		return raw.SwigcptrTinker_forward_backward_output(p)
 	},
 	raw.Tinker_forward_backward_output_free, readForwardBackwardOutput)
-
-var takeOptimStepResult = copied(raw.Tinker_future_take_optim_step_result,
-	func(p uintptr) raw.Tinker_optim_step_result { return raw.SwigcptrTinker_optim_step_result(p) },
-	raw.Tinker_optim_step_result_free,
-	func(r raw.Tinker_optim_step_result) (*OptimStepResult, error) {
-		return &OptimStepResult{Metrics: readMetrics(raw.Tinker_optim_step_result_metrics(r))}, nil
-	})
-
-var takeSaveResult = copied(raw.Tinker_future_take_save_result,
-	func(p uintptr) raw.Tinker_save_result { return raw.SwigcptrTinker_save_result(p) },
-	raw.Tinker_save_result_free,
-	func(r raw.Tinker_save_result) (*SaveResult, error) {
-		return &SaveResult{Path: raw.Tinker_save_result_path(r)}, nil
-	})
-
-var takeLoadResult = copied(raw.Tinker_future_take_load_result,
-	func(p uintptr) raw.Tinker_load_result { return raw.SwigcptrTinker_load_result(p) },
-	raw.Tinker_load_result_free,
-	func(r raw.Tinker_load_result) (*LoadResult, error) {
-		return &LoadResult{Path: raw.Tinker_load_result_path(r)}, nil
-	})
-
-var takeModelInfo = copied(raw.Tinker_future_take_model_info,
-	func(p uintptr) raw.Tinker_model_info { return raw.SwigcptrTinker_model_info(p) },
-	raw.Tinker_model_info_free,
-	func(r raw.Tinker_model_info) (*ModelInfo, error) {
-		return &ModelInfo{
-			ModelID:     raw.Tinker_model_info_model_id(r),
-			BaseModel:   raw.Tinker_model_info_base_model(r),
-			Arch:        raw.Tinker_model_info_arch(r),
-			TokenizerID: raw.Tinker_model_info_tokenizer_id(r),
-			IsLoRA:      raw.Tinker_model_info_is_lora(r) != 0,
-			LoRARank:    raw.Tinker_model_info_lora_rank(r),
-		}, nil
-	})
-
-// Client results are handles: the Go value takes ownership instead of copying.
-
-func takeTrainingClient(f raw.Tinker_future) (*TrainingClient, error) {
-	var p uintptr
-	if err := raw.Tinker_future_take_training_client(f, &p); err != nil {
-		return nil, fromRaw(err)
-	}
-	tc := raw.SwigcptrTinker_training_client(p)
-	return &TrainingClient{h: newHandle[raw.Tinker_training_client](tc, raw.Tinker_training_client_free),
-		modelID: raw.Tinker_training_client_model_id(tc)}, nil
-}
-
-func takeSamplingClient(f raw.Tinker_future) (*SamplingClient, error) {
-	var p uintptr
-	if err := raw.Tinker_future_take_sampling_client(f, &p); err != nil {
-		return nil, fromRaw(err)
-	}
-	sc := raw.SwigcptrTinker_sampling_client(p)
-	return &SamplingClient{h: newHandle[raw.Tinker_sampling_client](sc, raw.Tinker_sampling_client_free),
-		sessionID: raw.Tinker_sampling_client_sampling_session_id(sc)}, nil
-}

@@ -261,7 +261,7 @@ func TestBadInputIsRejectedBeforeAnythingIsSent(t *testing.T) {
 		}
 	}
 	if _, err := tc.OptimStep(testContext(t), AdamParams{LearningRate: math.NaN()}); CodeOf(err) != StatusInvalidArgument ||
-		!strings.Contains(err.Error(), "learning_rate") {
+		!strings.HasPrefix(errorMessage(err), "TrainingClient.OptimStep: AdamParams.LearningRate: ") {
 		t.Errorf("OptimStep with a NaN learning rate = %v", err)
 	}
 	if n := forwardBackwardRequests(t, tc.ModelID()); n != 0 {
@@ -631,10 +631,12 @@ func TestClosedTrainingClientReportsAnError(t *testing.T) {
 func TestTTLRoundsUpToWholeSeconds(t *testing.T) {
 	for d, want := range map[time.Duration]int64{0: 0, time.Nanosecond: 1, time.Second: 1,
 		1500 * time.Millisecond: 2, time.Hour: 3600} {
-		s, err := trainingOptions("SaveState", []TrainingOption{WithTTL(d)}, "WithTTL")
-		if err != nil || s.ttlSeconds() != want {
-			t.Errorf("WithTTL(%v) = (%v, %v), want %d s", d, s, err, want)
+		if got, err := ttlSeconds(d); err != nil || got != want {
+			t.Errorf("WithTTL(%v) = (%v, %v), want %d s", d, got, err, want)
 		}
+	}
+	if _, err := ttlSeconds(-time.Nanosecond); CodeOf(err) != StatusInvalidArgument {
+		t.Errorf("WithTTL(-1ns) = %v, want TINKER_E_INVALID_ARGUMENT", err)
 	}
 }
 

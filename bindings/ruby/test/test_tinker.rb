@@ -5,10 +5,13 @@
 require "minitest/autorun"
 require "timeout"
 require "tinker"
+require_relative "emulator_helper"
 
 class TinkerBindingTest < Minitest::Test
+  include EmulatorHelper
+
   def setup
-    skip "TINKER_BASE_URL is not set (run under tests/with_emulator.sh)" if ENV["TINKER_BASE_URL"].to_s.empty?
+    require_emulator
     @client = Tinker::ServiceClient.new
   end
 
@@ -51,6 +54,7 @@ class TinkerBindingTest < Minitest::Test
     caps = @client.get_server_capabilities(timeout: 30)
     refute_empty caps.models
     caps.models.each do |m|
+      assert_kind_of Tinker::SupportedModel, m
       refute_empty m.name
       assert_kind_of Integer, m.max_context_length
     end

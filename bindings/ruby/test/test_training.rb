@@ -158,7 +158,7 @@ class TrainingTest < TrainingTestCase
     assert_operator max_difference(reference, logprobs(a)), :>, 1e-4, "a fresh adapter differs from the trained one"
     loaded = a.load_state(path, timeout: 60)
     assert_kind_of Tinker::LoadResult, loaded
-    assert_includes ["", path], loaded.path
+    assert_equal path, loaded.path
     future = b.load_state_with_optimizer_async(path)
     assert_kind_of Tinker::LoadResult, future.wait(60)
     future.close

@@ -130,10 +130,87 @@ class TrainingInputsTest < Minitest::Test
                                mask: Tinker::TensorData.sparse([1, 2], **csr, dtype: :int64))
   end
 
-  def test_retry_config_has_the_header_defaults
-    assert_equal [1000, 7200.0, 0.5, 10.0, 0.25, true, true], Tinker::RetryConfig.new.to_a
+  BUILDERS = { Tinker::AdamParams => "adam_params", Tinker::LoraConfig => "lora_config",
+               Tinker::RetryConfig => "retry_config" }.freeze
+
+  # Reads every field of a native builder with its getter (nil for a field that has none: the
+  # nullable ones, unset by default); flags as true / false.
+  def native_fields(type, builder, ptr)
+    type.members.to_h do |field|
+      getter = :"tinker_#{builder}_get_#{field}"
+      value = Tinker::Raw.respond_to?(getter) ? Tinker::Raw.public_send(getter, ptr) : nil
+      [field, [true, false].include?(type.new[field]) ? value == 1 : value]
+    end
+  end
+
+  # The defaults of the builders' values are the registry's: a fresh libtinker builder (which the
+  # registry made) holds the same values. None is typed in the Ruby layer or here.
+  def test_builder_values_have_the_registrys_defaults
+    BUILDERS.each do |type, builder|
+      native = Tinker::Raw.public_send(:"tinker_#{builder}_new")
+      begin
+        assert_equal native_fields(type, builder, native), type.new.to_h, type.name
+      ensure
+        Tinker::Raw.public_send(:"tinker_#{builder}_free", native)
+      end
+    end
+    assert_nil Tinker::LoraConfig.new.seed
     assert_equal 3, Tinker::RetryConfig.new(max_connections: 3).max_connections
     assert_raises(ArgumentError) { Tinker::RetryConfig.new(retries: 3) }
+    assert_raises(ArgumentError) { Tinker::AdamParams.new(lr: 1) }
+  end
+
+  # Every field reaches the native builder through its setter.
+  def test_builder_values_convert_field_by_field
+    values = {
+      Tinker::AdamParams => { learning_rate: 0.5, beta1: 0.25, beta2: 0.5, eps: 1e-6, weight_decay: 0.125,
+                              grad_clip_norm: 2.0 },
+      Tinker::LoraConfig => { rank: 4, seed: nil, train_mlp: false, train_attn: true, train_unembed: false },
+      Tinker::RetryConfig => { max_connections: 3, progress_timeout: 30.0, retry_delay_base: 0.0, retry_delay_max: 2.0,
+                               jitter_factor: 1.0, enable_retry_logic: false, enable_stuck_detection: true }
+    }
+    values.each do |type, fields|
+      builder = BUILDERS.fetch(type)
+      native = Tinker::Native.public_send(:"with_#{builder}", type.new(**fields)) do |ptr|
+        native_fields(type, builder, ptr)
+      end
+      assert_equal fields, native, type.name
+    end
+  end
+
+  # libtinker's messages name C functions; the Ruby layer's name the Ruby method instead (the
+  # map is generated from the registry: both methods of every operation, the builders' fields).
+  def test_error_messages_name_the_ruby_method
+    assert_equal "TrainingClient#save_state_async: name is NULL",
+                 Tinker.ruby_message("tinker_training_client_save_state_async: name is NULL")
+    assert_equal "ServiceClient#start_session: x", Tinker.ruby_message("tinker_service_client_start_session: x")
+    assert_equal "RetryConfig#jitter_factor: factor must be in range",
+                 Tinker.ruby_message("tinker_retry_config_set_jitter_factor: factor must be in range")
+    assert_equal "tinker_datum_new: not an operation", Tinker.ruby_message("tinker_datum_new: not an operation")
+    assert_equal "no function named", Tinker.ruby_message("no function named")
+    error = Tinker.native_error(Tinker::Raw::TINKER_E_INVALID_ARGUMENT, "tinker_training_client_forward_async: " \
+                                                                          "loss_fn is NULL", 1, 0, "", false)
+    assert_kind_of Tinker::InvalidArgumentError, error
+    assert_equal "TrainingClient#forward_async: loss_fn is NULL", error.message
+    assert_equal :user, error.category
+    error = assert_raises(Tinker::InvalidArgumentError) do
+      Tinker::Native.with_lora_config(Tinker::LoraConfig.new(rank: 0)) { flunk "built" }
+    end
+    assert_match(/\ALoraConfig#rank: rank must be > 0/, error.message)
+  end
+
+  # Every Ruby method the map names exists: both methods of every operation, each builder field.
+  def test_every_mapped_method_exists
+    assert_equal Tinker::C_FUNCTION_METHODS.size, Tinker::C_FUNCTION_METHODS.values.uniq.size
+    Tinker::C_FUNCTION_METHODS.each do |function, method|
+      type, name = method.split("#")
+      assert Tinker.const_get(type).method_defined?(name), "#{function}: #{method} is not defined"
+    end
+    assert_operator Tinker::OPERATION_METHODS.size, :>=, 40
+    assert(Tinker::OPERATION_METHODS.all? { |m| Tinker::C_FUNCTION_METHODS.value?(m) })
+    %w[start_session start_session_async].each { |m| assert Tinker::ServiceClient.method_defined?(m) }
+    %w[forward_backward_custom_begin forward_backward_custom_begin_async forward_backward_custom_finish
+       forward_backward_custom_finish_async].each { |m| assert Tinker::TrainingClient.method_defined?(m) }
   end
 
   # Each setting is checked by libtinker's setter, which names it and its range.
@@ -144,7 +221,7 @@ class TrainingInputsTest < Minitest::Test
       error = assert_raises(Tinker::InvalidArgumentError, field) do
         Tinker::Native.with_retry_config(Tinker::RetryConfig.new(field => value)) { flunk "built" }
       end
-      assert_match(/#{field}: \w+ must be /, error.message)  # the setter's parameter and its range
+      assert_match(/\ARetryConfig##{field}: \w+ must be /, error.message) # the field, the setter's parameter, its range
     end
     assert_raises(Tinker::InvalidArgumentError) do
       Tinker::Native.with_retry_config(Tinker::RetryConfig.new(max_connections: 1.5)) { flunk "built" }
@@ -158,15 +235,6 @@ class TrainingInputsTest < Minitest::Test
     assert_raises(Tinker::InvalidArgumentError) { Tinker::Datum.new(model_input: [1], loss_fn_inputs: [[1]]) }
     assert_raises(Tinker::InvalidArgumentError) { Tinker::ModelInput.new([:not_a_chunk]) }
     assert_raises(ArgumentError) { Tinker::Datum.new(loss_fn_inputs: {}) }
-  end
-
-  def test_adam_params_and_lora_config_have_the_header_defaults
-    adam = Tinker::AdamParams.new
-    assert_equal [1e-4, 0.9, 0.95, 1e-12, 0.0, 0.0], adam.to_a
-    assert_equal 0.01, Tinker::AdamParams.new(learning_rate: 0.01).learning_rate
-    lora = Tinker::LoraConfig.new
-    assert_equal [32, nil, true, true, true], lora.to_a
-    assert_raises(ArgumentError) { Tinker::AdamParams.new(lr: 1) }
   end
 
   # The builders check what they are given before anything is sent; bad values raise at once.

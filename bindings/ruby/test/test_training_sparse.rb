@@ -102,7 +102,7 @@ class TrainingSparseTest < TrainingTestCase
         t.forward_backward(batch(TEXTS.first(1)) + bad, "cross_entropy", timeout: 60)
       end
       assert_equal Tinker::Raw::TINKER_E_INVALID_ARGUMENT, error.code
-      assert_match(/\Adatum 1: /, error.message)
+      assert_match(/\ATrainingClient#forward_backward: datum 1: /, error.message, "the method called, then the datum")
       assert_match(says, error.message, layout.inspect)
     end
     out_of_range = weighted(sparse_weights(cols: [1, 4, n]))

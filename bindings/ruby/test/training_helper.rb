@@ -6,16 +6,19 @@ require "json"
 require "net/http"
 require "minitest/autorun"
 require "tinker"
+require_relative "emulator_helper"
 
 # Base class of the training tests (it has no tests of its own).
 class TrainingTestCase < Minitest::Test
+  include EmulatorHelper
+
   MODEL = "tinker-emulator/tiny-bigram" # vocabulary: the 256 byte values
 
   TEXTS = ["the cat sat on the mat.", "the dog sat on the log.", "a cat and a dog sat together.",
            "the mat was on the floor.", "the fire was warm."].freeze
 
   def setup
-    skip "TINKER_BASE_URL is not set (run under tests/with_emulator.sh)" if ENV["TINKER_BASE_URL"].to_s.empty?
+    require_emulator
     @client = Tinker::ServiceClient.new
     @closables = [@client]
   end

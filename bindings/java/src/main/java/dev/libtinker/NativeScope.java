@@ -31,8 +31,11 @@ final class NativeScope implements AutoCloseable {
     return pointer;
   }
 
-  /** A batch of the datums, in order (tinker_batch_t). */
+  /** A batch of the datums, in order (tinker_batch_t); null for null, which libtinker refuses. */
   SWIGTYPE_p_tinker_batch batch(List<Datum> data) {
+    if (data == null) {
+      return null;
+    }
     SWIGTYPE_p_tinker_batch[] out = new SWIGTYPE_p_tinker_batch[1];
     TinkerRaw.tinker_batch_new(out);
     SWIGTYPE_p_tinker_batch batch = own(out, TinkerRaw::tinker_batch_free);

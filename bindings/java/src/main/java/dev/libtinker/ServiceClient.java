@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -18,13 +19,15 @@ import java.util.function.Function;
  * it, plus one completion thread that completes this client's futures. Thread-safe. Close it when
  * done (try-with-resources); futures still pending then end with {@link Status#CANCELLED}.
  *
- * <p>Every operation exists as {@code fooAsync()}, returning a {@link TinkerFuture}, and as a
- * blocking {@code foo()} that waits for it. Failures are {@link TinkerException}s.
+ * <p>Its operations (health check, server capabilities, session, creating training clients) come
+ * from the registry (api/registry.py, generated into {@code ServiceClientOperations}): each as
+ * {@code fooAsync()}, returning a {@link TinkerFuture}, and as a blocking {@code foo()} that waits
+ * for it. Failures are {@link TinkerException}s.
  *
  * <p>The {@link TrainingClient}s it creates deliver their results through this client's
  * completion thread: keep it open while they are in use.
  */
-public final class ServiceClient implements AutoCloseable {
+public final class ServiceClient extends ServiceClientOperations implements AutoCloseable {
   private final NativeHandle<SWIGTYPE_p_tinker_service_client> handle;
   private final Completions completions;
 
@@ -112,11 +115,18 @@ public final class ServiceClient implements AutoCloseable {
     void start(H handle, NativeScope inputs, SWIGTYPE_p_tinker_future[] out);
   }
 
-  /** Starts an operation of this client. */
-  private <T> TinkerFuture<T> start(
+  /** Starts an operation of this client (ServiceClientOperations). */
+  @Override
+  <T> TinkerFuture<T> start(
       AsyncCall<SWIGTYPE_p_tinker_service_client> call, Function<SWIGTYPE_p_tinker_future, T> take) {
     // Under the client's read lock, so close() cannot free the client or the queue in between.
     return handle.use(c -> launch(c, call, take));
+  }
+
+  /** The training clients it makes are served by its completion thread. */
+  @Override
+  ServiceClient service() {
+    return this;
   }
 
   /**
@@ -144,68 +154,11 @@ public final class ServiceClient implements AutoCloseable {
     return future;
   }
 
-  /** GET /api/v1/healthz. */
-  public TinkerFuture<Void> healthCheckAsync() {
-    return start((c, in, out) -> TinkerRaw.tinker_service_client_health_check_async(c, out), f -> null);
-  }
-
-  /** Returns when the server reports itself healthy; throws otherwise. */
-  public void healthCheck() {
-    healthCheckAsync().await();
-  }
-
-  /** The models the server supports. */
-  public TinkerFuture<ServerCapabilities> getServerCapabilitiesAsync() {
-    return start(
-        (c, in, out) -> TinkerRaw.tinker_service_client_get_server_capabilities_async(c, out),
-        ServerCapabilities::take);
-  }
-
-  public ServerCapabilities getServerCapabilities() {
-    return getServerCapabilitiesAsync().await();
-  }
-
-  /**
-   * S2: creates a LoRA training run on {@code baseModel} with the default {@link LoraConfig}. An
-   * unknown base model fails with {@link Status#REQUEST_FAILED}, category USER, and the server's
-   * message.
-   */
-  public TinkerFuture<TrainingClient> createLoraTrainingClientAsync(String baseModel) {
-    return createLoraTrainingClientAsync(baseModel, LoraConfig.defaults(), null);
-  }
-
-  public TinkerFuture<TrainingClient> createLoraTrainingClientAsync(String baseModel, LoraConfig lora) {
-    return createLoraTrainingClientAsync(baseModel, lora, null);
-  }
-
-  /** S2 with user metadata attached to the run (null or empty: none). */
-  public TinkerFuture<TrainingClient> createLoraTrainingClientAsync(
-      String baseModel, LoraConfig lora, Map<String, String> userMetadata) {
-    LoraConfig config = lora == null ? LoraConfig.defaults() : lora;
-    return start(
-        (c, in, out) ->
-            TinkerRaw.tinker_service_client_create_lora_training_client_async(
-                c, baseModel, config.toNative(in), in.metadata(userMetadata), out),
-        f -> TrainingClient.take(this, f));
-  }
-
-  public TrainingClient createLoraTrainingClient(String baseModel) {
-    return createLoraTrainingClientAsync(baseModel).await();
-  }
-
-  public TrainingClient createLoraTrainingClient(String baseModel, LoraConfig lora) {
-    return createLoraTrainingClientAsync(baseModel, lora).await();
-  }
-
-  public TrainingClient createLoraTrainingClient(
-      String baseModel, LoraConfig lora, Map<String, String> userMetadata) {
-    return createLoraTrainingClientAsync(baseModel, lora, userMetadata).await();
-  }
-
   /**
    * The optional parameters of creating a training client from a checkpoint: a base model
    * override (null: the checkpoint's), user metadata, and a weights access token (null: none; lets
-   * another account's credential authorise reading the checkpoint).
+   * another account's credential authorise reading the checkpoint). The generated S3 and S4 methods
+   * take their optional parameters as this record (api/gen_java.py, OPTIONS_RECORDS).
    */
   public record FromStateOptions(String baseModel, Map<String, String> userMetadata, String weightsAccessToken) {
     public FromStateOptions {
@@ -230,49 +183,9 @@ public final class ServiceClient implements AutoCloseable {
     }
   }
 
-  /** S3: a new training run with the weights of training checkpoint {@code path} (tinker://...). */
-  public TinkerFuture<TrainingClient> createTrainingClientFromStateAsync(String path) {
-    return createTrainingClientFromStateAsync(path, FromStateOptions.defaults());
-  }
-
-  public TinkerFuture<TrainingClient> createTrainingClientFromStateAsync(String path, FromStateOptions options) {
-    FromStateOptions o = options == null ? FromStateOptions.defaults() : options;
-    return start(
-        (c, in, out) ->
-            TinkerRaw.tinker_service_client_create_training_client_from_state_async(
-                c, path, o.baseModel(), in.metadata(o.userMetadata()), o.weightsAccessToken(), out),
-        f -> TrainingClient.take(this, f));
-  }
-
-  public TrainingClient createTrainingClientFromState(String path) {
-    return createTrainingClientFromStateAsync(path).await();
-  }
-
-  public TrainingClient createTrainingClientFromState(String path, FromStateOptions options) {
-    return createTrainingClientFromStateAsync(path, options).await();
-  }
-
-  /** S4: as S3, restoring the optimizer state too. */
-  public TinkerFuture<TrainingClient> createTrainingClientFromStateWithOptimizerAsync(String path) {
-    return createTrainingClientFromStateWithOptimizerAsync(path, FromStateOptions.defaults());
-  }
-
-  public TinkerFuture<TrainingClient> createTrainingClientFromStateWithOptimizerAsync(
-      String path, FromStateOptions options) {
-    FromStateOptions o = options == null ? FromStateOptions.defaults() : options;
-    return start(
-        (c, in, out) ->
-            TinkerRaw.tinker_service_client_create_training_client_from_state_with_optimizer_async(
-                c, path, o.baseModel(), in.metadata(o.userMetadata()), o.weightsAccessToken(), out),
-        f -> TrainingClient.take(this, f));
-  }
-
-  public TrainingClient createTrainingClientFromStateWithOptimizer(String path) {
-    return createTrainingClientFromStateWithOptimizerAsync(path).await();
-  }
-
-  public TrainingClient createTrainingClientFromStateWithOptimizer(String path, FromStateOptions options) {
-    return createTrainingClientFromStateWithOptimizerAsync(path, options).await();
+  /** The session id once a session exists (after {@link #startSession} or a training operation). */
+  public Optional<String> sessionId() {
+    return Optional.ofNullable(handle.use(TinkerRaw::tinker_service_client_session_id));
   }
 
   /**

@@ -30,15 +30,69 @@ public class TinkerException extends RuntimeException {
   private final int httpStatus;
   private final String requestId;
   private final boolean retryable;
+  // The registry C function the message is about (its Java method names it), or null.
+  private final String cFunction;
 
   public TinkerException(
       int code, String message, Category category, int httpStatus, String requestId, boolean retryable) {
+    this(code, message, category, httpStatus, requestId, retryable, null);
+  }
+
+  private TinkerException(
+      int code,
+      String message,
+      Category category,
+      int httpStatus,
+      String requestId,
+      boolean retryable,
+      String cFunction) {
     super(message);
     this.code = code;
     this.category = category;
     this.httpStatus = httpStatus;
     this.requestId = requestId == null ? "" : requestId;
     this.retryable = retryable;
+    this.cFunction = cFunction;
+  }
+
+  /**
+   * libtinker's message names the C function that failed ("tinker_training_client_save_state_async:
+   * name is NULL"); a registry function's is replaced by its Java method
+   * ("TrainingClient.saveStateAsync: name is NULL", CFunctionNames).
+   */
+  private static TinkerException named(
+      int code, String message, Category category, int httpStatus, String requestId, boolean retryable) {
+    int colon = message.indexOf(": ");
+    String javaName = colon > 0 ? CFunctionNames.javaName(message.substring(0, colon)) : null;
+    if (javaName == null) {
+      return new TinkerException(code, message, category, httpStatus, requestId, retryable, null);
+    }
+    return new TinkerException(
+        code, javaName + message.substring(colon), category, httpStatus, requestId, retryable,
+        message.substring(0, colon));
+  }
+
+  /**
+   * This failure named after C function {@code to}'s Java method when it is about {@code from}: a
+   * Java method built on another one (a blocking method on its async form) names itself.
+   */
+  TinkerException calledAs(String from, String to) {
+    return from.equals(cFunction) ? calledAs(to) : this;
+  }
+
+  /** This failure, if it names a registry function, named after C function {@code to}'s Java method. */
+  TinkerException calledAs(String to) {
+    String javaName = CFunctionNames.javaName(to);
+    if (cFunction == null || javaName == null) {
+      return this;
+    }
+    String message = getMessage();
+    TinkerException e =
+        new TinkerException(
+            code, javaName + message.substring(message.indexOf(": ")), category, httpStatus, requestId,
+            retryable, to);
+    e.setStackTrace(getStackTrace());
+    return e;
   }
 
   /** The status code (see {@link Status}). */
@@ -78,7 +132,7 @@ public class TinkerException extends RuntimeException {
   /** Called from the JNI wrappers (bindings/swig/tinker.i); strings arrive as UTF-8. */
   static TinkerException fromNative(
       int code, byte[] message, int category, int httpStatus, byte[] requestId, boolean retryable) {
-    return new TinkerException(
+    return named(
         code,
         new String(message, StandardCharsets.UTF_8),
         Category.of(category),
@@ -93,7 +147,7 @@ public class TinkerException extends RuntimeException {
     if (e == null) {
       return new TinkerException(status, Status.name(status), Category.UNKNOWN, 0, "", false);
     }
-    return new TinkerException(
+    return named(
         TinkerRaw.tinker_error_code(e),
         TinkerRaw.tinker_error_message(e),
         Category.of(TinkerRaw.tinker_error_category(e)),

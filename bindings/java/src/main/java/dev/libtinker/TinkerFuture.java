@@ -5,6 +5,7 @@ import dev.libtinker.raw.TinkerRaw;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A running libtinker operation as a {@link CompletableFuture}. It is completed by the client's
@@ -104,6 +105,21 @@ public final class TinkerFuture<T> extends CompletableFuture<T> {
       throw new TinkerException(
           Status.UNKNOWN, String.valueOf(cause), TinkerException.Category.UNKNOWN, 0, "", false);
     }
+  }
+
+  /**
+   * The blocking form of an operation whose C function is {@code cFunction}: its asynchronous form,
+   * started by {@code start}, awaited. A failure of the start names the blocking method (the
+   * asynchronous one is what ran, not what the caller called).
+   */
+  static <T> T blocking(String cFunction, Supplier<TinkerFuture<T>> start) {
+    TinkerFuture<T> future;
+    try {
+      future = start.get();
+    } catch (TinkerException e) {
+      throw e.calledAs(cFunction + "_async", cFunction);
+    }
+    return future.await();
   }
 
   @Override

@@ -81,6 +81,19 @@ class ServiceClientTest {
   }
 
   @Test
+  void startSessionMakesTheClientsOneSession() throws Exception {
+    assertTrue(client.sessionId().isEmpty(), "no session before the first operation that needs one");
+    client.startSession();
+    String id = client.sessionId().orElseThrow();
+    assertTrue(Emulator.get("/_emulator/sessions").contains("\"" + id + "\""), id);
+    assertNull(client.startSessionAsync().get(30, TimeUnit.SECONDS));
+    assertEquals(id, client.sessionId().orElseThrow(), "one session per client");
+    try (TrainingClient tc = client.createLoraTrainingClient(TrainingData.MODEL, LoraConfig.withRank(2))) {
+      assertTrue(tc.modelId().startsWith(id), tc.modelId() + " in session " + id);
+    }
+  }
+
+  @Test
   void getServerCapabilitiesListsModels() {
     ServerCapabilities caps = client.getServerCapabilities();
     assertFalse(caps.models().isEmpty(), caps.json());

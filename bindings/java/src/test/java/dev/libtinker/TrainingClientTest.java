@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -146,6 +148,7 @@ class TrainingClientTest {
     trainOneStep(tc, data);
     SaveResult saved = tc.saveState("java-state");
     assertTrue(saved.path().startsWith("tinker://") && saved.path().endsWith("/weights/java-state"), saved.path());
+    assertEquals("", saved.samplingSessionId(), "a training checkpoint has no sampling session");
     assertEquals(saved.path(), tc.saveStateAsync("java-state", Duration.ofHours(1), true).get(60, TimeUnit.SECONDS).path());
     ForwardBackwardOutput reference = tc.forward(data, "cross_entropy");
 
@@ -182,6 +185,7 @@ class TrainingClientTest {
     assertTrue(maxDifference(reference, a.forward(data, "cross_entropy")) > 1e-4, "different before loading");
     LoadResult loaded = a.loadState(path);
     assertEquals(path, loaded.path(), loaded.json());
+    assertEquals(a.modelId(), loaded.modelId(), loaded.json());
     assertEquals(0f, maxDifference(reference, a.forward(data, "cross_entropy")));
 
     TrainingClient b = newTrainer(8);
@@ -189,7 +193,7 @@ class TrainingClientTest {
     assertEquals(0f, maxDifference(reference, b.forward(data, "cross_entropy")));
 
     TrainingClient c = newTrainer(9);
-    c.loadStateWithOptimizer(path);
+    assertEquals(c.modelId(), c.loadStateWithOptimizer(path).modelId());
     TrainingClient d = newTrainer(10);
     d.loadStateWithOptimizerAsync(path, null).get(60, TimeUnit.SECONDS);
     trainOneStep(tc, data);
@@ -207,11 +211,38 @@ class TrainingClientTest {
     SaveResult async = tc.saveWeightsForSamplerAsync("java-sampler-2", Duration.ofHours(1)).get(60, TimeUnit.SECONDS);
     assertEquals("tinker://" + tc.modelId() + "/sampler_weights/java-sampler", blocking.path());
     assertEquals("tinker://" + tc.modelId() + "/sampler_weights/java-sampler-2", async.path());
+    assertEquals("", blocking.samplingSessionId(), "named sampler saves make no sampling session");
 
     SamplingClient sc = own(tc.createSamplingClient(blocking.path()));
     assertFalse(sc.samplingSessionId().isEmpty());
     SamplingClient sc2 = own(tc.createSamplingClientAsync(async.path()).get(60, TimeUnit.SECONDS));
     assertNotEquals(sc.samplingSessionId(), sc2.samplingSessionId());
+  }
+
+  @Test
+  void timeToLiveIsSentInWholeSecondsRoundedUp() {
+    TrainingClient tc = newTrainer(22);
+    String forever = tc.saveState("java-ttl-none").path();
+    String rounded = tc.saveState("java-ttl", Duration.ofMillis(1500), false).path();
+    String sampler = tc.saveWeightsForSampler("java-ttl-sampler", Duration.ofSeconds(60)).path();
+    String checkpoints = Emulator.get("/_emulator/checkpoints");
+    assertEquals(-1, lifetime(checkpoints, forever), "no ttl: never expires");
+    assertEquals(2, lifetime(checkpoints, rounded), checkpoints);
+    assertEquals(60, lifetime(checkpoints, sampler), checkpoints);
+  }
+
+  /** expires_unix - created_unix of checkpoint {@code path} in /_emulator/checkpoints; -1 for none. */
+  private static long lifetime(String checkpoints, String path) {
+    Matcher entry = Pattern.compile("\\{[^{}]*\"tinker_path\"\\s*:\\s*\"" + Pattern.quote(path) + "\"[^{}]*\\}")
+        .matcher(checkpoints);
+    assertTrue(entry.find(), path + " in " + checkpoints);
+    Matcher created = Pattern.compile("\"created_unix\"\\s*:\\s*([0-9.eE+]+)").matcher(entry.group());
+    Matcher expires = Pattern.compile("\"expires_unix\"\\s*:\\s*([0-9.eE+]+)").matcher(entry.group());
+    assertTrue(created.find(), entry.group());
+    if (!expires.find()) {
+      return -1;
+    }
+    return Math.round(Double.parseDouble(expires.group(1)) - Double.parseDouble(created.group(1)));
   }
 
   @Test
@@ -284,7 +315,7 @@ class TrainingClientTest {
               () -> tc.saveWeightsAndGetSamplingClientAsync(retry.get()))) {
         TinkerException e = assertThrows(TinkerException.class, call::run);
         assertEquals(Status.INVALID_ARGUMENT, e.code(), e.toString());
-        assertTrue(e.getMessage().startsWith("tinker_retry_config_set_"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("RetryConfig.Builder."), e.getMessage());
       }
     }
     assertEquals(sessions, Emulator.requests("/api/v1/create_sampling_session"), "no sampling session requested");

@@ -169,11 +169,11 @@ class TrainingInputsTest {
     assertEquals(Duration.ZERO, zeros.retryDelayBase());
 
     Map<String, Runnable> bad = new java.util.LinkedHashMap<>();
-    bad.put("tinker_retry_config_set_max_connections", () -> RetryConfig.builder().maxConnections(0).build());
-    bad.put("tinker_retry_config_set_progress_timeout", () -> RetryConfig.builder().progressTimeout(Duration.ZERO).build());
-    bad.put("tinker_retry_config_set_retry_delay_base", () -> RetryConfig.builder().retryDelayBase(Duration.ofMillis(-1)).build());
-    bad.put("tinker_retry_config_set_retry_delay_max", () -> RetryConfig.builder().retryDelayMax(Duration.ofSeconds(-5)).build());
-    bad.put("tinker_retry_config_set_jitter_factor", () -> RetryConfig.builder().jitterFactor(2).build());
+    bad.put("RetryConfig.Builder.maxConnections", () -> RetryConfig.builder().maxConnections(0).build());
+    bad.put("RetryConfig.Builder.progressTimeout", () -> RetryConfig.builder().progressTimeout(Duration.ZERO).build());
+    bad.put("RetryConfig.Builder.retryDelayBase", () -> RetryConfig.builder().retryDelayBase(Duration.ofMillis(-1)).build());
+    bad.put("RetryConfig.Builder.retryDelayMax", () -> RetryConfig.builder().retryDelayMax(Duration.ofSeconds(-5)).build());
+    bad.put("RetryConfig.Builder.jitterFactor", () -> RetryConfig.builder().jitterFactor(2).build());
     bad.forEach(
         (setter, build) -> {
           TinkerException e = assertThrows(TinkerException.class, build::run, setter);

@@ -1,0 +1,644 @@
+"""The Go layer's share of the registry: every operation's two methods, the result and builder value
+types, the options, and the Go names that errors use instead of C function names. Written into
+BUILD/generated/bindings/go/tinker/ and copied into the module by bindings/CMakeLists.txt.
+
+This file is the Go spelling of the registry: names (snake_case to CamelCase, with Go's
+initialisms for fields), the Go type of each parameter kind (kinds.py) and field type (model.py),
+and how each becomes its C argument. What needs more than a conversion stays hand-written in
+bindings/go/tinker and is called by name: the custom loss run by a worker goroutine (an operation
+with a `custom_loss_fn` parameter is the hand-written method of the same unexported name), the
+client handles and the forward/backward output (take<Result>), the batch, loss-function config,
+metadata and custom-loss step conversions (newCBatch, newCLossFnConfig, newCMetadata,
+CustomLossStep.borrow).
+
+The output is gofmt-clean (a test in the package checks it): no aligned columns except the keys of
+the default literals, which are padded as gofmt pads them.
+"""
+
+from dataclasses import dataclass
+from typing import Optional
+
+import gen_c
+import kinds
+import registry
+
+HEADER = "// Code generated from api/registry.py by api/gen_go.py. DO NOT EDIT.\n\n"
+PACKAGE = "package tinker\n"
+OUT = "bindings/go/tinker/"
+
+MESSAGES = {m.name: m for m in registry.MESSAGES}
+RESULTS = {r.name: r for r in registry.RESULTS}
+
+CLASS = {"service_client": "ServiceClient", "training_client": "TrainingClient",
+         "sampling_client": "SamplingClient", "rest_client": "RestClient"}
+RECEIVER = {"service_client": "c", "training_client": "t", "sampling_client": "sc", "rest_client": "rc"}
+# Names the generated method bodies use themselves; a parameter may not take one.
+RESERVED = {"ctx", "method", "opts", "o", "err", "p", "out", "c", "t", "sc", "rc"}
+GO_KEYWORDS = {"break", "case", "chan", "const", "continue", "default", "defer", "else", "fallthrough",
+               "for", "func", "go", "goto", "if", "import", "interface", "map", "package", "range",
+               "return", "select", "struct", "switch", "type", "var"}
+
+# Field names follow Go's initialisms (ModelID, IsLoRA, TrainMLP); type and method names are plain
+# CamelCase, as the layer has always spelled them (LoraConfig, CreateLoraTrainingClient).
+INITIALISMS = {"id": "ID", "json": "JSON", "lora": "LoRA", "mlp": "MLP", "ttl": "TTL", "url": "URL"}
+
+
+def camel(snake):
+    return "".join(p.capitalize() for p in snake.split("_"))
+
+
+def field_name(snake):
+    return "".join(INITIALISMS.get(p, p.capitalize()) for p in snake.split("_"))
+
+
+def lower_first(name):
+    return name[0].lower() + name[1:]
+
+
+def local_name(snake):
+    name = lower_first(camel(snake))
+    if name in GO_KEYWORDS or name in RESERVED:
+        raise ValueError(f"gen_go: parameter {snake!r} would shadow a name the generated code uses")
+    return name
+
+
+def go_string(s):
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def raw_fn(c_name):
+    """The raw (SWIG) package's name of a C function or type: tinker_x → raw.Tinker_x."""
+    return "raw.T" + c_name[1:]
+
+
+def raw_type(c_type):
+    """tinker_save_result_t → raw.Tinker_save_result."""
+    return raw_fn(c_type[:-2])
+
+
+def raw_wrap(c_type):
+    return "raw.SwigcptrT" + c_type[1:-2]
+
+
+def comment(text, indent=""):
+    """A // comment, wrapped at 100 columns."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(indent) + 3 + len(line) + 1 + len(word) > 100:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return "".join(f"{indent}// {l}\n" for l in lines)
+
+
+def imports(body, *candidates):
+    """The import block of the candidates `body` uses: the standard library's, then the module's."""
+    used = [c for c in candidates if c.split("/")[-1] + "." in body]
+    groups = [sorted(c for c in used if "." not in c.split("/")[0]), sorted(c for c in used if "." in c.split("/")[0])]
+    specs = "\n".join("".join(f"\t{go_string(c)}\n" for c in g) for g in groups if g)
+    return f"import (\n{specs})\n\n" if used else ""
+
+
+def gofile(doc, body, *candidates):
+    return HEADER + comment(doc) + "\n" + PACKAGE + "\n" + imports(body, *candidates) + body.lstrip("\n")
+
+
+# ---- parameter kinds ----------------------------------------------------------------------------
+
+@dataclass
+class GoKind:
+    go: str                         # a positional parameter's Go type, or the option's value type
+    option: Optional[str] = None    # None: positional; "" = "With" + the parameter's name; else the name
+    setting: Optional[str] = None   # options: the settings field's type (default `go`)
+    set: str = "o.{f} = {a}"        # options: what WithX({a}) records in the settings `o`
+    option_arg: Optional[str] = None  # options: WithX's parameter name (default: the parameter's);
+                                    # "" = WithX takes none
+    pre: str = ""                   # statements making {c} from {v} (:=, with err); err ends the call
+    free: str = ""                  # deferred release of {c}
+    arg: str = "{v}"                # the C argument ({v} the Go value, {c} what `pre` made)
+    helper: bool = False            # the operation is the hand-written method lowerCamel(op name)
+
+
+GO_KINDS = {
+    "string": GoKind("string"),
+    "string?": GoKind("string", option=""),  # "" is NULL: libtinker treats both alike
+    "name": GoKind("string"),
+    "tinker_path": GoKind("string"),
+    "ttl": GoKind("time.Duration", option="WithTTL", option_arg="d", pre="{c}, err := ttlSeconds({v})", arg="{c}"),
+    "flag": GoKind("bool", option="", option_arg="", set="o.{f} = true", arg="boolInt({v})"),
+    "batch": GoKind("[]Datum", pre="{c}, err := newCBatch({v})", free="raw.Tinker_batch_free({c})", arg="{c}"),
+    "loss_fn_config?": GoKind("LossFnConfig", pre="{c}, err := newCLossFnConfig({v})",
+                              free="raw.Tinker_loss_fn_config_free({c})", arg="{c}"),
+    "adam_params?": GoKind("AdamParams", pre="{c}, err := newCAdamParams(&{v})",
+                           free="raw.Tinker_adam_params_free({c})", arg="{c}"),
+    "lora_config?": GoKind("LoraConfig", option="WithLora", setting="*LoraConfig", set="o.{f} = &{a}",
+                           pre="{c}, err := newCLoraConfig({v})", free="raw.Tinker_lora_config_free({c})", arg="{c}"),
+    "metadata?": GoKind("map[string]string", option="WithRunMetadata", option_arg="m",
+                        set="if o.{f} == nil {{\n\t\t\to.{f} = map[string]string{{}}\n\t\t}}\n"
+                            "\t\tfor k, v := range {a} {{\n\t\t\to.{f}[k] = v\n\t\t}}",
+                        pre="{c}, err := newCMetadata({v})", free="raw.Tinker_metadata_free({c})", arg="{c}"),
+    "retry_config?": GoKind("RetryConfig", option="WithRetryConfig", setting="*RetryConfig", set="o.{f} = &{a}",
+                            pre="{c}, err := newCRetryConfig({v})", free="raw.Tinker_retry_config_free({c})", arg="{c}"),
+    "custom_loss_fn": GoKind("CustomLossFunc", helper=True),
+    "custom_loss_step": GoKind("*CustomLossStep", pre="{c}, err := {v}.borrow()", free="{v}.release()", arg="{c}"),
+}
+assert set(GO_KINDS) == set(kinds.KINDS), "gen_go: every parameter kind needs its Go form"
+
+# What each option does, in Go's words (the registry's parameters carry no docs yet); the list of
+# methods that take it is added from the registry.
+OPTION_DOCS = {
+    "WithLora": "sets the adapter of a new training run (default: DefaultLoraConfig()).",
+    "WithRunMetadata": "attaches user metadata to a new training run. Repeated options merge; later values win.",
+    "WithBaseModel": "overrides the checkpoint's base model.",
+    "WithWeightsAccessToken": "lets another account's credential authorise reading a checkpoint.",
+    "WithTTL": "makes a saved checkpoint expire after d, rounded up to whole seconds (default: never). "
+               "d must not be negative.",
+    "WithOverwrite": "replaces a training checkpoint of the same name (without it, a name in use fails with "
+                     "StatusAlreadyExists).",
+    "WithRetryConfig": "sets the retry settings of a new sampling client (default: libtinker's, "
+                       "DefaultRetryConfig()). A value out of range fails the call with StatusInvalidArgument "
+                       "naming the field, before anything is sent.",
+}
+
+# One line per operation for its methods' docs, until the registry's operations carry docs
+# (Op.doc wins when set).
+SUMMARY = {
+    "get_server_capabilities": "fetches the models the server supports.",
+    "create_lora_training_client": "creates a LoRA training run on baseModel.",
+    "create_training_client_from_state": "creates a training run from a training checkpoint "
+                                         "(tinker://…/weights/…), weights only.",
+    "create_training_client_from_state_with_optimizer": "creates a training run from a training checkpoint, "
+                                                        "weights and optimizer state.",
+    "health_check": "succeeds when the server reports itself healthy.",
+    "start_session": "makes sure the client's session exists (config, JWT, create_session, heartbeat). "
+                     "Training and sampling operations do this implicitly; a failed start is tried again by "
+                     "the next call.",
+    "forward": "runs a forward pass without gradients. lossFn is e.g. \"cross_entropy\"; config may be nil.",
+    "forward_backward": "runs a forward and backward pass; gradients accumulate on the server until OptimStep. "
+                        "lossFn is e.g. \"cross_entropy\"; config may be nil.",
+    "forward_backward_custom": "runs forward_backward with a loss computed on the client by lossFn: a worker "
+                               "goroutine waits for the forward pass, runs lossFn, sends the backward pass and "
+                               "waits for it, without anyone waiting (see CustomLossFunc). The future reports "
+                               "the whole call. Cancel before the backward pass was sent means it is never "
+                               "sent. The backward pass takes the run's next seq_id when it is sent, after "
+                               "lossFn returned: wait for this call before an OptimStep that must see its "
+                               "gradients. Datums may carry only \"target_tokens\" and \"weights\".",
+    "forward_backward_custom_begin": "runs phase one of ForwardBackwardCustom, the forward pass, and returns "
+                                     "the step: read its logprobs, set its loss, gradients and metrics, then "
+                                     "pass it to ForwardBackwardCustomFinish. Datums may carry only "
+                                     "\"target_tokens\" and \"weights\".",
+    "forward_backward_custom_finish": "runs phase two of ForwardBackwardCustom: sends the backward pass "
+                                      "(weights = -gradient) with the step's loss, gradients and metrics. The "
+                                      "step must come from ForwardBackwardCustomBegin on this client, have a "
+                                      "gradient per datum and not have been finished; the Async form copies "
+                                      "it, so it may be closed at once.",
+    "optim_step": "runs one Adam step with the accumulated gradients.",
+    "save_state": "saves weights and optimizer state as training checkpoint name.",
+    "load_state": "loads weights from a training checkpoint path.",
+    "load_state_with_optimizer": "loads weights and optimizer state from a training checkpoint path.",
+    "save_weights_for_sampler": "saves the weights as sampler checkpoint name; saving a name again replaces it.",
+    "get_info": "fetches the model information (not ordered with other operations).",
+    "create_sampling_client": "opens a sampling client on a sampler checkpoint (modelPath must start with "
+                              "tinker://).",
+    "save_weights_and_get_sampling_client": "saves the current weights as an ephemeral sampler checkpoint and "
+                                            "opens a sampling client on them.",
+    "unload_model": "unloads the model from the server; later operations on it fail.",
+}
+
+
+def option_name(p):
+    k = GO_KINDS[p.kind]
+    return k.option or "With" + camel(p.name)
+
+
+def setting_field(opt):
+    """The settings field of an option: WithRetryConfig → retryConfig, WithTTL → ttl."""
+    name = opt[len("With"):]
+    return name.lower() if name.isupper() else lower_first(name)
+
+
+def options():
+    """{option name: (kind, first parameter, [the Go methods taking it])}, in registry order."""
+    out = {}
+    for op in registry.OPS:
+        for p in op.params:
+            k = GO_KINDS[p.kind]
+            if k.option is None:
+                continue
+            name = option_name(p)
+            if name in out and out[name][0] is not k:
+                raise ValueError(f"gen_go: option {name} stands for two kinds")
+            out.setdefault(name, (k, p, []))[2].append(f"{CLASS[op.client]}.{camel(op.name)}")
+    return out
+
+
+# ---- results ----------------------------------------------------------------------------------
+
+def result_type(result):
+    """The Go type an operation's future yields (None: no result)."""
+    if result is None:
+        return "struct{}"
+    r = RESULTS[result]
+    return "*" + camel(r.handle or r.name)
+
+
+def take_fn(result):
+    return "takeNothing" if result is None else "take" + camel(RESULTS[result].name)
+
+
+def field_go_type(f):
+    return {"string": "string", "bool": "bool", "int32": "int32", "int64": "int64", "double": "float64",
+            "metrics": "map[string]float64"}[f.type]
+
+
+def getter_value(f, call):
+    """The Go value of a field from its C getter's call."""
+    return {"string": call, "bool": f"{call} != 0", "int32": f"int32({call})", "int64": call, "double": call,
+            "metrics": f"readMetrics({call})"}[f.type]
+
+
+def sentence(text):
+    return text if text[-1:] in (".", "!", "?") else text + "."
+
+
+def go_doc(f):
+    """A field's registry doc in Go's words: NULL getters give "", flags are bools."""
+    doc = f.doc.replace("NULL", '""')
+    if f.type == "bool" and doc.startswith("1 for "):
+        doc = "true for " + doc[len("1 for "):]
+    return sentence(doc)
+
+
+def result_ops(r):
+    return [f"{CLASS[op.client]}.{camel(op.name)}" for op in registry.OPS if op.result == r.name]
+
+
+def gen_results():
+    out = []
+    for r in registry.RESULTS:
+        if not r.message:
+            continue  # client handles and the hand-written results (training_results.go, custom_loss_step.go)
+        name = camel(r.name)
+        T = f"tinker_{r.name}_t"
+        c_functions = {fn for _, fn, _, _ in gen_c.result_functions(r)}
+
+        def getter(c_name):
+            assert c_name in c_functions, f"gen_go: {c_name} is not a getter gen_c makes"
+            return raw_fn(c_name)
+
+        fields = gen_c.result_fields(r)
+        assert all(f.name != "json" for f in fields), "gen_go: a result field named json hides the JSON field"
+        out.append("\n" + comment(f"{name} is the result of {', '.join(result_ops(r))} ({r.doc})."))
+        out.append(f"type {name} struct {{\n")
+        items = []
+        for f in fields:
+            if f.doc:
+                out.append(comment(f"{field_name(f.name)}: {go_doc(f)}", "\t"))
+            if f.is_list():
+                item = MESSAGES[f.target()]
+                items.append((f, item))
+                out.append(f"\t{field_name(f.name)} []{item.name}\n")
+            else:
+                out.append(f"\t{field_name(f.name)} {field_go_type(f)}\n")
+        out.append("\t// JSON is the result as the server sends it, for logging.\n\tJSON string\n}\n")
+        for f, item in items:
+            out.append("\n" + comment(f"{item.name} is one of {name}.{field_name(f.name)}.") + f"type {item.name} struct {{\n")
+            for sub in item.fields:
+                if sub.doc:
+                    out.append(comment(f"{field_name(sub.name)}: {go_doc(sub)}", "\t"))
+                out.append(f"\t{field_name(sub.name)} {field_go_type(sub)}\n")
+            out.append("}\n")
+        out.append(f"\nfunc read{name}(r {raw_type(T)}) (*{name}, error) {{\n\tout := &{name}{{}}\n")
+        for f in fields:
+            if f.is_list():
+                item = MESSAGES[f.target()]
+                prefix = f"tinker_{r.name}_{f.item}"
+                out.append(f"\tfor i := int64(0); i < {getter(prefix + '_count')}(r); i++ {{\n\t\tvar e {item.name}\n")
+                for sub in item.fields:
+                    out.append(f"\t\te.{field_name(sub.name)} = {getter_value(sub, getter(f'{prefix}_{sub.name}') + '(r, i)')}\n")
+                out.append(f"\t\tout.{field_name(f.name)} = append(out.{field_name(f.name)}, e)\n\t}}\n")
+            else:
+                out.append(f"\tout.{field_name(f.name)} = {getter_value(f, getter(f'tinker_{r.name}_{f.name}') + '(r)')}\n")
+        out.append(f"\tif err := {getter(f'tinker_{r.name}_to_json')}(r, &out.JSON); err != nil {{\n"
+                   f"\t\treturn nil, fromRaw(err)\n\t}}\n\treturn out, nil\n}}\n")
+        out.append(f"\nvar take{name} = copied({getter(f'tinker_future_take_{r.name}')},\n"
+                   f"\tfunc(p uintptr) {raw_type(T)} {{ return {raw_wrap(T)}(p) }},\n"
+                   f"\t{getter(f'tinker_{r.name}_free')}, read{name})\n")
+    return gofile("The registry's results with a message, copied into Go values: each is read through its C "
+                  "getters and the native result is freed at once (copied, training_results.go).",
+                  "".join(out), "libtinker.dev/tinker/internal/raw")
+
+
+# ---- builders ---------------------------------------------------------------------------------
+
+def is_duration(f):
+    return f.type == "double" and f.arg == "seconds"
+
+
+def builder_field_type(f):
+    if is_duration(f):
+        return "time.Duration"
+    t = field_go_type(f)
+    return "*" + t if f.nullable else t
+
+
+def go_duration(seconds):
+    ns = round(seconds * 1e9)
+    if ns == 0:
+        return "0"
+    for unit, size in (("time.Hour", 3600 * 10**9), ("time.Minute", 60 * 10**9), ("time.Second", 10**9),
+                       ("time.Millisecond", 10**6), ("time.Microsecond", 10**3)):
+        if ns % size == 0:
+            n = ns // size
+            return unit if n == 1 else f"{n} * {unit}"
+    return f"{ns} * time.Nanosecond"
+
+
+def go_literal(f, value):
+    if is_duration(f):
+        return go_duration(value)
+    if f.type == "bool":
+        return "true" if value else "false"
+    if f.type == "double":
+        return repr(float(value))
+    return str(value)
+
+
+def setter_arg(f, v):
+    if is_duration(f):
+        return f"{v}.Seconds()"
+    if f.type == "bool":
+        return f"boolInt({v})"
+    if f.type == "int32":
+        return f"int({v})"
+    return v
+
+
+def rule(f):
+    """A field's range and default in words, for its doc."""
+    words = []
+
+    def num(x):
+        return gen_c.fmt_number(x) if f.type == "double" else str(x)
+
+    if f.min is not None and f.max is not None:
+        words.append(f"in {'(' if f.min_open else '['}{num(f.min)}, {num(f.max)}{')' if f.max_open else ']'}")
+    elif f.min is not None:
+        words.append(f"{'>' if f.min_open else '>='} {num(f.min)}")
+    if is_duration(f):
+        words[-1:] = [w + " s" for w in words[-1:]]
+    if f.nullable:
+        pass  # nil is unset; the field's doc says what that means
+    elif f.default is not None:
+        words.append(f"default {num(f.default) if f.type in ('double', 'int32', 'int64') else str(f.default).lower()}"
+                     + (" s" if is_duration(f) else ""))
+    return "; ".join(words)
+
+
+def builder_setters(b):
+    c_functions = {fn for _, fn, _, _ in gen_c.builder_functions(b)}
+    out = []
+    for f in MESSAGES[b.message].fields:
+        name = f"tinker_{b.name}_set_{f.name}"
+        assert name in c_functions, f"gen_go: {name} is not a setter gen_c makes"
+        out.append((f, name))
+    return out
+
+
+def gen_builders():
+    out = []
+    for b in registry.BUILDERS:
+        msg = MESSAGES[b.message]
+        name, T = msg.name, f"tinker_{b.name}_t"
+        takers = [f"{CLASS[op.client]}.{camel(op.name)}" for op in registry.OPS
+                  if any(p.kind == b.name + "?" for p in op.params)]
+        out.append("\n" + comment(f"{name} holds {b.doc}, for {', '.join(takers)}. Start from Default{name}(): the "
+                                  f"zero value is not the defaults. libtinker's setters check every value when a "
+                                  f"call converts it."))
+        out.append(f"type {name} struct {{\n")
+        for f in msg.fields:
+            doc = "; ".join(x for x in (rule(f), f.doc) if x)
+            out.append(comment(f"{field_name(f.name)}: {sentence(doc)}", "\t"))
+            out.append(f"\t{field_name(f.name)} {builder_field_type(f)}\n")
+        out.append("}\n")
+        defaults = [f for f in msg.fields if not f.nullable]
+        width = max(len(field_name(f.name)) for f in defaults) + 1
+        out.append(f"\n// Default{name} returns the registry's defaults (api/registry.py).\n"
+                   f"func Default{name}() {name} {{\n\treturn {name}{{\n")
+        for f in defaults:
+            value = f.default if f.default is not None else (False if f.type == "bool" else 0)
+            out.append(f"\t\t{(field_name(f.name) + ':').ljust(width)} {go_literal(f, value)},\n")
+        out.append("\t}\n}\n")
+        for f in msg.fields:
+            if f.nullable:
+                fn = field_name(f.name)
+                arg = local_name(f.name)
+                out.append(f"\n// With{fn} returns a copy of c with {fn} set.\n"
+                           f"func (c {name}) With{fn}({arg} {field_go_type(f)}) {name} {{\n"
+                           f"\tc.{fn} = &{arg}\n\treturn c\n}}\n")
+        out.append(f"\n// newC{name} builds the C settings for one call, or a NULL handle (libtinker's defaults) "
+                   f"for nil.\n// An error names the field ({name}.{field_name(msg.fields[0].name)}: ...).\n"
+                   f"func newC{name}(v *{name}) ({raw_type(T)}, error) {{\n"
+                   f"\tif v == nil {{\n\t\treturn {raw_wrap(T)}(0), nil\n\t}}\n"
+                   f"\tvar p uintptr\n\tif err := {raw_fn(f'tinker_{b.name}_new')}(&p); err != nil {{\n"
+                   f"\t\treturn nil, fromRaw(err)\n\t}}\n\tc := {raw_wrap(T)}(p)\n")
+        for f, setter in builder_setters(b):
+            call = f"{raw_fn(setter)}(c, {setter_arg(f, ('*v.' if f.nullable else 'v.') + field_name(f.name))})"
+            check = (f"if err := {call}; err != nil {{\n\t\t{raw_fn(f'tinker_{b.name}_free')}(c)\n"
+                     f"\t\treturn nil, fromRaw(err)\n\t}}\n")
+            if f.nullable:
+                out.append(f"\tif v.{field_name(f.name)} != nil {{\n\t\t" + check.replace("\n\t", "\n\t\t") + "\t}\n")
+            else:
+                out.append("\t" + check)
+        out.append("\treturn c, nil\n}\n")
+    return gofile("The registry's builders as Go values: their fields, defaults and conversion into the C "
+                  "builder (new, then every setter; the setters check the ranges).",
+                  "".join(out), "time", "libtinker.dev/tinker/internal/raw")
+
+
+def gen_builders_test():
+    """Defaults and conversions checked against the C builders: a new C builder holds the Go defaults,
+    and every field a Go value sets reaches its C getter."""
+    out = []
+    for b in registry.BUILDERS:
+        msg = MESSAGES[b.message]
+        name, T = msg.name, f"tinker_{b.name}_t"
+        out.append(f"\nfunc Test{name}DefaultsAreTheCBuilders(t *testing.T) {{\n"
+                   f"\tvar p uintptr\n\tif err := {raw_fn(f'tinker_{b.name}_new')}(&p); err != nil {{\n\t\tt.Fatal(err)\n\t}}\n"
+                   f"\tc := {raw_wrap(T)}(p)\n\tdefer {raw_fn(f'tinker_{b.name}_free')}(c)\n\td := Default{name}()\n")
+        for f in msg.fields:
+            fn = field_name(f.name)
+            if f.nullable:
+                out.append(f"\tif d.{fn} != nil {{\n\t\tt.Errorf(\"Default{name}().{fn} = %v, want nil\", *d.{fn})\n\t}}\n")
+                continue
+            get = f"{raw_fn(f'tinker_{b.name}_get_{f.name}')}(c)"
+            out.append(f"\tif got, want := {setter_arg(f, 'd.' + fn)}, {get}; got != want {{\n"
+                       f"\t\tt.Errorf(\"Default{name}().{fn} = %v, a new {T} has %v\", got, want)\n\t}}\n")
+        out.append("}\n")
+        # Every field moved off its default, within its range.
+        out.append(f"\nfunc Test{name}ReachesTheCBuilder(t *testing.T) {{\n\tv := Default{name}()\n")
+        for f in msg.fields:
+            fn = field_name(f.name)
+            if f.type == "bool":
+                out.append(f"\tv.{fn} = !v.{fn}\n")
+            elif f.nullable:
+                out.append(f"\tv = v.With{fn}(7)\n")
+            elif f.type == "double":
+                if f.max is not None:
+                    value = (float(f.min) + float(f.max)) / 2
+                else:
+                    value = float(f.default) + 1.5
+                out.append(f"\tv.{fn} = {go_literal(f, value)}\n")
+            else:
+                out.append(f"\tv.{fn}++\n")
+        out.append(f"\tc, err := newC{name}(&v)\n\tif err != nil {{\n\t\tt.Fatal(err)\n\t}}\n"
+                   f"\tdefer {raw_fn(f'tinker_{b.name}_free')}(c)\n")
+        for f in msg.fields:
+            if f.nullable:
+                continue  # no getter: "unset" has no value of the field's type
+            fn = field_name(f.name)
+            get = f"{raw_fn(f'tinker_{b.name}_get_{f.name}')}(c)"
+            out.append(f"\tif got, want := {get}, {setter_arg(f, 'v.' + fn)}; got != want {{\n"
+                       f"\t\tt.Errorf(\"{fn}: the C builder has %v, want %v\", got, want)\n\t}}\n")
+        out.append("}\n")
+    return gofile("Tests of the generated builders against libtinker's: the same defaults (both come from the "
+                  "registry) and every field converted.", "".join(out), "testing", "time",
+                  "libtinker.dev/tinker/internal/raw")
+
+
+# ---- options ----------------------------------------------------------------------------------
+
+def gen_options():
+    out = ["\n// trainingSettings holds the options given to one call.\ntype trainingSettings struct {\n"
+           "\t// given: the options' names, in the order given.\n\tgiven []string\n"]
+    opts = options()
+    for opt, (k, p, _) in opts.items():
+        out.append(f"\t// {setting_field(opt)}: {opt}.\n\t{setting_field(opt)} {k.setting or k.go}\n")
+    out.append("}\n")
+    for opt, (k, p, takers) in opts.items():
+        arg = local_name(p.name) if k.option_arg is None else k.option_arg
+        doc = OPTION_DOCS.get(opt) or p.doc or kinds.KINDS[p.kind].doc
+        out.append("\n" + comment(f"{opt} {doc} Taken by {', '.join(takers)}."))
+        params = f"{arg} {k.go}" if arg else ""
+        body = k.set.format(f=setting_field(opt), a=arg)
+        out.append(f"func {opt}({params}) TrainingOption {{\n\treturn func(o *trainingSettings) {{\n"
+                   f"\t\to.note({go_string(opt)})\n\t\t{body}\n\t}}\n}}\n")
+    return gofile("The optional parameters of the registry's operations, as TrainingOptions "
+                  "(training_options.go): one per kind or name, taken by the methods listed.",
+                  "".join(out), "time")
+
+
+# ---- operations -------------------------------------------------------------------------------
+
+def positional(op):
+    return [p for p in op.params if GO_KINDS[p.kind].option is None]
+
+
+def optional(op):
+    return [p for p in op.params if GO_KINDS[p.kind].option is not None]
+
+
+def op_doc(op, blocking):
+    """The blocking method says what the operation does; its Async twin only how it differs."""
+    name = camel(op.name)
+    if not blocking:
+        r = f"yields a {result_type(op.result)}" if op.result else "has nothing to take"
+        return comment(f"{name}Async starts {name} and returns at once, with the operation's future (it {r}). "
+                       f"Invalid arguments fail here, before anything is sent.")
+    summary = op.doc or SUMMARY.get(op.name, f"runs {op.name}.")
+    opts = [option_name(p) for p in optional(op)]
+    doc = f"{name} {summary}"
+    if opts:
+        doc += f" Options: {', '.join(opts)}."
+    doc += (f" It is {name}Async + Future.Wait: a ctx that ends first cancels the operation. "
+            f"Operation {op.id} (docs/protocol.md §9).")
+    return comment(doc)
+
+
+def gen_operations():
+    out = []
+    for op in registry.OPS:
+        cls, recv = CLASS[op.client], RECEIVER[op.client]
+        name, impl = camel(op.name), lower_first(camel(op.name))
+        T = result_type(op.result)
+        pos, opt = positional(op), optional(op)
+        params = [f"{local_name(p.name)} {GO_KINDS[p.kind].go}" for p in pos]
+        args = [local_name(p.name) for p in pos] + (["opts"] if opt else [])
+        variadic = ["opts ...TrainingOption"] if opt else []
+        future = f"*Future[{T}]"
+        call = lambda m: f"{recv}.{impl}({', '.join([go_string(m)] + args)})"
+
+        out.append("\n" + op_doc(op, False))
+        out.append(f"func ({recv} *{cls}) {name}Async({', '.join(params + variadic)}) ({future}, error) {{\n"
+                   f"\treturn {call(f'{cls}.{name}Async')}\n}}\n")
+        out.append("\n" + op_doc(op, True))
+        sig = ", ".join(["ctx context.Context"] + params + variadic)
+        wait = f"await(ctx, func() ({future}, error) {{\n\t\treturn {call(f'{cls}.{name}')}\n\t}})"
+        if op.result:
+            out.append(f"func ({recv} *{cls}) {name}({sig}) ({T}, error) {{\n\treturn {wait}\n}}\n")
+        else:
+            out.append(f"func ({recv} *{cls}) {name}({sig}) error {{\n\t_, err := {wait}\n\treturn err\n}}\n")
+
+        if any(GO_KINDS[p.kind].helper for p in op.params):
+            continue  # {impl} is hand-written
+        impl_params = ", ".join(["method string"] + params + (["opts []TrainingOption"] if opt else []))
+        out.append(f"\nfunc ({recv} *{cls}) {impl}({impl_params}) ({future}, error) {{\n")
+        if opt:
+            allowed = ", ".join(go_string(option_name(p)) for p in opt)
+            out.append(f"\to, err := trainingOptions(method, opts, {allowed})\n"
+                       f"\tif err != nil {{\n\t\treturn nil, err\n\t}}\n")
+        c_args = []
+        for p in op.params:
+            k = GO_KINDS[p.kind]
+            v = f"o.{setting_field(option_name(p))}" if k.option is not None else local_name(p.name)
+            c = "c" + camel(p.name)
+            if k.pre:
+                out.append(f"\t{k.pre.format(v=v, c=c)}\n\tif err != nil {{\n\t\treturn nil, within(method, err)\n\t}}\n")
+            if k.free:
+                out.append(f"\tdefer {k.free.format(v=v, c=c)}\n")
+            c_args.append(k.arg.format(v=v, c=c))
+        handle = raw_type(f"tinker_{op.client}_t")
+        async_fn = raw_fn(op.c_name() + "_async")
+        out.append(f"\treturn start(method, {recv}.h, func(p {handle}, out *uintptr) error {{\n"
+                   f"\t\treturn {async_fn}({', '.join(['p'] + c_args + ['out'])})\n"
+                   f"\t}}, {take_fn(op.result)})\n}}\n")
+    return gofile("Every operation of the registry, blocking and Async, on its client. The Async form converts "
+                  "the arguments (freed before it returns) and starts the C _async function; the blocking "
+                  "form is the Async form + Future.Wait. Both pass their own name, which errors use.",
+                  "".join(out), "context", "libtinker.dev/tinker/internal/raw")
+
+
+# ---- the Go names of C functions, for errors --------------------------------------------------
+
+def go_names():
+    """[(C function, Go method or field)] of every operation (both forms) and builder setter."""
+    names = []
+    for op in registry.OPS:
+        for (c_name, _), suffix in zip(gen_c.op_prototypes(op), ("", "Async")):
+            names.append((c_name, f"{CLASS[op.client]}.{camel(op.name)}{suffix}"))
+    for b in registry.BUILDERS:
+        for f, setter in builder_setters(b):
+            names.append((setter, f"{MESSAGES[b.message].name}.{field_name(f.name)}"))
+    return names
+
+
+def gen_names():
+    out = ["\n// goName is the Go method or field that calls C function cName (errors.go renames messages\n"
+           "// with it).\nfunc goName(cName string) (string, bool) {\n\tswitch cName {\n"]
+    for c_name, go in go_names():
+        out.append(f"\tcase {go_string(c_name)}:\n\t\treturn {go_string(go)}, true\n")
+    out.append("\t}\n\treturn \"\", false\n}\n")
+    return gofile("The Go name of every C function of the registry: libtinker's errors name the C function "
+                  "that failed; the Go layer's errors name what the caller called.", "".join(out))
+
+
+OUTPUTS = {
+    OUT + "operations_gen.go": gen_operations,
+    OUT + "options_gen.go": gen_options,
+    OUT + "results_gen.go": gen_results,
+    OUT + "builders_gen.go": gen_builders,
+    OUT + "builders_gen_test.go": gen_builders_test,
+    OUT + "names_gen.go": gen_names,
+}

@@ -1,0 +1,620 @@
+"""The Java layer's code made from the registry, written by api/generate.py into
+BUILD/generated/bindings/java/dev/libtinker/ and compiled with the hand-written classes of
+bindings/java/src/main/java/dev/libtinker (bindings/CMakeLists.txt):
+
+- <Client>Operations.java: every operation of a client as `fooAsync(...)`, returning a
+  TinkerFuture, and a blocking `foo(...)`; the abstract sealed superclass of the hand-written
+  client, which supplies the handle and the route to its completion thread (`start`);
+- a record per result with a message: its non-internal fields, copied out with the C getters,
+  and its take from a future;
+- a record per builder: the registry's defaults, checked by the C setters whenever one is made,
+  and its conversion into the C builder;
+- CFunctionNames.java: each C function of the registry → the Java method that stands for it, so
+  an error names the method the caller called (TinkerException).
+
+Naming: `get_info` → `getInfo` / `getInfoAsync` on the client's class; a result or builder
+`save_result` → `SaveResult`; fields and parameters in camelCase, a `*_seconds` parameter a
+`Duration` without the suffix, a builder's `enable_x` field `x`, a builder's `seconds` field a
+`Duration`.
+"""
+
+from dataclasses import dataclass
+from typing import Optional
+
+import gen_c
+import kinds
+import registry
+
+HEADER = "// Generated from api/registry.py by api/gen_java.py. Do not edit: change the registry.\n"
+DIR = "bindings/java/dev/libtinker"
+
+MESSAGES = {m.name: m for m in registry.MESSAGES}
+RESULTS = {r.name: r for r in registry.RESULTS}
+
+
+def camel(snake):
+    head, *rest = snake.split("_")
+    return head + "".join(p.capitalize() for p in rest)
+
+
+def pascal(snake):
+    return "".join(p.capitalize() for p in snake.split("_"))
+
+
+def jstr(s):
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+WIDTH = 100
+
+
+def wrap(text, width):
+    """`text` cut into lines of at most `width` characters at spaces."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return lines + ([line] if line else [])
+
+
+def javadoc(paragraphs, indent):
+    """A Javadoc comment: one line when it fits, else paragraphs ("" = a blank line) wrapped."""
+    pad = " " * indent
+    paragraphs = [p.replace("*/", "*&#47;") for p in paragraphs]
+    if len(paragraphs) == 1 and len(pad) + 7 + len(paragraphs[0]) <= WIDTH:
+        return f"{pad}/** {paragraphs[0]} */\n"
+    body = []
+    for p in paragraphs:
+        body += [pad + " * " + line for line in wrap(p, WIDTH - indent - 3)] if p else [pad + " *"]
+    return "\n".join([pad + "/**"] + body + [pad + " */"]) + "\n"
+
+
+def jcall(head, args, indent, tail=""):
+    """`head(args)tail` at `indent`: on one line when it fits, else the arguments on the next line,
+    else one per line."""
+    pad = " " * indent
+    one = f"{pad}{head}({', '.join(args)}){tail}"
+    if len(one) <= WIDTH:
+        return one
+    inner = " " * (indent + 4)
+    two = f"{inner}{', '.join(args)}){tail}"
+    if len(two) <= WIDTH:
+        return f"{pad}{head}(\n{two}"
+    return f"{pad}{head}(\n" + ",\n".join(inner + a for a in args) + f"){tail}"
+
+
+def imports(names):
+    return "".join(f"import {n};\n" for n in sorted(set(names)))
+
+
+# ---- parameter kinds (api/kinds.py) in Java ---------------------------------------------------
+
+@dataclass
+class JavaKind:
+    type: str                       # the Java parameter's type
+    arg: str = "{p}"                # the raw layer's argument ({p}: the Java parameter; `in`: the
+                                    # call's NativeScope, which frees what it made after the call)
+    absent: Optional[str] = None    # optional: the value of a parameter left out (shorter overloads)
+    doc: Optional[str] = None       # None: the kind's doc in api/kinds.py (kept where it says nothing C-only)
+    imports: tuple = ()
+    borrow: Optional[str] = None    # a handle borrowed around the raw call by this function (so
+                                    # close() on another thread waits); the raw argument is `{p}Ptr`
+    helper: Optional[str] = None    # an operation with this kind delegates to this hand-written class
+
+
+JAVA_KINDS = {
+    "string": JavaKind("String", doc=""),
+    "string?": JavaKind("String", absent="null", doc="null: none"),
+    "name": JavaKind("String"),
+    "tinker_path": JavaKind("String"),
+    "ttl": JavaKind("Duration", arg="ttlSeconds({p})", absent="null", imports=("java.time.Duration",),
+                    doc="rounded up to whole seconds; null or zero: never expires"),
+    "flag": JavaKind("boolean", arg="{p} ? 1 : 0", absent="false", doc=""),
+    "batch": JavaKind("List<Datum>", arg="in.batch({p})", imports=("java.util.List",),
+                      doc="converted for this call; bad input throws before anything is sent"),
+    "loss_fn_config?": JavaKind("Map<String, Double>", arg="in.lossFnConfig({p})", absent="null",
+                                imports=("java.util.Map",), doc="named numbers for the loss function; null or empty: none"),
+    "metadata?": JavaKind("Map<String, String>", arg="in.metadata({p})", absent="null",
+                          imports=("java.util.Map",), doc="null or empty: none"),
+    # The custom loss runs as a Java function between the two phases (CustomLossRunner).
+    "custom_loss_fn": JavaKind("CustomLossFunction", helper="CustomLossRunner",
+                               doc="computes the loss and gradients from the forward pass's logprobs"),
+    "custom_loss_step": JavaKind("CustomLossStep", arg="{p}Ptr", borrow="CustomLossStep.borrow",
+                                 doc="from forwardBackwardCustomBegin; copied before the call returns"),
+}
+# Builder kinds ("adam_params?", ...): the builder's record, null for libtinker's defaults.
+for _b in registry.BUILDERS:
+    JAVA_KINDS[_b.name + "?"] = JavaKind(pascal(_b.name), arg=f"{pascal(_b.name)}.toNative({{p}}, in)", absent="null",
+                                         doc="null: the defaults")
+
+_missing = set(kinds.KINDS) - set(JAVA_KINDS)
+assert not _missing, f"gen_java.py: no Java form for parameter kind(s) {sorted(_missing)}"
+
+
+def param_name(p):
+    if p.kind == "ttl":
+        return camel(p.name.removesuffix("_seconds"))
+    return camel(p.name)
+
+
+# Optional parameters that Java takes as one record (a hand-written input type), by their names.
+OPTIONS_RECORDS = {
+    ("base_model", "user_metadata", "weights_access_token"): "ServiceClient.FromStateOptions",
+}
+
+# Results that become client handles: how Java takes them (a training client is served by the
+# completion thread of the service client it came from).
+HANDLE_TAKES = {"training_client": "f -> TrainingClient.take(service(), f)"}
+
+
+def result_type(op):
+    if not op.result:
+        return "Void"
+    r = RESULTS[op.result]
+    return pascal(r.handle or r.name)
+
+
+def take_expr(op):
+    if not op.result:
+        return "f -> null"
+    r = RESULTS[op.result]
+    if r.handle:
+        return HANDLE_TAKES.get(r.handle, f"{pascal(r.handle)}::take")
+    return f"{pascal(r.name)}::take"
+
+
+# ---- C function names → Java methods ------------------------------------------------------------
+
+def op_java_name(op, asynchronous):
+    return f"{pascal(op.client)}.{camel(op.name)}{'Async' if asynchronous else ''}"
+
+
+def builder_field_name(f):
+    return camel(f.name.removeprefix("enable_"))
+
+
+def java_names():
+    """[(C function, Java method)] of every operation (both forms) and builder setter."""
+    names = []
+    for op in registry.OPS:
+        (blocking, _), (asynchronous, _) = gen_c.op_prototypes(op)
+        names += [(blocking, op_java_name(op, False)), (asynchronous, op_java_name(op, True))]
+    for b in registry.BUILDERS:
+        setters = {name for _, name, _, _ in gen_c.builder_functions(b)}
+        for f in MESSAGES[b.message].fields:
+            c = f"tinker_{b.name}_set_{f.name}"
+            assert c in setters, c
+            names.append((c, f"{pascal(b.name)}.Builder.{builder_field_name(f)}"))
+    return names
+
+
+def gen_c_function_names():
+    entries = ",\n".join(f"          Map.entry({jstr(c)}, {jstr(j)})" for c, j in java_names())
+    return (HEADER + "package dev.libtinker;\n\nimport java.util.Map;\n\n"
+            + javadoc(["The Java method that stands for each C function of the registry: libtinker's errors name the "
+                       "C function (\"tinker_training_client_save_state_async: name is NULL\"), the Java layer's the "
+                       "method (\"TrainingClient.saveStateAsync: name is NULL\"; see TinkerException)."], 0)
+            + "final class CFunctionNames {\n"
+            "  private static final Map<String, String> JAVA =\n"
+            "      Map.ofEntries(\n" + entries + ");\n\n"
+            "  private CFunctionNames() {}\n\n"
+            "  /** The Java method of C function {@code name}; null when it is none of the registry's. */\n"
+            "  static String javaName(String name) {\n"
+            "    return JAVA.get(name);\n"
+            "  }\n}\n")
+
+
+# ---- operations ---------------------------------------------------------------------------------
+
+def param_doc(p, jk):
+    return "; ".join(d for d in (p.doc, kinds.KINDS[p.kind].doc if jk.doc is None else jk.doc) if d)
+
+
+def op_doc(op, asynchronous, params, left_out=(), first=None, more=()):
+    """Javadoc paragraphs of one overload; params: [(Java name, doc)]."""
+    if first is None and asynchronous:
+        first = (f"{op.id} {op.name}, asynchronous ({{@code {op.c_name()}_async}}): the future completes on the "
+                 "service client's completion thread.")
+    elif first is None:
+        first = f"{op.id} {op.name}, blocking: {{@code {camel(op.name)}Async}} awaited; an interrupt cancels it."
+    paragraphs = [first]
+    if op.doc:
+        paragraphs += ["", "<p>" + op.doc]
+    if left_out:
+        paragraphs += ["", f"<p>Without {', '.join(left_out)} (absent)."]
+    for m in more:
+        paragraphs += ["", "<p>" + m]
+    docs = [(n, d) for n, d in params if d]
+    if docs:
+        paragraphs.append("")
+        paragraphs += [f"@param {n} {d}" for n, d in docs]
+    return paragraphs
+
+
+class OpForm:
+    """An operation's Java overloads: the full form takes every parameter (or the required ones and
+    an options record); shorter forms leave optional ones out from the end."""
+
+    def __init__(self, op):
+        self.op = op
+        self.params = [(p, JAVA_KINDS[p.kind]) for p in op.params]
+        n_opt = 0
+        while n_opt < len(self.params) and self.params[-1 - n_opt][1].absent is not None:
+            n_opt += 1
+        self.required = self.params[:len(self.params) - n_opt]
+        self.optional = self.params[len(self.params) - n_opt:]
+        self.record = OPTIONS_RECORDS.get(tuple(p.name for p, _ in self.optional)) if self.optional else None
+
+    @staticmethod
+    def decl(params):
+        return [(f"{jk.type} {param_name(p)}", param_name(p), param_doc(p, jk)) for p, jk in params]
+
+    def overloads(self):
+        """[(declarations [(declaration, name, doc)], arguments of the full form or None for the full
+        form itself, names left out)], the full form last."""
+        required = self.decl(self.required)
+        if self.record:
+            return [(required, [n for _, n, _ in required] + ["null"], ["options"]),
+                    (required + [(f"{self.record} options", "options", "null: every option absent")], None, [])]
+        forms = []
+        for k in range(len(self.optional)):
+            kept = self.decl(self.optional[:k])
+            args = [n for _, n, _ in required + kept] + [jk.absent for _, jk in self.optional[k:]]
+            forms.append((required + kept, args, [param_name(p) for p, _ in self.optional[k:]]))
+        forms.append((required + self.decl(self.optional), None, []))
+        return forms
+
+    def raw_args(self):
+        args = []
+        for p, jk in self.params:
+            value = f"opts.{param_name(p)}()" if self.record and (p, jk) in self.optional else param_name(p)
+            args.append(jk.arg.format(p=value))
+        return args
+
+
+def start_call(op, form):
+    """The body of the full asynchronous form: convert, start the C _async call, take the result."""
+    lines = []
+    if form.record:
+        lines.append(f"    {form.record} opts = options == null ? {form.record}.defaults() : options;\n")
+    args = ["handle"] + form.raw_args() + ["out"]
+    borrowed = [(param_name(p), jk.borrow) for p, jk in form.params if jk.borrow]
+    if borrowed:
+        assert len(borrowed) == 1, op.name
+        b, borrow = borrowed[0]
+        lambda_ = (f"        (handle, in, out) ->\n            {borrow}(\n                {b},\n                {b}Ptr -> {{\n"
+                   + jcall(f"TinkerRaw.{op.c_name()}_async", args, 18, ";") + "\n"
+                   "                  return null;\n                })")
+    else:
+        one = jcall(f"(handle, in, out) -> TinkerRaw.{op.c_name()}_async", args, 8)
+        lambda_ = (one if "\n" not in one and len(one) < WIDTH else
+                   "        (handle, in, out) ->\n" + jcall(f"TinkerRaw.{op.c_name()}_async", args, 12))
+    lines.append(f"    return start(\n{lambda_},\n        {take_expr(op)});\n")
+    return "".join(lines)
+
+
+def method(doc, signature, body):
+    return "\n" + javadoc(doc, 2) + jcall(f"public {signature[0]}", signature[1], 2, " {") + "\n" + body + "  }\n"
+
+
+def helper_methods(op, form, helper):
+    """An operation run by a hand-written helper in the language's own way (its kind says which);
+    the asynchronous form also comes with the Executor the Java function runs on."""
+    assert form.record is None and not form.optional, op.name
+    name, rtype, cls = camel(op.name), result_type(op), pascal(op.client)
+    decl = form.decl(form.params)
+    params = [d for d, _, _ in decl]
+    args = [n for _, n, _ in decl]
+    docs = [(n, d) for _, n, d in decl]
+    executor = ("executor", "runs the Java function (never the completion thread)")
+    blocking = (f"{op.id} {op.name}, blocking: the Java function runs on the calling thread between the "
+                "operation's phases.")
+    asynchronous = (f"{op.id} {op.name}, asynchronous: the first phase starts now; once it finished, the Java "
+                    "function runs on an executor and starts the last phase, whose result completes the future.")
+    executor = ("executor", "runs the Java function (never the completion thread)")
+    c_name, c_async = jstr(op.c_name()), jstr(op.c_name() + "_async")
+    return (method(op_doc(op, False, docs, first=blocking, more=[f"Runs in {{@code {helper}.run}}."]),
+                   (f"{rtype} {name}", params),
+                   jcall(f"return {helper}.run", [f"({cls}) this", c_name, *args], 4, ";") + "\n")
+            + method(op_doc(op, True, docs, first=asynchronous, more=["The Java function runs on the common ForkJoinPool."]),
+                     (f"TinkerFuture<{rtype}> {name}Async", params),
+                     jcall(f"return {helper}.runAsync", [f"({cls}) this", c_async, *args, f"{helper}.DEFAULT_EXECUTOR"], 4, ";")
+                     + "\n")
+            + method(op_doc(op, True, docs + [executor], first=asynchronous, more=[f"Runs in {{@code {helper}.runAsync}}."]),
+                     (f"TinkerFuture<{rtype}> {name}Async", params + ["Executor executor"]),
+                     jcall(f"return {helper}.runAsync", [f"({cls}) this", c_async, *args, "executor"], 4, ";") + "\n"))
+
+
+def op_methods(op):
+    form = OpForm(op)
+    name, rtype = camel(op.name), result_type(op)
+    out = [f"\n  // ---- {op.id} {op.name} " + "-" * max(4, WIDTH - 10 - len(op.id) - len(op.name)) + "\n"]
+    helper = next((jk.helper for _, jk in form.params if jk.helper), None)
+    if helper:
+        return out[0] + helper_methods(op, form, helper)
+    overloads = form.overloads()
+    for decl, args, left_out in overloads:
+        params = [d for d, _, _ in decl]
+        doc = op_doc(op, True, [(n, d) for _, n, d in decl], left_out)
+        body = start_call(op, form) if args is None else jcall(f"return {name}Async", args, 4, ";") + "\n"
+        out.append(method(doc, (f"TinkerFuture<{rtype}> {name}Async", params), body))
+    for decl, _, left_out in overloads:
+        params = [d for d, _, _ in decl]
+        doc = op_doc(op, False, [(n, d) for _, n, d in decl], left_out)
+        call = f"() -> {name}Async({', '.join(n for _, n, _ in decl)})"
+        if rtype == "Void":
+            body = jcall("TinkerFuture.blocking", [jstr(op.c_name()), call], 4, ";") + "\n"
+            out.append(method(doc, (f"void {name}", params), body))
+        else:
+            body = jcall("return TinkerFuture.blocking", [jstr(op.c_name()), call], 4, ";") + "\n"
+            out.append(method(doc, (f"{rtype} {name}", params), body))
+    return "".join(out)
+
+
+def gen_client_operations(client):
+    cls = pascal(client)
+    ops = [op for op in registry.OPS if op.client == client]
+    names = [f"dev.libtinker.raw.SWIGTYPE_p_tinker_{client}", "dev.libtinker.raw.SWIGTYPE_p_tinker_future",
+             "dev.libtinker.raw.TinkerRaw", "java.util.function.Function"]
+    needs_service = any(op.result and RESULTS[op.result].handle in HANDLE_TAKES for op in ops)
+    uses_ttl = any(p.kind == "ttl" for op in ops for p in op.params)
+    for op in ops:
+        for p in op.params:
+            jk = JAVA_KINDS[p.kind]
+            names += list(jk.imports)
+            if jk.helper:
+                names.append("java.util.concurrent.Executor")
+    body = [HEADER, "package dev.libtinker;\n\n", imports(names), "\n",
+            javadoc([f"The registry's operations of {{@link {cls}}}, each as {{@code fooAsync(...)}} returning a "
+                     "{@link TinkerFuture} and as a blocking {@code foo(...)} that awaits it. Failures are "
+                     "{@link TinkerException}s naming the method called; bad arguments throw from the call itself, "
+                     "before anything is sent. Parameters are converted by their kinds (api/kinds.py): Java values "
+                     "become libtinker's builders inside the call and are freed before it returns. Optional "
+                     "parameters may be left out from the end, or be null (false for a flag).",
+                     "",
+                     f"<p>{cls} supplies the handle and the route to the completion thread ({{@link #start}})."], 0),
+            f"abstract sealed class {cls}Operations permits {cls} {{\n",
+            f"  {cls}Operations() {{}}\n\n",
+            "  /** Starts one C {@code _async} call on this client's handle; take converts the finished future. */\n"
+            f"  abstract <T> TinkerFuture<T> start(\n      ServiceClient.AsyncCall<SWIGTYPE_p_tinker_{client}> call,"
+            " Function<SWIGTYPE_p_tinker_future, T> take);\n"]
+    if needs_service:
+        body.append("\n  /** The service client whose completion thread serves the clients this one makes. */\n"
+                    "  abstract ServiceClient service();\n")
+    for op in ops:
+        body.append(op_methods(op))
+    if uses_ttl:
+        body.append("\n  /** A time to live in whole seconds, rounded up; a negative one stays negative (refused). */\n"
+                    "  private static long ttlSeconds(Duration ttl) {\n"
+                    "    if (ttl == null) {\n      return 0;\n    }\n"
+                    "    long seconds = ttl.getSeconds();\n"
+                    "    return ttl.getNano() > 0 && seconds >= 0 ? seconds + 1 : seconds;\n  }\n")
+    body.append("}\n")
+    return "".join(body)
+
+
+# ---- results --------------------------------------------------------------------------------------
+
+def result_field_type(f):
+    if f.is_list():
+        return f"List<{pascal(f.item)}>"
+    return {"string": "String", "bool": "boolean", "int32": "int", "int64": "long", "double": "double",
+            "metrics": "Map<String, Double>"}[f.type]
+
+
+def getter_value(getter, f, args):
+    call = f"TinkerRaw.{getter}({args})"
+    if f.type == "bool":
+        return f"{call} != 0"
+    if f.type == "metrics":
+        return f"Metrics.copyOf({call})"
+    return call
+
+
+def sentence(text):
+    return text[0].upper() + text[1:] + ("" if text.endswith(".") else ".") if text else ""
+
+
+def field_doc(f):
+    """A result field's doc from the registry's, which speaks C: NULL is null, 1 is true."""
+    doc = f.doc or f.name.replace("_", " ")
+    if f.type == "string":
+        doc = doc.replace("NULL", "null")
+    if f.type == "bool" and doc.startswith("1 "):
+        doc = "true " + doc[2:]
+    return sentence(doc)
+
+
+def gen_result(r):
+    cls = pascal(r.name)
+    T = f"SWIGTYPE_p_tinker_{r.name}"
+    functions = {name for _, name, _, _ in gen_c.result_functions(r)}
+
+    def getter(name):
+        assert name in functions, f"gen_java.py: {name} is not among gen_c.result_functions({r.name})"
+        return name
+
+    names = [f"dev.libtinker.raw.{T}", "dev.libtinker.raw.SWIGTYPE_p_tinker_future", "dev.libtinker.raw.TinkerRaw"]
+    components, values, compact, nested = [], [], [], []
+    for f in gen_c.result_fields(r):
+        jname = camel(f.name)
+        components.append((result_field_type(f), jname, field_doc(f)))
+        if f.is_list():
+            item = pascal(f.item)
+            subs = MESSAGES[f.target()].fields
+            names += ["java.util.ArrayList", "java.util.List"]
+            sub_values = [getter_value(getter(f"tinker_{r.name}_{f.item}_{s.name}"), s, "result, i") for s in subs]
+            nested.append(
+                "\n" + javadoc([f"One of {{@link #{jname}()}}.", ""] + [f"@param {camel(s.name)} {field_doc(s)}" for s in subs], 2)
+                + jcall(f"public record {item}", [f"{result_field_type(s)} {camel(s.name)}" for s in subs], 2, " {}") + "\n"
+                f"\n  private static List<{item}> copy{pascal(f.name)}({T} result) {{\n"
+                f"    List<{item}> list = new ArrayList<>();\n"
+                f"    for (long i = 0, n = TinkerRaw.{getter(f'tinker_{r.name}_{f.item}_count')}(result); i < n; i++) {{\n"
+                + jcall(f"list.add(new {item}", sub_values, 6, ");") + "\n    }\n    return list;\n  }\n")
+            values.append(f"copy{pascal(f.name)}(result)")
+            compact.append(f"    {jname} = List.copyOf({jname});\n")
+        else:
+            values.append(getter_value(getter(f"tinker_{r.name}_{f.name}"), f, "result"))
+            if f.type == "metrics":
+                names += ["java.util.Collections", "java.util.LinkedHashMap", "java.util.Map"]
+                compact.append(f"    {jname} = Collections.unmodifiableMap(new LinkedHashMap<>({jname}));\n")
+    components.append(("String", "json", "The server's answer as JSON, for logging."))
+    values.append("json[0]")
+    ops = [op_java_name(op, False) for op in registry.OPS if op.result == r.name]
+    doc = ([f"The {r.label} of {', '.join('{@code ' + o + '}' for o in ops)}: a plain Java value, copied out of "
+            "libtinker's result, which is freed at once.", ""]
+           + [f"@param {n} {d}" for _, n, d in components])
+    text = [HEADER, "package dev.libtinker;\n\n", imports(names), "\n", javadoc(doc, 0),
+            jcall(f"public record {cls}", [f"{t} {n}" for t, n, _ in components], 0, " {") + "\n"]
+    if compact:
+        text.append(f"  /** Copies the collections: the value is immutable. */\n  public {cls} {{\n{''.join(compact)}  }}\n")
+    text += nested
+    text.append(
+        ("\n" if compact or nested else "")
+        + "  /** Takes the result out of a finished future, copies it and frees the native result. */\n"
+        f"  static {cls} take(SWIGTYPE_p_tinker_future future) {{\n"
+        f"    {T}[] out = new {T}[1];\n"
+        f"    TinkerRaw.{getter(f'tinker_future_take_{r.name}')}(future, out);\n"
+        f"    {T} result = out[0];\n    try {{\n      String[] json = new String[1];\n"
+        f"      TinkerRaw.{getter(f'tinker_{r.name}_to_json')}(result, json);\n"
+        + jcall(f"return new {cls}", values, 6, ";") + "\n"
+        f"    }} finally {{\n      TinkerRaw.{getter(f'tinker_{r.name}_free')}(result);\n    }}\n  }}\n}}\n")
+    return "".join(text)
+
+
+# ---- builders -------------------------------------------------------------------------------------
+
+class BuilderField:
+    """A builder field in Java: its type, name, default and the C setter's argument."""
+
+    def __init__(self, f):
+        self.f = f
+        self.name = builder_field_name(f)
+        self.const = "DEFAULT_" + f.name.removeprefix("enable_").upper()
+        if f.type == "double" and f.arg == "seconds":
+            self.type, self.arg = "Duration", "seconds({v})"
+            self.default, self.words = duration_literal(f.default), f"{float(f.default):g} s"
+        elif f.nullable:
+            self.type = {"int32": "OptionalInt", "int64": "OptionalLong", "double": "OptionalDouble"}[f.type]
+            self.arg = "{v}.getAs" + {"int32": "Int", "int64": "Long", "double": "Double"}[f.type] + "()"
+            self.default, self.words, self.const = f"{self.type}.empty()", "none", None
+        elif f.type == "bool":
+            self.type, self.arg = "boolean", "{v} ? 1 : 0"
+            self.default, self.words = ("true", "on") if f.default else ("false", "off")
+        else:
+            self.type, self.arg = {"int32": "int", "int64": "long", "double": "double"}[f.type], "{v}"
+            value = f.default or 0
+            self.default = repr(float(value)) if f.type == "double" else str(value) + ("L" if f.type == "int64" else "")
+            self.words = f"{value:g}" if f.type == "double" else str(value)
+        # The setter's parameter: the C setter's, whose name libtinker's range errors use.
+        self.param = "value" if self.type == "Duration" else f.arg
+        self.value_type = {"OptionalInt": "int", "OptionalLong": "long", "OptionalDouble": "double"}.get(self.type, self.type)
+
+    def doc(self):
+        rule = gen_c.setter_check(self.f, self.f.arg)[1]
+        return " ".join(x for x in (sentence(self.f.doc), sentence(rule) if rule else "", f"Default: {self.words}.") if x)
+
+    def setter_value(self):
+        if self.type.startswith("Optional"):
+            return f"{self.type}.of({self.param})"
+        if self.type == "Duration":
+            return f"Objects.requireNonNull({self.param}, {jstr(self.name)})"
+        return self.param
+
+
+def duration_literal(seconds):
+    nanos = round(float(seconds) * 1e9)
+    for unit, per in (("Seconds", 10**9), ("Millis", 10**6), ("Nanos", 1)):
+        if nanos % per == 0:
+            return f"Duration.of{unit}({nanos // per})"
+
+
+def gen_builder(b):
+    cls = pascal(b.name)
+    T = f"SWIGTYPE_p_tinker_{b.name}"
+    setters = {name for _, name, _, _ in gen_c.builder_functions(b)}
+    fields = [BuilderField(f) for f in MESSAGES[b.message].fields]
+    names = [f"dev.libtinker.raw.{T}", "dev.libtinker.raw.TinkerRaw"]
+    for x in fields:
+        if x.type == "Duration":
+            names.append("java.time.Duration")
+        if x.type.startswith("Optional"):
+            names.append(f"java.util.{x.type}")
+    objects = [x for x in fields if not x.type[0].islower()]
+    if objects:
+        names.append("java.util.Objects")
+    components = [f"{x.type} {x.name}" for x in fields]
+    all_names = [x.name for x in fields]
+    doc = ([f"{sentence(b.doc)} {{@code tinker_{b.name}_t}} as an immutable value whose defaults are the registry's "
+            "(api/registry.py). Every value is checked by libtinker's setter whenever one is made (by "
+            "{@link Builder#build} or the constructor): one out of range throws {@link TinkerException} "
+            f"({{@link Status#INVALID_ARGUMENT}}) naming the builder method, e.g. \"{cls}.Builder.{fields[0].name}: ...\"."
+            + (" Durations are sent as seconds." if any(x.type == "Duration" for x in fields) else ""), ""]
+           + [f"@param {x.name} {x.doc()}" for x in fields])
+    text = [HEADER, "package dev.libtinker;\n\n", imports(names), "\n", javadoc(doc, 0),
+            jcall(f"public record {cls}", components, 0, " {") + "\n"]
+    text += [f"  public static final {x.type} {x.const} = {x.default};\n" for x in fields if x.const]
+    text.append("\n" + jcall(f"private static final {cls} DEFAULTS = new {cls}",
+                             [x.const or x.default for x in fields], 2, ";") + "\n")
+    checks = "".join(f"    Objects.requireNonNull({x.name}, {jstr(x.name)});\n" for x in objects)
+    text.append(f"\n  /** Checks every value with its C setter. */\n  public {cls} {{\n{checks}"
+                "    try (NativeScope scope = new NativeScope()) {\n"
+                + jcall("toNative", ["scope"] + all_names, 6, ";") + "\n    }\n  }\n")
+    first = fields[0]
+    text.append(f"\n  /** The registry's defaults. */\n  public static {cls} defaults() {{\n    return DEFAULTS;\n  }}\n"
+                f"\n  /** The defaults with another {first.name}. */\n"
+                f"  public static {cls} with{first.name[0].upper() + first.name[1:]}({first.value_type} {first.param}) {{\n"
+                f"    return builder().{first.name}({first.param}).build();\n  }}\n"
+                "\n  /** A builder starting from the defaults. */\n  public static Builder builder() {\n"
+                "    return new Builder(DEFAULTS);\n  }\n"
+                "\n  /** A builder starting from these values. */\n  public Builder toBuilder() {\n"
+                "    return new Builder(this);\n  }\n")
+    text.append("\n  /** Sets values one by one; {@link #build} checks them. */\n  public static final class Builder {\n")
+    text += [f"    private {x.type} {x.name};\n" for x in fields]
+    text.append(f"\n    private Builder({cls} from) {{\n" + "".join(f"      {n} = from.{n};\n" for n in all_names) + "    }\n")
+    for x in fields:
+        text.append("\n" + javadoc([x.doc()], 4)
+                    + f"    public Builder {x.name}({x.value_type} {x.param}) {{\n"
+                      f"      this.{x.name} = {x.setter_value()};\n      return this;\n    }}\n")
+    text.append("\n    /** The value; throws {@link TinkerException} for one libtinker refuses. */\n"
+                f"    public {cls} build() {{\n" + jcall(f"return new {cls}", all_names, 6, ";") + "\n    }\n  }\n")
+    text.append(f"\n  /** The C {b.name}, owned by the scope. */\n  {T} toNative(NativeScope scope) {{\n"
+                + jcall("return toNative", ["scope"] + all_names, 4, ";") + "\n  }\n"
+                f"\n  /** The C {b.name} of a call's argument: null (libtinker's defaults) for none. */\n"
+                f"  static {T} toNative({cls} value, NativeScope scope) {{\n"
+                "    return value == null ? null : value.toNative(scope);\n  }\n")
+    sets = []
+    for x in fields:
+        setter = f"tinker_{b.name}_set_{x.f.name}"
+        assert setter in setters, setter
+        call = f"TinkerRaw.{setter}({b.param}, {x.arg.format(v=x.name)});"
+        sets.append(f"    if ({x.name}.isPresent()) {{\n      {call}\n    }}\n" if x.type.startswith("Optional")
+                    else f"    {call}\n")
+    text.append("\n" + jcall(f"private static {T} toNative", ["NativeScope scope"] + components, 2, " {") + "\n"
+                f"    {T}[] out = new {T}[1];\n    TinkerRaw.tinker_{b.name}_new(out);\n"
+                f"    {T} {b.param} = scope.own(out, TinkerRaw::tinker_{b.name}_free);\n{''.join(sets)}"
+                f"    return {b.param};\n  }}\n")
+    if any(x.type == "Duration" for x in fields):
+        text.append("\n  private static double seconds(Duration d) {\n    return d.getSeconds() + d.getNano() / 1e9;\n  }\n")
+    text.append("}\n")
+    return "".join(text)
+
+
+# ---- outputs ----------------------------------------------------------------------------------------
+
+def _outputs():
+    outputs = {f"{DIR}/CFunctionNames.java": gen_c_function_names}
+    for client in dict.fromkeys(op.client for op in registry.OPS):
+        outputs[f"{DIR}/{pascal(client)}Operations.java"] = lambda c=client: gen_client_operations(c)
+    for r in registry.RESULTS:
+        if r.message and not r.handwritten and not r.handle:
+            outputs[f"{DIR}/{pascal(r.name)}.java"] = lambda r=r: gen_result(r)
+    for b in registry.BUILDERS:
+        outputs[f"{DIR}/{pascal(b.name)}.java"] = lambda b=b: gen_builder(b)
+    return outputs
+
+
+OUTPUTS = _outputs()

@@ -1,0 +1,502 @@
+"""The Ruby layer's part that the registry describes: every operation's two methods, the value
+types of the JSON results, the builders' value types with their conversion into C builders, and
+the map from C function names to Ruby method names that error messages use.
+
+Written by api/generate.py under BUILD/generated/bindings/ruby/tinker/generated/;
+bindings/CMakeLists.txt puts BUILD/generated/bindings/ruby on Ruby's load path and
+bindings/ruby/lib/tinker.rb requires "tinker/generated". The generated code calls a few
+hand-written helpers of bindings/ruby/lib/tinker/ (Operations#start, Kinds, Native.with_*,
+Values, the hand-written results' and handles' `take`, CustomLoss.start).
+
+Ruby's rules, applied to every operation:
+  - `name_async(...)` returns a Tinker::Future; the blocking `name(..., timeout: nil)` waits for
+    it (seconds; nil: forever) and closes it, so a blocking call is interruptible and runs
+    without the GVL.
+  - Required parameters are positional, optional ones keywords (RUBY_KINDS says which, per kind).
+  - A result value is a Struct of the message's non-internal fields plus `json`; a value the
+    registry marks as absent (a NULL string, a string left out when empty, a number whose
+    default lies outside its range) is nil.
+"""
+
+import textwrap
+from dataclasses import dataclass
+from typing import Optional
+
+import gen_c
+import kinds
+import registry
+
+HEADER = ("# frozen_string_literal: true\n\n"
+          "# Generated from api/registry.py by api/gen_ruby.py. Do not edit: change the registry.\n")
+DIR = "bindings/ruby/tinker/generated"
+
+MESSAGES = {m.name: m for m in registry.MESSAGES}
+RESULTS = {r.name: r for r in registry.RESULTS}
+
+camel = gen_c.camel
+
+
+# ---- parameter kinds --------------------------------------------------------------------------
+
+@dataclass
+class RubyKind:
+    form: str                       # "positional", "optional" (positional, nil by default), "keyword", "block"
+    default: str = "nil"            # keywords: the Ruby default
+    name: Optional[str] = None      # the Ruby name where the registry's is too generic (or reserved)
+    convert: Optional[str] = None   # the C argument from the Ruby value {v}; {p} is the name as a literal
+    wrap: Optional[str] = None      # a helper yielding the C argument for the call's duration
+    builder: Optional[str] = None   # a registry builder, converted by Native.with_<builder>
+    fields: bool = False            # the builder's fields may be given as keywords instead
+    doc: str = ""                   # what the Ruby value is
+
+
+RUBY_KINDS = {
+    "string": RubyKind("positional", convert="Kinds.string({v}, {p})", doc="a String (or Symbol)"),
+    "string?": RubyKind("keyword", convert="Kinds.string({v}, {p})", doc="a String, or nil for none"),
+    "name": RubyKind("positional", convert="Kinds.string({v}, {p})", doc="a String, non-empty, without '/'"),
+    "tinker_path": RubyKind("positional", convert="Kinds.string({v}, {p})", doc="a String starting with tinker://"),
+    "ttl": RubyKind("keyword", convert="Kinds.ttl({v}, {p})", doc="seconds (Integer); nil or 0: never expires"),
+    "flag": RubyKind("keyword", default="false", convert="Kinds.flag({v})", doc="true or false"),
+    "batch": RubyKind("positional", wrap="Native.with_batch({v})", doc="an Array of Tinker::Datum"),
+    "loss_fn_config?": RubyKind("keyword", name="loss_fn_config", wrap="Native.with_loss_fn_config({v})",
+                                doc="a Hash name => number, or nil"),
+    "adam_params?": RubyKind("optional", name="adam_params", builder="adam_params", fields=True,
+                             doc="a Tinker::AdamParams, or its fields as keywords, or nil"),
+    "lora_config?": RubyKind("keyword", builder="lora_config", fields=True,
+                             doc="a Tinker::LoraConfig, or its fields as keywords, or nil"),
+    "metadata?": RubyKind("keyword", wrap="Native.with_metadata({v})", doc="a Hash, or nil"),
+    "retry_config?": RubyKind("keyword", name="retry_config", builder="retry_config",
+                              doc="a Tinker::RetryConfig, or nil"),
+    # The C callback cannot cross into Ruby (bindings/README.md): the block runs on a worker
+    # thread between the two phases, in the hand-written CustomLoss.start.
+    "custom_loss_fn": RubyKind("block", doc="the loss function, as the block"),
+    "custom_loss_step": RubyKind("positional", wrap="CustomLossStep.with_native({v})",
+                                 doc="the Tinker::CustomLossStep of forward_backward_custom_begin"),
+}
+
+# An operation with a block parameter is started by a hand-written helper of its kind:
+# helper(client, label, the other arguments..., &block).
+BLOCK_HELPERS = {"custom_loss_fn": "CustomLoss.start"}
+
+# What a status-only operation returns in Ruby (nil unless listed).
+STATUS_RESULTS = {"health_check": "true"}
+
+# Names a parameter cannot have in Ruby: keywords, and the names the generated methods use.
+RESERVED = {"retry", "next", "end", "begin", "class", "def", "do", "if", "in", "module", "then", "self",
+            "label", "client", "fields", "timeout", "future"}
+
+missing = set(kinds.KINDS) - set(RUBY_KINDS)
+assert not missing, f"gen_ruby.py: no Ruby form for the parameter kinds {sorted(missing)}"
+
+
+def ruby_name(p):
+    name = RUBY_KINDS[p.kind].name or p.name
+    assert name not in RESERVED, f"gen_ruby.py: parameter name {name!r} needs a Ruby name (RubyKind.name)"
+    return name
+
+
+def lit(s):
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+WIDTH = 110
+
+
+def call(fn, args, indent):
+    """`fn(args...)` at `indent`: on one line, else the arguments on the next line, else one a line.
+    A `def` without arguments has no parentheses."""
+    if not args and fn.startswith("def "):
+        return indent + fn
+    one = f"{indent}{fn}({', '.join(args)})"
+    if len(one) <= WIDTH:
+        return one
+    inner = indent + "  "
+    middle = inner + ", ".join(args)
+    if len(middle) <= WIDTH:
+        return f"{indent}{fn}(\n{middle}\n{indent})"
+    return f"{indent}{fn}(\n" + ",\n".join(inner + a for a in args) + f"\n{indent})"
+
+
+def comment(text, indent, hang=""):
+    """`text` as comment lines at `indent`, wrapped; continuation lines indented by `hang`."""
+    return "".join(line + "\n" for line in textwrap.wrap(
+        text, WIDTH, initial_indent=indent + "# ", subsequent_indent=indent + "# " + hang,
+        break_long_words=False, break_on_hyphens=False))
+
+
+def an(word):
+    return ("an " if word[0].lower() in "aeiou" else "a ") + word
+
+
+def ruby_number(f, value):
+    if f.type == "double":
+        return repr(float(value))
+    if f.type == "bool":
+        return "true" if value else "false"
+    return str(value)
+
+
+# ---- the C function -> Ruby method map --------------------------------------------------------
+
+def op_label(op, suffix=""):
+    return f"{camel(op.client)}#{op.name}{suffix}"
+
+
+def builder_label(b, f):
+    return f"{camel(b.name)}#{f.name}"
+
+
+def gen_method_names():
+    c_functions = {name for name, _ in sum((gen_c.op_prototypes(op) for op in registry.OPS), [])}
+    lines = []
+    for op in registry.OPS:
+        for suffix in ("", "_async"):
+            fn = op.c_name() + suffix
+            assert fn in c_functions, fn
+            lines.append(f"    {lit(fn)} => {lit(op_label(op, suffix))},\n")
+    for b in registry.BUILDERS:
+        setters = {name for _, name, _, _ in gen_c.builder_functions(b)}
+        for f in MESSAGES[b.message].fields:
+            fn = f"tinker_{b.name}_set_{f.name}"
+            assert fn in setters, fn
+            lines.append(f"    {lit(fn)} => {lit(builder_label(b, f))},\n")
+    labels = [op_label(op, s) for op in registry.OPS for s in ("", "_async")]
+    return (HEADER + "\nmodule Tinker\n"
+            "  # The Ruby method that calls each C function of the registry: a libtinker error message starts\n"
+            "  # with the C function's name, which Tinker.native_error and Tinker.future_error replace with\n"
+            "  # this (\"tinker_training_client_save_state_async: name is NULL\" becomes\n"
+            "  # \"TrainingClient#save_state_async: name is NULL\").\n"
+            "  C_FUNCTION_METHODS = {\n" + "".join(lines).rstrip(",\n") + "\n  }.freeze\n\n"
+            "  # The operation methods: an error raised while one starts names the method the caller called,\n"
+            "  # once (Error#named replaces one of these at the start of a message).\n"
+            "  OPERATION_METHODS = [\n" + ",\n".join(f"    {lit(x)}" for x in labels) + "\n  ].freeze\nend\n")
+
+
+# ---- builders ---------------------------------------------------------------------------------
+
+def setter_value(b, f, value):
+    label = lit(builder_label(b, f))
+    if f.type == "double":
+        return f"Values.float({value}, {label})"
+    if f.type == "int32":
+        return f"Values.integer({value}, {label}, Values::INT32)"
+    if f.type == "int64":
+        return f"Values.integer({value}, {label})"
+    if f.type == "bool":
+        return f"{value} ? 1 : 0"
+    raise ValueError(f"gen_ruby.py: builder field type {f.type}")
+
+
+def field_doc(f):
+    parts = []
+    if f.default is not None:
+        parts.append(f"default {ruby_number(f, f.default)}")
+    elif f.nullable:
+        parts.append("default nil")
+    words = gen_c.setter_check(f, f.arg)[1]
+    if words:
+        parts.append(words)
+    if f.doc:
+        parts.append(f.doc)
+    return "; ".join(parts)
+
+
+def gen_builder(b):
+    cls = camel(b.name)
+    fields = MESSAGES[b.message].fields
+    members = [f":{f.name}" for f in fields]
+    defaults = [f"{f.name}: {'nil' if f.default is None else ruby_number(f, f.default)}" for f in fields]
+    out = ["\n" + comment(f"{b.doc[0].upper() + b.doc[1:]}: {cls}.new(field: value, ...); an unknown field raises "
+                          "ArgumentError. The values are checked when sent, by libtinker's setters.", "  ")]
+    out += [comment(f"  {f.name}: {field_doc(f)}", "  ", "    ") for f in fields]
+    out.append(call(f"{cls} = Struct.new", members + ["keyword_init: true"], "  ") + " do\n")
+    out.append(call("def initialize", defaults, "    ") + "\n      super\n    end\n  end\n")
+    return "".join(out)
+
+
+def gen_builder_conversion(b):
+    cls = camel(b.name)
+    article = an(cls)
+    out = ["\n" + comment(f"{article[0].upper() + article[1:]} as a tinker_{b.name}_t for the block (nil: NULL, "
+                          "libtinker's defaults), freed afterwards, also when a setter refused a value "
+                          "(Tinker::InvalidArgumentError naming it).", "    "),
+           f"    def self.with_{b.name}(value, &block)\n"
+           "      return yield(nil) if value.nil?\n"
+           f"      unless value.is_a?({cls})\n"
+           f"        raise Tinker.invalid_argument(\"{b.name} must be a Tinker::{cls}, got #{{value.class}}\")\n"
+           "      end\n\n"
+           f"      owned(:tinker_{b.name}_new, :tinker_{b.name}_free) do |ptr|\n"]
+    for f in MESSAGES[b.message].fields:
+        line = call(f"Raw.tinker_{b.name}_set_{f.name}", ["ptr", setter_value(b, f, f"value.{f.name}")], "        ")
+        out.append(line + (f" unless value.{f.name}.nil?" if f.nullable else "") + "\n")
+    out.append("        block.call(ptr)\n      end\n    end\n")
+    return "".join(out)
+
+
+def gen_builders():
+    out = [HEADER, "\n# The builders' value types, their defaults from the registry, and their conversion into\n"
+           "# libtinker's builders (one call's duration; see Tinker::Native).\nmodule Tinker"]
+    for b in registry.BUILDERS:
+        out.append(gen_builder(b))
+    out.append("\n  module Native")
+    for b in registry.BUILDERS:
+        out.append(gen_builder_conversion(b))
+    out.append("  end\nend\n")
+    return "".join(out)
+
+
+# ---- results ----------------------------------------------------------------------------------
+
+def member(f):
+    """The Ruby member of a result field: booleans drop an "is_" prefix and get a `?` reader."""
+    return f.name[3:] if f.type == "bool" and f.name.startswith("is_") else f.name
+
+
+def unknown_value(f):
+    """The C getter's value that means "absent" (nil in Ruby), or None."""
+    if f.type == "string" and f.omit == "empty" and not f.nullable:
+        return '""'
+    if gen_c.default_outside_range(f):
+        return str(f.default)
+    return None
+
+
+def read_field(f, getter, args):
+    value = f"Raw.{getter}({args})"
+    if f.type == "bool":
+        return f"{value} != 0"
+    if f.type == "metrics":
+        return f"Native.metrics({value})"
+    unknown = unknown_value(f)
+    return f"Values.or_nil({value}, {unknown})" if unknown else value
+
+
+def result_doc(f):
+    doc = f.doc or f.name
+    if unknown_value(f) or f.nullable:
+        doc += " (Ruby: nil when absent)"
+    if f.type == "bool":
+        doc += f" (Ruby: true or false, also #{member(f)}?)"
+    return doc
+
+
+def visible(message):
+    return [f for f in MESSAGES[message].fields if not f.internal]
+
+
+def predicates(fields, indent):
+    return "".join(f"\n{indent}def {member(f)}?\n{indent}  {member(f)}\n{indent}end\n"
+                   for f in fields if f.type == "bool")
+
+
+def gen_item_type(r, f):
+    item = MESSAGES[f.target()]
+    fields = visible(item.name)
+    out = [f"\n  # One of {camel(r.name)}#{f.name}.\n"]
+    out += [comment(f"  {member(s)}: {result_doc(s)}", "  ", "    ") for s in fields]
+    body = predicates(fields, "    ")
+    members = ", ".join(f":{member(s)}" for s in fields)
+    out.append(f"  {item.name} = Struct.new({members})" + (f" do{body}  end\n" if body else "\n"))
+    return "".join(out)
+
+
+def gen_result(r):
+    cls = camel(r.name)
+    getters = {name for _, name, _, _ in gen_c.result_functions(r)}
+    fields = visible(r.message)
+    values = []
+    for f in fields:
+        if f.is_list():
+            count = f"tinker_{r.name}_{f.item}_count"
+            assert count in getters, count
+            item = MESSAGES[f.target()]
+            subs = []
+            for s in visible(item.name):
+                getter = f"tinker_{r.name}_{f.item}_{s.name}"
+                assert getter in getters, getter
+                subs.append(read_field(s, getter, "r, i"))
+            values.append(f"Array.new(Raw.{count}(r)) do |i|\n" + call(f"{item.name}.new", subs, "            ")
+                          + "\n          end")
+        else:
+            getter = f"tinker_{r.name}_{f.name}"
+            assert getter in getters, getter
+            values.append(read_field(f, getter, "r"))
+    values.append(f"Raw.tinker_{r.name}_to_json(r)")
+    out = ["\n" + comment(f"{r.doc}: the {r.label} ({cls}.take copies it out of a finished future).", "  ")]
+    out += [comment(f"  {member(f)}: {result_doc(f)}", "  ", "    ") for f in fields]
+    out.append("  #   json: the result as JSON\n")
+    members = ", ".join([f":{member(f)}" for f in fields] + [":json"])
+    out.append(f"  {cls} = Struct.new({members}) do\n"
+               "    # Copies the result of a finished native future into Ruby values and frees the native one.\n"
+               "    def self.take(future)\n"
+               f"      Native.consume(Raw.tinker_future_take_{r.name}(future), :tinker_{r.name}_free) do |r|\n"
+               "        new(\n" + ",\n".join("          " + v for v in values) + "\n        )\n"
+               "      end\n    end\n" + predicates(fields, "    ") + "  end\n")
+    return "".join(out)
+
+
+def gen_results():
+    out = [HEADER, "\n# The results of the registry that are JSON messages, as Ruby values. The native result is\n"
+           "# freed as soon as it is copied.\nmodule Tinker"]
+    for r in registry.RESULTS:
+        if not r.message or r.handle or r.handwritten:
+            continue
+        for f in visible(r.message):
+            if f.is_list():
+                out.append(gen_item_type(r, f))
+        out.append(gen_result(r))
+    out.append("end\n")
+    return "".join(out)
+
+
+# ---- operations -------------------------------------------------------------------------------
+
+def take_of(op):
+    if not op.result:
+        value = STATUS_RESULTS.get(op.name)
+        return f"->(_future) {{ {value} }}" if value else "nil"
+    r = RESULTS[op.result]
+    return f"{camel(r.handle or r.name)}.method(:take)"
+
+
+def returns_doc(op):
+    if not op.result:
+        return STATUS_RESULTS.get(op.name, "nil")
+    r = RESULTS[op.result]
+    return f"a Tinker::{camel(r.handle or r.name)}"
+
+
+def signature(op, blocking):
+    order = {"positional": 0, "optional": 1, "keyword": 2, "block": 4}
+    parts = []
+    for p in op.params:
+        rk = RUBY_KINDS[p.kind]
+        name = ruby_name(p)
+        text = {"positional": name, "optional": f"{name} = nil", "keyword": f"{name}: {rk.default}",
+                "block": f"&{name}"}[rk.form]
+        parts.append((order[rk.form], text))
+        if rk.fields:
+            parts.append((3, "**fields"))
+    assert sum(1 for _, t in parts if t == "**fields") <= 1, f"{op.name}: two builders with fields"
+    if blocking:
+        parts.append((2.5, "timeout: nil"))
+    forms = [RUBY_KINDS[p.kind].form for p in op.params]
+    assert "optional" not in forms or "positional" not in forms[forms.index("optional"):], \
+        f"gen_ruby.py: {op.name}: a required positional parameter after an optional one"
+    return [text for _, text in sorted(parts, key=lambda x: x[0])]
+
+
+def starter_args(op):
+    """The starter's parameters: every Ruby argument, the builder's fields as one Hash."""
+    names = []
+    for p in op.params:
+        names.append(ruby_name(p))
+        if RUBY_KINDS[p.kind].fields:
+            names.append("fields")
+    return names
+
+
+def starter_body(op):
+    """The block given to Operations#start: converts the arguments and starts the C _async call."""
+    args = ["client"]
+    wraps = []
+    for p in op.params:
+        rk = RUBY_KINDS[p.kind]
+        name = ruby_name(p)
+        if rk.convert:
+            args.append(rk.convert.format(v=name, p=lit(name)))
+        elif rk.wrap or rk.builder:
+            if rk.builder:
+                value = (f"Kinds.builder({camel(rk.builder)}, {name}, fields, {lit(name)})" if rk.fields else name)
+                wraps.append((f"Native.with_{rk.builder}({value})", f"{name}_ptr"))
+            else:
+                wraps.append((rk.wrap.format(v=name), f"{name}_ptr"))
+            args.append(f"{name}_ptr")
+        else:
+            raise ValueError(f"gen_ruby.py: {op.name}: kind {p.kind} has no conversion")
+    lines = []
+    indent = "        "
+    for expr, var in wraps:
+        lines.append(f"{indent}{expr} do |{var}|\n")
+        indent += "  "
+    lines.append(call(f"Raw.{op.c_name()}_async", args, indent) + "\n")
+    for _ in wraps:
+        indent = indent[:-2]
+        lines.append(f"{indent}end\n")
+    return "".join(lines)
+
+
+def param_docs(op):
+    out = []
+    for p in op.params:
+        rk = RUBY_KINDS[p.kind]
+        out.append(f"    #   {ruby_name(p)}: {rk.doc}\n")
+    return "".join(out)
+
+
+def gen_op(op):
+    block = next((p for p in op.params if RUBY_KINDS[p.kind].form == "block"), None)
+    head = (f"\n    # {op.id} {op.name}: returns {returns_doc(op)}" + (f". {op.doc}" if op.doc else "") + "\n"
+            + param_docs(op))
+    async_sig, blocking_sig = signature(op, False), signature(op, True)
+    if block:
+        helper = BLOCK_HELPERS[block.kind]
+        args = [ruby_name(p) for p in op.params if p is not block]
+        fn, rest = helper, args + ["&" + ruby_name(block)]
+        first = ["self"]
+    else:
+        fn, rest = f"start_{op.name}", starter_args(op)
+        first = []
+
+    def start(label, prefix=""):
+        return call(prefix + fn, first + [lit(label)] + rest, "      ")
+
+    # The blocking method: the same start, waited for and closed (on one line when it fits).
+    blocking = start(op_label(op))
+    wait = f"      Tinker.await({blocking.lstrip()}, timeout)"
+    if "\n" in blocking or len(wait) > WIDTH:
+        wait = start(op_label(op), "future = ") + "\n      Tinker.await(future, timeout)"
+    return (head + call(f"def {op.name}_async", async_sig, "    ") + "\n" + start(op_label(op, "_async"))
+            + "\n    end\n\n"
+            f"    # {op.name}_async, waited for up to timeout seconds (nil: forever).\n"
+            + call(f"def {op.name}", blocking_sig, "    ") + "\n" + wait + "\n    end\n")
+
+
+def gen_starter(op):
+    if any(RUBY_KINDS[p.kind].form == "block" for p in op.params):
+        return ""
+    return ("\n" + call(f"def start_{op.name}", ["label"] + starter_args(op), "    ") + "\n"
+            f"      start(label, {take_of(op)}) do |client|\n{starter_body(op)}      end\n    end\n")
+
+
+def gen_client(client):
+    ops = [op for op in registry.OPS if op.client == client]
+    cls = camel(client)
+    out = [HEADER, f"\n# {cls}'s operations: each as name_async (a Tinker::Future) and the blocking name.\n"
+           f"module Tinker\n  class {cls}\n    include Operations\n"]
+    out += [gen_op(op) for op in ops]
+    starters = [gen_starter(op) for op in ops]
+    if any(starters):
+        out.append("\n    private\n")
+        out += starters
+    out.append("  end\nend\n")
+    return "".join(out)
+
+
+CLIENTS = list(dict.fromkeys(op.client for op in registry.OPS))  # in the registry's order
+
+
+def gen_loader():
+    files = ["method_names", "builders", "results"] + CLIENTS
+    return (HEADER + "\n# Loads every generated part of the Ruby layer (required by tinker.rb).\n"
+            + "".join(f"require \"tinker/generated/{f}\"\n" for f in files))
+
+
+OUTPUTS = {
+    "bindings/ruby/tinker/generated.rb": gen_loader,
+    f"{DIR}/method_names.rb": gen_method_names,
+    f"{DIR}/builders.rb": gen_builders,
+    f"{DIR}/results.rb": gen_results,
+}
+for _client in CLIENTS:
+    OUTPUTS[f"{DIR}/{_client}.rb"] = (lambda c: lambda: gen_client(c))(_client)

@@ -1,0 +1,30 @@
+package tinker
+
+import (
+	"libtinker.dev/tinker/internal/raw"
+)
+
+// SamplingClient is a sampling session on a model's weights. Its sampling operations come with
+// the sampling API; today it carries its id. Close it when done.
+type SamplingClient struct {
+	h         *handle[raw.Tinker_sampling_client]
+	sessionID string
+}
+
+// SamplingSessionID is the server's id of the sampling session.
+func (s *SamplingClient) SamplingSessionID() string { return s.sessionID }
+
+// Close releases the client. Idempotent.
+func (s *SamplingClient) Close() { s.h.close(nil) }
+
+// takeSamplingClient takes the client a finished T10 / T11 future holds: the Go value owns the
+// handle.
+func takeSamplingClient(f raw.Tinker_future) (*SamplingClient, error) {
+	var p uintptr
+	if err := raw.Tinker_future_take_sampling_client(f, &p); err != nil {
+		return nil, fromRaw(err)
+	}
+	sc := raw.SwigcptrTinker_sampling_client(p)
+	return &SamplingClient{h: newHandle[raw.Tinker_sampling_client](sc, raw.Tinker_sampling_client_free),
+		sessionID: raw.Tinker_sampling_client_sampling_session_id(sc)}, nil
+}

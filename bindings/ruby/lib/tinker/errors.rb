@@ -1,0 +1,114 @@
+# frozen_string_literal: true
+
+# Tinker::Error and its subclasses, and how a libtinker failure becomes one: messages name Ruby
+# methods, not the C functions behind them.
+module Tinker
+  CATEGORIES = %i[unknown user server].freeze
+
+  # Base class of every libtinker failure.
+  class Error < StandardError
+    attr_reader :code, :category, :http_status, :request_id
+
+    def initialize(message = nil, code: Raw::TINKER_E_UNKNOWN, category: :unknown, http_status: 0,
+                   request_id: "", retryable: false)
+      super(message || Raw.tinker_status_str(code))
+      @code = code
+      @category = category
+      @http_status = http_status
+      @request_id = request_id
+      @retryable = retryable
+    end
+
+    # true when retrying the same operation later could succeed.
+    def retryable?
+      @retryable
+    end
+
+    # The status's constant name, e.g. "TINKER_E_NOT_FOUND".
+    def status_name
+      Raw.tinker_status_str(code)
+    end
+
+    # The same error with "context: " in front of its message (e.g. which datum was at fault).
+    def with_context(context)
+      with_message("#{context}: #{message}")
+    end
+
+    # The same error naming `method` (e.g. "TrainingClient#save_state") at the start of its
+    # message: an operation method's name already there is replaced, so that the message names
+    # the method the caller called, once.
+    def named(method)
+      head, rest = message.split(": ", 2)
+      with_message("#{method}: #{rest && OPERATION_METHODS.include?(head) ? rest : message}")
+    end
+
+    private
+
+    def with_message(text)
+      copy = self.class.new(text, code: code, category: category, http_status: http_status,
+                                  request_id: request_id, retryable: retryable?)
+      copy.set_backtrace(backtrace) if backtrace
+      copy
+    end
+  end
+
+  # One subclass per TINKER_E_* status, named after it (TINKER_E_NOT_FOUND -> NotFoundError),
+  # derived from the raw layer's constants so that new statuses get a class without an edit here.
+  ERROR_CLASSES = Raw.constants.grep(/\ATINKER_E_/).to_h do |const|
+    name = const.to_s.delete_prefix("TINKER_E_").split("_").map(&:capitalize).join
+    name = "#{name}Error" unless name.end_with?("Error")
+    [Raw.const_get(const), const_set(name, Class.new(Error))]
+  end.freeze
+
+  # The exception class for a status code.
+  def self.error_class(code)
+    ERROR_CLASSES.fetch(code, Error)
+  end
+
+  # Called by the raw extension (inside the failing call's wrapper) to build the exception.
+  def self.native_error(code, message, category, http_status, request_id, retryable)
+    error_class(code).new(ruby_message(message), code: code, category: CATEGORIES.fetch(category, :unknown),
+                                                 http_status: http_status, request_id: request_id,
+                                                 retryable: retryable)
+  end
+
+  # A libtinker message with the C function it starts with replaced by the Ruby method that
+  # calls it (C_FUNCTION_METHODS, generated from the registry).
+  def self.ruby_message(message)
+    function, rest = message.split(": ", 2)
+    method = rest && C_FUNCTION_METHODS[function]
+    method ? "#{method}: #{rest}" : message
+  end
+
+  # The error a failed future owns (read from the future, not from a thread's last error).
+  def self.future_error(future_ptr, status)
+    e = Raw.tinker_future_error(future_ptr)
+    return error_class(status).new(code: status) if e.nil?
+
+    native_error(Raw.tinker_error_code(e), Raw.tinker_error_message(e), Raw.tinker_error_category(e),
+                 Raw.tinker_error_http_status(e), Raw.tinker_error_request_id(e),
+                 Raw.tinker_error_retryable(e) != 0)
+  end
+
+  # Runs the block; a Tinker::Error it raises is raised again naming `method` (Error#named).
+  def self.naming(method)
+    yield
+  rescue Error => e
+    raise e.named(method)
+  end
+
+  # Bad input found on the Ruby side (before anything reaches libtinker): the same class, code and
+  # category as libtinker's own answer to bad input (category :unknown, as no server judged it).
+  def self.invalid_argument(message)
+    InvalidArgumentError.new(message, code: Raw::TINKER_E_INVALID_ARGUMENT)
+  end
+
+  def self.cancelled_error
+    CancelledError.new("cancelled", code: Raw::TINKER_E_CANCELLED)
+  end
+
+  def self.closed_error
+    FailedPreconditionError.new("use of a closed libtinker handle", code: Raw::TINKER_E_FAILED_PRECONDITION,
+                                                                    category: :user)
+  end
+end

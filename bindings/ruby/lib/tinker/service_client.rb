@@ -1,0 +1,37 @@
+# frozen_string_literal: true
+
+module Tinker
+  # The entry point: owns the connection runtime shared by every client and future created from
+  # it. Thread-safe. Keywords are client options (see Options), defaults come from the
+  # environment (TINKER_BASE_URL, TINKER_API_KEY, ...). Its operations (health_check,
+  # get_server_capabilities, create_lora_training_client, ...) are generated from the registry
+  # (tinker/generated/service_client.rb).
+  class ServiceClient
+    def self.open(**options)
+      client = new(**options)
+      return client unless block_given?
+
+      begin
+        yield client
+      ensure
+        client.close
+      end
+    end
+
+    def initialize(**options)
+      ptr = Options.build(options) { |opts| Raw.tinker_service_client_new(opts) }
+      @handle = Handle.new(ptr, :tinker_service_client_free)
+    end
+
+    # The id of this client's session once one exists (start_session, or any training
+    # operation, starts it), else nil.
+    def session_id
+      @handle.use { |c| Raw.tinker_service_client_session_id(c) }
+    end
+
+    # Releases the client; futures may outlive it (they then end cancelled). Idempotent.
+    def close
+      @handle.close
+    end
+  end
+end
