@@ -260,6 +260,10 @@ def gen_results_h():
         out.append(f"inline constexpr ResultType {camel(r.name)}{{{cstr(r.label)}}};\n")
     out.append("}  // namespace tinker::result_types\n\n")
     for r in registry.RESULTS:
+        if r.text:
+            out.append(f"// {r.doc}: one string (tinker_future_take_{r.name}).\n"
+                       f"struct tinker_{r.name} final : tinker::Result {{\n  std::string value;\n"
+                       f"  tinker::ResultKind kind() const override {{ return &tinker::result_types::{camel(r.name)}; }}\n}};\n")
         if not r.message:
             continue
         out.append(f"struct tinker_{r.name} final : tinker::Result {{\n"
@@ -270,20 +274,39 @@ def gen_results_h():
     for r in registry.RESULTS:
         if r.message:
             out.append(f"bool decode_{r.name}(const std::string& what, const http::Response& r, std::unique_ptr<Result>* out, Error* err);\n")
+    for op in text_ops():
+        out.append(f"bool decode_{op.name}(const std::string& what, const http::Response& r, std::unique_ptr<Result>* out, Error* err);  // {op.id}\n")
     out.append("}  // namespace tinker\n")
     return "".join(out)
+
+
+def text_ops():
+    """The operations whose result is one string field of their answer."""
+    return [op for op in registry.OPS if op.returns]
+
+
+def decoder(name, result, message, field=None):
+    """A JSON result's decoder: the whole message, or (text results) one field of it."""
+    body = [f"\nbool decode_{name}(const std::string& what, const http::Response& r, std::unique_ptr<Result>* out, Error* err) {{\n"
+            f"  auto res = std::make_unique<tinker_{result}>();\n"]
+    if field is None:
+        body.append("  std::string msg;\n  if (!wire::api::decode_json(r.body, &res->m, &msg)) {\n")
+    else:
+        body.append(f"  wire::api::{message} m;\n  std::string msg;\n  if (!wire::api::decode_json(r.body, &m, &msg)) {{\n")
+    body.append("    *err = make_error(TINKER_E_DATA_LOSS, what + \": undecodable result: \" + msg);\n    return false;\n  }\n")
+    if field is not None:
+        body.append(f"  res->value = std::move(m.{field});\n")
+    body.append("  *out = std::move(res);\n  return true;\n}\n")
+    return "".join(body)
 
 
 def gen_results_cpp():
     out = [HEADER, '#include "client/api_results.h"\n\nnamespace tinker {\n']
     for r in registry.RESULTS:
-        if not r.message:
-            continue
-        out.append(f"\nbool decode_{r.name}(const std::string& what, const http::Response& r, std::unique_ptr<Result>* out, Error* err) {{\n"
-                   f"  auto res = std::make_unique<tinker_{r.name}>();\n  std::string msg;\n"
-                   f"  if (!wire::api::decode_json(r.body, &res->m, &msg)) {{\n"
-                   f"    *err = make_error(TINKER_E_DATA_LOSS, what + \": undecodable result: \" + msg);\n    return false;\n  }}\n"
-                   f"  *out = std::move(res);\n  return true;\n}}\n")
+        if r.message:
+            out.append(decoder(r.name, r.name, r.message))
+    for op in text_ops():
+        out.append(decoder(op.name, op.result, op.response, op.returns))
     out.append("\n}  // namespace tinker\n")
     return "".join(out)
 
@@ -315,6 +338,10 @@ def result_functions(r):
         fns.append(("tinker_status_t", f"tinker_future_take_{r.name}",
                     f"tinker_future_t *future, tinker_{r.handle}_t **out",
                     f"return capi::take_as(__func__, future, {kind}, out, capi::{r.handle}_handle);"))
+        return fns
+    if r.text:
+        fns.append(("tinker_status_t", f"tinker_future_take_{r.name}", "tinker_future_t *future, char **out",
+                    f"return capi::take_as(__func__, future, {kind}, out, capi::text_of<tinker_{r.name}>);"))
         return fns
     fns.append(("tinker_status_t", f"tinker_future_take_{r.name}", f"tinker_future_t *future, {T} **out",
                 f"return capi::take(__func__, future, {kind}, out);"))
@@ -463,7 +490,7 @@ def out_param(op, blocking):
     if not op.result:
         return None
     r = RESULTS[op.result]
-    return f"tinker_{r.handle or r.name}_t **out"
+    return "char **out" if r.text else f"tinker_{r.handle or r.name}_t **out"
 
 
 def op_prototypes(op):
@@ -535,7 +562,7 @@ def json_op_constant(op):
     method, path = op.http
     r = RESULTS[op.result] if op.result else None
     kind = f"&result_types::{camel(r.name)}" if r else "&result_types::None"
-    decode = f"decode_{r.name}" if r else "nullptr"
+    decode = f"decode_{op.name if op.returns else r.name}" if r else "nullptr"
     pre = {"none": "Prerequisite::None", "config": "Prerequisite::Config", "session": "Prerequisite::Session"}[op.prerequisite]
     return (f"const JsonOp {op.name}{{{cstr(op.name)}, {cstr(method)}, {cstr(path)}, {pre}, "
             f"/*returns_future=*/{str(op.future).lower()}, {cstr(op.request_type)}, /*ordered=*/{str(op.ordered).lower()}, "
@@ -563,9 +590,10 @@ def gen_capi_ops_cpp():
             call = f"capi::op_blocking_status(__func__, {check},\n                                  {start})"
         else:
             r = RESULTS[op.result]
-            if r.handle:
+            if r.handle or r.text:
+                make = f"capi::{r.handle}_handle" if r.handle else f"capi::text_of<tinker_{r.name}>"
                 call = (f"capi::op_blocking_handle(__func__, &result_types::{camel(r.name)}, out, {check},\n"
-                        f"                                  {start}, capi::{r.handle}_handle)")
+                        f"                                  {start}, {make})")
             else:
                 call = (f"capi::op_blocking(__func__, &result_types::{camel(r.name)}, out, {check},\n"
                         f"                           {start})")

@@ -241,7 +241,7 @@ def result_type(result):
     if result is None:
         return "struct{}"
     r = RESULTS[result]
-    return "*" + camel(r.handle or r.name)
+    return "string" if r.text else "*" + camel(r.handle or r.name)
 
 
 def take_fn(result):
@@ -278,6 +278,11 @@ def result_ops(r):
 def gen_results():
     out = []
     for r in registry.RESULTS:
+        if r.text:
+            out.append(f"\n// take{camel(r.name)} takes the string a finished future holds ({r.doc}).\n"
+                       f"func take{camel(r.name)}(f raw.Tinker_future) (string, error) {{\n\tvar s string\n"
+                       f"\tif err := {raw_fn(f'tinker_future_take_{r.name}')}(f, &s); err != nil {{\n"
+                       f"\t\treturn \"\", fromRaw(err)\n\t}}\n\treturn s, nil\n}}\n")
         if not r.message:
             continue  # client handles and the hand-written results (training_results.go, custom_loss_step.go)
         name = camel(r.name)
@@ -327,7 +332,8 @@ def gen_results():
                    f"\tfunc(p uintptr) {raw_type(T)} {{ return {raw_wrap(T)}(p) }},\n"
                    f"\t{getter(f'tinker_{r.name}_free')}, read{name})\n")
     return gofile("The registry's results with a message, copied into Go values: each is read through its C "
-                  "getters and the native result is freed at once (copied, training_results.go).",
+                  "getters and the native result is freed at once (copied, training_results.go); and the "
+                  "takes of its string results.",
                   "".join(out), "libtinker.dev/tinker/internal/raw")
 
 

@@ -145,16 +145,17 @@ OPTIONS_RECORDS = {
     ("base_model", "user_metadata", "weights_access_token"): "ServiceClient.FromStateOptions",
 }
 
-# Results that become client handles: how Java takes them (a training client is served by the
-# completion thread of the service client it came from).
-HANDLE_TAKES = {"training_client": "f -> TrainingClient.take(service(), f)"}
+# Results that become client handles: how Java takes them (a client is served by the completion
+# thread of the service client it came from).
+HANDLE_TAKES = {"training_client": "f -> TrainingClient.take(service(), f)",
+                "sampling_client": "f -> SamplingClient.take(service(), f)"}
 
 
 def result_type(op):
     if not op.result:
         return "Void"
     r = RESULTS[op.result]
-    return pascal(r.handle or r.name)
+    return "String" if r.text else pascal(r.handle or r.name)
 
 
 def take_expr(op):
@@ -163,6 +164,9 @@ def take_expr(op):
     r = RESULTS[op.result]
     if r.handle:
         return HANDLE_TAKES.get(r.handle, f"{pascal(r.handle)}::take")
+    if r.text:
+        return (f"f -> {{\n          String[] s = new String[1];\n"
+                f"          TinkerRaw.tinker_future_take_{r.name}(f, s);\n          return s[0];\n        }}")
     return f"{pascal(r.name)}::take"
 
 
@@ -607,7 +611,9 @@ def gen_builder(b):
 
 def _outputs():
     outputs = {f"{DIR}/CFunctionNames.java": gen_c_function_names}
-    for client in dict.fromkeys(op.client for op in registry.OPS):
+    # Every client with a Java class, operations or not yet (the class extends its Operations).
+    clients = ["service_client"] + [r.handle for r in registry.RESULTS if r.handle] + [op.client for op in registry.OPS]
+    for client in dict.fromkeys(clients):
         outputs[f"{DIR}/{pascal(client)}Operations.java"] = lambda c=client: gen_client_operations(c)
     for r in registry.RESULTS:
         if r.message and not r.handwritten and not r.handle:

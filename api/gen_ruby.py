@@ -356,6 +356,8 @@ def take_of(op):
         value = STATUS_RESULTS.get(op.name)
         return f"->(_future) {{ {value} }}" if value else "nil"
     r = RESULTS[op.result]
+    if r.text:
+        return f"->(future) {{ Raw.tinker_future_take_{r.name}(future) }}"
     return f"{camel(r.handle or r.name)}.method(:take)"
 
 
@@ -363,7 +365,7 @@ def returns_doc(op):
     if not op.result:
         return STATUS_RESULTS.get(op.name, "nil")
     r = RESULTS[op.result]
-    return f"a Tinker::{camel(r.handle or r.name)}"
+    return "a String" if r.text else f"a Tinker::{camel(r.handle or r.name)}"
 
 
 def signature(op, blocking):

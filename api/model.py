@@ -69,6 +69,8 @@ class Result:
     handle: Optional[str] = None    # results that become client handles: "training_client", ...
     handwritten: bool = False       # struct, getters and take written by hand (forward/backward
                                     # output, custom-loss step)
+    text: bool = False              # the result is one string: the blocking call and the take give
+                                    # a char * freed with tinker_free (see Op.returns)
     param: str = "result"           # the result's parameter name in its getters
     doc: str = ""
 
@@ -103,6 +105,8 @@ class Op:
     # source) and sent by the client's generic runner.
     http: Optional[tuple] = None    # ("POST", "/api/v1/get_info")
     request: Optional[str] = None   # Message name of the body; None = no body
+    response: Optional[str] = None  # text results: the Message the answer is decoded as ...
+    returns: Optional[str] = None   # ... and its string field that is the result
     path_params: dict = field(default_factory=dict)  # "{name}" in the path: name → source
                                     # ("client:<attribute>" or "param:<name>")
     future: bool = False            # the answer is {"request_id"}: poll retrieve_future

@@ -146,6 +146,7 @@ RESULTS = [
     Result("custom_loss_step", "custom loss step", handwritten=True, doc="T3, first phase"),
     Result("training_client", "training client", handle="training_client", doc="S2, S3, S4"),
     Result("sampling_client", "sampling client", handle="sampling_client", doc="T10, T11"),
+    Result("string", "string", text=True, doc="operations that return one string"),
 ]
 
 # ---- operations ------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 /*
  * tinker/results.h — results: the typed tinker_future_take_* functions, and every result type's
  * getters, _to_json and _free (server capabilities, metrics, tensors, forward/backward outputs,
- * optimizer steps, saves, loads, model info). Part of <tinker/tinker.h>, whose conventions apply.
+ * optimizer steps, saves, loads, model info; string results are plain C strings). Part of
+ * <tinker/tinker.h>, whose conventions apply.
  *
  * A result is immutable once taken: any thread may read it at the same time as others; its
  * _free must be the last call on it. Arrays, strings, tensors and metrics returned by getters
@@ -73,6 +74,13 @@ TINKER_API tinker_status_t tinker_future_take_sampling_client(tinker_future_t *f
  *  Ownership: the caller owns *out (tinker_custom_loss_step_free); the future gives it up.
  *  Threads: any thread. Errors: as tinker_future_take_server_capabilities. Since: 0.1. */
 TINKER_API tinker_status_t tinker_future_take_custom_loss_step(tinker_future_t *future, tinker_custom_loss_step_t **out);
+
+/** Takes the string an operation returns (P3's base model name).
+ *  Ownership: the caller owns *out (tinker_free), a NUL-terminated UTF-8 copy; the future gives
+ *  the result up. Threads: any thread.
+ *  Errors: as tinker_future_take_server_capabilities; TINKER_E_RESOURCE_EXHAUSTED when the copy
+ *  cannot be allocated. Since: 0.1. */
+TINKER_API tinker_status_t tinker_future_take_string(tinker_future_t *future, char **out);
 
 /* =============================================================================================
  * Server capabilities (S1)

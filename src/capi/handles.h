@@ -105,6 +105,12 @@ tinker_status_t wait_and_take(const std::shared_ptr<FutureState>& state, ResultK
 // Hands a string to the caller as malloc'ed memory (freed with tinker_free).
 tinker_status_t out_string(const char* fn, const std::string& s, char** out);
 
+// A taken text result (a registry result whose value is one string) as the caller's string.
+template <class TextResult>
+tinker_status_t text_of(const char* fn, std::unique_ptr<Result> r, char** out) {
+  return out_string(fn, static_cast<const TextResult*>(r.get())->value, out);
+}
+
 // One shape for every typed take: check the arguments, take the kind, cast. `to_handle`
 // turns the taken result into what the caller receives (by default, the result itself).
 template <class T>

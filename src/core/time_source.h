@@ -18,7 +18,7 @@ class TimeSource {
   virtual Clock::time_point now() { return Clock::now(); }
   // The IO loop has nothing to do but wait for a timer due at `next` while an operation is in
   // flight: a skipping clock jumps there (and returns true); the real one lets time pass.
-  virtual bool skip_to(Clock::time_point next) { return false; }
+  virtual bool skip_to(Clock::time_point /*next*/) { return false; }
   // Whether requests should carry the time they were sent on this clock (tests read it back
   // from the server's request log: header X-Tinker-Test-Clock-Us, microseconds).
   virtual bool stamps_requests() const { return false; }

@@ -62,15 +62,19 @@ class TrainingTestCase < Minitest::Test
     assert_operator max_difference(expected, actual), :<=, tolerance
   end
 
-  # Answers the next request to `path` `delay_ms` late (an emulator fault); cleared by the block's end.
-  def with_delayed_answer(path, delay_ms)
-    base = ENV.fetch("TINKER_BASE_URL")
-    Net::HTTP.post(URI("#{base}/_emulator/faults"), JSON.generate(path: path, action: "delay", delay_ms: delay_ms),
-                   "Content-Type" => "application/json")
+  # Runs the block with an emulator fault on the next request to `path` (docs/emulator.md
+  # "Faults"); every fault is cleared by the block's end.
+  def with_fault(path, **fault)
+    uri = emulator_uri("/_emulator/faults")
+    Net::HTTP.post(uri, JSON.generate(path: path, **fault), "Content-Type" => "application/json")
     yield
   ensure
-    uri = URI("#{base}/_emulator/faults")
     Net::HTTP.start(uri.host, uri.port) { |http| http.delete(uri.path) }
+  end
+
+  # Answers the next request to `path` `delay_ms` late.
+  def with_delayed_answer(path, delay_ms, &block)
+    with_fault(path, action: "delay", delay_ms: delay_ms, &block)
   end
 
   # The emulator's log of forward_backward requests (forward passes included) of one model.

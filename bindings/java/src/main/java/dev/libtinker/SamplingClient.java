@@ -3,19 +3,31 @@ package dev.libtinker;
 import dev.libtinker.raw.SWIGTYPE_p_tinker_future;
 import dev.libtinker.raw.SWIGTYPE_p_tinker_sampling_client;
 import dev.libtinker.raw.TinkerRaw;
+import java.util.function.Function;
 
 /**
- * A sampling client: a sampling session on the server holding a fixed set of weights. Close it
- * when done (try-with-resources); one never closed is freed by a Cleaner. Its sampling
- * operations come with the sampling API.
+ * A sampling client: a sampling session on the server holding a fixed set of weights. Its
+ * operations are those of {@link SamplingClientOperations}; results are delivered by the
+ * completion thread of the service client it came from (keep that one open). Close it when done
+ * (try-with-resources); one never closed is freed by a Cleaner.
  */
-public final class SamplingClient implements AutoCloseable {
+public final class SamplingClient extends SamplingClientOperations implements AutoCloseable {
+  private final ServiceClient service;
   private final NativeHandle<SWIGTYPE_p_tinker_sampling_client> handle;
   private final String samplingSessionId;
 
-  private SamplingClient(SWIGTYPE_p_tinker_sampling_client client) {
+  private SamplingClient(ServiceClient service, SWIGTYPE_p_tinker_sampling_client client) {
+    this.service = service;
     this.handle = new NativeHandle<>(client, TinkerRaw::tinker_sampling_client_free);
     this.samplingSessionId = TinkerRaw.tinker_sampling_client_sampling_session_id(client);
+  }
+
+  /** Starts an operation (SamplingClientOperations) through the service client's completion queue. */
+  @Override
+  <T> TinkerFuture<T> start(
+      ServiceClient.AsyncCall<SWIGTYPE_p_tinker_sampling_client> call,
+      Function<SWIGTYPE_p_tinker_future, T> take) {
+    return service.start(handle, call, take);
   }
 
   /** The server's id of the sampling session, e.g. "&lt;session&gt;:sample:1". */
@@ -23,10 +35,10 @@ public final class SamplingClient implements AutoCloseable {
     return samplingSessionId;
   }
 
-  static SamplingClient take(SWIGTYPE_p_tinker_future future) {
+  static SamplingClient take(ServiceClient service, SWIGTYPE_p_tinker_future future) {
     SWIGTYPE_p_tinker_sampling_client[] out = new SWIGTYPE_p_tinker_sampling_client[1];
     TinkerRaw.tinker_future_take_sampling_client(future, out);
-    return new SamplingClient(out[0]);
+    return new SamplingClient(service, out[0]);
   }
 
   /** Releases the client. Idempotent. */

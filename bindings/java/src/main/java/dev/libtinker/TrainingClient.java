@@ -37,6 +37,12 @@ public final class TrainingClient extends TrainingClientOperations implements Au
     return new TrainingClient(service, out[0]);
   }
 
+  /** The sampling clients it makes are served by the same completion thread. */
+  @Override
+  ServiceClient service() {
+    return service;
+  }
+
   /** Starts an operation (TrainingClientOperations) through the service client's completion queue. */
   @Override
   <T> TinkerFuture<T> start(
