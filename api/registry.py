@@ -56,6 +56,12 @@ MESSAGES = [
         F("model_name", "string", omit="empty", internal=True),  # the base model again, top level
         F("type", "string", omit="empty", internal=True),
     ]),
+    # §2.5
+    Message("Sampler", [
+        F("sampler_id", "string", required=True),
+        F("base_model", "string", required=True),
+        F("model_path", "string", nullable=True),
+    ]),
 
     # ---- requests (§2.2, §2.3, §2.4) ----
     # §7.5
@@ -223,6 +229,11 @@ OPS = [
     Op("T12", "training_client", "unload_model", http=("POST", "/api/v1/unload_model"),
        request="UnloadModelRequest", future=True, request_type="UnloadModel", prerequisite="session",
        emulator="unload_model"),
+
+    # SamplingClient
+    Op("P3", "sampling_client", "get_base_model", result="string", http=("GET", "/api/v1/samplers/{sampler_id}"),
+       path_params={"sampler_id": "client:sampling_session_id"}, response="Sampler", returns="base_model",
+       emulator="get_sampler"),
 ]
 
 # Per-operation values of request fields whose source is "op:<name>".

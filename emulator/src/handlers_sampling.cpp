@@ -1,6 +1,7 @@
 // Sampling sessions (protocol.md §2.1, §5.5): POST /api/v1/create_sampling_session, direct. A
 // session samples from a frozen copy of a checkpoint's weights (model_path) or of a base model
 // (base_model). Sampling itself (asample) plugs into the same SamplerTable.
+#include "api_routes.h"
 #include "app.h"
 #include "base_models.h"
 
@@ -83,6 +84,14 @@ void create_sampling_session(App& app, Exchange* ex) {
 }
 
 }  // namespace
+
+// GET /api/v1/samplers/{sampler_id} (§2.5): a sampler of the caller's.
+void handle_get_sampler(App& app, Exchange* ex, const std::string& sampler_id) {
+  std::optional<SamplerEntry> s = app.samplers.find(sampler_id);
+  if (!s || s->user != ex->user) return app.reply(ex, Response::not_found("sampler " + sampler_id + " not found"));
+  tinker::wire::api::Sampler out{s->id, s->base_model, s->model_path};
+  app.reply(ex, Response::json(200, tinker::wire::api::encode_json(out)));
+}
 
 void register_sampling_routes(Router& r) {
   r.add({"POST", "/api/v1/create_sampling_session", AuthMode::kSession, BodyMode::kJson,

@@ -111,6 +111,20 @@ TINKER_API void tinker_retry_config_free(tinker_retry_config_t *config);
  *  Errors: none; a NULL client gives NULL. Since: 0.1. */
 TINKER_API const char *tinker_sampling_client_sampling_session_id(const tinker_sampling_client_t *client);
 
+/** P3: the name of the base model the sampler samples from, asked of the server
+ *  (GET /api/v1/samplers/{id}). Blocking.
+ *  Ownership: the caller owns *out (tinker_free). Threads: any thread; blocks it.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL client or out); else the operation statuses, e.g.
+ *  TINKER_E_NOT_FOUND (the server does not know the sampler), TINKER_E_DATA_LOSS (an answer
+ *  without sampler_id or base_model). Since: 0.1. */
+TINKER_API tinker_status_t tinker_sampling_client_get_base_model(tinker_sampling_client_t *client, char **out);
+
+/** P3, asynchronous: take with tinker_future_take_string.
+ *  Ownership: the caller owns *out (tinker_future_free). Threads: any thread; does not block.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL client or out); the future ends with the statuses of
+ *  the blocking call. Since: 0.1. */
+TINKER_API tinker_status_t tinker_sampling_client_get_base_model_async(tinker_sampling_client_t *client, tinker_future_t **out);
+
 /** Releases a sampling client (see tinker_service_client_free for the last-handle rule).
  *  Ownership: takes `client`; NULL is allowed. Threads: any thread, once per handle, as the last
  *  call on it. Errors: none. Since: 0.1. */

@@ -1,9 +1,9 @@
 // Checkpoints of training runs (protocol.md §6.6, §6.7, §8): save_state (T5), load_state /
 // load_state_with_optimizer (T6, T7), save_weights_for_sampler (T8), create_sampling_client
-// (T10), save_weights_and_get_sampling_client (T11), and training clients created from a
-// checkpoint (S3, S4), including the create-via-load form of client_config
-// create_model_via_load_weights. The emulator's model restores bit for bit, so restored runs
-// must give exactly the outputs of the original.
+// (T10), save_weights_and_get_sampling_client (T11) and its sampler's base model (P3), and
+// training clients created from a checkpoint (S3, S4), including the create-via-load form of
+// client_config create_model_via_load_weights. The emulator's model restores bit for bit, so
+// restored runs must give exactly the outputs of the original.
 #include "harness.h"
 
 #include <cjson/cJSON.h>
@@ -331,6 +331,35 @@ static void create_sampling_client_on_a_missing_checkpoint_is_a_user_error(void*
   }
 }
 
+// P3: the base model of a sampler, asked of the server (GET /api/v1/samplers/{id}) blocking and
+// async; a sampler the server does not know is NOT_FOUND, an answer without base_model is
+// DATA_LOSS, and *out is NULL after either.
+static void get_base_model_asks_the_server(void**) {
+  tinker_sampling_client_t* sc = nullptr;
+  assert_status(tinker_training_client_save_weights_and_get_sampling_client(new_training_client(service()), nullptr, &sc),
+                TINKER_OK, tinker_last_error());
+  track_sampling(sc);
+  const std::string path = std::string("/api/v1/samplers/") + tinker_sampling_client_sampling_session_id(sc);
+  char* base = nullptr;
+  assert_status(tinker_sampling_client_get_base_model(sc, &base), TINKER_OK, tinker_last_error());
+  assert_string_equal(base, kTinyModel);
+  tinker_free(base);
+  tinker_future_t* f = nullptr;
+  assert_status(async_outcome(tinker_sampling_client_get_base_model_async(sc, &f), &f).status, TINKER_OK, nullptr);
+  assert_status(tinker_future_take_string(f, &base), TINKER_OK, tinker_last_error());
+  assert_string_equal(base, kTinyModel);
+  tinker_free(base);
+  assert_int_equal(request_log(path).size(), 2);
+
+  add_fault(R"({"path": ")" + path + R"(", "action": "status", "status": 404})");
+  add_fault(R"({"path": ")" + path + R"(", "action": "status", "status": 200, "body": "{\"sampler_id\": \"x\"}"})");
+  for (tinker_status_t want : {TINKER_E_NOT_FOUND, TINKER_E_DATA_LOSS}) {
+    base = reinterpret_cast<char*>(&sc);  // not NULL: the failed call must clear it
+    assert_status(tinker_sampling_client_get_base_model(sc, &base), want, tinker_last_error());
+    assert_null(base);
+  }
+}
+
 // T10: model_path must start with tinker://; anything else is TINKER_E_INVALID_ARGUMENT before
 // any request.
 static void create_sampling_client_needs_a_tinker_path(void**) {
@@ -564,6 +593,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(save_weights_and_get_sampling_client_async_gives_a_sampling_session,
                                       training_setup, teardown),
       cmocka_unit_test_setup_teardown(create_sampling_client_needs_a_tinker_path, training_setup, teardown),
+      cmocka_unit_test_setup_teardown(get_base_model_asks_the_server, training_setup, teardown),
       cmocka_unit_test_setup_teardown(create_sampling_client_blocking_opens_a_session_on_the_checkpoint, training_setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(create_sampling_client_async_opens_a_session_on_the_checkpoint, training_setup,

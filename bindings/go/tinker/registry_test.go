@@ -344,3 +344,22 @@ func TestOptionsNameTheMethod(t *testing.T) {
 	}
 	tc.Close()
 }
+
+// P3 from Go: the sampler's base model, blocking and async; a sampler the server does not know
+// fails with StatusNotFound.
+func TestGetBaseModelAsksTheServer(t *testing.T) {
+	ctx := testContext(t)
+	sc := must(newTrainer(t, newClient(t), 4, 44).SaveWeightsAndGetSamplingClient(ctx)).ok(t, "SaveWeightsAndGetSamplingClient")
+	defer sc.Close()
+	for _, got := range []string{must(sc.GetBaseModel(ctx)).ok(t, "GetBaseModel"),
+		awaited(sc.GetBaseModelAsync()).ok(t, "GetBaseModelAsync")} {
+		if got != tinyModel {
+			t.Errorf("base model %q, want %q", got, tinyModel)
+		}
+	}
+	emulatorPost(t, "/_emulator/faults", `{"path": "/api/v1/samplers/`+sc.SamplingSessionID()+`", "status": 404, "action": "status"}`)
+	var e *Error
+	if _, err := sc.GetBaseModel(ctx); !errors.As(err, &e) || e.Code != StatusNotFound {
+		t.Errorf("unknown sampler: %v, want StatusNotFound", err)
+	}
+}

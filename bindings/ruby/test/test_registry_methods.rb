@@ -2,7 +2,7 @@
 
 # The methods and results the registry brought to the Ruby layer, against the emulator:
 # start_session, the two custom-loss phases, LoadResult#model_id, SaveResult#sampling_session_id,
-# and errors that name the Ruby method called.
+# SamplingClient#get_base_model, and errors that name the Ruby method called.
 require_relative "training_helper"
 
 class RegistryMethodsTest < TrainingTestCase
@@ -132,5 +132,18 @@ class RegistryMethodsTest < TrainingTestCase
     t.close
     error = assert_raises(Tinker::FailedPreconditionError) { t.get_info }
     assert_equal "TrainingClient#get_info: use of a closed libtinker handle", error.message
+  end
+
+  # P3 from Ruby: the sampler's base model, blocking and async; a sampler the server does not
+  # know raises NotFoundError.
+  def test_get_base_model_asks_the_server
+    sampler = closing(trainer.save_weights_and_get_sampling_client(timeout: 60))
+    assert_equal MODEL, sampler.get_base_model(timeout: 60)
+    future = sampler.get_base_model_async
+    assert_equal MODEL, future.wait(60)
+    future.close
+    with_fault("/api/v1/samplers/#{sampler.sampling_session_id}", action: "status", status: 404) do
+      assert_raises(Tinker::NotFoundError) { sampler.get_base_model(timeout: 60) }
+    end
   end
 end

@@ -219,6 +219,17 @@ class TrainingClientTest {
     assertNotEquals(sc.samplingSessionId(), sc2.samplingSessionId());
   }
 
+  /** P3: the sampler's base model, blocking and async; a sampler the server does not know is NOT_FOUND. */
+  @Test
+  void getBaseModelAsksTheServer() throws Exception {
+    SamplingClient sc = own(newTrainer(12).saveWeightsAndGetSamplingClient());
+    assertEquals(MODEL, sc.getBaseModel());
+    assertEquals(MODEL, sc.getBaseModelAsync().get(60, TimeUnit.SECONDS));
+    Emulator.post("/_emulator/faults",
+        "{\"path\": \"/api/v1/samplers/" + sc.samplingSessionId() + "\", \"action\": \"status\", \"status\": 404}");
+    assertEquals(Status.NOT_FOUND, assertThrows(TinkerException.class, sc::getBaseModel).code());
+  }
+
   @Test
   void timeToLiveIsSentInWholeSecondsRoundedUp() {
     TrainingClient tc = newTrainer(22);
