@@ -332,8 +332,9 @@ void wait_forever_returns_when_another_thread_completes(void**) {
     std::this_thread::sleep_for(milliseconds(50));
     complete_ok(f);
   });
-  assert_status(tinker_future_wait(f, -1), TINKER_OK);
-  producer.join();
+  tinker_status_t s = tinker_future_wait(f, -1);
+  producer.join();  // before asserting: a failed assertion longjmps past the thread's owner
+  assert_status(s, TINKER_OK);
   tinker_future_free(f);
 }
 
@@ -617,13 +618,14 @@ void free_waits_for_a_running_callback(void**) {
     freed = true;
   });
   std::this_thread::sleep_for(milliseconds(50));
-  assert_false(freed.load());  // still inside the callback
+  const bool freed_early = freed.load();  // asserted after the join (an assertion longjmps)
   {
     std::lock_guard<std::mutex> lk(s.mu);
     s.proceed = true;
   }
   s.cv.notify_all();
   freer.join();
+  assert_false(freed_early);  // free waited: the callback was still running
   assert_true(freed.load());
   assert_true(drain(*ex));
   std::lock_guard<std::mutex> lk(s.mu);
@@ -715,6 +717,25 @@ void free_with_pending_callback_runs_destroy_never_the_callback(void**) {
   assert_true(drain(*ex));
   assert_int_equal(log.calls_now(), 0);
   assert_int_equal(log.destroys_now(), 1);
+}
+
+// The same, many times over with an idle completion thread: free's own cancel must not queue
+// the callback before free detaches it (the completion thread could then start it while free
+// runs; seen about once in ten runs of the test above under ThreadSanitizer).
+void free_of_a_pending_future_never_starts_its_callback_repeatedly(void**) {
+  auto ex = new_executor();
+  int calls = 0, destroys = 0;
+  for (int round = 0; round < 300; ++round) {
+    tinker_future_t* f = new_future(ex);
+    CallbackLog log;
+    assert_status(tinker_future_on_complete(f, log_callback, &log, log_destroy), TINKER_OK);
+    tinker_future_free(f);
+    assert_true(drain(*ex));
+    calls += log.calls_now();
+    destroys += log.destroys_now();
+  }
+  assert_int_equal(calls, 0);
+  assert_int_equal(destroys, 300);
 }
 
 void free_before_a_queued_callback_starts_means_it_never_starts(void**) {
@@ -1163,6 +1184,7 @@ int main(void) {
       cmocka_unit_test(on_complete_on_pending_future_after_executor_shutdown_fails_and_runs_neither),
       cmocka_unit_test(free_pending_future_cancels_it),
       cmocka_unit_test(free_with_pending_callback_runs_destroy_never_the_callback),
+      cmocka_unit_test(free_of_a_pending_future_never_starts_its_callback_repeatedly),
       cmocka_unit_test(free_before_a_queued_callback_starts_means_it_never_starts),
       cmocka_unit_test(free_finished_future_in_any_state),
       cmocka_unit_test(take_of_the_wrong_kind_is_invalid_argument),
