@@ -21,6 +21,7 @@ from typing import Optional
 import gen_c
 import kinds
 import registry
+from model import with_method_names
 
 HEADER = "// Code generated from api/registry.py by api/gen_go.py. DO NOT EDIT.\n\n"
 PACKAGE = "package tinker\n"
@@ -162,49 +163,17 @@ OPTION_DOCS = {
                        "naming the field, before anything is sent.",
 }
 
-# One line per operation for its methods' docs, until the registry's operations carry docs
-# (Op.doc wins when set).
-SUMMARY = {
-    "get_server_capabilities": "fetches the models the server supports.",
-    "create_lora_training_client": "creates a LoRA training run on baseModel.",
-    "create_training_client_from_state": "creates a training run from a training checkpoint "
-                                         "(tinker://…/weights/…), weights only.",
-    "create_training_client_from_state_with_optimizer": "creates a training run from a training checkpoint, "
-                                                        "weights and optimizer state.",
-    "health_check": "succeeds when the server reports itself healthy.",
-    "start_session": "makes sure the client's session exists (config, JWT, create_session, heartbeat). "
-                     "Training and sampling operations do this implicitly; a failed start is tried again by "
-                     "the next call.",
-    "forward": "runs a forward pass without gradients. lossFn is e.g. \"cross_entropy\"; config may be nil.",
-    "forward_backward": "runs a forward and backward pass; gradients accumulate on the server until OptimStep. "
-                        "lossFn is e.g. \"cross_entropy\"; config may be nil.",
-    "forward_backward_custom": "runs forward_backward with a loss computed on the client by lossFn: a worker "
-                               "goroutine waits for the forward pass, runs lossFn, sends the backward pass and "
-                               "waits for it, without anyone waiting (see CustomLossFunc). The future reports "
-                               "the whole call. Cancel before the backward pass was sent means it is never "
-                               "sent. The backward pass takes the run's next seq_id when it is sent, after "
+# What the Go methods add to an operation's registry doc (api/registry.py, Op.doc).
+GO_NOTES = {
+    "forward": "config may be nil.",
+    "forward_backward": "config may be nil.",
+    "forward_backward_custom": "A worker goroutine waits for the forward pass, runs lossFn, sends the backward "
+                               "pass and waits for it, without anyone waiting (see CustomLossFunc). The future "
+                               "reports the whole call. Cancel before the backward pass was sent means it is "
+                               "never sent. The backward pass takes the run's next seq_id when it is sent, after "
                                "lossFn returned: wait for this call before an OptimStep that must see its "
-                               "gradients. Datums may carry only \"target_tokens\" and \"weights\".",
-    "forward_backward_custom_begin": "runs phase one of ForwardBackwardCustom, the forward pass, and returns "
-                                     "the step: read its logprobs, set its loss, gradients and metrics, then "
-                                     "pass it to ForwardBackwardCustomFinish. Datums may carry only "
-                                     "\"target_tokens\" and \"weights\".",
-    "forward_backward_custom_finish": "runs phase two of ForwardBackwardCustom: sends the backward pass "
-                                      "(weights = -gradient) with the step's loss, gradients and metrics. The "
-                                      "step must come from ForwardBackwardCustomBegin on this client, have a "
-                                      "gradient per datum and not have been finished; the Async form copies "
-                                      "it, so it may be closed at once.",
-    "optim_step": "runs one Adam step with the accumulated gradients.",
-    "save_state": "saves weights and optimizer state as training checkpoint name.",
-    "load_state": "loads weights from a training checkpoint path.",
-    "load_state_with_optimizer": "loads weights and optimizer state from a training checkpoint path.",
-    "save_weights_for_sampler": "saves the weights as sampler checkpoint name; saving a name again replaces it.",
-    "get_info": "fetches the model information (not ordered with other operations).",
-    "create_sampling_client": "opens a sampling client on a sampler checkpoint (modelPath must start with "
-                              "tinker://).",
-    "save_weights_and_get_sampling_client": "saves the current weights as an ephemeral sampler checkpoint and "
-                                            "opens a sampling client on them.",
-    "unload_model": "unloads the model from the server; later operations on it fail.",
+                               "gradients.",
+    "forward_backward_custom_finish": "The Async form copies the step, so it may be closed at once.",
 }
 
 
@@ -553,7 +522,7 @@ def op_doc(op, blocking):
         r = f"yields a {result_type(op.result)}" if op.result else "has nothing to take"
         return comment(f"{name}Async starts {name} and returns at once, with the operation's future (it {r}). "
                        f"Invalid arguments fail here, before anything is sent.")
-    summary = op.doc or SUMMARY.get(op.name, f"runs {op.name}.")
+    summary = " ".join(filter(None, [with_method_names(op.doc, registry.OPS, camel), GO_NOTES.get(op.name)]))
     opts = [option_name(p) for p in optional(op)]
     doc = f"{name} {summary}"
     if opts:

@@ -24,6 +24,7 @@ from typing import Optional
 import gen_c
 import kinds
 import registry
+from model import with_method_names
 
 HEADER = "// Generated from api/registry.py by api/gen_java.py. Do not edit: change the registry.\n"
 DIR = "bindings/java/dev/libtinker"
@@ -226,7 +227,8 @@ def op_doc(op, asynchronous, params, left_out=(), first=None, more=()):
         first = f"{op.id} {op.name}, blocking: {{@code {camel(op.name)}Async}} awaited; an interrupt cancels it."
     paragraphs = [first]
     if op.doc:
-        paragraphs += ["", "<p>" + op.doc]
+        doc = with_method_names(op.doc, registry.OPS, lambda n: f"{{@code {camel(n)}}}")
+        paragraphs += ["", "<p>" + doc[0].upper() + doc[1:]]
     if left_out:
         paragraphs += ["", f"<p>Without {', '.join(left_out)} (absent)."]
     for m in more:

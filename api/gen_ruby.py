@@ -438,8 +438,8 @@ def param_docs(op):
 
 def gen_op(op):
     block = next((p for p in op.params if RUBY_KINDS[p.kind].form == "block"), None)
-    head = (f"\n    # {op.id} {op.name}: returns {returns_doc(op)}" + (f". {op.doc}" if op.doc else "") + "\n"
-            + param_docs(op))
+    summary = f"{op.id} {op.name}: returns {returns_doc(op)}" + (f". {op.doc[0].upper()}{op.doc[1:]}" if op.doc else "")
+    head = "\n" + comment(summary, "    ") + param_docs(op)
     async_sig, blocking_sig = signature(op, False), signature(op, True)
     if block:
         helper = BLOCK_HELPERS[block.kind]

@@ -5,6 +5,7 @@ emulator, tests, and the Go, Ruby and Java layers. Nothing here knows about any 
 beyond the names and kinds the outputs share.
 """
 
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -122,3 +123,12 @@ class Op:
 
     def c_name(self):
         return f"tinker_{self.client}_{self.name}"
+
+
+def with_method_names(text, ops, method_name):
+    """`text` (a registry doc) with each operation name that has an underscore ("optim_step")
+    replaced by method_name(op name): the name a language gives the method."""
+    names = sorted((op.name for op in ops if "_" in op.name), key=len, reverse=True)
+    if not names or not text:
+        return text
+    return re.sub(r"\b(" + "|".join(names) + r")\b", lambda m: method_name(m.group(1)), text)
