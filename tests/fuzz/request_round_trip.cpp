@@ -1,6 +1,7 @@
 #include "request_round_trip.h"
 
 #include "compare.h"
+#include "fuzz_check.h"
 #include "wire/fwdbwd_request.h"
 #include "wire/json_fwdbwd.h"
 
@@ -87,6 +88,20 @@ std::string through_json(const w::ForwardBackwardRequest& req) {
   if (!w::decode_forward_backward_request_json(text, &again, &err)) return "JSON decoding failed: " + err;
   const std::string diff = diff_requests(req, again, Floats::kThroughJson);
   return diff.empty() ? "" : "through JSON: " + diff;
+}
+
+void check_request_decoder(std::string_view body, RequestDecoder decode, RequestRoundTrip first,
+                           RequestRoundTrip second) {
+  w::ForwardBackwardRequest req;
+  std::string err;
+  if (!decode(body, &req, &err)) {
+    FUZZ_CHECK(!err.empty(), "refused without a message");
+    return;
+  }
+  const std::string first_failure = first(req);
+  FUZZ_CHECK(first_failure.empty(), first_failure);
+  const std::string second_failure = second(req);
+  FUZZ_CHECK(second_failure.empty(), second_failure);
 }
 
 }  // namespace fuzz

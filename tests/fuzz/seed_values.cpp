@@ -187,4 +187,14 @@ void random_request(Rng& r, bool json, OwnedRequest* o) {
   }
 }
 
+std::vector<Seed> valid_seeds(uint64_t rng_seed, int count, const EncodeRandomValue& encode) {
+  std::vector<Seed> seeds;
+  Rng r(rng_seed);
+  for (int i = 0; i < count; ++i) {
+    std::string body;
+    if (encode(r, i, &body)) seeds.push_back({"valid_" + std::to_string(i), body});
+  }
+  return seeds;
+}
+
 }  // namespace fuzz

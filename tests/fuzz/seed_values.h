@@ -3,10 +3,12 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "mutate.h"
+#include "seeds.h"
 #include "wire/messages.h"
 #include "wire/views.h"
 
@@ -36,5 +38,13 @@ struct OwnedRequest {
 // 1..3 datums with text (int32 and int64 ids), image and dmel chunks, loss inputs of every
 // dtype, shaped and sparse CSR; `json` adds image_asset_pointer chunks, which only JSON carries.
 void random_request(Rng& r, bool json, OwnedRequest* out);
+
+// Draws the value of one seed from `r` and encodes it into `body`; false when the encoder
+// refuses it. `i` is the seed's number, for encoders that vary their options with it.
+using EncodeRandomValue = std::function<bool(Rng& r, int i, std::string* body)>;
+
+// Seeds valid_0 .. valid_<count - 1>, from a generator seeded with `rng_seed` so that every run
+// builds the same corpus. A value the encoder refuses is left out, and its number with it.
+std::vector<Seed> valid_seeds(uint64_t rng_seed, int count, const EncodeRandomValue& encode);
 
 }  // namespace fuzz

@@ -22,31 +22,27 @@ std::string repeat(const std::string& s, size_t n) {
   return out;
 }
 
-std::vector<Seed> valid_outputs() {
-  std::vector<Seed> seeds;
-  Rng r(0x5eed0001);
-  for (int i = 0; i < 12; ++i) {
-    w::ForwardBackwardOutput o = random_output(r);
-    w::OutputEncodeOptions opt;
-    if (i % 3 == 1) opt.float_dtype = w::DType::BFLOAT16;
-    if (i % 4 == 2) opt.max_datums_per_record = 1;
-    if (i % 5 == 3) {  // int32 on the wire: the values must fit
-      opt.int_dtype = w::DType::INT32;
-      for (w::LossFnOutput& d : o.outputs)
-        for (auto& f : d)
-          for (int64_t& v : f.second.i64) v = static_cast<int32_t>(v);
-    }
-    std::string bytes, err;
-    if (w::encode_forward_backward_output(o, &bytes, &err, opt)) seeds.push_back({"valid_" + std::to_string(i), bytes});
+// Seed `i` varies the encoder's options: bfloat16 floats, one datum per record, int32 ints.
+bool encode_random_output(Rng& r, int i, std::string* bytes) {
+  w::ForwardBackwardOutput o = random_output(r);
+  w::OutputEncodeOptions opt;
+  if (i % 3 == 1) opt.float_dtype = w::DType::BFLOAT16;
+  if (i % 4 == 2) opt.max_datums_per_record = 1;
+  if (i % 5 == 3) {  // int32 on the wire: the values must fit
+    opt.int_dtype = w::DType::INT32;
+    for (w::LossFnOutput& d : o.outputs)
+      for (auto& f : d)
+        for (int64_t& v : f.second.i64) v = static_cast<int32_t>(v);
   }
-  return seeds;
+  std::string err;
+  return w::encode_forward_backward_output(o, bytes, &err, opt);
 }
 
 }  // namespace
 
 std::vector<Seed> output_seeds() {
   using namespace pb;
-  std::vector<Seed> s = valid_outputs();
+  std::vector<Seed> s = valid_seeds(0x5eed0001, 12, encode_random_output);
   s.push_back({"empty_body", ""});
   // The shape bomb, scaled to the harness's 1 MiB: 100,000 trailing dimensions copied into
   // 100,000 empty datums was 80 GB of shapes.
@@ -101,13 +97,10 @@ std::vector<Seed> output_seeds() {
 }
 
 std::vector<Seed> output_json_seeds() {
-  std::vector<Seed> s;
-  Rng r(0x5eed0002);
-  for (int i = 0; i < 10; ++i) {
-    std::string text;
-    w::encode_forward_backward_output_json(random_output(r), &text);
-    s.push_back({"valid_" + std::to_string(i), text});
-  }
+  std::vector<Seed> s = valid_seeds(0x5eed0002, 10, [](Rng& r, int, std::string* text) {
+    w::encode_forward_backward_output_json(random_output(r), text);
+    return true;  // the JSON encoder refuses nothing
+  });
   auto doc = [](const std::string& tensor) {
     return R"({"loss_fn_output_type":"ArrayRecord","loss_fn_outputs":[{"x":)" + tensor + R"(}],"metrics":{"loss:sum":1.5}})";
   };

@@ -34,14 +34,12 @@ std::string header() {
 
 std::vector<Seed> request_seeds() {
   using namespace pb;
-  std::vector<Seed> s;
-  Rng r(0x5eed0004);
-  for (int i = 0; i < 12; ++i) {
+  std::vector<Seed> s = valid_seeds(0x5eed0004, 12, [](Rng& r, int, std::string* bytes) {
     OwnedRequest q;
     random_request(r, false, &q);
-    std::string bytes, err;
-    if (w::encode_forward_backward_request(q.header, q.data, &bytes, &err)) s.push_back({"valid_" + std::to_string(i), bytes});
-  }
+    std::string err;
+    return w::encode_forward_backward_request(q.header, q.data, bytes, &err);
+  });
   s.push_back({"empty_body", ""});
   s.push_back({"shape_overflows", header() + datum_with_tensor(tensor(std::string(4, '\0'), 1, {int64_t{1} << 62, 8}))});
   s.push_back({"shape_negative", header() + datum_with_tensor(tensor(std::string(4, '\0'), 1, {-1}))});
@@ -75,14 +73,12 @@ std::vector<Seed> request_seeds() {
 }
 
 std::vector<Seed> request_json_seeds() {
-  std::vector<Seed> s;
-  Rng r(0x5eed0005);
-  for (int i = 0; i < 12; ++i) {
+  std::vector<Seed> s = valid_seeds(0x5eed0005, 12, [](Rng& r, int, std::string* text) {
     OwnedRequest q;
     random_request(r, true, &q);
-    std::string text, err;
-    if (w::encode_forward_backward_request_json(q.header, q.data, &text, &err)) s.push_back({"valid_" + std::to_string(i), text});
-  }
+    std::string err;
+    return w::encode_forward_backward_request_json(q.header, q.data, text, &err);
+  });
   auto req = [](const std::string& chunks, const std::string& inputs, const std::string& extra = "") {
     return R"({"forward_backward_input":{"data":[{"model_input":{"chunks":[)" + chunks + R"(]},"loss_fn_inputs":{)" + inputs +
            R"(}}],"loss_fn":"cross_entropy")" + extra + R"(},"model_id":"m","seq_id":3})";

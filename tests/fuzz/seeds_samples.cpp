@@ -24,12 +24,10 @@ std::string topk(size_t id_bytes, size_t lp_bytes, uint64_t k, uint64_t prompt_l
 
 std::vector<Seed> sample_seeds() {
   using namespace pb;
-  std::vector<Seed> s;
-  Rng r(0x5eed0003);
-  for (int i = 0; i < 12; ++i) {
-    std::string bytes, err;
-    if (w::encode_sample_response(random_sample(r), &bytes, &err)) s.push_back({"valid_" + std::to_string(i), bytes});
-  }
+  std::vector<Seed> s = valid_seeds(0x5eed0003, 12, [](Rng& r, int, std::string* bytes) {
+    std::string err;
+    return w::encode_sample_response(random_sample(r), bytes, &err);
+  });
   s.push_back({"empty_body", ""});
   s.push_back({"topk_declares_huge_matrix", topk(8, 8, 0xffffffff, 0xffffffff)});
   s.push_back({"topk_short_by_one_cell", topk(4 * 5, 4 * 6, 2, 3)});

@@ -1,9 +1,8 @@
 // Seeds of zstd_decompress and of the core's small JSON parsers: client/config, JWTs, and
 // json::parse itself.
-#include <zstd.h>
-
 #include <string>
 
+#include "../wire/zstd_streaming.h"
 #include "seed_values.h"
 #include "seeds.h"
 #include "wire/base64.h"
@@ -18,21 +17,6 @@ std::string zstd(const std::string& in, int level) {
   std::string z, err;
   w::zstd_compress(in, level, &z, &err);
   return z;
-}
-
-// A frame without a content size in its header, as a streaming writer leaves it.
-std::string zstd_streamed(const std::string& in) {
-  ZSTD_CCtx* c = ZSTD_createCCtx();
-  ZSTD_CCtx_setParameter(c, ZSTD_c_contentSizeFlag, 0);
-  std::string out(ZSTD_compressBound(in.size()) + 64, '\0');
-  ZSTD_outBuffer o{out.data(), out.size(), 0};
-  ZSTD_inBuffer i{in.data(), in.size(), 0};
-  size_t left;
-  do left = ZSTD_compressStream2(c, &o, &i, ZSTD_e_end);
-  while (left != 0 && !ZSTD_isError(left));
-  ZSTD_freeCCtx(c);
-  out.resize(o.pos);
-  return out;
 }
 
 // A frame header claiming `size` bytes (single segment, 8-byte content size), then one empty
@@ -64,13 +48,13 @@ std::vector<Seed> zstd_seeds() {
   const std::string text = "forward_backward_input " + r.bytes(300) + std::string(2000, 'a');
   for (int level : {1, 3, 19}) s.push_back({"level_" + std::to_string(level), zstd(text, level)});
   s.push_back({"sample_body", zstd(sample, 3)});
-  s.push_back({"no_content_size", zstd_streamed(text)});
-  s.push_back({"two_frames", zstd(text, 1) + zstd_streamed(sample)});
+  s.push_back({"no_content_size", wiretest::zstd_compress_streaming(text)});
+  s.push_back({"two_frames", zstd(text, 1) + wiretest::zstd_compress_streaming(sample)});
   s.push_back({"skippable_then_frame", std::string("\x50\x2a\x4d\x18\x04\x00\x00\x00skip", 12) + zstd(text, 1)});
   s.push_back({"empty_content", zstd("", 3)});
   s.push_back({"content_at_the_limit", zstd(std::string(size_t{1} << 20, '\0'), 3)});
   s.push_back({"content_past_the_limit", zstd(std::string((size_t{1} << 20) + 1, '\0'), 3)});
-  s.push_back({"streamed_past_the_limit", zstd_streamed(std::string((size_t{1} << 20) + 1, 'z'))});
+  s.push_back({"streamed_past_the_limit", wiretest::zstd_compress_streaming(std::string((size_t{1} << 20) + 1, 'z'))});
   s.push_back({"claims_a_gigabyte", zstd_claiming(uint64_t{1} << 30)});
   s.push_back({"claims_the_limit", zstd_claiming(uint64_t{1} << 20)});
   std::string lie = zstd("12345678", 1);

@@ -142,26 +142,12 @@ Reply json_reply(long status, const std::string& body) {
 }
 
 Server::Server(std::string upstream) : upstream_(std::move(upstream)) {
-  listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-  int one = 1;
-  ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(listen_fd_, 128) != 0)
-    throw std::runtime_error("hostile server: cannot listen");
-  socklen_t len = sizeof addr;
-  ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-  port_ = ntohs(addr.sin_port);
+  listen_fd_ = listen_on_loopback(128, "hostile server", &port_);
   acceptor_ = std::thread([this] { accept_loop(); });
 }
 
 Server::~Server() {
-  stopping_ = true;
-  ::shutdown(listen_fd_, SHUT_RDWR);
-  ::close(listen_fd_);
-  acceptor_.join();
+  stop_accepting(listen_fd_, stopping_, acceptor_);
   std::vector<std::thread> workers;
   {
     std::lock_guard<std::mutex> lk(mu_);
@@ -199,12 +185,7 @@ void Server::clear_requests() {
 }
 
 void Server::accept_loop() {
-  for (;;) {
-    int fd = ::accept(listen_fd_, nullptr, nullptr);
-    if (fd < 0) {
-      if (stopping_) return;
-      continue;
-    }
+  for (int fd; (fd = accept_next(listen_fd_, stopping_)) >= 0;) {
     ++connections_;
     int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -336,6 +317,37 @@ std::string gzip_zeros(size_t n) {
   }
   deflateEnd(&z);
   return out;
+}
+
+int listen_on_loopback(int backlog, const std::string& who, int* port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, backlog) != 0)
+    throw std::runtime_error(who + ": cannot listen");
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  *port = ntohs(addr.sin_port);
+  return fd;
+}
+
+int accept_next(int listen_fd, const std::atomic<bool>& stopping) {
+  for (;;) {
+    const int fd = ::accept(listen_fd, nullptr, nullptr);
+    if (fd >= 0) return fd;
+    if (stopping) return -1;
+  }
+}
+
+void stop_accepting(int listen_fd, std::atomic<bool>& stopping, std::thread& acceptor) {
+  stopping = true;
+  ::shutdown(listen_fd, SHUT_RDWR);
+  ::close(listen_fd);
+  acceptor.join();
 }
 
 }  // namespace hostile

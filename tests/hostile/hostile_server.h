@@ -114,4 +114,16 @@ std::function<void(const Request&, Conn&)> raw(const std::string& bytes);
 // gzip of `n` zero bytes (a compression bomb: a few hundred kilobytes for hundreds of MiB).
 std::string gzip_zeros(size_t n);
 
+// The listening side that Server and TlsServer share: each runs one acceptor thread on a socket
+// from listen_on_loopback and stops it with stop_accepting.
+
+// A TCP socket listening on 127.0.0.1 at a port the system picks (stored in `*port`), so that
+// servers of parallel tests never collide. Throws std::runtime_error "<who>: cannot listen".
+int listen_on_loopback(int backlog, const std::string& who, int* port);
+// The next connection on `listen_fd`, retrying failed accepts; -1 once `stopping` is set.
+int accept_next(int listen_fd, const std::atomic<bool>& stopping);
+// Sets `stopping`, then shuts the socket down (which wakes `acceptor` from accept()), closes it
+// and joins the thread.
+void stop_accepting(int listen_fd, std::atomic<bool>& stopping, std::thread& acceptor);
+
 }  // namespace hostile

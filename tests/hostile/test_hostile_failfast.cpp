@@ -96,6 +96,17 @@ void instant_not_yet_answers_are_polled_with_growing_delays(void**) {
   }
 }
 
+// Both forms of get_server_capabilities give up as unavailable, and the message says why (`cause`)
+// and how many attempts were made (`gave_up_after`).
+void capabilities_give_up_unavailable(tinker_service_client_t* c, const char* cause, const char* gave_up_after) {
+  for (Form f : kForms) {
+    Outcome o = capabilities(c, f);
+    assert_status(o.status, TINKER_E_UNAVAILABLE, nullptr);
+    assert_true(itest::contains(o.message, cause));
+    assert_true(itest::contains(o.message, gave_up_after));
+  }
+}
+
 // Every retry at info; the final message counts the attempts and the time they took.
 void retries_are_logged_at_info_and_the_final_message_counts_them(void**) {
   proxy().add_rule(reply(kCaps, json_reply(503, "{\"detail\":\"overloaded\"}")));
@@ -103,12 +114,7 @@ void retries_are_logged_at_info_and_the_final_message_counts_them(void**) {
     tinker_client_options_set_max_retries(o, 2);
     tinker_client_options_set_retry_budget_ms(o, 0);
   });
-  for (Form f : kForms) {
-    Outcome o = capabilities(c, f);
-    assert_status(o.status, TINKER_E_UNAVAILABLE, nullptr);
-    assert_true(itest::contains(o.message, "overloaded"));
-    assert_true(itest::contains(o.message, "gave up after 3 attempts in"));
-  }
+  capabilities_give_up_unavailable(c, "overloaded", "gave up after 3 attempts in");
   assert_true(logs_containing("HTTP retry 1 of 2") == 2);
   assert_true(logs_containing("HTTP retry 2 of 2") == 2);
 }
@@ -122,12 +128,7 @@ void a_server_that_never_answers_ends_at_the_timeouts_with_a_clear_message(void*
     tinker_client_options_set_max_retries(o, 1);
     tinker_client_options_set_retry_budget_ms(o, 0);
   });
-  for (Form f : kForms) {
-    Outcome o = capabilities(c, f);
-    assert_status(o.status, TINKER_E_UNAVAILABLE, nullptr);
-    assert_true(itest::contains(o.message, "timed out"));
-    assert_true(itest::contains(o.message, "gave up after 2 attempts"));
-  }
+  capabilities_give_up_unavailable(c, "timed out", "gave up after 2 attempts");
   // With a deadline, the deadline's message names what was failing meanwhile.
   tinker_service_client_t* d = client([](tinker_client_options_t* o) {
     tinker_client_options_set_request_timeout_ms(o, 200);

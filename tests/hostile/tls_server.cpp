@@ -1,7 +1,5 @@
 #include "tls_server.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -14,6 +12,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
+
+#include "hostile_server.h"
 
 namespace hostile {
 
@@ -65,35 +65,19 @@ TlsServer::TlsServer(const std::string& subject_alt_name) {
   X509_free(cert);
   EVP_PKEY_free(key);
 
-  listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(listen_fd_, 16) != 0)
-    throw std::runtime_error("tls server: cannot listen");
-  socklen_t len = sizeof addr;
-  ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-  port_ = ntohs(addr.sin_port);
+  listen_fd_ = listen_on_loopback(16, "tls server", &port_);
   acceptor_ = std::thread([this] { accept_loop(); });
 }
 
 TlsServer::~TlsServer() {
-  stopping_ = true;
-  ::shutdown(listen_fd_, SHUT_RDWR);
-  ::close(listen_fd_);
-  acceptor_.join();
+  stop_accepting(listen_fd_, stopping_, acceptor_);
   SSL_CTX_free(static_cast<SSL_CTX*>(ctx_));
   std::remove(ca_file_.c_str());
 }
 
 // One connection at a time: the tests make few, and a failed handshake ends at once.
 void TlsServer::accept_loop() {
-  for (;;) {
-    int fd = ::accept(listen_fd_, nullptr, nullptr);
-    if (fd < 0) {
-      if (stopping_) return;
-      continue;
-    }
+  for (int fd; (fd = accept_next(listen_fd_, stopping_)) >= 0;) {
     ++connections_;
     SSL* ssl = SSL_new(static_cast<SSL_CTX*>(ctx_));
     SSL_set_fd(ssl, fd);

@@ -326,6 +326,16 @@ ClientOptions with_key(const char* key = "tml-test-key") {
   return o;
 }
 
+// The error of resolving with_key() options whose base_url is `url`; the test fails if the URL
+// is accepted.
+Error error_for_refused_base_url(const char* url) {
+  ClientOptions o = with_key();
+  o.base_url = url;
+  Error err;
+  if (resolve_client_options(o, err)) TU_FAIL_MSG("base_url \"%s\" was accepted\n", url);
+  return err;
+}
+
 void options_default_base_url_without_env(void**) {
   unit::clear_tinker_env();
   ClientOptions o = with_key();
@@ -428,10 +438,7 @@ void malformed_base_urls_are_invalid_argument_naming_base_url(void**) {
   for (const char* url : {"ftp://x", "http://", "https://", "not a url", "", "http:///path", "http://:8080",
                           "http://exa mple.com", "localhost:8080", "http://[::1", "http://[::1]x", "http://[zz]:80",
                           "http://host:", "http://host:0", "http://host:65536", "http://host:80a", "http://ho$t/"}) {
-    ClientOptions o = with_key();
-    o.base_url = url;
-    Error err;
-    if (resolve_client_options(o, err)) TU_FAIL_MSG("base_url \"%s\" was accepted\n", url);
+    const Error err = error_for_refused_base_url(url);
     assert_status(err.code, TINKER_E_INVALID_ARGUMENT);
     assert_contains(err.message, "base_url");
   }
@@ -671,22 +678,15 @@ void header_values_from_the_environment_with_control_characters_are_rejected(voi
 void base_urls_with_user_information_are_rejected_without_echoing_it(void**) {
   unit::clear_tinker_env();
   for (const char* url : {"http://user@127.0.0.1:1", "https://user:hunter2@host/x", "http://:hunter2@host"}) {
-    ClientOptions o = with_key();
-    o.base_url = url;
-    Error err;
-    if (resolve_client_options(o, err)) TU_FAIL_MSG("base_url \"%s\" was accepted\n", url);
+    const Error err = error_for_refused_base_url(url);
     assert_status(err.code, TINKER_E_INVALID_ARGUMENT);
     assert_contains(err.message, "base_url");
     assert_contains(err.message, "user information");
     assert_not_contains(err.message, "hunter2");
     assert_not_contains(err.message, "user@");
   }
-  for (const char* url : {"http://host/x?token=1", "http://host/#frag", "http://host\x01/x"}) {
-    ClientOptions o = with_key();
-    o.base_url = url;
-    Error err;
-    if (resolve_client_options(o, err)) TU_FAIL_MSG("base_url \"%s\" was accepted\n", url);
-  }
+  for (const char* url : {"http://host/x?token=1", "http://host/#frag", "http://host\x01/x"})
+    error_for_refused_base_url(url);
 }
 
 void valid_headers_are_kept_in_order(void**) {

@@ -1,5 +1,6 @@
 // zstd bodies (protocol.md §1.3 Content-Encoding: zstd): round trip, frames without a content
 // size, concatenated frames, the size limit, and corrupt input.
+#include "zstd_streaming.h"
 #include "support.h"
 
 using namespace wiretest;
@@ -20,25 +21,10 @@ void compress_then_decompress_gives_the_input_back(void** state) {
   }
 }
 
-// A streaming writer does not know the content size up front.
-std::string compress_streaming(const std::string& in) {
-  ZSTD_CCtx* c = ZSTD_createCCtx();
-  ZSTD_CCtx_setParameter(c, ZSTD_c_contentSizeFlag, 0);
-  std::string out(ZSTD_compressBound(in.size()) + 64, '\0');
-  ZSTD_outBuffer o{out.data(), out.size(), 0};
-  ZSTD_inBuffer i{in.data(), in.size(), 0};
-  size_t left;
-  do left = ZSTD_compressStream2(c, &o, &i, ZSTD_e_end);
-  while (left != 0 && !ZSTD_isError(left));
-  ZSTD_freeCCtx(c);
-  out.resize(o.pos);
-  return out;
-}
-
 void frames_without_content_size_and_concatenated_frames_decode(void** state) {
   Rng r(0x25d0002);
   const std::string a = r.bytes(200000) + std::string(500000, 'x'), b = "tail";
-  std::string za = compress_streaming(a);
+  std::string za = zstd_compress_streaming(a);
   assert_true(ZSTD_getFrameContentSize(za.data(), za.size()) == ZSTD_CONTENTSIZE_UNKNOWN);
   std::string zb, out, err;
   assert_true(w::zstd_compress(b, 3, &zb, &err));
@@ -55,7 +41,7 @@ void output_larger_than_the_limit_is_refused(void** state) {
   assert_false(w::zstd_decompress(z, in.size() - 1, &out, &err));
   assert_true(out.empty());
   assert_non_null(strstr(err.c_str(), "exceeds the limit"));
-  const std::string zs = compress_streaming(in);
+  const std::string zs = zstd_compress_streaming(in);
   assert_false(w::zstd_decompress(zs, in.size() - 1, &out, &err));
   assert_non_null(strstr(err.c_str(), "exceeds the limit"));
   assert_true(w::zstd_decompress(zs, in.size(), &out, &err));  // exactly at the limit is fine
@@ -72,7 +58,7 @@ void corrupt_truncated_or_trailing_garbage_frames_are_errors(void** state) {
   assert_false(w::zstd_decompress(z.substr(0, z.size() - 3), 1 << 20, &out, &err));
   assert_true(out.empty());
   assert_false(w::zstd_decompress(z + "garbage!", 1 << 20, &out, &err));
-  const std::string zs = compress_streaming(in);
+  const std::string zs = zstd_compress_streaming(in);
   assert_false(w::zstd_decompress(zs.substr(0, zs.size() / 2), 1 << 20, &out, &err));
   // Random damage: never a crash; when it decodes, the frame checksum may or may not catch it.
   for (int i = 0; i < 500; ++i) {

@@ -1,6 +1,5 @@
 package dev.libtinker;
 
-import static dev.libtinker.TrainingData.MODEL;
 import static dev.libtinker.TrainingData.maxDifference;
 import static dev.libtinker.TrainingData.nextToken;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -8,13 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The two phases of forward_backward_custom as public methods (T3a forwardBackwardCustomBegin, T3b
@@ -23,27 +20,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CustomLossPhasesTest {
-  private ServiceClient service;
-  private final List<TrainingClient> trainers = new ArrayList<>();
-
-  @BeforeEach
-  void connect() {
-    service = Emulator.connect();
-  }
-
-  @AfterEach
-  void close() {
-    trainers.forEach(TrainingClient::close);
-    if (service != null) {
-      service.close();
-    }
-  }
-
-  private TrainingClient newTrainer(long seed) {
-    TrainingClient tc = service.createLoraTrainingClient(MODEL, LoraConfig.builder().rank(8).seed(seed).build());
-    trainers.add(tc);
-    return tc;
-  }
+  @RegisterExtension final EmulatorTrainers trainers = new EmulatorTrainers();
 
   private static List<Datum> data() {
     return List.of(nextToken("two phases", new float[] {1, 0.5f, 2, 0, 1, 1, 3, 1, 0.25f}), nextToken("by hand", 2f));
@@ -73,8 +50,8 @@ class CustomLossPhasesTest {
 
   @Test
   void blockingPhasesTrainLikeTheBuiltInCrossEntropy() {
-    TrainingClient custom = newTrainer(41);
-    TrainingClient builtIn = newTrainer(41);
+    TrainingClient custom = trainers.newTrainer(41);
+    TrainingClient builtIn = trainers.newTrainer(41);
     List<Datum> data = data();
     ForwardBackwardOutput out;
     double loss;
@@ -96,7 +73,7 @@ class CustomLossPhasesTest {
 
   @Test
   void asyncPhasesGiveTheSameResult() throws Exception {
-    TrainingClient tc = newTrainer(42);
+    TrainingClient tc = trainers.newTrainer(42);
     List<Datum> data = data();
     CustomLossStep step = tc.forwardBackwardCustomBeginAsync(data).get(60, TimeUnit.SECONDS);
     TinkerFuture<ForwardBackwardOutput> finish;
@@ -114,7 +91,7 @@ class CustomLossPhasesTest {
 
   @Test
   void aStepWithoutEveryGradientIsRefusedStaysUsableAndFinishesOnce() {
-    TrainingClient tc = newTrainer(43);
+    TrainingClient tc = trainers.newTrainer(43);
     List<Datum> data = data();
     CustomLossStep closed;
     try (CustomLossStep step = tc.forwardBackwardCustomBegin(data)) {

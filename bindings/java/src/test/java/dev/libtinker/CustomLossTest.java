@@ -1,6 +1,5 @@
 package dev.libtinker;
 
-import static dev.libtinker.TrainingData.MODEL;
 import static dev.libtinker.TrainingData.maxDifference;
 import static dev.libtinker.TrainingData.nextToken;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,35 +15,14 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** forward_backward_custom (T3) with a Java loss function, against a tinker-emulator. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CustomLossTest {
-  private ServiceClient service;
-  private final List<TrainingClient> trainers = new ArrayList<>();
-
-  @BeforeEach
-  void connect() {
-    service = Emulator.connect();
-  }
-
-  @AfterEach
-  void close() {
-    trainers.forEach(TrainingClient::close);
-    if (service != null) {
-      service.close();
-    }
-  }
-
-  private TrainingClient newTrainer(long seed) {
-    TrainingClient tc = service.createLoraTrainingClient(MODEL, LoraConfig.builder().rank(8).seed(seed).build());
-    trainers.add(tc);
-    return tc;
-  }
+  @RegisterExtension final EmulatorTrainers trainers = new EmulatorTrainers();
 
   /** Unequal weights, so a dropped sign or scale in loss or gradient shows. */
   private static List<Datum> weightedBatch() {
@@ -82,8 +60,8 @@ class CustomLossTest {
   }
 
   private void customEqualsBuiltInCrossEntropy(boolean async) throws Exception {
-    TrainingClient custom = newTrainer(31);
-    TrainingClient builtIn = newTrainer(31);
+    TrainingClient custom = trainers.newTrainer(31);
+    TrainingClient builtIn = trainers.newTrainer(31);
     List<Datum> data = weightedBatch();
     assertEquals(0f, maxDifference(custom.forward(data, "cross_entropy"), builtIn.forward(data, "cross_entropy")),
         "twins start identical");
@@ -125,7 +103,7 @@ class CustomLossTest {
 
   @Test
   void asyncRunsTheLossFunctionOnTheGivenExecutor() throws Exception {
-    TrainingClient tc = newTrainer(32);
+    TrainingClient tc = trainers.newTrainer(32);
     AtomicInteger executed = new AtomicInteger();
     Executor executor =
         command -> {
@@ -141,7 +119,7 @@ class CustomLossTest {
 
   @Test
   void cancellingDuringTheForwardPassRunsNoLossFunctionAndSendsNoBackwardPass() throws Exception {
-    TrainingClient tc = newTrainer(36);
+    TrainingClient tc = trainers.newTrainer(36);
     AtomicReference<TinkerFuture<ForwardBackwardOutput>> future = new AtomicReference<>();
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch continued = new CountDownLatch(1);
@@ -176,7 +154,7 @@ class CustomLossTest {
 
   @Test
   void anExceptionInTheLossFunctionFailsTheCallAndSendsNoBackwardPass() throws Exception {
-    TrainingClient tc = newTrainer(33);
+    TrainingClient tc = trainers.newTrainer(33);
     IllegalStateException boom = new IllegalStateException("loss exploded");
     CustomLossFunction throwing =
         (data, logprobs) -> {
@@ -195,7 +173,7 @@ class CustomLossTest {
 
   @Test
   void aGradientOfTheWrongLengthIsRefusedAndNoBackwardPassIsSent() throws Exception {
-    TrainingClient tc = newTrainer(34);
+    TrainingClient tc = trainers.newTrainer(34);
     CustomLossFunction shortGradient =
         (data, logprobs) -> {
           List<float[]> g = new ArrayList<>();
@@ -224,7 +202,7 @@ class CustomLossTest {
 
   @Test
   void lossInputsBeyondTargetsAndWeightsAreRefusedBeforeAnythingIsSent() {
-    TrainingClient tc = newTrainer(35);
+    TrainingClient tc = trainers.newTrainer(35);
     Datum withAdvantages =
         Datum.builder(ModelInput.ofTokens(1, 2))
             .put("target_tokens", TensorData.ofInt64(new long[] {2, 3}))
