@@ -31,47 +31,47 @@ tinker_status_t op_async(const char* name, tinker_future_t** out, Check check, S
   });
 }
 
-// The blocking twin: the same start, then wait and take.
-template <class T, class Check, class Start>
-tinker_status_t op_blocking(const char* name, ResultKind kind, T** out, Check check, Start start) {
+// The blocking twins: the same check and start, then wait on the caller's thread and hand the
+// taken result to `finish`.
+template <class Check, class Start, class Finish>
+tinker_status_t blocking(const char* name, ResultKind kind, Check check, Start start, Finish finish) {
   return guard(name, [&](const char* fn) -> tinker_status_t {
-    TINKER_CHECK_OUT(fn, out);
     if (tinker_status_t s = check(fn)) return s;
     Error err;
     std::shared_ptr<FutureState> f = start(&err);
     if (!f) return fail(err.code, std::string(fn) + ": " + err.message);
-    std::unique_ptr<Result> r;
-    tinker_status_t s = wait_and_take(f, kind, &r);
-    if (s == TINKER_OK) *out = static_cast<T*>(r.release());
-    return s;
+    std::unique_ptr<Result> r;  // status-only operations have no result to take
+    tinker_status_t s = wait_and_take(f, kind, kind == &result_types::None ? nullptr : &r);
+    return s == TINKER_OK ? finish(fn, std::move(r)) : s;
+  });
+}
+
+// Blocking, for operations whose result is handed out as `make` turns it (a client handle, a
+// string); *out is cleared first.
+template <class Out, class Check, class Start, class Make>
+tinker_status_t op_blocking_handle(const char* name, ResultKind kind, Out** out, Check check, Start start, Make make) {
+  auto check_out = [&](const char* fn) -> tinker_status_t {
+    TINKER_CHECK_OUT(fn, out);
+    return check(fn);
+  };
+  return blocking(name, kind, check_out, start,
+                  [&](const char* fn, std::unique_ptr<Result> r) { return make(fn, std::move(r), out); });
+}
+
+// Blocking, for operations whose result object is handed out as it is.
+template <class T, class Check, class Start>
+tinker_status_t op_blocking(const char* name, ResultKind kind, T** out, Check check, Start start) {
+  return op_blocking_handle(name, kind, out, check, start, [](const char*, std::unique_ptr<Result> r, T** o) {
+    *o = static_cast<T*>(r.release());
+    return TINKER_OK;
   });
 }
 
 // Blocking, for operations whose final status is the whole result.
 template <class Check, class Start>
 tinker_status_t op_blocking_status(const char* name, Check check, Start start) {
-  return guard(name, [&](const char* fn) -> tinker_status_t {
-    if (tinker_status_t s = check(fn)) return s;
-    Error err;
-    std::shared_ptr<FutureState> f = start(&err);
-    if (!f) return fail(err.code, std::string(fn) + ": " + err.message);
-    return wait_and_take(f, &result_types::None, nullptr);
-  });
-}
-
-// Blocking, for operations that make a client: the taken result becomes a handle.
-template <class Handle, class Check, class Start, class Make>
-tinker_status_t op_blocking_handle(const char* name, ResultKind kind, Handle** out, Check check, Start start, Make make) {
-  return guard(name, [&](const char* fn) -> tinker_status_t {
-    TINKER_CHECK_OUT(fn, out);
-    if (tinker_status_t s = check(fn)) return s;
-    Error err;
-    std::shared_ptr<FutureState> f = start(&err);
-    if (!f) return fail(err.code, std::string(fn) + ": " + err.message);
-    std::unique_ptr<Result> r;
-    tinker_status_t s = wait_and_take(f, kind, &r);
-    return s == TINKER_OK ? make(fn, std::move(r), out) : s;
-  });
+  return blocking(name, &result_types::None, check, start,
+                  [](const char*, std::unique_ptr<Result>) { return TINKER_OK; });
 }
 
 // Client results hold their context weakly; the handle made from one holds it strongly.
