@@ -368,14 +368,20 @@ def result_functions(r):
     return fns
 
 
-def gen_capi_results_cpp():
-    out = [HEADER, "// Takes, getters, _to_json and _free of the registry's result types.\n"
-           '#include <cmath>\n\n#include "capi/op.h"\n#include "client/custom_loss.h"\n\nusing namespace tinker;\n\nextern "C" {\n']
-    for r in registry.RESULTS:
-        for rt, name, params, body in result_functions(r):
-            out.append(f"\nTINKER_API {rt.rstrip()} {name}({params}) {{\n  {body}\n}}\n")
+def exported_functions_cpp(doc, includes, functions):
+    """A .cpp of exported C functions: [(C return type, name, C parameters, body)]."""
+    out = [HEADER, f"// {doc}\n#include <cmath>\n\n"] + [f'#include "{i}"\n' for i in includes]
+    out.append('\nusing namespace tinker;\n\nextern "C" {\n')
+    for rt, name, params, body in functions:
+        out.append(f"\nTINKER_API {rt.rstrip()} {name}({params}) {{\n  {body}\n}}\n")
     out.append('\n}  // extern "C"\n')
     return "".join(out)
+
+
+def gen_capi_results_cpp():
+    return exported_functions_cpp("Takes, getters, _to_json and _free of the registry's result types.",
+                                  ["capi/op.h", "client/custom_loss.h"],
+                                  [fn for r in registry.RESULTS for fn in result_functions(r)])
 
 
 # ---- builders ---------------------------------------------------------------------------------
@@ -453,13 +459,8 @@ def gen_builders_h():
 
 
 def gen_builders_cpp():
-    out = [HEADER, "// new, the checked setters, the getters and free of every builder.\n"
-           '#include <cmath>\n\n#include "capi/op.h"\n\nusing namespace tinker;\n\nextern "C" {\n']
-    for b in registry.BUILDERS:
-        for rt, name, params, body in builder_functions(b):
-            out.append(f"\nTINKER_API {rt} {name}({params}) {{\n  {body}\n}}\n")
-    out.append('\n}  // extern "C"\n')
-    return "".join(out)
+    return exported_functions_cpp("new, the checked setters, the getters and free of every builder.", ["capi/op.h"],
+                                  [fn for b in registry.BUILDERS for fn in builder_functions(b)])
 
 
 # ---- operations -------------------------------------------------------------------------------
