@@ -1,5 +1,6 @@
 // Client-side encoder of the legacy JSON forward/backward request (protocol.md §11, §7.1–7.3).
 #include "wire/datum_check.h"
+#include "wire/json_chunks.h"
 #include "wire/json_fwdbwd.h"
 #include "wire/json_tensor.h"
 #include "wire/json_writer.h"
@@ -19,35 +20,9 @@ size_t estimate_json_size(const DatumView& d) {
   return n;
 }
 
-void write_chunk(JsonWriter& w, const ChunkView& c) {
-  w.begin_object();
-  switch (c.kind) {
-    case ChunkKind::ENCODED_TEXT:
-      w.key("tokens");
-      if (c.token_width == TokenWidth::INT32) w.array_i32(static_cast<const int32_t*>(c.tokens), c.n_tokens);
-      else w.array_i64(static_cast<const int64_t*>(c.tokens), c.n_tokens);
-      w.key("type").string("encoded_text");
-      break;
-    case ChunkKind::IMAGE:
-      w.key("data").base64(c.data, c.size).key("format").string(c.format);
-      if (c.expected_tokens) w.key("expected_tokens").int64(*c.expected_tokens);
-      w.key("type").string("image");
-      break;
-    case ChunkKind::IMAGE_ASSET_POINTER:
-      w.key("format").string(c.format).key("location").string(c.location);
-      if (c.expected_tokens) w.key("expected_tokens").int64(*c.expected_tokens);
-      w.key("type").string("image_asset_pointer");
-      break;
-    case ChunkKind::DMEL:
-      w.key("dmel").base64(c.data, c.size).key("type").string("dmel");
-      break;
-  }
-  w.end_object();
-}
-
 void write_datum(JsonWriter& w, const DatumView& d, const std::vector<uint32_t>& order) {
   w.begin_object().key("model_input").begin_object().key("chunks").begin_array();
-  for (const ChunkView& c : d.chunks) write_chunk(w, c);
+  for (const ChunkView& c : d.chunks) write_chunk_json(w, c);
   w.end_array().end_object().key("loss_fn_inputs").begin_object();
   for (uint32_t i : order) {
     const auto& [name, t] = d.loss_fn_inputs[i];
