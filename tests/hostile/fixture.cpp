@@ -129,8 +129,9 @@ Outcome start_session(tinker_service_client_t* c, Form f) {
 Outcome forward(tinker_training_client_t* tc, const itest::TrainBatch& b, Form f) {
   if (f == Form::Blocking) {
     tinker_forward_backward_output_t* out = nullptr;
-    return noted(itest::blocking_fb_outcome(tinker_training_client_forward(tc, b.get(), "cross_entropy", nullptr, &out),
-                                            out, nullptr));
+    // The call first: `out` is read after it (argument order is unspecified).
+    const tinker_status_t s = tinker_training_client_forward(tc, b.get(), "cross_entropy", nullptr, &out);
+    return noted(itest::blocking_fb_outcome(s, out, nullptr));
   }
   tinker_future_t* fut = nullptr;
   return noted(itest::async_fb_outcome(tinker_training_client_forward_async(tc, b.get(), "cross_entropy", nullptr, &fut),

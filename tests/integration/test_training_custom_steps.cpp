@@ -213,7 +213,9 @@ static void bad_gradients_and_arguments_are_refused(void**) {
   assert_null(tinker_custom_loss_step_forward_output(nullptr));
   tinker_forward_backward_output_t* out = nullptr;
   assert_int_equal(tinker_training_client_forward_backward_custom_finish(tc, nullptr, &out), TINKER_E_INVALID_ARGUMENT);
-  assert_int_equal(tinker_training_client_forward_backward_custom_begin(tc, nullptr, &step), TINKER_E_INVALID_ARGUMENT);
+  tinker_custom_loss_step_t* refused = step;  // a failed call clears *out: keep `step` to free it
+  assert_int_equal(tinker_training_client_forward_backward_custom_begin(tc, nullptr, &refused), TINKER_E_INVALID_ARGUMENT);
+  assert_null(refused);
   tinker_custom_loss_step_free(step);
   tinker_custom_loss_step_free(nullptr);
   assert_int_equal(fb_requests(tc), 1);
