@@ -3,14 +3,14 @@
 # Usage: bench/run_all.sh BUILD_DIR [--quick]
 #   BUILD_DIR  a tree configured from this repository, e.g. with
 #              cmake -S . -B BUILD_DIR -DCMAKE_BUILD_TYPE=Release
-#              cmake --build BUILD_DIR -j2 --target bench_overhead bench_fanout bench_sl_step tinker-emulator
+#              cmake --build BUILD_DIR -j2 --target bench_overhead bench_fanout bench_sl_step bench_large_result tinker-emulator
 #   --quick    smaller runs (a smoke check of the programs, not figures to quote)
 # Takes about 3 minutes. Quote figures only from a quiet machine (each program prints the
 # load average).
 # Each benchmark starts and stops its own tinker-emulator (BUILD_DIR/emulator/tinker-emulator
 # unless $TINKER_EMULATOR is set). Exit status: non-zero if a benchmark failed to run, a
-# fan-out future did not complete or an SL step failed; a missed performance target alone does
-# not fail the script.
+# fan-out future did not complete, an SL step failed, or a large result was not received (or a
+# too-large answer not refused); a missed performance target alone does not fail the script.
 set -uo pipefail
 
 build=${1:?usage: run_all.sh BUILD_DIR [--quick]}
@@ -46,6 +46,7 @@ if [ "$quick" -eq 1 ]; then
   run bench_overhead -n 200 --rounds 2 --warmup 50
   run bench_fanout -n 1000 --delay-ms 1000
   run bench_sl_step -n 5 --rounds 2 --warmup 2
+  run bench_large_result --mb 20
 else
   run bench_overhead
   # The same comparison against a server that answers 1 ms late: a realistic round trip.
@@ -58,13 +59,16 @@ else
   # the same against a server that answers 1 ms late, where overlapping requests pays.
   run bench_sl_step
   run bench_sl_step --server-delay-ms 1 -n 50 --rounds 4
+  # Peak memory to receive one ~100 MB forward result (protobuf and JSON; with Content-Length,
+  # chunked, close-delimited) and to refuse a 100 MB capabilities answer, against one copy.
+  run bench_large_result
 fi
 
 # Benchmarks added later under bench/ follow the same pattern: bench_<name> in $bench.
 for extra in "$bench"/*/bench_* "$bench"/bench_*; do
   [ -x "$extra" ] && [ -f "$extra" ] || continue
   case "$(basename "$extra")" in
-    bench_overhead | bench_fanout | bench_sl_step) continue ;;
+    bench_overhead | bench_fanout | bench_sl_step | bench_large_result) continue ;;
   esac
   run "${extra#"$bench"/}"
 done

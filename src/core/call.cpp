@@ -82,17 +82,28 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
       self->guarded([&] {
         if (err) return self->finish_error(*err);
         if (!self->spec_.build) return self->finish_with_payload(http::Response{});  // prerequisite only
-        if (!self->spec_.wait_turn) return self->submit_attempt();
+        if (!self->spec_.wait_turn) return self->submit_when_allowed();
         self->holds_turn_ = true;
         self->spec_.wait_turn([weak] {
           auto me = weak.lock();
-          if (me && !me->finished_) me->guarded([&] { me->submit_attempt(); });
+          if (me && !me->finished_) me->guarded([&] { me->submit_when_allowed(); });
         });
       });
     });
   }
 
   // ---- stage 1: submission ------------------------------------------------------------------
+  // The first submission, and each one after a backpressure answer: when before_submission
+  // lets it go.
+  void submit_when_allowed() {
+    if (!spec_.before_submission) return submit_attempt();
+    std::weak_ptr<Call> weak = shared_from_this();
+    spec_.before_submission([weak] {
+      auto self = weak.lock();
+      if (self && !self->finished_) self->guarded([&] { self->submit_attempt(); });
+    });
+  }
+
   void submit_attempt() {
     request_ = spec_.build();
     ctx_.decorate(request_, spec_.timeout_ms);
@@ -121,6 +132,11 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
     if (r.status >= 200 && r.status < 300) return on_submitted(std::move(r));
     last_failure_ = describe(r);
     if (r.status == 409 && spec_.conflict_is_final) return finish_error(error_for(r, ""));
+    if (spec_.before_submission && (r.status == 429 || (r.status == 402 && in_billing_pause()))) {
+      ctx_.logger().debug(spec_.what + ": " + last_failure_ + ": the server asks to back off; sending again later");
+      if (spec_.on_backpressure) spec_.on_backpressure();
+      return submit_when_allowed();
+    }
 
     int max_http = spec_.http_retries >= 0 ? spec_.http_retries : ctx_.options().max_retries;
     if (http_retries_taken_ < max_http && retry::http_layer_retries(r)) {
@@ -296,6 +312,9 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
       return finish_error(error_from_request_failed(spec_.what + ": " + text,
                                                     json::get_string(d, "category").value_or("unknown"), request_id_));
     }
+    // The decoder parses the body its own way: a large JSON result must not have two trees at
+    // once (cJSON takes ~80 bytes per number).
+    doc.reset();
     finish_with_payload(r);
   }
 

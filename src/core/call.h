@@ -56,6 +56,13 @@ struct CallSpec {
   std::function<void(bool submitted)> end_turn;
   // Adds per-poll headers or overrides (e.g. a different credential); optional.
   std::function<void(http::Request&)> adjust_request;
+  // Sampling backpressure (protocol.md §4.4), optional. With `before_submission` set, a 429 on the
+  // submission — or a 402 inside the billing pause — means "not now" rather than an error:
+  // `on_backpressure()` is told, and the same request (same body, a new idempotency key) goes
+  // again when `before_submission(go)` runs `go`, which it also does before the first
+  // submission. No retry layer counts these rounds.
+  std::function<void(std::function<void()> go)> before_submission;
+  std::function<void()> on_backpressure;
 };
 
 // Starts `spec` for `future` (any thread). The call stops by itself when the future is
