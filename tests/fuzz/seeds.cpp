@@ -6,7 +6,8 @@ namespace fuzz {
 
 const std::vector<std::string>& fuzz_targets() {
   static const std::vector<std::string> kTargets = {
-      "fwdbwd_output",   "fwdbwd_output_json", "sample_response", "fwdbwd_request", "fwdbwd_request_json",
+      "fwdbwd_output",   "fwdbwd_output_json", "sample_response", "sample_response_json", "fwdbwd_request",
+      "fwdbwd_request_json",
       "zstd_decompress", "server_config",      "jwt",             "json_parse"};
   return kTargets;
 }
@@ -15,6 +16,7 @@ std::vector<Seed> seeds_for(const std::string& target) {
   if (target == "fwdbwd_output") return output_seeds();
   if (target == "fwdbwd_output_json") return output_json_seeds();
   if (target == "sample_response") return sample_seeds();
+  if (target == "sample_response_json") return sample_json_seeds();
   if (target == "fwdbwd_request") return request_seeds();
   if (target == "fwdbwd_request_json") return request_json_seeds();
   if (target == "zstd_decompress") return zstd_seeds();
@@ -56,6 +58,10 @@ std::vector<std::string> dictionary_for(const std::string& target) {
                        "\"tokens\":", "\"type\":\"image\"", "\"type\":\"dmel\"", "\"type\":\"image_asset_pointer\"",
                        "\"expected_tokens\":", "\"loss_fn_config\":", "\"seq_id\":", "\"sparse_crow_indices\":",
                        "\"sparse_col_indices\":", "\"format\":\"png\"", "\"data\":\"AA==\""});
+  if (target == "sample_response_json")
+    t.insert(t.end(), {"\"sequences\":", "\"stop_reason\":\"stop\"", "\"stop_reason\":\"length\"", "\"tokens\":",
+                       "\"logprobs\":", "\"prompt_logprobs\":", "\"topk_prompt_logprobs\":", "[[0,-99999]]",
+                       "\"prompt_cache_hit_tokens\":"});
   if (target == "server_config")
     t.insert(t.end(), {"\"fwdbwd_max_chunk_len\":", "\"sample_max_concurrent_requests\":", "\"pjwt_auth_enabled\":",
                        "\"billing_exception_max_pause_duration_sec\":", "\"fwdbwd_dispatch_bytes_semaphore_size\":"});

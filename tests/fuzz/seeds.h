@@ -13,7 +13,8 @@ struct Seed {
   std::string bytes;
 };
 
-// Harness names: fwdbwd_output, fwdbwd_output_json, sample_response, fwdbwd_request,
+// Harness names: fwdbwd_output, fwdbwd_output_json, sample_response, sample_response_json,
+// fwdbwd_request,
 // fwdbwd_request_json, zstd_decompress, server_config, jwt, json_parse.
 const std::vector<std::string>& fuzz_targets();
 
@@ -26,6 +27,7 @@ std::vector<std::string> dictionary_for(const std::string& target);
 std::vector<Seed> output_seeds();
 std::vector<Seed> output_json_seeds();
 std::vector<Seed> sample_seeds();
+std::vector<Seed> sample_json_seeds();
 std::vector<Seed> request_seeds();
 std::vector<Seed> request_json_seeds();
 std::vector<Seed> zstd_seeds();

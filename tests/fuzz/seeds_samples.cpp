@@ -4,6 +4,7 @@
 #include "seed_protobuf.h"
 #include "seed_values.h"
 #include "seeds.h"
+#include "wire/json_sample.h"
 #include "wire/sample_response.h"
 
 namespace fuzz {
@@ -48,6 +49,27 @@ std::vector<Seed> sample_seeds() {
     s.push_back({"many_empty_sequences", body});
   }
   s.push_back({"nested_groups", std::string(2000, '\xa3')});
+  return s;
+}
+
+std::vector<Seed> sample_json_seeds() {
+  std::vector<Seed> s = valid_seeds(0x5eed0007, 12, [](Rng& r, int, std::string* text) {
+    w::encode_sample_response_json(random_sample(r), text);
+    return true;
+  });
+  const std::string row = "[[1,-0.5],[2,-1.5]]";
+  std::string rows;
+  for (int i = 0; i < 20000; ++i) rows += (i ? "," : "") + std::string(i % 100 ? "[]" : row);
+  s.push_back({"topk_many_short_rows_one_wide", "{\"sequences\":[],\"topk_prompt_logprobs\":[" + rows + "]}"});
+  s.push_back({"topk_cell_not_a_pair", R"({"sequences":[],"topk_prompt_logprobs":[[[1]]]})"});
+  s.push_back({"topk_row_not_an_array", R"({"sequences":[],"topk_prompt_logprobs":[5]})"});
+  s.push_back({"unknown_stop_reason", R"({"sequences":[{"stop_reason":"eos","tokens":[]}]})"});
+  s.push_back({"token_past_int32", R"({"sequences":[{"stop_reason":"stop","tokens":[2147483648]}]})"});
+  s.push_back({"logprobs_with_null", R"({"sequences":[{"stop_reason":"stop","tokens":[1],"logprobs":[null]}]})"});
+  s.push_back({"prompt_logprobs_strings", R"({"sequences":[],"prompt_logprobs":["x"]})"});
+  s.push_back({"negative_cache_hits", R"({"sequences":[],"prompt_cache_hit_tokens":-1})"});
+  s.push_back({"not_an_object", "[]"});
+  s.push_back({"deep_nesting", std::string(5000, '[') + std::string(5000, ']')});
   return s;
 }
 
