@@ -72,6 +72,7 @@ App::App(EventLoop& l, const Options& o)
   register_checkpoint_routes(router);
   register_api_routes(router);  // the registry's plain operations (api_routes.h, generated)
   register_sampling_routes(router);
+  register_asample_routes(router);
   owns_data_dir_ = o.data_dir.empty();
 }
 
@@ -139,46 +140,75 @@ void App::start_log_entry(Exchange* ex) {
     if (b != nullptr && cJSON_IsObject(b)) {
       e.seq_id = json::get_int(b, "seq_id");
       e.model_id = json::get_string(b, "model_id");
-      if (ex->path == "/api/v1/retrieve_future") e.request_id = json::get_string(b, "request_id");
+      if (ex->path == kRetrieveFuturePath) e.request_id = json::get_string(b, "request_id");
       e.session_id = json::get_string(b, "session_id");
+      e.sampling_session_id = json::get_string(b, "sampling_session_id");
+      e.model_path = json::get_string(b, "model_path");
     }
   }
   ex->log_seq = log.add(std::move(e));
 }
 
+FaultTarget App::fault_target(const Exchange* ex, std::string* polled_id,
+                               std::string* polled_kind) {
+  FaultTarget target;
+  if (ex->path != kRetrieveFuturePath || ex->json == nullptr) return target;
+  auto id = json::get_string(ex->json.get(), "request_id");
+  if (!id) return target;
+  *polled_id = *id;
+  target.request_id = polled_id;
+  if (const Job* job = jobs.find(*id)) {
+    *polled_kind = job->kind;
+    target.request_type = polled_kind;
+  }
+  return target;
+}
+
+bool App::apply_immediate_fault(Exchange* ex) {
+  std::string polled_id, polled_kind;
+  std::optional<Fault> fault = faults.take(ex->path, fault_target(ex, &polled_id, &polled_kind));
+  if (!fault) return false;
+  if (LogEntry* e = log.find(ex->log_seq)) e->fault = fault_action_name(fault->action);
+  switch (fault->action) {
+    case FaultAction::kStatus: {
+      Response r;
+      r.status = fault->status;
+      if (fault->body) {
+        r.body = *fault->body;
+        if (r.body.empty()) r.content_type.clear();  // the Cloudflare-style empty reply
+      } else {
+        r.body = json_error_body("emulator fault " + std::to_string(fault->id) + ": HTTP " +
+                                     std::to_string(fault->status),
+                                 "injected_fault");
+      }
+      for (const auto& h : fault->headers) {
+        if (h.first == "content-type" || h.first == "Content-Type") {
+          r.content_type = h.second;
+        } else {
+          r.headers.push_back(h);
+        }
+      }
+      send_now(ex, r, HttpServer::SendMode::kNormal);
+      return true;
+    }
+    case FaultAction::kDrop:
+      access_log(ex, 0, "dropped");
+      server.drop(ex);
+      return true;
+    case FaultAction::kExpire:
+      // The poll then runs as usual and finds no job: the genuine 410 of an expired id.
+      if (!polled_id.empty()) jobs.forget(polled_id);
+      return false;
+    default:
+      ex->fault = std::move(fault);  // applied to the handler's answer (App::reply)
+      return false;
+  }
+}
+
 void App::on_request(Exchange* ex) {
   if (!is_admin_path(ex->path)) {
     start_log_entry(ex);
-    if (auto fault = faults.take(ex->path)) {
-      if (LogEntry* e = log.find(ex->log_seq)) e->fault = fault_action_name(fault->action);
-      if (fault->action == FaultAction::kStatus) {
-        Response r;
-        r.status = fault->status;
-        if (fault->body) {
-          r.body = *fault->body;
-          if (r.body.empty()) r.content_type.clear();  // the Cloudflare-style empty reply
-        } else {
-          r.body = json_error_body("emulator fault " + std::to_string(fault->id) +
-                                       ": HTTP " + std::to_string(fault->status),
-                                   "injected_fault");
-        }
-        for (const auto& h : fault->headers) {
-          if (h.first == "content-type" || h.first == "Content-Type") {
-            r.content_type = h.second;
-          } else {
-            r.headers.push_back(h);
-          }
-        }
-        send_now(ex, r, HttpServer::SendMode::kNormal);
-        return;
-      }
-      if (fault->action == FaultAction::kDrop) {
-        access_log(ex, 0, "dropped");
-        server.drop(ex);
-        return;
-      }
-      ex->fault = std::move(fault);
-    }
+    if (apply_immediate_fault(ex)) return;
   }
 
   RouteMatch m = router.match(ex->method, ex->path);
@@ -244,6 +274,12 @@ void App::reply(Exchange* ex, Response r) {
       case FaultAction::kTruncate:
         mode = HttpServer::SendMode::kTruncate;
         break;
+      case FaultAction::kDropReply:
+        // The handler has done its work (a session or sampler now exists); only the answer is
+        // lost, which is what makes a client resend an identical request.
+        access_log(ex, 0, "reply dropped");
+        server.drop(ex);
+        return;
       case FaultAction::kDelay: {
         int64_t d = ex->fault->delay_ms;
         ex->fault.reset();

@@ -16,6 +16,8 @@
 #include "options.h"
 #include "request_log.h"
 #include "router.h"
+#include "sample_ledger.h"
+#include "sampler_models.h"
 #include "samplers.h"
 #include "sessions.h"
 #include "settings.h"
@@ -53,6 +55,8 @@ class App {
   ModelTable models;
   CheckpointStore checkpoints;
   SamplerTable samplers;
+  BaseModelSamplers base_samplers;  // asample addressed by base_model
+  SampleLedger sample_ledger;       // asample seq_ids, in-flight count, counters
   Router router;
   HttpServer server;
   double telemetry_events = 0;
@@ -60,6 +64,12 @@ class App {
  private:
   void on_request(Exchange* ex);
   void start_log_entry(Exchange* ex);
+  // What the narrowing fields of a fault can match for this request (retrieve_future: the
+  // polled id and its job's kind, kept in the two strings).
+  FaultTarget fault_target(const Exchange* ex, std::string* polled_id, std::string* polled_kind);
+  // Takes the request's fault, if any. Answers the faults that replace the handler (status,
+  // drop) and returns true; applies expire; keeps the others in ex->fault for reply().
+  bool apply_immediate_fault(Exchange* ex);
   void send_now(Exchange* ex, const Response& r, HttpServer::SendMode mode);
   void access_log(const Exchange* ex, int status, const char* note) const;
   bool shut_down_ = false;
@@ -73,5 +83,6 @@ void register_admin_routes(Router& r);
 void register_training_routes(Router& r);
 void register_checkpoint_routes(Router& r);
 void register_sampling_routes(Router& r);
+void register_asample_routes(Router& r);
 
 }  // namespace emu

@@ -8,10 +8,12 @@ const char* fault_action_name(FaultAction a) {
   switch (a) {
     case FaultAction::kStatus: return "status";
     case FaultAction::kDrop: return "drop";
+    case FaultAction::kDropReply: return "drop_reply";
     case FaultAction::kTruncate: return "truncate";
     case FaultAction::kCorrupt: return "corrupt";
     case FaultAction::kDelay: return "delay";
     case FaultAction::kQueueState: return "queue_state";
+    case FaultAction::kExpire: return "expire";
   }
   return "unknown";
 }
@@ -19,9 +21,10 @@ const char* fault_action_name(FaultAction a) {
 namespace {
 
 bool parse_action(const std::string& s, FaultAction* out) {
-  static const FaultAction all[] = {FaultAction::kStatus,  FaultAction::kDrop,
-                                    FaultAction::kTruncate, FaultAction::kCorrupt,
-                                    FaultAction::kDelay,   FaultAction::kQueueState};
+  static const FaultAction all[] = {FaultAction::kStatus,   FaultAction::kDrop,
+                                    FaultAction::kDropReply, FaultAction::kTruncate,
+                                    FaultAction::kCorrupt,  FaultAction::kDelay,
+                                    FaultAction::kQueueState, FaultAction::kExpire};
   for (FaultAction a : all) {
     if (s == fault_action_name(a)) {
       *out = a;
@@ -33,6 +36,37 @@ bool parse_action(const std::string& s, FaultAction* out) {
 
 bool valid_queue_state(const std::string& s) {
   return s == "active" || s == "paused_capacity" || s == "paused_rate_limit";
+}
+
+// The retrieve_future-only narrowing fields "request_id" and "request_type".
+bool parse_narrowing(const cJSON* body, Fault* f, std::string* error) {
+  for (const char* key : {"request_id", "request_type"}) {
+    const cJSON* v = json::get(body, key);
+    if (v == nullptr || cJSON_IsNull(v)) continue;
+    if (!cJSON_IsString(v) || *v->valuestring == '\0') {
+      *error = std::string("\"") + key + "\" must be a non-empty string";
+      return false;
+    }
+    if (f->path != kRetrieveFuturePath) {
+      *error = std::string("\"") + key + "\" narrows faults on " + kRetrieveFuturePath + " only";
+      return false;
+    }
+    (std::string(key) == "request_id" ? f->request_id : f->request_type) = v->valuestring;
+  }
+  if (f->action == FaultAction::kExpire && f->path != kRetrieveFuturePath) {
+    *error = std::string("action \"expire\" applies to ") + kRetrieveFuturePath + " only";
+    return false;
+  }
+  return true;
+}
+
+bool matches(const Fault& f, const std::string& path, const FaultTarget& t) {
+  if (f.path != path) return false;
+  if (f.request_id && (t.request_id == nullptr || *t.request_id != *f.request_id)) return false;
+  if (f.request_type && (t.request_type == nullptr || *t.request_type != *f.request_type)) {
+    return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -51,7 +85,8 @@ bool parse_fault(const cJSON* body, Fault* out, std::string* error) {
   f.path = *path;
   auto action = json::get_string(body, "action");
   if (!action || !parse_action(*action, &f.action)) {
-    *error = "\"action\" must be one of status, drop, truncate, corrupt, delay, queue_state";
+    *error = "\"action\" must be one of status, drop, drop_reply, truncate, corrupt, delay, "
+             "queue_state, expire";
     return false;
   }
   if (json::get(body, "count") != nullptr) {
@@ -107,6 +142,7 @@ bool parse_fault(const cJSON* body, Fault* out, std::string* error) {
     }
     f.queue_state_reason = json::get_string(body, "queue_state_reason");
   }
+  if (!parse_narrowing(body, &f, error)) return false;
   *out = std::move(f);
   return true;
 }
@@ -117,9 +153,9 @@ int64_t FaultTable::add(Fault f) {
   return faults_.back().id;
 }
 
-std::optional<Fault> FaultTable::take(const std::string& path) {
+std::optional<Fault> FaultTable::take(const std::string& path, const FaultTarget& target) {
   for (auto it = faults_.begin(); it != faults_.end(); ++it) {
-    if (it->path != path) continue;
+    if (!matches(*it, path, target)) continue;
     it->hits++;
     Fault hit = *it;
     if (it->remaining > 0 && --it->remaining == 0) faults_.erase(it);
@@ -145,6 +181,8 @@ std::string FaultTable::to_json() const {
     if (f.action == FaultAction::kQueueState) {
       cJSON_AddStringToObject(o, "queue_state", f.queue_state.c_str());
     }
+    if (f.request_id) cJSON_AddStringToObject(o, "request_id", f.request_id->c_str());
+    if (f.request_type) cJSON_AddStringToObject(o, "request_type", f.request_type->c_str());
     cJSON_AddItemToArray(arr, o);
   }
   return json::dump(root.get());

@@ -21,9 +21,7 @@ void FuturePolls::handle(Exchange* ex) {
 
   Job* job = jobs_.find(*request_id);
   if (job == nullptr) {
-    // 410 rather than 404: sampling clients resubmit on 410, 404 would be fatal (§3.5).
-    reply_(ex, Response::error(410, "unknown or expired request_id " + *request_id,
-                               "promise_expired"));
+    expired(ex, *request_id);
     return;
   }
   if (job->user != ex->user) {
@@ -75,8 +73,18 @@ void FuturePolls::job_done(Job& job) {
   for (Waiter& w : waiters) {
     loop_.cancel(w.timer);
     --held_;
-    deliver(w.ex, job, w.allow_metadata_only);
+    if (job.forgotten) {
+      expired(w.ex, job.id);  // forgotten while this poll was held
+    } else {
+      deliver(w.ex, job, w.allow_metadata_only);
+    }
   }
+}
+
+void FuturePolls::expired(Exchange* ex, const std::string& request_id) {
+  // 410 rather than 404: sampling clients resubmit on 410, 404 would be fatal (§3.5).
+  reply_(ex, Response::error(410, "unknown or expired request_id " + request_id,
+                             "promise_expired"));
 }
 
 void FuturePolls::deliver(Exchange* ex, Job& job, bool allow_metadata_only) {

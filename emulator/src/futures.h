@@ -43,6 +43,8 @@ class FuturePolls {
     EventLoop::TimerId timer;
   };
   void deliver(Exchange* ex, Job& job, bool allow_metadata_only);
+  // The 410 of an unknown, expired or forgotten request id.
+  void expired(Exchange* ex, const std::string& request_id);
   void try_again(Exchange* ex, const std::string& request_id, const std::string& queue_state,
                  const std::string* reason);
   void hold_expired(const std::string& job_id, std::list<Waiter>::iterator it);

@@ -104,6 +104,8 @@ bool densify(const wire::InputTensor& t, const std::string& what, mdl::TensorDat
   return true;
 }
 
+}  // namespace
+
 const char* chunk_kind_name(wire::ChunkKind k) {
   switch (k) {
     case wire::ChunkKind::ENCODED_TEXT: return "encoded_text";
@@ -113,8 +115,6 @@ const char* chunk_kind_name(wire::ChunkKind k) {
   }
   return "unknown";
 }
-
-}  // namespace
 
 bool to_model_data(const wire::ForwardBackwardRequest& req, std::vector<mdl::Datum>* out,
                    std::string* err) {

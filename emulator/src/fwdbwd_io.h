@@ -27,6 +27,9 @@ struct FwdBwdHeader {
 };
 bool scan_fwdbwd_header(std::string_view body, FwdBwdHeader* out, std::string* err);
 
+// The wire name of a chunk kind ("encoded_text", "image", ...), for messages.
+const char* chunk_kind_name(tinker::wire::ChunkKind k);
+
 // Request datums -> model datums: text chunks concatenated into the token list, sparse CSR
 // loss inputs densified. Non-text chunks (images, audio) are a user error: the emulator's
 // model reads text only.

@@ -57,6 +57,12 @@ void get_stats(App& app, Exchange* ex) {
   cJSON_AddNumberToObject(o.get(), "jobs_pending", static_cast<double>(app.jobs.pending()));
   cJSON_AddNumberToObject(o.get(), "workers", app.workers.size());
   cJSON_AddNumberToObject(o.get(), "telemetry_events", app.telemetry_events);
+  cJSON_AddNumberToObject(o.get(), "samples_in_flight",
+                          static_cast<double>(app.sample_ledger.in_flight()));
+  cJSON_AddNumberToObject(o.get(), "samples_accepted",
+                          static_cast<double>(app.sample_ledger.accepted_total()));
+  cJSON_AddNumberToObject(o.get(), "sample_backpressure_429s",
+                          static_cast<double>(app.sample_ledger.backpressure_429s()));
   cJSON_AddNumberToObject(o.get(), "uptime_ms", app.loop.now_ms());
   app.reply(ex, Response::json(200, json::dump(o.get())));
 }
@@ -170,6 +176,8 @@ void get_samplers(App& app, Exchange* ex) {
     } else {
       cJSON_AddNullToObject(o, "model_path");
     }
+    cJSON_AddStringToObject(o, "created_by", s.created_by.c_str());
+    cJSON_AddBoolToObject(o, "synthetic", s.model && s.model->config().synthetic ? 1 : 0);
     cJSON_AddItemToArray(arr, o);
   }
   app.reply(ex, Response::json(200, json::dump(root.get())));

@@ -197,6 +197,7 @@ void save_weights_for_sampler(App& app, Exchange* ex) {
           s.model_path = tpath;
           s.model = std::shared_ptr<const mdl::Model>(std::move(frozen));
           s.created_unix = unix_now();
+          s.created_by = "save_weights_for_sampler";
           samplers->put(std::move(s));
           json::Ptr o = json::new_object();
           cJSON_AddStringToObject(o.get(), "path", tpath.c_str());

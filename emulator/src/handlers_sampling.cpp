@@ -1,9 +1,10 @@
-// Sampling sessions (protocol.md §2.1, §5.5): POST /api/v1/create_sampling_session, direct. A
-// session samples from a frozen copy of a checkpoint's weights (model_path) or of a base model
-// (base_model). Sampling itself (asample) plugs into the same SamplerTable.
+// Sampling sessions (protocol.md §2.1, §2.5, §5.5): POST /api/v1/create_sampling_session
+// (direct) and GET /api/v1/samplers/{sampler_id}. A session samples from a frozen copy of a
+// checkpoint's weights (model_path: sampler or training weights) or of a base model
+// (base_model); asample (handlers_asample.cpp) samples from it.
 #include "api_routes.h"
 #include "app.h"
-#include "base_models.h"
+#include "sampler_models.h"
 
 namespace emu {
 
@@ -11,32 +12,21 @@ namespace {
 
 namespace mdl = ::tinker::emu;
 
-// The frozen model of a sampling session: the checkpoint at `path` (training or sampler
-// weights, readable by `user`) or the base model `base` with untrained adapters.
-mdl::Status frozen_model(App& app, const std::string& user, const std::optional<std::string>& path,
-                         const std::string& base, SamplerEntry* s) {
-  std::unique_ptr<mdl::Model> m;
-  if (path) {
-    CheckpointRecord rec;
-    std::string bytes;
-    mdl::Status st = read_checkpoint(&app.checkpoints, *path, user, "", nullptr, &rec, &bytes);
-    if (!st.is_ok()) return st;
-    st = mdl::Model::create_from_checkpoint(bytes, false, &m);
-    if (!st.is_ok()) return st;
-    s->model_path = *path;
-  } else {
-    mdl::ModelConfig config;
-    std::string err;
-    if (!resolve_base_model(app.settings.supported_models.get(), base, &config, &err) ||
-        !parse_lora_config(nullptr, &config, &err)) {
-      return mdl::Status::user_error(err);
-    }
-    mdl::Status st = mdl::Model::create(config, &m);
-    if (!st.is_ok()) return st;
-  }
-  s->base_model = m->config().base.name;
-  s->model = std::shared_ptr<const mdl::Model>(std::move(m));
-  return mdl::Status::ok();
+// The answer of create_sampling_session, the first time and to every resend.
+Response sampling_session_created(const std::string& id) {
+  json::Ptr o = json::new_object();
+  cJSON_AddStringToObject(o.get(), "sampling_session_id", id.c_str());
+  cJSON_AddStringToObject(o.get(), "type", "create_sampling_session");
+  return Response::json(200, json::dump(o.get()));
+}
+
+// A resend of the request that created `existing`: the same user asking create_sampling_session
+// for the same model_path and base_model (session and seq id are the id's own). The SDK resends
+// the identical body when an answer is lost (layer 1, same X-Idempotency-Key).
+bool is_resend_of(const SamplerEntry& existing, const std::string& user,
+                  const std::optional<std::string>& path, const std::optional<std::string>& base) {
+  return existing.created_by == "create_sampling_session" && existing.user == user &&
+         existing.requested_model_path == path && existing.requested_base_model == base;
 }
 
 void create_sampling_session(App& app, Exchange* ex) {
@@ -53,8 +43,8 @@ void create_sampling_session(App& app, Exchange* ex) {
     }
   }
   std::optional<std::string> path = json::get_string(b, "model_path");
-  std::string base = json::get_string(b, "base_model").value_or("");
-  if (!path && base.empty()) {
+  std::optional<std::string> base = json::get_string(b, "base_model");
+  if (!path && (!base || base->empty())) {
     return app.reply(ex, Response::bad_request("one of \"model_path\" (a tinker:// path) or \"base_model\" is required"));
   }
   Session* session = app.sessions.find(*session_id);
@@ -67,20 +57,32 @@ void create_sampling_session(App& app, Exchange* ex) {
   s.user = ex->user;
   s.session_id = *session_id;
   s.created_unix = unix_now();
+  s.created_by = "create_sampling_session";
+  s.requested_model_path = path;
+  s.requested_base_model = base;
   if (!app.samplers.reserve(s.id)) {
+    std::optional<SamplerEntry> existing = app.samplers.find(s.id);
+    if (existing && is_resend_of(*existing, ex->user, path, base)) {
+      return app.reply(ex, sampling_session_created(s.id));
+    }
     return app.reply(ex, Response::bad_request("sampling session " + s.id +
-                                        " already exists (sampling_session_seq_id is already in use)"));
+                                               " already exists with another model "
+                                               "(sampling_session_seq_id is already in use)"));
   }
-  mdl::Status st = frozen_model(app, ex->user, path, base, &s);
+  mdl::Status st = path ? frozen_checkpoint_model(&app.checkpoints, *path, ex->user, &s.model)
+                        : frozen_base_model(app.settings.supported_models.get(), *base, &s.model);
+  if (st.is_ok() && path && base && *base != s.model->config().base.name) {
+    st = mdl::Status::user_error("base_model '" + *base + "' differs from the base model '" +
+                                 s.model->config().base.name + "' of " + *path);
+  }
   if (!st.is_ok()) {
     app.samplers.release(s.id);
     return app.reply(ex, Response::bad_request(st.message()));
   }
-  json::Ptr o = json::new_object();
-  cJSON_AddStringToObject(o.get(), "sampling_session_id", s.id.c_str());
-  cJSON_AddStringToObject(o.get(), "type", "create_sampling_session");
+  s.base_model = s.model->config().base.name;
+  if (path) s.model_path = *path;
   app.samplers.put(std::move(s));
-  app.reply(ex, Response::json(200, json::dump(o.get())));
+  app.reply(ex, sampling_session_created(sampling_session_id(*session_id, *seq)));
 }
 
 }  // namespace

@@ -31,9 +31,38 @@ void auth_token(App& app, Exchange* ex) {
   app.reply(ex, json_ok(o.get()));
 }
 
-// POST /api/v1/create_session (§2.1, §5.4).
+// {"session_id", "type"}: the answer of create_session, first time or resent.
+Response session_created(const std::string& session_id) {
+  json::Ptr o = json::new_object();
+  cJSON_AddStringToObject(o.get(), "session_id", session_id.c_str());
+  cJSON_AddStringToObject(o.get(), "type", "create_session");
+  return json_ok(o.get());
+}
+
+// True when the request resends a keyed create_session (docs/emulator.md "Resends"): answered
+// with the original session, or 400 when the key comes back with a different body.
+bool answered_as_resend(App& app, Exchange* ex, const char* key) {
+  bool same_body = false;
+  auto sid = app.sessions.created_by_key(ex->user, key, ex->json.get(), &same_body);
+  if (!sid) return false;
+  if (same_body) {
+    app.reply(ex, session_created(*sid));
+  } else {
+    app.reply(ex, Response::error(400,
+                                  std::string("X-Idempotency-Key '") + key +
+                                      "' was already used by a create_session with another body",
+                                  "idempotency_key_reused"));
+  }
+  return true;
+}
+
+// POST /api/v1/create_session (§2.1, §5.4). A resend after a lost answer carries the
+// original's X-Idempotency-Key and gets the original session rather than a second one.
 void create_session(App& app, Exchange* ex) {
   const cJSON* b = ex->json.get();
+  const char* key = ex->header("x-idempotency-key");
+  if (key != nullptr && *key == '\0') key = nullptr;
+  if (key != nullptr && answered_as_resend(app, ex, key)) return;
   const cJSON* tags = json::get(b, "tags");
   if (tags != nullptr && !cJSON_IsArray(tags)) {
     app.reply(ex, Response::bad_request("\"tags\" must be an array of strings"));
@@ -64,10 +93,8 @@ void create_session(App& app, Exchange* ex) {
   }
   s.project_id = json::get_string(b, "project_id");
   s.sdk_version = json::get_string(b, "sdk_version");
-  json::Ptr o = json::new_object();
-  cJSON_AddStringToObject(o.get(), "session_id", s.id.c_str());
-  cJSON_AddStringToObject(o.get(), "type", "create_session");
-  app.reply(ex, json_ok(o.get()));
+  if (key != nullptr) app.sessions.remember_create(ex->user, key, b, s.id);
+  app.reply(ex, session_created(s.id));
 }
 
 // POST /api/v1/session_heartbeat (§5.2).

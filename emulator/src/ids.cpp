@@ -26,6 +26,11 @@ std::string random_hex(size_t n_bytes) {
   return out;
 }
 
+uint64_t random_u64() {
+  std::lock_guard<std::mutex> lock(g_rng_mu);
+  return rng()();
+}
+
 std::string random_uuid() {
   std::string h = random_hex(16);
   h[12] = '4';                                           // version 4

@@ -254,7 +254,8 @@ LaneInfo JobTable::lane_info(const std::string& key) const {
 }
 
 bool JobTable::expired(const Job& job) const {
-  return job.state == JobState::kDone && loop_.now_ms() - job.finished_ms > *retention_ms_;
+  return job.state == JobState::kDone &&
+         (job.forgotten || loop_.now_ms() - job.finished_ms > *retention_ms_);
 }
 
 Job* JobTable::find(const std::string& id) {
@@ -264,7 +265,17 @@ Job* JobTable::find(const std::string& id) {
     jobs_.erase(it);
     return nullptr;
   }
-  return it->second.get();
+  return it->second->forgotten ? nullptr : it->second.get();
+}
+
+void JobTable::forget(const std::string& id) {
+  auto it = jobs_.find(id);
+  if (it == jobs_.end()) return;
+  if (it->second->state == JobState::kDone) {
+    jobs_.erase(it);
+  } else {
+    it->second->forgotten = true;  // erased by gc() once it has finished
+  }
 }
 
 void JobTable::schedule_gc() {

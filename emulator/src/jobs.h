@@ -86,6 +86,9 @@ struct Job {
   std::optional<JobResult> alt_result;
   // complete_metadata is sent at most once per request id (§3.2 row 3).
   bool metadata_sent = false;
+  // Forgotten (the "expire" fault): its id answers 410 from now on, as after the retention
+  // time. A job still running finishes (its lane and hooks need that), its result is dropped.
+  bool forgotten = false;
   JobFn run;
   std::function<void(Job&)> on_finish;
 };
@@ -116,8 +119,10 @@ class JobTable {
 
   // Registers and starts (or queues in its lane) a job; returns its request id.
   std::string submit(JobSpec spec);
-  // The job, or nullptr when the id is unknown or its result has expired (-> 410).
+  // The job, or nullptr when the id is unknown, forgotten or its result has expired (-> 410).
   Job* find(const std::string& id);
+  // Makes the id unknown from now on, as if its result had expired (the "expire" fault).
+  void forget(const std::string& id);
   // Called on the loop thread whenever a job reaches kDone.
   void set_on_done(std::function<void(Job&)> cb) { on_done_ = std::move(cb); }
 

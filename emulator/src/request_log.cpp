@@ -72,6 +72,16 @@ std::string RequestLog::to_json(const std::optional<std::string>& path_filter) c
     } else {
       cJSON_AddNullToObject(o, "model_id");
     }
+    if (e.sampling_session_id) {
+      cJSON_AddStringToObject(o, "sampling_session_id", e.sampling_session_id->c_str());
+    } else {
+      cJSON_AddNullToObject(o, "sampling_session_id");
+    }
+    if (e.model_path) {
+      cJSON_AddStringToObject(o, "model_path", e.model_path->c_str());
+    } else {
+      cJSON_AddNullToObject(o, "model_path");
+    }
     cJSON_AddItemToArray(arr, o);
   }
   return json::dump(root.get());

@@ -26,6 +26,8 @@ struct LogEntry {
   std::optional<std::string> model_id;
   std::optional<std::string> request_id;
   std::optional<std::string> session_id;
+  std::optional<std::string> sampling_session_id;  // JSON body "sampling_session_id" (asample)
+  std::optional<std::string> model_path;  // JSON body "model_path" (create_sampling_session)
 };
 
 class RequestLog {

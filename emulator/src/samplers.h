@@ -1,5 +1,5 @@
-// Sampling sessions (protocol.md §5.5): created today by the unnamed save_weights_for_sampler
-// (save_weights_and_get_sampling_client); create_sampling_session and asample plug in here.
+// Sampling sessions (protocol.md §5.5): created by create_sampling_session and by the unnamed
+// save_weights_for_sampler (save_weights_and_get_sampling_client); asample samples from them.
 // Thread-safe: the unnamed save registers its sampler from a worker.
 #pragma once
 
@@ -24,6 +24,12 @@ struct SamplerEntry {
   // A frozen copy of the weights (read-only: Model's const methods may run concurrently).
   std::shared_ptr<const tinker::emu::Model> model;
   double created_unix = 0;
+  // "create_sampling_session" or "save_weights_for_sampler", and for the former what the
+  // request asked for: a resend asking for the same gets the same session (docs/emulator.md
+  // "Resends").
+  std::string created_by;
+  std::optional<std::string> requested_model_path;
+  std::optional<std::string> requested_base_model;
 };
 
 class SamplerTable {

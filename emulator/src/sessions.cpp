@@ -20,6 +20,31 @@ Session* SessionTable::find(const std::string& id) {
   return it == by_id_.end() ? nullptr : &it->second;
 }
 
+namespace {
+std::string key_of(const std::string& user, const std::string& key) { return user + " " + key; }
+}  // namespace
+
+void SessionTable::remember_create(const std::string& user, const std::string& key,
+                                   const cJSON* body, const std::string& session_id) {
+  std::string k = key_of(user, key);
+  if (by_key_.count(k) == 0) key_order_.push_back(k);
+  by_key_[k] = KeyedCreate{session_id, json::clone(body)};
+  while (key_order_.size() > kRememberedCreates) {
+    by_key_.erase(key_order_.front());
+    key_order_.pop_front();
+  }
+}
+
+std::optional<std::string> SessionTable::created_by_key(const std::string& user,
+                                                        const std::string& key,
+                                                        const cJSON* body,
+                                                        bool* same_body) const {
+  auto it = by_key_.find(key_of(user, key));
+  if (it == by_key_.end()) return std::nullopt;
+  *same_body = cJSON_Compare(it->second.body.get(), body, /*case_sensitive=*/1) != 0;
+  return it->second.session_id;
+}
+
 std::string SessionTable::to_json(double now_ms) const {
   json::Ptr root = json::new_object();
   cJSON* arr = cJSON_AddArrayToObject(root.get(), "sessions");

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -26,15 +27,34 @@ struct Session {
 
 class SessionTable {
  public:
+  // How many create_session answers are kept for resends (the oldest are forgotten first).
+  static constexpr size_t kRememberedCreates = 65536;
+
   Session& create(const std::string& user, double now_ms);
   // nullptr when unknown.
   Session* find(const std::string& id);
+
+  // Resend safety of create_session, whose body names nothing unique: a request is a resend
+  // when the same user sends the same X-Idempotency-Key again (the key every retry of one
+  // request shares, protocol.md §4.1). remember_create() records which session a keyed request
+  // created; created_by_key() finds it: the session id, or none. *same_body says whether the
+  // resend's body is the same JSON value (key order and spacing aside).
+  void remember_create(const std::string& user, const std::string& key, const cJSON* body,
+                       const std::string& session_id);
+  std::optional<std::string> created_by_key(const std::string& user, const std::string& key,
+                                            const cJSON* body, bool* same_body) const;
   // {"sessions": [...]} for GET /_emulator/sessions, in creation order.
   std::string to_json(double now_ms) const;
 
  private:
+  struct KeyedCreate {
+    std::string session_id;
+    json::Ptr body;
+  };
   std::map<std::string, Session> by_id_;
   std::vector<std::string> order_;
+  std::map<std::string, KeyedCreate> by_key_;  // "<user> <idempotency key>"
+  std::deque<std::string> key_order_;          // oldest first, for the bound
 };
 
 }  // namespace emu

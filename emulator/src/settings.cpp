@@ -51,7 +51,9 @@ bool Settings::merge(const cJSON* body, std::string* error) {
                      {"result_retention_ms", &result_retention_ms, 0},
                      {"seq_gap_timeout_ms", &seq_gap_timeout_ms, 1},
                      {"jwt_ttl_sec", &jwt_ttl_sec, 1},
-                     {"record_inputs", &record_inputs, 0, kMaxRecordInputs}};
+                     {"record_inputs", &record_inputs, 0, kMaxRecordInputs},
+                     {"sample_max_concurrent", &sample_max_concurrent, 0, kMaxSampleConcurrent},
+                     {"sample_delay_ms", &sample_delay_ms, 0, kMaxSampleDelayMs}};
   for (const IntField& f : ints) {
     if (json::get(body, f.key) == nullptr) continue;
     auto v = json::get_int(body, f.key);
@@ -120,6 +122,9 @@ std::string Settings::to_json() const {
   cJSON_AddNumberToObject(o.get(), "seq_gap_timeout_ms", static_cast<double>(seq_gap_timeout_ms));
   cJSON_AddNumberToObject(o.get(), "jwt_ttl_sec", static_cast<double>(jwt_ttl_sec));
   cJSON_AddNumberToObject(o.get(), "record_inputs", static_cast<double>(record_inputs));
+  cJSON_AddNumberToObject(o.get(), "sample_max_concurrent",
+                          static_cast<double>(sample_max_concurrent));
+  cJSON_AddNumberToObject(o.get(), "sample_delay_ms", static_cast<double>(sample_delay_ms));
   cJSON_AddItemToObject(o.get(), "supported_models", cJSON_Duplicate(supported_models.get(), 1));
   return json::dump(o.get());
 }

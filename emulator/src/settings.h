@@ -34,6 +34,15 @@ struct Settings {
   // 0 records nothing (the default: recording copies every loss input).
   int64_t record_inputs = 0;
   static constexpr int64_t kMaxRecordInputs = 1024;
+  // Sampling backpressure (protocol.md §4.4): with N > 0, an asample that carries
+  // X-Tinker-Sampling-Backpressure: 1 while N sample requests are in flight (accepted and not
+  // finished) is answered 429. 0 = no limit.
+  int64_t sample_max_concurrent = 0;
+  static constexpr int64_t kMaxSampleConcurrent = 1000000;
+  // Simulated execution time of every sample request (a loop timer before it reaches a
+  // worker), so that tests can hold requests in flight.
+  int64_t sample_delay_ms = 0;
+  static constexpr int64_t kMaxSampleDelayMs = 3600000;
   // get_server_capabilities models (§7.13); replaced wholesale by the admin API.
   json::Ptr supported_models;
 

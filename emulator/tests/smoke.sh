@@ -261,6 +261,30 @@ fault '{"path": "/api/v1/healthz", "action": "drop"}'
 req GET /api/v1/healthz
 check "drop: no response (curl rc=$CURL_RC)" test "$CURL_RC" -eq 52
 
+# drop_reply: the handler runs (here: counts the telemetry events), only the answer is lost.
+admin GET /_emulator/stats
+EVENTS_BEFORE=$(sed -n 's/.*"telemetry_events":\([0-9]*\).*/\1/p' <<<"$BODY")
+fault '{"path": "/api/v1/telemetry", "action": "drop_reply"}'
+api POST /api/v1/telemetry '{"events":[{"event":"GENERIC_EVENT"},{"event":"GENERIC_EVENT"}]}'
+check "drop_reply: no response (curl rc=$CURL_RC)" test "$CURL_RC" -eq 52
+admin GET /_emulator/stats
+check "drop_reply: the handler ran" contains "$BODY" "\"telemetry_events\":$((EVENTS_BEFORE + 2)),"
+
+# expire: a retrieve_future fault, narrowed by request_type or request_id; the poll finds the
+# future gone and answers the genuine 410.
+new_job '{"request_type": "Sample", "result": {"x": 1}}'
+SAMPLE_JOB=$JOB
+new_job '{"result": {"y": 1}}'
+fault '{"path": "/api/v1/retrieve_future", "action": "expire", "request_type": "Sample"}'
+poll "$JOB"
+check "expire narrowed to Sample: another job's poll is untouched" test "$STATUS" = 200
+poll "$SAMPLE_JOB"
+check "expire: the Sample job's poll answers 410" bash -c '[ "$0" = 410 ] && [[ "$1" == *promise_expired* ]]' "$STATUS" "$BODY"
+fault '{"path": "/api/v1/healthz", "action": "expire"}'
+check "expire only on retrieve_future" test "$STATUS" = 400
+fault '{"path": "/api/v1/healthz", "action": "status", "status": 500, "request_id": "x"}'
+check "request_id narrowing only on retrieve_future" test "$STATUS" = 400
+
 fault '{"path": "/api/v1/healthz", "action": "truncate"}'
 req GET /api/v1/healthz
 check "truncate: partial body (curl rc=$CURL_RC)" test "$CURL_RC" -eq 18
@@ -299,6 +323,8 @@ admin GET /_emulator/log
 LOG=$BODY
 check "log never contains the key" bash -c '[[ "$0" != *"smoke-secret"* ]]' "$LOG"
 check "log records dropped request" contains "$LOG" '"path":"/api/v1/healthz","status":0,"fault":"drop"'
+check "log records dropped reply" contains "$LOG" '"path":"/api/v1/telemetry","status":0,"fault":"drop_reply"'
+check "log records expired poll" contains "$LOG" '"status":410,"fault":"expire"'
 check "log records fault status" contains "$LOG" '"status":503,"fault":"status"'
 check "log records user and key presence" contains "$LOG" '"user":"u1","headers":{"x-api-key":true'
 check "log records missing key" contains "$LOG" '"headers":{"x-api-key":false'
