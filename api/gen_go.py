@@ -7,14 +7,16 @@ initialisms for fields), the Go type of each parameter kind (kinds.py) and field
 and how each becomes its C argument. What needs more than a conversion stays hand-written in
 bindings/go/tinker and is called by name: the custom loss run by a worker goroutine (an operation
 with a `custom_loss_fn` parameter is the hand-written method of the same unexported name), the
-client handles and the forward/backward output (take<Result>), the batch, loss-function config,
-metadata and custom-loss step conversions (newCBatch, newCLossFnConfig, newCMetadata,
-CustomLossStep.borrow).
+client handles, the forward/backward output, the sample response and the prompt logprobs
+(take<Result>), the batch, loss-function config, metadata, model input, sampling parameters and
+custom-loss step conversions (newCBatch, newCLossFnConfig, newCMetadata, newCModelInput,
+newCSamplingParams, CustomLossStep.borrow).
 
 The output is gofmt-clean (a test in the package checks it): no aligned columns except the keys of
 the default literals, which are padded as gofmt pads them.
 """
 
+import re
 from dataclasses import dataclass
 from typing import Optional
 
@@ -142,6 +144,16 @@ GO_KINDS = {
                         pre="{c}, err := newCMetadata({v})", free="raw.Tinker_metadata_free({c})", arg="{c}"),
     "retry_config?": GoKind("RetryConfig", option="WithRetryConfig", setting="*RetryConfig", set="o.{f} = &{a}",
                             pre="{c}, err := newCRetryConfig({v})", free="raw.Tinker_retry_config_free({c})", arg="{c}"),
+    # Sampling. An absent model path is "": the raw layer cannot pass a NULL string, and libtinker
+    # takes "" for none, as for "string?".
+    "tinker_path?": GoKind("string", option=""),
+    "count": GoKind("int", arg="int64({v})"),
+    "topk": GoKind("int", option="", option_arg="k", arg="int64({v})"),
+    "model_input": GoKind("ModelInput", pre="{c}, err := newCModelInput({v})", free="raw.Tinker_model_input_free({c})",
+                          arg="{c}"),
+    # Positional like AdamParams: the caller passes DefaultSamplingParams() or a changed copy.
+    "sampling_params?": GoKind("SamplingParams", pre="{c}, err := newCSamplingParams(&{v})",
+                               free="raw.Tinker_sampling_params_free({c})", arg="{c}"),
     "custom_loss_fn": GoKind("CustomLossFunc", helper=True),
     "custom_loss_step": GoKind("*CustomLossStep", pre="{c}, err := {v}.borrow()", free="{v}.release()", arg="{c}"),
 }
@@ -152,7 +164,15 @@ assert set(GO_KINDS) == set(kinds.KINDS), "gen_go: every parameter kind needs it
 OPTION_DOCS = {
     "WithLora": "sets the adapter of a new training run (default: DefaultLoraConfig()).",
     "WithRunMetadata": "attaches user metadata to a new training run. Repeated options merge; later values win.",
-    "WithBaseModel": "overrides the checkpoint's base model.",
+    "WithBaseModel": "names the base model: for CreateTrainingClientFromState[WithOptimizer] it overrides the "
+                     "checkpoint's; for CreateSamplingClient it is the model to sample, or, with WithModelPath, the "
+                     "base model the server checks the checkpoint against.",
+    "WithModelPath": "makes a new sampling client sample a checkpoint (a tinker:// path, e.g. "
+                     "SaveResult.Path of SaveWeightsForSampler) instead of a base model. CreateSamplingClient needs "
+                     "WithModelPath or WithBaseModel.",
+    "WithIncludePromptLogprobs": "asks for the prompt's logprobs as well (SampleResponse.PromptLogprobs).",
+    "WithTopkPromptLogprobs": "asks for the k most likely tokens at each prompt position as well "
+                              "(SampleResponse.TopkPromptLogprobs); k must not be negative, 0 means none.",
     "WithWeightsAccessToken": "lets another account's credential authorise reading a checkpoint.",
     "WithTTL": "makes a saved checkpoint expire after d, rounded up to whole seconds (default: never). "
                "d must not be negative.",
@@ -163,7 +183,8 @@ OPTION_DOCS = {
                        "naming the field, before anything is sent.",
 }
 
-# What the Go methods add to an operation's registry doc (api/registry.py, Op.doc).
+# What the Go methods add to an operation's registry doc (api/registry.py, Op.doc), by operation name, or
+# by id where two clients have an operation of the same name.
 GO_NOTES = {
     "forward": "config may be nil.",
     "forward_backward": "config may be nil.",
@@ -174,6 +195,13 @@ GO_NOTES = {
                                "lossFn returned: wait for this call before an OptimStep that must see its "
                                "gradients.",
     "forward_backward_custom_finish": "The Async form copies the step, so it may be closed at once.",
+    "S5": "Give WithModelPath, WithBaseModel or both.",
+    "sample": "WithIncludePromptLogprobs and WithTopkPromptLogprobs(k) ask for the extras. A params value out "
+              "of range fails the call with StatusInvalidArgument naming the field, before anything is sent. Any "
+              "number of goroutines may sample at once: at most RetryConfig.MaxConnections samples of one client "
+              "are in flight and the others wait their turn; an attempt the server lost is sent again (tinker.h, "
+              "\"How a sample call behaves\").",
+    "compute_logprobs": "PromptLogprobs.Defined says which positions have one.",
 }
 
 
@@ -515,6 +543,15 @@ def optional(op):
     return [p for p in op.params if GO_KINDS[p.kind].option is not None]
 
 
+def go_param_names(op, text):
+    """`text` with each positional parameter's C name ("num_samples") spelled as the Go parameter
+    ("numSamples"); the options are named in the doc's "Options:" list."""
+    for p in positional(op):
+        if "_" in p.name:
+            text = re.sub(rf"\b{p.name}\b", local_name(p.name), text)
+    return text
+
+
 def op_doc(op, blocking):
     """The blocking method says what the operation does; its Async twin only how it differs."""
     name = camel(op.name)
@@ -522,7 +559,8 @@ def op_doc(op, blocking):
         r = f"yields a {result_type(op.result)}" if op.result else "has nothing to take"
         return comment(f"{name}Async starts {name} and returns at once, with the operation's future (it {r}). "
                        f"Invalid arguments fail here, before anything is sent.")
-    summary = " ".join(filter(None, [with_method_names(op.doc, registry.OPS, camel), GO_NOTES.get(op.name)]))
+    summary = " ".join(filter(None, [go_param_names(op, with_method_names(op.doc, registry.OPS, camel)),
+                                     GO_NOTES.get(op.id, GO_NOTES.get(op.name))]))
     opts = [option_name(p) for p in optional(op)]
     doc = f"{name} {summary}"
     if opts:

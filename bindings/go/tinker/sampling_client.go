@@ -4,8 +4,10 @@ import (
 	"libtinker.dev/tinker/internal/raw"
 )
 
-// SamplingClient is a sampling session on a model's weights. Its sampling operations come with
-// the sampling API; today it carries its id. Close it when done.
+// SamplingClient is a sampling session on frozen weights: a base model, or a checkpoint saved for
+// sampling. It is safe for concurrent use: any number of goroutines may call Sample,
+// ComputeLogprobs and GetBaseModel at once (operations_gen.go). Close it when done; pending
+// operations keep running.
 type SamplingClient struct {
 	h         *handle[raw.Tinker_sampling_client]
 	sessionID string
@@ -17,7 +19,7 @@ func (s *SamplingClient) SamplingSessionID() string { return s.sessionID }
 // Close releases the client. Idempotent.
 func (s *SamplingClient) Close() { s.h.close(nil) }
 
-// takeSamplingClient takes the client a finished T10 / T11 future holds: the Go value owns the
+// takeSamplingClient takes the client a finished S5 / T10 / T11 future holds: the Go value owns the
 // handle.
 func takeSamplingClient(f raw.Tinker_future) (*SamplingClient, error) {
 	var p uintptr

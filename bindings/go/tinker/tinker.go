@@ -8,6 +8,12 @@
 // message of a failed operation or builder setting names the Go method or field that was called
 // ("TrainingClient.SaveState: name must be ..."), not the C function behind it.
 //
+// A ServiceClient creates TrainingClients (LoRA runs: ForwardBackward, OptimStep, checkpoints)
+// and SamplingClients (Sample, ComputeLogprobs on a base model or a checkpoint; also from a
+// TrainingClient's weights). Inputs are plain Go values (ModelInput, Datum, SamplingParams),
+// converted for each call and never retained; results are Go values copied out of libtinker's.
+// Optional parameters are TrainingOptions (WithTTL, WithBaseModel, WithIncludePromptLogprobs, ...).
+//
 // The operations, their options, the result values and the builder values (AdamParams,
 // LoraConfig, RetryConfig) are generated from libtinker's operation registry (api/registry.py,
 // api/gen_go.py) into the *_gen.go files when the module is assembled.

@@ -5,10 +5,10 @@ import (
 	"time"
 )
 
-// TrainingOption is an optional parameter of the operations that create training or sampling
-// clients and save or load checkpoints. Each operation lists the options it takes; any other
-// fails the call with StatusInvalidArgument before anything is sent. The options themselves are
-// generated from the registry's optional parameters (options_gen.go).
+// TrainingOption is an optional parameter of an operation: of those that create training or
+// sampling clients, save or load checkpoints, and of Sample. Each operation lists the options it
+// takes; any other fails the call with StatusInvalidArgument before anything is sent. The options
+// themselves are generated from the registry's optional parameters (options_gen.go).
 type TrainingOption func(*trainingSettings)
 
 func (s *trainingSettings) note(name string) { s.given = append(s.given, name) }
