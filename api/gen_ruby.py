@@ -18,10 +18,12 @@ Ruby's rules, applied to every operation:
     default lies outside its range) is nil.
 """
 
+import os
 import textwrap
 from dataclasses import dataclass
 from typing import Optional
 
+import check_header
 import gen_c
 import kinds
 import registry
@@ -29,6 +31,7 @@ import registry
 HEADER = ("# frozen_string_literal: true\n\n"
           "# Generated from api/registry.py by api/gen_ruby.py. Do not edit: change the registry.\n")
 DIR = "bindings/ruby/tinker/generated"
+INCLUDE_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "include")
 
 MESSAGES = {m.name: m for m in registry.MESSAGES}
 RESULTS = {r.name: r for r in registry.RESULTS}
@@ -44,8 +47,9 @@ class RubyKind:
     default: str = "nil"            # keywords: the Ruby default
     name: Optional[str] = None      # the Ruby name where the registry's is too generic (or reserved)
     convert: Optional[str] = None   # the C argument from the Ruby value {v}; {p} is the name as a literal
-    wrap: Optional[str] = None      # a helper yielding the C argument for the call's duration
-    builder: Optional[str] = None   # a registry builder, converted by Native.with_<builder>
+    wrap: Optional[str] = None      # a helper yielding the C argument for the call's duration ({v}, {p})
+    builder: Optional[str] = None   # a builder, converted by Native.with_<builder> (a registry builder's is
+                                    # generated; HANDWRITTEN_BUILDERS are written by hand)
     fields: bool = False            # the builder's fields may be given as keywords instead
     doc: str = ""                   # what the Ruby value is
 
@@ -67,6 +71,17 @@ RUBY_KINDS = {
     "metadata?": RubyKind("keyword", wrap="Native.with_metadata({v})", doc="a Hash, or nil"),
     "retry_config?": RubyKind("keyword", name="retry_config", builder="retry_config",
                               doc="a Tinker::RetryConfig, or nil"),
+    "tinker_path?": RubyKind("keyword", convert="Kinds.string({v}, {p})",
+                             doc="a String starting with tinker://, or nil for none"),
+    "count": RubyKind("keyword", default="1", convert="Kinds.integer({v}, {p})", doc="an Integer >= 1"),
+    "topk": RubyKind("keyword", default="0", convert="Kinds.integer({v}, {p})", doc="an Integer >= 0; 0: none"),
+    "model_input": RubyKind("positional", wrap="Native.with_model_input({v}, {p})",
+                            doc="a Tinker::ModelInput, or an Array of token ids"),
+    # Not a registry builder: Tinker::SamplingParams and Native.with_sampling_params are written
+    # by hand (sampling_params.rb), in the registry builders' form.
+    "sampling_params?": RubyKind("optional", name="sampling_params", builder="sampling_params", fields=True,
+                                 doc="a Tinker::SamplingParams, or its fields as keywords (max_tokens:, seed:, "
+                                     "stop:, temperature:, top_k:, top_p:), or nil: the defaults"),
     # The C callback cannot cross into Ruby (bindings/README.md): the block runs on a worker
     # thread between the two phases, in the hand-written CustomLoss.start.
     "custom_loss_fn": RubyKind("block", doc="the loss function, as the block"),
@@ -80,6 +95,26 @@ BLOCK_HELPERS = {"custom_loss_fn": "CustomLoss.start"}
 
 # What a status-only operation returns in Ruby (nil unless listed).
 STATUS_RESULTS = {"health_check": "true"}
+
+# Hand-written results whose Ruby value is not an instance of Tinker::<Result>: what the method
+# returns, for its documentation (the module Tinker::<Result> still provides `take`).
+RESULT_VALUES = {
+    "prompt_logprobs": "an Array of Floats, one per prompt token, nil where there is none (the first)",
+}
+
+# Builders written by hand, not in the registry (their C functions are in the header only): the
+# Ruby member behind each C function that sets a field, so that error messages name it.
+HANDWRITTEN_BUILDERS = {
+    "sampling_params": {
+        "tinker_sampling_params_set_max_tokens": "max_tokens",
+        "tinker_sampling_params_set_seed": "seed",
+        "tinker_sampling_params_set_temperature": "temperature",
+        "tinker_sampling_params_set_top_k": "top_k",
+        "tinker_sampling_params_set_top_p": "top_p",
+        "tinker_sampling_params_add_stop_string": "stop",
+        "tinker_sampling_params_add_stop_token": "stop",
+    },
+}
 
 # Names a parameter cannot have in Ruby: keywords, and the names the generated methods use.
 RESERVED = {"retry", "next", "end", "begin", "class", "def", "do", "if", "in", "module", "then", "self",
@@ -102,19 +137,19 @@ def lit(s):
 WIDTH = 110
 
 
-def call(fn, args, indent):
-    """`fn(args...)` at `indent`: on one line, else the arguments on the next line, else one a line.
-    A `def` without arguments has no parentheses."""
+def call(fn, args, indent, suffix=""):
+    """`fn(args...)` at `indent`, followed by `suffix` (e.g. " do |x|"): on one line, else the
+    arguments on the next line, else one a line. A `def` without arguments has no parentheses."""
     if not args and fn.startswith("def "):
-        return indent + fn
-    one = f"{indent}{fn}({', '.join(args)})"
+        return indent + fn + suffix
+    one = f"{indent}{fn}({', '.join(args)}){suffix}"
     if len(one) <= WIDTH:
         return one
     inner = indent + "  "
     middle = inner + ", ".join(args)
     if len(middle) <= WIDTH:
-        return f"{indent}{fn}(\n{middle}\n{indent})"
-    return f"{indent}{fn}(\n" + ",\n".join(inner + a for a in args) + f"\n{indent})"
+        return f"{indent}{fn}(\n{middle}\n{indent}){suffix}"
+    return f"{indent}{fn}(\n" + ",\n".join(inner + a for a in args) + f"\n{indent}){suffix}"
 
 
 def comment(text, indent, hang=""):
@@ -160,11 +195,17 @@ def gen_method_names():
             fn = f"tinker_{b.name}_set_{f.name}"
             assert fn in setters, fn
             lines.append(f"    {lit(fn)} => {lit(builder_label(b, f))},\n")
+    declared = check_header.header_prototypes(INCLUDE_DIR)
+    for builder, setters in HANDWRITTEN_BUILDERS.items():
+        for fn, member_name in setters.items():
+            assert fn in declared, f"gen_ruby.py: {fn} (HANDWRITTEN_BUILDERS) is not in the public headers"
+            lines.append(f"    {lit(fn)} => {lit(camel(builder) + '#' + member_name)},\n")
     labels = [op_label(op, s) for op in registry.OPS for s in ("", "_async")]
     return (HEADER + "\nmodule Tinker\n"
-            "  # The Ruby method that calls each C function of the registry: a libtinker error message starts\n"
-            "  # with the C function's name, which Tinker.native_error and Tinker.future_error replace with\n"
-            "  # this (\"tinker_training_client_save_state_async: name is NULL\" becomes\n"
+            "  # The Ruby method that calls each C function of the registry, and the member behind each setter\n"
+            "  # of a hand-written builder (SamplingParams): a libtinker error message starts with the C\n"
+            "  # function's name, which Tinker.native_error and Tinker.future_error replace with this\n"
+            "  # (\"tinker_training_client_save_state_async: name is NULL\" becomes\n"
             "  # \"TrainingClient#save_state_async: name is NULL\").\n"
             "  C_FUNCTION_METHODS = {\n" + "".join(lines).rstrip(",\n") + "\n  }.freeze\n\n"
             "  # The operation methods: an error raised while one starts names the method the caller called,\n"
@@ -365,6 +406,8 @@ def returns_doc(op):
     if not op.result:
         return STATUS_RESULTS.get(op.name, "nil")
     r = RESULTS[op.result]
+    if r.name in RESULT_VALUES:
+        return RESULT_VALUES[r.name]
     return "a String" if r.text else f"a Tinker::{camel(r.handle or r.name)}"
 
 
@@ -410,16 +453,17 @@ def starter_body(op):
         elif rk.wrap or rk.builder:
             if rk.builder:
                 value = (f"Kinds.builder({camel(rk.builder)}, {name}, fields, {lit(name)})" if rk.fields else name)
-                wraps.append((f"Native.with_{rk.builder}({value})", f"{name}_ptr"))
+                wraps.append((f"Native.with_{rk.builder}", [value], f"{name}_ptr"))
             else:
-                wraps.append((rk.wrap.format(v=name), f"{name}_ptr"))
+                wraps.append((rk.wrap.format(v=name, p=lit(name)), None, f"{name}_ptr"))
             args.append(f"{name}_ptr")
         else:
             raise ValueError(f"gen_ruby.py: {op.name}: kind {p.kind} has no conversion")
     lines = []
     indent = "        "
-    for expr, var in wraps:
-        lines.append(f"{indent}{expr} do |{var}|\n")
+    for expr, expr_args, var in wraps:
+        block = f" do |{var}|"
+        lines.append((call(expr, expr_args, indent, block) if expr_args else f"{indent}{expr}{block}") + "\n")
         indent += "  "
     lines.append(call(f"Raw.{op.c_name()}_async", args, indent) + "\n")
     for _ in wraps:
@@ -431,8 +475,7 @@ def starter_body(op):
 def param_docs(op):
     out = []
     for p in op.params:
-        rk = RUBY_KINDS[p.kind]
-        out.append(f"    #   {ruby_name(p)}: {rk.doc}\n")
+        out.append(comment(f"  {ruby_name(p)}: {RUBY_KINDS[p.kind].doc}", "    ", "    "))
     return "".join(out)
 
 

@@ -12,6 +12,10 @@
 #     fb = trainer.forward_backward_async(data, "cross_entropy")
 #     step = trainer.optim_step_async(learning_rate: 0.01) # runs after fb on the server
 #     fb.wait.loss
+#
+#     sampler = client.create_sampling_client(base_model: "tinker-emulator/tiny-bigram")
+#     sampler.sample([104, 105], max_tokens: 8, num_samples: 2).sequences.map(&:tokens)
+#     sampler.compute_logprobs([104, 105, 33])             # [nil, -2.1, -3.4]
 #   end
 #
 # Failures raise Tinker::Error subclasses (Tinker::UnauthenticatedError, ...), which carry
@@ -21,7 +25,7 @@
 # The operations of the clients, the JSON results and the builders' values (AdamParams,
 # LoraConfig, RetryConfig) are generated from the registry, api/registry.py, into the build tree
 # ("tinker/generated", on the load path next to the extension); the rest is written by hand in
-# tinker/*.rb, one concern a file.
+# tinker/*.rb, one concern a file (SamplingParams and the sampling results among them).
 require "tinker_raw"
 
 module Tinker
@@ -49,6 +53,8 @@ require "tinker/operations"
 require "tinker/service_client"
 require "tinker/training_client"
 require "tinker/sampling_client"
+require "tinker/sampling_params"
+require "tinker/sample_response"
 require "tinker/forward_backward_output"
 require "tinker/custom_loss_step"
 require "tinker/custom_loss"

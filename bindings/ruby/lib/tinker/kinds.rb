@@ -22,6 +22,12 @@ module Tinker
       value.nil? ? 0 : Values.integer(value, what)
     end
 
+    # count, topk: an Integer. libtinker checks the kind's range and names the parameter
+    # ("SamplingClient#sample: num_samples must be >= 1").
+    def integer(value, what)
+      Values.integer(value, what)
+    end
+
     # flag: any Ruby truth value.
     def flag(value)
       value ? 1 : 0

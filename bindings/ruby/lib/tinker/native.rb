@@ -6,7 +6,8 @@ module Tinker
   # fails. The raw layer copies every array into memory the builder owns, so nothing Ruby owns is
   # referenced after the call; a failure raises before anything is sent. The builders of the
   # registry (with_adam_params, with_lora_config, with_retry_config) are generated
-  # (tinker/generated/builders.rb); the results' helpers (metrics, consume) are here too.
+  # (tinker/generated/builders.rb), with_sampling_params is in sampling_params.rb; the results'
+  # helpers (metrics, consume) are here too.
   module Native
     module_function
 
@@ -26,7 +27,13 @@ module Tinker
       raise e.with_context(context)
     end
 
-    def with_model_input(input)
+    # A ModelInput, or an Array of token ids; `what` names the argument when it is neither.
+    def with_model_input(input, what = "model_input")
+      unless input.is_a?(ModelInput) || input.is_a?(Array)
+        raise Tinker.invalid_argument("#{what} must be a Tinker::ModelInput or an Array of token ids, " \
+                                      "got #{input.class}")
+      end
+
       owned(:tinker_model_input_new, :tinker_model_input_free) do |ptr|
         ModelInput.coerce(input).chunks.each { |chunk| chunk.add_to(ptr) }
         yield ptr

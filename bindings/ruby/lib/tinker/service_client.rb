@@ -4,8 +4,8 @@ module Tinker
   # The entry point: owns the connection runtime shared by every client and future created from
   # it. Thread-safe. Keywords are client options (see Options), defaults come from the
   # environment (TINKER_BASE_URL, TINKER_API_KEY, ...). Its operations (health_check,
-  # get_server_capabilities, create_lora_training_client, ...) are generated from the registry
-  # (tinker/generated/service_client.rb).
+  # get_server_capabilities, create_lora_training_client, create_sampling_client, ...) are
+  # generated from the registry (tinker/generated/service_client.rb).
   class ServiceClient
     def self.open(**options)
       client = new(**options)

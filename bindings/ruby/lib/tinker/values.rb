@@ -42,6 +42,13 @@ module Tinker
       raise Tinker.invalid_argument("#{what} must be an Array, got #{values.class}")
     end
 
+    # A number read from libtinker's JSON text as the float32 it was written from (nil stays nil):
+    # the text is the shortest that reads back as that float32, and Ruby reads it as the nearest
+    # double instead, which would differ from the same value copied out of a C float array.
+    def float32(value)
+      value && [value].pack("e").unpack1("e")
+    end
+
     # nil where a C getter answered `unknown`, the registry's value for "absent" (-1, "").
     def or_nil(value, unknown)
       value == unknown ? nil : value
