@@ -9,8 +9,9 @@ bindings/java/src/main/java/dev/libtinker (bindings/CMakeLists.txt):
   and its take from a future;
 - a record per builder: the registry's defaults, checked by the C setters whenever one is made,
   and its conversion into the C builder;
-- CFunctionNames.java: each C function of the registry → the Java method that stands for it, so
-  an error names the method the caller called (TinkerException).
+- CFunctionNames.java: each C function of the registry (and each setter of the hand-written
+  sampling-parameters builder) → the Java method that stands for it, so an error names the method
+  the caller called (TinkerException).
 
 Naming: `get_info` → `getInfo` / `getInfoAsync` on the client's class; a result or builder
 `save_result` → `SaveResult`; fields and parameters in camelCase, a `*_seconds` parameter a
@@ -18,6 +19,7 @@ Naming: `get_info` → `getInfo` / `getInfoAsync` on the client's class; a resul
 `Duration`.
 """
 
+import re
 from dataclasses import dataclass
 from typing import Optional
 
@@ -120,6 +122,16 @@ JAVA_KINDS = {
                                 imports=("java.util.Map",), doc="named numbers for the loss function; null or empty: none"),
     "metadata?": JavaKind("Map<String, String>", arg="in.metadata({p})", absent="null",
                           imports=("java.util.Map",), doc="null or empty: none"),
+    "tinker_path?": JavaKind("String", absent="null", doc="null: none; else starts with tinker://"),
+    # Counts are ints, as Java counts things; the raw layer's int64 takes them as they are.
+    "count": JavaKind("int", doc=">= 1"),
+    "topk": JavaKind("int", absent="0", doc=">= 0; 0: none"),
+    "model_input": JavaKind("ModelInput", arg="in.modelInput({p})",
+                            doc="encoded when the call is made; bad input throws before anything is sent"),
+    # SamplingParams is hand-written (stop strings or tokens are lists, which registry builders do
+    # not have) but converted the way the generated builder records are.
+    "sampling_params?": JavaKind("SamplingParams", arg="SamplingParams.toNative({p}, in)", absent="null",
+                                 doc="null: the defaults"),
     # The custom loss runs as a Java function between the two phases (CustomLossRunner).
     "custom_loss_fn": JavaKind("CustomLossFunction", helper="CustomLossRunner",
                                doc="computes the loss and gradients from the forward pass's logprobs"),
@@ -141,9 +153,31 @@ def param_name(p):
     return camel(p.name)
 
 
+@dataclass
+class OptionsRecord:
+    type: str                       # the hand-written record (with a static defaults(): none set)
+    doc: str                        # the `options` parameter's Javadoc
+
+
 # Optional parameters that Java takes as one record (a hand-written input type), by their names.
 OPTIONS_RECORDS = {
-    ("base_model", "user_metadata", "weights_access_token"): "ServiceClient.FromStateOptions",
+    ("base_model", "user_metadata", "weights_access_token"):
+        OptionsRecord("ServiceClient.FromStateOptions", "null: every option absent"),
+    ("model_path", "base_model", "retry"):
+        OptionsRecord("ServiceClient.SamplingClientOptions",
+                      "the sampler checkpoint or base model to sample (at least one), and the retry settings"),
+}
+
+# Setters of the builders written by hand in C (not in registry.BUILDERS) → their Java builder
+# methods, so that their errors name Java too (see CFunctionNames).
+HANDWRITTEN_BUILDER_SETTERS = {
+    "tinker_sampling_params_set_max_tokens": "SamplingParams.Builder.maxTokens",
+    "tinker_sampling_params_set_seed": "SamplingParams.Builder.seed",
+    "tinker_sampling_params_set_temperature": "SamplingParams.Builder.temperature",
+    "tinker_sampling_params_set_top_k": "SamplingParams.Builder.topK",
+    "tinker_sampling_params_set_top_p": "SamplingParams.Builder.topP",
+    "tinker_sampling_params_add_stop_string": "SamplingParams.Builder.stopStrings",
+    "tinker_sampling_params_add_stop_token": "SamplingParams.Builder.stopTokens",
 }
 
 # Results that become client handles: how Java takes them (a client is served by the completion
@@ -182,7 +216,8 @@ def builder_field_name(f):
 
 
 def java_names():
-    """[(C function, Java method)] of every operation (both forms) and builder setter."""
+    """[(C function, Java method)] of every operation (both forms) and builder setter, the
+    hand-written builders' included."""
     names = []
     for op in registry.OPS:
         (blocking, _), (asynchronous, _) = gen_c.op_prototypes(op)
@@ -193,7 +228,7 @@ def java_names():
             c = f"tinker_{b.name}_set_{f.name}"
             assert c in setters, c
             names.append((c, f"{pascal(b.name)}.Builder.{builder_field_name(f)}"))
-    return names
+    return names + list(HANDWRITTEN_BUILDER_SETTERS.items())
 
 
 def gen_c_function_names():
@@ -218,6 +253,16 @@ def param_doc(p, jk):
     return "; ".join(d for d in (p.doc, kinds.KINDS[p.kind].doc if jk.doc is None else jk.doc) if d)
 
 
+def with_param_names(text, op):
+    """`text` (an operation's doc) with each of its parameters that has an underscore
+    ("num_samples") named as Java names it ({@code numSamples})."""
+    names = {p.name: param_name(p) for p in op.params if "_" in p.name}
+    if not names:
+        return text
+    pattern = r"\b(" + "|".join(sorted(names, key=len, reverse=True)) + r")\b"
+    return re.sub(pattern, lambda m: f"{{@code {names[m.group(1)]}}}", text)
+
+
 def op_doc(op, asynchronous, params, left_out=(), first=None, more=()):
     """Javadoc paragraphs of one overload; params: [(Java name, doc)]."""
     if first is None and asynchronous:
@@ -227,7 +272,7 @@ def op_doc(op, asynchronous, params, left_out=(), first=None, more=()):
         first = f"{op.id} {op.name}, blocking: {{@code {camel(op.name)}Async}} awaited; an interrupt cancels it."
     paragraphs = [first]
     if op.doc:
-        doc = with_method_names(op.doc, registry.OPS, lambda n: f"{{@code {camel(n)}}}")
+        doc = with_param_names(with_method_names(op.doc, registry.OPS, lambda n: f"{{@code {camel(n)}}}"), op)
         paragraphs += ["", "<p>" + doc[0].upper() + doc[1:]]
     if left_out:
         paragraphs += ["", f"<p>Without {', '.join(left_out)} (absent)."]
@@ -252,7 +297,9 @@ class OpForm:
             n_opt += 1
         self.required = self.params[:len(self.params) - n_opt]
         self.optional = self.params[len(self.params) - n_opt:]
-        self.record = OPTIONS_RECORDS.get(tuple(p.name for p, _ in self.optional)) if self.optional else None
+        options = OPTIONS_RECORDS.get(tuple(p.name for p, _ in self.optional)) if self.optional else None
+        self.record = options.type if options else None
+        self.record_doc = options.doc if options else None
 
     @staticmethod
     def decl(params):
@@ -263,8 +310,12 @@ class OpForm:
         form itself, names left out)], the full form last."""
         required = self.decl(self.required)
         if self.record:
-            return [(required, [n for _, n, _ in required] + ["null"], ["options"]),
-                    (required + [(f"{self.record} options", "options", "null: every option absent")], None, [])]
+            full = (required + [(f"{self.record} options", "options", self.record_doc)], None, [])
+            if not required:
+                # The record is all the call says (which model to sample, ...): a form without it
+                # would be a call that names nothing.
+                return [full]
+            return [(required, [n for _, n, _ in required] + ["null"], ["options"]), full]
         forms = []
         for k in range(len(self.optional)):
             kept = self.decl(self.optional[:k])
@@ -285,7 +336,10 @@ def start_call(op, form):
     """The body of the full asynchronous form: convert, start the C _async call, take the result."""
     lines = []
     if form.record:
-        lines.append(f"    {form.record} opts = options == null ? {form.record}.defaults() : options;\n")
+        line = f"    {form.record} opts = options == null ? {form.record}.defaults() : options;\n"
+        if len(line) > WIDTH + 1:
+            line = f"    {form.record} opts =\n        options == null ? {form.record}.defaults() : options;\n"
+        lines.append(line)
     args = ["handle"] + form.raw_args() + ["out"]
     borrowed = [(param_name(p), jk.borrow) for p, jk in form.params if jk.borrow]
     if borrowed:

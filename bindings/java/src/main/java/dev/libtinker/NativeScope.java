@@ -3,6 +3,7 @@ package dev.libtinker;
 import dev.libtinker.raw.SWIGTYPE_p_tinker_batch;
 import dev.libtinker.raw.SWIGTYPE_p_tinker_loss_fn_config;
 import dev.libtinker.raw.SWIGTYPE_p_tinker_metadata;
+import dev.libtinker.raw.SWIGTYPE_p_tinker_model_input;
 import dev.libtinker.raw.TinkerRaw;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -49,6 +50,21 @@ final class NativeScope implements AutoCloseable {
       index++;
     }
     return batch;
+  }
+
+  /**
+   * A model input (a sampling prompt) as a C builder; null for null, which libtinker refuses by
+   * the parameter's name. A chunk libtinker refuses throws, its message prefixed with "prompt".
+   */
+  SWIGTYPE_p_tinker_model_input modelInput(ModelInput input) {
+    if (input == null) {
+      return null;
+    }
+    try {
+      return input.toNative(this);
+    } catch (TinkerException e) {
+      throw e.within("prompt");
+    }
   }
 
   /** User metadata, or null (none) for a null or empty map. */

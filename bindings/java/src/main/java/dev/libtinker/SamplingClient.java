@@ -6,10 +6,23 @@ import dev.libtinker.raw.TinkerRaw;
 import java.util.function.Function;
 
 /**
- * A sampling client: a sampling session on the server holding a fixed set of weights. Its
- * operations are those of {@link SamplingClientOperations}; results are delivered by the
- * completion thread of the service client it came from (keep that one open). Close it when done
- * (try-with-resources); one never closed is freed by a Cleaner.
+ * A sampling client: a sampling session on the server holding a fixed set of weights, made by
+ * {@link ServiceClient} (on a base model or a sampler checkpoint) or by {@link TrainingClient}.
+ * Thread-safe.
+ *
+ * <p>Its operations come from the registry (api/registry.py, generated into {@code
+ * SamplingClientOperations}): {@code sample} (a {@link SampleResponse}), {@code computeLogprobs}
+ * (a {@link PromptLogprobs}) and {@code getBaseModel}, each as {@code fooAsync()}, returning a
+ * {@link TinkerFuture}, and as a blocking {@code foo()} that waits for it; failures are {@link
+ * TinkerException}s. The prompt is a {@link ModelInput} and the parameters a {@link
+ * SamplingParams}, converted for the call and freed before it returns; bad input throws from the
+ * call itself, before anything is sent. Samples run concurrently and are retried as sampling.h
+ * describes ("How a sample call behaves"), within the {@link RetryConfig} the client was made
+ * with.
+ *
+ * <p>Results are delivered by the completion thread of the service client it came from: keep that
+ * one open. Close it when done (try-with-resources); operations already started still complete.
+ * One never closed is freed by a Cleaner.
  */
 public final class SamplingClient extends SamplingClientOperations implements AutoCloseable {
   private final ServiceClient service;

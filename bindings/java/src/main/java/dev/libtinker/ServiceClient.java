@@ -19,13 +19,13 @@ import java.util.function.Function;
  * it, plus one completion thread that completes this client's futures. Thread-safe. Close it when
  * done (try-with-resources); futures still pending then end with {@link Status#CANCELLED}.
  *
- * <p>Its operations (health check, server capabilities, session, creating training clients) come
- * from the registry (api/registry.py, generated into {@code ServiceClientOperations}): each as
- * {@code fooAsync()}, returning a {@link TinkerFuture}, and as a blocking {@code foo()} that waits
- * for it. Failures are {@link TinkerException}s.
+ * <p>Its operations (health check, server capabilities, session, creating training and sampling
+ * clients) come from the registry (api/registry.py, generated into {@code
+ * ServiceClientOperations}): each as {@code fooAsync()}, returning a {@link TinkerFuture}, and as
+ * a blocking {@code foo()} that waits for it. Failures are {@link TinkerException}s.
  *
- * <p>The {@link TrainingClient}s it creates deliver their results through this client's
- * completion thread: keep it open while they are in use.
+ * <p>The {@link TrainingClient}s and {@link SamplingClient}s it creates deliver their results
+ * through this client's completion thread: keep it open while they are in use.
  */
 public final class ServiceClient extends ServiceClientOperations implements AutoCloseable {
   private final NativeHandle<SWIGTYPE_p_tinker_service_client> handle;
@@ -180,6 +180,49 @@ public final class ServiceClient extends ServiceClientOperations implements Auto
 
     public FromStateOptions withWeightsAccessToken(String token) {
       return new FromStateOptions(baseModel, userMetadata, token);
+    }
+  }
+
+  /**
+   * What {@code createSamplingClient} samples: a sampler checkpoint ({@code tinker://...}), a base
+   * model, or both (then the checkpoint is sampled and the server checks that it was trained from
+   * that base model); at least one of the two. The retry settings (null: libtinker's defaults) say
+   * how its samples are retried and bounded (sampling.h, "How a sample call behaves"). The
+   * generated S5 methods take their parameters as this record (api/gen_java.py, OPTIONS_RECORDS).
+   *
+   * @param modelPath the sampler checkpoint, starting with tinker://; null: none
+   * @param baseModel the base model's name, e.g. "Qwen/Qwen3-8B"; null: none
+   * @param retry the sampling client's retry settings; null: the defaults
+   */
+  public record SamplingClientOptions(String modelPath, String baseModel, RetryConfig retry) {
+    /** Nothing set: give it a model path or a base model ({@link #withModelPath}, ...). */
+    public static SamplingClientOptions defaults() {
+      return new SamplingClientOptions(null, null, null);
+    }
+
+    /** Sampling the sampler checkpoint at {@code path} (tinker://...). */
+    public static SamplingClientOptions ofModelPath(String path) {
+      return defaults().withModelPath(path);
+    }
+
+    /** Sampling base model {@code model} with untrained adapters. */
+    public static SamplingClientOptions ofBaseModel(String model) {
+      return defaults().withBaseModel(model);
+    }
+
+    /** These options with another sampler checkpoint. */
+    public SamplingClientOptions withModelPath(String path) {
+      return new SamplingClientOptions(path, baseModel, retry);
+    }
+
+    /** These options with another base model. */
+    public SamplingClientOptions withBaseModel(String model) {
+      return new SamplingClientOptions(modelPath, model, retry);
+    }
+
+    /** These options with other retry settings. */
+    public SamplingClientOptions withRetry(RetryConfig config) {
+      return new SamplingClientOptions(modelPath, baseModel, config);
     }
   }
 

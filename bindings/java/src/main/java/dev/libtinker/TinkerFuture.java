@@ -132,6 +132,9 @@ public final class TinkerFuture<T> extends CompletableFuture<T> {
       }
       return cancelled;
     }
+    // The Java side first: cancelling in libtinker completes this future from the completion
+    // thread, which could win the race and make a successful cancel report false.
+    boolean cancelled = super.cancel(mayInterruptIfRunning);
     try {
       handle.use(
           f -> {
@@ -139,9 +142,9 @@ public final class TinkerFuture<T> extends CompletableFuture<T> {
             return null;
           });
     } catch (TinkerException alreadyReleased) {
-      // finished and released already: only the Java side is left to cancel
+      // finished and released already: only the Java side was left to cancel
     }
-    return super.cancel(mayInterruptIfRunning);
+    return cancelled;
   }
 
   @Override

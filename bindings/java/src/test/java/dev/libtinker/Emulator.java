@@ -49,6 +49,11 @@ final class Emulator {
         path, HttpRequest.newBuilder().header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  /** DELETE of an admin path such as "/_emulator/faults" (removes them all); the body. */
+  static String delete(String path) {
+    return send(path, HttpRequest.newBuilder().DELETE());
+  }
+
   private static String send(String path, HttpRequest.Builder request) {
     String base = System.getenv("TINKER_BASE_URL");
     try {
