@@ -30,9 +30,18 @@ KINDS = {
                  check="capi::check_checkpoint_name", doc="non-empty, no '/'", test="\"x\""),
     "tinker_path": Kind(c="const char *{p}", cpp="std::string({p})", null_ok=False, pointer=True,
                         check="capi::check_tinker_path", doc="starts with tinker://", test="\"tinker://run/weights/x\""),
+    "tinker_path?": Kind(c="const char *{p}", cpp="capi::opt_string({p})", pointer=True, check="capi::check_optional_tinker_path",
+                         doc="NULL or \"\" for none; else starts with tinker://", test="\"tinker://run/sampler_weights/x\""),
     # numbers and flags
     "ttl": Kind(c="int64_t {p}", cpp="{p}", check="capi::check_ttl", doc="seconds, 0 = never expires", test="0"),
     "flag": Kind(c="int {p}", cpp="{p} != 0", doc="0 or 1", test="0"),
+    "count": Kind(c="int64_t {p}", cpp="{p}", check="capi::check_positive", doc=">= 1", test="1"),
+    "topk": Kind(c="int64_t {p}", cpp="{p}", check="capi::check_non_negative", doc=">= 0; 0 for none", test="0"),
+    # sampling inputs
+    "model_input": Kind(c="const tinker_model_input_t *{p}", cpp="{p}->chunks", null_ok=False, pointer=True,
+                        test="fx.prompt"),
+    "sampling_params?": Kind(c="const tinker_sampling_params_t *{p}", cpp="capi::sampling_params_of({p})",
+                             pointer=True, doc="NULL for the defaults", test="nullptr"),
     # training inputs (builders, borrowed views)
     "batch": Kind(c="const tinker_batch_t *{p}", cpp="{p}->datums", null_ok=False, pointer=True, test="fx.batch"),
     "loss_fn_config?": Kind(c="const tinker_loss_fn_config_t *{p}",

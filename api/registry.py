@@ -153,6 +153,8 @@ RESULTS = [
     Result("training_client", "training client", handle="training_client", doc="S2, S3, S4"),
     Result("sampling_client", "sampling client", handle="sampling_client", doc="T10, T11"),
     Result("string", "string", text=True, doc="operations that return one string"),
+    Result("sample_response", "sample response", handwritten=True, doc="P1"),
+    Result("prompt_logprobs", "prompt logprobs", handwritten=True, doc="P2"),
 ]
 
 # ---- operations ------------------------------------------------------------------------------------
@@ -183,6 +185,11 @@ OPS = [
        impl="create_training_client_from_state(client->impl->context(), {path}, {base_model}, {user_metadata}, "
             "{weights_access_token}, true)",
        doc="creates a training run from a training checkpoint: weights and optimizer state."),
+    Op("S5", "service_client", "create_sampling_client",
+       params=[P("model_path", "tinker_path?"), P("base_model", "string?"), P("retry", "retry_config?")],
+       result="sampling_client",
+       impl="client->impl->create_sampling_client({model_path}, {base_model}, {retry}, err)",
+       doc="opens a sampling client on a sampler checkpoint or on a base model (at least one of the two)."),
     Op("S7", "service_client", "health_check", impl="client->impl->health_check()",
        doc="succeeds when the server reports itself healthy."),
     Op("X1", "service_client", "start_session", impl="client->impl->start_session()",
@@ -260,6 +267,17 @@ OPS = [
        doc="unloads the model from the server; later operations on it fail."),
 
     # SamplingClient
+    Op("P1", "sampling_client", "sample",
+       params=[P("prompt", "model_input"), P("num_samples", "count"), P("params", "sampling_params?"),
+               P("include_prompt_logprobs", "flag"), P("topk_prompt_logprobs", "topk")],
+       result="sample_response",
+       impl="client->impl->sample({prompt}, {num_samples}, {params}, {include_prompt_logprobs}, "
+            "{topk_prompt_logprobs}, err)",
+       doc="samples num_samples continuations of the prompt; with include_prompt_logprobs also the prompt's "
+           "logprobs, and with topk_prompt_logprobs > 0 the k most likely tokens at each prompt position."),
+    Op("P2", "sampling_client", "compute_logprobs", params=[P("prompt", "model_input")], result="prompt_logprobs",
+       impl="client->impl->compute_logprobs({prompt}, err)",
+       doc="computes the logprob of each prompt token given the ones before it (none for the first)."),
     Op("P3", "sampling_client", "get_base_model", result="string", http=("GET", "/api/v1/samplers/{sampler_id}"),
        path_params={"sampler_id": "client:sampling_session_id"}, response="Sampler", returns="base_model",
        emulator="get_sampler",

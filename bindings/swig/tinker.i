@@ -514,6 +514,7 @@ TINKER_RB_ARRAY_IN(uint8_t, NUM2UINT)
 %typemap(freearg) (CTYPE *dst, size_t capacity) %{ RB_GC_GUARD(tinker_buf$argnum); %}
 %enddef
 TINKER_RB_BUFFER(float, rb_float_new)
+TINKER_RB_BUFFER(int32_t, INT2NUM)
 TINKER_RB_BUFFER(int64_t, LL2NUM)
 
 /* Arrays of futures (wait_all / wait_any): a Ruby Array of future pointers -> a C array that lives
@@ -750,6 +751,7 @@ TINKER_JAVA_ARRAY_IN(uint8_t, jbyte, byte, Byte)
 %typemap(argout) (CTYPE *dst, size_t capacity) ""
 %enddef
 TINKER_JAVA_BUFFER(float, jfloat, float, Float)
+TINKER_JAVA_BUFFER(int32_t, jint, int, Int)
 TINKER_JAVA_BUFFER(int64_t, jlong, long, Long)
 
 /* Arrays of futures. */

@@ -208,10 +208,12 @@ typedef struct tinker_custom_loss_output tinker_custom_loss_output_t;
 typedef struct tinker_custom_loss_step tinker_custom_loss_step_t;
 
 /* ---- sampling.h ---- */
-/** A sampling client; its operations come with the sampling API. */
+/** A sampling client: sample, compute_logprobs, get_base_model on one sampling session. */
 typedef struct tinker_sampling_client tinker_sampling_client_t;
-/** Retry settings of a sampling client (used by the sampling API). */
+/** Retry settings of a sampling client (its whole-sample retries and limits). */
 typedef struct tinker_retry_config tinker_retry_config_t;
+/** Sampling parameters of one sample call (max_tokens, seed, stop, temperature, top_k, top_p). */
+typedef struct tinker_sampling_params tinker_sampling_params_t;
 
 /* ---- results.h ---- */
 /** Server capabilities result (S1). */
@@ -226,6 +228,10 @@ typedef struct tinker_save_result tinker_save_result_t;
 typedef struct tinker_load_result tinker_load_result_t;
 /** Result of get_info. */
 typedef struct tinker_model_info tinker_model_info_t;
+/** Result of sample: the sampled sequences, and the prompt's logprobs when asked for. */
+typedef struct tinker_sample_response tinker_sample_response_t;
+/** Result of compute_logprobs: one logprob per prompt token, undefined where the server has none. */
+typedef struct tinker_prompt_logprobs tinker_prompt_logprobs_t;
 /** A borrowed view of one output tensor. */
 typedef struct tinker_tensor tinker_tensor_t;
 /** A borrowed view of a result's metrics (name → double). */

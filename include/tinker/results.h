@@ -1,8 +1,8 @@
 /*
  * tinker/results.h — results: the typed tinker_future_take_* functions, and every result type's
  * getters, _to_json and _free (server capabilities, metrics, tensors, forward/backward outputs,
- * optimizer steps, saves, loads, model info; string results are plain C strings). Part of
- * <tinker/tinker.h>, whose conventions apply.
+ * optimizer steps, saves, loads, model info, samples, prompt logprobs; string results are plain
+ * C strings). Part of <tinker/tinker.h>, whose conventions apply.
  *
  * A result is immutable once taken: any thread may read it at the same time as others; its
  * _free must be the last call on it. Arrays, strings, tensors and metrics returned by getters
@@ -63,7 +63,7 @@ TINKER_API tinker_status_t tinker_future_take_load_result(tinker_future_t *futur
  *  Threads: any thread. Errors: as tinker_future_take_server_capabilities. Since: 0.1. */
 TINKER_API tinker_status_t tinker_future_take_model_info(tinker_future_t *future, tinker_model_info_t **out);
 
-/** Takes a sampling client (T10, T11).
+/** Takes a sampling client (S5, T10, T11).
  *  Ownership: the caller owns *out (tinker_sampling_client_free); the future gives it up.
  *  Threads: any thread.
  *  Errors: as tinker_future_take_server_capabilities, and TINKER_E_FAILED_PRECONDITION when
@@ -74,6 +74,16 @@ TINKER_API tinker_status_t tinker_future_take_sampling_client(tinker_future_t *f
  *  Ownership: the caller owns *out (tinker_custom_loss_step_free); the future gives it up.
  *  Threads: any thread. Errors: as tinker_future_take_server_capabilities. Since: 0.1. */
 TINKER_API tinker_status_t tinker_future_take_custom_loss_step(tinker_future_t *future, tinker_custom_loss_step_t **out);
+
+/** Takes a sample result (P1).
+ *  Ownership: the caller owns *out (tinker_sample_response_free); the future gives it up.
+ *  Threads: any thread. Errors: as tinker_future_take_server_capabilities. Since: 0.1. */
+TINKER_API tinker_status_t tinker_future_take_sample_response(tinker_future_t *future, tinker_sample_response_t **out);
+
+/** Takes a compute_logprobs result (P2).
+ *  Ownership: the caller owns *out (tinker_prompt_logprobs_free); the future gives it up.
+ *  Threads: any thread. Errors: as tinker_future_take_server_capabilities. Since: 0.1. */
+TINKER_API tinker_status_t tinker_future_take_prompt_logprobs(tinker_future_t *future, tinker_prompt_logprobs_t **out);
 
 /** Takes the string an operation returns (P3's base model name).
  *  Ownership: the caller owns *out (tinker_free), a NUL-terminated UTF-8 copy; the future gives
@@ -342,6 +352,164 @@ TINKER_API tinker_status_t tinker_model_info_to_json(const tinker_model_info_t *
  *  Ownership: takes `info`; NULL is allowed. Threads: any thread, as the last call on it.
  *  Errors: none. Since: 0.1. */
 TINKER_API void tinker_model_info_free(tinker_model_info_t *info);
+
+/* =============================================================================================
+ * Sample responses (P1). Sequences are in the server's order; index runs below
+ * tinker_sample_response_sequence_count. Logprobs are float32, as on the wire.
+ * =========================================================================================== */
+
+/** Number of sampled sequences.
+ *  Ownership: nothing changes hands. Threads: any thread.
+ *  Errors: none; a NULL response gives 0. Since: 0.1. */
+TINKER_API size_t tinker_sample_response_sequence_count(const tinker_sample_response_t *response);
+
+/** Why sequence `index` ended: "stop" (a stop string or token, or the end of sequence) or
+ *  "length" (max_tokens reached).
+ *  Ownership: a static string. Threads: any thread.
+ *  Errors: none; NULL for a NULL response or an index out of range. Since: 0.1. */
+TINKER_API const char *tinker_sample_response_stop_reason(const tinker_sample_response_t *response, size_t index);
+
+/** Number of tokens of sequence `index`.
+ *  Ownership: nothing changes hands. Threads: any thread.
+ *  Errors: none; 0 for a NULL response or an index out of range. Since: 0.1. */
+TINKER_API size_t tinker_sample_response_token_count(const tinker_sample_response_t *response, size_t index);
+
+/** The tokens of sequence `index` (token_count of them).
+ *  Ownership: borrowed from `response`. Threads: any thread.
+ *  Errors: none; NULL for a NULL response, an index out of range or no tokens. Since: 0.1. */
+TINKER_API const int32_t *tinker_sample_response_tokens(const tinker_sample_response_t *response, size_t index);
+
+/** The logprob of each token of sequence `index` (token_count of them), or NULL when the
+ *  server sent none for it.
+ *  Ownership: borrowed from `response`. Threads: any thread.
+ *  Errors: none; NULL for a NULL response or an index out of range. Since: 0.1. */
+TINKER_API const float *tinker_sample_response_logprobs(const tinker_sample_response_t *response, size_t index);
+
+/** Copies the tokens of sequence `index` into `dst` (room for `capacity`); *written receives
+ *  the number copied. `dst` may be NULL when capacity is 0.
+ *  Ownership: `dst` stays the caller's. Threads: any thread.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL response or written; NULL dst with capacity > 0),
+ *  TINKER_E_OUT_OF_RANGE (index out of range, or capacity below token_count: nothing copied).
+ *  Since: 0.1. */
+TINKER_API tinker_status_t tinker_sample_response_copy_tokens(const tinker_sample_response_t *response, size_t index, int32_t *dst, size_t capacity, size_t *written);
+
+/** As tinker_sample_response_copy_tokens, for the logprobs of sequence `index`.
+ *  Ownership: `dst` stays the caller's. Threads: any thread.
+ *  Errors: as tinker_sample_response_copy_tokens, and TINKER_E_NOT_FOUND when the server sent
+ *  no logprobs for the sequence. Since: 0.1. */
+TINKER_API tinker_status_t tinker_sample_response_copy_logprobs(const tinker_sample_response_t *response, size_t index, float *dst, size_t capacity, size_t *written);
+
+/** Number of prompt logprobs: one per prompt token when the call asked for them, else 0.
+ *  Ownership: nothing changes hands. Threads: any thread.
+ *  Errors: none; a NULL response gives 0. Since: 0.1. */
+TINKER_API size_t tinker_sample_response_prompt_logprob_count(const tinker_sample_response_t *response);
+
+/** The prompt logprobs (prompt_logprob_count of them): NaN where undefined (the first
+ *  position, whose token has nothing before it). NULL when there are none.
+ *  Ownership: borrowed from `response`. Threads: any thread.
+ *  Errors: none; NULL for a NULL response. Since: 0.1. */
+TINKER_API const float *tinker_sample_response_prompt_logprobs(const tinker_sample_response_t *response);
+
+/** Copies the prompt logprobs into `dst` (room for `capacity`), NaN where undefined; *written
+ *  receives the number copied. `dst` may be NULL when capacity is 0.
+ *  Ownership: `dst` stays the caller's. Threads: any thread.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL response or written; NULL dst with capacity > 0),
+ *  TINKER_E_OUT_OF_RANGE (capacity below prompt_logprob_count: nothing copied). Since: 0.1. */
+TINKER_API tinker_status_t tinker_sample_response_copy_prompt_logprobs(const tinker_sample_response_t *response, float *dst, size_t capacity, size_t *written);
+
+/** 1 when prompt position `position` has a logprob, 0 when it is undefined, out of range or
+ *  the response has none: the explicit form of the NaN marker.
+ *  Ownership: nothing changes hands. Threads: any thread.
+ *  Errors: none; 0 for a NULL response. Since: 0.1. */
+TINKER_API int tinker_sample_response_prompt_logprob_defined(const tinker_sample_response_t *response, size_t position);
+
+/** Number of prompt positions with top-k data: the prompt's length when the call asked for
+ *  topk_prompt_logprobs > 0, else 0.
+ *  Ownership: nothing changes hands. Threads: any thread.
+ *  Errors: none; a NULL response gives 0. Since: 0.1. */
+TINKER_API size_t tinker_sample_response_topk_position_count(const tinker_sample_response_t *response);
+
+/** Number of top-k entries at prompt position `position`, most likely first: at most k; 0 where
+ *  the server has none (the first position, typically).
+ *  Ownership: nothing changes hands. Threads: any thread.
+ *  Errors: none; 0 for a NULL response or a position out of range. Since: 0.1. */
+TINKER_API size_t tinker_sample_response_topk_count(const tinker_sample_response_t *response, size_t position);
+
+/** The token ids of the top-k entries at `position` (topk_count of them).
+ *  Ownership: borrowed from `response`. Threads: any thread.
+ *  Errors: none; NULL for a NULL response, a position out of range or no entries. Since: 0.1. */
+TINKER_API const int32_t *tinker_sample_response_topk_token_ids(const tinker_sample_response_t *response, size_t position);
+
+/** The logprobs of the top-k entries at `position` (topk_count of them).
+ *  Ownership: borrowed from `response`. Threads: any thread.
+ *  Errors: none; NULL for a NULL response, a position out of range or no entries. Since: 0.1. */
+TINKER_API const float *tinker_sample_response_topk_logprobs(const tinker_sample_response_t *response, size_t position);
+
+/** Copies the token ids of the top-k entries at `position` into `dst` (room for `capacity`);
+ *  *written receives the number copied (topk_count). `dst` may be NULL when capacity is 0.
+ *  Ownership: `dst` stays the caller's. Threads: any thread.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL response or written; NULL dst with capacity > 0),
+ *  TINKER_E_OUT_OF_RANGE (position past topk_position_count, or capacity below topk_count:
+ *  nothing copied). Since: 0.1. */
+TINKER_API tinker_status_t tinker_sample_response_copy_topk_token_ids(const tinker_sample_response_t *response, size_t position, int32_t *dst, size_t capacity, size_t *written);
+
+/** As tinker_sample_response_copy_topk_token_ids, for the logprobs of the top-k entries.
+ *  Ownership: `dst` stays the caller's. Threads: any thread.
+ *  Errors: as tinker_sample_response_copy_topk_token_ids. Since: 0.1. */
+TINKER_API tinker_status_t tinker_sample_response_copy_topk_logprobs(const tinker_sample_response_t *response, size_t position, float *dst, size_t capacity, size_t *written);
+
+/** Prompt tokens the server served from its prefix cache (counted once per prompt).
+ *  Ownership: nothing changes hands. Threads: any thread.
+ *  Errors: none; a NULL response gives 0. Since: 0.1. */
+TINKER_API int64_t tinker_sample_response_prompt_cache_hit_tokens(const tinker_sample_response_t *response);
+
+/** The response as the legacy JSON form (docs/protocol.md §7.9): undefined prompt logprobs and
+ *  top-k positions without data are null, and so is any other non-finite number (JSON has no
+ *  form for it): read the values with the getters to tell them apart.
+ *  Ownership: the caller owns *out (tinker_free). Threads: any thread.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL response or out). Since: 0.1. */
+TINKER_API tinker_status_t tinker_sample_response_to_json(const tinker_sample_response_t *response, char **out);
+
+/** Frees a sample response.
+ *  Ownership: takes `response`; NULL is allowed. Threads: any thread, as the last call on it.
+ *  Errors: none. Since: 0.1. */
+TINKER_API void tinker_sample_response_free(tinker_sample_response_t *response);
+
+/* =============================================================================================
+ * Prompt logprobs (P2)
+ * =========================================================================================== */
+
+/** Number of logprobs: one per prompt token.
+ *  Ownership: nothing changes hands. Threads: any thread.
+ *  Errors: none; a NULL result gives 0. Since: 0.1. */
+TINKER_API size_t tinker_prompt_logprobs_count(const tinker_prompt_logprobs_t *logprobs);
+
+/** The logprobs (count of them): NaN where undefined (the first position).
+ *  Ownership: borrowed from `logprobs`. Threads: any thread.
+ *  Errors: none; NULL for a NULL result or none at all. Since: 0.1. */
+TINKER_API const float *tinker_prompt_logprobs_values(const tinker_prompt_logprobs_t *logprobs);
+
+/** 1 when `position` has a logprob, 0 when it is undefined or out of range.
+ *  Ownership: nothing changes hands. Threads: any thread.
+ *  Errors: none; 0 for a NULL result. Since: 0.1. */
+TINKER_API int tinker_prompt_logprobs_defined(const tinker_prompt_logprobs_t *logprobs, size_t position);
+
+/** Copies the logprobs into `dst` (room for `capacity`); *written receives the number copied.
+ *  Undefined positions are NaN. `dst` may be NULL when capacity is 0.
+ *  Ownership: `dst` stays the caller's. Threads: any thread.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL logprobs or written; NULL dst with capacity > 0),
+ *  TINKER_E_OUT_OF_RANGE (capacity below count: nothing copied). Since: 0.1. */
+TINKER_API tinker_status_t tinker_prompt_logprobs_copy_to(const tinker_prompt_logprobs_t *logprobs, float *dst, size_t capacity, size_t *written);
+
+/** The logprobs as a JSON array, null where undefined.
+ *  Ownership: the caller owns *out (tinker_free). Threads: any thread.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL logprobs or out). Since: 0.1. */
+TINKER_API tinker_status_t tinker_prompt_logprobs_to_json(const tinker_prompt_logprobs_t *logprobs, char **out);
+
+/** Frees a compute_logprobs result.
+ *  Ownership: takes `logprobs`; NULL is allowed. Threads: any thread, as the last call on it.
+ *  Errors: none. Since: 0.1. */
+TINKER_API void tinker_prompt_logprobs_free(tinker_prompt_logprobs_t *logprobs);
 
 #ifdef __cplusplus
 }

@@ -98,6 +98,25 @@ TINKER_API tinker_status_t tinker_service_client_create_training_client_from_sta
  *  of the blocking call. Since: 0.1. */
 TINKER_API tinker_status_t tinker_service_client_create_training_client_from_state_with_optimizer_async(tinker_service_client_t *client, const char *path, const char *base_model, const tinker_metadata_t *user_metadata, const char *weights_access_token, tinker_future_t **out);
 
+/** S5: a sampling client on a sampler checkpoint `model_path` (tinker://…) or on the base model
+ *  `base_model`; either may be NULL, not both (with both, the checkpoint is sampled and the
+ *  server checks the base model against it). `retry` may be NULL (defaults; sampling.h says what
+ *  the settings do). Starts the session if needed. Blocking.
+ *  Ownership: the caller owns *out (tinker_sampling_client_free); the arguments are copied.
+ *  Threads: any thread; blocks it.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL client or out; both model_path and base_model NULL;
+ *  a model_path without tinker://), TINKER_E_REQUEST_FAILED or TINKER_E_INVALID_ARGUMENT (a
+ *  checkpoint or base model the server does not have: its message); else the operation
+ *  statuses. Since: 0.1. */
+TINKER_API tinker_status_t tinker_service_client_create_sampling_client(tinker_service_client_t *client, const char *model_path, const char *base_model, const tinker_retry_config_t *retry, tinker_sampling_client_t **out);
+
+/** S5, asynchronous: take with tinker_future_take_sampling_client.
+ *  Ownership: the caller owns *out (tinker_future_free); the arguments are copied.
+ *  Threads: any thread; does not block.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (as the blocking call); the future ends with the statuses
+ *  of the blocking call. Since: 0.1. */
+TINKER_API tinker_status_t tinker_service_client_create_sampling_client_async(tinker_service_client_t *client, const char *model_path, const char *base_model, const tinker_retry_config_t *retry, tinker_future_t **out);
+
 /** S7 (beyond the Python SDK): GET /api/v1/healthz; TINKER_OK when the server answers
  *  {"status":"ok"}. Blocking.
  *  Ownership: nothing changes hands. Threads: any thread; blocks it.

@@ -45,20 +45,12 @@ tinker_status_t copy_to(const char* fn, const tinker_tensor_t* tensor, bool want
     TINKER_CHECK_ARG(fn, tensor);
     TINKER_CHECK_ARG(fn, written);
     *written = 0;
-    if (!dst && capacity > 0) return capi::null_argument(fn, "dst");
     const wire::OutputTensor& t = tensor->t;
     if (t.is_float != want_float)
       return fail(TINKER_E_INVALID_ARGUMENT, std::string(fn) + ": tensor is " + (t.is_float ? "float32" : "int64") +
                                                  ", not " + (want_float ? "float32" : "int64"));
-    const size_t n = t.numel();
-    if (capacity < n)
-      return fail(TINKER_E_OUT_OF_RANGE, std::string(fn) + ": capacity " + std::to_string(capacity) +
-                                             " is smaller than the tensor's " + std::to_string(n) + " elements");
-    if (n == 0) return TINKER_OK;
-    if (want_float) std::memcpy(dst, t.f32.data(), n * sizeof(float));
-    else std::memcpy(dst, t.i64.data(), n * sizeof(int64_t));
-    *written = n;
-    return TINKER_OK;
+    if (want_float) return capi::copy_out(fn, t.f32.data(), t.f32.size(), static_cast<float*>(dst), capacity, written);
+    return capi::copy_out(fn, t.i64.data(), t.i64.size(), static_cast<int64_t*>(dst), capacity, written);
   });
 }
 

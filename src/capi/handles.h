@@ -6,6 +6,7 @@
 #include <string>
 
 #include "client/sampling_client.h"
+#include "client/sampling_types.h"
 #include "client/service_client.h"
 #include "client/training_client.h"
 #include "core/client_options.h"
@@ -26,6 +27,9 @@ struct tinker_training_client {
 };
 struct tinker_sampling_client {
   std::shared_ptr<tinker::SamplingClient> impl;
+};
+struct tinker_sampling_params {
+  tinker::wire::SamplingParams v;
 };
 struct tinker_future {
   std::shared_ptr<tinker::FutureState> state;
@@ -104,6 +108,20 @@ tinker_status_t wait_and_take(const std::shared_ptr<FutureState>& state, ResultK
 
 // Hands a string to the caller as malloc'ed memory (freed with tinker_free).
 tinker_status_t out_string(const char* fn, const std::string& s, char** out);
+
+// The body of every copy_to: *written cleared, a NULL dst only with capacity 0, nothing copied
+// unless all `n` elements fit (TINKER_E_OUT_OF_RANGE). `fn` and `written` are checked already.
+template <class T>
+tinker_status_t copy_out(const char* fn, const T* src, size_t n, T* dst, size_t capacity, size_t* written) {
+  *written = 0;
+  if (!dst && capacity > 0) return null_argument(fn, "dst");
+  if (capacity < n)
+    return fail(TINKER_E_OUT_OF_RANGE, std::string(fn) + ": capacity " + std::to_string(capacity) +
+                                           " is smaller than the " + std::to_string(n) + " elements");
+  if (n) std::memcpy(dst, src, n * sizeof(T));
+  *written = n;
+  return TINKER_OK;
+}
 
 // A taken text result (a registry result whose value is one string) as the caller's string.
 template <class TextResult>

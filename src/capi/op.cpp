@@ -39,6 +39,21 @@ tinker_status_t check_tinker_path(const char* fn, const char* param, const char*
   return TINKER_OK;
 }
 
+// NULL and "" are both "none", as for every optional string (bindings pass "" for absent).
+tinker_status_t check_optional_tinker_path(const char* fn, const char* param, const char* path) {
+  return path && *path ? check_tinker_path(fn, param, path) : TINKER_OK;
+}
+
+tinker_status_t check_positive(const char* fn, const char* param, int64_t value) {
+  if (value < 1) return refuse_value(fn, param, "must be >= 1", static_cast<double>(value));
+  return TINKER_OK;
+}
+
+tinker_status_t check_non_negative(const char* fn, const char* param, int64_t value) {
+  if (value < 0) return refuse_value(fn, param, "must be >= 0", static_cast<double>(value));
+  return TINKER_OK;
+}
+
 tinker_status_t check_ttl(const char* fn, const char* param, int64_t ttl_seconds) {
   if (ttl_seconds < 0)
     return fail(TINKER_E_INVALID_ARGUMENT, std::string(fn) + ": " + param + " must be >= 0 (0 = never expires)");

@@ -82,7 +82,10 @@ tinker_status_t sampling_client_handle(const char* fn, std::unique_ptr<Result> r
 
 tinker_status_t check_checkpoint_name(const char* fn, const char* param, const char* name);
 tinker_status_t check_tinker_path(const char* fn, const char* param, const char* path);
+tinker_status_t check_optional_tinker_path(const char* fn, const char* param, const char* path);
 tinker_status_t check_ttl(const char* fn, const char* param, int64_t ttl_seconds);
+tinker_status_t check_positive(const char* fn, const char* param, int64_t value);
+tinker_status_t check_non_negative(const char* fn, const char* param, int64_t value);
 tinker_status_t check_lora(const char* fn, const char* param, const tinker_lora_config_t* lora);
 
 // ---- values, by parameter kind ----------------------------------------------------------------
@@ -90,6 +93,10 @@ tinker_status_t check_lora(const char* fn, const char* param, const tinker_lora_
 inline std::string opt_string(const char* s) { return s ? std::string(s) : std::string(); }
 inline std::map<std::string, std::string> metadata_of(const tinker_metadata_t* m) {
   return m ? m->values : std::map<std::string, std::string>{};
+}
+inline const wire::SamplingParams& sampling_params_of(const tinker_sampling_params_t* p) {
+  static const wire::SamplingParams defaults;
+  return p ? p->v : defaults;
 }
 // An optional builder's message: its value, or the registry's defaults.
 template <class B>

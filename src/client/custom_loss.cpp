@@ -98,8 +98,9 @@ void relay(const std::shared_ptr<FutureState>& from, const std::shared_ptr<Futur
 
 std::weak_ptr<FutureState> weak(const std::shared_ptr<FutureState>& f) { return f; }
 
-std::shared_ptr<FutureState> refuse(Error* err, Error e) {
-  *err = std::move(e);
+// A refusal at call time: the C boundary prefixes the function's name.
+std::shared_ptr<FutureState> refuse(Error* err, tinker_status_t code, const std::string& message) {
+  *err = make_error(code, message);
   return nullptr;
 }
 
@@ -151,8 +152,7 @@ std::shared_ptr<FutureState> begin_custom_loss(ClientContext& ctx, const std::sh
   for (size_t i = 0; i < data.size(); ++i) {
     std::string msg;
     if (!own(data[i], &owned[i], &msg)) {
-      *err = loss_error(TINKER_E_INVALID_ARGUMENT, "datum " + std::to_string(i) + ": " + msg);
-      return nullptr;
+      return refuse(err, TINKER_E_INVALID_ARGUMENT, "datum " + std::to_string(i) + ": " + msg);
     }
   }
   // Forward pass with cross_entropy; weights default to zeros (§6.5 step 2). The bodies are
@@ -182,15 +182,15 @@ std::shared_ptr<FutureState> begin_custom_loss(ClientContext& ctx, const std::sh
 
 std::shared_ptr<FutureState> finish_custom_loss(ClientContext& ctx, const std::shared_ptr<TrainingRun>& run,
                                                 tinker_custom_loss_step& step, Error* err) {
-  if (step.run != run) return refuse(err, loss_error(TINKER_E_INVALID_ARGUMENT, "the step belongs to another training client"));
-  if (step.finished) return refuse(err, loss_error(TINKER_E_FAILED_PRECONDITION, "the step was already finished"));
+  if (step.run != run) return refuse(err, TINKER_E_INVALID_ARGUMENT, "the step belongs to another training client");
+  if (step.finished) return refuse(err, TINKER_E_FAILED_PRECONDITION, "the step was already finished");
   tinker_custom_loss_output& o = step.output;
   // weights = -gradient (the server's cross_entropy is Σ -logprob · weight; §6.5 step 6).
   std::vector<std::vector<float>> weights;
   std::vector<wire::DatumView> views;
   weights.reserve(o.gradients.size());
   for (size_t i = 0; i < o.gradients.size(); ++i) {
-    if (!o.gradients[i]) return refuse(err, loss_error(TINKER_E_INVALID_ARGUMENT, "no gradient for datum " + std::to_string(i)));
+    if (!o.gradients[i]) return refuse(err, TINKER_E_INVALID_ARGUMENT, "no gradient for datum " + std::to_string(i));
     std::vector<float> w(*o.gradients[i]);
     for (float& x : w) x = -x;
     weights.push_back(std::move(w));

@@ -137,7 +137,7 @@ bool encode_batch(const Batch& b, const std::vector<wire::DatumView>& data, std:
     bool ok = b.json_wire ? wire::encode_datum_json(data[i], &(*encoded)[i], &msg)
                           : wire::encode_datum(data[i], &(*encoded)[i], &msg);
     if (!ok) {
-      *err = make_error(TINKER_E_INVALID_ARGUMENT, std::string(b.what) + ": datum " + std::to_string(i) + ": " + msg);
+      *err = make_error(TINKER_E_INVALID_ARGUMENT, "datum " + std::to_string(i) + ": " + msg);
       return false;
     }
   }
@@ -268,7 +268,7 @@ std::shared_ptr<FutureState> start_forward_backward(ClientContext& ctx, const st
   b.compress = !b.json_wire && cfg.proto_compress_fwdbwd;
   b.forward_only = forward_only;
   if (data.empty()) {
-    *err = make_error(TINKER_E_INVALID_ARGUMENT, std::string(b.what) + ": no data provided");
+    *err = make_error(TINKER_E_INVALID_ARGUMENT, "no data provided");
     return nullptr;
   }
   std::vector<int64_t> sizes;

@@ -1,5 +1,6 @@
 #include "client/service_client.h"
 
+#include "client/training_client.h"
 #include "wire/json.h"
 
 namespace tinker {
@@ -31,6 +32,16 @@ std::shared_ptr<FutureState> ServiceClient::health_check() {
     return true;
   };
   return ctx_->start(std::move(spec), &result_types::None);
+}
+
+std::shared_ptr<FutureState> ServiceClient::create_sampling_client(const std::string& model_path,
+                                                                   const std::string& base_model,
+                                                                   const wire::api::RetryConfig& retry, Error* err) {
+  if (model_path.empty() && base_model.empty()) {
+    *err = make_error(TINKER_E_INVALID_ARGUMENT, "give model_path or base_model");
+    return nullptr;
+  }
+  return create_sampling_session(*ctx_, model_path, base_model, retry);
 }
 
 std::shared_ptr<FutureState> ServiceClient::start_session() {

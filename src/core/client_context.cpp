@@ -161,6 +161,12 @@ BytesBudget& ClientContext::fwdbwd_dispatch_budget() {
   return *fwdbwd_budget_;
 }
 
+SampleDispatch& ClientContext::sample_dispatch() {
+  if (!sample_dispatch_)
+    sample_dispatch_ = std::make_unique<SampleDispatch>(*runtime_, config_.sample_dispatch_bytes_semaphore_size);
+  return *sample_dispatch_;
+}
+
 const char* ClientContext::session_id_cstr() const {
   std::lock_guard<std::mutex> lk(session_mu_);
   return session_id_.empty() ? nullptr : session_id_.c_str();

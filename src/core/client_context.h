@@ -18,6 +18,7 @@
 #include "core/log.h"
 #include "core/printable.h"
 #include "core/runtime.h"
+#include "core/sample_dispatch.h"
 
 namespace tinker {
 
@@ -75,6 +76,9 @@ class ClientContext : public std::enable_shared_from_this<ClientContext> {
   // The budget that forward/backward chunk submissions draw from (protocol.md §6.2, §6.9),
   // sized from the server config when first used.
   BytesBudget& fwdbwd_dispatch_budget();
+  // The gates every sample submission passes (protocol.md §4.4, §6.9), sized from the server
+  // config when first used.
+  SampleDispatch& sample_dispatch();
 
   // ---- any thread ----
   // Redacts `secret` (another credential the client was given, e.g. a weights access token)
@@ -123,6 +127,7 @@ class ClientContext : public std::enable_shared_from_this<ClientContext> {
   bool paused_logged_ = false;
 
   std::unique_ptr<BytesBudget> fwdbwd_budget_;
+  std::unique_ptr<SampleDispatch> sample_dispatch_;
 
   mutable std::mutex session_mu_;  // guards session_id_ and config_snapshot_
   std::string session_id_;

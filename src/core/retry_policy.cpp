@@ -87,4 +87,10 @@ double rapid_repoll_delay_seconds(int rapid) {
   return std::min(0.01 * std::pow(2.0, std::min(rapid - kFreeRapidRepolls - 1, 30)), kMaxRapidRepollDelaySeconds);
 }
 
+double sample_retry_delay_seconds(int attempt, double base, double max, double jitter_factor, double jitter01) {
+  const double delay = std::min(base * std::pow(2.0, std::min(attempt, 1000)), max);  // 2^1000 is finite
+  const double jitter = delay * jitter_factor * (2 * jitter01 - 1);
+  return std::max(0.0, std::min(delay + jitter, max));
+}
+
 }  // namespace tinker::retry

@@ -66,6 +66,12 @@ constexpr double kRapidAnswerSeconds = 1.0;
 constexpr double kMaxRapidRepollDelaySeconds = 1.0;
 
 constexpr int kPollBadRequestBudget = 3;
+
+// Layer 3 (§4.3): the wait before retry number `attempt` + 1 of a whole sample (0-based):
+// min(base × 2^attempt, max), varied by ± jitter_factor (jitter01 uniform in [0, 1)), then
+// clamped to [0, max].
+double sample_retry_delay_seconds(int attempt, double base, double max, double jitter_factor, double jitter01);
+
 constexpr double kBillingPauseSleepSeconds = 5.0;
 constexpr double kBillingIncidentResetSeconds = 300.0;
 

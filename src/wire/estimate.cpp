@@ -4,6 +4,7 @@ namespace tinker::wire {
 
 namespace {
 constexpr uint64_t kBytesPerToken = 4;     // EncodedTextChunk.tokens is packed int32
+constexpr uint64_t kPromptBytesPerToken = 10;  // the official client's sampling estimate
 constexpr uint64_t kBytesPerSparseIndex = 8;  // SparseCsr indices are packed int64
 
 uint64_t chunk_bytes(const ChunkView& c) {
@@ -27,6 +28,13 @@ uint64_t estimate_datum_bytes(const DatumView& d) {
   uint64_t total = 0;
   for (const ChunkView& c : d.chunks) total += chunk_bytes(c);
   for (const auto& [name, t] : d.loss_fn_inputs) total += tensor_bytes(t);
+  return total;
+}
+
+uint64_t estimate_prompt_bytes(const std::vector<ChunkView>& chunks) {
+  uint64_t total = 0;
+  for (const ChunkView& c : chunks)
+    total += c.kind == ChunkKind::ENCODED_TEXT ? kPromptBytesPerToken * c.n_tokens : chunk_bytes(c);
   return total;
 }
 

@@ -15,6 +15,7 @@ struct Fixture {
   tinker_training_client_t* training = nullptr;
   tinker_sampling_client_t* sampling = nullptr;
   tinker_batch_t* batch = nullptr;
+  tinker_model_input_t* prompt = nullptr;
   tinker_custom_loss_step_t* step = nullptr;
   static tinker_status_t loss_fn(const tinker_custom_loss_input_t*, tinker_custom_loss_output_t*, void*) {
     return TINKER_OK;
@@ -32,10 +33,12 @@ struct Fixture {
     sampling = new tinker_sampling_client{
         std::make_shared<tinker::SamplingClient>(service->impl->context(), "session:sample:0", tinker::wire::api::RetryConfig{})};
     tinker_batch_new(&batch);
+    tinker_model_input_new(&prompt);
     step = new tinker_custom_loss_step;
   }
   ~Fixture() {
     delete step;
+    tinker_model_input_free(prompt);
     tinker_batch_free(batch);
     tinker_training_client_free(training);
     tinker_sampling_client_free(sampling);

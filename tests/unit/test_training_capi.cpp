@@ -824,7 +824,7 @@ static void copy_to_with_too_little_capacity_is_out_of_range_and_copies_nothing(
   int64_t id[2] = {-1, -1};
   size_t written = 1234;
   assert_error(tinker_tensor_copy_to_float32(&f, fd, 2, &written), TINKER_E_OUT_OF_RANGE,
-               "tinker_tensor_copy_to_float32: capacity 2 is smaller than the tensor's 3 elements");
+               "tinker_tensor_copy_to_float32: capacity 2 is smaller than the 3 elements");
   assert_int_equal(written, 0);
   assert_true(fd[0] == -1 && fd[1] == -1);
   written = 1234;
