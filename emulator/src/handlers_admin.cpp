@@ -59,12 +59,20 @@ void get_stats(App& app, Exchange* ex) {
   cJSON_AddNumberToObject(o.get(), "telemetry_events", app.telemetry_events);
   cJSON_AddNumberToObject(o.get(), "samples_in_flight",
                           static_cast<double>(app.sample_ledger.in_flight()));
+  cJSON_AddNumberToObject(o.get(), "samples_in_flight_peak",
+                          static_cast<double>(app.sample_ledger.in_flight_peak()));
   cJSON_AddNumberToObject(o.get(), "samples_accepted",
                           static_cast<double>(app.sample_ledger.accepted_total()));
   cJSON_AddNumberToObject(o.get(), "sample_backpressure_429s",
                           static_cast<double>(app.sample_ledger.backpressure_429s()));
   cJSON_AddNumberToObject(o.get(), "uptime_ms", app.loop.now_ms());
   app.reply(ex, Response::json(200, json::dump(o.get())));
+}
+
+// Starts the peak counters of GET /_emulator/stats afresh (the cumulative counters stay).
+void reset_stats(App& app, Exchange* ex) {
+  app.sample_ledger.reset_peak();
+  app.reply(ex, Response::json(200, "{}"));
 }
 
 cJSON* int_array(const std::vector<int64_t>& v) {
@@ -195,6 +203,7 @@ void register_admin_routes(Router& r) {
   r.add({"GET", "/_emulator/config", AuthMode::kNone, BodyMode::kIgnore, get_config});
   r.add({"POST", "/_emulator/config", AuthMode::kNone, BodyMode::kJson, post_config});
   r.add({"GET", "/_emulator/stats", AuthMode::kNone, BodyMode::kIgnore, get_stats});
+  r.add({"DELETE", "/_emulator/stats", AuthMode::kNone, BodyMode::kIgnore, reset_stats});
   r.add({"GET", "/_emulator/models", AuthMode::kNone, BodyMode::kIgnore, get_models});
   r.add({"GET", "/_emulator/inputs", AuthMode::kNone, BodyMode::kIgnore, get_inputs});
   r.add({"GET", "/_emulator/checkpoints", AuthMode::kNone, BodyMode::kIgnore, get_checkpoints});

@@ -29,13 +29,16 @@ class SampleLedger {
                 const std::string& request_id);
 
   void accepted() {
-    ++in_flight_;
     ++accepted_;
+    if (++in_flight_ > peak_) peak_ = in_flight_;
   }
   void finished() { --in_flight_; }
   void refused_by_backpressure() { ++backpressure_429s_; }
 
   int64_t in_flight() const { return in_flight_; }
+  // The most in flight at once since the emulator started or the last reset_peak().
+  int64_t in_flight_peak() const { return peak_; }
+  void reset_peak() { peak_ = in_flight_; }
   int64_t accepted_total() const { return accepted_; }
   int64_t backpressure_429s() const { return backpressure_429s_; }
 
@@ -46,6 +49,7 @@ class SampleLedger {
   };
   std::unordered_map<std::string, Scope> scopes_;
   int64_t in_flight_ = 0;
+  int64_t peak_ = 0;
   int64_t accepted_ = 0;
   int64_t backpressure_429s_ = 0;
 };

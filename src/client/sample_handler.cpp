@@ -49,8 +49,8 @@ void SampleHandler::arm() {
 void SampleHandler::check() {
   const double idle = std::chrono::duration<double>(rt_.now() - last_progress_).count();
   if (idle < settings_.progress_timeout) return arm();
-  Error e = make_error(TINKER_E_UNAVAILABLE, "no progress made in " + std::to_string(settings_.progress_timeout) +
-                                                 " s: sample requests appear to be stuck");
+  Error e = make_error(TINKER_E_UNAVAILABLE, "no progress made in " + retry::seconds_text(settings_.progress_timeout) +
+                                                 ": sample requests appear to be stuck");
   e.retryable = true;
   std::vector<StuckObserver*> ops(in_flight_.begin(), in_flight_.end());
   for (StuckObserver* op : ops) op->stuck(e);  // each leaves the set

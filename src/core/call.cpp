@@ -143,7 +143,7 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
       double delay = retry::http_retry_delay_seconds(http_retries_taken_, retry::retry_after_seconds(r), random_unit());
       ++http_retries_taken_;
       ctx_.logger().info(spec_.what + ": HTTP retry " + std::to_string(http_retries_taken_) + " of " +
-                         std::to_string(max_http) + " in " + seconds_text(delay) + " after " + last_failure_);
+                         std::to_string(max_http) + " in " + retry::seconds_text(delay) + " after " + last_failure_);
       return sleep_then(delay, &Call::send_submission);
     }
 
@@ -155,8 +155,8 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
       double budget = ctx_.options().retry_budget_ms / 1000.0;
       if (auto sleep = retry::submission_sleep_seconds(attempt_, seconds_since(started_), budget)) {
         ctx_.logger().info(spec_.what + ": submission retry " + std::to_string(attempt_ + 1) + " in " +
-                           seconds_text(*sleep) + " after " + last_failure_ + " (retry budget " +
-                           seconds_text(budget) + ")");
+                           retry::seconds_text(*sleep) + " after " + last_failure_ + " (retry budget " +
+                           retry::seconds_text(budget) + ")");
         ++attempt_;
         return sleep_then(*sleep, &Call::submit_attempt);
       }
@@ -164,7 +164,7 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
     Error e = error_for(r, "");
     if (submissions_sent_ > 1)  // say what kept failing and for how long
       e.message += " (gave up after " + std::to_string(submissions_sent_) + " attempts in " +
-                   seconds_text(seconds_since(started_)) + ")";
+                   retry::seconds_text(seconds_since(started_)) + ")";
     finish_error(std::move(e));
   }
 
@@ -244,7 +244,7 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
         return repoll();
       case PollAction::RepollAfterBackoff: {
         double delay = retry::poll_backoff_seconds(backoff_count_++);
-        ctx_.logger().info(spec_.what + ": polling " + request_id_ + " again in " + seconds_text(delay) + " after " +
+        ctx_.logger().info(spec_.what + ": polling " + request_id_ + " again in " + retry::seconds_text(delay) + " after " +
                            last_failure_);
         return sleep_then(delay, &Call::poll);
       }
@@ -326,7 +326,7 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
     double delay = retry::rapid_repoll_delay_seconds(rapid_answers_);
     if (delay <= 0) return poll();
     ctx_.logger().debug(spec_.what + ": the server answered " + std::to_string(rapid_answers_) +
-                        " polls in a row at once; next poll in " + seconds_text(delay));
+                        " polls in a row at once; next poll in " + retry::seconds_text(delay));
     sleep_then(delay, &Call::poll);
   }
 
@@ -359,12 +359,6 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
 
   std::string describe(const http::Response& r) const {
     return r.has_response() ? "HTTP " + std::to_string(r.status) : r.transport_error;
-  }
-
-  static std::string seconds_text(double s) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f s", s);
-    return buf;
   }
 
   Error error_for(const http::Response& r, const std::string& request_id) const {

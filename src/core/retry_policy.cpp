@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <string>
@@ -91,6 +92,12 @@ double sample_retry_delay_seconds(int attempt, double base, double max, double j
   const double delay = std::min(base * std::pow(2.0, std::min(attempt, 1000)), max);  // 2^1000 is finite
   const double jitter = delay * jitter_factor * (2 * jitter01 - 1);
   return std::max(0.0, std::min(delay + jitter, max));
+}
+
+std::string seconds_text(double seconds) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f s", seconds);
+  return buf;
 }
 
 }  // namespace tinker::retry

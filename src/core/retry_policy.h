@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include "http/transport.h"
 
@@ -74,5 +75,8 @@ double sample_retry_delay_seconds(int attempt, double base, double max, double j
 
 constexpr double kBillingPauseSleepSeconds = 5.0;
 constexpr double kBillingIncidentResetSeconds = 300.0;
+
+// A delay for a message: "1.5 s".
+std::string seconds_text(double seconds);
 
 }  // namespace tinker::retry

@@ -15,7 +15,7 @@ void SampleDispatch::acquire(int64_t prompt_bytes, std::function<void(Ticket)> g
   });
 }
 
-void SampleDispatch::release(const Ticket& t) {
+void SampleDispatch::release(Ticket t) {
   bytes_.release(t.bytes);
   if (t.throttled) throttled_.release();
   all_.release();

@@ -36,7 +36,7 @@ class SampleDispatch {
   };
   // Runs `go(ticket)` when a submission of a prompt estimated at `prompt_bytes` may start.
   void acquire(int64_t prompt_bytes, std::function<void(Ticket)> go);
-  void release(const Ticket& t);
+  void release(Ticket t);  // by value: releasing may run waiters that move the caller's copy
 
   // A 429 (or a 402 in the billing pause) answered a submission of `prompt_bytes`.
   void back_off(int64_t prompt_bytes);

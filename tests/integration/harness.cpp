@@ -157,10 +157,12 @@ void set_config(const std::string& config_json) { admin_ok("POST", "/_emulator/c
 void reset_emulator() {
   clear_faults();
   set_config(
-      "{\"client_config\": {\"billing_exception_max_pause_duration_sec\": null},"
+      "{\"client_config\": {\"billing_exception_max_pause_duration_sec\": null,"
+      " \"sample_max_concurrent_requests\": null, \"sample_no_retries\": null},"
       " \"dynamic_config_404\": false, \"poll_hold_ms\": 300,"
       " \"metadata_threshold_bytes\": 1048576, \"queue_state\": \"active\","
-      " \"queue_state_reason\": null, \"jwt_ttl_sec\": 3600}");
+      " \"queue_state_reason\": null, \"jwt_ttl_sec\": 3600,"
+      " \"sample_max_concurrent\": 0, \"sample_delay_ms\": 0}");
   clear_log();
 }
 

@@ -9,6 +9,8 @@
 #include <atomic>
 #include <cmath>
 #include <dirent.h>
+#include <map>
+#include <mutex>
 #include <thread>
 
 using namespace itest;
@@ -131,6 +133,45 @@ size_t thread_count() {
   return n;
 }
 
+
+// One counter of GET /_emulator/stats.
+int64_t stat(const char* name) {
+  const HttpReply r = http("GET", "/_emulator/stats");
+  cJSON* o = cJSON_Parse(r.body.c_str());
+  const cJSON* v = cJSON_GetObjectItemCaseSensitive(o, name);
+  const int64_t n = cJSON_IsNumber(v) ? static_cast<int64_t>(v->valuedouble) : -1;
+  cJSON_Delete(o);
+  assert_true(n >= 0);
+  return n;
+}
+
+// Starts the emulator's peak of samples in flight afresh.
+void reset_sample_peak() { assert_int_equal(http("DELETE", "/_emulator/stats").status, 200); }
+
+// `n` samples of one token fired at once; returns their futures (tracked).
+std::vector<tinker_future_t*> fire(tinker_sampling_client_t* sc, const Prompt& prompt, size_t n) {
+  Params p;
+  p.max_tokens(1);
+  std::vector<tinker_future_t*> fs(n);
+  for (auto& f : fs) {
+    assert_status(tinker_sampling_client_sample_async(sc, prompt.get(), 1, p.p, 0, 0, &f), TINKER_OK,
+                  tinker_last_error());
+    track(f);
+  }
+  return fs;
+}
+
+void wait_all_ok(const std::vector<tinker_future_t*>& fs) {
+  for (tinker_future_t* f : fs) assert_status(tinker_future_wait(f, 120000), TINKER_OK, tinker_future_error(f));
+}
+
+// A sampling client on the tiny base model with this retry configuration (tracked).
+tinker_sampling_client_t* base_sampler_with(tinker_service_client_t* c, const tinker_retry_config_t* retry) {
+  tinker_sampling_client_t* sc = nullptr;
+  assert_status(tinker_service_client_create_sampling_client(c, nullptr, kTinyModel, retry, &sc), TINKER_OK,
+                tinker_last_error());
+  return track_sampling(sc);
+}
 }  // namespace
 
 // S5 on a base model and on a sampler checkpoint, blocking and async; the sampler knows its base
@@ -380,6 +421,159 @@ static void cancelling_a_thousand_samples_frees_everything(void**) {
   assert_int_equal(sample(sc, prompt, 1, one).tokens.size(), 1);
 }
 
+
+// The server's sample_max_concurrent_requests bounds how many samples of a client are in flight:
+// the server never sees more, and the client does use them all.
+static void the_servers_connection_limit_bounds_samples_in_flight(void**) {
+  set_config(R"({"client_config": {"sample_max_concurrent_requests": 16}, "sample_delay_ms": 300})");
+  tinker_sampling_client_t* sc = base_sampler(client());  // reads the limit
+  Prompt prompt("limit");
+  reset_sample_peak();
+  wait_all_ok(fire(sc, prompt, 64));
+  assert_int_equal(stat("samples_in_flight_peak"), 16);
+}
+
+// With the server refusing beyond 4 samples in flight (429), every sample still completes; a
+// refused submission is resubmitted with the same seq_id after the back-off window (1 s), so the
+// seq_ids are exactly one per sample and each was accepted once.
+static void a_backpressure_storm_completes_and_resubmits_with_the_same_seq_id(void**) {
+  set_config(R"({"sample_max_concurrent": 4, "sample_delay_ms": 100})");
+  tinker_sampling_client_t* sc = base_sampler(client());
+  Prompt prompt("storm");
+  clear_log();
+  const int64_t refused_before = stat("sample_backpressure_429s");
+  reset_sample_peak();
+  const size_t n = 20;
+  wait_all_ok(fire(sc, prompt, n));
+  assert_true(stat("sample_backpressure_429s") > refused_before);
+  assert_true(stat("samples_in_flight_peak") <= 4);
+
+  std::map<int64_t, std::vector<LogEntry>> by_seq;
+  for (const LogEntry& e : request_log("/api/v1/asample")) by_seq[e.seq_id].push_back(e);
+  assert_int_equal(by_seq.size(), n);
+  size_t resubmitted = 0;
+  for (const auto& [seq, tries] : by_seq) {
+    assert_true(seq >= 0 && seq < static_cast<int64_t>(n));
+    for (size_t i = 0; i + 1 < tries.size(); ++i) {
+      assert_int_equal(tries[i].status, 429);
+      assert_true(sent_ms(tries[i + 1]) - sent_ms(tries[i]) >= 900);  // the back-off window
+    }
+    assert_int_equal(tries.back().status, 200);
+    resubmitted += tries.size() > 1;
+  }
+  assert_true(resubmitted > 0);
+}
+
+// 410 on a poll: the promise is gone, so the whole sample is submitted again with a new seq_id.
+static void a_lost_promise_resubmits_the_sample_with_a_new_seq_id(void**) {
+  tinker_sampling_client_t* sc = base_sampler(client());
+  Prompt prompt("lost");
+  Params p;
+  p.max_tokens(3);
+  clear_log();
+  add_fault(R"({"path": "/api/v1/retrieve_future", "action": "expire", "request_type": "Sample", "count": 1})");
+  assert_int_equal(sample(sc, prompt, 1, p).tokens.size(), 1);
+  auto asamples = request_log("/api/v1/asample");
+  assert_int_equal(asamples.size(), 2);
+  assert_int_equal(asamples[0].seq_id, 0);
+  assert_int_equal(asamples[1].seq_id, 1);
+  size_t gone = 0;
+  for (const LogEntry& e : request_log("/api/v1/retrieve_future")) gone += e.status == 410;
+  assert_int_equal(gone, 1);
+}
+
+// The server's sample_no_retries: a sample ends at the first lost promise; compute_logprobs still
+// makes a new attempt.
+static void sample_no_retries_ends_a_sample_at_its_first_failure_but_not_compute_logprobs(void**) {
+  set_config(R"({"client_config": {"sample_no_retries": true}})");
+  tinker_sampling_client_t* sc = base_sampler(client());
+  Prompt prompt("once");
+  const char* expire = R"({"path": "/api/v1/retrieve_future", "action": "expire", "request_type": "Sample"})";
+  add_fault(expire);
+  tinker_sample_response_t* r = nullptr;
+  Outcome o = blocking_outcome(tinker_sampling_client_sample(sc, prompt.get(), 1, nullptr, 0, 0, &r));
+  assert_int_not_equal(o.status, TINKER_OK);
+  assert_null(r);
+  assert_int_equal(request_log("/api/v1/asample").size(), 1);
+
+  clear_faults();
+  clear_log();
+  add_fault(expire);
+  tinker_prompt_logprobs_t* lp = nullptr;
+  assert_status(tinker_sampling_client_compute_logprobs(sc, prompt.get(), &lp), TINKER_OK, tinker_last_error());
+  tinker_prompt_logprobs_free(lp);
+  assert_int_equal(request_log("/api/v1/asample").size(), 2);
+}
+
+// Stuck detection: when nothing completes for progress_timeout, every sample in flight fails
+// with a clear "no progress" error instead of waiting for ever.
+static void stuck_detection_fails_every_sample_in_flight_with_no_progress(void**) {
+  set_config(R"({"sample_delay_ms": 60000})");
+  tinker_retry_config_t* retry = nullptr;
+  assert_status(tinker_retry_config_new(&retry), TINKER_OK, nullptr);
+  assert_status(tinker_retry_config_set_progress_timeout(retry, 0.5), TINKER_OK, nullptr);
+  tinker_sampling_client_t* sc = base_sampler_with(client(), retry);
+  tinker_retry_config_free(retry);
+  Prompt prompt("stuck");
+  for (tinker_future_t* f : fire(sc, prompt, 5)) {
+    assert_status(tinker_future_wait(f, 20000), TINKER_E_UNAVAILABLE, nullptr);
+    assert_true(contains(tinker_error_message(tinker_future_error(f)), "no progress made in 0.5 s"));
+  }
+}
+
+// A client's default deadline ends a sample that takes longer, naming the deadline.
+static void a_deadline_ends_a_sample_that_takes_too_long(void**) {
+  set_config(R"({"sample_delay_ms": 5000})");
+  tinker_client_options_t* o = fast_options();
+  assert_status(tinker_client_options_set_default_deadline_ms(o, 300), TINKER_OK, nullptr);
+  tinker_sampling_client_t* sc = base_sampler(new_client(o));
+  Prompt prompt("late");
+  tinker_future_t* f = fire(sc, prompt, 1)[0];
+  assert_status(tinker_future_wait(f, 20000), TINKER_E_DEADLINE_EXCEEDED, nullptr);
+  assert_true(contains(tinker_error_message(tinker_future_error(f)), "deadline of 300 ms"));
+}
+
+// A sample waiting in the server's queue reports the queue state to the callback.
+struct QueueStates {
+  std::mutex mu;
+  std::vector<tinker_queue_state_t> states;
+  std::vector<std::string> reasons;
+};
+
+void on_queue_state(tinker_queue_state_t state, const char* reason, const char*, void* ud) {
+  auto* q = static_cast<QueueStates*>(ud);
+  std::lock_guard<std::mutex> lk(q->mu);
+  q->states.push_back(state);
+  q->reasons.push_back(reason ? reason : "");
+}
+
+static void a_paused_sample_reports_its_queue_state(void**) {
+  set_config(R"({"sample_delay_ms": 1000})");
+  QueueStates q;
+  tinker_client_options_t* o = fast_options();
+  assert_status(tinker_client_options_set_queue_state_callback(o, on_queue_state, &q), TINKER_OK, nullptr);
+  tinker_sampling_client_t* sc = base_sampler(new_client(o));
+  add_fault(R"({"path": "/api/v1/retrieve_future", "action": "queue_state", "queue_state": "paused_rate_limit",
+                "queue_state_reason": "too many samples"})");
+  Prompt prompt("queue");
+  wait_all_ok(fire(sc, prompt, 1));
+  std::lock_guard<std::mutex> lk(q.mu);
+  assert_true(!q.states.empty());
+  assert_int_equal(q.states[0], TINKER_QUEUE_PAUSED_RATE_LIMIT);
+  assert_string_equal(q.reasons[0].c_str(), "too many samples");
+}
+
+// A checkpoint the server does not have: S5 fails with the server's words, as the caller's error.
+static void create_sampling_client_on_an_unknown_checkpoint_is_the_callers_error(void**) {
+  tinker_service_client_t* c = client();
+  tinker_sampling_client_t* sc = nullptr;
+  Outcome o = blocking_outcome(tinker_service_client_create_sampling_client(
+      c, "tinker://no-such-model/sampler_weights/none", nullptr, nullptr, &sc));
+  assert_int_not_equal(o.status, TINKER_OK);
+  assert_int_equal(o.category, TINKER_ERROR_CATEGORY_USER);
+  assert_null(sc);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(create_sampling_client_on_a_base_model_or_a_checkpoint, setup, teardown),
@@ -390,6 +584,17 @@ int main(void) {
       cmocka_unit_test_setup_teardown(sample_errors_are_clear, setup, teardown),
       cmocka_unit_test_setup_teardown(two_thousand_concurrent_samples_complete_on_fixed_threads, setup, teardown),
       cmocka_unit_test_setup_teardown(cancelling_a_thousand_samples_frees_everything, setup, teardown),
+      cmocka_unit_test_setup_teardown(the_servers_connection_limit_bounds_samples_in_flight, setup, teardown),
+      cmocka_unit_test_setup_teardown(a_backpressure_storm_completes_and_resubmits_with_the_same_seq_id, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(a_lost_promise_resubmits_the_sample_with_a_new_seq_id, setup, teardown),
+      cmocka_unit_test_setup_teardown(sample_no_retries_ends_a_sample_at_its_first_failure_but_not_compute_logprobs,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(stuck_detection_fails_every_sample_in_flight_with_no_progress, setup, teardown),
+      cmocka_unit_test_setup_teardown(a_deadline_ends_a_sample_that_takes_too_long, setup, teardown),
+      cmocka_unit_test_setup_teardown(a_paused_sample_reports_its_queue_state, setup, teardown),
+      cmocka_unit_test_setup_teardown(create_sampling_client_on_an_unknown_checkpoint_is_the_callers_error, setup,
+                                      teardown),
   };
   return cmocka_run_group_tests_name("sampling", tests, nullptr, nullptr);
 }

@@ -12,6 +12,7 @@
 #include "core/future_state.h"
 #include "core/runtime.h"
 #include "core/saturating_time.h"
+#include "on_io.h"
 #include "tinker/tinker.h"
 #include "unit_test.h"
 
@@ -55,17 +56,6 @@ void a_wait_with_a_negative_timeout_has_no_deadline(void**) {
   assert_true(wait_deadline(INT64_MAX) == kMax);
   const auto zero = wait_deadline(0);  // "only check": a deadline already reached
   assert_true(zero <= Clock::now());
-}
-
-// Runs `fn` on the runtime's IO thread and waits for it.
-template <class F>
-void on_io(Runtime& rt, F fn) {
-  std::atomic<bool> ran{false};
-  assert_true(rt.post([&] {
-    fn();
-    ran = true;
-  }));
-  while (!ran) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 // A heartbeat every INT64_MAX ms, a refresh in 1e10 s: such timers wait; they never fire at once.
