@@ -180,6 +180,8 @@ def encode_field(f, key_path_last):
         return [f"  {key}.begin_array();\n  for (const auto& e : m.{f.name}) encode(w, e);\n  w.end_array();\n"]
     if f.is_object():
         return [f"  {key};\n  encode(w, m.{f.name});\n"]
+    if f.nullable and f.send_null:
+        return [f"  if (m.{f.name}) {key}{encode_value(f, '*m.' + f.name)};\n  else {key}.null();\n"]
     if f.nullable:
         return [f"  if (m.{f.name}) {key}{encode_value(f, '*m.' + f.name)};\n"]
     cond = None
@@ -530,7 +532,28 @@ def source_value(op, src):
         return f"client->impl->{src.split(':', 1)[1]}()"
     if src.startswith("op:"):
         return registry.OP_VALUES[op.name][src.split(":", 1)[1]]
+    if src.startswith("parsed:"):
+        _, name, part = src.split(":")
+        return f"capi::parsed_checkpoint_path({name}).{part}"
     raise ValueError(src)
+
+
+def request_value(op, f):
+    """The C++ value of a request field: its source's, or for a nullable integer (a time to live)
+    none when the parameter is 0."""
+    value = source_value(op, f.source)
+    if f.nullable and f.type in ("int32", "int64") and f.source.startswith("param:"):
+        return f"capi::ttl_or_none({value})"
+    return value
+
+
+def query_value(op, src):
+    """A query parameter's value as text."""
+    value = source_value(op, src)
+    kinds_by_param = {p.name: kinds.KINDS[p.kind] for p in op.params}
+    if src.startswith("param:") and kinds_by_param[src.split(":", 1)[1]].c.startswith("int64_t"):
+        return f"std::to_string({value})"
+    return value
 
 
 def start_body(op):
@@ -544,16 +567,20 @@ def start_body(op):
         lines.append(f"  wire::api::{msg.name} req;\n")
         for f in msg.fields:
             if f.source and f.source != "seq_id":
-                lines.append(f"  req.{f.name} = {source_value(op, f.source)};\n")
+                lines.append(f"  req.{f.name} = {request_value(op, f)};\n")
         seq = any(f.source == "seq_id" for f in msg.fields)
         body = ("[req](int64_t seq_id) mutable {\n    req.seq_id = seq_id;\n    return wire::api::encode_json(req);\n  }"
                 if seq else "[req](int64_t) { return wire::api::encode_json(req); }")
     else:
         body = "[](int64_t) { return std::string(); }"
-    path = ""
+    path = f"std::string(ops::{op.name}.path)"
     if op.path_params:
         values = ", ".join(f"{{{cstr(n)}, {source_value(op, src)}}}" for n, src in op.path_params.items())
-        path = f", expand_path(ops::{op.name}.path, {{{values}}})"
+        path = f"expand_path(ops::{op.name}.path, {{{values}}})"
+    if op.query:
+        values = ", ".join(f"{{{cstr(n)}, {query_value(op, src)}}}" for n, src in op.query.items())
+        path = f"with_query({path}, {{{values}}})"
+    path = f", {path}" if op.path_params or op.query else ""
     lines.append(f"  return client->impl->run(ops::{op.name}, {body}{path});\n")
     return "".join(lines)
 
@@ -659,6 +686,11 @@ def gen_emulator_routes_h():
     return "".join(out)
 
 
+def route_params(op):
+    """The handler's path-parameter arguments, as the router matched them."""
+    return "".join(f", ex->params.at({cstr(n)})" for n in op.path_params)
+
+
 def gen_emulator_routes_cpp():
     out = [HEADER, '#include "api_routes.h"\n\n#include "app.h"\n#include "router.h"\n\nnamespace emu {\n\nnamespace {\n']
     for op in registry.OPS:
@@ -667,16 +699,15 @@ def gen_emulator_routes_cpp():
         out.append(f"\nvoid route_{op.emulator}(App& app, Exchange* ex) {{\n"
                    f"  tinker::wire::api::{op.request} req;\n  std::string err;\n"
                    f"  if (!tinker::wire::api::decode(ex->json.get(), \"body\", &req, &err)) return app.reply(ex, Response::bad_request(err));\n"
-                   f"  handle_{op.emulator}(app, ex, req);\n}}\n")
+                   f"  handle_{op.emulator}(app, ex, req{route_params(op)});\n}}\n")
     out.append("\n}  // namespace\n\nvoid register_api_routes(Router& r) {\n")
     for op in registry.OPS:
         if not op.emulator:
             continue
         method, path = op.http
         body = "BodyMode::kJson" if op.request else "BodyMode::kIgnore"
-        params = "".join(f", ex->params.at({cstr(n)})" for n in op.path_params)
         fn = (f"route_{op.emulator}" if op.request
-              else f"[](App& app, Exchange* ex) {{ handle_{op.emulator}(app, ex{params}); }}")
+              else f"[](App& app, Exchange* ex) {{ handle_{op.emulator}(app, ex{route_params(op)}); }}")
         out.append(f"  r.add({{{cstr(method)}, {cstr(path)}, AuthMode::kSession, {body}, {fn}}});\n")
     out.append("}\n\n}  // namespace emu\n")
     return "".join(out)

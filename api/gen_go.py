@@ -129,6 +129,11 @@ GO_KINDS = {
     "string?": GoKind("string", option=""),  # "" is NULL: libtinker treats both alike
     "name": GoKind("string"),
     "tinker_path": GoKind("string"),
+    "id": GoKind("string"),
+    "checkpoint_id": GoKind("string"),
+    "checkpoint_path": GoKind("string"),
+    "limit": GoKind("int", arg="int64({v})"),
+    "offset": GoKind("int", arg="int64({v})"),
     "ttl": GoKind("time.Duration", option="WithTTL", option_arg="d", pre="{c}, err := ttlSeconds({v})", arg="{c}"),
     "flag": GoKind("bool", option="", option_arg="", set="o.{f} = true", arg="boolInt({v})"),
     "batch": GoKind("[]Datum", pre="{c}, err := newCBatch({v})", free="raw.Tinker_batch_free({c})", arg="{c}"),

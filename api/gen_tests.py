@@ -9,7 +9,8 @@ HEADER = "// Generated from api/registry.py by api/gen_tests.py. Do not edit: ch
 
 
 def client_value(op):
-    return {"service_client": "fx.service", "training_client": "fx.training", "sampling_client": "fx.sampling"}[op.client]
+    return {"service_client": "fx.service", "training_client": "fx.training", "sampling_client": "fx.sampling",
+            "rest_client": "fx.rest"}[op.client]
 
 
 def call(op, blocking, null=None):

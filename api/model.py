@@ -39,6 +39,7 @@ class Field:
     source: Optional[str] = None    # request fields: "param:<name>", "client:model_id", "seq_id",
                                     # "op:<name>" (registry.OP_VALUES)
     internal: bool = False          # on the wire only: no getter, no binding field
+    send_null: bool = False         # nullable request fields: an absent value is sent as null
 
     def paths(self):
         return (self.json or self.name).split("|")
@@ -109,7 +110,10 @@ class Op:
     response: Optional[str] = None  # text results: the Message the answer is decoded as ...
     returns: Optional[str] = None   # ... and its string field that is the result
     path_params: dict = field(default_factory=dict)  # "{name}" in the path: name → source
-                                    # ("client:<attribute>" or "param:<name>")
+                                    # ("client:<attribute>", "param:<name>", or
+                                    # "parsed:<param>:<part>", a part of a checkpoint path);
+                                    # "{name...}" holds a value that contains '/'
+    query: dict = field(default_factory=dict)        # query parameters: name → source
     future: bool = False            # the answer is {"request_id"}: poll retrieve_future
     request_type: str = ""          # X-Tinker-Request-Type on polls
     ordered: bool = False           # takes the training run's next seq_id (protocol.md §6.1)

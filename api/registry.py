@@ -56,11 +56,37 @@ MESSAGES = [
         F("model_name", "string", omit="empty", internal=True),  # the base model again, top level
         F("type", "string", omit="empty", internal=True),
     ]),
-    # §2.5
+    # §2.5, §7.17
     Message("Sampler", [
-        F("sampler_id", "string", required=True),
-        F("base_model", "string", required=True),
-        F("model_path", "string", nullable=True),
+        F("sampler_id", "string", required=True, doc="the sampler's id (its sampling session id)"),
+        F("base_model", "string", required=True, doc="the base model it samples from"),
+        F("model_path", "string", nullable=True,
+          doc="the checkpoint it samples (tinker://…); NULL for a sampler on the base model"),
+    ]),
+    # §7.14
+    Message("Checkpoint", [
+        F("checkpoint_id", "string", required=True,
+          doc="its id within the training run, \"<kind>/<name>\", e.g. \"weights/0001\""),
+        F("checkpoint_type", "string", required=True, doc="\"training\" or \"sampler\""),
+        F("time", "string", required=True, doc="when it was saved (RFC 3339)"),
+        F("tinker_path", "string", required=True, doc="its tinker:// path"),
+        F("size_bytes", "int64", default=-1, min=0, max=1 << 60, doc="its size in bytes; -1 when the server did not say"),
+        F("is_public", "bool", json="public", doc="1 when it is published (visible to other users)"),
+        F("expires_at", "string", nullable=True, doc="when it expires (RFC 3339); NULL when it never does"),
+    ]),
+    Message("CheckpointList", [
+        F("checkpoints", "list:Checkpoint", item="checkpoint", required=True, doc="the checkpoints of this page"),
+        F("offset", "int64", json="cursor.offset", default=-1, min=0, max=1 << 53,
+          doc="the page's offset; -1 when the server sent no cursor"),
+        F("limit", "int64", json="cursor.limit", default=-1, min=0, max=1 << 53,
+          doc="the page's size limit; -1 when the server sent no cursor"),
+        F("total_count", "int64", json="cursor.total_count", default=-1, min=0, max=1 << 53,
+          doc="how many checkpoints there are in all; -1 when the server sent no cursor"),
+    ]),
+    # §7.17: from the JWT's claims, never from the wire.
+    Message("Whoami", [
+        F("user_urn", "string", json="user_urn|sub", required=True, doc="the caller's user URN (the JWT's \"sub\")"),
+        F("email", "string", nullable=True, doc="the caller's email; NULL for principals without one"),
     ]),
 
     # ---- requests (§2.2, §2.3, §2.4) ----
@@ -129,6 +155,14 @@ MESSAGES = [
         F("weights_access_token", "string", source="param:weights_access_token", omit="empty"),
         F("type", "string", const="load_weights"),
     ]),
+    # §2.4: null is sent to remove the time to live.
+    Message("SetCheckpointTtlRequest", [
+        F("ttl_seconds", "int64", source="param:ttl_seconds", nullable=True, send_null=True, min=1),
+    ]),
+    # §2.6
+    Message("AssignSessionProjectRequest", [
+        F("project_id", "string", source="param:project_id", required=True),
+    ]),
 ]
 
 # ---- builders: opaque option objects (new, typed setters with the bounds above, getters, free) --------
@@ -155,6 +189,10 @@ RESULTS = [
     Result("string", "string", text=True, doc="operations that return one string"),
     Result("sample_response", "sample response", handwritten=True, doc="P1"),
     Result("prompt_logprobs", "prompt logprobs", handwritten=True, doc="P2"),
+    Result("checkpoint_list", "checkpoint list", message="CheckpointList", param="list",
+           doc="R5, R6: checkpoints and the page they are"),
+    Result("sampler", "sampler", message="Sampler", param="sampler", doc="R20"),
+    Result("whoami", "whoami", message="Whoami", param="who", doc="R23"),
 ]
 
 # ---- operations ------------------------------------------------------------------------------------
@@ -282,6 +320,60 @@ OPS = [
        path_params={"sampler_id": "client:sampling_session_id"}, response="Sampler", returns="base_model",
        emulator="get_sampler",
        doc="asks the server for the name of the base model the sampler samples from."),
+]
+
+_checkpoint = "/api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_id...}"
+_by_ids = [P("training_run_id", "id"), P("checkpoint_id", "checkpoint_id")]
+_by_ids_path = {"training_run_id": "param:training_run_id", "checkpoint_id": "param:checkpoint_id"}
+_by_path = [P("tinker_path", "checkpoint_path")]
+_by_path_path = {"training_run_id": "parsed:tinker_path:training_run_id",
+                 "checkpoint_id": "parsed:tinker_path:checkpoint_id"}
+
+OPS += [
+    # RestClient (§2.4, §2.5, §2.6). Checkpoint ids ("weights/0001") travel unescaped, slash included.
+    Op("R5", "rest_client", "list_checkpoints", params=[P("training_run_id", "id")], result="checkpoint_list",
+       http=("GET", "/api/v1/training_runs/{training_run_id}/checkpoints"),
+       path_params={"training_run_id": "param:training_run_id"}, emulator="list_checkpoints",
+       doc="lists the checkpoints of a training run."),
+    Op("R6", "rest_client", "list_user_checkpoints", params=[P("limit", "limit"), P("offset", "offset")],
+       result="checkpoint_list", http=("GET", "/api/v1/checkpoints"),
+       query={"limit": "param:limit", "offset": "param:offset"}, emulator="list_user_checkpoints",
+       doc="lists one page of the caller's checkpoints over all their training runs, newest first "
+           "(the official client's defaults: limit 100, offset 0)."),
+    Op("R9", "rest_client", "delete_checkpoint", params=_by_ids, http=("DELETE", _checkpoint),
+       path_params=_by_ids_path, emulator="delete_checkpoint",
+       doc="deletes a checkpoint."),
+    Op("R10", "rest_client", "delete_checkpoint_from_tinker_path", params=_by_path, http=("DELETE", _checkpoint),
+       path_params=_by_path_path, doc="deletes the checkpoint a tinker:// path names."),
+    Op("R11", "rest_client", "publish_checkpoint", params=_by_ids, http=("POST", _checkpoint + "/publish"),
+       conflict_is_final=True, path_params=_by_ids_path, emulator="publish_checkpoint",
+       doc="publishes a checkpoint: other users can then see and load it. Publishing a public checkpoint "
+           "fails (HTTP 409)."),
+    Op("R12", "rest_client", "publish_checkpoint_from_tinker_path", params=_by_path,
+       http=("POST", _checkpoint + "/publish"), conflict_is_final=True, path_params=_by_path_path,
+       doc="publishes the checkpoint a tinker:// path names."),
+    Op("R13", "rest_client", "unpublish_checkpoint", params=_by_ids, http=("DELETE", _checkpoint + "/publish"),
+       conflict_is_final=True, path_params=_by_ids_path, emulator="unpublish_checkpoint",
+       doc="makes a published checkpoint private again. Unpublishing a private checkpoint fails (HTTP 409)."),
+    Op("R14", "rest_client", "unpublish_checkpoint_from_tinker_path", params=_by_path,
+       http=("DELETE", _checkpoint + "/publish"), conflict_is_final=True, path_params=_by_path_path,
+       doc="makes the checkpoint a tinker:// path names private again."),
+    Op("R15", "rest_client", "set_checkpoint_ttl_from_tinker_path", params=_by_path + [P("ttl_seconds", "ttl")],
+       http=("PUT", _checkpoint + "/ttl"), request="SetCheckpointTtlRequest", path_params=_by_path_path,
+       emulator="set_checkpoint_ttl",
+       doc="sets the time to live of the checkpoint a tinker:// path names, counted from now; 0 removes "
+           "it (the checkpoint never expires)."),
+    Op("R18", "rest_client", "assign_session_project", params=[P("session_id", "id"), P("project_id", "id")],
+       http=("PUT", "/api/v1/sessions/{session_id}/project"), request="AssignSessionProjectRequest",
+       path_params={"session_id": "param:session_id"}, emulator="assign_session_project",
+       doc="assigns a session to a project."),
+    Op("R20", "rest_client", "get_sampler", params=[P("sampler_id", "id")], result="sampler",
+       http=("GET", "/api/v1/samplers/{sampler_id}"), path_params={"sampler_id": "param:sampler_id"},
+       doc="fetches a sampler: its base model and the checkpoint it samples."),
+    Op("R23", "rest_client", "whoami", result="whoami", impl="client->impl->whoami(err)",
+       doc="says who the caller is, from the claims of the JWT the client authenticates with (no request "
+           "of its own). Fails with UNIMPLEMENTED when the server does not use JWTs and the credential is a "
+           "plain API key."),
 ]
 
 # Per-operation values of request fields whose source is "op:<name>".

@@ -232,6 +232,14 @@ typedef struct tinker_model_info tinker_model_info_t;
 typedef struct tinker_sample_response tinker_sample_response_t;
 /** Result of compute_logprobs: one logprob per prompt token, undefined where the server has none. */
 typedef struct tinker_prompt_logprobs tinker_prompt_logprobs_t;
+/** Result of list_checkpoints and list_user_checkpoints: checkpoints and the page they are. */
+typedef struct tinker_checkpoint_list tinker_checkpoint_list_t;
+/** Result of get_sampler: a sampler's base model and checkpoint. */
+typedef struct tinker_sampler tinker_sampler_t;
+/** Result of whoami: the caller's user URN and email. */
+typedef struct tinker_whoami tinker_whoami_t;
+/** The parts of a checkpoint's tinker:// path (tinker_path_parse). */
+typedef struct tinker_parsed_path tinker_parsed_path_t;
 /** A borrowed view of one output tensor. */
 typedef struct tinker_tensor tinker_tensor_t;
 /** A borrowed view of a result's metrics (name → double). */

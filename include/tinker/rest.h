@@ -1,6 +1,7 @@
 /*
- * tinker/rest.h — the REST management client (checkpoints, runs, sessions). It is created by
- * tinker_service_client_create_rest_client (service.h, S6) and shares that client's runtime.
+ * tinker/rest.h — the REST management client (checkpoints, runs, sessions, samplers) and
+ * tinker:// paths. The client is created by tinker_service_client_create_rest_client (service.h,
+ * S6) and shares that client's runtime.
  * Part of <tinker/tinker.h>, whose conventions apply.
  *
  * A REST client is thread-safe; tinker_rest_client_free must be the last call on it.
@@ -13,6 +14,201 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* =============================================================================================
+ * tinker:// paths of checkpoints: tinker://<training_run_id>/<kind>/<name>, where <kind> is
+ * "weights" (a training checkpoint: weights and optimizer state, for load_state) or
+ * "sampler_weights" (a sampler checkpoint, for sampling). The run id is the server's and may
+ * contain ':'; the name may not contain '/'. The REST operations name a checkpoint by its run id
+ * and its checkpoint id, "<kind>/<name>"; the _from_tinker_path forms take the path instead and
+ * check it the same way before sending anything.
+ * =========================================================================================== */
+
+/** Splits a checkpoint's tinker:// path into its parts (no I/O).
+ *  Ownership: the caller owns *out (tinker_parsed_path_free); `path` is copied.
+ *  Threads: any thread.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL path or out; a path that does not start with
+ *  tinker://, has other than three '/'-separated parts, an empty part, or a kind other than
+ *  weights and sampler_weights; the message says which). Since: 0.1. */
+TINKER_API tinker_status_t tinker_path_parse(const char *path, tinker_parsed_path_t **out);
+
+/** The training run id (the model id) of a parsed path.
+ *  Ownership: borrowed from `path`. Threads: any thread. Errors: none; NULL for a NULL path.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_parsed_path_training_run_id(const tinker_parsed_path_t *path);
+
+/** "training" (a weights/ path) or "sampler" (a sampler_weights/ path).
+ *  Ownership: borrowed from `path`. Threads: any thread. Errors: none; NULL for a NULL path.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_parsed_path_checkpoint_type(const tinker_parsed_path_t *path);
+
+/** The checkpoint id, "<kind>/<name>", as the REST operations take it.
+ *  Ownership: borrowed from `path`. Threads: any thread. Errors: none; NULL for a NULL path.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_parsed_path_checkpoint_id(const tinker_parsed_path_t *path);
+
+/** The checkpoint's name (the last part).
+ *  Ownership: borrowed from `path`. Threads: any thread. Errors: none; NULL for a NULL path.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_parsed_path_name(const tinker_parsed_path_t *path);
+
+/** Frees a parsed path.
+ *  Ownership: takes `path`; NULL is allowed. Threads: any thread, as the last call on it.
+ *  Errors: none. Since: 0.1. */
+TINKER_API void tinker_parsed_path_free(tinker_parsed_path_t *path);
+
+/** Makes tinker://<training_run_id>/<kind>/<name>. `kind` is "weights" or "sampler_weights", or
+ *  the checkpoint type "training" or "sampler".
+ *  Ownership: the caller owns *out (tinker_free). Threads: any thread.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (a NULL argument; an empty part, a run id or name with '/',
+ *  another kind), TINKER_E_RESOURCE_EXHAUSTED (no memory for the copy). Since: 0.1. */
+TINKER_API tinker_status_t tinker_path_format(const char *training_run_id, const char *kind, const char *name, char **out);
+
+/* =============================================================================================
+ * Operations. Each returns its result directly on the server (no future on the wire) and needs
+ * only the client's configuration, no session. Errors of every operation: TINKER_E_INVALID_ARGUMENT
+ * for a NULL or malformed argument (nothing is sent); TINKER_E_NOT_FOUND for a run, checkpoint,
+ * session or sampler the server does not know or that belongs to another user (and is not
+ * public); TINKER_E_ALREADY_EXISTS for a conflict (HTTP 409, e.g. publishing a public
+ * checkpoint); TINKER_E_INVALID_ARGUMENT for other refusals of the request (HTTP 400, with the
+ * server's message); TINKER_E_PERMISSION_DENIED (403), TINKER_E_UNAUTHENTICATED (401); then
+ * the transport and server statuses every operation has (tinker.h), and TINKER_E_DATA_LOSS for
+ * an answer that is not the documented result. The _async form returns at once with a future
+ * that ends with the same statuses (take the result with the tinker_future_take_<result> the
+ * blocking form names).
+ * =========================================================================================== */
+
+/** R5: lists the checkpoints of a training run. Blocking.
+ *  Ownership: the caller owns *out (tinker_checkpoint_list_free); training_run_id is copied. Threads: any thread; blocks it.
+ *  Errors: see above. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_list_checkpoints(tinker_rest_client_t *client, const char *training_run_id, tinker_checkpoint_list_t **out);
+
+/** R5, asynchronous: take with tinker_future_take_checkpoint_list.
+ *  Ownership: the caller owns *out (tinker_future_free); training_run_id is copied.
+ *  Threads: any thread; does not block. Errors: TINKER_E_INVALID_ARGUMENT (as the blocking
+ *  call); the future ends with the statuses of the blocking call. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_list_checkpoints_async(tinker_rest_client_t *client, const char *training_run_id, tinker_future_t **out);
+
+/** R6: lists one page of the caller's checkpoints over all their training runs, newest first. `limit` (>= 1; the official client's default is 100) and `offset` (>= 0) choose the page; the result's cursor says where it is. Blocking.
+ *  Ownership: the caller owns *out (tinker_checkpoint_list_free). Threads: any thread; blocks it.
+ *  Errors: see above. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_list_user_checkpoints(tinker_rest_client_t *client, int64_t limit, int64_t offset, tinker_checkpoint_list_t **out);
+
+/** R6, asynchronous: take with tinker_future_take_checkpoint_list.
+ *  Ownership: the caller owns *out (tinker_future_free).
+ *  Threads: any thread; does not block. Errors: TINKER_E_INVALID_ARGUMENT (as the blocking
+ *  call); the future ends with the statuses of the blocking call. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_list_user_checkpoints_async(tinker_rest_client_t *client, int64_t limit, int64_t offset, tinker_future_t **out);
+
+/** R9: deletes a checkpoint. `checkpoint_id` is "weights/<name>" or "sampler_weights/<name>". Blocking.
+ *  Ownership: nothing changes hands; training_run_id and checkpoint_id are copied. Threads: any thread; blocks it.
+ *  Errors: see above. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_delete_checkpoint(tinker_rest_client_t *client, const char *training_run_id, const char *checkpoint_id);
+
+/** R9, asynchronous: the future has no result beyond its status.
+ *  Ownership: the caller owns *out (tinker_future_free); training_run_id and checkpoint_id are copied.
+ *  Threads: any thread; does not block. Errors: TINKER_E_INVALID_ARGUMENT (as the blocking
+ *  call); the future ends with the statuses of the blocking call. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_delete_checkpoint_async(tinker_rest_client_t *client, const char *training_run_id, const char *checkpoint_id, tinker_future_t **out);
+
+/** R10: deletes the checkpoint a tinker:// path names. Blocking.
+ *  Ownership: nothing changes hands; tinker_path is copied. Threads: any thread; blocks it.
+ *  Errors: see above. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_delete_checkpoint_from_tinker_path(tinker_rest_client_t *client, const char *tinker_path);
+
+/** R10, asynchronous: the future has no result beyond its status.
+ *  Ownership: the caller owns *out (tinker_future_free); tinker_path is copied.
+ *  Threads: any thread; does not block. Errors: TINKER_E_INVALID_ARGUMENT (as the blocking
+ *  call); the future ends with the statuses of the blocking call. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_delete_checkpoint_from_tinker_path_async(tinker_rest_client_t *client, const char *tinker_path, tinker_future_t **out);
+
+/** R11: publishes a checkpoint: other users can then see and load it. TINKER_E_ALREADY_EXISTS when it is public already. Blocking.
+ *  Ownership: nothing changes hands; training_run_id and checkpoint_id are copied. Threads: any thread; blocks it.
+ *  Errors: see above. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_publish_checkpoint(tinker_rest_client_t *client, const char *training_run_id, const char *checkpoint_id);
+
+/** R11, asynchronous: the future has no result beyond its status.
+ *  Ownership: the caller owns *out (tinker_future_free); training_run_id and checkpoint_id are copied.
+ *  Threads: any thread; does not block. Errors: TINKER_E_INVALID_ARGUMENT (as the blocking
+ *  call); the future ends with the statuses of the blocking call. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_publish_checkpoint_async(tinker_rest_client_t *client, const char *training_run_id, const char *checkpoint_id, tinker_future_t **out);
+
+/** R12: publishes the checkpoint a tinker:// path names (see R11). Blocking.
+ *  Ownership: nothing changes hands; tinker_path is copied. Threads: any thread; blocks it.
+ *  Errors: see above. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_publish_checkpoint_from_tinker_path(tinker_rest_client_t *client, const char *tinker_path);
+
+/** R12, asynchronous: the future has no result beyond its status.
+ *  Ownership: the caller owns *out (tinker_future_free); tinker_path is copied.
+ *  Threads: any thread; does not block. Errors: TINKER_E_INVALID_ARGUMENT (as the blocking
+ *  call); the future ends with the statuses of the blocking call. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_publish_checkpoint_from_tinker_path_async(tinker_rest_client_t *client, const char *tinker_path, tinker_future_t **out);
+
+/** R13: makes a published checkpoint private again. TINKER_E_ALREADY_EXISTS when it is private already. Blocking.
+ *  Ownership: nothing changes hands; training_run_id and checkpoint_id are copied. Threads: any thread; blocks it.
+ *  Errors: see above. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_unpublish_checkpoint(tinker_rest_client_t *client, const char *training_run_id, const char *checkpoint_id);
+
+/** R13, asynchronous: the future has no result beyond its status.
+ *  Ownership: the caller owns *out (tinker_future_free); training_run_id and checkpoint_id are copied.
+ *  Threads: any thread; does not block. Errors: TINKER_E_INVALID_ARGUMENT (as the blocking
+ *  call); the future ends with the statuses of the blocking call. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_unpublish_checkpoint_async(tinker_rest_client_t *client, const char *training_run_id, const char *checkpoint_id, tinker_future_t **out);
+
+/** R14: makes the checkpoint a tinker:// path names private again (see R13). Blocking.
+ *  Ownership: nothing changes hands; tinker_path is copied. Threads: any thread; blocks it.
+ *  Errors: see above. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_unpublish_checkpoint_from_tinker_path(tinker_rest_client_t *client, const char *tinker_path);
+
+/** R14, asynchronous: the future has no result beyond its status.
+ *  Ownership: the caller owns *out (tinker_future_free); tinker_path is copied.
+ *  Threads: any thread; does not block. Errors: TINKER_E_INVALID_ARGUMENT (as the blocking
+ *  call); the future ends with the statuses of the blocking call. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_unpublish_checkpoint_from_tinker_path_async(tinker_rest_client_t *client, const char *tinker_path, tinker_future_t **out);
+
+/** R15: sets the time to live of the checkpoint a tinker:// path names, counted from now; `ttl_seconds` 0 removes it (the checkpoint never expires), a negative value is refused. Blocking.
+ *  Ownership: nothing changes hands; tinker_path is copied. Threads: any thread; blocks it.
+ *  Errors: see above. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_set_checkpoint_ttl_from_tinker_path(tinker_rest_client_t *client, const char *tinker_path, int64_t ttl_seconds);
+
+/** R15, asynchronous: the future has no result beyond its status.
+ *  Ownership: the caller owns *out (tinker_future_free); tinker_path is copied.
+ *  Threads: any thread; does not block. Errors: TINKER_E_INVALID_ARGUMENT (as the blocking
+ *  call); the future ends with the statuses of the blocking call. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_set_checkpoint_ttl_from_tinker_path_async(tinker_rest_client_t *client, const char *tinker_path, int64_t ttl_seconds, tinker_future_t **out);
+
+/** R18: assigns a session to a project (both ids non-empty). Blocking.
+ *  Ownership: nothing changes hands; session_id and project_id are copied. Threads: any thread; blocks it.
+ *  Errors: see above. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_assign_session_project(tinker_rest_client_t *client, const char *session_id, const char *project_id);
+
+/** R18, asynchronous: the future has no result beyond its status.
+ *  Ownership: the caller owns *out (tinker_future_free); session_id and project_id are copied.
+ *  Threads: any thread; does not block. Errors: TINKER_E_INVALID_ARGUMENT (as the blocking
+ *  call); the future ends with the statuses of the blocking call. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_assign_session_project_async(tinker_rest_client_t *client, const char *session_id, const char *project_id, tinker_future_t **out);
+
+/** R20: fetches a sampler (a sampling session id): its base model and the checkpoint it samples. Blocking.
+ *  Ownership: the caller owns *out (tinker_sampler_free); sampler_id is copied. Threads: any thread; blocks it.
+ *  Errors: see above. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_get_sampler(tinker_rest_client_t *client, const char *sampler_id, tinker_sampler_t **out);
+
+/** R20, asynchronous: take with tinker_future_take_sampler.
+ *  Ownership: the caller owns *out (tinker_future_free); sampler_id is copied.
+ *  Threads: any thread; does not block. Errors: TINKER_E_INVALID_ARGUMENT (as the blocking
+ *  call); the future ends with the statuses of the blocking call. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_get_sampler_async(tinker_rest_client_t *client, const char *sampler_id, tinker_future_t **out);
+
+/** R23: says who the caller is, from the claims of the JWT the client authenticates with; no request of its own beyond the client's configuration step. TINKER_E_UNIMPLEMENTED when the server does not use JWTs (the credential is then a plain API key, which carries no identity); TINKER_E_DATA_LOSS when the JWT has no readable "sub" claim. Blocking.
+ *  Ownership: the caller owns *out (tinker_whoami_free). Threads: any thread; blocks it.
+ *  Errors: see above. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_whoami(tinker_rest_client_t *client, tinker_whoami_t **out);
+
+/** R23, asynchronous: take with tinker_future_take_whoami.
+ *  Ownership: the caller owns *out (tinker_future_free).
+ *  Threads: any thread; does not block. Errors: TINKER_E_INVALID_ARGUMENT (as the blocking
+ *  call); the future ends with the statuses of the blocking call. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_whoami_async(tinker_rest_client_t *client, tinker_future_t **out);
 
 /** Releases a REST client (see tinker_service_client_free for the last-handle rule).
  *  Ownership: takes `client`; NULL is allowed. Threads: any thread, once per handle, as the last

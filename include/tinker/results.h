@@ -85,6 +85,21 @@ TINKER_API tinker_status_t tinker_future_take_sample_response(tinker_future_t *f
  *  Threads: any thread. Errors: as tinker_future_take_server_capabilities. Since: 0.1. */
 TINKER_API tinker_status_t tinker_future_take_prompt_logprobs(tinker_future_t *future, tinker_prompt_logprobs_t **out);
 
+/** Takes a checkpoint list (R5, R6).
+ *  Ownership: the caller owns *out (tinker_checkpoint_list_free); the future gives it up.
+ *  Threads: any thread. Errors: as tinker_future_take_server_capabilities. Since: 0.1. */
+TINKER_API tinker_status_t tinker_future_take_checkpoint_list(tinker_future_t *future, tinker_checkpoint_list_t **out);
+
+/** Takes a sampler (R20).
+ *  Ownership: the caller owns *out (tinker_sampler_free); the future gives it up.
+ *  Threads: any thread. Errors: as tinker_future_take_server_capabilities. Since: 0.1. */
+TINKER_API tinker_status_t tinker_future_take_sampler(tinker_future_t *future, tinker_sampler_t **out);
+
+/** Takes a whoami result (R23).
+ *  Ownership: the caller owns *out (tinker_whoami_free); the future gives it up.
+ *  Threads: any thread. Errors: as tinker_future_take_server_capabilities. Since: 0.1. */
+TINKER_API tinker_status_t tinker_future_take_whoami(tinker_future_t *future, tinker_whoami_t **out);
+
 /** Takes the string an operation returns (P3's base model name).
  *  Ownership: the caller owns *out (tinker_free), a NUL-terminated UTF-8 copy; the future gives
  *  the result up. Threads: any thread.
@@ -510,6 +525,129 @@ TINKER_API tinker_status_t tinker_prompt_logprobs_to_json(const tinker_prompt_lo
  *  Ownership: takes `logprobs`; NULL is allowed. Threads: any thread, as the last call on it.
  *  Errors: none. Since: 0.1. */
 TINKER_API void tinker_prompt_logprobs_free(tinker_prompt_logprobs_t *logprobs);
+
+/* =============================================================================================
+ * Checkpoint lists (R5, R6). Checkpoint `index` counts from 0 within this page; an index out of
+ * range gives what a NULL list gives.
+ * =========================================================================================== */
+
+/** Number of checkpoints in this page.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; 0 for a NULL list.
+ *  Since: 0.1. */
+TINKER_API size_t tinker_checkpoint_list_checkpoint_count(const tinker_checkpoint_list_t *list);
+
+/** Checkpoint `index`'s id within its training run, "<kind>/<name>", e.g. "weights/0001".
+ *  Ownership: borrowed from `list`. Threads: any thread. Errors: none; NULL for a NULL list.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_checkpoint_list_checkpoint_checkpoint_id(const tinker_checkpoint_list_t *list, size_t index);
+
+/** Checkpoint `index`'s type: "training" or "sampler".
+ *  Ownership: borrowed from `list`. Threads: any thread. Errors: none; NULL for a NULL list.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_checkpoint_list_checkpoint_checkpoint_type(const tinker_checkpoint_list_t *list, size_t index);
+
+/** When checkpoint `index` was saved (RFC 3339 text, as the server sent it).
+ *  Ownership: borrowed from `list`. Threads: any thread. Errors: none; NULL for a NULL list.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_checkpoint_list_checkpoint_time(const tinker_checkpoint_list_t *list, size_t index);
+
+/** Checkpoint `index`'s tinker:// path.
+ *  Ownership: borrowed from `list`. Threads: any thread. Errors: none; NULL for a NULL list.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_checkpoint_list_checkpoint_tinker_path(const tinker_checkpoint_list_t *list, size_t index);
+
+/** Checkpoint `index`'s size in bytes; -1 when the server did not say.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; -1 for a NULL list.
+ *  Since: 0.1. */
+TINKER_API int64_t tinker_checkpoint_list_checkpoint_size_bytes(const tinker_checkpoint_list_t *list, size_t index);
+
+/** 1 when checkpoint `index` is published (other users can see and load it), else 0.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; 0 for a NULL list.
+ *  Since: 0.1. */
+TINKER_API int tinker_checkpoint_list_checkpoint_is_public(const tinker_checkpoint_list_t *list, size_t index);
+
+/** When checkpoint `index` expires (RFC 3339 text); NULL when it never does.
+ *  Ownership: borrowed from `list`. Threads: any thread. Errors: none; NULL for a NULL list.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_checkpoint_list_checkpoint_expires_at(const tinker_checkpoint_list_t *list, size_t index);
+
+/** The page's offset among all the checkpoints; -1 when the server sent no cursor.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; -1 for a NULL list.
+ *  Since: 0.1. */
+TINKER_API int64_t tinker_checkpoint_list_offset(const tinker_checkpoint_list_t *list);
+
+/** The page's size limit; -1 when the server sent no cursor.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; -1 for a NULL list.
+ *  Since: 0.1. */
+TINKER_API int64_t tinker_checkpoint_list_limit(const tinker_checkpoint_list_t *list);
+
+/** How many checkpoints there are in all pages; -1 when the server sent no cursor.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; -1 for a NULL list.
+ *  Since: 0.1. */
+TINKER_API int64_t tinker_checkpoint_list_total_count(const tinker_checkpoint_list_t *list);
+
+/** The list as JSON, in the server's shape ({"checkpoints": [...], "cursor": {...}}).
+ *  Ownership: the caller owns *out (tinker_free). Threads: any thread.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL list or out). Since: 0.1. */
+TINKER_API tinker_status_t tinker_checkpoint_list_to_json(const tinker_checkpoint_list_t *list, char **out);
+
+/** Frees a checkpoint list.
+ *  Ownership: takes `list`; NULL is allowed. Threads: any thread, as the last call on it.
+ *  Errors: none. Since: 0.1. */
+TINKER_API void tinker_checkpoint_list_free(tinker_checkpoint_list_t *list);
+
+/* =============================================================================================
+ * Samplers (R20)
+ * =========================================================================================== */
+
+/** The sampler's id (its sampling session id).
+ *  Ownership: borrowed from `sampler`. Threads: any thread. Errors: none; NULL for a NULL sampler.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_sampler_sampler_id(const tinker_sampler_t *sampler);
+
+/** The base model the sampler samples from.
+ *  Ownership: borrowed from `sampler`. Threads: any thread. Errors: none; NULL for a NULL sampler.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_sampler_base_model(const tinker_sampler_t *sampler);
+
+/** The checkpoint the sampler samples (tinker://…); NULL for a sampler on the base model.
+ *  Ownership: borrowed from `sampler`. Threads: any thread. Errors: none; NULL for a NULL sampler.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_sampler_model_path(const tinker_sampler_t *sampler);
+
+/** The sampler as JSON ({"sampler_id", "base_model", "model_path"?}).
+ *  Ownership: the caller owns *out (tinker_free). Threads: any thread.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL sampler or out). Since: 0.1. */
+TINKER_API tinker_status_t tinker_sampler_to_json(const tinker_sampler_t *sampler, char **out);
+
+/** Frees a sampler result.
+ *  Ownership: takes `sampler`; NULL is allowed. Threads: any thread, as the last call on it.
+ *  Errors: none. Since: 0.1. */
+TINKER_API void tinker_sampler_free(tinker_sampler_t *sampler);
+
+/* =============================================================================================
+ * Whoami (R23)
+ * =========================================================================================== */
+
+/** The caller's user URN (the JWT's "sub" claim).
+ *  Ownership: borrowed from `who`. Threads: any thread. Errors: none; NULL for a NULL result.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_whoami_user_urn(const tinker_whoami_t *who);
+
+/** The caller's email; NULL for principals without one.
+ *  Ownership: borrowed from `who`. Threads: any thread. Errors: none; NULL for a NULL result.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_whoami_email(const tinker_whoami_t *who);
+
+/** The result as JSON ({"user_urn", "email"?}).
+ *  Ownership: the caller owns *out (tinker_free). Threads: any thread.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL who or out). Since: 0.1. */
+TINKER_API tinker_status_t tinker_whoami_to_json(const tinker_whoami_t *who, char **out);
+
+/** Frees a whoami result.
+ *  Ownership: takes `who`; NULL is allowed. Threads: any thread, as the last call on it.
+ *  Errors: none. Since: 0.1. */
+TINKER_API void tinker_whoami_free(tinker_whoami_t *who);
 
 #ifdef __cplusplus
 }

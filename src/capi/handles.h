@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "client/rest_client.h"
 #include "client/sampling_client.h"
 #include "client/sampling_types.h"
 #include "client/service_client.h"

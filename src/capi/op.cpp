@@ -67,4 +67,25 @@ tinker_status_t check_lora(const char* fn, const char* param, const tinker_lora_
   return TINKER_OK;
 }
 
+tinker_status_t check_id(const char* fn, const char* param, const char* id) {
+  if (!*id) return fail(TINKER_E_INVALID_ARGUMENT, std::string(fn) + ": " + param + " is empty");
+  return TINKER_OK;
+}
+
+tinker_status_t check_checkpoint_id(const char* fn, const char* param, const char* id) {
+  std::string why;
+  if (!wire::valid_checkpoint_id(id, &why))
+    return fail(TINKER_E_INVALID_ARGUMENT, std::string(fn) + ": " + param +
+                                               " must be weights/<name> or sampler_weights/<name>: " + why);
+  return TINKER_OK;
+}
+
+tinker_status_t check_checkpoint_path(const char* fn, const char* param, const char* path) {
+  std::string why;
+  if (!wire::parse_tinker_path(path, &why))
+    return fail(TINKER_E_INVALID_ARGUMENT, std::string(fn) + ": " + param +
+                                               " is not a checkpoint's tinker:// path: " + why);
+  return TINKER_OK;
+}
+
 }  // namespace tinker::capi

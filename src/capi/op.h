@@ -5,6 +5,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "capi/handles.h"
@@ -12,6 +13,7 @@
 #include "client/api_results.h"
 #include "client/training_client.h"
 #include "wire/json_writer.h"
+#include "wire/tinker_path.h"
 
 namespace tinker::capi {
 
@@ -87,6 +89,9 @@ tinker_status_t check_ttl(const char* fn, const char* param, int64_t ttl_seconds
 tinker_status_t check_positive(const char* fn, const char* param, int64_t value);
 tinker_status_t check_non_negative(const char* fn, const char* param, int64_t value);
 tinker_status_t check_lora(const char* fn, const char* param, const tinker_lora_config_t* lora);
+tinker_status_t check_id(const char* fn, const char* param, const char* id);
+tinker_status_t check_checkpoint_id(const char* fn, const char* param, const char* id);
+tinker_status_t check_checkpoint_path(const char* fn, const char* param, const char* path);
 
 // ---- values, by parameter kind ----------------------------------------------------------------
 
@@ -97,6 +102,15 @@ inline std::map<std::string, std::string> metadata_of(const tinker_metadata_t* m
 inline const wire::SamplingParams& sampling_params_of(const tinker_sampling_params_t* p) {
   static const wire::SamplingParams defaults;
   return p ? p->v : defaults;
+}
+// A checkpoint path's parts (checked by check_checkpoint_path before any start).
+inline wire::TinkerPath parsed_checkpoint_path(const char* path) {
+  std::string why;
+  return wire::parse_tinker_path(path, &why).value_or(wire::TinkerPath{});
+}
+// A time to live for a request that sends null for none: 0 = none.
+inline std::optional<int64_t> ttl_or_none(int64_t ttl_seconds) {
+  return ttl_seconds > 0 ? std::optional<int64_t>(ttl_seconds) : std::nullopt;
 }
 // An optional builder's message: its value, or the registry's defaults.
 template <class B>

@@ -22,10 +22,27 @@ std::string expand_path(const char* pattern, std::initializer_list<std::pair<con
       else
         encoded += std::string("%") + kHex[c >> 4] + kHex[c & 15];
     }
-    const std::string placeholder = std::string("{") + name + "}";
+    std::string placeholder = std::string("{") + name + "}";
+    if (out.find(placeholder) == std::string::npos) placeholder = std::string("{") + name + "...}";
     out.replace(out.find(placeholder), placeholder.size(), encoded);
   }
   return out;
+}
+
+std::string with_query(std::string path, std::initializer_list<std::pair<const char*, std::string>> params) {
+  static const char kHex[] = "0123456789ABCDEF";
+  char sep = '?';
+  for (const auto& [name, value] : params) {
+    path += sep;
+    path += name;
+    path += '=';
+    for (const unsigned char c : value) {
+      if (std::isalnum(c) || std::strchr("-._~", c)) path += static_cast<char>(c);
+      else path += std::string("%") + kHex[c >> 4] + kHex[c & 15];
+    }
+    sep = '&';
+  }
+  return path;
 }
 
 CallSpec json_call(const JsonOp& op, std::string body, std::string path) {

@@ -33,11 +33,14 @@ struct JsonOp {
 // without parameters); `what` of messages is op.what.
 CallSpec json_call(const JsonOp& op, std::string body, std::string path = "");
 
-// op.path with each "{name}" replaced by its value, percent-encoded except for the characters a
-// path segment may hold, '/' included: checkpoint ids contain one and travel unescaped
-// (docs/protocol.md §2.4). A "." or ".." segment has its dots encoded too, so that no value can
-// climb to another endpoint.
+// op.path with each "{name}" (or "{name...}", the registry's mark for a value that holds '/')
+// replaced by its value, percent-encoded except for the characters a path segment may hold, '/'
+// included: checkpoint ids contain one and travel unescaped (docs/protocol.md §2.4). A "." or ".."
+// segment has its dots encoded too, so that no value can climb to another endpoint.
 std::string expand_path(const char* pattern, std::initializer_list<std::pair<const char*, std::string>> values);
+
+// `path` with a query string of `params`, each value percent-encoded but for unreserved characters.
+std::string with_query(std::string path, std::initializer_list<std::pair<const char*, std::string>> params);
 
 // Builds a request body; ordered operations receive their seq_id (others 0).
 using BodyFn = std::function<std::string(int64_t seq_id)>;

@@ -31,14 +31,4 @@ class ServiceClient {
   std::shared_ptr<ClientContext> ctx_;
 };
 
-// RestClient (S6): shares the service client's context; no session of its own (§5.1).
-class RestClient {
- public:
-  explicit RestClient(std::shared_ptr<ClientContext> ctx) : ctx_(std::move(ctx)) {}
-  const std::shared_ptr<ClientContext>& context() const { return ctx_; }
-
- private:
-  std::shared_ptr<ClientContext> ctx_;
-};
-
 }  // namespace tinker

@@ -68,6 +68,12 @@ class ClientContext : public std::enable_shared_from_this<ClientContext> {
   // credential, timeouts. `timeout_ms` 0 = the client's request timeout.
   void decorate(http::Request& req, long timeout_ms) const;
   const ServerConfig& server_config() const { return config_; }
+  // The JWT the client authenticates with, when the server uses JWTs (after the configuration
+  // step); nullopt when the credential is a plain API key.
+  std::optional<std::string> identity_jwt() const {
+    return config_.pjwt_auth_enabled && credential_ != options_.api_key.value_or("") ? std::optional(credential_)
+                                                                                    : std::nullopt;
+  }
   double billing_pause_max_seconds() const { return config_.billing_exception_max_pause_duration_sec; }
   // Passes a queue state reported by a poll to the user's observer (on the completion thread).
   void report_queue_state(const std::string& state, const std::string& reason, const std::string& request_id,

@@ -14,6 +14,7 @@ struct Fixture {
   tinker_service_client_t* service = nullptr;
   tinker_training_client_t* training = nullptr;
   tinker_sampling_client_t* sampling = nullptr;
+  tinker_rest_client_t* rest = nullptr;
   tinker_batch_t* batch = nullptr;
   tinker_model_input_t* prompt = nullptr;
   tinker_custom_loss_step_t* step = nullptr;
@@ -32,6 +33,7 @@ struct Fixture {
     training = new tinker_training_client{std::make_shared<tinker::TrainingClient>(service->impl->context(), "run", 0)};
     sampling = new tinker_sampling_client{
         std::make_shared<tinker::SamplingClient>(service->impl->context(), "session:sample:0", tinker::wire::api::RetryConfig{})};
+    tinker_service_client_create_rest_client(service, &rest);
     tinker_batch_new(&batch);
     tinker_model_input_new(&prompt);
     step = new tinker_custom_loss_step;
@@ -42,6 +44,7 @@ struct Fixture {
     tinker_batch_free(batch);
     tinker_training_client_free(training);
     tinker_sampling_client_free(sampling);
+    tinker_rest_client_free(rest);
     tinker_service_client_free(service);
   }
   size_t in_flight() const { return service->impl->context()->runtime().operations_in_flight(); }
