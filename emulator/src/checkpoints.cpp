@@ -77,6 +77,25 @@ bool valid_checkpoint_name(const std::string& name, std::string* error) {
   return true;
 }
 
+bool parse_checkpoint_id(const std::string& id, std::string* kind, std::string* name,
+                         std::string* error) {
+  size_t slash = id.find('/');
+  std::string k = slash == std::string::npos ? id : id.substr(0, slash);
+  if (slash == std::string::npos || (k != kTrainingKind && k != kSamplerKind)) {
+    *error = "invalid checkpoint id '" + id + "': expected <weights|sampler_weights>/<name>";
+    return false;
+  }
+  std::string n = id.substr(slash + 1);
+  std::string why;
+  if (!valid_checkpoint_name(n, &why)) {
+    *error = "invalid checkpoint id '" + id + "': " + why;
+    return false;
+  }
+  *kind = std::move(k);
+  *name = std::move(n);
+  return true;
+}
+
 std::string CheckpointStore::file_for(const std::string& user, const std::string& model_id,
                                       const std::string& kind, const std::string& name) const {
   return root_ + "/" + user + "/" + model_id + "/" + kind + "/" + name + ".ckpt";
@@ -116,6 +135,7 @@ mdl::Status CheckpointStore::store(CheckpointRecord rec, const std::string& byte
   rec.size_bytes = static_cast<int64_t>(bytes.size());
   if (rec.created_unix == 0) rec.created_unix = unix_now();
   std::lock_guard<std::mutex> lock(mu_);
+  rec.seq = ++next_seq_;
   std::string key = rec.tinker_path;
   by_path_[key] = std::move(rec);
   return mdl::Status::ok();
@@ -136,6 +156,44 @@ std::vector<CheckpointRecord> CheckpointStore::list() {
     if (live_locked(k)) out.push_back(by_path_.at(k));
   }
   return out;
+}
+
+CheckpointRecord* CheckpointStore::owned_locked(const std::string& path, const std::string& owner) {
+  if (!live_locked(path)) return nullptr;
+  CheckpointRecord& rec = by_path_.at(path);
+  return rec.owner == owner ? &rec : nullptr;
+}
+
+CheckpointStore::Change CheckpointStore::set_public(const std::string& path,
+                                                    const std::string& owner, bool is_public) {
+  std::lock_guard<std::mutex> lock(mu_);
+  CheckpointRecord* rec = owned_locked(path, owner);
+  if (rec == nullptr) return Change::kNotFound;
+  if (rec->is_public == is_public) return Change::kConflict;
+  rec->is_public = is_public;
+  return Change::kDone;
+}
+
+CheckpointStore::Change CheckpointStore::set_expiry(const std::string& path,
+                                                    const std::string& owner,
+                                                    std::optional<double> expires_unix) {
+  std::lock_guard<std::mutex> lock(mu_);
+  CheckpointRecord* rec = owned_locked(path, owner);
+  if (rec == nullptr) return Change::kNotFound;
+  rec->expires_unix = expires_unix;
+  return Change::kDone;
+}
+
+CheckpointStore::Change CheckpointStore::remove(const std::string& path, const std::string& owner) {
+  std::lock_guard<std::mutex> lock(mu_);
+  CheckpointRecord* rec = owned_locked(path, owner);
+  if (rec == nullptr) return Change::kNotFound;
+  // Samplers made from it keep working: they hold a frozen copy of the weights, not the file.
+  // While a save of the same path is queued the file is left alone: that save may already have
+  // written its new file and be about to index it (store() writes before it takes the lock).
+  if (reserved_.count(path) == 0) std::remove(rec->file.c_str());
+  by_path_.erase(path);
+  return Change::kDone;
 }
 
 bool can_read_checkpoint(const CheckpointRecord& rec, const std::string& user,

@@ -35,6 +35,11 @@ std::string make_tinker_path(const std::string& model_id, const std::string& kin
 // A checkpoint name: non-empty, no '/', no control characters, at most 200 bytes.
 bool valid_checkpoint_name(const std::string& name, std::string* error);
 
+// A checkpoint id as the REST paths carry it, "<kind>/<name>" (weights/0001,
+// sampler_weights/final): the part of a tinker:// path after the run id.
+bool parse_checkpoint_id(const std::string& id, std::string* kind, std::string* name,
+                         std::string* error);
+
 struct CheckpointRecord {
   std::string tinker_path;
   std::string model_id;
@@ -49,6 +54,7 @@ struct CheckpointRecord {
   std::optional<double> expires_unix;     // none = never
   bool is_public = false;
   bool ephemeral = false;                 // unnamed save_weights_for_sampler
+  uint64_t seq = 0;                       // order of saves (set by store(); an overwrite is newer)
 };
 
 class CheckpointStore {
@@ -73,13 +79,27 @@ class CheckpointStore {
   std::optional<CheckpointRecord> lookup(const std::string& tinker_path);
   std::vector<CheckpointRecord> list();
 
+  // The REST changes to one checkpoint (publish, unpublish, TTL, delete). Only `owner` may
+  // change a checkpoint: another user's answers kNotFound, like an unknown or expired one, so
+  // that nobody learns which paths exist. kConflict: already in the requested public state.
+  enum class Change { kDone, kNotFound, kConflict };
+  Change set_public(const std::string& path, const std::string& owner, bool is_public);
+  // none = never expires.
+  Change set_expiry(const std::string& path, const std::string& owner,
+                    std::optional<double> expires_unix);
+  // Deletes the file and the index entry.
+  Change remove(const std::string& path, const std::string& owner);
+
  private:
   bool live_locked(const std::string& path);
+  // The live record at `path` if `owner` owns it, else null.
+  CheckpointRecord* owned_locked(const std::string& path, const std::string& owner);
 
   std::string root_;
   std::mutex mu_;
   std::map<std::string, CheckpointRecord> by_path_;
   std::map<std::string, int> reserved_;
+  uint64_t next_seq_ = 0;
 };
 
 // Whether `user` may read `rec`: the owner, anyone for a published checkpoint, or anyone
