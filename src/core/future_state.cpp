@@ -9,10 +9,11 @@ namespace tinker {
 
 constexpr size_t kMaxRequestIdBytes = 256;
 
-void MultiWaiter::notify() {
+void MultiWaiter::notify(bool interrupt) {
   {
     std::lock_guard<std::mutex> lk(mu);
     ++generation;
+    if (interrupt) ++interrupts;
   }
   cv.notify_all();
 }
@@ -167,7 +168,7 @@ void FutureState::interrupt() {
     waiters = waiters_;
   }
   cv_.notify_all();
-  for (auto& w : waiters) w->notify();
+  for (auto& w : waiters) w->notify(/*interrupt=*/true);
 }
 
 tinker_status_t FutureState::cancel() {

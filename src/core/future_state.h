@@ -18,12 +18,14 @@
 
 namespace tinker {
 
-// Wakes a thread in wait_all / wait_any when any of its futures changes.
+// Wakes a thread in wait_all / wait_any when any of its futures changes. It counts interrupts
+// itself, so that a waiter on thousands of futures need not ask each of them after every wake.
 struct MultiWaiter {
   std::mutex mu;
   std::condition_variable cv;
   uint64_t generation = 0;
-  void notify();
+  uint64_t interrupts = 0;
+  void notify(bool interrupt = false);
 };
 
 class FutureState : public std::enable_shared_from_this<FutureState> {
