@@ -123,6 +123,15 @@ HANDWRITTEN_BUILDERS = {
     },
 }
 
+# Hand-written methods over C functions outside the registry's operations: the Ruby method behind
+# each, so that their errors name it like an operation's (C_FUNCTION_METHODS), once
+# (OPERATION_METHODS: the hand-written method names itself with Tinker.naming).
+HANDWRITTEN_FUNCTIONS = {
+    "tinker_service_client_create_rest_client": "ServiceClient#create_rest_client",
+    "tinker_path_parse": "Tinker.parse_tinker_path",
+    "tinker_path_format": "Tinker.format_tinker_path",
+}
+
 # Names a parameter cannot have in Ruby: keywords, and the names the generated methods use.
 RESERVED = {"retry", "next", "end", "begin", "class", "def", "do", "if", "in", "module", "then", "self",
             "label", "client", "fields", "timeout", "future"}
@@ -207,16 +216,21 @@ def gen_method_names():
         for fn, member_name in setters.items():
             assert fn in declared, f"gen_ruby.py: {fn} (HANDWRITTEN_BUILDERS) is not in the public headers"
             lines.append(f"    {lit(fn)} => {lit(camel(builder) + '#' + member_name)},\n")
-    labels = [op_label(op, s) for op in registry.OPS for s in ("", "_async")]
+    for fn, method in HANDWRITTEN_FUNCTIONS.items():
+        assert fn in declared, f"gen_ruby.py: {fn} (HANDWRITTEN_FUNCTIONS) is not in the public headers"
+        lines.append(f"    {lit(fn)} => {lit(method)},\n")
+    labels = [op_label(op, s) for op in registry.OPS for s in ("", "_async")] + list(HANDWRITTEN_FUNCTIONS.values())
     return (HEADER + "\nmodule Tinker\n"
-            "  # The Ruby method that calls each C function of the registry, and the member behind each setter\n"
-            "  # of a hand-written builder (SamplingParams): a libtinker error message starts with the C\n"
+            "  # The Ruby method that calls each C function of the registry or of a hand-written method\n"
+            "  # (ServiceClient#create_rest_client, Tinker.parse_tinker_path, ...), and the member behind each\n"
+            "  # setter of a hand-written builder (SamplingParams): a libtinker error message starts with the C\n"
             "  # function's name, which Tinker.native_error and Tinker.future_error replace with this\n"
             "  # (\"tinker_training_client_save_state_async: name is NULL\" becomes\n"
             "  # \"TrainingClient#save_state_async: name is NULL\").\n"
             "  C_FUNCTION_METHODS = {\n" + "".join(lines).rstrip(",\n") + "\n  }.freeze\n\n"
-            "  # The operation methods: an error raised while one starts names the method the caller called,\n"
-            "  # once (Error#named replaces one of these at the start of a message).\n"
+            "  # The operation methods and the hand-written methods of HANDWRITTEN_FUNCTIONS: an error raised\n"
+            "  # while one starts names the method the caller called, once (Error#named replaces one of these\n"
+            "  # at the start of a message).\n"
             "  OPERATION_METHODS = [\n" + ",\n".join(f"    {lit(x)}" for x in labels) + "\n  ].freeze\nend\n")
 
 

@@ -16,6 +16,11 @@
 #     sampler = client.create_sampling_client(base_model: "tinker-emulator/tiny-bigram")
 #     sampler.sample([104, 105], max_tokens: 8, num_samples: 2).sequences.map(&:tokens)
 #     sampler.compute_logprobs([104, 105, 33])             # [nil, -2.1, -3.4]
+#
+#     rest = client.create_rest_client                     # checkpoints, samplers, sessions
+#     rest.list_checkpoints(trainer.model_id).checkpoints.map(&:tinker_path)
+#     rest.each_user_checkpoint(page_size: 50) { |c| puts c.tinker_path if c.public? }
+#     Tinker.parse_tinker_path("tinker://run-1/weights/final").checkpoint_id # "weights/final"
 #   end
 #
 # Failures raise Tinker::Error subclasses (Tinker::UnauthenticatedError, ...), which carry
@@ -53,6 +58,8 @@ require "tinker/operations"
 require "tinker/service_client"
 require "tinker/training_client"
 require "tinker/sampling_client"
+require "tinker/rest_client"
+require "tinker/tinker_path"
 require "tinker/sampling_params"
 require "tinker/sample_response"
 require "tinker/forward_backward_output"

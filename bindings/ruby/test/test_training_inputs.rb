@@ -199,14 +199,21 @@ class TrainingInputsTest < Minitest::Test
     assert_match(/\ALoraConfig#rank: rank must be > 0/, error.message)
   end
 
-  # Every Ruby method the map names exists: both methods of every operation, each builder field.
-  # One C function each, except SamplingParams#stop, which two fill (stop strings, stop tokens).
+  # Every Ruby method the map names exists: both methods of every operation, each builder field,
+  # the hand-written methods over other C functions (ServiceClient#create_rest_client, and module
+  # functions such as Tinker.parse_tinker_path). One C function each, except SamplingParams#stop,
+  # which two fill (stop strings, stop tokens).
   def test_every_mapped_method_exists
     shared = Tinker::C_FUNCTION_METHODS.values.tally.select { |_, n| n > 1 }.keys
     assert_equal ["SamplingParams#stop"], shared
     Tinker::C_FUNCTION_METHODS.each do |function, method|
-      type, name = method.split("#")
-      assert Tinker.const_get(type).method_defined?(name), "#{function}: #{method} is not defined"
+      if method.include?("#")
+        type, name = method.split("#")
+        assert Tinker.const_get(type).method_defined?(name), "#{function}: #{method} is not defined"
+      else
+        owner, name = method.split(".")
+        assert Object.const_get(owner).respond_to?(name), "#{function}: #{method} is not defined"
+      end
     end
     assert_operator Tinker::OPERATION_METHODS.size, :>=, 40
     assert(Tinker::OPERATION_METHODS.all? { |m| Tinker::C_FUNCTION_METHODS.value?(m) })

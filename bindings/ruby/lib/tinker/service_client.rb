@@ -5,7 +5,8 @@ module Tinker
   # it. Thread-safe. Keywords are client options (see Options), defaults come from the
   # environment (TINKER_BASE_URL, TINKER_API_KEY, ...). Its operations (health_check,
   # get_server_capabilities, create_lora_training_client, create_sampling_client, ...) are
-  # generated from the registry (tinker/generated/service_client.rb).
+  # generated from the registry (tinker/generated/service_client.rb); create_rest_client is here,
+  # because it sends nothing and so has no future.
   class ServiceClient
     def self.open(**options)
       client = new(**options)
@@ -27,6 +28,21 @@ module Tinker
     # operation, starts it), else nil.
     def session_id
       @handle.use { |c| Raw.tinker_service_client_session_id(c) }
+    end
+
+    # S6: a RestClient on this client's runtime (no request, no session). With a block, yields it
+    # and closes it afterwards, returning the block's value.
+    def create_rest_client
+      rest = Tinker.naming("ServiceClient#create_rest_client") do
+        RestClient.new(@handle.use { |c| Raw.tinker_service_client_create_rest_client(c) })
+      end
+      return rest unless block_given?
+
+      begin
+        yield rest
+      ensure
+        rest.close
+      end
     end
 
     # Releases the client; futures may outlive it (they then end cancelled). Idempotent.
