@@ -10,8 +10,9 @@ bindings/java/src/main/java/dev/libtinker (bindings/CMakeLists.txt):
 - a record per builder: the registry's defaults, checked by the C setters whenever one is made,
   and its conversion into the C builder;
 - CFunctionNames.java: each C function of the registry (and each setter of the hand-written
-  sampling-parameters builder) → the Java method that stands for it, so an error names the method
-  the caller called (TinkerException).
+  sampling-parameters builder, and the few C functions outside the registry that a hand-written
+  method wraps, such as tinker_path_parse) → the Java method that stands for it, so an error names
+  the method the caller called (TinkerException).
 
 Naming: `get_info` → `getInfo` / `getInfoAsync` on the client's class; a result or builder
 `save_result` → `SaveResult`; fields and parameters in camelCase, a `*_seconds` parameter a
@@ -91,6 +92,13 @@ def jcall(head, args, indent, tail=""):
 
 def imports(names):
     return "".join(f"import {n};\n" for n in sorted(set(names)))
+
+
+def html(text):
+    """A registry doc as Javadoc text: its placeholders (\"weights/<name>\") are text, not HTML tags."""
+    text = text.replace("&", "&amp;")
+    text = re.sub(r"<([^<>]*)>", r"&lt;\1&gt;", text)
+    return text.replace("<", "&lt;")
 
 
 # ---- parameter kinds (api/kinds.py) in Java ---------------------------------------------------
@@ -185,6 +193,14 @@ HANDWRITTEN_BUILDER_SETTERS = {
     "tinker_sampling_params_add_stop_token": "SamplingParams.Builder.stopTokens",
 }
 
+# C functions outside the registry that a hand-written Java method wraps → that method, so that
+# their errors name Java too (see CFunctionNames).
+HANDWRITTEN_FUNCTIONS = {
+    "tinker_service_client_create_rest_client": "ServiceClient.createRestClient",
+    "tinker_path_parse": "TinkerPath.parse",
+    "tinker_path_format": "TinkerPath.format",
+}
+
 # Results that become client handles: how Java takes them (a client is served by the completion
 # thread of the service client it came from).
 HANDLE_TAKES = {"training_client": "f -> TrainingClient.take(service(), f)",
@@ -222,7 +238,7 @@ def builder_field_name(f):
 
 def java_names():
     """[(C function, Java method)] of every operation (both forms) and builder setter, the
-    hand-written builders' included."""
+    hand-written builders' included, and of the hand-written methods over other C functions."""
     names = []
     for op in registry.OPS:
         (blocking, _), (asynchronous, _) = gen_c.op_prototypes(op)
@@ -233,7 +249,7 @@ def java_names():
             c = f"tinker_{b.name}_set_{f.name}"
             assert c in setters, c
             names.append((c, f"{pascal(b.name)}.Builder.{builder_field_name(f)}"))
-    return names + list(HANDWRITTEN_BUILDER_SETTERS.items())
+    return names + list(HANDWRITTEN_BUILDER_SETTERS.items()) + list(HANDWRITTEN_FUNCTIONS.items())
 
 
 def gen_c_function_names():
@@ -255,7 +271,7 @@ def gen_c_function_names():
 # ---- operations ---------------------------------------------------------------------------------
 
 def param_doc(p, jk):
-    return "; ".join(d for d in (p.doc, kinds.KINDS[p.kind].doc if jk.doc is None else jk.doc) if d)
+    return html("; ".join(d for d in (p.doc, kinds.KINDS[p.kind].doc if jk.doc is None else jk.doc) if d))
 
 
 def with_param_names(text, op):
@@ -277,7 +293,7 @@ def op_doc(op, asynchronous, params, left_out=(), first=None, more=()):
         first = f"{op.id} {op.name}, blocking: {{@code {camel(op.name)}Async}} awaited; an interrupt cancels it."
     paragraphs = [first]
     if op.doc:
-        doc = with_param_names(with_method_names(op.doc, registry.OPS, lambda n: f"{{@code {camel(n)}}}"), op)
+        doc = with_param_names(with_method_names(html(op.doc), registry.OPS, lambda n: f"{{@code {camel(n)}}}"), op)
         paragraphs += ["", "<p>" + doc[0].upper() + doc[1:]]
     if left_out:
         paragraphs += ["", f"<p>Without {', '.join(left_out)} (absent)."]
@@ -485,7 +501,7 @@ def sentence(text):
 
 def field_doc(f):
     """A result field's doc from the registry's, which speaks C: NULL is null, 1 is true."""
-    doc = f.doc or f.name.replace("_", " ")
+    doc = html(f.doc or f.name.replace("_", " "))
     if f.type == "string":
         doc = doc.replace("NULL", "null")
     if f.type == "bool" and doc.startswith("1 "):
@@ -580,7 +596,7 @@ class BuilderField:
 
     def doc(self):
         rule = gen_c.setter_check(self.f, self.f.arg)[1]
-        return " ".join(x for x in (sentence(self.f.doc), sentence(rule) if rule else "", f"Default: {self.words}.") if x)
+        return html(" ".join(x for x in (sentence(self.f.doc), sentence(rule) if rule else "", f"Default: {self.words}.") if x))
 
     def setter_value(self):
         if self.type.startswith("Optional"):

@@ -24,8 +24,9 @@ import java.util.function.Function;
  * ServiceClientOperations}): each as {@code fooAsync()}, returning a {@link TinkerFuture}, and as
  * a blocking {@code foo()} that waits for it. Failures are {@link TinkerException}s.
  *
- * <p>The {@link TrainingClient}s and {@link SamplingClient}s it creates deliver their results
- * through this client's completion thread: keep it open while they are in use.
+ * <p>The {@link TrainingClient}s, {@link SamplingClient}s and {@link RestClient}s it creates
+ * deliver their results through this client's completion thread: keep it open while they are in
+ * use.
  */
 public final class ServiceClient extends ServiceClientOperations implements AutoCloseable {
   private final NativeHandle<SWIGTYPE_p_tinker_service_client> handle;
@@ -224,6 +225,14 @@ public final class ServiceClient extends ServiceClientOperations implements Auto
     public SamplingClientOptions withRetry(RetryConfig config) {
       return new SamplingClientOptions(modelPath, baseModel, config);
     }
+  }
+
+  /**
+   * S6: a REST client (checkpoints, sessions, samplers, whoami) on this client's configuration and
+   * runtime. No I/O and no session; its operations are served by this client's completion thread.
+   */
+  public RestClient createRestClient() {
+    return handle.use(c -> RestClient.create(this, c));
   }
 
   /** The session id once a session exists (after {@link #startSession} or a training operation). */

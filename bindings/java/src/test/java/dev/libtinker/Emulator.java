@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assertions;
@@ -26,6 +27,20 @@ final class Emulator {
    * pass as skipped tests; TINKER_SKIP_EMULATOR_TESTS=1 skips it instead.
    */
   static ServiceClient connect() {
+    requireEmulator();
+    return ServiceClient.create();
+  }
+
+  /**
+   * A service client on the emulator as a user of its own: a fresh API key, which the emulator
+   * makes a new user, so that what the test lists (checkpoints, sessions) is only what it made.
+   */
+  static ServiceClient connectAsNewUser() {
+    requireEmulator();
+    return ServiceClient.builder().apiKey("tml-java-" + UUID.randomUUID()).build();
+  }
+
+  private static void requireEmulator() {
     String url = System.getenv("TINKER_BASE_URL");
     if (url == null || url.isEmpty()) {
       Assumptions.assumeFalse(
@@ -35,7 +50,6 @@ final class Emulator {
           "TINKER_BASE_URL is not set: run under tests/with_emulator.sh (CTest does), or set "
               + "TINKER_SKIP_EMULATOR_TESTS=1 to skip the tests that need the emulator");
     }
-    return ServiceClient.create();
   }
 
   /** GET of an admin path such as "/_emulator/samplers"; the body. */
@@ -81,6 +95,16 @@ final class Emulator {
   /** How many requests to API path {@code path} the emulator got, from any client. */
   static int requests(String path) {
     return count("\"seq\"\\s*:", path);
+  }
+
+  /** How many requests the emulator logged (from any client) whose path matches {@code pathRegex}. */
+  static int requestsMatching(String pathRegex) {
+    Matcher m = Pattern.compile("\"path\"\\s*:\\s*\"(?:" + pathRegex + ")\"").matcher(get("/_emulator/log"));
+    int n = 0;
+    while (m.find()) {
+      n++;
+    }
+    return n;
   }
 
   private static int count(String regex, String path) {

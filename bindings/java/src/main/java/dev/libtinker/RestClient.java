@@ -1,0 +1,178 @@
+package dev.libtinker;
+
+import dev.libtinker.CheckpointList.Checkpoint;
+import dev.libtinker.raw.SWIGTYPE_p_tinker_future;
+import dev.libtinker.raw.SWIGTYPE_p_tinker_rest_client;
+import dev.libtinker.raw.SWIGTYPE_p_tinker_service_client;
+import dev.libtinker.raw.TinkerRaw;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * The REST management client: checkpoints (list per run or per user, delete, publish, unpublish,
+ * time to live), sessions (assign to a project), samplers, and who the caller is. Made by {@link
+ * ServiceClient#createRestClient}, on that client's configuration; its calls need no session.
+ * Thread-safe.
+ *
+ * <p>Its operations come from the registry (api/registry.py, generated into {@code
+ * RestClientOperations}): each as {@code fooAsync()}, returning a {@link TinkerFuture}, and as a
+ * blocking {@code foo()} that waits for it; failures are {@link TinkerException}s: an unknown
+ * (or another user's) run, checkpoint, session or sampler is {@link Status#NOT_FOUND}, publishing
+ * a public checkpoint or unpublishing a private one {@link Status#ALREADY_EXISTS}. A checkpoint is
+ * named by its run id and checkpoint id ("weights/&lt;name&gt;", "sampler_weights/&lt;name&gt;")
+ * or by its tinker:// path (the {@code ...FromTinkerPath} forms; {@link TinkerPath} splits and
+ * makes them); either is checked before anything is sent, and a malformed one throws {@link
+ * Status#INVALID_ARGUMENT} from the call itself.
+ *
+ * <p>Results are delivered by the completion thread of the service client it came from: keep that
+ * one open. Close it when done (try-with-resources); operations already started still complete.
+ * One never closed is freed by a Cleaner.
+ */
+public final class RestClient extends RestClientOperations implements AutoCloseable {
+  /** The page size of {@link #listUserCheckpoints()}: the official client's default. */
+  public static final int DEFAULT_LIMIT = 100;
+
+  private final ServiceClient service;
+  private final NativeHandle<SWIGTYPE_p_tinker_rest_client> handle;
+
+  private RestClient(ServiceClient service, SWIGTYPE_p_tinker_rest_client client) {
+    this.service = service;
+    this.handle = new NativeHandle<>(client, TinkerRaw::tinker_rest_client_free);
+  }
+
+  /** S6 on a borrowed service client handle (no I/O). */
+  static RestClient create(ServiceClient service, SWIGTYPE_p_tinker_service_client client) {
+    SWIGTYPE_p_tinker_rest_client[] out = new SWIGTYPE_p_tinker_rest_client[1];
+    TinkerRaw.tinker_service_client_create_rest_client(client, out);
+    return new RestClient(service, out[0]);
+  }
+
+  /** Starts an operation (RestClientOperations) through the service client's completion queue. */
+  @Override
+  <T> TinkerFuture<T> start(
+      ServiceClient.AsyncCall<SWIGTYPE_p_tinker_rest_client> call, Function<SWIGTYPE_p_tinker_future, T> take) {
+    return service.start(handle, call, take);
+  }
+
+  // ---- R6 with the official client's defaults ---------------------------------------------------
+
+  /** R6 list_user_checkpoints, blocking: the first page of {@link #DEFAULT_LIMIT} (100), newest first. */
+  public CheckpointList listUserCheckpoints() {
+    return listUserCheckpoints(DEFAULT_LIMIT, 0);
+  }
+
+  /** R6 list_user_checkpoints, blocking: the first page of {@code limit} (>= 1), newest first. */
+  public CheckpointList listUserCheckpoints(int limit) {
+    return listUserCheckpoints(limit, 0);
+  }
+
+  /** R6 list_user_checkpoints, asynchronous: the first page of {@link #DEFAULT_LIMIT} (100). */
+  public TinkerFuture<CheckpointList> listUserCheckpointsAsync() {
+    return listUserCheckpointsAsync(DEFAULT_LIMIT, 0);
+  }
+
+  /** R6 list_user_checkpoints, asynchronous: the first page of {@code limit} (>= 1). */
+  public TinkerFuture<CheckpointList> listUserCheckpointsAsync(int limit) {
+    return listUserCheckpointsAsync(limit, 0);
+  }
+
+  // ---- every page of R6 ---------------------------------------------------------------------------
+
+  /**
+   * All of the caller's checkpoints over all their runs, newest first, fetched page by page with
+   * {@code listUserCheckpoints(pageSize, offset)} as the iteration reaches them, until the
+   * server's {@code totalCount} (or, from a server that sends no cursor, a short or empty page).
+   * Each {@code iterator()} starts again from the first page. The pages are not a snapshot: a
+   * checkpoint saved or deleted during the iteration shifts the later pages, so one may be seen
+   * twice or not at all. A failed page throws its {@link TinkerException} from {@code hasNext} /
+   * {@code next}. An iterator belongs to one thread.
+   *
+   * @param pageSize checkpoints per request, >= 1 (the server may have a maximum)
+   * @throws TinkerException {@link Status#INVALID_ARGUMENT} for a page size below 1, at once
+   */
+  public Iterable<Checkpoint> userCheckpoints(int pageSize) {
+    checkPageSize("RestClient.userCheckpoints", pageSize);
+    return () -> new Pages(pageSize);
+  }
+
+  /** {@link #userCheckpoints(int)} with pages of {@link #DEFAULT_LIMIT}. */
+  public Iterable<Checkpoint> userCheckpoints() {
+    return userCheckpoints(DEFAULT_LIMIT);
+  }
+
+  /**
+   * {@link #userCheckpoints(int)} as a sequential, ordered stream: pages are fetched as the stream
+   * is consumed, so {@code limit(n)} fetches only what it needs.
+   *
+   * @param pageSize checkpoints per request, >= 1
+   * @throws TinkerException {@link Status#INVALID_ARGUMENT} for a page size below 1, at once
+   */
+  public Stream<Checkpoint> streamUserCheckpoints(int pageSize) {
+    checkPageSize("RestClient.streamUserCheckpoints", pageSize);
+    return StreamSupport.stream(
+        Spliterators.spliteratorUnknownSize(new Pages(pageSize), Spliterator.ORDERED | Spliterator.NONNULL), false);
+  }
+
+  private static void checkPageSize(String method, int pageSize) {
+    if (pageSize < 1) {
+      throw TinkerException.invalidArgument(method + ": pageSize must be >= 1, got " + pageSize);
+    }
+  }
+
+  /** One pass over the user's checkpoints, a page at a time. */
+  private final class Pages implements Iterator<Checkpoint> {
+    private final int pageSize;
+    private long offset; // of the next page: how many checkpoints came so far
+    private boolean lastPage; // no request after the current page
+    private Iterator<Checkpoint> page = Collections.emptyIterator();
+
+    Pages(int pageSize) {
+      this.pageSize = pageSize;
+    }
+
+    @Override
+    public boolean hasNext() {
+      // A loop, not an if: a page can come back empty while the total still promised more
+      // (checkpoints deleted meanwhile); that page ends the listing below.
+      while (!page.hasNext()) {
+        if (lastPage) {
+          return false;
+        }
+        fetch();
+      }
+      return true;
+    }
+
+    @Override
+    public Checkpoint next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return page.next();
+    }
+
+    private void fetch() {
+      CheckpointList list = listUserCheckpoints(pageSize, Math.toIntExact(offset));
+      List<Checkpoint> got = list.checkpoints();
+      offset += got.size();
+      // The latest total decides (checkpoints may come and go between pages); an empty page
+      // always ends the pass, so a server whose total never drops cannot make it spin.
+      lastPage =
+          got.isEmpty() || (list.totalCount() >= 0 ? offset >= list.totalCount() : got.size() < pageSize);
+      page = got.iterator();
+    }
+  }
+
+  /** Releases the client. Idempotent. */
+  @Override
+  public void close() {
+    handle.close(null);
+  }
+}
