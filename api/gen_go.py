@@ -10,7 +10,8 @@ with a `custom_loss_fn` parameter is the hand-written method of the same unexpor
 client handles, the forward/backward output, the sample response and the prompt logprobs
 (take<Result>), the batch, loss-function config, metadata, model input, sampling parameters and
 custom-loss step conversions (newCBatch, newCLossFnConfig, newCMetadata, newCModelInput,
-newCSamplingParams, CustomLossStep.borrow).
+newCSamplingParams, CustomLossStep.borrow), and the small checks of the REST client's arguments
+(cString for ids and paths, intOr for the page options, ttlArg for R15's positional TTL).
 
 The output is gofmt-clean (a test in the package checks it): no aligned columns except the keys of
 the default literals, which are padded as gofmt pads them.
@@ -41,9 +42,11 @@ GO_KEYWORDS = {"break", "case", "chan", "const", "continue", "default", "defer",
                "for", "func", "go", "goto", "if", "import", "interface", "map", "package", "range",
                "return", "select", "struct", "switch", "type", "var"}
 
-# Field names follow Go's initialisms (ModelID, IsLoRA, TrainMLP); type and method names are plain
-# CamelCase, as the layer has always spelled them (LoraConfig, CreateLoraTrainingClient).
-INITIALISMS = {"id": "ID", "json": "JSON", "lora": "LoRA", "mlp": "MLP", "ttl": "TTL", "url": "URL"}
+# Field names follow Go's initialisms (ModelID, IsLoRA, TrainMLP, UserURN), and so do parameter names
+# after their first word (trainingRunID); type and method names are plain CamelCase, as the layer has
+# always spelled them (LoraConfig, CreateLoraTrainingClient, SetCheckpointTtlFromTinkerPath), which is
+# also the name api/check_bindings.py looks for.
+INITIALISMS = {"id": "ID", "json": "JSON", "lora": "LoRA", "mlp": "MLP", "ttl": "TTL", "url": "URL", "urn": "URN"}
 
 
 def camel(snake):
@@ -59,7 +62,8 @@ def lower_first(name):
 
 
 def local_name(snake):
-    name = lower_first(camel(snake))
+    first, *rest = snake.split("_")
+    name = first + "".join(INITIALISMS.get(p, p.capitalize()) for p in rest)
     if name in GO_KEYWORDS or name in RESERVED:
         raise ValueError(f"gen_go: parameter {snake!r} would shadow a name the generated code uses")
     return name
@@ -118,7 +122,8 @@ class GoKind:
     set: str = "o.{f} = {a}"        # options: what WithX({a}) records in the settings `o`
     option_arg: Optional[str] = None  # options: WithX's parameter name (default: the parameter's);
                                     # "" = WithX takes none
-    pre: str = ""                   # statements making {c} from {v} (:=, with err); err ends the call
+    pre: str = ""                   # statements making {c} from {v} (:=, with err); err ends the call;
+                                    # {n} is the C parameter's name as a Go string literal
     free: str = ""                  # deferred release of {c}
     arg: str = "{v}"                # the C argument ({v} the Go value, {c} what `pre` made)
     helper: bool = False            # the operation is the hand-written method lowerCamel(op name)
@@ -129,11 +134,16 @@ GO_KINDS = {
     "string?": GoKind("string", option=""),  # "" is NULL: libtinker treats both alike
     "name": GoKind("string"),
     "tinker_path": GoKind("string"),
-    "id": GoKind("string"),
-    "checkpoint_id": GoKind("string"),
-    "checkpoint_path": GoKind("string"),
-    "limit": GoKind("int", arg="int64({v})"),
-    "offset": GoKind("int", arg="int64({v})"),
+    # The REST client's names of what it deletes, publishes or changes. A Go string may hold a NUL
+    # byte, which would cut the C string short and name another checkpoint: refused first.
+    "id": GoKind("string", pre="{c}, err := cString({v}, {n})", arg="{c}"),
+    "checkpoint_id": GoKind("string", pre="{c}, err := cString({v}, {n})", arg="{c}"),
+    "checkpoint_path": GoKind("string", pre="{c}, err := cString({v}, {n})", arg="{c}"),
+    # A page of a list: optional, as in the official client, whose defaults (limit 100, offset 0) the
+    # options stand in for; C has no defaults (both are required there). A value given is passed
+    # as it is, so WithLimit(0) is refused by libtinker like any out-of-range value.
+    "limit": GoKind("int", option="", setting="*int", set="o.{f} = &{a}", arg="intOr({v}, 100)"),
+    "offset": GoKind("int", option="", setting="*int", set="o.{f} = &{a}", arg="intOr({v}, 0)"),
     "ttl": GoKind("time.Duration", option="WithTTL", option_arg="d", pre="{c}, err := ttlSeconds({v})", arg="{c}"),
     "flag": GoKind("bool", option="", option_arg="", set="o.{f} = true", arg="boolInt({v})"),
     "batch": GoKind("[]Datum", pre="{c}, err := newCBatch({v})", free="raw.Tinker_batch_free({c})", arg="{c}"),
@@ -164,6 +174,23 @@ GO_KINDS = {
 }
 assert set(GO_KINDS) == set(kinds.KINDS), "gen_go: every parameter kind needs its Go form"
 
+# Parameters that one operation takes in another form than their kind's, by (operation name,
+# parameter name): (the Go parameter's name, its GoKind). R15 exists to set a TTL, so the TTL is
+# positional there rather than the optional WithTTL of the saves (which would make "no option"
+# mean "remove the TTL").
+GO_PARAMS = {
+    ("set_checkpoint_ttl_from_tinker_path", "ttl_seconds"):
+        ("ttl", GoKind("time.Duration", pre="{c}, err := ttlArg({v})", arg="{c}")),
+}
+
+
+def go_kind(op, p):
+    return GO_PARAMS[(op.name, p.name)][1] if (op.name, p.name) in GO_PARAMS else GO_KINDS[p.kind]
+
+
+def go_local(op, p):
+    return GO_PARAMS[(op.name, p.name)][0] if (op.name, p.name) in GO_PARAMS else local_name(p.name)
+
 # What each option does, in Go's words (the registry's parameters carry no docs yet); the list of
 # methods that take it is added from the registry.
 OPTION_DOCS = {
@@ -186,6 +213,10 @@ OPTION_DOCS = {
     "WithRetryConfig": "sets the retry settings of a new sampling client (default: libtinker's, "
                        "DefaultRetryConfig()). A value out of range fails the call with StatusInvalidArgument "
                        "naming the field, before anything is sent.",
+    "WithLimit": "sets the size of the page to list (default 100, as in the official client); it must be at "
+                 "least 1. RestClient.AllUserCheckpoints pages through everything.",
+    "WithOffset": "sets how many checkpoints, newest first, to skip before the page (default 0); it must not "
+                  "be negative.",
 }
 
 # What the Go methods add to an operation's registry doc (api/registry.py, Op.doc), by operation name, or
@@ -207,11 +238,35 @@ GO_NOTES = {
               "are in flight and the others wait their turn; an attempt the server lost is sent again (tinker.h, "
               "\"How a sample call behaves\").",
     "compute_logprobs": "PromptLogprobs.Defined says which positions have one.",
+    "list_checkpoints": "trainingRunID is the run's TrainingClient.ModelID().",
+    "delete_checkpoint": "checkpointID is \"weights/<name>\" or \"sampler_weights/<name>\" (Checkpoint.CheckpointID, "
+                         "TinkerPath.CheckpointID); anything else fails with StatusInvalidArgument before anything "
+                         "is sent.",
+    "publish_checkpoint": "That failure is StatusAlreadyExists. checkpointID is as for DeleteCheckpoint.",
+    "publish_checkpoint_from_tinker_path": "Publishing a public checkpoint fails with StatusAlreadyExists.",
+    "unpublish_checkpoint": "That failure is StatusAlreadyExists. checkpointID is as for DeleteCheckpoint.",
+    "unpublish_checkpoint_from_tinker_path": "Unpublishing a private checkpoint fails with StatusAlreadyExists.",
+    "list_user_checkpoints": "WithLimit and WithOffset choose the page. CheckpointList.TotalCount says how "
+                             "many there are in all; AllUserCheckpoints iterates over all of them.",
+    "set_checkpoint_ttl_from_tinker_path": "ttl is rounded up to whole seconds; a negative ttl fails with "
+                                           "StatusInvalidArgument before anything is sent.",
+    "get_sampler": "samplerID is a SamplingClient.SamplingSessionID().",
+    "assign_session_project": "sessionID is a ServiceClient.SessionID().",
 }
 
+# libtinker's status names in the registry's docs ("fails with ALREADY_EXISTS"), as the Go constants.
+STATUSES = ["CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
+            "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
+            "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"]
 
-def option_name(p):
-    k = GO_KINDS[p.kind]
+
+def go_statuses(text):
+    return re.sub(r"\b(?:TINKER_E_)?(" + "|".join(STATUSES) + r")\b", lambda m: "Status" + camel(m.group(1).lower()),
+                  text)
+
+
+def option_name(op, p):
+    k = go_kind(op, p)
     return k.option or "With" + camel(p.name)
 
 
@@ -226,10 +281,10 @@ def options():
     out = {}
     for op in registry.OPS:
         for p in op.params:
-            k = GO_KINDS[p.kind]
+            k = go_kind(op, p)
             if k.option is None:
                 continue
-            name = option_name(p)
+            name = option_name(op, p)
             if name in out and out[name][0] is not k:
                 raise ValueError(f"gen_go: option {name} stands for two kinds")
             out.setdefault(name, (k, p, []))[2].append(f"{CLASS[op.client]}.{camel(op.name)}")
@@ -268,8 +323,8 @@ def sentence(text):
 def go_doc(f):
     """A field's registry doc in Go's words: NULL getters give "", flags are bools."""
     doc = f.doc.replace("NULL", '""')
-    if f.type == "bool" and doc.startswith("1 for "):
-        doc = "true for " + doc[len("1 for "):]
+    if f.type == "bool" and doc.startswith("1 "):
+        doc = "true " + doc[len("1 "):]
     return sentence(doc)
 
 
@@ -541,11 +596,11 @@ def gen_options():
 # ---- operations -------------------------------------------------------------------------------
 
 def positional(op):
-    return [p for p in op.params if GO_KINDS[p.kind].option is None]
+    return [p for p in op.params if go_kind(op, p).option is None]
 
 
 def optional(op):
-    return [p for p in op.params if GO_KINDS[p.kind].option is not None]
+    return [p for p in op.params if go_kind(op, p).option is not None]
 
 
 def go_param_names(op, text):
@@ -553,7 +608,7 @@ def go_param_names(op, text):
     ("numSamples"); the options are named in the doc's "Options:" list."""
     for p in positional(op):
         if "_" in p.name:
-            text = re.sub(rf"\b{p.name}\b", local_name(p.name), text)
+            text = re.sub(rf"\b{p.name}\b", go_local(op, p), text)
     return text
 
 
@@ -564,9 +619,9 @@ def op_doc(op, blocking):
         r = f"yields a {result_type(op.result)}" if op.result else "has nothing to take"
         return comment(f"{name}Async starts {name} and returns at once, with the operation's future (it {r}). "
                        f"Invalid arguments fail here, before anything is sent.")
-    summary = " ".join(filter(None, [go_param_names(op, with_method_names(op.doc, registry.OPS, camel)),
+    summary = " ".join(filter(None, [go_statuses(go_param_names(op, with_method_names(op.doc, registry.OPS, camel))),
                                      GO_NOTES.get(op.id, GO_NOTES.get(op.name))]))
-    opts = [option_name(p) for p in optional(op)]
+    opts = [option_name(op, p) for p in optional(op)]
     doc = f"{name} {summary}"
     if opts:
         doc += f" Options: {', '.join(opts)}."
@@ -582,8 +637,8 @@ def gen_operations():
         name, impl = camel(op.name), lower_first(camel(op.name))
         T = result_type(op.result)
         pos, opt = positional(op), optional(op)
-        params = [f"{local_name(p.name)} {GO_KINDS[p.kind].go}" for p in pos]
-        args = [local_name(p.name) for p in pos] + (["opts"] if opt else [])
+        params = [f"{go_local(op, p)} {go_kind(op, p).go}" for p in pos]
+        args = [go_local(op, p) for p in pos] + (["opts"] if opt else [])
         variadic = ["opts ...TrainingOption"] if opt else []
         future = f"*Future[{T}]"
         call = lambda m: f"{recv}.{impl}({', '.join([go_string(m)] + args)})"
@@ -599,21 +654,23 @@ def gen_operations():
         else:
             out.append(f"func ({recv} *{cls}) {name}({sig}) error {{\n\t_, err := {wait}\n\treturn err\n}}\n")
 
-        if any(GO_KINDS[p.kind].helper for p in op.params):
+        if any(go_kind(op, p).helper for p in op.params):
             continue  # {impl} is hand-written
         impl_params = ", ".join(["method string"] + params + (["opts []TrainingOption"] if opt else []))
         out.append(f"\nfunc ({recv} *{cls}) {impl}({impl_params}) ({future}, error) {{\n")
         if opt:
-            allowed = ", ".join(go_string(option_name(p)) for p in opt)
+            allowed = ", ".join(go_string(option_name(op, p)) for p in opt)
             out.append(f"\to, err := trainingOptions(method, opts, {allowed})\n"
                        f"\tif err != nil {{\n\t\treturn nil, err\n\t}}\n")
         c_args = []
         for p in op.params:
-            k = GO_KINDS[p.kind]
-            v = f"o.{setting_field(option_name(p))}" if k.option is not None else local_name(p.name)
-            c = "c" + camel(p.name)
+            k = go_kind(op, p)
+            v = f"o.{setting_field(option_name(op, p))}" if k.option is not None else go_local(op, p)
+            local = go_local(op, p)
+            c = "c" + local[0].upper() + local[1:]
             if k.pre:
-                out.append(f"\t{k.pre.format(v=v, c=c)}\n\tif err != nil {{\n\t\treturn nil, within(method, err)\n\t}}\n")
+                pre = k.pre.format(v=v, c=c, n=go_string(p.name))
+                out.append(f"\t{pre}\n\tif err != nil {{\n\t\treturn nil, within(method, err)\n\t}}\n")
             if k.free:
                 out.append(f"\tdefer {k.free.format(v=v, c=c)}\n")
             c_args.append(k.arg.format(v=v, c=c))
@@ -625,7 +682,7 @@ def gen_operations():
     return gofile("Every operation of the registry, blocking and Async, on its client. The Async form converts "
                   "the arguments (freed before it returns) and starts the C _async function; the blocking "
                   "form is the Async form + Future.Wait. Both pass their own name, which errors use.",
-                  "".join(out), "context", "libtinker.dev/tinker/internal/raw")
+                  "".join(out), "context", "time", "libtinker.dev/tinker/internal/raw")
 
 
 # ---- the Go names of C functions, for errors --------------------------------------------------

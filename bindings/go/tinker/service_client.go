@@ -46,6 +46,23 @@ func (c *ServiceClient) SessionID() string {
 	return id
 }
 
+// CreateRestClient makes a RestClient on this client's runtime (S6). It does no I/O and needs no
+// session; the RestClient keeps the runtime alive, so it may outlive this client. A closed
+// ServiceClient fails with StatusFailedPrecondition.
+func (c *ServiceClient) CreateRestClient() (*RestClient, error) {
+	const method = "ServiceClient.CreateRestClient"
+	var p uintptr
+	if err := c.h.use(func(sc raw.Tinker_service_client) error {
+		return fromRawAs(raw.Tinker_service_client_create_rest_client(sc, &p), method)
+	}); err == errClosed {
+		return nil, within(method, err)
+	} else if err != nil {
+		return nil, err
+	}
+	return &RestClient{h: newHandle[raw.Tinker_rest_client](raw.SwigcptrTinker_rest_client(p),
+		raw.Tinker_rest_client_free)}, nil
+}
+
 // start runs one `_async` entry point on a client handle for the Go method `method` (errors name
 // it) and wraps the future it returns. Every operation goes through here; take turns a finished
 // future into the Go result.

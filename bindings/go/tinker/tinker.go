@@ -10,9 +10,11 @@
 //
 // A ServiceClient creates TrainingClients (LoRA runs: ForwardBackward, OptimStep, checkpoints)
 // and SamplingClients (Sample, ComputeLogprobs on a base model or a checkpoint; also from a
-// TrainingClient's weights). Inputs are plain Go values (ModelInput, Datum, SamplingParams),
-// converted for each call and never retained; results are Go values copied out of libtinker's.
-// Optional parameters are TrainingOptions (WithTTL, WithBaseModel, WithIncludePromptLogprobs, ...).
+// TrainingClient's weights), and a RestClient (checkpoints: list, delete, publish, time to live;
+// samplers, session projects, whoami; ParseTinkerPath and FormatTinkerPath split and make their
+// paths). Inputs are plain Go values (ModelInput, Datum, SamplingParams), converted for each call
+// and never retained; results are Go values copied out of libtinker's. Optional parameters are
+// TrainingOptions (WithTTL, WithBaseModel, WithIncludePromptLogprobs, WithLimit, ...).
 //
 // The operations, their options, the result values and the builder values (AdamParams,
 // LoraConfig, RetryConfig) are generated from libtinker's operation registry (api/registry.py,

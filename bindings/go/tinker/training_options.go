@@ -6,9 +6,10 @@ import (
 )
 
 // TrainingOption is an optional parameter of an operation: of those that create training or
-// sampling clients, save or load checkpoints, and of Sample. Each operation lists the options it
-// takes; any other fails the call with StatusInvalidArgument before anything is sent. The options
-// themselves are generated from the registry's optional parameters (options_gen.go).
+// sampling clients, save or load checkpoints, of Sample, and the page of
+// RestClient.ListUserCheckpoints. Each operation lists the options it takes; any other fails the
+// call with StatusInvalidArgument before anything is sent. The options themselves are generated
+// from the registry's optional parameters (options_gen.go).
 type TrainingOption func(*trainingSettings)
 
 func (s *trainingSettings) note(name string) { s.given = append(s.given, name) }
@@ -43,4 +44,22 @@ func ttlSeconds(d time.Duration) (int64, error) {
 		secs++
 	}
 	return secs, nil
+}
+
+// ttlArg is a positional time to live (RestClient.SetCheckpointTtlFromTinkerPath) as tinker.h
+// wants it: whole seconds rounded up, 0 = never expires.
+func ttlArg(d time.Duration) (int64, error) {
+	if d < 0 {
+		return 0, invalidInput("ttl %v is negative", d)
+	}
+	return ttlSeconds(d)
+}
+
+// intOr is an optional number (WithLimit, WithOffset): the value given, else the default. A value
+// given is passed on unchanged, so libtinker judges its range.
+func intOr(v *int, def int) int64 {
+	if v == nil {
+		return int64(def)
+	}
+	return int64(*v)
 }
