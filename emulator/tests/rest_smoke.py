@@ -22,9 +22,7 @@ import datetime
 import json
 import os
 import re
-import shutil
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -38,18 +36,7 @@ CHECKPOINT_KEYS = {"checkpoint_id", "checkpoint_type", "time", "tinker_path", "s
 REQUIRED_KEYS = CHECKPOINT_KEYS - {"expires_at"}
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
 
-PASS = 0
-FAIL = 0
-
-
-def check(name, cond, detail=""):
-    global PASS, FAIL
-    if cond:
-        PASS += 1
-    else:
-        FAIL += 1
-        print("FAIL: %s%s" % (name, (": " + str(detail)) if detail != "" else ""), file=sys.stderr)
-    return cond
+check = ts.check  # one pass/fail count for the whole run (ts.run_smoke prints it)
 
 
 # ---- requests -----------------------------------------------------------------------------
@@ -473,22 +460,7 @@ def run(emu):
 
 
 def main():
-    binary = sys.argv[1]
-    tmp = tempfile.mkdtemp(prefix="emu-rest-")
-    emu = ts.Emulator(binary, os.path.join(tmp, "data"), os.path.join(tmp, "stderr"))
-    try:
-        run(emu)
-    finally:
-        rc = emu.stop()
-        check("clean exit on SIGTERM", rc == 0, rc)
-        with open(emu.stderr_path) as f:
-            err = f.read()
-        # --quiet: anything on stderr is a diagnostic (e.g. a sanitizer report) worth failing on.
-        if not check("nothing on stderr", err.strip() == ""):
-            sys.stderr.write(err[-20000:])
-        shutil.rmtree(tmp, ignore_errors=True)
-    print("%d passed, %d failed" % (PASS, FAIL))
-    return 1 if FAIL else 0
+    return ts.run_smoke("emu-rest-", lambda emu, _data_dir: run(emu))
 
 
 if __name__ == "__main__":

@@ -20,10 +20,8 @@ import http.client
 import json
 import math
 import os
-import shutil
 import struct
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -35,18 +33,7 @@ SYNTHETIC = "tinker-emulator/synthetic"
 PROTO = {"Accept": "application/x-protobuf"}
 BACKPRESSURE = {"X-Tinker-Sampling-Backpressure": "1"}
 
-PASS = 0
-FAIL = 0
-
-
-def check(name, cond, detail=""):
-    global PASS, FAIL
-    if cond:
-        PASS += 1
-    else:
-        FAIL += 1
-        print("FAIL: %s%s" % (name, (": " + str(detail)) if detail != "" else ""), file=sys.stderr)
-    return cond
+check = ts.check  # one pass/fail count for the whole run (ts.run_smoke prints it)
 
 
 # ---- SampleResponse (protocol.md §1.6.1) ---------------------------------------------------
@@ -749,22 +736,7 @@ def run(emu):
 
 
 def main():
-    binary = sys.argv[1]
-    tmp = tempfile.mkdtemp(prefix="emu-sampling-")
-    emu = ts.Emulator(binary, os.path.join(tmp, "data"), os.path.join(tmp, "stderr"))
-    try:
-        run(emu)
-    finally:
-        rc = emu.stop()
-        check("clean exit on SIGTERM", rc == 0, rc)
-        with open(emu.stderr_path) as f:
-            err = f.read()
-        # --quiet: anything on stderr is a diagnostic (e.g. a sanitizer report) worth failing on.
-        if not check("nothing on stderr", err.strip() == ""):
-            sys.stderr.write(err[-20000:])
-        shutil.rmtree(tmp, ignore_errors=True)
-    print("%d passed, %d failed" % (PASS, FAIL))
-    return 1 if FAIL else 0
+    return ts.run_smoke("emu-sampling-", lambda emu, _data_dir: run(emu))
 
 
 if __name__ == "__main__":

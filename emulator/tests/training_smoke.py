@@ -395,13 +395,16 @@ def is_error(res, category):
     return isinstance(res, dict) and "error" in res and res.get("category") == category
 
 
-def main():
+def run_smoke(prefix, run_checks):
+    """Starts the emulator given on the command line, runs `run_checks(emu, data_dir)`, stops it
+    and checks it exited cleanly and quietly; the exit status of the whole smoke test. Shared by
+    every *_smoke.py."""
     binary = sys.argv[1]
-    tmp = tempfile.mkdtemp(prefix="emu-training-")
+    tmp = tempfile.mkdtemp(prefix=prefix)
     data_dir = os.path.join(tmp, "data")
     emu = Emulator(binary, data_dir, os.path.join(tmp, "stderr"))
     try:
-        run(emu, data_dir)
+        run_checks(emu, data_dir)
     finally:
         rc = emu.stop()
         check("clean exit on SIGTERM", rc == 0, rc)
@@ -412,6 +415,10 @@ def main():
         shutil.rmtree(tmp, ignore_errors=True)
     print("%d passed, %d failed" % (PASS, FAIL))
     return 1 if FAIL else 0
+
+
+def main():
+    return run_smoke("emu-training-", run)
 
 
 def create_model(emu, sid, n, base=TINY, rank=8, key=KEY, **lora):
