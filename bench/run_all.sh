@@ -3,14 +3,15 @@
 # Usage: bench/run_all.sh BUILD_DIR [--quick]
 #   BUILD_DIR  a tree configured from this repository, e.g. with
 #              cmake -S . -B BUILD_DIR -DCMAKE_BUILD_TYPE=Release
-#              cmake --build BUILD_DIR -j2 --target bench_overhead bench_fanout bench_sl_step bench_large_result tinker-emulator
+#              cmake --build BUILD_DIR -j2 --target bench_overhead bench_fanout bench_sl_step bench_large_result bench_sample tinker-emulator
 #   --quick    smaller runs (a smoke check of the programs, not figures to quote)
-# Takes about 3 minutes. Quote figures only from a quiet machine (each program prints the
+# Takes about 5 minutes. Quote figures only from a quiet machine (each program prints the
 # load average).
 # Each benchmark starts and stops its own tinker-emulator (BUILD_DIR/emulator/tinker-emulator
 # unless $TINKER_EMULATOR is set). Exit status: non-zero if a benchmark failed to run, a
-# fan-out future did not complete, an SL step failed, or a large result was not received (or a
-# too-large answer not refused); a missed performance target alone does not fail the script.
+# fan-out future did not complete, an SL step failed, a large result was not received (or a
+# too-large answer not refused), or a sample call failed; a missed performance target alone does
+# not fail the script.
 set -uo pipefail
 
 build=${1:?usage: run_all.sh BUILD_DIR [--quick]}
@@ -47,6 +48,7 @@ if [ "$quick" -eq 1 ]; then
   run bench_fanout -n 1000 --delay-ms 1000
   run bench_sl_step -n 5 --rounds 2 --warmup 2
   run bench_large_result --mb 20
+  run bench_sample --reps 2 --fanout 32x16 --fanout 256x1 --mem-n 512
 else
   run bench_overhead
   # The same comparison against a server that answers 1 ms late: a realistic round trip.
@@ -62,13 +64,17 @@ else
   # Peak memory to receive one ~100 MB forward result (protobuf and JSON; with Content-Length,
   # chunked, close-delimited) and to refuse a 100 MB capabilities answer, against one copy.
   run bench_large_result
+  # Sampling on the synthetic sampler: 128 calls x 16 samples and 2,048 single-sample calls fired
+  # with sample_async against a raw libcurl multi client of the same protocol; SampleResponse
+  # decoding, protobuf vs JSON; memory and threads with 2,048 and 10,000 sample futures in flight.
+  run bench_sample
 fi
 
 # Benchmarks added later under bench/ follow the same pattern: bench_<name> in $bench.
 for extra in "$bench"/*/bench_* "$bench"/bench_*; do
   [ -x "$extra" ] && [ -f "$extra" ] || continue
   case "$(basename "$extra")" in
-    bench_overhead | bench_fanout | bench_sl_step | bench_large_result) continue ;;
+    bench_overhead | bench_fanout | bench_sl_step | bench_large_result | bench_sample) continue ;;
   esac
   run "${extra#"$bench"/}"
 done

@@ -24,15 +24,14 @@ FutureState::FutureState(std::shared_ptr<CompletionExecutor> executor, ResultKin
 FutureState::~FutureState() = default;
 
 void FutureState::mark_submitted() {
-  std::vector<std::shared_ptr<MultiWaiter>> waiters;
   {
     std::lock_guard<std::mutex> lk(mu_);
     if (submitted_) return;
     submitted_ = true;
-    waiters = waiters_;
   }
+  // Only this future's own waiters (wait_submitted) care: wait_all / wait_any wait for an end
+  // or an interrupt, and waking them here would double their wake-ups for nothing.
   cv_.notify_all();
-  for (auto& w : waiters) w->notify();
 }
 
 bool FutureState::complete(std::unique_ptr<Result> result) { return finish(TINKER_OK, std::move(result), Error{}); }

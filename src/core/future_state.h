@@ -18,7 +18,7 @@
 
 namespace tinker {
 
-// Wakes a thread in wait_all / wait_any when any of its futures changes. It counts interrupts
+// Wakes a thread in wait_all / wait_any when one of its futures ends or is interrupted. It counts interrupts
 // itself, so that a waiter on thousands of futures need not ask each of them after every wake.
 struct MultiWaiter {
   std::mutex mu;
