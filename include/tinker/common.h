@@ -238,6 +238,8 @@ typedef struct tinker_checkpoint_list tinker_checkpoint_list_t;
 typedef struct tinker_sampler tinker_sampler_t;
 /** Result of whoami: the caller's user URN and email. */
 typedef struct tinker_whoami tinker_whoami_t;
+/** A position in the pages of the caller's checkpoints (tinker_checkpoint_cursor_next). */
+typedef struct tinker_checkpoint_cursor tinker_checkpoint_cursor_t;
 /** The parts of a checkpoint's tinker:// path (tinker_path_parse). */
 typedef struct tinker_parsed_path tinker_parsed_path_t;
 /** A borrowed view of one output tensor. */

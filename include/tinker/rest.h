@@ -210,6 +210,32 @@ TINKER_API tinker_status_t tinker_rest_client_whoami(tinker_rest_client_t *clien
  *  call); the future ends with the statuses of the blocking call. Since: 0.1. */
 TINKER_API tinker_status_t tinker_rest_client_whoami_async(tinker_rest_client_t *client, tinker_future_t **out);
 
+/* =============================================================================================
+ * Every page of the caller's checkpoints, beyond the official client: a cursor that asks for one
+ * page after the other (R6) until the server's total_count is reached. Offset paging is not a
+ * snapshot: a checkpoint saved or deleted meanwhile can make a later page repeat or skip one.
+ * =========================================================================================== */
+
+/** Makes a cursor at the first page; no I/O.
+ *  Ownership: the caller owns *out (tinker_checkpoint_cursor_free), which borrows `client`:
+ *  free the cursor first. Threads: any thread; the cursor itself is used by one thread at a time.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL client or out; page_size below 1). Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_user_checkpoints_cursor(tinker_rest_client_t *client, int64_t page_size, tinker_checkpoint_cursor_t **out);
+
+/** The next page, or *page NULL with TINKER_OK when there is none left. Blocking: one
+ *  list_user_checkpoints request per page.
+ *  Ownership: the caller owns *page (tinker_checkpoint_list_free). Threads: the cursor's thread;
+ *  blocks it.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL cursor or page); else the statuses of
+ *  tinker_rest_client_list_user_checkpoints, after which the cursor stays where it was (the next
+ *  call asks for the same page). Since: 0.1. */
+TINKER_API tinker_status_t tinker_checkpoint_cursor_next(tinker_checkpoint_cursor_t *cursor, tinker_checkpoint_list_t **page);
+
+/** Frees a cursor.
+ *  Ownership: takes `cursor`; NULL is allowed. Threads: any thread, as the last call on it.
+ *  Errors: none. Since: 0.1. */
+TINKER_API void tinker_checkpoint_cursor_free(tinker_checkpoint_cursor_t *cursor);
+
 /** Releases a REST client (see tinker_service_client_free for the last-handle rule).
  *  Ownership: takes `client`; NULL is allowed. Threads: any thread, once per handle, as the last
  *  call on it. Errors: none. Since: 0.1. */

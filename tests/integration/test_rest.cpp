@@ -134,6 +134,27 @@ static void list_user_checkpoints_pages_through_every_checkpoint(void**) {
   }
   assert_int_equal(total, 4);
   assert_int_equal(seen.size(), 4);
+  // The cursor does the same paging: pages of 3 and 1, then none.
+  tinker_checkpoint_cursor_t* cursor = nullptr;
+  assert_status(tinker_rest_client_user_checkpoints_cursor(rest.r, 3, &cursor), TINKER_OK, tinker_last_error());
+  std::vector<size_t> page_sizes;
+  std::set<std::string> by_cursor;
+  for (;;) {
+    tinker_checkpoint_list_t* page = nullptr;
+    assert_status(tinker_checkpoint_cursor_next(cursor, &page), TINKER_OK, tinker_last_error());
+    if (!page) break;
+    Listed l = listed(page);
+    page_sizes.push_back(l.paths.size());
+    by_cursor.insert(l.paths.begin(), l.paths.end());
+  }
+  tinker_checkpoint_list_t* after_end = nullptr;
+  assert_status(tinker_checkpoint_cursor_next(cursor, &after_end), TINKER_OK, nullptr);
+  assert_null(after_end);
+  tinker_checkpoint_cursor_free(cursor);
+  assert_true(page_sizes == (std::vector<size_t>{3, 1}));
+  assert_true(by_cursor == seen);
+  assert_status(tinker_rest_client_user_checkpoints_cursor(rest.r, 0, &cursor), TINKER_E_INVALID_ARGUMENT, nullptr);
+  assert_null(cursor);
   auto log = request_log("/api/v1/checkpoints");
   assert_true(!log.empty());
   // Another user sees none of them.
@@ -141,6 +162,11 @@ static void list_user_checkpoints_pages_through_every_checkpoint(void**) {
   tinker_checkpoint_list_t* l = nullptr;
   assert_status(tinker_rest_client_list_user_checkpoints(theirs.r, 100, 0, &l), TINKER_OK, tinker_last_error());
   assert_int_equal(listed(l).ids.size(), 0);
+  // A user without checkpoints: the cursor has no page at all.
+  assert_status(tinker_rest_client_user_checkpoints_cursor(theirs.r, 10, &cursor), TINKER_OK, nullptr);
+  assert_status(tinker_checkpoint_cursor_next(cursor, &l), TINKER_OK, tinker_last_error());
+  assert_null(l);
+  tinker_checkpoint_cursor_free(cursor);
   // Bad pages are refused before sending.
   clear_log();
   assert_status(tinker_rest_client_list_user_checkpoints(rest.r, 0, 0, &l), TINKER_E_INVALID_ARGUMENT, nullptr);
