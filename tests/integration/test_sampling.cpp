@@ -358,7 +358,6 @@ static void sample_errors_are_clear(void**) {
   assert_int_equal(request_log("/api/v1/asample").size(), 0);
 
   // A token outside the tiny model's vocabulary: the server's user error, not retried.
-  Prompt outside(std::string(1, 'a'));
   const int32_t big[] = {300};
   tinker_model_input_t* oov = nullptr;
   tinker_model_input_new(&oov);
