@@ -72,19 +72,7 @@ func forwardLogprobs(t *testing.T, tc *TrainingClient, tokens []int32) []float32
 // asampleRequests counts the asample requests the emulator received for a sampling session.
 func asampleRequests(t *testing.T, sessionID string) int {
 	t.Helper()
-	var log struct {
-		Entries []struct {
-			SamplingSessionID *string `json:"sampling_session_id"`
-		} `json:"entries"`
-	}
-	emulatorGet(t, "/_emulator/log?path=/api/v1/asample", &log)
-	n := 0
-	for _, e := range log.Entries {
-		if e.SamplingSessionID != nil && *e.SamplingSessionID == sessionID {
-			n++
-		}
-	}
-	return n
+	return loggedRequests(t, "/api/v1/asample", "sampling_session_id", sessionID)
 }
 
 func samplerBaseModel(t *testing.T, sc *SamplingClient) string {

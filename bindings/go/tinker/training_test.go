@@ -142,15 +142,20 @@ func emulatorPost(t *testing.T, path, body string) {
 // for a model.
 func forwardBackwardRequests(t *testing.T, modelID string) int {
 	t.Helper()
+	return loggedRequests(t, "/api/v1/forward_backward", "model_id", modelID)
+}
+
+// loggedRequests counts the requests to `path` in the emulator's request log whose `field` (a
+// key of a log entry, e.g. "model_id") is `value`.
+func loggedRequests(t *testing.T, path, field, value string) int {
+	t.Helper()
 	var log struct {
-		Entries []struct {
-			ModelID *string `json:"model_id"`
-		} `json:"entries"`
+		Entries []map[string]any `json:"entries"`
 	}
-	emulatorGet(t, "/_emulator/log?path=/api/v1/forward_backward", &log)
+	emulatorGet(t, "/_emulator/log?path="+path, &log)
 	n := 0
 	for _, e := range log.Entries {
-		if e.ModelID != nil && *e.ModelID == modelID {
+		if v, ok := e[field].(string); ok && v == value {
 			n++
 		}
 	}

@@ -26,7 +26,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,33 +37,17 @@ import org.junit.jupiter.api.function.Executable;
  * user's checkpoint listing holds exactly what the test saved.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class RestClientTest {
-  private ServiceClient service;
+class RestClientTest extends EmulatorTest {
   private RestClient rest;
-  private final List<AutoCloseable> owned = new ArrayList<>();
+
+  @Override
+  protected ServiceClient connectService() {
+    return Emulator.connectAsNewUser();
+  }
 
   @BeforeEach
-  void connect() {
-    service = Emulator.connectAsNewUser();
-    rest = service.createRestClient();
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    for (AutoCloseable c : owned) {
-      c.close();
-    }
-    if (rest != null) {
-      rest.close();
-    }
-    if (service != null) {
-      service.close();
-    }
-  }
-
-  private <T extends AutoCloseable> T own(T c) {
-    owned.add(c);
-    return c;
+  void openRest() {
+    rest = own(service.createRestClient());
   }
 
   private TrainingClient trainer(long seed) {

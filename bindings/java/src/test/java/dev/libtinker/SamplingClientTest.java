@@ -24,8 +24,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
@@ -35,32 +33,10 @@ import org.junit.jupiter.api.function.Executable;
  * from the service client (S5), sample (P1), compute_logprobs (P2), get_base_model (P3).
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class SamplingClientTest {
+class SamplingClientTest extends EmulatorTest {
   private static final String TEXT = "the cat sat";
   private static final ModelInput PROMPT = ModelInput.ofTokens(bytes(TEXT));
 
-  private ServiceClient service;
-  private final List<AutoCloseable> owned = new ArrayList<>();
-
-  @BeforeEach
-  void connect() {
-    service = Emulator.connect();
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    for (AutoCloseable c : owned) {
-      c.close();
-    }
-    if (service != null) {
-      service.close();
-    }
-  }
-
-  private <T extends AutoCloseable> T own(T c) {
-    owned.add(c);
-    return c;
-  }
 
   /** The byte values of {@code text}: the tiny models' token ids. */
   private static int[] bytes(String text) {

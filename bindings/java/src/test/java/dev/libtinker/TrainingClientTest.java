@@ -11,42 +11,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The training API against a tinker-emulator (run under tests/with_emulator.sh). */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class TrainingClientTest {
-  private ServiceClient service;
-  private final List<AutoCloseable> owned = new ArrayList<>();
-
-  @BeforeEach
-  void connect() {
-    service = Emulator.connect();
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    for (AutoCloseable c : owned) {
-      c.close();
-    }
-    if (service != null) {
-      service.close();
-    }
-  }
-
-  private <T extends AutoCloseable> T own(T c) {
-    owned.add(c);
-    return c;
-  }
+class TrainingClientTest extends EmulatorTest {
 
   private TrainingClient newTrainer(long seed) {
     return own(service.createLoraTrainingClient(MODEL, LoraConfig.builder().rank(8).seed(seed).build()));

@@ -1,0 +1,40 @@
+package dev.libtinker;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * A test against the emulator: each test gets its own service client, and every handle it makes
+ * with {@link #own} is closed after it, before the service client.
+ */
+abstract class EmulatorTest {
+  protected ServiceClient service;
+  private final List<AutoCloseable> owned = new ArrayList<>();
+
+  /** The service client of one test (a subclass may connect as a user of its own). */
+  protected ServiceClient connectService() {
+    return Emulator.connect();
+  }
+
+  @BeforeEach
+  void connect() {
+    service = connectService();
+  }
+
+  @AfterEach
+  void closeOwned() throws Exception {
+    for (AutoCloseable c : owned) {
+      c.close();
+    }
+    if (service != null) {
+      service.close();
+    }
+  }
+
+  protected <T extends AutoCloseable> T own(T c) {
+    owned.add(c);
+    return c;
+  }
+}
