@@ -35,6 +35,7 @@ def cpp_type(f):
         "int64": "int64_t",
         "double": "double",
         "metrics": "tinker_metrics",
+        "strings": "std::vector<std::string>",
     }[f.type]
     return f"std::optional<{base}>" if f.nullable else base
 
@@ -130,8 +131,18 @@ def decode_field(f):
         if f.nullable:
             lines.append(f"      out->{f.name} = std::move(s);\n")
         lines.append("    }\n")
+    elif t == "bool" and f.nullable:
+        lines.append(f"    if (v) {{\n      bool b;\n      if (!json::read(v, {what}, &b, err)) return false;\n"
+                     f"      out->{f.name} = b;\n    }}\n")
     elif t == "bool":
         lines.append(f"    if (v && !json::read(v, {what}, &out->{f.name}, err)) return false;\n")
+    elif t == "strings":
+        lines.append(f"    if (v) {{\n      if (!cJSON_IsArray(v)) return fail(err, {what} + \" is not an array\");\n"
+                     f"      size_t i = 0;\n"
+                     f"      for (const cJSON* e = v->child; e; e = e->next, ++i) {{\n"
+                     f"        out->{f.name}.emplace_back();\n"
+                     f"        if (!json::read(e, {what} + \"[\" + std::to_string(i) + \"]\", &out->{f.name}.back(), err)) return false;\n"
+                     f"      }}\n    }}\n")
     elif t in ("int32", "int64"):
         lo, hi = int_bounds(f)
         lines.append(f"    if (v) {{\n      int64_t x;\n      if (!json::read(v, {what}, {lo}, {hi}, &x, err)) return false;\n"
@@ -176,6 +187,8 @@ def encode_field(f, key_path_last):
     t = f.type
     if t == "metrics":
         return [f"  {key}.begin_object();\n  for (const auto& kv : m.{f.name}.items) w.key(kv.first).float64(kv.second);\n  w.end_object();\n"]
+    if t == "strings":
+        return [f"  {key}.begin_array();\n  for (const auto& e : m.{f.name}) w.string(e);\n  w.end_array();\n"]
     if f.is_list():
         return [f"  {key}.begin_array();\n  for (const auto& e : m.{f.name}) encode(w, e);\n  w.end_array();\n"]
     if f.is_object():
@@ -320,6 +333,8 @@ def getter_c(f):
         if f.nullable:
             return "const char *", "nullptr", f"v.{f.name} ? v.{f.name}->c_str() : nullptr"
         return "const char *", "nullptr", f"v.{f.name}.c_str()"
+    if t == "bool" and f.nullable:
+        return "int", "-1", f"v.{f.name} ? (*v.{f.name} ? 1 : 0) : -1"
     if t == "bool":
         return "int", "0", f"v.{f.name} ? 1 : 0"
     if t in ("int32", "int64"):
@@ -360,6 +375,12 @@ def result_functions(r):
                 fns.append((rt, f"tinker_{r.name}_{f.item}_{sub.name}", f"const {T} *{p}, size_t index",
                             f"if (!{p} || index >= {p}->m.{f.name}.size()) return {null};\n"
                             f"  const auto& v = {p}->m.{f.name}[index];\n  return {expr};"))
+        elif f.type == "strings":
+            fns.append(("size_t", f"tinker_{r.name}_{f.item}_count", f"const {T} *{p}",
+                        f"return {p} ? {p}->m.{f.name}.size() : 0;"))
+            fns.append(("const char *", f"tinker_{r.name}_{f.item}", f"const {T} *{p}, size_t index",
+                        f"if (!{p} || index >= {p}->m.{f.name}.size()) return nullptr;\n"
+                        f"  return {p}->m.{f.name}[index].c_str();"))
         else:
             rt, null, expr = getter_c(f)
             fns.append((rt, f"tinker_{r.name}_{f.name}", f"const {T} *{p}",

@@ -139,6 +139,7 @@ GO_KINDS = {
     "id": GoKind("string", pre="{c}, err := cString({v}, {n})", arg="{c}"),
     "checkpoint_id": GoKind("string", pre="{c}, err := cString({v}, {n})", arg="{c}"),
     "checkpoint_path": GoKind("string", pre="{c}, err := cString({v}, {n})", arg="{c}"),
+    "access_scope": GoKind("string", option=""),  # "" is "owned", the official default
     # A page of a list: optional, as in the official client, whose defaults (limit 100, offset 0) the
     # options stand in for; C has no defaults (both are required there). A value given is passed
     # as it is, so WithLimit(0) is refused by libtinker like any out-of-range value.
@@ -306,12 +307,16 @@ def take_fn(result):
 
 
 def field_go_type(f):
+    if f.type == "bool" and f.nullable:
+        return "*bool"  # nil: the server did not say
     return {"string": "string", "bool": "bool", "int32": "int32", "int64": "int64", "double": "float64",
-            "metrics": "map[string]float64"}[f.type]
+            "metrics": "map[string]float64", "strings": "[]string"}[f.type]
 
 
 def getter_value(f, call):
     """The Go value of a field from its C getter's call."""
+    if f.type == "bool" and f.nullable:
+        return f"optionalBool({call})"
     return {"string": call, "bool": f"{call} != 0", "int32": f"int32({call})", "int64": call, "double": call,
             "metrics": f"readMetrics({call})"}[f.type]
 
@@ -381,6 +386,11 @@ def gen_results():
                 for sub in item.fields:
                     out.append(f"\t\te.{field_name(sub.name)} = {getter_value(sub, getter(f'{prefix}_{sub.name}') + '(r, i)')}\n")
                 out.append(f"\t\tout.{field_name(f.name)} = append(out.{field_name(f.name)}, e)\n\t}}\n")
+            elif f.type == "strings":
+                prefix = f"tinker_{r.name}_{f.item}"
+                out.append(f"\tout.{field_name(f.name)} = []string{{}}\n"
+                           f"\tfor i := int64(0); i < {getter(prefix + '_count')}(r); i++ {{\n"
+                           f"\t\tout.{field_name(f.name)} = append(out.{field_name(f.name)}, {getter(prefix)}(r, i))\n\t}}\n")
             else:
                 out.append(f"\tout.{field_name(f.name)} = {getter_value(f, getter(f'tinker_{r.name}_{f.name}') + '(r)')}\n")
         out.append(f"\tif err := {getter(f'tinker_{r.name}_to_json')}(r, &out.JSON); err != nil {{\n"

@@ -124,6 +124,7 @@ JAVA_KINDS = {
     "id": JavaKind("String"),
     "checkpoint_id": JavaKind("String"),
     "checkpoint_path": JavaKind("String"),
+    "access_scope": JavaKind("String", absent="null", doc="\"owned\" or \"accessible\"; null: \"owned\""),
     "limit": JavaKind("int"),
     "offset": JavaKind("int"),
     "ttl": JavaKind("Duration", arg="ttlSeconds({p})", absent="null", imports=("java.time.Duration",),
@@ -482,12 +483,16 @@ def gen_client_operations(client):
 def result_field_type(f):
     if f.is_list():
         return f"List<{pascal(f.item)}>"
+    if f.type == "bool" and f.nullable:
+        return "Boolean"  # null: the server did not say
     return {"string": "String", "bool": "boolean", "int32": "int", "int64": "long", "double": "double",
-            "metrics": "Map<String, Double>"}[f.type]
+            "metrics": "Map<String, Double>", "strings": "List<String>"}[f.type]
 
 
 def getter_value(getter, f, args):
     call = f"TinkerRaw.{getter}({args})"
+    if f.type == "bool" and f.nullable:
+        return f"Results.optionalBoolean({call})"
     if f.type == "bool":
         return f"{call} != 0"
     if f.type == "metrics":
@@ -535,6 +540,16 @@ def gen_result(r):
                 f"    List<{item}> list = new ArrayList<>();\n"
                 f"    for (long i = 0, n = TinkerRaw.{getter(f'tinker_{r.name}_{f.item}_count')}(result); i < n; i++) {{\n"
                 + jcall(f"list.add(new {item}", sub_values, 6, ");") + "\n    }\n    return list;\n  }\n")
+            values.append(f"copy{pascal(f.name)}(result)")
+            compact.append(f"    {jname} = List.copyOf({jname});\n")
+        elif f.type == "strings":
+            names += ["java.util.ArrayList", "java.util.List"]
+            nested.append(
+                f"\n  private static List<String> copy{pascal(f.name)}({T} result) {{\n"
+                f"    List<String> list = new ArrayList<>();\n"
+                f"    for (long i = 0, n = TinkerRaw.{getter(f'tinker_{r.name}_{f.item}_count')}(result); i < n; i++) {{\n"
+                f"      list.add(TinkerRaw.{getter(f'tinker_{r.name}_{f.item}')}(result, i));\n"
+                "    }\n    return list;\n  }\n")
             values.append(f"copy{pascal(f.name)}(result)")
             compact.append(f"    {jname} = List.copyOf({jname});\n")
         else:

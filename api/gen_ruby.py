@@ -64,6 +64,8 @@ RUBY_KINDS = {
                               doc="a String: \"weights/<name>\" or \"sampler_weights/<name>\""),
     "checkpoint_path": RubyKind("positional", convert="Kinds.string({v}, {p})",
                                 doc="a String: tinker://<run>/weights/<name> or tinker://<run>/sampler_weights/<name>"),
+    "access_scope": RubyKind("keyword", convert="Kinds.string({v}, {p})",
+                             doc="\"owned\" or \"accessible\"; nil: \"owned\""),
     "limit": RubyKind("keyword", default="100", convert="Kinds.integer({v}, {p})", doc="an Integer >= 1"),
     "offset": RubyKind("keyword", default="0", convert="Kinds.integer({v}, {p})", doc="an Integer >= 0"),
     "ttl": RubyKind("keyword", convert="Kinds.ttl({v}, {p})", doc="seconds (Integer); nil or 0: never expires"),
@@ -325,6 +327,8 @@ def unknown_value(f):
 
 def read_field(f, getter, args):
     value = f"Raw.{getter}({args})"
+    if f.type == "bool" and f.nullable:
+        return f"Values.optional_bool({value})"
     if f.type == "bool":
         return f"{value} != 0"
     if f.type == "metrics":
@@ -337,7 +341,9 @@ def result_doc(f):
     doc = f.doc or f.name
     if unknown_value(f) or f.nullable:
         doc += " (Ruby: nil when absent)"
-    if f.type == "bool":
+    if f.type == "bool" and f.nullable:
+        doc += f" (Ruby: true, false or nil, also #{member(f)}?)"
+    elif f.type == "bool":
         doc += f" (Ruby: true or false, also #{member(f)}?)"
     return doc
 
@@ -379,6 +385,10 @@ def gen_result(r):
                 subs.append(read_field(s, getter, "r, i"))
             values.append(f"Array.new(Raw.{count}(r)) do |i|\n" + call(f"{item.name}.new", subs, "            ")
                           + "\n          end")
+        elif f.type == "strings":
+            count, item = f"tinker_{r.name}_{f.item}_count", f"tinker_{r.name}_{f.item}"
+            assert count in getters and item in getters, item
+            values.append(f"Array.new(Raw.{count}(r)) {{ |i| Raw.{item}(r, i) }}")
         else:
             getter = f"tinker_{r.name}_{f.name}"
             assert getter in getters, getter

@@ -41,6 +41,10 @@ KINDS = {
                             check="capi::check_checkpoint_path",
                             doc="tinker://<run>/weights/<name> or tinker://<run>/sampler_weights/<name>",
                             test="\"tinker://run/weights/x\""),
+    "access_scope": Kind(c="const char *{p}", cpp="capi::access_scope_or_owned({p})", pointer=True,
+                         check="capi::check_access_scope",
+                         doc="\"owned\" (the caller's) or \"accessible\" (also what others shared); NULL or \"\" for \"owned\"",
+                         test="nullptr"),
     # numbers and flags
     "ttl": Kind(c="int64_t {p}", cpp="{p}", check="capi::check_ttl", doc="seconds, 0 = never expires", test="0"),
     "flag": Kind(c="int {p}", cpp="{p} != 0", doc="0 or 1", test="0"),

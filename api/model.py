@@ -14,13 +14,14 @@ from typing import Optional
 
 # Field types of messages and builders. "list:<Message>" is a JSON array of objects;
 # "object:<Message>" a nested object.
-SCALARS = ("string", "bool", "int32", "int64", "double", "metrics")
+SCALARS = ("string", "bool", "int32", "int64", "double", "metrics", "strings")  # strings: a list of strings
 
 
 @dataclass
 class Field:
     name: str                       # C/C++ name; also the getter's and the bindings' name
     type: str                       # one of SCALARS, "list:<Message>" or "object:<Message>"
+                                    # (a nullable bool's getter says -1 for absent)
     json: Optional[str] = None      # dotted JSON path; alternatives separated by "|" (decode takes
                                     # the first present, encode writes the first); None = same as name
     doc: str = ""
@@ -94,6 +95,7 @@ class Param:
     name: str
     kind: str                       # a key of kinds.KINDS
     doc: str = ""
+    default: object = None          # the bindings' default where the kind's is not this operation's
 
 
 @dataclass

@@ -83,6 +83,24 @@ MESSAGES = [
         F("total_count", "int64", json="cursor.total_count", default=-1, min=0, max=1 << 53,
           doc="how many checkpoints there are in all; -1 when the server sent no cursor"),
     ]),
+    # §7.16
+    Message("WeightsInfo", [
+        F("base_model", "string", required=True, doc="the base model the checkpoint was trained from"),
+        F("is_lora", "bool", required=True, doc="1 for LoRA weights"),
+        F("lora_rank", "int64", default=-1, min=0, max=65536, doc="the LoRA rank; -1 when the server did not say"),
+        F("train_unembed", "bool", nullable=True, doc="1 or 0: whether the unembedding was trained; -1 when the server did not say"),
+        F("train_mlp", "bool", nullable=True, doc="1 or 0: whether the MLP layers were trained; -1 when the server did not say"),
+        F("train_attn", "bool", nullable=True, doc="1 or 0: whether the attention layers were trained; -1 when the server did not say"),
+    ]),
+    # §7.17
+    Message("Session", [
+        F("training_run_ids", "strings", item="training_run_id", required=True,
+          doc="the training runs (model ids) made in the session"),
+        F("sampler_ids", "strings", item="sampler_id", required=True, doc="the samplers made in the session"),
+    ]),
+    Message("SessionList", [
+        F("sessions", "strings", item="session", required=True, doc="session ids"),
+    ]),
     # §7.17: from the JWT's claims, never from the wire.
     Message("Whoami", [
         F("user_urn", "string", json="user_urn|sub", required=True, doc="the caller's user URN (the JWT's \"sub\")"),
@@ -155,6 +173,9 @@ MESSAGES = [
         F("weights_access_token", "string", source="param:weights_access_token", omit="empty"),
         F("type", "string", const="load_weights"),
     ]),
+    Message("WeightsInfoRequest", [
+        F("tinker_path", "string", source="param:tinker_path", required=True),
+    ]),
     # §2.4: null is sent to remove the time to live.
     Message("SetCheckpointTtlRequest", [
         F("ttl_seconds", "int64", source="param:ttl_seconds", nullable=True, send_null=True, min=1),
@@ -193,6 +214,9 @@ RESULTS = [
            doc="R5, R6: checkpoints and the page they are"),
     Result("sampler", "sampler", message="Sampler", param="sampler", doc="R20"),
     Result("whoami", "whoami", message="Whoami", param="who", doc="R23"),
+    Result("weights_info", "weights info", message="WeightsInfo", param="info", doc="R3"),
+    Result("session", "session", message="Session", param="session", doc="R16"),
+    Result("session_list", "session list", message="SessionList", param="list", doc="R17"),
 ]
 
 # ---- operations ------------------------------------------------------------------------------------
@@ -331,6 +355,9 @@ _by_path_path = {"training_run_id": "parsed:tinker_path:training_run_id",
 
 OPS += [
     # RestClient (§2.4, §2.5, §2.6). Checkpoint ids ("weights/0001") travel unescaped, slash included.
+    Op("R3", "rest_client", "get_weights_info_by_tinker_path", params=_by_path, result="weights_info",
+       http=("POST", "/api/v1/weights_info"), request="WeightsInfoRequest",
+       doc="fetches what a checkpoint's weights are: base model, LoRA rank and which layers were trained."),
     Op("R5", "rest_client", "list_checkpoints", params=[P("training_run_id", "id")], result="checkpoint_list",
        http=("GET", "/api/v1/training_runs/{training_run_id}/checkpoints"),
        path_params={"training_run_id": "param:training_run_id"}, emulator="list_checkpoints",
@@ -363,6 +390,17 @@ OPS += [
        emulator="set_checkpoint_ttl",
        doc="sets the time to live of the checkpoint a tinker:// path names, counted from now; 0 removes "
            "it (the checkpoint never expires)."),
+    Op("R16", "rest_client", "get_session", params=[P("session_id", "id"), P("access_scope", "access_scope")],
+       result="session", http=("GET", "/api/v1/sessions/{session_id}"),
+       path_params={"session_id": "param:session_id"}, query={"access_scope": "param:access_scope"},
+       emulator="get_session",
+       doc="fetches a session: the training runs and samplers made in it."),
+    Op("R17", "rest_client", "list_sessions",
+       params=[P("limit", "limit", default=20), P("offset", "offset"), P("access_scope", "access_scope")],
+       result="session_list", http=("GET", "/api/v1/sessions"),
+       query={"limit": "param:limit", "offset": "param:offset", "access_scope": "param:access_scope"},
+       emulator="list_sessions",
+       doc="lists one page of session ids (the official client's defaults: limit 20, offset 0)."),
     Op("R18", "rest_client", "assign_session_project", params=[P("session_id", "id"), P("project_id", "id")],
        http=("PUT", "/api/v1/sessions/{session_id}/project"), request="AssignSessionProjectRequest",
        path_params={"session_id": "param:session_id"}, emulator="assign_session_project",

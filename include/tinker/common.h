@@ -236,6 +236,12 @@ typedef struct tinker_prompt_logprobs tinker_prompt_logprobs_t;
 typedef struct tinker_checkpoint_list tinker_checkpoint_list_t;
 /** Result of get_sampler: a sampler's base model and checkpoint. */
 typedef struct tinker_sampler tinker_sampler_t;
+/** Result of get_weights_info_by_tinker_path: what a checkpoint's weights are. */
+typedef struct tinker_weights_info tinker_weights_info_t;
+/** Result of get_session: the training runs and samplers made in a session. */
+typedef struct tinker_session tinker_session_t;
+/** Result of list_sessions: one page of session ids. */
+typedef struct tinker_session_list tinker_session_list_t;
 /** Result of whoami: the caller's user URN and email. */
 typedef struct tinker_whoami tinker_whoami_t;
 /** A position in the pages of the caller's checkpoints (tinker_checkpoint_cursor_next). */

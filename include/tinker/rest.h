@@ -78,6 +78,18 @@ TINKER_API tinker_status_t tinker_path_format(const char *training_run_id, const
  * blocking form names).
  * =========================================================================================== */
 
+/** R3: fetches what a checkpoint's weights are (base model, LoRA rank, which layers were
+ *  trained); the checkpoint may be another user's public one. Blocking.
+ *  Ownership: the caller owns *out (tinker_weights_info_free); tinker_path is copied.
+ *  Threads: any thread; blocks it. Errors: see above. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_get_weights_info_by_tinker_path(tinker_rest_client_t *client, const char *tinker_path, tinker_weights_info_t **out);
+
+/** R3, asynchronous: take with tinker_future_take_weights_info.
+ *  Ownership: the caller owns *out (tinker_future_free); tinker_path is copied.
+ *  Threads: any thread; does not block. Errors: TINKER_E_INVALID_ARGUMENT (as the blocking
+ *  call); the future ends with the statuses of the blocking call. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_get_weights_info_by_tinker_path_async(tinker_rest_client_t *client, const char *tinker_path, tinker_future_t **out);
+
 /** R5: lists the checkpoints of a training run. Blocking.
  *  Ownership: the caller owns *out (tinker_checkpoint_list_free); training_run_id is copied. Threads: any thread; blocks it.
  *  Errors: see above. Since: 0.1. */
@@ -176,6 +188,30 @@ TINKER_API tinker_status_t tinker_rest_client_set_checkpoint_ttl_from_tinker_pat
  *  Threads: any thread; does not block. Errors: TINKER_E_INVALID_ARGUMENT (as the blocking
  *  call); the future ends with the statuses of the blocking call. Since: 0.1. */
 TINKER_API tinker_status_t tinker_rest_client_set_checkpoint_ttl_from_tinker_path_async(tinker_rest_client_t *client, const char *tinker_path, int64_t ttl_seconds, tinker_future_t **out);
+
+/** R16: fetches a session: the training runs and samplers made in it. `access_scope` is
+ *  "owned" (the caller's) or "accessible"; NULL or "" means "owned". Blocking.
+ *  Ownership: the caller owns *out (tinker_session_free); session_id and access_scope are copied.
+ *  Threads: any thread; blocks it. Errors: see above. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_get_session(tinker_rest_client_t *client, const char *session_id, const char *access_scope, tinker_session_t **out);
+
+/** R16, asynchronous: take with tinker_future_take_session.
+ *  Ownership: the caller owns *out (tinker_future_free); session_id and access_scope are copied.
+ *  Threads: any thread; does not block. Errors: TINKER_E_INVALID_ARGUMENT (as the blocking
+ *  call); the future ends with the statuses of the blocking call. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_get_session_async(tinker_rest_client_t *client, const char *session_id, const char *access_scope, tinker_future_t **out);
+
+/** R17: lists one page of session ids. `limit` >= 1 (the official client's default is 20),
+ *  `offset` >= 0; `access_scope` as for R16. Blocking.
+ *  Ownership: the caller owns *out (tinker_session_list_free); access_scope is copied.
+ *  Threads: any thread; blocks it. Errors: see above. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_list_sessions(tinker_rest_client_t *client, int64_t limit, int64_t offset, const char *access_scope, tinker_session_list_t **out);
+
+/** R17, asynchronous: take with tinker_future_take_session_list.
+ *  Ownership: the caller owns *out (tinker_future_free); access_scope is copied.
+ *  Threads: any thread; does not block. Errors: TINKER_E_INVALID_ARGUMENT (as the blocking
+ *  call); the future ends with the statuses of the blocking call. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_list_sessions_async(tinker_rest_client_t *client, int64_t limit, int64_t offset, const char *access_scope, tinker_future_t **out);
 
 /** R18: assigns a session to a project (both ids non-empty). Blocking.
  *  Ownership: nothing changes hands; session_id and project_id are copied. Threads: any thread; blocks it.

@@ -100,6 +100,21 @@ TINKER_API tinker_status_t tinker_future_take_sampler(tinker_future_t *future, t
  *  Threads: any thread. Errors: as tinker_future_take_server_capabilities. Since: 0.1. */
 TINKER_API tinker_status_t tinker_future_take_whoami(tinker_future_t *future, tinker_whoami_t **out);
 
+/** Takes weights info (R3).
+ *  Ownership: the caller owns *out (tinker_weights_info_free); the future gives it up.
+ *  Threads: any thread. Errors: as tinker_future_take_server_capabilities. Since: 0.1. */
+TINKER_API tinker_status_t tinker_future_take_weights_info(tinker_future_t *future, tinker_weights_info_t **out);
+
+/** Takes a session (R16).
+ *  Ownership: the caller owns *out (tinker_session_free); the future gives it up.
+ *  Threads: any thread. Errors: as tinker_future_take_server_capabilities. Since: 0.1. */
+TINKER_API tinker_status_t tinker_future_take_session(tinker_future_t *future, tinker_session_t **out);
+
+/** Takes a session list (R17).
+ *  Ownership: the caller owns *out (tinker_session_list_free); the future gives it up.
+ *  Threads: any thread. Errors: as tinker_future_take_server_capabilities. Since: 0.1. */
+TINKER_API tinker_status_t tinker_future_take_session_list(tinker_future_t *future, tinker_session_list_t **out);
+
 /** Takes the string an operation returns (P3's base model name).
  *  Ownership: the caller owns *out (tinker_free), a NUL-terminated UTF-8 copy; the future gives
  *  the result up. Threads: any thread.
@@ -624,6 +639,104 @@ TINKER_API tinker_status_t tinker_sampler_to_json(const tinker_sampler_t *sample
  *  Ownership: takes `sampler`; NULL is allowed. Threads: any thread, as the last call on it.
  *  Errors: none. Since: 0.1. */
 TINKER_API void tinker_sampler_free(tinker_sampler_t *sampler);
+
+/* =============================================================================================
+ * Weights info (R3). The three train_* getters say 1 or 0, or -1 when the server did not say.
+ * =========================================================================================== */
+
+/** The base model the checkpoint was trained from.
+ *  Ownership: borrowed from `info`. Threads: any thread. Errors: none; NULL for a NULL info.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_weights_info_base_model(const tinker_weights_info_t *info);
+
+/** 1 for LoRA weights, else 0.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; 0 for a NULL info.
+ *  Since: 0.1. */
+TINKER_API int tinker_weights_info_is_lora(const tinker_weights_info_t *info);
+
+/** The LoRA rank; -1 when the server did not say.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; -1 for a NULL info.
+ *  Since: 0.1. */
+TINKER_API int64_t tinker_weights_info_lora_rank(const tinker_weights_info_t *info);
+
+/** Whether the unembedding was trained: 1, 0, or -1 when the server did not say.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; -1 for a NULL info.
+ *  Since: 0.1. */
+TINKER_API int tinker_weights_info_train_unembed(const tinker_weights_info_t *info);
+
+/** Whether the MLP layers were trained: 1, 0, or -1 when the server did not say.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; -1 for a NULL info.
+ *  Since: 0.1. */
+TINKER_API int tinker_weights_info_train_mlp(const tinker_weights_info_t *info);
+
+/** Whether the attention layers were trained: 1, 0, or -1 when the server did not say.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; -1 for a NULL info.
+ *  Since: 0.1. */
+TINKER_API int tinker_weights_info_train_attn(const tinker_weights_info_t *info);
+
+/** The weights info as JSON, in the server's shape.
+ *  Ownership: the caller owns *out (tinker_free). Threads: any thread.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL info or out). Since: 0.1. */
+TINKER_API tinker_status_t tinker_weights_info_to_json(const tinker_weights_info_t *info, char **out);
+
+/** Frees weights info.
+ *  Ownership: takes `info`; NULL is allowed. Threads: any thread, as the last call on it.
+ *  Errors: none. Since: 0.1. */
+TINKER_API void tinker_weights_info_free(tinker_weights_info_t *info);
+
+/* =============================================================================================
+ * Sessions (R16, R17). An index out of range gives NULL.
+ * =========================================================================================== */
+
+/** Number of training runs made in the session.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; 0 for a NULL session.
+ *  Since: 0.1. */
+TINKER_API size_t tinker_session_training_run_id_count(const tinker_session_t *session);
+
+/** The id (model id) of training run `index`.
+ *  Ownership: borrowed from `session`. Threads: any thread. Errors: none; NULL for a NULL session.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_session_training_run_id(const tinker_session_t *session, size_t index);
+
+/** Number of samplers made in the session.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; 0 for a NULL session.
+ *  Since: 0.1. */
+TINKER_API size_t tinker_session_sampler_id_count(const tinker_session_t *session);
+
+/** The id of sampler `index`.
+ *  Ownership: borrowed from `session`. Threads: any thread. Errors: none; NULL for a NULL session.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_session_sampler_id(const tinker_session_t *session, size_t index);
+
+/** The session as JSON ({"training_run_ids", "sampler_ids"}).
+ *  Ownership: the caller owns *out (tinker_free). Threads: any thread.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL session or out). Since: 0.1. */
+TINKER_API tinker_status_t tinker_session_to_json(const tinker_session_t *session, char **out);
+
+/** Frees a session result.
+ *  Ownership: takes `session`; NULL is allowed. Threads: any thread, as the last call on it.
+ *  Errors: none. Since: 0.1. */
+TINKER_API void tinker_session_free(tinker_session_t *session);
+
+/** Number of session ids in the page.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; 0 for a NULL list.
+ *  Since: 0.1. */
+TINKER_API size_t tinker_session_list_session_count(const tinker_session_list_t *list);
+
+/** Session id `index` of the page.
+ *  Ownership: borrowed from `list`. Threads: any thread. Errors: none; NULL for a NULL list.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_session_list_session(const tinker_session_list_t *list, size_t index);
+
+/** The page as JSON ({"sessions"}).
+ *  Ownership: the caller owns *out (tinker_free). Threads: any thread.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL list or out). Since: 0.1. */
+TINKER_API tinker_status_t tinker_session_list_to_json(const tinker_session_list_t *list, char **out);
+
+/** Frees a session list.
+ *  Ownership: takes `list`; NULL is allowed. Threads: any thread, as the last call on it.
+ *  Errors: none. Since: 0.1. */
+TINKER_API void tinker_session_list_free(tinker_session_list_t *list);
 
 /* =============================================================================================
  * Whoami (R23)

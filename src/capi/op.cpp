@@ -88,4 +88,10 @@ tinker_status_t check_checkpoint_path(const char* fn, const char* param, const c
   return TINKER_OK;
 }
 
+tinker_status_t check_access_scope(const char* fn, const char* param, const char* scope) {
+  if (scope && *scope && std::string(scope) != "owned" && std::string(scope) != "accessible")
+    return fail(TINKER_E_INVALID_ARGUMENT, std::string(fn) + ": " + param + " must be \"owned\" or \"accessible\"");
+  return TINKER_OK;
+}
+
 }  // namespace tinker::capi

@@ -92,6 +92,7 @@ tinker_status_t check_lora(const char* fn, const char* param, const tinker_lora_
 tinker_status_t check_id(const char* fn, const char* param, const char* id);
 tinker_status_t check_checkpoint_id(const char* fn, const char* param, const char* id);
 tinker_status_t check_checkpoint_path(const char* fn, const char* param, const char* path);
+tinker_status_t check_access_scope(const char* fn, const char* param, const char* scope);
 
 // ---- values, by parameter kind ----------------------------------------------------------------
 
@@ -107,6 +108,10 @@ inline const wire::SamplingParams& sampling_params_of(const tinker_sampling_para
 inline wire::TinkerPath parsed_checkpoint_path(const char* path) {
   std::string why;
   return wire::parse_tinker_path(path, &why).value_or(wire::TinkerPath{});
+}
+// An access scope: NULL and "" are the official client's default.
+inline std::string access_scope_or_owned(const char* scope) {
+  return scope && *scope ? std::string(scope) : std::string("owned");
 }
 // A time to live for a request that sends null for none: 0 = none.
 inline std::optional<int64_t> ttl_or_none(int64_t ttl_seconds) {

@@ -35,6 +35,15 @@ func readMetrics(m raw.Tinker_metrics) map[string]float64 {
 	return out
 }
 
+// optionalBool is a C getter's -1 (the server did not say), 0 or 1 as nil, false or true.
+func optionalBool(v int) *bool {
+	if v < 0 {
+		return nil
+	}
+	b := v != 0
+	return &b
+}
+
 func readTensor(t raw.Tinker_tensor) (Tensor, error) {
 	out := Tensor{Shape: make([]int64, raw.Tinker_tensor_ndim(t))}
 	for d := range out.Shape {

@@ -54,6 +54,11 @@ module Tinker
       value == unknown ? nil : value
     end
 
+    # A C getter's -1 (the server did not say), 0 or 1 as nil, false or true.
+    def optional_bool(value)
+      value.negative? ? nil : value != 0
+    end
+
     # An optional int32 token count (nil: unknown, -1 for C).
     def expected_tokens(value)
       return -1 if value.nil?
