@@ -1,7 +1,8 @@
-// The REST endpoints on checkpoints and sessions (protocol.md §2.4, §2.6, §7.14): listing a
-// run's or a user's checkpoints, deleting, publishing and unpublishing one, changing its TTL,
-// and assigning a session to a project. All direct, on the loop thread; the routes and the
-// request decoding are generated from the registry (api_routes.h).
+// The REST endpoints on checkpoints and sessions (protocol.md §2.4, §2.6, §7.14, §7.17):
+// listing a run's or a user's checkpoints, deleting, publishing and unpublishing one, changing
+// its TTL, assigning a session to a project, and reading a session (its training runs and
+// samplers) or the list of the caller's sessions. All direct, on the loop thread; the routes
+// and the request decoding are generated from the registry (api_routes.h).
 //
 // A checkpoint is addressed by its run and its id "<kind>/<name>", i.e. tinker://<run>/<id>.
 // Only the owner may list or change checkpoints: another user's are "not found" (404), as
@@ -27,6 +28,8 @@ namespace wapi = ::tinker::wire::api;
 // The listing limits of GET /api/v1/checkpoints.
 constexpr int64_t kDefaultLimit = 100;
 constexpr int64_t kMaxLimit = 1000;
+// GET /api/v1/sessions pages by 20 unless told otherwise (the official client's default).
+constexpr int64_t kDefaultSessionLimit = 20;
 
 // RFC 3339 in UTC with microseconds, "2026-04-14T09:30:05.123456Z".
 std::string rfc3339(double unix_seconds) {
@@ -87,6 +90,34 @@ std::optional<int64_t> query_int(const Exchange* ex, const char* name, int64_t f
   auto [p, ec] = std::from_chars(v->data(), end, n);
   if (v->empty() || ec != std::errc() || p != end) return std::nullopt;
   return n;
+}
+
+// The limit and offset query parameters of a paged listing: false after answering 400 when
+// either is malformed or out of range (limit 1..kMaxLimit, offset >= 0).
+bool page_params(App& app, Exchange* ex, int64_t default_limit, int64_t* limit, int64_t* offset) {
+  std::optional<int64_t> l = query_int(ex, "limit", default_limit);
+  std::optional<int64_t> o = query_int(ex, "offset", 0);
+  if (!l || *l < 1 || *l > kMaxLimit) {
+    app.reply(ex, Response::bad_request("limit must be an integer from 1 to " + std::to_string(kMaxLimit)));
+    return false;
+  }
+  if (!o || *o < 0) {
+    app.reply(ex, Response::bad_request("offset must be an integer >= 0"));
+    return false;
+  }
+  *limit = *l;
+  *offset = *o;
+  return true;
+}
+
+// The access_scope query parameter of the session reads: "owned" (also when absent) or
+// "accessible"; false after answering 400 for anything else. Sessions cannot be shared, so the
+// two scopes see the same sessions: the caller's own.
+bool access_scope_ok(App& app, Exchange* ex) {
+  std::optional<std::string> scope = ex->query_param("access_scope");
+  if (!scope || *scope == "owned" || *scope == "accessible") return true;
+  app.reply(ex, Response::bad_request("access_scope must be \"owned\" or \"accessible\" (got \"" + *scope + "\")"));
+  return false;
 }
 
 // The tinker:// path of (run, checkpoint id); false after answering 400 for a malformed id.
@@ -154,19 +185,15 @@ void handle_list_checkpoints(App& app, Exchange* ex, const std::string& training
 
 // GET /api/v1/checkpoints?limit=&offset=: the caller's checkpoints over all runs, newest first.
 void handle_list_user_checkpoints(App& app, Exchange* ex) {
-  std::optional<int64_t> limit = query_int(ex, "limit", kDefaultLimit);
-  std::optional<int64_t> offset = query_int(ex, "offset", 0);
-  if (!limit || *limit < 1 || *limit > kMaxLimit) {
-    return app.reply(ex, Response::bad_request("limit must be an integer from 1 to " + std::to_string(kMaxLimit)));
-  }
-  if (!offset || *offset < 0) return app.reply(ex, Response::bad_request("offset must be an integer >= 0"));
+  int64_t limit = 0, offset = 0;
+  if (!page_params(app, ex, kDefaultLimit, &limit, &offset)) return;
   std::vector<CheckpointRecord> all = listed(app, ex->user, nullptr);
   std::reverse(all.begin(), all.end());
   wapi::CheckpointList out;
   auto total = static_cast<int64_t>(all.size());
-  for (int64_t i = *offset; i < total && i - *offset < *limit; ++i) out.checkpoints.push_back(to_wire(all[i]));
-  out.offset = *offset;
-  out.limit = *limit;
+  for (int64_t i = offset; i < total && i - offset < limit; ++i) out.checkpoints.push_back(to_wire(all[i]));
+  out.offset = offset;
+  out.limit = limit;
   out.total_count = total;
   app.reply(ex, Response::json(200, wapi::encode_json(out)));
 }
@@ -227,6 +254,55 @@ void handle_assign_session_project(App& app, Exchange* ex, const wapi::AssignSes
   }
   s->project_id = req.project_id;
   reply_ok(app, ex);
+}
+
+// GET /api/v1/sessions/{session_id}?access_scope=: the training runs (models made by
+// create_model or create-via-load) and the samplers (sampling sessions, the unnamed
+// save_weights_for_sampler's included) made in the session, each oldest first. A run whose
+// creation failed is left out: every other call already treats it as not found (model_for).
+// One still being created is in: its id is already the client's to use.
+void handle_get_session(App& app, Exchange* ex, const std::string& session_id) {
+  if (!access_scope_ok(app, ex)) return;
+  const Session* s = app.sessions.find(session_id);
+  if (s == nullptr || s->user != ex->user) {
+    return app.reply(ex, Response::not_found("session " + session_id + " not found"));
+  }
+  // Only a session's owner may create in it, so the owner checks below never drop anything
+  // today; they keep this answer from leaking another user's ids should that ever change.
+  std::vector<const ModelEntry*> runs;
+  for (const auto& [id, e] : app.models.all()) {
+    if (e->session_id == session_id && e->user == ex->user && e->state != ModelEntry::State::kFailed) {
+      runs.push_back(e.get());
+    }
+  }
+  // The table is keyed by id, where ":train:10" sorts before ":train:2": order by creation.
+  std::sort(runs.begin(), runs.end(), [](const ModelEntry* a, const ModelEntry* b) {
+    return a->created_ms != b->created_ms ? a->created_ms < b->created_ms : a->model_seq_id < b->model_seq_id;
+  });
+  std::vector<SamplerEntry> samplers;
+  for (SamplerEntry& e : app.samplers.list()) {
+    if (e.session_id == session_id && e.user == ex->user) samplers.push_back(std::move(e));
+  }
+  std::stable_sort(samplers.begin(), samplers.end(), [](const SamplerEntry& a, const SamplerEntry& b) {
+    return a.created_unix < b.created_unix;
+  });
+  wapi::Session out;
+  for (const ModelEntry* e : runs) out.training_run_ids.push_back(e->id);
+  for (const SamplerEntry& e : samplers) out.sampler_ids.push_back(e.id);
+  app.reply(ex, Response::json(200, wapi::encode_json(out)));
+}
+
+// GET /api/v1/sessions?limit=&offset=&access_scope=: the caller's session ids, oldest first,
+// one page. Unlike the checkpoint listing the answer has no cursor: a short page is the end.
+void handle_list_sessions(App& app, Exchange* ex) {
+  int64_t limit = 0, offset = 0;
+  if (!page_params(app, ex, kDefaultSessionLimit, &limit, &offset)) return;
+  if (!access_scope_ok(app, ex)) return;
+  std::vector<std::string> all = app.sessions.ids_of(ex->user);
+  wapi::SessionList out;
+  auto total = static_cast<int64_t>(all.size());
+  for (int64_t i = offset; i < total && i - offset < limit; ++i) out.sessions.push_back(std::move(all[i]));
+  app.reply(ex, Response::json(200, wapi::encode_json(out)));
 }
 
 }  // namespace emu

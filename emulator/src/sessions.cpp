@@ -20,6 +20,14 @@ Session* SessionTable::find(const std::string& id) {
   return it == by_id_.end() ? nullptr : &it->second;
 }
 
+std::vector<std::string> SessionTable::ids_of(const std::string& user) const {
+  std::vector<std::string> out;
+  for (const std::string& id : order_) {
+    if (by_id_.at(id).user == user) out.push_back(id);
+  }
+  return out;
+}
+
 namespace {
 std::string key_of(const std::string& user, const std::string& key) { return user + " " + key; }
 }  // namespace

@@ -33,6 +33,8 @@ class SessionTable {
   Session& create(const std::string& user, double now_ms);
   // nullptr when unknown.
   Session* find(const std::string& id);
+  // The ids of `user`'s sessions, oldest first (GET /api/v1/sessions pages through them).
+  std::vector<std::string> ids_of(const std::string& user) const;
 
   // Resend safety of create_session, whose body names nothing unique: a request is a resend
   // when the same user sends the same X-Idempotency-Key again (the key every retry of one

@@ -11,8 +11,10 @@ may then load_weights, create_sampling_session and weights_info it, and not befo
 PUT .../ttl (expires_at, null, the 400s, expiry deleting the checkpoint), checkpoint names
 that look like the routes' suffixes ("publish", "ttl"), percent-encoded run ids, 404s for
 unknown and other users' checkpoints, runs and sessions, 400s for malformed ids, PUT
-sessions/{id}/project (GET /_emulator/sessions shows it), 401 without a key and 405s. Each
-check is named for the rule it asserts.
+sessions/{id}/project (GET /_emulator/sessions shows it), GET sessions/{id} (the training runs
+and samplers made in each session, under that session only; access_scope and its 400; 404s)
+and GET sessions (the caller's, oldest first, limit/offset and their 400s), 401 without a key
+and 405s. Each check is named for the rule it asserts.
 
 Python standard library only; the harness is training_smoke.py's (same directory). Prints
 "N passed, M failed"; exits 1 on any failure.
@@ -421,6 +423,128 @@ def test_session_project(emu, sid, sid2):
           (sessions[sid], sessions[sid2]))
 
 
+def new_session(emu, key=KEY):
+    _, r = emu.post("create_session", {"tags": [], "user_metadata": {}, "type": "create_session"},
+                    key=key)
+    return r["session_id"]
+
+
+def get_session(emu, sid, query="", key=KEY):
+    return call(emu, "GET", "sessions/%s%s" % (sid, query), key=key)
+
+
+def list_sessions(emu, query="", key=KEY):
+    return call(emu, "GET", "sessions" + query, key=key)
+
+
+def test_get_session(emu, sid, sid2):
+    # A fresh session with one of each way to make a training run or a sampler, in an order
+    # that tells creation order from id order (":train:10" sorts before ":train:2" as text).
+    a = new_session(emu)
+    ts.create_model(emu, a, 10)
+    trainer = ts.Trainer(emu, a + ":train:10")
+    path = save(trainer, "for-load")
+    ok, r = load_as(emu, a, 2, path, KEY)
+    check("setup: create-via-load in the fresh session", ok, r)
+    st, r = ss.create_sampling_session(emu, a, 3, base_model=ts.TINY)
+    check("setup: a sampler on a base model", st == 200, (st, r))
+    st, r = trainer.json("save_weights_for_sampler", {"sampling_session_seq_id": 1,
+                                                      "type": "save_weights_for_sampler"})
+    check("setup: an unnamed sampler save", isinstance(r, dict) and "path" in r, r)
+    st, r = ss.create_sampling_session(emu, a, 0, model_path=path)
+    check("setup: a sampler on a checkpoint", st == 200, (st, r))
+    expected = {"training_run_ids": [a + ":train:10", a + ":train:2"],
+                "sampler_ids": [a + ":sample:3", a + ":sample:1", a + ":sample:0"]}
+
+    st, r = get_session(emu, a)
+    check("GET sessions/{id} -> 200: the training runs (create_model, create-via-load) and the "
+          "samplers (create_sampling_session, unnamed save_weights_for_sampler), oldest first",
+          st == 200 and r == expected, (st, r))
+    for scope in ["owned", "accessible"]:
+        st, r = get_session(emu, a, "?access_scope=" + scope)
+        check("GET sessions/{id}?access_scope=%s -> the same answer" % scope,
+              st == 200 and r == expected, (st, r))
+    for query in ["?access_scope=all", "?access_scope=", "?access_scope=OWNED"]:
+        st, r = get_session(emu, a, query)
+        check("GET sessions/{id}%s -> 400 naming access_scope" % query,
+              is_error(st, r, 400, "bad_request", "access_scope"), (st, r))
+
+    # The main session: what run() and the earlier tests made in it, nothing of session a.
+    st, r = get_session(emu, sid)
+    check("GET sessions/{id}: another session's runs and samplers are listed under it, not here",
+          st == 200 and r == {"training_run_ids": [sid + ":train:0", sid + ":train:1",
+                                                    sid + ":train:2"],
+                              "sampler_ids": [sid + ":sample:5", sid + ":sample:20"]}, (st, r))
+    st, r = get_session(emu, sid2, key=KEY2)
+    check("GET sessions/{id}: the other user's own session, its create-via-load run and sampler "
+          "(the failed loads of a private checkpoint left out)",
+          st == 200 and r == {"training_run_ids": [sid2 + ":train:9", sid2 + ":train:1"],
+                              "sampler_ids": [sid2 + ":sample:1"]}, (st, r))
+    b = new_session(emu)
+    st, r = get_session(emu, b)
+    check("GET sessions/{id}: a session with nothing made in it -> 200, empty lists",
+          st == 200 and r == {"training_run_ids": [], "sampler_ids": []}, (st, r))
+    ts.create_model(emu, b, 0)
+    st, r = get_session(emu, b)
+    check("GET sessions/{id}: a run made later shows up",
+          st == 200 and r == {"training_run_ids": [b + ":train:0"], "sampler_ids": []}, (st, r))
+
+    st, r = get_session(emu, "no-such-session")
+    check("GET sessions/{id}: unknown session -> 404", is_error(st, r, 404, "not_found"), (st, r))
+    for scope in ["", "?access_scope=accessible"]:
+        st, r = get_session(emu, sid2, scope)
+        check("GET sessions/{id}%s: another user's session -> 404" % scope,
+              is_error(st, r, 404, "not_found"), (st, r))
+    st, r = get_session(emu, "no-such-session", "?access_scope=bad")
+    check("GET sessions/{id}: a bad access_scope is a 400 even for an unknown session",
+          st == 400, (st, r))
+    st, _, _ = emu.request("GET", "/api/v1/sessions/" + a, key=None)
+    check("GET sessions/{id} without an API key -> 401", st == 401, st)
+    st, _, _ = emu.request("DELETE", "/api/v1/sessions/" + a)
+    check("DELETE sessions/{id} -> 405", st == 405, st)
+    return a, b
+
+
+def test_list_sessions(emu, sid, sid2, a, b):
+    # run() made sid, test_get_session a and b; make the caller's count 23, more than a page.
+    mine = [sid, a, b] + [new_session(emu) for _ in range(20)]
+    users = {s["session_id"]: s["user"] for s in emu.admin("GET", "sessions")[1]["sessions"]}
+    check("setup: the caller has exactly these 23 sessions",
+          sorted(mine) == sorted(x for x, u in users.items() if u == users[sid]), users)
+    st, r = list_sessions(emu)
+    check("GET sessions -> 200: the caller's session ids, oldest first, 20 by default",
+          st == 200 and r == {"sessions": mine[:20]}, (st, r))
+    st, r = list_sessions(emu, "?offset=20")
+    check("GET sessions?offset=20: the rest", st == 200 and r == {"sessions": mine[20:]}, (st, r))
+    st, r = list_sessions(emu, "?limit=2&offset=1")
+    check("GET sessions?limit=2&offset=1: a page",
+          st == 200 and r == {"sessions": mine[1:3]}, (st, r))
+    st, r = list_sessions(emu, "?limit=1000&access_scope=owned")
+    check("GET sessions?limit=1000&access_scope=owned: all of them",
+          st == 200 and r == {"sessions": mine}, (st, r))
+    st, r = list_sessions(emu, "?limit=1&offset=22&access_scope=accessible")
+    check("GET sessions?access_scope=accessible: the same sessions (none are shared)",
+          st == 200 and r == {"sessions": mine[22:]}, (st, r))
+    st, r = list_sessions(emu, "?offset=23")
+    check("GET sessions: an offset past the end -> an empty page",
+          st == 200 and r == {"sessions": []}, (st, r))
+    st, r = list_sessions(emu, key=KEY2)
+    check("GET sessions: another user sees only its own",
+          st == 200 and r == {"sessions": [sid2]}, (st, r))
+    for query, needle in [("?limit=0", "limit"), ("?limit=1001", "limit"), ("?limit=-1", "limit"),
+                          ("?limit=abc", "limit"), ("?limit=", "limit"), ("?limit=1.5", "limit"),
+                          ("?offset=-1", "offset"), ("?offset=x", "offset"),
+                          ("?offset=", "offset"), ("?access_scope=all", "access_scope"),
+                          ("?access_scope=", "access_scope")]:
+        st, r = list_sessions(emu, query)
+        check("GET sessions%s -> 400 naming %s" % (query, needle),
+              is_error(st, r, 400, "bad_request", needle), (st, r))
+    st, _, _ = emu.request("GET", "/api/v1/sessions", key=None)
+    check("GET sessions without an API key -> 401", st == 401, st)
+    st, _, _ = emu.request("POST", "/api/v1/sessions", {})
+    check("POST sessions -> 405", st == 405, st)
+
+
 def run(emu):
     _, r = emu.post("create_session", {"tags": [], "user_metadata": {}, "type": "create_session"})
     sid = r["session_id"]
@@ -457,6 +581,8 @@ def run(emu):
     test_suffix_names(emu, run1, trainer)
     test_delete(emu, run1, sid, trainer, paths)
     test_session_project(emu, sid, sid2)
+    a, b = test_get_session(emu, sid, sid2)
+    test_list_sessions(emu, sid, sid2, a, b)
 
 
 def main():
