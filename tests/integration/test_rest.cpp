@@ -348,6 +348,98 @@ static void whoami_reads_the_jwt_and_needs_one(void**) {
   tinker_whoami_free(w);
 }
 
+// R3: what a checkpoint's weights are, as saved; malformed paths never leave the client; another
+// user's private checkpoint is not found.
+static void weights_info_describes_a_saved_checkpoint(void**) {
+  tinker_service_client_t* c = client();
+  Rest rest(c);
+  const std::string run = run_with_two_checkpoints(c);
+  const std::string path = "tinker://" + run + "/weights/a";
+  for (bool async : {false, true}) {
+    tinker_weights_info_t* info = nullptr;
+    if (!async) {
+      assert_status(tinker_rest_client_get_weights_info_by_tinker_path(rest.r, path.c_str(), &info), TINKER_OK,
+                    tinker_last_error());
+    } else {
+      tinker_future_t* f = nullptr;
+      assert_status(
+          async_outcome(tinker_rest_client_get_weights_info_by_tinker_path_async(rest.r, path.c_str(), &f), &f).status,
+          TINKER_OK, nullptr);
+      assert_status(tinker_future_take_weights_info(f, &info), TINKER_OK, tinker_last_error());
+    }
+    assert_string_equal(tinker_weights_info_base_model(info), kTinyModel);
+    assert_int_equal(tinker_weights_info_is_lora(info), 1);
+    assert_int_equal(tinker_weights_info_lora_rank(info), 8);  // new_training_client's rank
+    for (int v : {tinker_weights_info_train_unembed(info), tinker_weights_info_train_mlp(info),
+                  tinker_weights_info_train_attn(info)})
+      assert_true(v == 0 || v == 1);
+    tinker_weights_info_free(info);
+  }
+  assert_int_equal(tinker_weights_info_train_mlp(nullptr), -1);
+  clear_log();
+  tinker_weights_info_t* info = nullptr;
+  Outcome o = blocking_outcome(tinker_rest_client_get_weights_info_by_tinker_path(rest.r, "tinker://x/weights", &info));
+  assert_status(o.status, TINKER_E_INVALID_ARGUMENT, nullptr);
+  assert_int_equal(request_log().size(), 0);
+  Rest theirs(other_user());
+  o = blocking_outcome(tinker_rest_client_get_weights_info_by_tinker_path(theirs.r, path.c_str(), &info));
+  assert_status(o.status, TINKER_E_NOT_FOUND, nullptr);
+}
+
+// R16, R17: a session lists the runs and samplers made in it; the caller's sessions page by page.
+static void get_and_list_sessions(void**) {
+  tinker_service_client_t* c = user("tml-sessions-user");
+  Rest rest(c);
+  tinker_training_client_t* tc = new_training_client(c);
+  tinker_sampling_client_t* sc = nullptr;
+  assert_status(tinker_training_client_save_weights_and_get_sampling_client(tc, nullptr, &sc), TINKER_OK,
+                tinker_last_error());
+  track_sampling(sc);
+  const std::string session = tinker_service_client_session_id(c);
+  for (bool async : {false, true}) {
+    tinker_session_t* s = nullptr;
+    if (!async) {
+      assert_status(tinker_rest_client_get_session(rest.r, session.c_str(), nullptr, &s), TINKER_OK,
+                    tinker_last_error());
+    } else {
+      tinker_future_t* f = nullptr;
+      assert_status(async_outcome(tinker_rest_client_get_session_async(rest.r, session.c_str(), "accessible", &f), &f)
+                        .status,
+                    TINKER_OK, nullptr);
+      assert_status(tinker_future_take_session(f, &s), TINKER_OK, tinker_last_error());
+    }
+    assert_int_equal(tinker_session_training_run_id_count(s), 1);
+    assert_string_equal(tinker_session_training_run_id(s, 0), tinker_training_client_model_id(tc));
+    assert_int_equal(tinker_session_sampler_id_count(s), 1);
+    assert_string_equal(tinker_session_sampler_id(s, 0), tinker_sampling_client_sampling_session_id(sc));
+    assert_null(tinker_session_sampler_id(s, 1));
+    tinker_session_free(s);
+  }
+  tinker_session_t* s = nullptr;
+  assert_status(tinker_rest_client_get_session(rest.r, "no-such-session", nullptr, &s), TINKER_E_NOT_FOUND, nullptr);
+  clear_log();
+  Outcome o = blocking_outcome(tinker_rest_client_get_session(rest.r, session.c_str(), "everyone", &s));
+  assert_status(o.status, TINKER_E_INVALID_ARGUMENT, nullptr);
+  assert_true(contains(o.message, "access_scope must be \"owned\" or \"accessible\""));
+  assert_int_equal(request_log().size(), 0);
+
+  // A second session of the same user: two sessions, one per page of one.
+  tinker_service_client_t* c2 = user("tml-sessions-user");
+  new_training_client(c2);
+  std::set<std::string> seen;
+  for (int64_t offset = 0; offset < 3; ++offset) {
+    tinker_session_list_t* l = nullptr;
+    assert_status(tinker_rest_client_list_sessions(rest.r, 1, offset, nullptr, &l), TINKER_OK, tinker_last_error());
+    assert_true(tinker_session_list_session_count(l) <= 1);
+    if (tinker_session_list_session_count(l)) seen.insert(tinker_session_list_session(l, 0));
+    tinker_session_list_free(l);
+  }
+  assert_int_equal(seen.size(), 2);
+  assert_true(seen.count(session) && seen.count(tinker_service_client_session_id(c2)));
+  tinker_session_list_t* l = nullptr;
+  assert_status(tinker_rest_client_list_sessions(rest.r, 0, 0, nullptr, &l), TINKER_E_INVALID_ARGUMENT, nullptr);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(list_checkpoints_gives_a_runs_training_and_sampler_checkpoints, setup, teardown),
@@ -358,6 +450,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(malformed_arguments_are_refused_before_sending, setup, teardown),
       cmocka_unit_test_setup_teardown(assign_session_project_and_get_sampler, setup, teardown),
       cmocka_unit_test_setup_teardown(whoami_reads_the_jwt_and_needs_one, setup, teardown),
+      cmocka_unit_test_setup_teardown(weights_info_describes_a_saved_checkpoint, setup, teardown),
+      cmocka_unit_test_setup_teardown(get_and_list_sessions, setup, teardown),
   };
   return cmocka_run_group_tests_name("rest", tests, nullptr, nullptr);
 }
