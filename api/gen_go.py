@@ -46,7 +46,7 @@ GO_KEYWORDS = {"break", "case", "chan", "const", "continue", "default", "defer",
 # after their first word (trainingRunID); type and method names are plain CamelCase, as the layer has
 # always spelled them (LoraConfig, CreateLoraTrainingClient, SetCheckpointTtlFromTinkerPath), which is
 # also the name api/check_bindings.py looks for.
-INITIALISMS = {"id": "ID", "json": "JSON", "lora": "LoRA", "mlp": "MLP", "ttl": "TTL", "url": "URL", "urn": "URN"}
+INITIALISMS = {"id": "ID", "ids": "IDs", "json": "JSON", "lora": "LoRA", "mlp": "MLP", "ttl": "TTL", "url": "URL", "urn": "URN"}
 
 
 def camel(snake):
@@ -127,6 +127,8 @@ class GoKind:
     free: str = ""                  # deferred release of {c}
     arg: str = "{v}"                # the C argument ({v} the Go value, {c} what `pre` made)
     helper: bool = False            # the operation is the hand-written method lowerCamel(op name)
+    default: Optional[str] = None   # options: the value left out, {d} in `arg`; an operation's
+                                    # Param.default replaces it (R17's limit is 20, R6's 100)
 
 
 GO_KINDS = {
@@ -139,12 +141,15 @@ GO_KINDS = {
     "id": GoKind("string", pre="{c}, err := cString({v}, {n})", arg="{c}"),
     "checkpoint_id": GoKind("string", pre="{c}, err := cString({v}, {n})", arg="{c}"),
     "checkpoint_path": GoKind("string", pre="{c}, err := cString({v}, {n})", arg="{c}"),
-    "access_scope": GoKind("string", option=""),  # "" is "owned", the official default
-    # A page of a list: optional, as in the official client, whose defaults (limit 100, offset 0) the
-    # options stand in for; C has no defaults (both are required there). A value given is passed
-    # as it is, so WithLimit(0) is refused by libtinker like any out-of-range value.
-    "limit": GoKind("int", option="", setting="*int", set="o.{f} = &{a}", arg="intOr({v}, 100)"),
-    "offset": GoKind("int", option="", setting="*int", set="o.{f} = &{a}", arg="intOr({v}, 0)"),
+    # "" is "owned", the official default. Checked for a NUL byte like the ids: "owned\x00x" would
+    # otherwise reach C as "owned".
+    "access_scope": GoKind("string", option="", pre="{c}, err := cString({v}, {n})", arg="{c}"),
+    # A page of a list: optional, as in the official client, whose defaults the options stand in
+    # for (limit 100 unless the operation says otherwise, offset 0); C has no defaults (both are
+    # required there). A value given is passed as it is, so WithLimit(0) is refused by libtinker
+    # like any out-of-range value.
+    "limit": GoKind("int", option="", setting="*int", set="o.{f} = &{a}", arg="intOr({v}, {d})", default="100"),
+    "offset": GoKind("int", option="", setting="*int", set="o.{f} = &{a}", arg="intOr({v}, {d})", default="0"),
     "ttl": GoKind("time.Duration", option="WithTTL", option_arg="d", pre="{c}, err := ttlSeconds({v})", arg="{c}"),
     "flag": GoKind("bool", option="", option_arg="", set="o.{f} = true", arg="boolInt({v})"),
     "batch": GoKind("[]Datum", pre="{c}, err := newCBatch({v})", free="raw.Tinker_batch_free({c})", arg="{c}"),
@@ -214,10 +219,13 @@ OPTION_DOCS = {
     "WithRetryConfig": "sets the retry settings of a new sampling client (default: libtinker's, "
                        "DefaultRetryConfig()). A value out of range fails the call with StatusInvalidArgument "
                        "naming the field, before anything is sent.",
-    "WithLimit": "sets the size of the page to list (default 100, as in the official client); it must be at "
-                 "least 1. RestClient.AllUserCheckpoints pages through everything.",
-    "WithOffset": "sets how many checkpoints, newest first, to skip before the page (default 0); it must not "
-                  "be negative.",
+    "WithLimit": "sets the size of the page to list (the official client's default, per method below); it "
+                 "must be at least 1. RestClient.AllUserCheckpoints pages through every checkpoint.",
+    "WithOffset": "sets how many entries to skip before the page (checkpoints newest first); it must not be "
+                  "negative.",
+    "WithAccessScope": "chooses whose sessions: AccessScopeOwned (\"owned\", the caller's; also \"\", the "
+                       "default) or AccessScopeAccessible (\"accessible\": also those shared with the caller). "
+                       "Anything else fails with StatusInvalidArgument before anything is sent.",
 }
 
 # What the Go methods add to an operation's registry doc (api/registry.py, Op.doc), by operation name, or
@@ -252,6 +260,12 @@ GO_NOTES = {
     "set_checkpoint_ttl_from_tinker_path": "ttl is rounded up to whole seconds; a negative ttl fails with "
                                            "StatusInvalidArgument before anything is sent.",
     "get_sampler": "samplerID is a SamplingClient.SamplingSessionID().",
+    "get_weights_info_by_tinker_path": "The checkpoint may be another user's public one. tinkerPath is a "
+                                       "checkpoint's tinker:// path (SaveResult.Path); a malformed one fails "
+                                       "with StatusInvalidArgument before anything is sent. The Train* fields "
+                                       "are nil when the server did not say.",
+    "get_session": "sessionID is a ServiceClient.SessionID(). An unknown session, or another user's without "
+                   "WithAccessScope(AccessScopeAccessible), fails with StatusNotFound.",
     "assign_session_project": "sessionID is a ServiceClient.SessionID().",
 }
 
@@ -264,6 +278,11 @@ STATUSES = ["CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NO
 def go_statuses(text):
     return re.sub(r"\b(?:TINKER_E_)?(" + "|".join(STATUSES) + r")\b", lambda m: "Status" + camel(m.group(1).lower()),
                   text)
+
+
+def go_default(p, k):
+    """The value of an option left out: the operation's own default, else its kind's."""
+    return str(p.default) if p.default is not None else k.default
 
 
 def option_name(op, p):
@@ -288,7 +307,10 @@ def options():
             name = option_name(op, p)
             if name in out and out[name][0] is not k:
                 raise ValueError(f"gen_go: option {name} stands for two kinds")
-            out.setdefault(name, (k, p, []))[2].append(f"{CLASS[op.client]}.{camel(op.name)}")
+            taker = f"{CLASS[op.client]}.{camel(op.name)}"
+            if k.default is not None:
+                taker += f" (default {go_default(p, k)})"  # the default differs between methods
+            out.setdefault(name, (k, p, []))[2].append(taker)
     return out
 
 
@@ -328,7 +350,10 @@ def sentence(text):
 def go_doc(f):
     """A field's registry doc in Go's words: NULL getters give "", flags are bools."""
     doc = f.doc.replace("NULL", '""')
-    if f.type == "bool" and doc.startswith("1 "):
+    if f.type == "bool" and f.nullable:
+        # C's -1/0/1 is Go's nil/false/true.
+        doc = doc.removeprefix("1 or 0: ").replace("-1 when", "nil when")
+    elif f.type == "bool" and doc.startswith("1 "):
         doc = "true " + doc[len("1 "):]
     return sentence(doc)
 
@@ -683,7 +708,7 @@ def gen_operations():
                 out.append(f"\t{pre}\n\tif err != nil {{\n\t\treturn nil, within(method, err)\n\t}}\n")
             if k.free:
                 out.append(f"\tdefer {k.free.format(v=v, c=c)}\n")
-            c_args.append(k.arg.format(v=v, c=c))
+            c_args.append(k.arg.format(v=v, c=c, d=go_default(p, k)))
         handle = raw_type(f"tinker_{op.client}_t")
         async_fn = raw_fn(op.c_name() + "_async")
         out.append(f"\treturn start(method, {recv}.h, func(p {handle}, out *uintptr) error {{\n"

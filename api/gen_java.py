@@ -114,6 +114,9 @@ class JavaKind:
     borrow: Optional[str] = None    # a handle borrowed around the raw call by this function (so
                                     # close() on another thread waits); the raw argument is `{p}Ptr`
     helper: Optional[str] = None    # an operation with this kind delegates to this hand-written class
+    default: bool = False           # `absent` is a value the server is sent (the official default), which
+                                    # the shorter overloads' docs state; an operation's Param.default
+                                    # replaces it
 
 
 JAVA_KINDS = {
@@ -125,8 +128,10 @@ JAVA_KINDS = {
     "checkpoint_id": JavaKind("String"),
     "checkpoint_path": JavaKind("String"),
     "access_scope": JavaKind("String", absent="null", doc="\"owned\" or \"accessible\"; null: \"owned\""),
-    "limit": JavaKind("int"),
-    "offset": JavaKind("int"),
+    # A page: the official client's defaults (limit 100 unless the operation says otherwise, as R17's
+    # 20; offset 0) are what the shorter overloads send.
+    "limit": JavaKind("int", absent="100", default=True),
+    "offset": JavaKind("int", absent="0", default=True),
     "ttl": JavaKind("Duration", arg="ttlSeconds({p})", absent="null", imports=("java.time.Duration",),
                     doc="rounded up to whole seconds; null or zero: never expires"),
     "flag": JavaKind("boolean", arg="{p} ? 1 : 0", absent="false", doc=""),
@@ -297,7 +302,12 @@ def op_doc(op, asynchronous, params, left_out=(), first=None, more=()):
         doc = with_param_names(with_method_names(html(op.doc), registry.OPS, lambda n: f"{{@code {camel(n)}}}"), op)
         paragraphs += ["", "<p>" + doc[0].upper() + doc[1:]]
     if left_out:
-        paragraphs += ["", f"<p>Without {', '.join(left_out)} (absent)."]
+        # left_out: [(name, the value sent, or None: absent)]
+        given = [f"{n} = {v}" for n, v in left_out if v is not None]
+        absent = [n for n, v in left_out if v is None]
+        text = ([f"with {', '.join(given)}"] if given else []) + ([f"without {', '.join(absent)} (absent)"] if absent else [])
+        text = "; ".join(text)
+        paragraphs += ["", f"<p>{text[0].upper()}{text[1:]}."]
     for m in more:
         paragraphs += ["", "<p>" + m]
     docs = [(n, d) for n, d in params if d]
@@ -315,13 +325,22 @@ class OpForm:
         self.op = op
         self.params = [(p, JAVA_KINDS[p.kind]) for p in op.params]
         n_opt = 0
-        while n_opt < len(self.params) and self.params[-1 - n_opt][1].absent is not None:
+        while n_opt < len(self.params) and self.absent(*self.params[-1 - n_opt]) is not None:
             n_opt += 1
         self.required = self.params[:len(self.params) - n_opt]
         self.optional = self.params[len(self.params) - n_opt:]
         options = OPTIONS_RECORDS.get(tuple(p.name for p, _ in self.optional)) if self.optional else None
         self.record = options.type if options else None
         self.record_doc = options.doc if options else None
+
+    @staticmethod
+    def absent(p, jk):
+        """What a shorter overload passes for a parameter it leaves out (None: it cannot)."""
+        return str(p.default) if p.default is not None and jk.absent is not None else jk.absent
+
+    @classmethod
+    def left_out(cls, params):
+        return [(param_name(p), cls.absent(p, jk) if jk.default else None) for p, jk in params]
 
     @staticmethod
     def decl(params):
@@ -337,12 +356,12 @@ class OpForm:
                 # The record is all the call says (which model to sample, ...): a form without it
                 # would be a call that names nothing.
                 return [full]
-            return [(required, [n for _, n, _ in required] + ["null"], ["options"]), full]
+            return [(required, [n for _, n, _ in required] + ["null"], [("options", None)]), full]
         forms = []
         for k in range(len(self.optional)):
             kept = self.decl(self.optional[:k])
-            args = [n for _, n, _ in required + kept] + [jk.absent for _, jk in self.optional[k:]]
-            forms.append((required + kept, args, [param_name(p) for p, _ in self.optional[k:]]))
+            args = [n for _, n, _ in required + kept] + [self.absent(p, jk) for p, jk in self.optional[k:]]
+            forms.append((required + kept, args, self.left_out(self.optional[k:])))
         forms.append((required + self.decl(self.optional), None, []))
         return forms
 
@@ -509,7 +528,10 @@ def field_doc(f):
     doc = html(f.doc or f.name.replace("_", " "))
     if f.type == "string":
         doc = doc.replace("NULL", "null")
-    if f.type == "bool" and doc.startswith("1 "):
+    if f.type == "bool" and f.nullable:
+        # C's -1/0/1 is a Boolean's null/false/true.
+        doc = doc.removeprefix("1 or 0: ").replace("-1 when", "null when")
+    elif f.type == "bool" and doc.startswith("1 "):
         doc = "true " + doc[2:]
     return sentence(doc)
 

@@ -65,7 +65,8 @@ RUBY_KINDS = {
     "checkpoint_path": RubyKind("positional", convert="Kinds.string({v}, {p})",
                                 doc="a String: tinker://<run>/weights/<name> or tinker://<run>/sampler_weights/<name>"),
     "access_scope": RubyKind("keyword", convert="Kinds.string({v}, {p})",
-                             doc="\"owned\" or \"accessible\"; nil: \"owned\""),
+                             doc="\"owned\" (the caller's) or \"accessible\" (also those shared with the caller), "
+                                 "a String or Symbol; nil: \"owned\""),
     "limit": RubyKind("keyword", default="100", convert="Kinds.integer({v}, {p})", doc="an Integer >= 1"),
     "offset": RubyKind("keyword", default="0", convert="Kinds.integer({v}, {p})", doc="an Integer >= 0"),
     "ttl": RubyKind("keyword", convert="Kinds.ttl({v}, {p})", doc="seconds (Integer); nil or 0: never expires"),
@@ -339,11 +340,13 @@ def read_field(f, getter, args):
 
 def result_doc(f):
     doc = f.doc or f.name
+    if f.type == "bool" and f.nullable:
+        # C's -1/0/1 in Ruby's words, once.
+        doc = doc.removeprefix("1 or 0: ").replace("; -1 when the server did not say", "")
+        return doc + f" (Ruby: true, false, or nil when the server did not say; also #{member(f)}?)"
     if unknown_value(f) or f.nullable:
         doc += " (Ruby: nil when absent)"
-    if f.type == "bool" and f.nullable:
-        doc += f" (Ruby: true, false or nil, also #{member(f)}?)"
-    elif f.type == "bool":
+    if f.type == "bool":
         doc += f" (Ruby: true or false, also #{member(f)}?)"
     return doc
 
@@ -442,13 +445,23 @@ def returns_doc(op):
     return "a String" if r.text else f"a Tinker::{camel(r.handle or r.name)}"
 
 
+def ruby_literal(value):
+    if value is None:
+        return "nil"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value) if isinstance(value, int) else lit(str(value))
+
+
 def signature(op, blocking):
     order = {"positional": 0, "optional": 1, "keyword": 2, "block": 4}
     parts = []
     for p in op.params:
         rk = RUBY_KINDS[p.kind]
         name = ruby_name(p)
-        text = {"positional": name, "optional": f"{name} = nil", "keyword": f"{name}: {rk.default}",
+        # An operation's own default (Param.default: R17's limit 20) over its kind's (R6's 100).
+        default = rk.default if p.default is None else ruby_literal(p.default)
+        text = {"positional": name, "optional": f"{name} = nil", "keyword": f"{name}: {default}",
                 "block": f"&{name}"}[rk.form]
         parts.append((order[rk.form], text))
         if rk.fields:

@@ -20,6 +20,14 @@ type RestClient struct {
 // Close releases the client. Idempotent.
 func (rc *RestClient) Close() { rc.h.close(nil) }
 
+// The access scopes of GetSession and ListSessions (WithAccessScope), as the server spells them.
+const (
+	// AccessScopeOwned: the caller's own sessions only (the default).
+	AccessScopeOwned = "owned"
+	// AccessScopeAccessible: the caller's and those shared with the caller.
+	AccessScopeAccessible = "accessible"
+)
+
 // cString is a string argument that names something on the server (a run, checkpoint, session,
 // project or sampler id, a checkpoint path), checked for a NUL byte first: C would read the string
 // only up to it and could act on another checkpoint than the one the caller named. param is the

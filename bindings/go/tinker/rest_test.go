@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// Tests of the REST client (R5, R6, R9-R15, R18, R20, R23) against the emulator, of the tinker://
+// Tests of the REST client (R3, R5, R6, R9-R18, R20, R23) against the emulator, of the tinker://
 // path helpers, and of AllUserCheckpoints. Tests that count a user's checkpoints use a user of
 // their own (a fresh API key: the emulator makes each key a user), so the checkpoints other tests
 // save do not show up.
@@ -748,4 +748,177 @@ func TestWhoamiInJWTMode(t *testing.T) {
 	}
 	// The client works in JWT mode: the REST calls authenticate with the JWT.
 	must(rc.ListUserCheckpoints(ctx)).ok(t, "ListUserCheckpoints in JWT mode")
+}
+
+// ---- weights info and sessions (R3, R16, R17) ----------------------------------------------------
+
+// R3: a checkpoint's weights as the run saved them (rank, and the layers its LoRA config trains:
+// one turned off so that false is seen too), in both forms; a malformed path is refused before
+// anything is sent; another user's private checkpoint is not found.
+func TestGetWeightsInfoOfASavedCheckpoint(t *testing.T) {
+	c := newClient(t)
+	rc := newRest(t, c)
+	ctx := testContext(t)
+	lora := DefaultLoraConfig().WithSeed(88)
+	lora.Rank = 4
+	lora.TrainMLP = false
+	tc := must(c.CreateLoraTrainingClient(ctx, tinyModel, WithLora(lora))).ok(t, "CreateLoraTrainingClient")
+	t.Cleanup(tc.Close)
+	path := must(tc.SaveState(ctx, "info")).ok(t, "SaveState").Path
+
+	blocking := must(rc.GetWeightsInfoByTinkerPath(ctx, path)).ok(t, "GetWeightsInfoByTinkerPath")
+	async := awaited(rc.GetWeightsInfoByTinkerPathAsync(path)).ok(t, "GetWeightsInfoByTinkerPathAsync")
+	for _, info := range []*WeightsInfo{blocking, async} {
+		if info.BaseModel != tinyModel || !info.IsLoRA || info.LoRARank != 4 || info.JSON == "" {
+			t.Errorf("weights info of %s: %+v, want base model %s, LoRA of rank 4", path, info, tinyModel)
+		}
+		for _, f := range []struct {
+			name string
+			got  *bool
+			want bool
+		}{{"TrainUnembed", info.TrainUnembed, true}, {"TrainMLP", info.TrainMLP, false}, {"TrainAttn", info.TrainAttn, true}} {
+			if f.got == nil || *f.got != f.want {
+				t.Errorf("%s = %v, want %v (as saved): %s", f.name, f.got, f.want, info.JSON)
+			}
+		}
+	}
+
+	before := restRequests(t)
+	_, err := rc.GetWeightsInfoByTinkerPath(ctx, "tinker://"+tc.ModelID()+"/weights")
+	statusError(t, "GetWeightsInfoByTinkerPath(malformed)", err, StatusInvalidArgument,
+		"RestClient.GetWeightsInfoByTinkerPath: tinker_path ")
+	statusError(t, "GetWeightsInfoByTinkerPathAsync(NUL)", asyncErr(rc.GetWeightsInfoByTinkerPathAsync(path+"\x00")),
+		StatusInvalidArgument, "RestClient.GetWeightsInfoByTinkerPathAsync: tinker_path holds a NUL byte")
+	if after := restRequests(t); after != before {
+		t.Errorf("%d REST requests were sent for malformed paths", after-before)
+	}
+	_, err = newRest(t, freshUser(t)).GetWeightsInfoByTinkerPath(ctx, path)
+	statusError(t, "another user's GetWeightsInfoByTinkerPath", err, StatusNotFound, "")
+}
+
+// R16: the service client's session holds the run and the sampler made in it, in both forms and
+// both scopes; an unknown session is not found; a bad scope is refused before anything is sent.
+func TestGetSessionListsItsRunAndSampler(t *testing.T) {
+	c := freshUser(t)
+	rc := newRest(t, c)
+	ctx := testContext(t)
+	tc := newTrainer(t, c, 4, 89)
+	sc := must(tc.SaveWeightsAndGetSamplingClient(ctx)).ok(t, "SaveWeightsAndGetSamplingClient")
+	defer sc.Close()
+	session := c.SessionID()
+	if session == "" {
+		t.Fatalf("no session id after creating a training client")
+	}
+	for what, s := range map[string]*Session{
+		"GetSession":             must(rc.GetSession(ctx, session)).ok(t, "GetSession"),
+		"GetSessionAsync":        awaited(rc.GetSessionAsync(session)).ok(t, "GetSessionAsync"),
+		"GetSession(accessible)": must(rc.GetSession(ctx, session, WithAccessScope(AccessScopeAccessible))).ok(t, "GetSession(accessible)"),
+		"GetSessionAsync(owned)": awaited(rc.GetSessionAsync(session, WithAccessScope(AccessScopeOwned))).ok(t, "GetSessionAsync(owned)"),
+	} {
+		if len(s.TrainingRunIDs) != 1 || s.TrainingRunIDs[0] != tc.ModelID() ||
+			len(s.SamplerIDs) != 1 || s.SamplerIDs[0] != sc.SamplingSessionID() || s.JSON == "" {
+			t.Errorf("%s(%s) = %+v, want run %s and sampler %s", what, session, s, tc.ModelID(), sc.SamplingSessionID())
+		}
+	}
+
+	_, err := rc.GetSession(ctx, "no-such-session")
+	statusError(t, "GetSession(unknown)", err, StatusNotFound, "")
+	_, err = newRest(t, freshUser(t)).GetSession(ctx, session)
+	statusError(t, "another user's GetSession", err, StatusNotFound, "")
+
+	before := restRequests(t)
+	for _, tt := range []struct {
+		err    error
+		prefix string
+	}{
+		{errOf(rc.GetSession(ctx, session, WithAccessScope("everyone"))),
+			`RestClient.GetSession: access_scope must be "owned" or "accessible"`},
+		{asyncErr(rc.GetSessionAsync(session, WithAccessScope("Owned"))), "RestClient.GetSessionAsync: access_scope "},
+		{asyncErr(rc.GetSessionAsync(session, WithAccessScope("owned\x00x"))),
+			"RestClient.GetSessionAsync: access_scope holds a NUL byte at 5"},
+		{errOf(rc.GetSession(ctx, "")), "RestClient.GetSession: session_id is empty"},
+		{errOf(rc.GetSession(ctx, session, WithLimit(1))),
+			"RestClient.GetSession does not take WithLimit (it takes: WithAccessScope)"},
+	} {
+		statusError(t, tt.prefix, tt.err, StatusInvalidArgument, tt.prefix)
+	}
+	if after := restRequests(t); after != before {
+		t.Errorf("%d REST requests were sent for malformed arguments", after-before)
+	}
+}
+
+// R17: a user's sessions (oldest first) include the test's, page by page; a bad page or scope is
+// refused before anything is sent.
+func TestListSessionsPages(t *testing.T) {
+	key := freshKey()
+	ctx := testContext(t)
+	var sessions []string
+	for i := 0; i < 2; i++ {
+		c := newClient(t, WithAPIKey(key))
+		if err := c.StartSession(ctx); err != nil {
+			t.Fatalf("StartSession: %v", err)
+		}
+		sessions = append(sessions, c.SessionID())
+	}
+	rc := newRest(t, newClient(t, WithAPIKey(key)))
+
+	all := must(rc.ListSessions(ctx)).ok(t, "ListSessions")
+	async := awaited(rc.ListSessionsAsync(WithAccessScope(AccessScopeAccessible))).ok(t, "ListSessionsAsync(accessible)")
+	for what, l := range map[string]*SessionList{"ListSessions()": all, "ListSessionsAsync(accessible)": async} {
+		if fmt.Sprint(l.Sessions) != fmt.Sprint(sessions) || l.JSON == "" {
+			t.Errorf("%s = %v (%s), want %v", what, l.Sessions, l.JSON, sessions)
+		}
+	}
+	var paged []string
+	for offset, want := range []int{1, 1, 0} {
+		l := must(rc.ListSessions(ctx, WithLimit(1), WithOffset(offset))).ok(t, "ListSessions(page)")
+		if len(l.Sessions) != want {
+			t.Errorf("ListSessions(limit 1, offset %d) = %v, want %d", offset, l.Sessions, want)
+		}
+		paged = append(paged, l.Sessions...)
+	}
+	if fmt.Sprint(paged) != fmt.Sprint(sessions) {
+		t.Errorf("pages of 1: %v, want %v", paged, sessions)
+	}
+	second := awaited(rc.ListSessionsAsync(WithOffset(1))).ok(t, "ListSessionsAsync(offset 1)")
+	if fmt.Sprint(second.Sessions) != fmt.Sprint(sessions[1:]) {
+		t.Errorf("ListSessionsAsync(offset 1) = %v, want %v", second.Sessions, sessions[1:])
+	}
+
+	before := restRequests(t)
+	for _, tt := range []struct {
+		err    error
+		prefix string
+	}{
+		{errOf(rc.ListSessions(ctx, WithLimit(0))), "RestClient.ListSessions: limit "},
+		{asyncErr(rc.ListSessionsAsync(WithLimit(-1))), "RestClient.ListSessionsAsync: limit "},
+		{errOf(rc.ListSessions(ctx, WithOffset(-1))), "RestClient.ListSessions: offset "},
+		{errOf(rc.ListSessions(ctx, WithAccessScope("all"))), "RestClient.ListSessions: access_scope "},
+	} {
+		statusError(t, tt.prefix, tt.err, StatusInvalidArgument, tt.prefix)
+	}
+	if after := restRequests(t); after != before {
+		t.Errorf("%d REST requests were sent for malformed arguments", after-before)
+	}
+}
+
+// R17 without options asks for the official client's page of 20, not R6's 100: of a user's 21
+// sessions it lists the first 20.
+func TestListSessionsDefaultsToAPageOf20(t *testing.T) {
+	key := freshKey()
+	ctx := testContext(t)
+	for i := 0; i < 21; i++ {
+		c := newClient(t, WithAPIKey(key))
+		if err := c.StartSession(ctx); err != nil {
+			t.Fatalf("StartSession: %v", err)
+		}
+		c.Close()
+	}
+	rc := newRest(t, newClient(t, WithAPIKey(key)))
+	if l := must(rc.ListSessions(ctx)).ok(t, "ListSessions"); len(l.Sessions) != 20 {
+		t.Errorf("ListSessions() of 21 sessions: %d, want a page of 20", len(l.Sessions))
+	}
+	if l := must(rc.ListSessions(ctx, WithLimit(100))).ok(t, "ListSessions(WithLimit(100))"); len(l.Sessions) != 21 {
+		t.Errorf("ListSessions(WithLimit(100)) of 21 sessions: %d", len(l.Sessions))
+	}
 }

@@ -2,8 +2,9 @@
 
 # The REST client against the emulator: every operation blocking and async (listing a run's and
 # the user's checkpoints with their pages, publishing, unpublishing, the time to live, deleting,
-# samplers, a session's project, whoami with and without JWTs), each_user_checkpoint, malformed
-# ids and paths refused before anything is sent; and tinker:// paths parsed and formatted.
+# samplers, a session's project, weights info, a session and the list of them, whoami with and
+# without JWTs), each_user_checkpoint, malformed ids, paths and pages refused before anything is
+# sent; and tinker:// paths parsed and formatted.
 require "securerandom"
 require "time"
 require_relative "training_helper"
@@ -557,6 +558,140 @@ class RestClientTest < TrainingTestCase
     _, foreign = other_user
     assert_raises(Tinker::NotFoundError) { foreign.assign_session_project(session_id, "p", timeout: 60) }
     assert_equal "ruby-project-2", session_entry(session_id)["project_id"]
+  end
+
+  # ---- R3 get_weights_info_by_tinker_path ----------------------------------------------------------
+
+  # The requests of R3, R16 and R17 the emulator has seen (of any user).
+  def weights_info_and_session_requests
+    log = JSON.parse(Net::HTTP.get(emulator_uri("/_emulator/log"))).fetch("entries")
+    log.count { |e| e["path"].match?(%r{\A/api/v1/(weights_info\z|sessions(\z|/[^/]*\z))}) }
+  end
+
+  def test_get_weights_info_of_a_saved_checkpoint_blocking_and_async
+    # The unembedding left out: a false is seen as well as the trues.
+    t = closing(@client.create_lora_training_client(MODEL, rank: 4, seed: 12, train_unembed: false, timeout: 60))
+    path = t.save_state("ruby-info", timeout: 60).path
+    info = @rest.get_weights_info_by_tinker_path(path, timeout: 60)
+    assert_kind_of Tinker::WeightsInfo, info
+    assert_equal MODEL, info.base_model
+    assert info.lora?
+    assert_equal 4, info.lora_rank
+    assert_equal [false, true, true], [info.train_unembed, info.train_mlp, info.train_attn]
+    assert_equal false, info.train_unembed?
+    refute_empty info.json
+
+    future = @rest.get_weights_info_by_tinker_path_async(path)
+    assert_equal info, future.wait(60)
+    future.close
+  end
+
+  def test_get_weights_info_of_a_malformed_path_is_refused_before_sending
+    before = weights_info_and_session_requests
+    (BAD_PATHS + [nil, 42]).each do |bad|
+      error = assert_raises(Tinker::InvalidArgumentError, bad.inspect) do
+        @rest.get_weights_info_by_tinker_path(bad, timeout: 60)
+      end
+      assert_match(/\ARestClient#get_weights_info_by_tinker_path: \S/, error.message)
+      error = assert_raises(Tinker::InvalidArgumentError) { @rest.get_weights_info_by_tinker_path_async(bad) }
+      assert_match(/\ARestClient#get_weights_info_by_tinker_path_async: \S/, error.message)
+    end
+    assert_equal before, weights_info_and_session_requests, "nothing was sent"
+  end
+
+  def test_get_weights_info_of_another_users_private_checkpoint_is_not_found
+    path = trainer.save_state("ruby-info-private", timeout: 60).path
+    _, foreign = other_user
+    assert_raises(Tinker::NotFoundError) { foreign.get_weights_info_by_tinker_path(path, timeout: 60) }
+    future = foreign.get_weights_info_by_tinker_path_async(path)
+    assert_raises(Tinker::NotFoundError) { future.wait(60) }
+  ensure
+    future&.close
+  end
+
+  # ---- R16 get_session, R17 list_sessions -----------------------------------------------------------
+
+  def test_get_session_lists_the_run_and_the_sampler_made_in_it_blocking_and_async
+    t = trainer
+    sampling = closing(t.save_weights_and_get_sampling_client(timeout: 60))
+    session_id = @client.session_id
+    refute_nil session_id
+    session = @rest.get_session(session_id, timeout: 60)
+    assert_kind_of Tinker::Session, session
+    assert_equal [t.model_id], session.training_run_ids
+    assert_equal [sampling.sampling_session_id], session.sampler_ids
+    refute_empty session.json
+
+    future = @rest.get_session_async(session_id, access_scope: :accessible)
+    assert_equal session, future.wait(60)
+    future.close
+    assert_equal session, @rest.get_session(session_id, access_scope: "owned", timeout: 60)
+  end
+
+  def test_get_session_of_an_unknown_or_foreign_session_is_not_found
+    @client.start_session(timeout: 60)
+    assert_raises(Tinker::NotFoundError) { @rest.get_session("no-such-session", timeout: 60) }
+    _, foreign = other_user
+    future = foreign.get_session_async(@client.session_id)
+    assert_raises(Tinker::NotFoundError) { future.wait(60) }
+  ensure
+    future&.close
+  end
+
+  def test_bad_session_arguments_are_refused_before_sending
+    before = weights_info_and_session_requests
+    [[:get_session, ["s", { access_scope: "everyone" }]], [:get_session, ["s", { access_scope: :Owned }]],
+     [:get_session, ["s", { access_scope: 1 }]], [:get_session, [""]],
+     [:list_sessions, [{ limit: 0 }]], [:list_sessions, [{ limit: -1 }]], [:list_sessions, [{ offset: -1 }]],
+     [:list_sessions, [{ limit: "1" }]], [:list_sessions, [{ access_scope: "all" }]]].each do |op, args|
+      keywords = args.last.is_a?(Hash) ? args.last : {}
+      positional = args.last.is_a?(Hash) ? args[0...-1] : args
+      { op => keywords.merge(timeout: 60), :"#{op}_async" => keywords }.each do |method, kw|
+        error = assert_raises(Tinker::InvalidArgumentError, "#{method}#{args.inspect}") do
+          @rest.public_send(method, *positional, **kw)
+        end
+        assert_status error, :TINKER_E_INVALID_ARGUMENT
+        assert_match(/\ARestClient##{method}: \S/, error.message)
+      end
+    end
+    error = assert_raises(Tinker::InvalidArgumentError) { @rest.get_session("s", access_scope: "x", timeout: 60) }
+    assert_includes error.message, 'access_scope must be "owned" or "accessible"'
+    assert_equal before, weights_info_and_session_requests, "nothing was sent"
+  end
+
+  # Two sessions of the test's user (oldest first), whole and a page of one at a time.
+  def test_list_sessions_includes_the_users_sessions_and_pages_blocking_and_async
+    key = fresh_key
+    sessions = Array.new(2) do
+      service = closing(Tinker::ServiceClient.new(api_key: key))
+      service.start_session(timeout: 60)
+      service.session_id
+    end
+    rest = closing(closing(Tinker::ServiceClient.new(api_key: key)).create_rest_client)
+    list = rest.list_sessions(timeout: 60)
+    assert_kind_of Tinker::SessionList, list
+    assert_equal sessions, list.sessions
+    refute_empty list.json
+    future = rest.list_sessions_async(access_scope: :accessible)
+    assert_equal sessions, future.wait(60).sessions
+    future.close
+
+    pages = [0, 1, 2].map { |offset| rest.list_sessions(limit: 1, offset: offset, timeout: 60).sessions }
+    assert_equal [[sessions[0]], [sessions[1]], []], pages
+    future = rest.list_sessions_async(offset: 1)
+    assert_equal [sessions[1]], future.wait(60).sessions
+    future.close
+  end
+
+  # Without limit:, a page of 20 (the official client's), not list_user_checkpoints' 100.
+  def test_list_sessions_pages_by_twenty_by_default
+    key = fresh_key
+    21.times do
+      Tinker::ServiceClient.open(api_key: key) { |service| service.start_session(timeout: 60) }
+    end
+    rest = closing(closing(Tinker::ServiceClient.new(api_key: key)).create_rest_client)
+    assert_equal 20, rest.list_sessions(timeout: 60).sessions.size
+    assert_equal 21, rest.list_sessions(limit: 100, timeout: 60).sessions.size
   end
 
   # ---- R23 whoami ---------------------------------------------------------------------------------

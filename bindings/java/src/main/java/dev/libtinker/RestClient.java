@@ -17,7 +17,8 @@ import java.util.stream.StreamSupport;
 
 /**
  * The REST management client: checkpoints (list per run or per user, delete, publish, unpublish,
- * time to live), sessions (assign to a project), samplers, and who the caller is. Made by {@link
+ * time to live, what their weights are), sessions (read one, list them, assign one to a project),
+ * samplers, and who the caller is. Made by {@link
  * ServiceClient#createRestClient}, on that client's configuration; its calls need no session.
  * Thread-safe.
  *
@@ -36,7 +37,10 @@ import java.util.stream.StreamSupport;
  * One never closed is freed by a Cleaner.
  */
 public final class RestClient extends RestClientOperations implements AutoCloseable {
-  /** The page size of {@link #listUserCheckpoints()}: the official client's default. */
+  /**
+   * The page size of {@link #listUserCheckpoints()} and {@link #userCheckpoints()}: the official
+   * client's default. (R17's {@link #listSessions()} pages by 20.)
+   */
   public static final int DEFAULT_LIMIT = 100;
 
   private final ServiceClient service;
@@ -59,28 +63,6 @@ public final class RestClient extends RestClientOperations implements AutoClosea
   <T> TinkerFuture<T> start(
       ServiceClient.AsyncCall<SWIGTYPE_p_tinker_rest_client> call, Function<SWIGTYPE_p_tinker_future, T> take) {
     return service.start(handle, call, take);
-  }
-
-  // ---- R6 with the official client's defaults ---------------------------------------------------
-
-  /** R6 list_user_checkpoints, blocking: the first page of {@link #DEFAULT_LIMIT} (100), newest first. */
-  public CheckpointList listUserCheckpoints() {
-    return listUserCheckpoints(DEFAULT_LIMIT, 0);
-  }
-
-  /** R6 list_user_checkpoints, blocking: the first page of {@code limit} (>= 1), newest first. */
-  public CheckpointList listUserCheckpoints(int limit) {
-    return listUserCheckpoints(limit, 0);
-  }
-
-  /** R6 list_user_checkpoints, asynchronous: the first page of {@link #DEFAULT_LIMIT} (100). */
-  public TinkerFuture<CheckpointList> listUserCheckpointsAsync() {
-    return listUserCheckpointsAsync(DEFAULT_LIMIT, 0);
-  }
-
-  /** R6 list_user_checkpoints, asynchronous: the first page of {@code limit} (>= 1). */
-  public TinkerFuture<CheckpointList> listUserCheckpointsAsync(int limit) {
-    return listUserCheckpointsAsync(limit, 0);
   }
 
   // ---- every page of R6 ---------------------------------------------------------------------------

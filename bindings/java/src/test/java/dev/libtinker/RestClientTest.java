@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
 
 /**
- * The REST client (R5, R6, R9-R15, R18, R20, R23) and tinker:// paths against a tinker-emulator
+ * The REST client (R3, R5, R6, R9-R18, R20, R23) and tinker:// paths against a tinker-emulator
  * (run under tests/with_emulator.sh). Each test is a user of its own (a fresh API key), so the
  * user's checkpoint listing holds exactly what the test saved.
  */
@@ -652,6 +653,137 @@ class RestClientTest extends EmulatorTest {
       failsWith(Status.NOT_FOUND, () -> otherRest.assignSessionProject(session, "theirs"));
     }
     assertEquals("java-project-2", projectOf(session));
+  }
+
+  // ---- R3: weights info ------------------------------------------------------------------------------
+
+  /** Requests of R3, R16 and R17 (weights info, one session, the list of sessions). */
+  private static int weightsInfoAndSessionRequests() {
+    return Emulator.requestsMatching("/api/v1/weights_info|/api/v1/sessions(/[^\"/]*)?");
+  }
+
+  @Test
+  void weightsInfoOfASavedCheckpointBlockingAndAsync() throws Exception {
+    // The attention layers left out, so that a false is seen as well as the trues.
+    TrainingClient tc =
+        own(service.createLoraTrainingClient(MODEL, LoraConfig.builder().rank(4).seed(12).trainAttn(false).build()));
+    String path = tc.saveState("info").path();
+    WeightsInfo info = rest.getWeightsInfoByTinkerPath(path);
+    assertEquals(MODEL, info.baseModel());
+    assertTrue(info.isLora(), info.json());
+    assertEquals(4, info.loraRank());
+    assertEquals(Boolean.TRUE, info.trainUnembed(), info.json());
+    assertEquals(Boolean.TRUE, info.trainMlp(), info.json());
+    assertEquals(Boolean.FALSE, info.trainAttn(), info.json());
+    assertEquals(info, await(rest.getWeightsInfoByTinkerPathAsync(path)));
+  }
+
+  @Test
+  void weightsInfoOfAMalformedPathIsRefusedBeforeAnythingIsSent() {
+    int before = weightsInfoAndSessionRequests();
+    Map<String, Executable> calls = new LinkedHashMap<>();
+    for (String path : new String[] {"run/weights/x", "tinker://run/weights", "tinker://run/other/x", "", null}) {
+      calls.put("RestClient.getWeightsInfoByTinkerPath: ", () -> rest.getWeightsInfoByTinkerPath(path));
+      calls.put("RestClient.getWeightsInfoByTinkerPathAsync: ", () -> rest.getWeightsInfoByTinkerPathAsync(path));
+      check(calls, path);
+    }
+    assertEquals(before, weightsInfoAndSessionRequests(), "nothing sent");
+  }
+
+  @Test
+  void weightsInfoOfAnotherUsersPrivateCheckpointIsNotFound() throws Exception {
+    String path = trainer(13).saveState("private").path();
+    try (ServiceClient other = Emulator.connectAsNewUser();
+        RestClient otherRest = other.createRestClient()) {
+      failsWith(Status.NOT_FOUND, () -> otherRest.getWeightsInfoByTinkerPath(path));
+      failureWith(Status.NOT_FOUND, otherRest.getWeightsInfoByTinkerPathAsync(path));
+    }
+  }
+
+  // ---- R16, R17: sessions -----------------------------------------------------------------------------
+
+  @Test
+  void sessionListsTheRunAndTheSamplerMadeInItBlockingAndAsync() throws Exception {
+    TrainingClient tc = trainer(14);
+    SamplingClient sc = own(tc.saveWeightsAndGetSamplingClient());
+    String id = service.sessionId().orElseThrow();
+    Session s = rest.getSession(id);
+    assertEquals(List.of(tc.modelId()), s.trainingRunIds(), s.json());
+    assertEquals(List.of(sc.samplingSessionId()), s.samplerIds(), s.json());
+    assertEquals(s, await(rest.getSessionAsync(id)));
+    assertEquals(s, rest.getSession(id, "accessible"));
+    assertEquals(s, await(rest.getSessionAsync(id, "owned")));
+    assertThrows(UnsupportedOperationException.class, () -> s.trainingRunIds().add("x"));
+
+    failsWith(Status.NOT_FOUND, () -> rest.getSession("no-such-session"));
+    failureWith(Status.NOT_FOUND, rest.getSessionAsync("no-such-session"));
+    try (ServiceClient other = Emulator.connectAsNewUser();
+        RestClient otherRest = other.createRestClient()) {
+      failsWith(Status.NOT_FOUND, () -> otherRest.getSession(id));
+    }
+  }
+
+  @Test
+  void badSessionArgumentsAreRefusedBeforeAnythingIsSent() {
+    int before = weightsInfoAndSessionRequests();
+    Map<String, Executable> calls = new LinkedHashMap<>();
+    for (String scope : new String[] {"everyone", "Owned", " owned"}) {
+      calls.put("RestClient.getSession: access_scope must be", () -> rest.getSession("s", scope));
+      calls.put("RestClient.getSessionAsync: access_scope must be", () -> rest.getSessionAsync("s", scope));
+      calls.put("RestClient.listSessions: access_scope must be", () -> rest.listSessions(1, 0, scope));
+      calls.put("RestClient.listSessionsAsync: access_scope must be", () -> rest.listSessionsAsync(1, 0, scope));
+      check(calls, scope);
+    }
+    for (String id : new String[] {"", null}) {
+      calls.put("RestClient.getSession: ", () -> rest.getSession(id));
+      calls.put("RestClient.getSessionAsync: ", () -> rest.getSessionAsync(id, null));
+      check(calls, id);
+    }
+    calls.put("RestClient.listSessions: limit", () -> rest.listSessions(0));
+    calls.put("RestClient.listSessionsAsync: limit", () -> rest.listSessionsAsync(-1, 0));
+    calls.put("RestClient.listSessions: offset", () -> rest.listSessions(1, -1));
+    check(calls, "a page");
+    assertEquals(before, weightsInfoAndSessionRequests(), "nothing sent");
+  }
+
+  @Test
+  void listSessionsHasTheUsersSessionsPageByPageBlockingAndAsync() throws Exception {
+    // Two sessions of one user (one API key), oldest first; the REST client is a third client.
+    String key = "tml-java-sessions-" + UUID.randomUUID();
+    List<String> sessions = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      ServiceClient c = own(ServiceClient.builder().apiKey(key).build());
+      c.startSession();
+      sessions.add(c.sessionId().orElseThrow());
+    }
+    RestClient rest = own(own(ServiceClient.builder().apiKey(key).build()).createRestClient());
+
+    SessionList all = rest.listSessions();
+    assertEquals(sessions, all.sessions(), all.json());
+    assertEquals(sessions, await(rest.listSessionsAsync(20, 0, "accessible")).sessions());
+    List<String> paged = new ArrayList<>();
+    for (int offset = 0; offset < 3; offset++) {
+      List<String> page = rest.listSessions(1, offset).sessions();
+      assertEquals(offset < 2 ? 1 : 0, page.size(), "offset " + offset + ": " + page);
+      paged.addAll(page);
+    }
+    assertEquals(sessions, paged);
+    assertEquals(sessions.subList(1, 2), await(rest.listSessionsAsync(5, 1)).sessions());
+  }
+
+  /** Without a limit, a page of 20 (the official client's; R6 pages by 100). */
+  @Test
+  void listSessionsPagesByTwentyByDefault() throws Exception {
+    String key = "tml-java-sessions-" + UUID.randomUUID();
+    for (int i = 0; i < 21; i++) {
+      try (ServiceClient c = ServiceClient.builder().apiKey(key).build()) {
+        c.startSession();
+      }
+    }
+    RestClient rest = own(own(ServiceClient.builder().apiKey(key).build()).createRestClient());
+    assertEquals(20, rest.listSessions().sessions().size());
+    assertEquals(20, await(rest.listSessionsAsync()).sessions().size());
+    assertEquals(21, rest.listSessions(100).sessions().size());
   }
 
   // ---- lifetimes ----------------------------------------------------------------------------------
