@@ -318,16 +318,9 @@ class RawClient {
 
   // A header line with a fresh key in the library's format (libtinker-retry-<uuid4>).
   std::string idempotency_header() {
-    static const char* hex = "0123456789abcdef";
-    std::string k = "X-Idempotency-Key: libtinker-retry-";
-    uint64_t a = rng_(), b = rng_();
-    for (int i = 0; i < 32; ++i) {
-      if (i == 8 || i == 12 || i == 16 || i == 20) k += '-';
-      uint64_t& src = i < 16 ? a : b;
-      k += hex[src & 15];
-      src >>= 4;
-    }
-    return k;
+    char key[BENCH_IDEMPOTENCY_KEY_SIZE];
+    bench_idempotency_key(rng_(), rng_(), key);
+    return std::string("X-Idempotency-Key: ") + key;
   }
 
   // A submission's headers: ClientContext::decorate's, the call's, asample's own.

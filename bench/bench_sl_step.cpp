@@ -271,16 +271,9 @@ struct RawSide {
   }
 
   std::string idempotency_key() {
-    static const char* hex = "0123456789abcdef";
-    std::string k = "libtinker-retry-";
-    uint64_t a = rng(), b = rng();
-    for (int i = 0; i < 32; ++i) {
-      if (i == 8 || i == 12 || i == 16 || i == 20) k += '-';
-      uint64_t& src = i < 16 ? a : b;
-      k += hex[src & 15];
-      src >>= 4;
-    }
-    return k;
+    char key[BENCH_IDEMPOTENCY_KEY_SIZE];
+    bench_idempotency_key(rng(), rng(), key);
+    return key;
   }
 
   // The headers ClientContext::decorate and Call add (protocol.md §1.2, §1.4).

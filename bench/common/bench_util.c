@@ -267,3 +267,15 @@ struct curl_slist *bench_sdk_headers(struct curl_slist *h, const char *api_key, 
   h = curl_slist_append(h, buf);
   return curl_slist_append(h, "X-Stainless-Retry-Count: 0");
 }
+
+void bench_idempotency_key(uint64_t a, uint64_t b, char *out) {
+  static const char hex[] = "0123456789abcdef";
+  char *p = out + sprintf(out, "libtinker-retry-");
+  for (int i = 0; i < 32; ++i) {
+    if (i == 8 || i == 12 || i == 16 || i == 20) *p++ = '-';
+    uint64_t *src = i < 16 ? &a : &b;
+    *p++ = hex[*src & 15];
+    *src >>= 4;
+  }
+  *p = '\0';
+}

@@ -60,6 +60,11 @@ void bench_print_machine(const char *when);
 /** Raises RLIMIT_NOFILE's soft limit to the hard limit; returns the new soft limit. */
 long bench_raise_nofile(void);
 
+/** An idempotency key in the library's format, "libtinker-retry-<uuid4>", from two random words:
+ * the raw clients send what the library sends. `out` has room for BENCH_IDEMPOTENCY_KEY_SIZE. */
+#define BENCH_IDEMPOTENCY_KEY_SIZE 53
+void bench_idempotency_key(uint64_t a, uint64_t b, char *out);
+
 struct curl_slist;
 /** Appends to `h` the identity headers the library sends on every request (protocol.md §1.2,
  *  §1.4: X-API-Key, User-Agent, the X-Stainless-* set with retry count 0) for a raw libcurl
