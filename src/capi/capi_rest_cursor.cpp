@@ -28,28 +28,28 @@ TINKER_API tinker_status_t tinker_rest_client_user_checkpoints_cursor(tinker_res
 
 TINKER_API tinker_status_t tinker_checkpoint_cursor_next(tinker_checkpoint_cursor_t* cursor,
                                                         tinker_checkpoint_list_t** page) {
-  tinker_status_t s = capi::guard(__func__, [&](const char* fn) -> tinker_status_t {
+  return capi::guard(__func__, [&](const char* fn) -> tinker_status_t {
     TINKER_CHECK_OUT(fn, page);
     TINKER_CHECK_ARG(fn, cursor);
+    if (cursor->done) return TINKER_OK;
+    tinker_checkpoint_list_t* list = nullptr;
+    // A failure leaves the cursor where it was: the next call asks for the same page again.
+    const tinker_status_t s =
+        tinker_rest_client_list_user_checkpoints(cursor->client, cursor->page_size, cursor->offset, &list);
+    if (s != TINKER_OK) return s;
+    const auto count = static_cast<int64_t>(tinker_checkpoint_list_checkpoint_count(list));
+    const int64_t total = tinker_checkpoint_list_total_count(list);
+    cursor->offset += count;
+    // The end: the server's total reached, or, from a server that sends no cursor, a short page.
+    // An empty page always ends it, so a server that keeps counting more cannot loop it for ever.
+    cursor->done = count == 0 || (total >= 0 ? cursor->offset >= total : count < cursor->page_size);
+    if (count == 0) {
+      tinker_checkpoint_list_free(list);
+      return TINKER_OK;
+    }
+    *page = list;
     return TINKER_OK;
   });
-  if (s != TINKER_OK || cursor->done) return s;
-  tinker_checkpoint_list_t* list = nullptr;
-  // A failure leaves the cursor where it was: the next call asks for the same page again.
-  s = tinker_rest_client_list_user_checkpoints(cursor->client, cursor->page_size, cursor->offset, &list);
-  if (s != TINKER_OK) return s;
-  const auto count = static_cast<int64_t>(tinker_checkpoint_list_checkpoint_count(list));
-  const int64_t total = tinker_checkpoint_list_total_count(list);
-  cursor->offset += count;
-  // The end: the server's total reached, or, from a server that sends no cursor, a short page.
-  // An empty page always ends it, so a server that keeps counting more cannot loop it for ever.
-  cursor->done = count == 0 || (total >= 0 ? cursor->offset >= total : count < cursor->page_size);
-  if (count == 0) {
-    tinker_checkpoint_list_free(list);
-    return TINKER_OK;
-  }
-  *page = list;
-  return TINKER_OK;
 }
 
 TINKER_API void tinker_checkpoint_cursor_free(tinker_checkpoint_cursor_t* cursor) { delete cursor; }

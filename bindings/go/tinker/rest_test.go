@@ -111,6 +111,24 @@ func restRequests(t *testing.T) int {
 	return n
 }
 
+// refusal is a call's error and the start of the message it must carry.
+type refusal struct {
+	err    error
+	prefix string
+}
+
+// expectRefusedBeforeSending checks that each call failed with StatusInvalidArgument and its
+// message, and that no REST request reached the emulator since `before` (restRequests).
+func expectRefusedBeforeSending(t *testing.T, before int, refusals []refusal) {
+	t.Helper()
+	for _, r := range refusals {
+		statusError(t, r.prefix, r.err, StatusInvalidArgument, r.prefix)
+	}
+	if after := restRequests(t); after != before {
+		t.Errorf("%d REST requests were sent for malformed arguments", after-before)
+	}
+}
+
 // asyncErr is the error of an Async call that should fail at once; a future it returned anyway
 // is closed.
 func asyncErr[T any](f *Future[T], err error) error {
@@ -193,10 +211,7 @@ func TestMalformedRestArgumentsAreRefusedBeforeAnythingIsSent(t *testing.T) {
 	rc := newRest(t, newClient(t))
 	ctx := testContext(t)
 	before := restRequests(t)
-	for _, tt := range []struct {
-		err    error
-		prefix string
-	}{
+	expectRefusedBeforeSending(t, before, []refusal{
 		{errOf(rc.ListCheckpoints(ctx, "")), "RestClient.ListCheckpoints: training_run_id is empty"},
 		{asyncErr(rc.ListCheckpointsAsync("run\x00x")), "RestClient.ListCheckpointsAsync: training_run_id holds a NUL byte at 3"},
 		{errOf(rc.ListUserCheckpoints(ctx, WithLimit(0))), "RestClient.ListUserCheckpoints: limit "},
@@ -230,12 +245,7 @@ func TestMalformedRestArgumentsAreRefusedBeforeAnythingIsSent(t *testing.T) {
 		{asyncErr(rc.AssignSessionProjectAsync("s", "")), "RestClient.AssignSessionProjectAsync: project_id is empty"},
 		{errOf(rc.GetSampler(ctx, "")), "RestClient.GetSampler: sampler_id is empty"},
 		{asyncErr(rc.GetSamplerAsync("a\x00")), "RestClient.GetSamplerAsync: sampler_id holds a NUL byte at 1"},
-	} {
-		statusError(t, tt.prefix, tt.err, StatusInvalidArgument, tt.prefix)
-	}
-	if after := restRequests(t); after != before {
-		t.Errorf("%d REST requests were sent for malformed arguments", after-before)
-	}
+	})
 }
 
 // ---- checkpoints ----------------------------------------------------------------------------------
@@ -827,10 +837,7 @@ func TestGetSessionListsItsRunAndSampler(t *testing.T) {
 	statusError(t, "another user's GetSession", err, StatusNotFound, "")
 
 	before := restRequests(t)
-	for _, tt := range []struct {
-		err    error
-		prefix string
-	}{
+	expectRefusedBeforeSending(t, before, []refusal{
 		{errOf(rc.GetSession(ctx, session, WithAccessScope("everyone"))),
 			`RestClient.GetSession: access_scope must be "owned" or "accessible"`},
 		{asyncErr(rc.GetSessionAsync(session, WithAccessScope("Owned"))), "RestClient.GetSessionAsync: access_scope "},
@@ -839,12 +846,7 @@ func TestGetSessionListsItsRunAndSampler(t *testing.T) {
 		{errOf(rc.GetSession(ctx, "")), "RestClient.GetSession: session_id is empty"},
 		{errOf(rc.GetSession(ctx, session, WithLimit(1))),
 			"RestClient.GetSession does not take WithLimit (it takes: WithAccessScope)"},
-	} {
-		statusError(t, tt.prefix, tt.err, StatusInvalidArgument, tt.prefix)
-	}
-	if after := restRequests(t); after != before {
-		t.Errorf("%d REST requests were sent for malformed arguments", after-before)
-	}
+	})
 }
 
 // R17: a user's sessions (oldest first) include the test's, page by page; a bad page or scope is
@@ -886,20 +888,12 @@ func TestListSessionsPages(t *testing.T) {
 	}
 
 	before := restRequests(t)
-	for _, tt := range []struct {
-		err    error
-		prefix string
-	}{
+	expectRefusedBeforeSending(t, before, []refusal{
 		{errOf(rc.ListSessions(ctx, WithLimit(0))), "RestClient.ListSessions: limit "},
 		{asyncErr(rc.ListSessionsAsync(WithLimit(-1))), "RestClient.ListSessionsAsync: limit "},
 		{errOf(rc.ListSessions(ctx, WithOffset(-1))), "RestClient.ListSessions: offset "},
 		{errOf(rc.ListSessions(ctx, WithAccessScope("all"))), "RestClient.ListSessions: access_scope "},
-	} {
-		statusError(t, tt.prefix, tt.err, StatusInvalidArgument, tt.prefix)
-	}
-	if after := restRequests(t); after != before {
-		t.Errorf("%d REST requests were sent for malformed arguments", after-before)
-	}
+	})
 }
 
 // R17 without options asks for the official client's page of 20, not R6's 100: of a user's 21

@@ -1,7 +1,14 @@
 package dev.libtinker;
 
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -31,6 +38,18 @@ abstract class EmulatorTest {
     if (service != null) {
       service.close();
     }
+  }
+
+  /** The failure of a future, which must have failed with a TinkerException. */
+  protected static TinkerException failure(CompletableFuture<?> future) throws InterruptedException {
+    try {
+      future.get(60, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      return assertInstanceOf(TinkerException.class, e.getCause());
+    } catch (TimeoutException e) {
+      fail("the future did not finish");
+    }
+    return fail("the future succeeded");
   }
 
   protected <T extends AutoCloseable> T own(T c) {

@@ -61,18 +61,6 @@ class RestClientTest extends EmulatorTest {
     return e;
   }
 
-  /** The failure of a future, which must have failed with a TinkerException. */
-  private static TinkerException failure(CompletableFuture<?> future) throws InterruptedException {
-    try {
-      future.get(60, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      return assertInstanceOf(TinkerException.class, e.getCause());
-    } catch (java.util.concurrent.TimeoutException e) {
-      fail("the future did not finish");
-    }
-    return fail("the future succeeded");
-  }
-
   private static TinkerException failureWith(int status, CompletableFuture<?> future) throws InterruptedException {
     TinkerException e = failure(future);
     assertEquals(status, e.code(), e.toString());

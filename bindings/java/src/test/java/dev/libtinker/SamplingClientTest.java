@@ -75,18 +75,6 @@ class SamplingClientTest extends EmulatorTest {
     return e.getMessage();
   }
 
-  /** The failure of a future, which must have failed with a TinkerException. */
-  private static TinkerException failure(CompletableFuture<?> future) throws InterruptedException {
-    try {
-      future.get(60, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      return assertInstanceOf(TinkerException.class, e.getCause());
-    } catch (java.util.concurrent.TimeoutException e) {
-      fail("the future did not finish");
-    }
-    return fail("the future succeeded");
-  }
-
   // ---- S5: sampling clients from the service client -------------------------------------------
 
   @Test
