@@ -585,6 +585,10 @@ def test_seq_ids(emu, s):
 
 
 def test_backpressure(emu, s):
+    # The limit counts every sample in flight: start from none (the earlier tests' samples may
+    # still be finishing on a slow sanitizer build).
+    check("backpressure: no sample in flight before the test",
+          wait_until(lambda: stats(emu)["samples_in_flight"] == 0), stats(emu))
     emu.admin("POST", "config", {"sample_max_concurrent": 2, "sample_delay_ms": 1500})
     base_429 = stats(emu)["sample_backpressure_429s"]
     st1, a = s.submit(text("bp"), params={"max_tokens": 1})
