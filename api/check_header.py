@@ -48,7 +48,8 @@ def owned(name, ops, result_names, builder_names):
     if name.startswith("tinker_future_take_"):
         return True
     for r in result_names:
-        if name.startswith(f"tinker_{r}_"):
+        # A result's cursor (tinker_training_run_cursor_next) is hand-written, not the result's.
+        if name.startswith(f"tinker_{r}_") and not name.startswith(f"tinker_{r}_cursor_"):
             return True
     for b in builder_names:
         if name.startswith(f"tinker_{b}_"):

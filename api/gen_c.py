@@ -24,10 +24,10 @@ def cstr(s):
 # ---- field types -----------------------------------------------------------------------------
 
 def cpp_type(f):
-    if f.is_list():
+    if f.is_list() or f.is_keyed():
         return f"std::vector<{f.target()}>"
     if f.is_object():
-        return f.target()
+        return f"std::optional<{f.target()}>" if f.nullable else f.target()
     base = {
         "string": "std::string",
         "bool": "bool",
@@ -36,6 +36,7 @@ def cpp_type(f):
         "double": "double",
         "metrics": "tinker_metrics",
         "strings": "std::vector<std::string>",
+        "string_map": "tinker_metadata",
     }[f.type]
     return f"std::optional<{base}>" if f.nullable else base
 
@@ -83,7 +84,7 @@ def gen_messages_h():
     out = [HEADER, "// The JSON messages of the protocol (docs/protocol.md §7), shared by the library and the\n"
            "// emulator: one struct, one decoder and one encoder per message.\n",
            "#pragma once\n\n#include <cstdint>\n#include <optional>\n#include <string>\n#include <string_view>\n"
-           "#include <vector>\n\n#include \"wire/metrics.h\"\n\nstruct cJSON;\n\nnamespace tinker::wire {\nclass JsonWriter;\n}\n\n"
+           "#include <vector>\n\n#include \"wire/metrics.h\"\n#include \"wire/string_map.h\"\n\nstruct cJSON;\n\nnamespace tinker::wire {\nclass JsonWriter;\n}\n\n"
            "namespace tinker::wire::api {\n"]
     for m in registry.MESSAGES:
         if m.doc:
@@ -107,6 +108,8 @@ def gen_messages_h():
 
 
 def decode_field(f):
+    if f.key:
+        return []  # the member name of a keyed object: its reader sets it
     paths = f.paths()
     what = f'where + ".{paths[0]}"'
     lines = []
@@ -157,6 +160,16 @@ def decode_field(f):
         lines.append(f"    if (v && !json::read(v, {what}, {lo}, {hi}, &out->{f.name}, err)) return false;\n")
     elif t == "metrics":
         lines.append(f"    if (v && !json::read_metrics(v, {what}, &out->{f.name}.items, err)) return false;\n")
+    elif t == "string_map":
+        lines.append(f"    if (v && !json::read_string_map(v, {what}, &out->{f.name}.values, err)) return false;\n")
+    elif f.is_keyed():
+        key = next(k.name for k in MESSAGES[f.target()].fields if k.key)
+        lines.append(f"    if (v) {{\n      if (!cJSON_IsObject(v)) return fail(err, {what} + \" is not an object\");\n"
+                     f"      for (const cJSON* e = v->child; e; e = e->next) {{\n"
+                     f"        out->{f.name}.emplace_back();\n"
+                     f"        out->{f.name}.back().{key} = e->string;\n"
+                     f"        if (!decode(e, {what} + \"[\\\"\" + e->string + \"\\\"]\", &out->{f.name}.back(), err)) return false;\n"
+                     f"      }}\n    }}\n")
     elif f.is_list():
         lines.append(f"    if (v) {{\n      if (!cJSON_IsArray(v)) return fail(err, {what} + \" is not an array\");\n"
                      f"      size_t i = 0;\n"
@@ -164,6 +177,8 @@ def decode_field(f):
                      f"        out->{f.name}.emplace_back();\n"
                      f"        if (!decode(e, {what} + \"[\" + std::to_string(i) + \"]\", &out->{f.name}.back(), err)) return false;\n"
                      f"      }}\n    }}\n")
+    elif f.is_object() and f.nullable:
+        lines.append(f"    if (v && !decode(v, {what}, &out->{f.name}.emplace(), err)) return false;\n")
     elif f.is_object():
         lines.append(f"    if (v && !decode(v, {what}, &out->{f.name}, err)) return false;\n")
     return ["  {\n"] + lines + ["  }\n"]
@@ -189,8 +204,17 @@ def encode_field(f, key_path_last):
         return [f"  {key}.begin_object();\n  for (const auto& kv : m.{f.name}.items) w.key(kv.first).float64(kv.second);\n  w.end_object();\n"]
     if t == "strings":
         return [f"  {key}.begin_array();\n  for (const auto& e : m.{f.name}) w.string(e);\n  w.end_array();\n"]
+    if t == "string_map":
+        return [f"  {key}.begin_object();\n  for (const auto& kv : m.{f.name}.values) w.key(kv.first).string(kv.second);\n  w.end_object();\n"]
+    if f.key:
+        return []  # the member name the enclosing object files the item under
+    if f.is_keyed():
+        k = next(x.name for x in MESSAGES[f.target()].fields if x.key)
+        return [f"  {key}.begin_object();\n  for (const auto& e : m.{f.name}) {{\n    w.key(e.{k});\n    encode(w, e);\n  }}\n  w.end_object();\n"]
     if f.is_list():
         return [f"  {key}.begin_array();\n  for (const auto& e : m.{f.name}) encode(w, e);\n  w.end_array();\n"]
+    if f.is_object() and f.nullable:
+        return [f"  if (m.{f.name}) {{\n    {key};\n    encode(w, *m.{f.name});\n  }}\n"]
     if f.is_object():
         return [f"  {key};\n  encode(w, m.{f.name});\n"]
     if f.nullable and f.send_null:
@@ -309,7 +333,10 @@ def decoder(name, result, message, field=None):
     else:
         body.append(f"  wire::api::{message} m;\n  std::string msg;\n  if (!wire::api::decode_json(r.body, &m, &msg)) {{\n")
     body.append("    *err = make_error(TINKER_E_DATA_LOSS, what + \": undecodable result: \" + msg);\n    return false;\n  }\n")
-    if field is not None:
+    if field is not None and next(f for f in MESSAGES[message].fields if f.name == field).nullable:
+        body.append(f"  if (!m.{field}) {{\n    *err = make_error(TINKER_E_DATA_LOSS, what + \": the answer has no {field}\");\n"
+                    f"    return false;\n  }}\n  res->value = std::move(*m.{field});\n")
+    elif field is not None:
         body.append(f"  res->value = std::move(m.{field});\n")
     body.append("  *out = std::move(res);\n  return true;\n}\n")
     return "".join(body)
@@ -326,24 +353,44 @@ def gen_results_cpp():
     return "".join(out)
 
 
-def getter_c(f):
-    """(C return type, NULL-handle value, value expression on `v`) of a scalar field's getter."""
+def getter_c(f, b="v"):
+    """(C return type, NULL-handle value, value expression on `b`) of a scalar field's getter."""
     t = f.type
+    v = f"{b}.{f.name}"
     if t == "string":
         if f.nullable:
-            return "const char *", "nullptr", f"v.{f.name} ? v.{f.name}->c_str() : nullptr"
-        return "const char *", "nullptr", f"v.{f.name}.c_str()"
+            return "const char *", "nullptr", f"{v} ? {v}->c_str() : nullptr"
+        return "const char *", "nullptr", f"{v}.c_str()"
     if t == "bool" and f.nullable:
-        return "int", "-1", f"v.{f.name} ? (*v.{f.name} ? 1 : 0) : -1"
+        return "int", "-1", f"{v} ? (*{v} ? 1 : 0) : -1"
     if t == "bool":
-        return "int", "0", f"v.{f.name} ? 1 : 0"
+        return "int", "0", f"{v} ? 1 : 0"
     if t in ("int32", "int64"):
-        return ("int32_t" if t == "int32" else "int64_t"), "-1", f"v.{f.name}"
+        return ("int32_t" if t == "int32" else "int64_t"), "-1", v
     if t == "double":
-        return "double", "std::nan(\"\")", f"v.{f.name}"
+        return "double", "std::nan(\"\")", v
     if t == "metrics":
-        return "const tinker_metrics_t *", "nullptr", f"&v.{f.name}"
+        return "const tinker_metrics_t *", "nullptr", f"&{v}"
+    if t == "string_map":
+        return "const tinker_metadata_t *", "nullptr", f"&{v}"
     raise ValueError(t)
+
+
+def getters(f, b="v"):
+    """[(name, C return type, NULL-handle value, value expression on `b`)] of a field's getters: one,
+    or for a nullable nested object one per field of it, named "<field>_<its field>", which give the
+    NULL-handle value when the object is absent."""
+    if f.is_object():
+        assert f.nullable, f"{f.name}: only nullable nested objects have getters"
+        out = []
+        for sub in MESSAGES[f.target()].fields:
+            if sub.internal:
+                continue
+            for name, rt, null, expr in getters(sub, f"(*{b}.{f.name})"):
+                out.append((f"{f.name}_{name}", rt, null, f"{b}.{f.name} ? ({expr}) : {null}"))
+        return out
+    rt, null, expr = getter_c(f, b)
+    return [(f.name, rt, null, expr)]
 
 
 def result_functions(r):
@@ -366,15 +413,15 @@ def result_functions(r):
         return fns
     p = r.param
     for f in result_fields(r):
-        if f.is_list():
+        if f.is_list() or f.is_keyed():
             item = MESSAGES[f.target()]
             fns.append(("size_t", f"tinker_{r.name}_{f.item}_count", f"const {T} *{p}",
                         f"return {p} ? {p}->m.{f.name}.size() : 0;"))
             for sub in item.fields:
-                rt, null, expr = getter_c(sub)
-                fns.append((rt, f"tinker_{r.name}_{f.item}_{sub.name}", f"const {T} *{p}, size_t index",
-                            f"if (!{p} || index >= {p}->m.{f.name}.size()) return {null};\n"
-                            f"  const auto& v = {p}->m.{f.name}[index];\n  return {expr};"))
+                for name, rt, null, expr in getters(sub):
+                    fns.append((rt, f"tinker_{r.name}_{f.item}_{name}", f"const {T} *{p}, size_t index",
+                                f"if (!{p} || index >= {p}->m.{f.name}.size()) return {null};\n"
+                                f"  const auto& v = {p}->m.{f.name}[index];\n  return {expr};"))
         elif f.type == "strings":
             fns.append(("size_t", f"tinker_{r.name}_{f.item}_count", f"const {T} *{p}",
                         f"return {p} ? {p}->m.{f.name}.size() : 0;"))
@@ -382,9 +429,9 @@ def result_functions(r):
                         f"if (!{p} || index >= {p}->m.{f.name}.size()) return nullptr;\n"
                         f"  return {p}->m.{f.name}[index].c_str();"))
         else:
-            rt, null, expr = getter_c(f)
-            fns.append((rt, f"tinker_{r.name}_{f.name}", f"const {T} *{p}",
-                        f"if (!{p}) return {null};\n  const auto& v = {p}->m;\n  return {expr};"))
+            for name, rt, null, expr in getters(f):
+                fns.append((rt, f"tinker_{r.name}_{name}", f"const {T} *{p}",
+                            f"if (!{p}) return {null};\n  const auto& v = {p}->m;\n  return {expr};"))
     fns.append(("tinker_status_t", f"tinker_{r.name}_to_json", f"const {T} *{p}, char **out",
                 f"return capi::result_to_json(__func__, {cstr(p)}, {p}, out);"))
     fns.append(("void", f"tinker_{r.name}_free", f"{T} *{p}", f"delete {p};"))
@@ -602,7 +649,7 @@ def start_body(op):
         values = ", ".join(f"{{{cstr(n)}, {query_value(op, src)}}}" for n, src in op.query.items())
         path = f"with_query({path}, {{{values}}})"
     path = f", {path}" if op.path_params or op.query else ""
-    lines.append(f"  return client->impl->run(ops::{op.name}, {body}{path});\n")
+    lines.append(f"  return client->impl->{op.runner}(ops::{op.name}, {body}{path});\n")
     return "".join(lines)
 
 

@@ -13,8 +13,12 @@ from typing import Optional
 # ---- messages: JSON objects on the wire ------------------------------------------------------
 
 # Field types of messages and builders. "list:<Message>" is a JSON array of objects;
-# "object:<Message>" a nested object.
-SCALARS = ("string", "bool", "int32", "int64", "double", "metrics", "strings")  # strings: a list of strings
+# "object:<Message>" a nested object (nullable: it may be absent, and its getters are the
+# message's, prefixed with the field's name); "keyed:<Message>" a JSON object whose members are
+# objects, read as a list: the member name goes to the item's `key` field.
+SCALARS = ("string", "bool", "int32", "int64", "double", "metrics",
+           "strings",      # a list of strings
+           "string_map")   # an object of strings (C: a borrowed tinker_metadata_t)
 
 
 @dataclass
@@ -41,6 +45,7 @@ class Field:
                                     # "op:<name>" (registry.OP_VALUES)
     internal: bool = False          # on the wire only: no getter, no binding field
     send_null: bool = False         # nullable request fields: an absent value is sent as null
+    key: bool = False               # items of a "keyed:" field: the member name, not inside the object
 
     def paths(self):
         return (self.json or self.name).split("|")
@@ -50,6 +55,9 @@ class Field:
 
     def is_object(self):
         return self.type.startswith("object:")
+
+    def is_keyed(self):
+        return self.type.startswith("keyed:")
 
     def target(self):
         return self.type.split(":", 1)[1]
@@ -125,6 +133,8 @@ class Op:
     # Special operations: the C++ expression that starts them (their arguments by {param}).
     impl: Optional[str] = None
     emulator: Optional[str] = None  # the emulator handler's name (plain ops with routes)
+    runner: str = "run"             # the client's method that runs a plain operation (one that reads
+                                    # more than a JSON answer: a redirect, or polls until ready)
     doc: str = ""
 
     def c_name(self):

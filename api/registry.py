@@ -101,6 +101,78 @@ MESSAGES = [
     Message("SessionList", [
         F("sessions", "strings", item="session", required=True, doc="session ids"),
     ]),
+    # §7.15
+    Message("TrainingRun", [
+        F("training_run_id", "string", required=True, doc="the training run's id (its model id)"),
+        F("base_model", "string", required=True, doc="the base model it trains"),
+        F("model_owner", "string", required=True, doc="the user who owns it"),
+        F("is_lora", "bool", required=True, doc="1 for a LoRA run"),
+        F("corrupted", "bool", doc="1 when the server marked the run corrupted"),
+        F("lora_rank", "int64", default=-1, min=0, max=65536, doc="the LoRA rank; -1 when the server did not say"),
+        F("last_request_time", "string", required=True, doc="when the run last received a request (RFC 3339)"),
+        F("last_checkpoint", "object:Checkpoint", nullable=True,
+          doc="its newest training checkpoint; its getters give NULL (strings) or -1 when there is none"),
+        F("last_sampler_checkpoint", "object:Checkpoint", nullable=True,
+          doc="its newest sampler checkpoint; its getters give NULL (strings) or -1 when there is none"),
+        F("user_metadata", "string_map", doc="the metadata given when the run was created, in key order"),
+    ]),
+    Message("TrainingRunList", [
+        F("training_runs", "list:TrainingRun", item="training_run", required=True, doc="the training runs of this page"),
+        F("offset", "int64", json="cursor.offset", required=True, min=0, max=1 << 53, doc="the page's offset"),
+        F("limit", "int64", json="cursor.limit", required=True, min=0, max=1 << 53, doc="the page's size limit"),
+        F("total_count", "int64", json="cursor.total_count", required=True, min=0, max=1 << 53,
+          doc="how many training runs there are in all"),
+    ]),
+    # §2.4: the 200 form of the archive answer (the 302 form's Location and Expires become the same).
+    Message("CheckpointArchiveUrl", [
+        F("url", "string", required=True, doc="the signed URL the archive (.tar.gz) downloads from, without credentials"),
+        F("expires", "string", required=True, doc="when the URL stops working (RFC 3339)"),
+    ]),
+    # §2.6: one poll of a trace export.
+    Message("TraceExport", [
+        F("status", "string", required=True, doc="\"pending\", \"ready\" or \"failed\""),
+        F("url", "string", nullable=True, doc="the trace's URL once ready"),
+        F("error", "string", nullable=True, doc="why the export failed"),
+    ]),
+    # §7.17
+    Message("AuditEntry", [
+        F("timestamp", "string", required=True, doc="when it happened (RFC 3339)"),
+        F("event", "string", required=True, doc="what happened, e.g. \"checkpoint_saved\""),
+        F("model_id", "string", nullable=True, doc="the training run concerned; NULL when none"),
+        F("tinker_path", "string", nullable=True, doc="the checkpoint concerned; NULL when none"),
+        F("purpose", "string", nullable=True, doc="why, as the server recorded it; NULL when not said"),
+    ]),
+    Message("AuditLog", [
+        F("entries", "list:AuditEntry", item="entry", required=True, doc="the entries, oldest first"),
+    ]),
+    # §7.18: event_info's fields are flattened; each event type sets its own, the rest are absent.
+    Message("BillingEvent", [
+        F("bucket_start", "string", required=True, doc="the start of the usage bucket (RFC 3339)"),
+        F("bucket_end", "string", required=True, doc="the end of the usage bucket (RFC 3339)"),
+        F("base_model", "string", nullable=True, doc="the model used; NULL when not said"),
+        F("user_id", "string", nullable=True, doc="the user; NULL when not said"),
+        F("user_name", "string", nullable=True, doc="the user's name; NULL when not said"),
+        F("session_id", "string", nullable=True, doc="the session; NULL when not said"),
+        F("project_id", "string", nullable=True, doc="the project; NULL when not said"),
+        F("event_type", "string", json="event_info.type", required=True,
+          doc="\"training\", \"sampling_prefill\", \"sampling_sample\", \"checkpoint\" or \"storage\""),
+        F("token_count", "int64", json="event_info.token_count", default=-1, min=0, max=1 << 62,
+          doc="tokens (training, sampling_prefill, sampling_sample); -1 for other types"),
+        F("cached", "bool", json="event_info.cached", nullable=True,
+          doc="1 or 0: whether the prefill hit the cache (sampling_prefill); -1 for other types"),
+        F("checkpoint_count", "int64", json="event_info.count", default=-1, min=0, max=1 << 62,
+          doc="checkpoints saved (checkpoint); -1 for other types"),
+        F("gigabyte_hours", "double", json="event_info.gigabyte_hours", default=-1.0, min=0.0, max=1e18,
+          doc="storage used (storage); -1 for other types"),
+    ]),
+    Message("BillingSession", [
+        F("session_id", "string", key=True, doc="the session's id"),
+        F("user_metadata", "string_map", doc="the session's metadata, in key order"),
+    ]),
+    Message("BillingUsage", [
+        F("events", "list:BillingEvent", json="data", item="event", required=True, doc="the usage events"),
+        F("sessions", "keyed:BillingSession", item="session", doc="the sessions the events name"),
+    ]),
     # §7.17: from the JWT's claims, never from the wire.
     Message("Whoami", [
         F("user_urn", "string", json="user_urn|sub", required=True, doc="the caller's user URN (the JWT's \"sub\")"),
@@ -217,6 +289,13 @@ RESULTS = [
     Result("weights_info", "weights info", message="WeightsInfo", param="info", doc="R3"),
     Result("session", "session", message="Session", param="session", doc="R16"),
     Result("session_list", "session list", message="SessionList", param="list", doc="R17"),
+    Result("training_run", "training run", message="TrainingRun", param="run", doc="R1, R2"),
+    Result("training_run_list", "training run list", message="TrainingRunList", param="list",
+           doc="R4: training runs and the page they are"),
+    Result("checkpoint_archive_url", "checkpoint archive URL", message="CheckpointArchiveUrl", param="archive",
+           doc="R7, R8"),
+    Result("audit_log", "audit log", message="AuditLog", param="log", doc="R21"),
+    Result("billing_usage", "billing usage", message="BillingUsage", param="usage", doc="R22"),
 ]
 
 # ---- operations ------------------------------------------------------------------------------------
@@ -355,9 +434,26 @@ _by_path_path = {"training_run_id": "parsed:tinker_path:training_run_id",
 
 OPS += [
     # RestClient (§2.4, §2.5, §2.6). Checkpoint ids ("weights/0001") travel unescaped, slash included.
+    Op("R1", "rest_client", "get_training_run", params=[P("training_run_id", "id"), P("access_scope", "access_scope")],
+       result="training_run", http=("GET", "/api/v1/training_runs/{training_run_id}"),
+       path_params={"training_run_id": "param:training_run_id"}, query={"access_scope": "param:access_scope"},
+       doc="fetches a training run: its base model, owner, LoRA rank, newest checkpoints and metadata."),
+    Op("R2", "rest_client", "get_training_run_by_tinker_path", params=_by_path + [P("access_scope", "access_scope")],
+       result="training_run", http=("GET", "/api/v1/training_runs/{training_run_id}"),
+       path_params={"training_run_id": "parsed:tinker_path:training_run_id"},
+       query={"access_scope": "param:access_scope"},
+       doc="fetches the training run a checkpoint's tinker:// path belongs to."),
     Op("R3", "rest_client", "get_weights_info_by_tinker_path", params=_by_path, result="weights_info",
        http=("POST", "/api/v1/weights_info"), request="WeightsInfoRequest",
        doc="fetches what a checkpoint's weights are: base model, LoRA rank and which layers were trained."),
+    Op("R4", "rest_client", "list_training_runs",
+       params=[P("limit", "limit", default=20), P("offset", "offset"), P("access_scope", "access_scope"),
+               P("project_id", "string?")],
+       result="training_run_list", http=("GET", "/api/v1/training_runs"),
+       query={"limit": "param:limit", "offset": "param:offset", "access_scope": "param:access_scope",
+              "project_id": "param:project_id"},
+       doc="lists one page of training runs, optionally only those of one project (the official client's "
+           "defaults: limit 20, offset 0)."),
     Op("R5", "rest_client", "list_checkpoints", params=[P("training_run_id", "id")], result="checkpoint_list",
        http=("GET", "/api/v1/training_runs/{training_run_id}/checkpoints"),
        path_params={"training_run_id": "param:training_run_id"}, emulator="list_checkpoints",
@@ -367,6 +463,16 @@ OPS += [
        query={"limit": "param:limit", "offset": "param:offset"}, emulator="list_user_checkpoints",
        doc="lists one page of the caller's checkpoints over all their training runs, newest first "
            "(the official client's defaults: limit 100, offset 0)."),
+    Op("R7", "rest_client", "get_checkpoint_archive_url", params=_by_ids, result="checkpoint_archive_url",
+       http=("GET", _checkpoint + "/archive"), path_params=_by_ids_path, runner="run_archive_url",
+       doc="asks for a signed URL to download a checkpoint as a .tar.gz archive. The server's redirect is "
+           "read, not followed; while the server builds the archive (HTTP 503) the request is sent again "
+           "every 30 s, 6 times (tinker_client_options_set_archive_retry)."),
+    Op("R8", "rest_client", "get_checkpoint_archive_url_from_tinker_path", params=_by_path,
+       result="checkpoint_archive_url", http=("GET", _checkpoint + "/archive"), path_params=_by_path_path,
+       runner="run_archive_url",
+       doc="asks for a signed URL to download the checkpoint a tinker:// path names, as "
+           "get_checkpoint_archive_url does."),
     Op("R9", "rest_client", "delete_checkpoint", params=_by_ids, http=("DELETE", _checkpoint),
        path_params=_by_ids_path, emulator="delete_checkpoint",
        doc="deletes a checkpoint."),
@@ -405,9 +511,24 @@ OPS += [
        http=("PUT", "/api/v1/sessions/{session_id}/project"), request="AssignSessionProjectRequest",
        path_params={"session_id": "param:session_id"}, emulator="assign_session_project",
        doc="assigns a session to a project."),
+    Op("R19", "rest_client", "export_session_trace", params=[P("session_id", "id")], result="string",
+       http=("GET", "/api/v1/sessions/{session_id}/trace_export"), path_params={"session_id": "param:session_id"},
+       response="TraceExport", returns="url", runner="run_trace_export",
+       doc="exports a session's trace and returns the URL it downloads from. The export is asked for again "
+           "every 5 s (tinker_client_options_set_trace_poll_interval_ms) until it is ready; an export the "
+           "server reports failed ends with REQUEST_FAILED and the server's reason."),
     Op("R20", "rest_client", "get_sampler", params=[P("sampler_id", "id")], result="sampler",
        http=("GET", "/api/v1/samplers/{sampler_id}"), path_params={"sampler_id": "param:sampler_id"},
        doc="fetches a sampler: its base model and the checkpoint it samples."),
+    Op("R21", "rest_client", "get_audit_log", params=[P("event_type", "audit_event_type"), P("day", "day?")],
+       result="audit_log", http=("GET", "/api/v1/audit"), query={"event_type": "param:event_type", "day": "param:day"},
+       doc="fetches audit log entries: all events, or only checkpoint events, optionally of one day (UTC)."),
+    Op("R22", "rest_client", "get_billing_usage",
+       params=[P("starting_on", "timestamp"), P("ending_before", "timestamp")], result="billing_usage",
+       http=("GET", "/api/v1/billing/usage/events"),
+       query={"starting_on": "param:starting_on", "ending_before": "param:ending_before"},
+       doc="fetches usage events in hourly buckets between two times (RFC 3339; the server wants whole UTC "
+           "hours, a window of at most 14 days, not in the future) and the sessions they name."),
     Op("R23", "rest_client", "whoami", result="whoami", impl="client->impl->whoami(err)",
        doc="says who the caller is, from the claims of the JWT the client authenticates with (no request "
            "of its own). Fails with UNIMPLEMENTED when the server does not use JWTs and the credential is a "

@@ -185,7 +185,8 @@ typedef struct tinker_loss_fn_config tinker_loss_fn_config_t;
 typedef struct tinker_adam_params tinker_adam_params_t;
 /** LoRA configuration of a new training run (§7.6). */
 typedef struct tinker_lora_config tinker_lora_config_t;
-/** String-to-string user metadata attached to a training run. */
+/** String-to-string user metadata: built for a request (training.h), or borrowed from a result
+ *  (a training run's, a billing session's) and read with tinker_metadata_count/_key/_value/_get. */
 typedef struct tinker_metadata tinker_metadata_t;
 
 /* ---- training.h: the client and the custom loss objects ---- */
@@ -244,6 +245,18 @@ typedef struct tinker_session tinker_session_t;
 typedef struct tinker_session_list tinker_session_list_t;
 /** Result of whoami: the caller's user URN and email. */
 typedef struct tinker_whoami tinker_whoami_t;
+/** Result of get_training_run and get_training_run_by_tinker_path: one training run. */
+typedef struct tinker_training_run tinker_training_run_t;
+/** Result of list_training_runs: training runs and the page they are. */
+typedef struct tinker_training_run_list tinker_training_run_list_t;
+/** Result of get_checkpoint_archive_url[_from_tinker_path]: a signed download URL and its expiry. */
+typedef struct tinker_checkpoint_archive_url tinker_checkpoint_archive_url_t;
+/** Result of get_audit_log: audit entries. */
+typedef struct tinker_audit_log tinker_audit_log_t;
+/** Result of get_billing_usage: usage events and the sessions they name. */
+typedef struct tinker_billing_usage tinker_billing_usage_t;
+/** A position in the pages of the caller's training runs (tinker_training_run_cursor_next). */
+typedef struct tinker_training_run_cursor tinker_training_run_cursor_t;
 /** A position in the pages of the caller's checkpoints (tinker_checkpoint_cursor_next). */
 typedef struct tinker_checkpoint_cursor tinker_checkpoint_cursor_t;
 /** The parts of a checkpoint's tinker:// path (tinker_path_parse). */

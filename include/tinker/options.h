@@ -134,6 +134,19 @@ TINKER_API tinker_status_t tinker_client_options_set_default_deadline_ms(tinker_
  *  Errors: TINKER_E_INVALID_ARGUMENT (NULL options, ms <= 0). Since: 0.1. */
 TINKER_API tinker_status_t tinker_client_options_set_heartbeat_interval_ms(tinker_client_options_t *options, int64_t ms);
 
+/** How the REST client waits for a checkpoint archive the server is still building (HTTP 503 to
+ *  get_checkpoint_archive_url): it asks again after `delay_ms`, up to `attempts` times, then
+ *  handles the 503 like any other (default 30000 ms, 6 times, as the official client).
+ *  Ownership: nothing retained. Threads: one thread at a time per builder.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL options, delay_ms < 0, attempts < 0). Since: 0.1. */
+TINKER_API tinker_status_t tinker_client_options_set_archive_retry(tinker_client_options_t *options, int64_t delay_ms, int attempts);
+
+/** How often export_session_trace asks again while the export is pending (default 5000 ms, as
+ *  the official client). The call's deadline bounds the wait.
+ *  Ownership: nothing retained. Threads: one thread at a time per builder.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL options, ms <= 0). Since: 0.1. */
+TINKER_API tinker_status_t tinker_client_options_set_trace_poll_interval_ms(tinker_client_options_t *options, int64_t ms);
+
 /** Largest body accepted for an operation's result polled from retrieve_future (forward/backward
  *  outputs, samples), counted after content decoding, so a compression bomb stops here too.
  *  Default 268435456 (256 MiB: the largest real results are tens of MiB). A larger result fails

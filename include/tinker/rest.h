@@ -1,7 +1,7 @@
 /*
- * tinker/rest.h — the REST management client (checkpoints, runs, sessions, samplers) and
- * tinker:// paths. The client is created by tinker_service_client_create_rest_client (service.h,
- * S6) and shares that client's runtime.
+ * tinker/rest.h — the REST management client (runs, checkpoints, sessions, samplers, audit log,
+ * billing) and tinker:// paths. The client is created by
+ * tinker_service_client_create_rest_client (service.h, S6) and shares that client's runtime.
  * Part of <tinker/tinker.h>, whose conventions apply.
  *
  * A REST client is thread-safe; tinker_rest_client_free must be the last call on it.
@@ -78,6 +78,28 @@ TINKER_API tinker_status_t tinker_path_format(const char *training_run_id, const
  * blocking form names).
  * =========================================================================================== */
 
+/** R1: fetches a training run: its base model, owner, LoRA rank, newest training and sampler checkpoints and user metadata. `access_scope` is "owned" (the caller's) or "accessible"; NULL or "" means "owned". Blocking.
+ *  Ownership: the caller owns *out (tinker_training_run_free); training_run_id and access_scope are copied.
+ *  Threads: any thread; blocks it. Errors: see above. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_get_training_run(tinker_rest_client_t *client, const char *training_run_id, const char *access_scope, tinker_training_run_t **out);
+
+/** R1, asynchronous: take with tinker_future_take_training_run.
+ *  Ownership: the caller owns *out (tinker_future_free); training_run_id and access_scope are copied.
+ *  Threads: any thread; does not block. Errors: TINKER_E_INVALID_ARGUMENT (as the blocking
+ *  call); the future ends with the statuses of the blocking call. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_get_training_run_async(tinker_rest_client_t *client, const char *training_run_id, const char *access_scope, tinker_future_t **out);
+
+/** R2: fetches the training run a checkpoint's tinker:// path belongs to (the path is checked as tinker_path_parse does); `access_scope` as for R1. Blocking.
+ *  Ownership: the caller owns *out (tinker_training_run_free); tinker_path and access_scope are copied.
+ *  Threads: any thread; blocks it. Errors: see above. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_get_training_run_by_tinker_path(tinker_rest_client_t *client, const char *tinker_path, const char *access_scope, tinker_training_run_t **out);
+
+/** R2, asynchronous: take with tinker_future_take_training_run.
+ *  Ownership: the caller owns *out (tinker_future_free); tinker_path and access_scope are copied.
+ *  Threads: any thread; does not block. Errors: TINKER_E_INVALID_ARGUMENT (as the blocking
+ *  call); the future ends with the statuses of the blocking call. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_get_training_run_by_tinker_path_async(tinker_rest_client_t *client, const char *tinker_path, const char *access_scope, tinker_future_t **out);
+
 /** R3: fetches what a checkpoint's weights are (base model, LoRA rank, which layers were
  *  trained); the checkpoint may be another user's public one. Blocking.
  *  Ownership: the caller owns *out (tinker_weights_info_free); tinker_path is copied.
@@ -89,6 +111,17 @@ TINKER_API tinker_status_t tinker_rest_client_get_weights_info_by_tinker_path(ti
  *  Threads: any thread; does not block. Errors: TINKER_E_INVALID_ARGUMENT (as the blocking
  *  call); the future ends with the statuses of the blocking call. Since: 0.1. */
 TINKER_API tinker_status_t tinker_rest_client_get_weights_info_by_tinker_path_async(tinker_rest_client_t *client, const char *tinker_path, tinker_future_t **out);
+
+/** R4: lists one page of training runs. `limit` >= 1 (the official client's default is 20), `offset` >= 0; `access_scope` as for R1; `project_id` NULL or "" for every project, else only that project's runs. The result's cursor (offset, limit, total_count) says where the page is. Blocking.
+ *  Ownership: the caller owns *out (tinker_training_run_list_free); access_scope and project_id are copied.
+ *  Threads: any thread; blocks it. Errors: see above. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_list_training_runs(tinker_rest_client_t *client, int64_t limit, int64_t offset, const char *access_scope, const char *project_id, tinker_training_run_list_t **out);
+
+/** R4, asynchronous: take with tinker_future_take_training_run_list.
+ *  Ownership: the caller owns *out (tinker_future_free); access_scope and project_id are copied.
+ *  Threads: any thread; does not block. Errors: TINKER_E_INVALID_ARGUMENT (as the blocking
+ *  call); the future ends with the statuses of the blocking call. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_list_training_runs_async(tinker_rest_client_t *client, int64_t limit, int64_t offset, const char *access_scope, const char *project_id, tinker_future_t **out);
 
 /** R5: lists the checkpoints of a training run. Blocking.
  *  Ownership: the caller owns *out (tinker_checkpoint_list_free); training_run_id is copied. Threads: any thread; blocks it.
@@ -111,6 +144,28 @@ TINKER_API tinker_status_t tinker_rest_client_list_user_checkpoints(tinker_rest_
  *  Threads: any thread; does not block. Errors: TINKER_E_INVALID_ARGUMENT (as the blocking
  *  call); the future ends with the statuses of the blocking call. Since: 0.1. */
 TINKER_API tinker_status_t tinker_rest_client_list_user_checkpoints_async(tinker_rest_client_t *client, int64_t limit, int64_t offset, tinker_future_t **out);
+
+/** R7: asks for a signed URL that downloads a checkpoint as a .tar.gz archive, and when it expires. The server answers with a redirect, which is read, not followed (a relative Location is made absolute on the base URL; without an Expires header the URL is taken to last 15 minutes), or with the URL as JSON. While the server builds the archive it answers HTTP 503; the request is then sent again every 30 s, 6 times (tinker_client_options_set_archive_retry), before the usual retries, all within the call's deadline. The URL carries no credential of the client's: fetch it with any HTTP client, without the API key. TINKER_E_DATA_LOSS for a redirect without a usable Location. Blocking.
+ *  Ownership: the caller owns *out (tinker_checkpoint_archive_url_free); training_run_id and checkpoint_id are copied.
+ *  Threads: any thread; blocks it. Errors: see above. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_get_checkpoint_archive_url(tinker_rest_client_t *client, const char *training_run_id, const char *checkpoint_id, tinker_checkpoint_archive_url_t **out);
+
+/** R7, asynchronous: take with tinker_future_take_checkpoint_archive_url.
+ *  Ownership: the caller owns *out (tinker_future_free); training_run_id and checkpoint_id are copied.
+ *  Threads: any thread; does not block. Errors: TINKER_E_INVALID_ARGUMENT (as the blocking
+ *  call); the future ends with the statuses of the blocking call. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_get_checkpoint_archive_url_async(tinker_rest_client_t *client, const char *training_run_id, const char *checkpoint_id, tinker_future_t **out);
+
+/** R8: as R7, for the checkpoint a tinker:// path names. Blocking.
+ *  Ownership: the caller owns *out (tinker_checkpoint_archive_url_free); tinker_path is copied.
+ *  Threads: any thread; blocks it. Errors: see above. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_get_checkpoint_archive_url_from_tinker_path(tinker_rest_client_t *client, const char *tinker_path, tinker_checkpoint_archive_url_t **out);
+
+/** R8, asynchronous: take with tinker_future_take_checkpoint_archive_url.
+ *  Ownership: the caller owns *out (tinker_future_free); tinker_path is copied.
+ *  Threads: any thread; does not block. Errors: TINKER_E_INVALID_ARGUMENT (as the blocking
+ *  call); the future ends with the statuses of the blocking call. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_get_checkpoint_archive_url_from_tinker_path_async(tinker_rest_client_t *client, const char *tinker_path, tinker_future_t **out);
 
 /** R9: deletes a checkpoint. `checkpoint_id` is "weights/<name>" or "sampler_weights/<name>". Blocking.
  *  Ownership: nothing changes hands; training_run_id and checkpoint_id are copied. Threads: any thread; blocks it.
@@ -224,6 +279,17 @@ TINKER_API tinker_status_t tinker_rest_client_assign_session_project(tinker_rest
  *  call); the future ends with the statuses of the blocking call. Since: 0.1. */
 TINKER_API tinker_status_t tinker_rest_client_assign_session_project_async(tinker_rest_client_t *client, const char *session_id, const char *project_id, tinker_future_t **out);
 
+/** R19: exports a session's trace and returns the URL it downloads from. While the server reports the export pending, it is asked for again every 5 s (tinker_client_options_set_trace_poll_interval_ms), within the call's deadline; TINKER_E_REQUEST_FAILED with the server's reason when it reports the export failed. Blocking.
+ *  Ownership: the caller owns *out (tinker_free), the UTF-8 URL; session_id is copied.
+ *  Threads: any thread; blocks it. Errors: see above. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_export_session_trace(tinker_rest_client_t *client, const char *session_id, char **out);
+
+/** R19, asynchronous: take with tinker_future_take_string.
+ *  Ownership: the caller owns *out (tinker_future_free); session_id is copied.
+ *  Threads: any thread; does not block. Errors: TINKER_E_INVALID_ARGUMENT (as the blocking
+ *  call); the future ends with the statuses of the blocking call. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_export_session_trace_async(tinker_rest_client_t *client, const char *session_id, tinker_future_t **out);
+
 /** R20: fetches a sampler (a sampling session id): its base model and the checkpoint it samples. Blocking.
  *  Ownership: the caller owns *out (tinker_sampler_free); sampler_id is copied. Threads: any thread; blocks it.
  *  Errors: see above. Since: 0.1. */
@@ -234,6 +300,28 @@ TINKER_API tinker_status_t tinker_rest_client_get_sampler(tinker_rest_client_t *
  *  Threads: any thread; does not block. Errors: TINKER_E_INVALID_ARGUMENT (as the blocking
  *  call); the future ends with the statuses of the blocking call. Since: 0.1. */
 TINKER_API tinker_status_t tinker_rest_client_get_sampler_async(tinker_rest_client_t *client, const char *sampler_id, tinker_future_t **out);
+
+/** R21: fetches audit log entries (the server may require an administrator's role: TINKER_E_PERMISSION_DENIED). `event_type` is "all" or "checkpoints" (NULL or "": "all"); `day` a UTC day "YYYY-MM-DD", or NULL or "" for every day. Anything else is refused before sending. Blocking.
+ *  Ownership: the caller owns *out (tinker_audit_log_free); event_type and day are copied.
+ *  Threads: any thread; blocks it. Errors: see above. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_get_audit_log(tinker_rest_client_t *client, const char *event_type, const char *day, tinker_audit_log_t **out);
+
+/** R21, asynchronous: take with tinker_future_take_audit_log.
+ *  Ownership: the caller owns *out (tinker_future_free); event_type and day are copied.
+ *  Threads: any thread; does not block. Errors: TINKER_E_INVALID_ARGUMENT (as the blocking
+ *  call); the future ends with the statuses of the blocking call. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_get_audit_log_async(tinker_rest_client_t *client, const char *event_type, const char *day, tinker_future_t **out);
+
+/** R22: fetches usage events in hourly buckets from `starting_on` up to `ending_before`, both RFC 3339 times such as "2026-12-01T00:00:00Z" (checked before sending). The server wants whole UTC hours, a window of at most 14 days and no future time, and refuses others with TINKER_E_INVALID_ARGUMENT and its message. Blocking.
+ *  Ownership: the caller owns *out (tinker_billing_usage_free); starting_on and ending_before are copied.
+ *  Threads: any thread; blocks it. Errors: see above. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_get_billing_usage(tinker_rest_client_t *client, const char *starting_on, const char *ending_before, tinker_billing_usage_t **out);
+
+/** R22, asynchronous: take with tinker_future_take_billing_usage.
+ *  Ownership: the caller owns *out (tinker_future_free); starting_on and ending_before are copied.
+ *  Threads: any thread; does not block. Errors: TINKER_E_INVALID_ARGUMENT (as the blocking
+ *  call); the future ends with the statuses of the blocking call. Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_get_billing_usage_async(tinker_rest_client_t *client, const char *starting_on, const char *ending_before, tinker_future_t **out);
 
 /** R23: says who the caller is, from the claims of the JWT the client authenticates with; no request of its own beyond the client's configuration step. TINKER_E_UNIMPLEMENTED when the server does not use JWTs (the credential is then a plain API key, which carries no identity); TINKER_E_DATA_LOSS when the JWT has no readable "sub" claim. Blocking.
  *  Ownership: the caller owns *out (tinker_whoami_free). Threads: any thread; blocks it.
@@ -271,6 +359,32 @@ TINKER_API tinker_status_t tinker_checkpoint_cursor_next(tinker_checkpoint_curso
  *  Ownership: takes `cursor`; NULL is allowed. Threads: any thread, as the last call on it.
  *  Errors: none. Since: 0.1. */
 TINKER_API void tinker_checkpoint_cursor_free(tinker_checkpoint_cursor_t *cursor);
+
+/* =============================================================================================
+ * Every page of the caller's training runs: a cursor like the checkpoints' above, on R4.
+ * =========================================================================================== */
+
+/** Makes a cursor at the first page of training runs; no I/O. `access_scope` and `project_id` as
+ *  for tinker_rest_client_list_training_runs.
+ *  Ownership: the caller owns *out (tinker_training_run_cursor_free), which borrows `client`:
+ *  free the cursor first; access_scope and project_id are copied. Threads: any thread; the cursor
+ *  itself is used by one thread at a time.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL client or out; page_size below 1; another
+ *  access_scope). Since: 0.1. */
+TINKER_API tinker_status_t tinker_rest_client_training_runs_cursor(tinker_rest_client_t *client, int64_t page_size, const char *access_scope, const char *project_id, tinker_training_run_cursor_t **out);
+
+/** The next page, or *page NULL with TINKER_OK when there is none left. Blocking: one
+ *  list_training_runs request per page.
+ *  Ownership: the caller owns *page (tinker_training_run_list_free). Threads: the cursor's
+ *  thread; blocks it.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL cursor or page); else the statuses of
+ *  tinker_rest_client_list_training_runs, after which the cursor stays where it was. Since: 0.1. */
+TINKER_API tinker_status_t tinker_training_run_cursor_next(tinker_training_run_cursor_t *cursor, tinker_training_run_list_t **page);
+
+/** Frees a cursor.
+ *  Ownership: takes `cursor`; NULL is allowed. Threads: any thread, as the last call on it.
+ *  Errors: none. Since: 0.1. */
+TINKER_API void tinker_training_run_cursor_free(tinker_training_run_cursor_t *cursor);
 
 /** Releases a REST client (see tinker_service_client_free for the last-handle rule).
  *  Ownership: takes `client`; NULL is allowed. Threads: any thread, once per handle, as the last

@@ -115,7 +115,32 @@ TINKER_API tinker_status_t tinker_future_take_session(tinker_future_t *future, t
  *  Threads: any thread. Errors: as tinker_future_take_server_capabilities. Since: 0.1. */
 TINKER_API tinker_status_t tinker_future_take_session_list(tinker_future_t *future, tinker_session_list_t **out);
 
-/** Takes the string an operation returns (P3's base model name).
+/** Takes a training run (R1, R2).
+ *  Ownership: the caller owns *out (tinker_training_run_free); the future gives it up.
+ *  Threads: any thread. Errors: as tinker_future_take_server_capabilities. Since: 0.1. */
+TINKER_API tinker_status_t tinker_future_take_training_run(tinker_future_t *future, tinker_training_run_t **out);
+
+/** Takes a training run list (R4).
+ *  Ownership: the caller owns *out (tinker_training_run_list_free); the future gives it up.
+ *  Threads: any thread. Errors: as tinker_future_take_server_capabilities. Since: 0.1. */
+TINKER_API tinker_status_t tinker_future_take_training_run_list(tinker_future_t *future, tinker_training_run_list_t **out);
+
+/** Takes a checkpoint archive URL (R7, R8).
+ *  Ownership: the caller owns *out (tinker_checkpoint_archive_url_free); the future gives it up.
+ *  Threads: any thread. Errors: as tinker_future_take_server_capabilities. Since: 0.1. */
+TINKER_API tinker_status_t tinker_future_take_checkpoint_archive_url(tinker_future_t *future, tinker_checkpoint_archive_url_t **out);
+
+/** Takes an audit log (R21).
+ *  Ownership: the caller owns *out (tinker_audit_log_free); the future gives it up.
+ *  Threads: any thread. Errors: as tinker_future_take_server_capabilities. Since: 0.1. */
+TINKER_API tinker_status_t tinker_future_take_audit_log(tinker_future_t *future, tinker_audit_log_t **out);
+
+/** Takes billing usage (R22).
+ *  Ownership: the caller owns *out (tinker_billing_usage_free); the future gives it up.
+ *  Threads: any thread. Errors: as tinker_future_take_server_capabilities. Since: 0.1. */
+TINKER_API tinker_status_t tinker_future_take_billing_usage(tinker_future_t *future, tinker_billing_usage_t **out);
+
+/** Takes the string an operation returns (P3's base model name, R19's trace URL).
  *  Ownership: the caller owns *out (tinker_free), a NUL-terminated UTF-8 copy; the future gives
  *  the result up. Threads: any thread.
  *  Errors: as tinker_future_take_server_capabilities; TINKER_E_RESOURCE_EXHAUSTED when the copy
@@ -610,6 +635,439 @@ TINKER_API tinker_status_t tinker_checkpoint_list_to_json(const tinker_checkpoin
  *  Ownership: takes `list`; NULL is allowed. Threads: any thread, as the last call on it.
  *  Errors: none. Since: 0.1. */
 TINKER_API void tinker_checkpoint_list_free(tinker_checkpoint_list_t *list);
+
+/* =============================================================================================
+ * Training runs (R1, R2)
+ * =========================================================================================== */
+
+/** The training run's id (its model id).
+ *  Ownership: borrowed from `run`. Threads: any thread. Errors: none; NULL for a NULL run.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_training_run_training_run_id(const tinker_training_run_t *run);
+
+/** The base model it trains.
+ *  Ownership: borrowed from `run`. Threads: any thread. Errors: none; NULL for a NULL run.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_training_run_base_model(const tinker_training_run_t *run);
+
+/** The user who owns it.
+ *  Ownership: borrowed from `run`. Threads: any thread. Errors: none; NULL for a NULL run.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_training_run_model_owner(const tinker_training_run_t *run);
+
+/** 1 for a LoRA run.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; 0 for a NULL run.
+ *  Since: 0.1. */
+TINKER_API int tinker_training_run_is_lora(const tinker_training_run_t *run);
+
+/** 1 when the server marked the run corrupted.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; 0 for a NULL run.
+ *  Since: 0.1. */
+TINKER_API int tinker_training_run_corrupted(const tinker_training_run_t *run);
+
+/** The LoRA rank; -1 when the server did not say.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; -1 for a NULL run.
+ *  Since: 0.1. */
+TINKER_API int64_t tinker_training_run_lora_rank(const tinker_training_run_t *run);
+
+/** When the run last received a request (RFC 3339).
+ *  Ownership: borrowed from `run`. Threads: any thread. Errors: none; NULL for a NULL run.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_training_run_last_request_time(const tinker_training_run_t *run);
+
+/** The run's newest training checkpoint: its id within the run, "weights/<name>" or "sampler_weights/<name>"; NULL when the run has none.
+ *  Ownership: borrowed from `run`. Threads: any thread. Errors: none; NULL for a NULL run.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_training_run_last_checkpoint_checkpoint_id(const tinker_training_run_t *run);
+
+/** The run's newest training checkpoint: its type, "training" or "sampler"; NULL when the run has none.
+ *  Ownership: borrowed from `run`. Threads: any thread. Errors: none; NULL for a NULL run.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_training_run_last_checkpoint_checkpoint_type(const tinker_training_run_t *run);
+
+/** The run's newest training checkpoint: its save time (RFC 3339); NULL when the run has none.
+ *  Ownership: borrowed from `run`. Threads: any thread. Errors: none; NULL for a NULL run.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_training_run_last_checkpoint_time(const tinker_training_run_t *run);
+
+/** The run's newest training checkpoint: its tinker:// path; NULL when the run has none.
+ *  Ownership: borrowed from `run`. Threads: any thread. Errors: none; NULL for a NULL run.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_training_run_last_checkpoint_tinker_path(const tinker_training_run_t *run);
+
+/** The run's newest training checkpoint: its size in bytes (-1 when the server did not say); -1 when the run has none.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; -1 for a NULL run.
+ *  Since: 0.1. */
+TINKER_API int64_t tinker_training_run_last_checkpoint_size_bytes(const tinker_training_run_t *run);
+
+/** The run's newest training checkpoint: its state: 1 when published; 0 when the run has none.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; 0 for a NULL run.
+ *  Since: 0.1. */
+TINKER_API int tinker_training_run_last_checkpoint_is_public(const tinker_training_run_t *run);
+
+/** The run's newest training checkpoint: its expiry (RFC 3339; NULL when it never expires); NULL when the run has none.
+ *  Ownership: borrowed from `run`. Threads: any thread. Errors: none; NULL for a NULL run.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_training_run_last_checkpoint_expires_at(const tinker_training_run_t *run);
+
+/** The run's newest sampler checkpoint: its id within the run, "weights/<name>" or "sampler_weights/<name>"; NULL when the run has none.
+ *  Ownership: borrowed from `run`. Threads: any thread. Errors: none; NULL for a NULL run.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_training_run_last_sampler_checkpoint_checkpoint_id(const tinker_training_run_t *run);
+
+/** The run's newest sampler checkpoint: its type, "training" or "sampler"; NULL when the run has none.
+ *  Ownership: borrowed from `run`. Threads: any thread. Errors: none; NULL for a NULL run.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_training_run_last_sampler_checkpoint_checkpoint_type(const tinker_training_run_t *run);
+
+/** The run's newest sampler checkpoint: its save time (RFC 3339); NULL when the run has none.
+ *  Ownership: borrowed from `run`. Threads: any thread. Errors: none; NULL for a NULL run.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_training_run_last_sampler_checkpoint_time(const tinker_training_run_t *run);
+
+/** The run's newest sampler checkpoint: its tinker:// path; NULL when the run has none.
+ *  Ownership: borrowed from `run`. Threads: any thread. Errors: none; NULL for a NULL run.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_training_run_last_sampler_checkpoint_tinker_path(const tinker_training_run_t *run);
+
+/** The run's newest sampler checkpoint: its size in bytes (-1 when the server did not say); -1 when the run has none.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; -1 for a NULL run.
+ *  Since: 0.1. */
+TINKER_API int64_t tinker_training_run_last_sampler_checkpoint_size_bytes(const tinker_training_run_t *run);
+
+/** The run's newest sampler checkpoint: its state: 1 when published; 0 when the run has none.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; 0 for a NULL run.
+ *  Since: 0.1. */
+TINKER_API int tinker_training_run_last_sampler_checkpoint_is_public(const tinker_training_run_t *run);
+
+/** The run's newest sampler checkpoint: its expiry (RFC 3339; NULL when it never expires); NULL when the run has none.
+ *  Ownership: borrowed from `run`. Threads: any thread. Errors: none; NULL for a NULL run.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_training_run_last_sampler_checkpoint_expires_at(const tinker_training_run_t *run);
+
+/** The metadata given when the run was created, in key order.
+ *  Ownership: borrowed from `run` (read it with tinker_metadata_count/_key/_value/_get). Threads: any thread. Errors: none; NULL for a NULL run.
+ *  Since: 0.1. */
+TINKER_API const tinker_metadata_t *tinker_training_run_user_metadata(const tinker_training_run_t *run);
+
+/** The run as JSON, in the server's shape.
+ *  Ownership: the caller owns *out (tinker_free). Threads: any thread.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL run or out). Since: 0.1. */
+TINKER_API tinker_status_t tinker_training_run_to_json(const tinker_training_run_t *run, char **out);
+
+/** Frees a training run result.
+ *  Ownership: takes `run`; NULL is allowed. Threads: any thread, as the last call on it.
+ *  Errors: none. Since: 0.1. */
+TINKER_API void tinker_training_run_free(tinker_training_run_t *run);
+
+/* =============================================================================================
+ * Training run lists (R4). Run `index` counts from 0 within this page; an index out of range
+ * gives what a NULL list gives.
+ * =========================================================================================== */
+
+/** Number of training runs.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; 0 for a NULL list.
+ *  Since: 0.1. */
+TINKER_API size_t tinker_training_run_list_training_run_count(const tinker_training_run_list_t *list);
+
+/** Training run `index`: the training run's id (its model id).
+ *  Ownership: borrowed from `list`. Threads: any thread. Errors: none; NULL for a NULL list.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_training_run_list_training_run_training_run_id(const tinker_training_run_list_t *list, size_t index);
+
+/** Training run `index`: the base model it trains.
+ *  Ownership: borrowed from `list`. Threads: any thread. Errors: none; NULL for a NULL list.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_training_run_list_training_run_base_model(const tinker_training_run_list_t *list, size_t index);
+
+/** Training run `index`: the user who owns it.
+ *  Ownership: borrowed from `list`. Threads: any thread. Errors: none; NULL for a NULL list.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_training_run_list_training_run_model_owner(const tinker_training_run_list_t *list, size_t index);
+
+/** Training run `index`: 1 for a LoRA run.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; 0 for a NULL list.
+ *  Since: 0.1. */
+TINKER_API int tinker_training_run_list_training_run_is_lora(const tinker_training_run_list_t *list, size_t index);
+
+/** Training run `index`: 1 when the server marked the run corrupted.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; 0 for a NULL list.
+ *  Since: 0.1. */
+TINKER_API int tinker_training_run_list_training_run_corrupted(const tinker_training_run_list_t *list, size_t index);
+
+/** Training run `index`: the LoRA rank; -1 when the server did not say.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; -1 for a NULL list.
+ *  Since: 0.1. */
+TINKER_API int64_t tinker_training_run_list_training_run_lora_rank(const tinker_training_run_list_t *list, size_t index);
+
+/** Training run `index`: when the run last received a request (RFC 3339).
+ *  Ownership: borrowed from `list`. Threads: any thread. Errors: none; NULL for a NULL list.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_training_run_list_training_run_last_request_time(const tinker_training_run_list_t *list, size_t index);
+
+/** Training run `index`: the run's newest training checkpoint: its id within the run, "weights/<name>" or "sampler_weights/<name>"; NULL when the run has none.
+ *  Ownership: borrowed from `list`. Threads: any thread. Errors: none; NULL for a NULL list.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_training_run_list_training_run_last_checkpoint_checkpoint_id(const tinker_training_run_list_t *list, size_t index);
+
+/** Training run `index`: the run's newest training checkpoint: its type, "training" or "sampler"; NULL when the run has none.
+ *  Ownership: borrowed from `list`. Threads: any thread. Errors: none; NULL for a NULL list.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_training_run_list_training_run_last_checkpoint_checkpoint_type(const tinker_training_run_list_t *list, size_t index);
+
+/** Training run `index`: the run's newest training checkpoint: its save time (RFC 3339); NULL when the run has none.
+ *  Ownership: borrowed from `list`. Threads: any thread. Errors: none; NULL for a NULL list.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_training_run_list_training_run_last_checkpoint_time(const tinker_training_run_list_t *list, size_t index);
+
+/** Training run `index`: the run's newest training checkpoint: its tinker:// path; NULL when the run has none.
+ *  Ownership: borrowed from `list`. Threads: any thread. Errors: none; NULL for a NULL list.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_training_run_list_training_run_last_checkpoint_tinker_path(const tinker_training_run_list_t *list, size_t index);
+
+/** Training run `index`: the run's newest training checkpoint: its size in bytes (-1 when the server did not say); -1 when the run has none.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; -1 for a NULL list.
+ *  Since: 0.1. */
+TINKER_API int64_t tinker_training_run_list_training_run_last_checkpoint_size_bytes(const tinker_training_run_list_t *list, size_t index);
+
+/** Training run `index`: the run's newest training checkpoint: its state: 1 when published; 0 when the run has none.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; 0 for a NULL list.
+ *  Since: 0.1. */
+TINKER_API int tinker_training_run_list_training_run_last_checkpoint_is_public(const tinker_training_run_list_t *list, size_t index);
+
+/** Training run `index`: the run's newest training checkpoint: its expiry (RFC 3339; NULL when it never expires); NULL when the run has none.
+ *  Ownership: borrowed from `list`. Threads: any thread. Errors: none; NULL for a NULL list.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_training_run_list_training_run_last_checkpoint_expires_at(const tinker_training_run_list_t *list, size_t index);
+
+/** Training run `index`: the run's newest sampler checkpoint: its id within the run, "weights/<name>" or "sampler_weights/<name>"; NULL when the run has none.
+ *  Ownership: borrowed from `list`. Threads: any thread. Errors: none; NULL for a NULL list.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_training_run_list_training_run_last_sampler_checkpoint_checkpoint_id(const tinker_training_run_list_t *list, size_t index);
+
+/** Training run `index`: the run's newest sampler checkpoint: its type, "training" or "sampler"; NULL when the run has none.
+ *  Ownership: borrowed from `list`. Threads: any thread. Errors: none; NULL for a NULL list.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_training_run_list_training_run_last_sampler_checkpoint_checkpoint_type(const tinker_training_run_list_t *list, size_t index);
+
+/** Training run `index`: the run's newest sampler checkpoint: its save time (RFC 3339); NULL when the run has none.
+ *  Ownership: borrowed from `list`. Threads: any thread. Errors: none; NULL for a NULL list.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_training_run_list_training_run_last_sampler_checkpoint_time(const tinker_training_run_list_t *list, size_t index);
+
+/** Training run `index`: the run's newest sampler checkpoint: its tinker:// path; NULL when the run has none.
+ *  Ownership: borrowed from `list`. Threads: any thread. Errors: none; NULL for a NULL list.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_training_run_list_training_run_last_sampler_checkpoint_tinker_path(const tinker_training_run_list_t *list, size_t index);
+
+/** Training run `index`: the run's newest sampler checkpoint: its size in bytes (-1 when the server did not say); -1 when the run has none.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; -1 for a NULL list.
+ *  Since: 0.1. */
+TINKER_API int64_t tinker_training_run_list_training_run_last_sampler_checkpoint_size_bytes(const tinker_training_run_list_t *list, size_t index);
+
+/** Training run `index`: the run's newest sampler checkpoint: its state: 1 when published; 0 when the run has none.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; 0 for a NULL list.
+ *  Since: 0.1. */
+TINKER_API int tinker_training_run_list_training_run_last_sampler_checkpoint_is_public(const tinker_training_run_list_t *list, size_t index);
+
+/** Training run `index`: the run's newest sampler checkpoint: its expiry (RFC 3339; NULL when it never expires); NULL when the run has none.
+ *  Ownership: borrowed from `list`. Threads: any thread. Errors: none; NULL for a NULL list.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_training_run_list_training_run_last_sampler_checkpoint_expires_at(const tinker_training_run_list_t *list, size_t index);
+
+/** Training run `index`: the metadata given when the run was created, in key order.
+ *  Ownership: borrowed from `list` (read it with tinker_metadata_count/_key/_value/_get). Threads: any thread. Errors: none; NULL for a NULL list.
+ *  Since: 0.1. */
+TINKER_API const tinker_metadata_t *tinker_training_run_list_training_run_user_metadata(const tinker_training_run_list_t *list, size_t index);
+
+/** The page's offset.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; -1 for a NULL list.
+ *  Since: 0.1. */
+TINKER_API int64_t tinker_training_run_list_offset(const tinker_training_run_list_t *list);
+
+/** The page's size limit.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; -1 for a NULL list.
+ *  Since: 0.1. */
+TINKER_API int64_t tinker_training_run_list_limit(const tinker_training_run_list_t *list);
+
+/** How many training runs there are in all.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; -1 for a NULL list.
+ *  Since: 0.1. */
+TINKER_API int64_t tinker_training_run_list_total_count(const tinker_training_run_list_t *list);
+
+/** The list as JSON, in the server's shape.
+ *  Ownership: the caller owns *out (tinker_free). Threads: any thread.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL list or out). Since: 0.1. */
+TINKER_API tinker_status_t tinker_training_run_list_to_json(const tinker_training_run_list_t *list, char **out);
+
+/** Frees a training run list result.
+ *  Ownership: takes `list`; NULL is allowed. Threads: any thread, as the last call on it.
+ *  Errors: none. Since: 0.1. */
+TINKER_API void tinker_training_run_list_free(tinker_training_run_list_t *list);
+
+/* =============================================================================================
+ * Checkpoint archive URLs (R7, R8)
+ * =========================================================================================== */
+
+/** The signed URL the archive (.tar.gz) downloads from, without credentials.
+ *  Ownership: borrowed from `archive`. Threads: any thread. Errors: none; NULL for a NULL archive.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_checkpoint_archive_url_url(const tinker_checkpoint_archive_url_t *archive);
+
+/** When the URL stops working (RFC 3339).
+ *  Ownership: borrowed from `archive`. Threads: any thread. Errors: none; NULL for a NULL archive.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_checkpoint_archive_url_expires(const tinker_checkpoint_archive_url_t *archive);
+
+/** The archive as JSON, in the server's shape.
+ *  Ownership: the caller owns *out (tinker_free). Threads: any thread.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL archive or out). Since: 0.1. */
+TINKER_API tinker_status_t tinker_checkpoint_archive_url_to_json(const tinker_checkpoint_archive_url_t *archive, char **out);
+
+/** Frees a checkpoint archive URL result.
+ *  Ownership: takes `archive`; NULL is allowed. Threads: any thread, as the last call on it.
+ *  Errors: none. Since: 0.1. */
+TINKER_API void tinker_checkpoint_archive_url_free(tinker_checkpoint_archive_url_t *archive);
+
+/* =============================================================================================
+ * Audit logs (R21). Entry `index` counts from 0; an index out of range gives what a NULL log gives.
+ * =========================================================================================== */
+
+/** Number of entries.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; 0 for a NULL log.
+ *  Since: 0.1. */
+TINKER_API size_t tinker_audit_log_entry_count(const tinker_audit_log_t *log);
+
+/** Entry `index`: when it happened (RFC 3339).
+ *  Ownership: borrowed from `log`. Threads: any thread. Errors: none; NULL for a NULL log.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_audit_log_entry_timestamp(const tinker_audit_log_t *log, size_t index);
+
+/** Entry `index`: what happened, e.g. "checkpoint_saved".
+ *  Ownership: borrowed from `log`. Threads: any thread. Errors: none; NULL for a NULL log.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_audit_log_entry_event(const tinker_audit_log_t *log, size_t index);
+
+/** Entry `index`: the training run concerned; NULL when none.
+ *  Ownership: borrowed from `log`. Threads: any thread. Errors: none; NULL for a NULL log.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_audit_log_entry_model_id(const tinker_audit_log_t *log, size_t index);
+
+/** Entry `index`: the checkpoint concerned; NULL when none.
+ *  Ownership: borrowed from `log`. Threads: any thread. Errors: none; NULL for a NULL log.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_audit_log_entry_tinker_path(const tinker_audit_log_t *log, size_t index);
+
+/** Entry `index`: why, as the server recorded it; NULL when not said.
+ *  Ownership: borrowed from `log`. Threads: any thread. Errors: none; NULL for a NULL log.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_audit_log_entry_purpose(const tinker_audit_log_t *log, size_t index);
+
+/** The log as JSON, in the server's shape.
+ *  Ownership: the caller owns *out (tinker_free). Threads: any thread.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL log or out). Since: 0.1. */
+TINKER_API tinker_status_t tinker_audit_log_to_json(const tinker_audit_log_t *log, char **out);
+
+/** Frees an audit log result.
+ *  Ownership: takes `log`; NULL is allowed. Threads: any thread, as the last call on it.
+ *  Errors: none. Since: 0.1. */
+TINKER_API void tinker_audit_log_free(tinker_audit_log_t *log);
+
+/* =============================================================================================
+ * Billing usage (R22). Event and session `index` count from 0; an index out of range gives what a
+ * NULL usage gives.
+ * =========================================================================================== */
+
+/** Number of events.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; 0 for a NULL usage.
+ *  Since: 0.1. */
+TINKER_API size_t tinker_billing_usage_event_count(const tinker_billing_usage_t *usage);
+
+/** Event `index`: the start of the usage bucket (RFC 3339).
+ *  Ownership: borrowed from `usage`. Threads: any thread. Errors: none; NULL for a NULL usage.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_billing_usage_event_bucket_start(const tinker_billing_usage_t *usage, size_t index);
+
+/** Event `index`: the end of the usage bucket (RFC 3339).
+ *  Ownership: borrowed from `usage`. Threads: any thread. Errors: none; NULL for a NULL usage.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_billing_usage_event_bucket_end(const tinker_billing_usage_t *usage, size_t index);
+
+/** Event `index`: the model used; NULL when not said.
+ *  Ownership: borrowed from `usage`. Threads: any thread. Errors: none; NULL for a NULL usage.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_billing_usage_event_base_model(const tinker_billing_usage_t *usage, size_t index);
+
+/** Event `index`: the user; NULL when not said.
+ *  Ownership: borrowed from `usage`. Threads: any thread. Errors: none; NULL for a NULL usage.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_billing_usage_event_user_id(const tinker_billing_usage_t *usage, size_t index);
+
+/** Event `index`: the user's name; NULL when not said.
+ *  Ownership: borrowed from `usage`. Threads: any thread. Errors: none; NULL for a NULL usage.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_billing_usage_event_user_name(const tinker_billing_usage_t *usage, size_t index);
+
+/** Event `index`: the session; NULL when not said.
+ *  Ownership: borrowed from `usage`. Threads: any thread. Errors: none; NULL for a NULL usage.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_billing_usage_event_session_id(const tinker_billing_usage_t *usage, size_t index);
+
+/** Event `index`: the project; NULL when not said.
+ *  Ownership: borrowed from `usage`. Threads: any thread. Errors: none; NULL for a NULL usage.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_billing_usage_event_project_id(const tinker_billing_usage_t *usage, size_t index);
+
+/** Event `index`: "training", "sampling_prefill", "sampling_sample", "checkpoint" or "storage".
+ *  Ownership: borrowed from `usage`. Threads: any thread. Errors: none; NULL for a NULL usage.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_billing_usage_event_event_type(const tinker_billing_usage_t *usage, size_t index);
+
+/** Event `index`: tokens (training, sampling_prefill, sampling_sample); -1 for other types.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; -1 for a NULL usage.
+ *  Since: 0.1. */
+TINKER_API int64_t tinker_billing_usage_event_token_count(const tinker_billing_usage_t *usage, size_t index);
+
+/** Event `index`: 1 or 0: whether the prefill hit the cache (sampling_prefill); -1 for other types.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; -1 for a NULL usage.
+ *  Since: 0.1. */
+TINKER_API int tinker_billing_usage_event_cached(const tinker_billing_usage_t *usage, size_t index);
+
+/** Event `index`: checkpoints saved (checkpoint); -1 for other types.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; -1 for a NULL usage.
+ *  Since: 0.1. */
+TINKER_API int64_t tinker_billing_usage_event_checkpoint_count(const tinker_billing_usage_t *usage, size_t index);
+
+/** Event `index`: storage used (storage); -1 for other types.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; NaN for a NULL usage.
+ *  Since: 0.1. */
+TINKER_API double tinker_billing_usage_event_gigabyte_hours(const tinker_billing_usage_t *usage, size_t index);
+
+/** Number of sessions.
+ *  Ownership: nothing changes hands. Threads: any thread. Errors: none; 0 for a NULL usage.
+ *  Since: 0.1. */
+TINKER_API size_t tinker_billing_usage_session_count(const tinker_billing_usage_t *usage);
+
+/** Session `index`: the session's id.
+ *  Ownership: borrowed from `usage`. Threads: any thread. Errors: none; NULL for a NULL usage.
+ *  Since: 0.1. */
+TINKER_API const char *tinker_billing_usage_session_session_id(const tinker_billing_usage_t *usage, size_t index);
+
+/** Session `index`: the session's metadata, in key order.
+ *  Ownership: borrowed from `usage` (read it with tinker_metadata_count/_key/_value/_get). Threads: any thread. Errors: none; NULL for a NULL usage.
+ *  Since: 0.1. */
+TINKER_API const tinker_metadata_t *tinker_billing_usage_session_user_metadata(const tinker_billing_usage_t *usage, size_t index);
+
+/** The usage as JSON, in the server's shape.
+ *  Ownership: the caller owns *out (tinker_free). Threads: any thread.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL usage or out). Since: 0.1. */
+TINKER_API tinker_status_t tinker_billing_usage_to_json(const tinker_billing_usage_t *usage, char **out);
+
+/** Frees a billing usage result.
+ *  Ownership: takes `usage`; NULL is allowed. Threads: any thread, as the last call on it.
+ *  Errors: none. Since: 0.1. */
+TINKER_API void tinker_billing_usage_free(tinker_billing_usage_t *usage);
+
 
 /* =============================================================================================
  * Samplers (R20)

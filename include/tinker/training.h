@@ -313,6 +313,26 @@ TINKER_API tinker_status_t tinker_metadata_set(tinker_metadata_t *metadata, cons
  *  Errors: none. Since: 0.1. */
 TINKER_API void tinker_metadata_free(tinker_metadata_t *metadata);
 
+/** Number of keys. Reads a caller's metadata or one a result lends (tinker_training_run_user_metadata).
+ *  Ownership: nothing changes hands. Threads: any thread while nothing sets keys.
+ *  Errors: none; 0 for NULL metadata. Since: 0.1. */
+TINKER_API size_t tinker_metadata_count(const tinker_metadata_t *metadata);
+
+/** Key `index`, in key order (bytewise).
+ *  Ownership: borrowed from `metadata` until it changes or is freed. Threads: as tinker_metadata_count.
+ *  Errors: none; NULL for NULL metadata or an index out of range. Since: 0.1. */
+TINKER_API const char *tinker_metadata_key(const tinker_metadata_t *metadata, size_t index);
+
+/** The value of key `index`.
+ *  Ownership: borrowed from `metadata` until it changes or is freed. Threads: as tinker_metadata_count.
+ *  Errors: none; NULL for NULL metadata or an index out of range. Since: 0.1. */
+TINKER_API const char *tinker_metadata_value(const tinker_metadata_t *metadata, size_t index);
+
+/** The value of `key`.
+ *  Ownership: borrowed from `metadata` until it changes or is freed. Threads: as tinker_metadata_count.
+ *  Errors: none; NULL for NULL metadata or key, or a key not present. Since: 0.1. */
+TINKER_API const char *tinker_metadata_get(const tinker_metadata_t *metadata, const char *key);
+
 /* =============================================================================================
  * The training client (created by service.h, S2–S4)
  * =========================================================================================== */

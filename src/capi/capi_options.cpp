@@ -208,6 +208,25 @@ TINKER_API tinker_status_t tinker_client_options_set_heartbeat_interval_ms(tinke
   });
 }
 
+TINKER_API tinker_status_t tinker_client_options_set_archive_retry(tinker_client_options_t* options, int64_t delay_ms,
+                                                                 int attempts) {
+  return set(__func__, options, [&](ClientOptions& c, const char* fn) -> tinker_status_t {
+    if (delay_ms < 0) return negative(fn, "delay_ms", delay_ms);
+    if (attempts < 0) return negative(fn, "attempts", attempts);
+    c.archive_retry_delay_ms = delay_ms;
+    c.archive_retry_attempts = attempts;
+    return TINKER_OK;
+  });
+}
+
+TINKER_API tinker_status_t tinker_client_options_set_trace_poll_interval_ms(tinker_client_options_t* options, int64_t ms) {
+  return set(__func__, options, [&](ClientOptions& c, const char* fn) -> tinker_status_t {
+    if (ms <= 0) return positive(fn, "ms", ms);
+    c.trace_poll_interval_ms = ms;
+    return TINKER_OK;
+  });
+}
+
 TINKER_API tinker_status_t tinker_client_options_set_max_result_bytes(tinker_client_options_t* options, int64_t bytes) {
   return set(__func__, options, [&](ClientOptions& c, const char* fn) -> tinker_status_t {
     if (bytes <= 0) return positive(fn, "bytes", bytes);

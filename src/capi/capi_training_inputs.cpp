@@ -367,4 +367,26 @@ TINKER_API tinker_status_t tinker_metadata_set(tinker_metadata_t* metadata, cons
 
 TINKER_API void tinker_metadata_free(tinker_metadata_t* metadata) { delete metadata; }
 
+// Reading: results hand out their metadata (a training run's, a billing session's) as a
+// borrowed tinker_metadata_t; a caller's own can be read the same way.
+TINKER_API size_t tinker_metadata_count(const tinker_metadata_t* metadata) {
+  return metadata ? metadata->values.size() : 0;
+}
+
+TINKER_API const char* tinker_metadata_key(const tinker_metadata_t* metadata, size_t index) {
+  if (!metadata || index >= metadata->values.size()) return nullptr;
+  return std::next(metadata->values.begin(), static_cast<std::ptrdiff_t>(index))->first.c_str();
+}
+
+TINKER_API const char* tinker_metadata_value(const tinker_metadata_t* metadata, size_t index) {
+  if (!metadata || index >= metadata->values.size()) return nullptr;
+  return std::next(metadata->values.begin(), static_cast<std::ptrdiff_t>(index))->second.c_str();
+}
+
+TINKER_API const char* tinker_metadata_get(const tinker_metadata_t* metadata, const char* key) {
+  if (!metadata || !key) return nullptr;
+  auto it = metadata->values.find(key);
+  return it == metadata->values.end() ? nullptr : it->second.c_str();
+}
+
 }  // extern "C"

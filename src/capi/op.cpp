@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "wire/time_text.h"
+
 namespace tinker::capi {
 
 tinker_status_t training_client_handle(const char* fn, std::unique_ptr<Result> r, tinker_training_client_t** out) {
@@ -85,6 +87,27 @@ tinker_status_t check_checkpoint_path(const char* fn, const char* param, const c
   if (!wire::parse_tinker_path(path, &why))
     return fail(TINKER_E_INVALID_ARGUMENT, std::string(fn) + ": " + param +
                                                " is not a checkpoint's tinker:// path: " + why);
+  return TINKER_OK;
+}
+
+tinker_status_t check_audit_event_type(const char* fn, const char* param, const char* event_type) {
+  if (event_type && *event_type && std::string(event_type) != "all" && std::string(event_type) != "checkpoints")
+    return fail(TINKER_E_INVALID_ARGUMENT, std::string(fn) + ": " + param + " must be \"all\" or \"checkpoints\"");
+  return TINKER_OK;
+}
+
+tinker_status_t check_optional_day(const char* fn, const char* param, const char* day) {
+  std::string why;
+  if (day && *day && !wire::valid_day(day, &why))
+    return fail(TINKER_E_INVALID_ARGUMENT, std::string(fn) + ": " + param + " must be a day, YYYY-MM-DD: it " + why);
+  return TINKER_OK;
+}
+
+tinker_status_t check_timestamp(const char* fn, const char* param, const char* timestamp) {
+  std::string why;
+  if (!wire::valid_rfc3339(timestamp, &why))
+    return fail(TINKER_E_INVALID_ARGUMENT, std::string(fn) + ": " + param +
+                                               " must be an RFC 3339 time such as 2026-12-01T00:00:00Z: it " + why);
   return TINKER_OK;
 }
 

@@ -93,6 +93,9 @@ tinker_status_t check_id(const char* fn, const char* param, const char* id);
 tinker_status_t check_checkpoint_id(const char* fn, const char* param, const char* id);
 tinker_status_t check_checkpoint_path(const char* fn, const char* param, const char* path);
 tinker_status_t check_access_scope(const char* fn, const char* param, const char* scope);
+tinker_status_t check_audit_event_type(const char* fn, const char* param, const char* event_type);
+tinker_status_t check_optional_day(const char* fn, const char* param, const char* day);
+tinker_status_t check_timestamp(const char* fn, const char* param, const char* timestamp);
 
 // ---- values, by parameter kind ----------------------------------------------------------------
 
@@ -112,6 +115,10 @@ inline wire::TinkerPath parsed_checkpoint_path(const char* path) {
 // An access scope: NULL and "" are the official client's default.
 inline std::string access_scope_or_owned(const char* scope) {
   return scope && *scope ? std::string(scope) : std::string("owned");
+}
+// An audit log's event type: NULL and "" are the official client's default.
+inline std::string audit_event_type_or_all(const char* event_type) {
+  return event_type && *event_type ? std::string(event_type) : std::string("all");
 }
 // A time to live for a request that sends null for none: 0 = none.
 inline std::optional<int64_t> ttl_or_none(int64_t ttl_seconds) {

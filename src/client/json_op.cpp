@@ -33,6 +33,7 @@ std::string with_query(std::string path, std::initializer_list<std::pair<const c
   static const char kHex[] = "0123456789ABCDEF";
   char sep = '?';
   for (const auto& [name, value] : params) {
+    if (value.empty()) continue;  // an optional parameter not given
     path += sep;
     path += name;
     path += '=';

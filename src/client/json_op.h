@@ -40,6 +40,8 @@ CallSpec json_call(const JsonOp& op, std::string body, std::string path = "");
 std::string expand_path(const char* pattern, std::initializer_list<std::pair<const char*, std::string>> values);
 
 // `path` with a query string of `params`, each value percent-encoded but for unreserved characters.
+// Empty values are left out: they are optional parameters not given (required ones are checked
+// non-empty at the C boundary).
 std::string with_query(std::string path, std::initializer_list<std::pair<const char*, std::string>> params);
 
 // Builds a request body; ordered operations receive their seq_id (others 0).

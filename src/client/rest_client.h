@@ -19,6 +19,12 @@ class RestClient {
 
   // A plain operation of the registry; `path`: op.path with its parameters and query filled in.
   std::shared_ptr<FutureState> run(const JsonOp& op, const BodyFn& body, std::string path = "");
+  // R7, R8: reads the server's redirect instead of following it, and asks again while the
+  // archive is being built (HTTP 503; ClientOptions::archive_retry_*).
+  std::shared_ptr<FutureState> run_archive_url(const JsonOp& op, const BodyFn& body, std::string path);
+  // R19: asks again while the export is pending (ClientOptions::trace_poll_interval_ms); a failed
+  // export is REQUEST_FAILED with the server's reason.
+  std::shared_ptr<FutureState> run_trace_export(const JsonOp& op, const BodyFn& body, std::string path);
   // R23: the caller, from the claims of the JWT in use (no request beyond the client's startup).
   std::shared_ptr<FutureState> whoami(Error* err);
 

@@ -15,6 +15,7 @@
 #include "tinker/tinker.h"
 #include "wire/messages.h"
 #include "wire/metrics.h"
+#include "wire/string_map.h"
 #include "wire/views.h"
 
 // ---- input builders ---------------------------------------------------------------------------
@@ -35,9 +36,6 @@ struct tinker_loss_fn_config {
   std::map<std::string, double> values;
 };
 
-struct tinker_metadata {
-  std::map<std::string, std::string> values;
-};
 
 // ---- results ----------------------------------------------------------------------------------
 

@@ -129,7 +129,16 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
 
   void on_submission_response(http::Response&& r) {
     if (finished_) return;
-    if (r.status >= 200 && r.status < 300) return on_submitted(std::move(r));
+    if (spec_.ask_again) {
+      if (std::optional<double> wait = spec_.ask_again(r, asked_again_)) {
+        ++asked_again_;
+        ctx_.logger().info(spec_.what + ": not ready (" + describe(r) + "); asking again in " +
+                           retry::seconds_text(*wait) + " (round " + std::to_string(asked_again_) + ")");
+        return sleep_then(*wait, &Call::submit_attempt);
+      }
+    }
+    if ((r.status >= 200 && r.status < 300) || (spec_.redirect_is_answer && r.status >= 300 && r.status < 400))
+      return on_submitted(std::move(r));
     last_failure_ = describe(r);
     if (r.status == 409 && spec_.conflict_is_final) return finish_error(error_for(r, ""));
     if (spec_.before_submission && (r.status == 429 || (r.status == 402 && in_billing_pause()))) {
@@ -429,6 +438,7 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
   std::string idempotency_key_;
   int http_retries_taken_ = 0;
   int attempt_ = 0;
+  int asked_again_ = 0;             // rounds of ask_again
   std::string request_id_;
   bool allow_metadata_only_ = true;
   int poll_iteration_ = 0;

@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/future_state.h"
@@ -46,6 +47,14 @@ struct CallSpec {
   // Decodes the final payload (a direct response, or a polled result) into the future's result.
   // Returns false with `err` filled when the payload is unusable.
   std::function<bool(const http::Response&, std::unique_ptr<Result>*, Error*)> decode;
+  // A redirect (3xx) is the answer, handed to `decode` (the archive URL's 302); otherwise it is an
+  // error, since API requests never follow redirects.
+  bool redirect_is_answer = false;
+  // "Not ready yet, ask again": given a submission's response and how many times it was asked
+  // again already, the seconds to wait before sending the request again; none to handle the
+  // response as usual (an archive being built answers 503, a trace export "pending"). No retry
+  // layer counts these rounds; the deadline bounds them.
+  std::function<std::optional<double>(const http::Response&, int rounds)> ask_again;
   // Runs on the IO thread after the future finished (internal chains such as startup).
   std::function<void(FutureState&)> then;
   int64_t deadline_ms = -1;  // -1 = the client's default deadline; 0 = none

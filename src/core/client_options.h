@@ -43,6 +43,12 @@ struct ClientOptions {
   tinker_wire_mode_t wire_mode = TINKER_WIRE_PROTOBUF;
   int64_t default_deadline_ms = 0;
   int64_t heartbeat_interval_ms = 10000;
+  // A checkpoint archive being built (HTTP 503): asked for again this often, this many times
+  // (the official client: 30 s, 6 times).
+  int64_t archive_retry_delay_ms = 30000;
+  int archive_retry_attempts = 6;
+  // A pending trace export: asked for again this often (the official client: 5 s).
+  int64_t trace_poll_interval_ms = 5000;
   // Response size limits (see tinker_client_options_set_max_result_bytes / _response_bytes).
   int64_t max_result_bytes = kDefaultMaxResultBytes;
   int64_t max_response_bytes = kDefaultMaxResponseBytes;

@@ -143,6 +143,17 @@ bool read_metrics(const cJSON* v, const std::string& what, std::vector<std::pair
   return true;
 }
 
+bool read_string_map(const cJSON* v, const std::string& what, std::map<std::string, std::string>* out,
+                     std::string* err) {
+  if (!cJSON_IsObject(v)) return wrong(what, "is not an object", err);
+  out->clear();
+  for (const cJSON* m = v->child; m; m = m->next) {
+    if (!cJSON_IsString(m)) return wrong(what + "[\"" + m->string + "\"]", "is not a string", err);
+    (*out)[m->string] = m->valuestring;
+  }
+  return true;
+}
+
 }  // namespace tinker::json
 
 namespace tinker::json {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -90,5 +91,8 @@ bool read(const cJSON* v, const std::string& what, double lo, double hi, double*
 // An object of numbers, in its order; a JSON null value is NaN (the writer's non-finite).
 bool read_metrics(const cJSON* v, const std::string& what, std::vector<std::pair<std::string, double>>* out,
                   std::string* err);
+// An object of strings; a repeated key keeps its last value.
+bool read_string_map(const cJSON* v, const std::string& what, std::map<std::string, std::string>* out,
+                     std::string* err);
 
 }  // namespace tinker::json
