@@ -178,6 +178,8 @@ int main(void) {
       fail("save_weights_and_get_sampling_client", s);
       goto done;
     }
+    /* A seed per step makes the run repeat exactly: the same samples, so the same training. */
+    tinker_sampling_params_set_seed(params, step);
     s = sample_step(sc, prompts, params, rollouts);
     tinker_sampling_client_free(sc);
     if (s != TINKER_OK) {
