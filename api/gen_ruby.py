@@ -15,10 +15,15 @@ Ruby's rules, applied to every operation:
   - Required parameters are positional, optional ones keywords (RUBY_KINDS says which, per kind).
   - A result value is a Struct of the message's non-internal fields plus `json`; a value the
     registry marks as absent (a NULL string, a string left out when empty, a number whose
-    default lies outside its range) is nil.
+    default lies outside its range) is nil. Lists (and keyed lists) are Arrays of their items'
+    Struct, a string map a Hash, a nullable nested object its message's Struct or nil; each
+    message has one Ruby type wherever it appears (see "results" below).
+  - Documentation comes from the registry, in Ruby's words (ruby_words, result_doc).
 """
 
+import functools
 import os
+import re
 import textwrap
 from dataclasses import dataclass
 from typing import Optional
@@ -67,6 +72,12 @@ RUBY_KINDS = {
     "access_scope": RubyKind("keyword", convert="Kinds.string({v}, {p})",
                              doc="\"owned\" (the caller's) or \"accessible\" (also those shared with the caller), "
                                  "a String or Symbol; nil: \"owned\""),
+    "audit_event_type": RubyKind("keyword", convert="Kinds.string({v}, {p})",
+                                 doc="\"all\" or \"checkpoints\", a String or Symbol; nil: \"all\""),
+    "day?": RubyKind("keyword", convert="Kinds.day({v}, {p})",
+                     doc="a Date or a String \"YYYY-MM-DD\" (UTC); nil: every day"),
+    "timestamp": RubyKind("positional", convert="Kinds.timestamp({v}, {p})",
+                          doc="a Time (sent as RFC 3339 in UTC, \"2026-12-01T00:00:00Z\"), or an RFC 3339 String"),
     "limit": RubyKind("keyword", default="100", convert="Kinds.integer({v}, {p})", doc="an Integer >= 1"),
     "offset": RubyKind("keyword", default="0", convert="Kinds.integer({v}, {p})", doc="an Integer >= 0"),
     "ttl": RubyKind("keyword", convert="Kinds.ttl({v}, {p})", doc="seconds (Integer); nil or 0: never expires"),
@@ -311,10 +322,70 @@ def gen_builders():
 
 
 # ---- results ----------------------------------------------------------------------------------
+#
+# One Ruby value type (a Struct) per message a JSON result holds: the result's own message, named
+# after the result (TrainingRunList), with `json` and `take`; and the messages of its lists, keyed
+# lists and nested objects, named after the message (Checkpoint). A message used in several places
+# is one type: Checkpoint is an item of CheckpointList#checkpoints and TrainingRun#last_checkpoint;
+# TrainingRun is R1's result and an item of TrainingRunList#training_runs (its `json` is nil there).
+# C flattens a nested object into getters "<field>_<its field>"; Ruby reads them into the nested
+# type, or nil when the object is absent.
+
+def json_results():
+    return [r for r in registry.RESULTS if r.message and not r.handle and not r.handwritten]
+
+
+RESULT_OF = {}  # message name -> the Result whose value it is
+for _r in json_results():
+    assert _r.message not in RESULT_OF, f"gen_ruby.py: {_r.message} is the message of two results"
+    RESULT_OF[_r.message] = _r
+
+
+def visible(message):
+    return [f for f in MESSAGES[message].fields if not f.internal]
+
+
+def nested(message):
+    """The fields of a message that hold other messages (lists, keyed lists, nested objects)."""
+    return [f for f in visible(message) if f.is_list() or f.is_keyed() or f.is_object()]
+
+
+def type_name(message):
+    r = RESULT_OF.get(message)
+    return camel(r.name) if r else message
+
+
+def value_types():
+    """Every message that has a Ruby value type, each once, the ones it holds before it."""
+    order = []
+
+    def visit(message):
+        if message in order:
+            return
+        for f in nested(message):
+            visit(f.target())
+        order.append(message)
+
+    for r in json_results():
+        visit(r.message)
+    names = [type_name(m) for m in order]
+    assert len(set(names)) == len(names), f"gen_ruby.py: two value types named alike: {names}"
+    return order
+
 
 def member(f):
     """The Ruby member of a result field: booleans drop an "is_" prefix and get a `?` reader."""
     return f.name[3:] if f.type == "bool" and f.name.startswith("is_") else f.name
+
+
+def uses():
+    """message name -> the members that hold it: ([list members], [nested object members])."""
+    out = {}
+    for message in value_types():
+        for f in nested(message):
+            lists, objects = out.setdefault(f.target(), ([], []))
+            (objects if f.is_object() else lists).append(f"{type_name(message)}#{member(f)}")
+    return out
 
 
 def unknown_value(f):
@@ -326,7 +397,7 @@ def unknown_value(f):
     return None
 
 
-def read_field(f, getter, args):
+def read_scalar(f, getter, args):
     value = f"Raw.{getter}({args})"
     if f.type == "bool" and f.nullable:
         return f"Values.optional_bool({value})"
@@ -334,25 +405,95 @@ def read_field(f, getter, args):
         return f"{value} != 0"
     if f.type == "metrics":
         return f"Native.metrics({value})"
+    if f.type == "string_map":
+        return f"Native.string_map({value})"
     unknown = unknown_value(f)
     return f"Values.or_nil({value}, {unknown})" if unknown else value
 
 
+def presence_field(message):
+    """The field whose getter tells whether a nullable nested object is there: its first required
+    string, which C's flattened getters give as NULL only when the object is absent."""
+    for f in visible(message):
+        if f.type == "string" and f.required and not f.nullable and not f.omit:
+            return f
+    raise ValueError(f"gen_ruby.py: {message} has no required string field to tell its absence by")
+
+
+def read_member(f, prefix, args, getters, indent):
+    """The Ruby expression of one field, read with the C getters named prefix + ... (args); its
+    continuation lines are indented from `indent`."""
+    def getter(name):
+        assert name in getters, f"gen_ruby.py: {name} is not among the result's C functions"
+        return name
+
+    if f.is_list() or f.is_keyed():
+        assert args == "r", f"gen_ruby.py: {f.name}: a list inside a list item has no C getters"
+        count = getter(f"{prefix}{f.item}_count")
+        item = read_value(f.target(), f"{prefix}{f.item}_", "r, i", getters, indent + "  ")
+        return f"Array.new(Raw.{count}(r)) do |i|\n{indent}  {item}\n{indent}end"
+    if f.type == "strings":
+        assert args == "r", f"gen_ruby.py: {f.name}: a list inside a list item has no C getters"
+        count, item = getter(f"{prefix}{f.item}_count"), getter(f"{prefix}{f.item}")
+        return f"Array.new(Raw.{count}(r)) {{ |i| Raw.{item}(r, i) }}"
+    if f.is_object():
+        assert f.nullable, f"gen_ruby.py: {f.name}: only nullable nested objects have C getters"
+        sub = f"{prefix}{f.name}_"
+        present = getter(sub + presence_field(f.target()).name)
+        return f"Raw.{present}({args}) && " + read_value(f.target(), sub, args, getters, indent)
+    return read_scalar(f, getter(prefix + f.name), args)
+
+
+def read_value(message, prefix, args, getters, indent, top=False):
+    """`Type.new(...)` (`new(...)` for the result itself, `top`) of a message read with the C
+    getters named prefix + field; a result type's `json` is its own JSON at the top, else nil."""
+    inner = indent + "  "
+    values = [read_member(f, prefix, args, getters, inner) for f in visible(message)]
+    if message in RESULT_OF:
+        values.append(f"Raw.{prefix}to_json({args})" if top else "nil")
+    fn = "new" if top else f"{type_name(message)}.new"
+    one = f"{fn}({', '.join(values)})"
+    if not top and "\n" not in one and len(indent + one) <= WIDTH:
+        return one
+    return f"{fn}(\n" + ",\n".join(inner + v for v in values) + f"\n{indent})"
+
+
+def absent_in_ruby(doc):
+    """A doc's clauses that say which C value means absent ("; -1 when ...", "NULL when ...", "\"\"
+    otherwise") said with nil; None when it has none."""
+    clauses = doc.split("; ")
+    words = [re.sub(r'^(-1|NULL|"") ', "nil ", c) for c in clauses]
+    return "; ".join(words) if words != clauses else None
+
+
 def result_doc(f):
+    """A result field's documentation in Ruby's words."""
     doc = f.doc or f.name
+    if f.is_object():
+        # The registry says what C's flattened getters give when the object is absent.
+        clauses = doc.split("; ")
+        absent = next((c[c.index(" when ") + 1:] for c in clauses if "getters" in c and " when " in c),
+                      "when absent")
+        main = "; ".join(c for c in clauses if "getters" not in c)
+        return f"{main}: a Tinker::{type_name(f.target())}, or nil {absent}"
+    if f.is_list() or f.is_keyed():
+        return f"{doc}: an Array of Tinker::{type_name(f.target())}"
+    if f.type == "strings":
+        return f"{doc}: an Array of Strings"
+    if f.type == "string_map":
+        return f"{doc}: a Hash of Strings, empty when there is none"
+    if f.type == "metrics":
+        return f"{doc}: a Hash of name => Float"
     if f.type == "bool" and f.nullable:
-        # C's -1/0/1 in Ruby's words, once.
-        doc = doc.removeprefix("1 or 0: ").replace("; -1 when the server did not say", "")
-        return doc + f" (Ruby: true, false, or nil when the server did not say; also #{member(f)}?)"
-    if unknown_value(f) or f.nullable:
-        doc += " (Ruby: nil when absent)"
+        main, _, absent = doc.removeprefix("1 or 0: ").partition("; -1 ")
+        return f"{main}: true, false, or nil {absent or 'when the server did not say'} (also #{member(f)}?)"
     if f.type == "bool":
-        doc += f" (Ruby: true or false, also #{member(f)}?)"
+        if doc.startswith("1 "):
+            return f"true {doc[2:]}, else false (also #{member(f)}?)"
+        return f"{doc}: true or false (also #{member(f)}?)"
+    if unknown_value(f) or f.nullable:
+        return absent_in_ruby(doc) or f"{doc}; nil when absent"
     return doc
-
-
-def visible(message):
-    return [f for f in MESSAGES[message].fields if not f.internal]
 
 
 def predicates(fields, indent):
@@ -360,66 +501,59 @@ def predicates(fields, indent):
                    for f in fields if f.type == "bool")
 
 
-def gen_item_type(r, f):
-    item = MESSAGES[f.target()]
-    fields = visible(item.name)
-    out = [f"\n  # One of {camel(r.name)}#{f.name}.\n"]
-    out += [comment(f"  {member(s)}: {result_doc(s)}", "  ", "    ") for s in fields]
-    body = predicates(fields, "    ")
-    members = ", ".join(f":{member(s)}" for s in fields)
-    out.append(f"  {item.name} = Struct.new({members})" + (f" do{body}  end\n" if body else "\n"))
-    return "".join(out)
+def type_doc(message, used):
+    """The comment line of a value type: what it is and where it appears."""
+    lists, objects = used
+    r = RESULT_OF.get(message)
+    cls = type_name(message)
+    if r:
+        head = f"{r.doc}: the {r.label} ({cls}.take copies it out of a finished future)"
+        lists = [f"one of {m}" for m in lists]
+    else:
+        head = f"One of {', '.join(lists)}" if lists else ""
+        lists = []
+    rest = " and ".join(lists + objects)
+    if head and rest:
+        return f"{head}; also {rest}."
+    return f"{head or 'The value of ' + rest}."
 
 
-def gen_result(r):
-    cls = camel(r.name)
-    getters = {name for _, name, _, _ in gen_c.result_functions(r)}
-    fields = visible(r.message)
-    values = []
-    for f in fields:
-        if f.is_list():
-            count = f"tinker_{r.name}_{f.item}_count"
-            assert count in getters, count
-            item = MESSAGES[f.target()]
-            subs = []
-            for s in visible(item.name):
-                getter = f"tinker_{r.name}_{f.item}_{s.name}"
-                assert getter in getters, getter
-                subs.append(read_field(s, getter, "r, i"))
-            values.append(f"Array.new(Raw.{count}(r)) do |i|\n" + call(f"{item.name}.new", subs, "            ")
-                          + "\n          end")
-        elif f.type == "strings":
-            count, item = f"tinker_{r.name}_{f.item}_count", f"tinker_{r.name}_{f.item}"
-            assert count in getters and item in getters, item
-            values.append(f"Array.new(Raw.{count}(r)) {{ |i| Raw.{item}(r, i) }}")
-        else:
-            getter = f"tinker_{r.name}_{f.name}"
-            assert getter in getters, getter
-            values.append(read_field(f, getter, "r"))
-    values.append(f"Raw.tinker_{r.name}_to_json(r)")
-    out = ["\n" + comment(f"{r.doc}: the {r.label} ({cls}.take copies it out of a finished future).", "  ")]
+def gen_type(message, used):
+    cls = type_name(message)
+    r = RESULT_OF.get(message)
+    fields = visible(message)
+    out = ["\n" + comment(type_doc(message, used), "  ")]
     out += [comment(f"  {member(f)}: {result_doc(f)}", "  ", "    ") for f in fields]
-    out.append("  #   json: the result as JSON\n")
-    members = ", ".join([f":{member(f)}" for f in fields] + [":json"])
-    out.append(f"  {cls} = Struct.new({members}) do\n"
-               "    # Copies the result of a finished native future into Ruby values and frees the native one.\n"
-               "    def self.take(future)\n"
-               f"      Native.consume(Raw.tinker_future_take_{r.name}(future), :tinker_{r.name}_free) do |r|\n"
-               "        new(\n" + ",\n".join("          " + v for v in values) + "\n        )\n"
-               "      end\n    end\n" + predicates(fields, "    ") + "  end\n")
+    members = [f":{member(f)}" for f in fields]
+    if r:
+        json_doc = "the result as JSON"
+        holders = [f"one of {m}" for m in used[0]] + [f"as {m}" for m in used[1]]
+        if holders:
+            owners = dict.fromkeys(m.split("#")[0] + "#json" for m in used[0] + used[1])
+            json_doc += f"; nil for {' and '.join(holders)} (in {' and '.join(owners)})"
+        out.append(comment(f"  json: {json_doc}", "  ", "    "))
+        members.append(":json")
+    body = ""
+    if r:
+        getters = {name for _, name, _, _ in gen_c.result_functions(r)}
+        value = read_value(message, f"tinker_{r.name}_", "r", getters, "        ", top=True)
+        body = ("    # Copies the result of a finished native future into Ruby values and frees the native one.\n"
+                "    def self.take(future)\n"
+                f"      Native.consume(Raw.tinker_future_take_{r.name}(future), :tinker_{r.name}_free) do |r|\n"
+                f"        {value}\n"
+                "      end\n    end\n")
+    body += predicates(fields, "    ")
+    head = call(f"{cls} = Struct.new", members, "  ")
+    out.append(head + (f" do\n{body.removeprefix(chr(10))}  end\n" if body else "\n"))
     return "".join(out)
 
 
 def gen_results():
     out = [HEADER, "\n# The results of the registry that are JSON messages, as Ruby values. The native result is\n"
            "# freed as soon as it is copied.\nmodule Tinker"]
-    for r in registry.RESULTS:
-        if not r.message or r.handle or r.handwritten:
-            continue
-        for f in visible(r.message):
-            if f.is_list():
-                out.append(gen_item_type(r, f))
-        out.append(gen_result(r))
+    used = uses()
+    for message in value_types():
+        out.append(gen_type(message, used.get(message, ([], []))))
     out.append("end\n")
     return "".join(out)
 
@@ -516,16 +650,58 @@ def starter_body(op):
     return "".join(lines)
 
 
+# A parameter's documentation where its kind's (RUBY_KINDS) says too little for one operation:
+# (operation, parameter) -> what the Ruby value is.
+PARAM_DOCS = {
+    ("list_training_runs", "project_id"): "a String: only the runs of that project; nil: every project",
+}
+
+
 def param_docs(op):
     out = []
     for p in op.params:
-        out.append(comment(f"  {ruby_name(p)}: {RUBY_KINDS[p.kind].doc}", "    ", "    "))
+        doc = PARAM_DOCS.get((op.name, p.name), RUBY_KINDS[p.kind].doc)
+        out.append(comment(f"  {ruby_name(p)}: {doc}", "    ", "    "))
     return "".join(out)
+
+
+@functools.cache
+def c_statuses():
+    """The status names of the C header (NOT_FOUND, ...), from TINKER_E_NOT_FOUND."""
+    text = open(os.path.join(INCLUDE_DIR, "tinker", "common.h"), encoding="utf-8").read()
+    return re.findall(r"\bTINKER_E_(\w+)\s*=", text)
+
+
+@functools.cache
+def declared_prototypes():
+    return check_header.header_prototypes(INCLUDE_DIR)
+
+
+def option_in_ruby(setter):
+    """How a tinker_client_options_set_* setter is given in Ruby: a keyword of ServiceClient.new,
+    whose value is the setter's argument, or an Array of its arguments (Options.apply)."""
+    declared = declared_prototypes()
+    assert setter in declared, f"gen_ruby.py: {setter} (named in an operation's doc) is not in the public headers"
+    params = declared[setter].split("(", 1)[1].rstrip(")").split(",")[1:]
+    names = [re.search(r"(\w+)$", p).group(1) for p in params]
+    value = names[0] if len(names) == 1 else "[" + ", ".join(names) + "]"
+    return f"ServiceClient.new({setter.removeprefix('tinker_client_options_set_')}: {value})"
+
+
+def ruby_words(text):
+    """An operation's registry doc in Ruby's words: a status is its Tinker::Error class
+    (REQUEST_FAILED: Tinker::RequestFailedError), a client option setter the keyword of
+    ServiceClient.new that calls it."""
+    statuses = "|".join(sorted(c_statuses(), key=len, reverse=True))
+    text = re.sub(rf"\b(?:TINKER_E_)?({statuses})\b",
+                  lambda m: "Tinker::" + camel(m.group(1).lower()).removesuffix("Error") + "Error", text)
+    return re.sub(r"\btinker_client_options_set_\w+", lambda m: option_in_ruby(m.group(0)), text)
 
 
 def gen_op(op):
     block = next((p for p in op.params if RUBY_KINDS[p.kind].form == "block"), None)
-    summary = f"{op.id} {op.name}: returns {returns_doc(op)}" + (f". {op.doc[0].upper()}{op.doc[1:]}" if op.doc else "")
+    doc = ruby_words(op.doc)
+    summary = f"{op.id} {op.name}: returns {returns_doc(op)}" + (f". {doc[0].upper()}{doc[1:]}" if doc else "")
     head = "\n" + comment(summary, "    ") + param_docs(op)
     async_sig, blocking_sig = signature(op, False), signature(op, True)
     if block:

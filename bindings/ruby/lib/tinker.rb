@@ -17,8 +17,9 @@
 #     sampler.sample([104, 105], max_tokens: 8, num_samples: 2).sequences.map(&:tokens)
 #     sampler.compute_logprobs([104, 105, 33])             # [nil, -2.1, -3.4]
 #
-#     rest = client.create_rest_client                     # checkpoints, samplers, sessions
+#     rest = client.create_rest_client                     # runs, checkpoints, samplers, sessions, usage
 #     rest.list_checkpoints(trainer.model_id).checkpoints.map(&:tinker_path)
+#     rest.get_training_run(trainer.model_id).last_checkpoint  # a Tinker::Checkpoint, or nil
 #     rest.each_user_checkpoint(page_size: 50) { |c| puts c.tinker_path if c.public? }
 #     Tinker.parse_tinker_path("tinker://run-1/weights/final").checkpoint_id # "weights/final"
 #   end

@@ -5,9 +5,7 @@
 # samplers, a session's project, weights info, a session and the list of them, whoami with and
 # without JWTs), each_user_checkpoint, malformed ids, paths and pages refused before anything is
 # sent; and tinker:// paths parsed and formatted.
-require "securerandom"
-require "time"
-require_relative "training_helper"
+require_relative "rest_helper"
 
 # Tinker.parse_tinker_path / Tinker.format_tinker_path: no I/O, so no emulator.
 class TinkerPathTest < Minitest::Test
@@ -37,9 +35,7 @@ class TinkerPathTest < Minitest::Test
     assert_equal "sampler_weights", parsed.kind
   end
 
-  MALFORMED_PATHS = ["run/weights/a", "tinker:/run/weights/a", "tinker://run/weights", "tinker://run/models/a",
-                     "tinker://run/weights/a/b", "tinker:///weights/a", "tinker://run/weights/", "tinker://",
-                     ""].freeze
+  MALFORMED_PATHS = RestTestCase::MALFORMED_PATHS
 
   def test_parse_refuses_malformed_paths_naming_the_method_once
     MALFORMED_PATHS.each do |path|
@@ -82,52 +78,9 @@ class TinkerPathTest < Minitest::Test
   end
 end
 
-# Each test is its own user (a fresh API key; the emulator keeps each key's checkpoints apart),
-# so listings see only the test's own checkpoints whatever the other tests saved.
-class RestClientTest < TrainingTestCase
-  def setup
-    require_emulator
-    @client = Tinker::ServiceClient.new(api_key: fresh_key)
-    @closables = [@client]
-    @rest = closing(@client.create_rest_client)
-  end
-
-  def fresh_key
-    "tml-ruby-rest-#{SecureRandom.hex(8)}"
-  end
-
-  # A client of another user, with its REST client (both closed in teardown).
-  def other_user
-    other = closing(Tinker::ServiceClient.new(api_key: fresh_key))
-    [other, closing(other.create_rest_client)]
-  end
-
-  # A training run with a training checkpoint and a sampler checkpoint: [run, training path,
-  # sampler path].
-  def run_with_two_checkpoints
-    t = trainer
-    [t, t.save_state("ruby-rest-a", timeout: 60).path, t.save_weights_for_sampler("ruby-rest-b", timeout: 60).path]
-  end
-
-  def checkpoint(run_id, tinker_path)
-    @rest.list_checkpoints(run_id, timeout: 60).checkpoints.find { |c| c.tinker_path == tinker_path }
-  end
-
-  def user_checkpoint_requests
-    logged_requests("/api/v1/checkpoints").size
-  end
-
-  # The REST requests the emulator has seen (of any user).
-  def rest_requests
-    log = JSON.parse(Net::HTTP.get(emulator_uri("/_emulator/log"))).fetch("entries")
-    log.count { |e| e["path"].match?(%r{\A/api/v1/(training_runs|checkpoints|samplers|sessions/[^/]*/project)}) }
-  end
-
-  def assert_status(error, name)
-    assert_equal Tinker::Raw.const_get(name), error.code, error.message
-    assert_equal name.to_s, error.status_name
-  end
-
+# The operations on checkpoints, samplers, sessions and whoami (training runs, archives, traces,
+# the audit log and billing: test_rest_runs.rb).
+class RestClientTest < RestTestCase
   # ---- the client ------------------------------------------------------------------------------
 
   def test_create_rest_client_close_and_the_block_form
@@ -451,8 +404,7 @@ class RestClientTest < TrainingTestCase
 
   # ---- malformed arguments ----------------------------------------------------------------------
 
-  BAD_IDS = ["weights", "checkpoints/a", "weights/", "/a", "weights/a/b", ""].freeze
-  BAD_PATHS = (TinkerPathTest::MALFORMED_PATHS + ["tinker://run/sampler_weights"]).freeze
+  # BAD_IDS, BAD_PATHS: rest_helper.rb.
 
   # Each bad call raises InvalidArgumentError naming the method, blocking and async alike (the
   # async form raises from the call: there is no future), and sends nothing.

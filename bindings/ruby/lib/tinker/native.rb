@@ -7,7 +7,7 @@ module Tinker
   # referenced after the call; a failure raises before anything is sent. The builders of the
   # registry (with_adam_params, with_lora_config, with_retry_config) are generated
   # (tinker/generated/builders.rb), with_sampling_params is in sampling_params.rb; the results'
-  # helpers (metrics, consume) are here too.
+  # helpers (metrics, string_map, consume) are here too.
   module Native
     module_function
 
@@ -87,6 +87,13 @@ module Tinker
     def metrics(ptr)
       Array.new(Raw.tinker_metrics_count(ptr)) do |i|
         [Raw.tinker_metrics_name(ptr, i), Raw.tinker_metrics_value(ptr, i)]
+      end.to_h
+    end
+
+    # A borrowed tinker_metadata_t (a result's user_metadata) as a Hash of Strings, in its order.
+    def string_map(ptr)
+      Array.new(Raw.tinker_metadata_count(ptr)) do |i|
+        [Raw.tinker_metadata_key(ptr, i), Raw.tinker_metadata_value(ptr, i)]
       end.to_h
     end
 

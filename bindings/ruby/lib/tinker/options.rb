@@ -2,9 +2,11 @@
 
 module Tinker
   # Builds a tinker_client_options_t from keywords: `name: value` calls
-  # tinker_client_options_set_<name>; a Hash or Array value goes through
-  # tinker_client_options_add_<name> (headers: {..} -> add_header, tags: [..] -> add_tag,
-  # user_metadata: {..}). So every setter tinker.h has is a keyword, without an edit here.
+  # tinker_client_options_set_<name>, and an Array value gives a setter of several arguments
+  # all of them (archive_retry: [delay_ms, attempts]); a Hash or Array value of a name without
+  # a setter goes through tinker_client_options_add_<name> (headers: {..} -> add_header,
+  # tags: [..] -> add_tag, user_metadata: {..}). So every setter tinker.h has is a keyword,
+  # without an edit here.
   module Options
     def self.build(options)
       opts = Raw.tinker_client_options_new
@@ -18,7 +20,9 @@ module Tinker
 
     def self.apply(opts, name, value)
       setter = "tinker_client_options_set_#{name}"
-      if Raw.respond_to?(setter) && !value.is_a?(Hash) && !value.is_a?(Array)
+      if Raw.respond_to?(setter) && !value.is_a?(Hash)
+        return Raw.public_send(setter, opts, *value) if value.is_a?(Array)
+
         value = 1 if value == true
         value = 0 if value == false
         return Raw.public_send(setter, opts, value)
