@@ -6,7 +6,10 @@ bindings/java/src/main/java/dev/libtinker (bindings/CMakeLists.txt):
   TinkerFuture, and a blocking `foo(...)`; the abstract sealed superclass of the hand-written
   client, which supplies the handle and the route to its completion thread (`start`);
 - a record per result with a message: its non-internal fields, copied out with the C getters,
-  and its take from a future;
+  and its take from a future. A list's items are a record nested in the first result that lists
+  them, unless their message is a result's own: then the two share that result's record
+  (TrainingRun), which has no json(). A nullable nested object is an Optional of its message's
+  record, a string map an unmodifiable Map<String, String>, a keyed object a List;
 - a record per builder: the registry's defaults, checked by the C setters whenever one is made,
   and its conversion into the C builder;
 - CFunctionNames.java: each C function of the registry (and each setter of the hand-written
@@ -17,7 +20,7 @@ bindings/java/src/main/java/dev/libtinker (bindings/CMakeLists.txt):
 Naming: `get_info` → `getInfo` / `getInfoAsync` on the client's class; a result or builder
 `save_result` → `SaveResult`; fields and parameters in camelCase, a `*_seconds` parameter a
 `Duration` without the suffix, a builder's `enable_x` field `x`, a builder's `seconds` field a
-`Duration`.
+`Duration`, a day a LocalDate, a timestamp an Instant.
 """
 
 import re
@@ -117,6 +120,31 @@ class JavaKind:
     default: bool = False           # `absent` is a value the server is sent (the official default), which
                                     # the shorter overloads' docs state; an operation's Param.default
                                     # replaces it
+    support: Optional[str] = None   # the private static method of SUPPORT that `arg` calls (written once
+                                    # into each Operations class whose operations use it)
+
+
+# Conversions that kinds' `arg`s call: private static methods of the Operations classes.
+SUPPORT = {
+    "ttlSeconds": (
+        "\n  /** A time to live in whole seconds, rounded up; a negative one stays negative (refused). */\n"
+        "  private static long ttlSeconds(Duration ttl) {\n"
+        "    if (ttl == null) {\n      return 0;\n    }\n"
+        "    long seconds = ttl.getSeconds();\n"
+        "    return ttl.getNano() > 0 && seconds >= 0 ? seconds + 1 : seconds;\n  }\n"),
+    # LocalDate.toString is ISO 8601's YYYY-MM-DD for the years 0000-9999; any other year gets a sign
+    # ("+10000-01-01"), which libtinker refuses, naming the method.
+    "isoDate": (
+        "\n  /** A day as YYYY-MM-DD; null for none. */\n"
+        "  private static String isoDate(LocalDate day) {\n"
+        "    return day == null ? null : day.toString();\n  }\n"),
+    # ISO_INSTANT is RFC 3339 in UTC ("2026-12-01T00:00:00Z", a fraction only when there is one);
+    # null stays null, which libtinker refuses, naming the method and the parameter.
+    "rfc3339": (
+        "\n  /** An instant in RFC 3339, UTC (\"2026-12-01T00:00:00Z\"); null stays null (refused). */\n"
+        "  private static String rfc3339(Instant time) {\n"
+        "    return time == null ? null : DateTimeFormatter.ISO_INSTANT.format(time);\n  }\n"),
+}
 
 
 JAVA_KINDS = {
@@ -128,12 +156,18 @@ JAVA_KINDS = {
     "checkpoint_id": JavaKind("String"),
     "checkpoint_path": JavaKind("String"),
     "access_scope": JavaKind("String", absent="null", doc="\"owned\" or \"accessible\"; null: \"owned\""),
+    "audit_event_type": JavaKind("String", absent="null", doc="\"all\" or \"checkpoints\"; null: \"all\""),
+    "day?": JavaKind("LocalDate", arg="isoDate({p})", absent="null", imports=("java.time.LocalDate",),
+                     support="isoDate", doc="a day (UTC), sent as YYYY-MM-DD; null: every day"),
+    "timestamp": JavaKind("Instant", arg="rfc3339({p})", support="rfc3339",
+                          imports=("java.time.Instant", "java.time.format.DateTimeFormatter"),
+                          doc="sent in RFC 3339, UTC"),
     # A page: the official client's defaults (limit 100 unless the operation says otherwise, as R17's
     # 20; offset 0) are what the shorter overloads send.
     "limit": JavaKind("int", absent="100", default=True),
     "offset": JavaKind("int", absent="0", default=True),
     "ttl": JavaKind("Duration", arg="ttlSeconds({p})", absent="null", imports=("java.time.Duration",),
-                    doc="rounded up to whole seconds; null or zero: never expires"),
+                    support="ttlSeconds", doc="rounded up to whole seconds; null or zero: never expires"),
     "flag": JavaKind("boolean", arg="{p} ? 1 : 0", absent="false", doc=""),
     "batch": JavaKind("List<Datum>", arg="in.batch({p})", imports=("java.util.List",),
                       doc="converted for this call; bad input throws before anything is sent"),
@@ -290,6 +324,21 @@ def with_param_names(text, op):
     return re.sub(pattern, lambda m: f"{{@code {names[m.group(1)]}}}", text)
 
 
+# What operation docs name in C's words → its Java name (the client options' setters are methods
+# of ServiceClient.Builder; a status is a constant of Status).
+DOC_LINKS = {
+    "tinker_client_options_set_archive_retry": "{@link ServiceClient.Builder#archiveRetry}",
+    "tinker_client_options_set_trace_poll_interval_ms": "{@link ServiceClient.Builder#tracePollInterval}",
+    "REQUEST_FAILED": "{@link Status#REQUEST_FAILED}",
+    "UNIMPLEMENTED": "{@link Status#UNIMPLEMENTED}",
+}
+
+
+def with_java_links(text):
+    pattern = r"\b(" + "|".join(sorted(DOC_LINKS, key=len, reverse=True)) + r")\b"
+    return re.sub(pattern, lambda m: DOC_LINKS[m.group(1)], text)
+
+
 def op_doc(op, asynchronous, params, left_out=(), first=None, more=()):
     """Javadoc paragraphs of one overload; params: [(Java name, doc)]."""
     if first is None and asynchronous:
@@ -300,6 +349,7 @@ def op_doc(op, asynchronous, params, left_out=(), first=None, more=()):
     paragraphs = [first]
     if op.doc:
         doc = with_param_names(with_method_names(html(op.doc), registry.OPS, lambda n: f"{{@code {camel(n)}}}"), op)
+        doc = with_java_links(doc)
         paragraphs += ["", "<p>" + doc[0].upper() + doc[1:]]
     if left_out:
         # left_out: [(name, the value sent, or None: absent)]
@@ -461,7 +511,7 @@ def gen_client_operations(client):
     names = [f"dev.libtinker.raw.SWIGTYPE_p_tinker_{client}", "dev.libtinker.raw.SWIGTYPE_p_tinker_future",
              "dev.libtinker.raw.TinkerRaw", "java.util.function.Function"]
     needs_service = any(op.result and RESULTS[op.result].handle in HANDLE_TAKES for op in ops)
-    uses_ttl = any(p.kind == "ttl" for op in ops for p in op.params)
+    support = dict.fromkeys(JAVA_KINDS[p.kind].support for op in ops for p in op.params if JAVA_KINDS[p.kind].support)
     for op in ops:
         for p in op.params:
             jk = JAVA_KINDS[p.kind]
@@ -487,25 +537,67 @@ def gen_client_operations(client):
                     "  abstract ServiceClient service();\n")
     for op in ops:
         body.append(op_methods(op))
-    if uses_ttl:
-        body.append("\n  /** A time to live in whole seconds, rounded up; a negative one stays negative (refused). */\n"
-                    "  private static long ttlSeconds(Duration ttl) {\n"
-                    "    if (ttl == null) {\n      return 0;\n    }\n"
-                    "    long seconds = ttl.getSeconds();\n"
-                    "    return ttl.getNano() > 0 && seconds >= 0 ? seconds + 1 : seconds;\n  }\n")
+    body += [SUPPORT[name] for name in support]
     body.append("}\n")
     return "".join(body)
 
 
 # ---- results --------------------------------------------------------------------------------------
 
-def result_field_type(f):
-    if f.is_list():
-        return f"List<{pascal(f.item)}>"
+def value_results():
+    """The results that become generated records: those with a message, neither hand-written nor a
+    client handle."""
+    return [r for r in registry.RESULTS if r.message and not r.handwritten and not r.handle]
+
+
+RESULT_OF = {r.message: r.name for r in value_results()}  # message → the result it is the message of
+
+
+def _message_types():
+    """Message → the Java record of its items, for every message a result lists (a "list:" or
+    "keyed:" field): the record of the result whose own message it is, when there is one (one
+    TrainingRun for a fetched run and a listed one), else a record nested in the first result that
+    lists it, named after the item (CheckpointList.Checkpoint). A nested object ("object:") is a
+    record of its message from here too (TrainingRun.lastCheckpoint is a CheckpointList.Checkpoint)."""
+    types = {}
+    for r in value_results():
+        for f in gen_c.result_fields(r):
+            if f.is_list() or f.is_keyed():
+                m = f.target()
+                types.setdefault(m, pascal(RESULT_OF[m]) if m in RESULT_OF else f"{pascal(r.name)}.{pascal(f.item)}")
+    return types
+
+
+MESSAGE_TYPES = _message_types()
+# Results whose record is also a list's item record: they have no json(), which an item has not.
+SHARED = {r.name for r in value_results() if MESSAGE_TYPES.get(r.message) == pascal(r.name)}
+
+
+def message_type(message, cls):
+    """The Java record of `message`'s values as named inside class `cls`."""
+    assert message in MESSAGE_TYPES, f"gen_java.py: no result lists {message}, so it has no Java record"
+    return MESSAGE_TYPES[message].removeprefix(cls + ".")
+
+
+def item_fields(message):
+    """The fields of a message's values as C's getters expose them: every field of a list's item,
+    the non-internal ones of a result or a nested object (a record shared by both has none)."""
+    return [f for f in MESSAGES[message].fields if not f.internal]
+
+
+SCALAR_TYPES = {"string": "String", "bool": "boolean", "int32": "int", "int64": "long", "double": "double",
+                "metrics": "Map<String, Double>", "strings": "List<String>", "string_map": "Map<String, String>"}
+
+
+def field_type(f, cls):
+    if f.is_list() or f.is_keyed():
+        return f"List<{message_type(f.target(), cls)}>"
+    if f.is_object():
+        assert f.nullable, f"gen_java.py: {f.name}: only nullable nested objects have getters"
+        return f"Optional<{message_type(f.target(), cls)}>"
     if f.type == "bool" and f.nullable:
         return "Boolean"  # null: the server did not say
-    return {"string": "String", "bool": "boolean", "int32": "int", "int64": "long", "double": "double",
-            "metrics": "Map<String, Double>", "strings": "List<String>"}[f.type]
+    return SCALAR_TYPES[f.type]
 
 
 def getter_value(getter, f, args):
@@ -516,7 +608,19 @@ def getter_value(getter, f, args):
         return f"{call} != 0"
     if f.type == "metrics":
         return f"Metrics.copyOf({call})"
+    if f.type == "string_map":
+        return f"Results.stringMap({call})"
     return call
+
+
+def collection_copy(f):
+    """The compact constructor's line that makes a collection component immutable, or None."""
+    name = camel(f.name)
+    if f.is_list() or f.is_keyed() or f.type == "strings":
+        return f"    {name} = List.copyOf({name});\n"
+    if f.type in ("metrics", "string_map"):
+        return f"    {name} = Collections.unmodifiableMap(new LinkedHashMap<>({name}));\n"
+    return None
 
 
 def sentence(text):
@@ -524,83 +628,160 @@ def sentence(text):
 
 
 def field_doc(f):
-    """A result field's doc from the registry's, which speaks C: NULL is null, 1 is true."""
+    """A result field's doc from the registry's, which speaks C: NULL is null, 1 is true, and a
+    nested object's getters that give NULL or -1 are an empty Optional."""
     doc = html(f.doc or f.name.replace("_", " "))
     if f.type == "string":
         doc = doc.replace("NULL", "null")
-    if f.type == "bool" and f.nullable:
+    if f.is_object():
+        doc = doc.split(";")[0] + "; empty when there is none"
+    elif f.type == "bool" and f.nullable:
         # C's -1/0/1 is a Boolean's null/false/true.
-        doc = doc.removeprefix("1 or 0: ").replace("-1 when", "null when")
+        doc = re.sub(r"-1 (when|for)", r"null \1", doc.removeprefix("1 or 0: "))
     elif f.type == "bool" and doc.startswith("1 "):
         doc = "true " + doc[2:]
     return sentence(doc)
 
 
-def gen_result(r):
-    cls = pascal(r.name)
-    T = f"SWIGTYPE_p_tinker_{r.name}"
-    functions = {name for _, name, _, _ in gen_c.result_functions(r)}
+def record_body(fields, record, indent):
+    """The compact constructor (indented by `indent`) that copies a record's collections, or ""."""
+    copies = [c for c in (collection_copy(f) for f in fields) if c]
+    if not copies:
+        return ""
+    pad = " " * indent
+    return (f"{pad}/** Copies the collections: the value is immutable. */\n{pad}public {record} {{\n"
+            + "".join(" " * (indent - 2) + c for c in copies) + f"{pad}}}\n")
 
-    def getter(name):
-        assert name in functions, f"gen_java.py: {name} is not among gen_c.result_functions({r.name})"
+
+class ResultReader:
+    """The Java code that copies result `r`'s values out of its C object through the getters, into
+    the records as named in class `cls`: an expression per field, and the private static methods
+    they call (`methods`: the copy of each list, with the item's record when it is nested here;
+    the copy of each nested object)."""
+
+    def __init__(self, r, cls):
+        self.r, self.cls = r, cls
+        self.T = f"SWIGTYPE_p_tinker_{r.name}"
+        self.functions = {name for _, name, _, _ in gen_c.result_functions(r)}
+        self.methods = []
+        self.records = set()
+
+    def getter(self, name):
+        assert name in self.functions, f"gen_java.py: {name} is not among gen_c.result_functions({self.r.name})"
         return name
 
-    names = [f"dev.libtinker.raw.{T}", "dev.libtinker.raw.SWIGTYPE_p_tinker_future", "dev.libtinker.raw.TinkerRaw"]
-    components, values, compact, nested = [], [], [], []
-    for f in gen_c.result_fields(r):
-        jname = camel(f.name)
-        components.append((result_field_type(f), jname, field_doc(f)))
-        if f.is_list():
-            item = pascal(f.item)
-            subs = MESSAGES[f.target()].fields
-            names += ["java.util.ArrayList", "java.util.List"]
-            sub_values = [getter_value(getter(f"tinker_{r.name}_{f.item}_{s.name}"), s, "result, i") for s in subs]
-            nested.append(
-                "\n" + javadoc([f"One of {{@link #{jname}()}}.", ""] + [f"@param {camel(s.name)} {field_doc(s)}" for s in subs], 2)
-                + jcall(f"public record {item}", [f"{result_field_type(s)} {camel(s.name)}" for s in subs], 2, " {}") + "\n"
-                f"\n  private static List<{item}> copy{pascal(f.name)}({T} result) {{\n"
-                f"    List<{item}> list = new ArrayList<>();\n"
-                f"    for (long i = 0, n = TinkerRaw.{getter(f'tinker_{r.name}_{f.item}_count')}(result); i < n; i++) {{\n"
-                + jcall(f"list.add(new {item}", sub_values, 6, ");") + "\n    }\n    return list;\n  }\n")
-            values.append(f"copy{pascal(f.name)}(result)")
-            compact.append(f"    {jname} = List.copyOf({jname});\n")
-        elif f.type == "strings":
-            names += ["java.util.ArrayList", "java.util.List"]
-            nested.append(
-                f"\n  private static List<String> copy{pascal(f.name)}({T} result) {{\n"
+    def value(self, f, prefix, args, path):
+        """Field f's value; its getter is prefix + its name, called with `args` ("result", or
+        "result, i" in a list's item); `path` names the copy methods it needs."""
+        if f.is_object():
+            return self.nested(f, prefix, args, path)
+        if f.is_list() or f.is_keyed() or f.type == "strings":
+            assert args == "result", f"gen_java.py: {f.name}: a list inside a list's item has no C getters"
+            return self.list_copy(f)
+        return getter_value(self.getter(prefix + f.name), f, args)
+
+    def nested(self, f, prefix, args, path):
+        """A nullable nested object: C flattens it into getters prefixed by the field's name, which
+        give NULL (strings) when it is absent; a required string tells which."""
+        subs = item_fields(f.target())
+        present = next((s for s in subs if s.type == "string" and not s.nullable and not s.key), None)
+        assert present, f"gen_java.py: {f.target()} has no required string to tell an absent {f.name} by"
+        t = message_type(f.target(), self.cls)
+        name = "copy" + "".join(pascal(x) for x in path)
+        sub = f"{prefix}{f.name}_"
+        start = len(self.methods)
+        values = [self.value(s, sub, args, path + [s.name]) for s in subs]
+        params = [f"{self.T} result"] + ([] if args == "result" else ["long i"])
+        self.methods.insert(start,
+                            "\n" + jcall(f"private static Optional<{t}> {name}", params, 2, " {") + "\n"
+                            f"    if (TinkerRaw.{self.getter(sub + present.name)}({args}) == null) {{\n"
+                            "      return Optional.empty();\n    }\n"
+                            + jcall(f"return Optional.of(new {t}", values, 4, ");") + "\n  }\n")
+        return f"{name}({args})"
+
+    def list_copy(self, f):
+        name = "copy" + pascal(f.name)
+        start = len(self.methods)
+        if f.type == "strings":
+            self.methods.append(
+                f"\n  private static List<String> {name}({self.T} result) {{\n"
                 f"    List<String> list = new ArrayList<>();\n"
-                f"    for (long i = 0, n = TinkerRaw.{getter(f'tinker_{r.name}_{f.item}_count')}(result); i < n; i++) {{\n"
-                f"      list.add(TinkerRaw.{getter(f'tinker_{r.name}_{f.item}')}(result, i));\n"
+                f"    for (long i = 0, n = TinkerRaw.{self.getter(f'tinker_{self.r.name}_{f.item}_count')}(result); "
+                "i < n; i++) {\n"
+                f"      list.add(TinkerRaw.{self.getter(f'tinker_{self.r.name}_{f.item}')}(result, i));\n"
                 "    }\n    return list;\n  }\n")
-            values.append(f"copy{pascal(f.name)}(result)")
-            compact.append(f"    {jname} = List.copyOf({jname});\n")
-        else:
-            values.append(getter_value(getter(f"tinker_{r.name}_{f.name}"), f, "result"))
-            if f.type == "metrics":
-                names += ["java.util.Collections", "java.util.LinkedHashMap", "java.util.Map"]
-                compact.append(f"    {jname} = Collections.unmodifiableMap(new LinkedHashMap<>({jname}));\n")
-    components.append(("String", "json", "The server's answer as JSON, for logging."))
-    values.append("json[0]")
+            return f"{name}(result)"
+        item = message_type(f.target(), self.cls)
+        subs = MESSAGES[f.target()].fields
+        if f.target() in RESULT_OF:
+            assert subs == item_fields(f.target()), f"gen_java.py: {f.target()}: a shared record has no internal field"
+        prefix = f"tinker_{self.r.name}_{f.item}_"
+        values = [self.value(s, prefix, "result, i", [f.item, s.name]) for s in subs]
+        record = ""
+        if MESSAGE_TYPES[f.target()].startswith(self.cls + ".") and f.target() not in self.records:
+            self.records.add(f.target())
+            compact = record_body(subs, item, 4)
+            record = ("\n" + javadoc([f"One of {{@link #{camel(f.name)}()}}.", ""]
+                                     + [f"@param {camel(s.name)} {field_doc(s)}" for s in subs], 2)
+                      + jcall(f"public record {item}", [f"{field_type(s, self.cls)} {camel(s.name)}" for s in subs], 2,
+                              " {" if compact else " {}") + "\n"
+                      + (compact + "  }\n" if compact else ""))
+        self.methods.insert(start,
+                            record
+                            + f"\n  private static List<{item}> {name}({self.T} result) {{\n"
+                            f"    List<{item}> list = new ArrayList<>();\n"
+                            f"    for (long i = 0, n = TinkerRaw.{self.getter(f'tinker_{self.r.name}_{f.item}_count')}"
+                            "(result); i < n; i++) {\n"
+                            + jcall(f"list.add(new {item}", values, 6, ");") + "\n    }\n    return list;\n  }\n")
+        return f"{name}(result)"
+
+
+# The java.util classes a generated record may use, imported when its code names them.
+JAVA_UTIL = ("ArrayList", "Collections", "LinkedHashMap", "List", "Map", "Optional")
+
+
+def used_imports(text):
+    code = "\n".join(line for line in text.splitlines()
+                     if not line.lstrip().startswith(("*", "/**", "//")))
+    return [f"java.util.{n}" for n in JAVA_UTIL if re.search(rf"\b{n}\b", code)]
+
+
+def gen_result(r):
+    cls = pascal(r.name)
+    shared = r.name in SHARED
+    reader = ResultReader(r, cls)
+    T = reader.T
+    getter = reader.getter
+    fields = gen_c.result_fields(r)
+    components = [(field_type(f, cls), camel(f.name), field_doc(f)) for f in fields]
+    values = [reader.value(f, f"tinker_{r.name}_", "result", [f.name]) for f in fields]
+    if not shared:
+        components.append(("String", "json", "The server's answer as JSON, for logging."))
+        values.append("json[0]")
     ops = [op_java_name(op, False) for op in registry.OPS if op.result == r.name]
-    doc = ([f"The {r.label} of {', '.join('{@code ' + o + '}' for o in ops)}: a plain Java value, copied out of "
-            "libtinker's result, which is freed at once.", ""]
-           + [f"@param {n} {d}" for _, n, d in components])
-    text = [HEADER, "package dev.libtinker;\n\n", imports(names), "\n", javadoc(doc, 0),
-            jcall(f"public record {cls}", [f"{t} {n}" for t, n, _ in components], 0, " {") + "\n"]
-    if compact:
-        text.append(f"  /** Copies the collections: the value is immutable. */\n  public {cls} {{\n{''.join(compact)}  }}\n")
-    text += nested
-    text.append(
-        ("\n" if compact or nested else "")
-        + "  /** Takes the result out of a finished future, copies it and frees the native result. */\n"
-        f"  static {cls} take(SWIGTYPE_p_tinker_future future) {{\n"
-        f"    {T}[] out = new {T}[1];\n"
-        f"    TinkerRaw.{getter(f'tinker_future_take_{r.name}')}(future, out);\n"
-        f"    {T} result = out[0];\n    try {{\n      String[] json = new String[1];\n"
-        f"      TinkerRaw.{getter(f'tinker_{r.name}_to_json')}(result, json);\n"
-        + jcall(f"return new {cls}", values, 6, ";") + "\n"
-        f"    }} finally {{\n      TinkerRaw.{getter(f'tinker_{r.name}_free')}(result);\n    }}\n  }}\n}}\n")
-    return "".join(text)
+    first = (f"The {r.label} of {', '.join('{@code ' + o + '}' for o in ops)}: a plain Java value, copied out of "
+             "libtinker's result, which is freed at once.")
+    if shared:
+        lists = [f"{{@link {pascal(r2.name)}#{camel(f.name)}()}}" for r2 in value_results()
+                 for f in gen_c.result_fields(r2) if (f.is_list() or f.is_keyed()) and f.target() == r.message]
+        first += (f" Each item of {', '.join(lists)} is one too. Unlike other results it has no {{@code json()}}: "
+                  "an item of a list has no JSON of its own (the list's has it all).")
+    doc = [first, ""] + [f"@param {n} {d}" for _, n, d in components]
+    compact = record_body(fields, cls, 2)
+    take = ["\n" if compact or reader.methods else "",
+            "  /** Takes the result out of a finished future, copies it and frees the native result. */\n"
+            f"  static {cls} take(SWIGTYPE_p_tinker_future future) {{\n"
+            f"    {T}[] out = new {T}[1];\n"
+            f"    TinkerRaw.{getter(f'tinker_future_take_{r.name}')}(future, out);\n"
+            f"    {T} result = out[0];\n    try {{\n"]
+    if not shared:
+        take.append(f"      String[] json = new String[1];\n      TinkerRaw.{getter(f'tinker_{r.name}_to_json')}(result, json);\n")
+    take.append(jcall(f"return new {cls}", values, 6, ";") + "\n"
+                f"    }} finally {{\n      TinkerRaw.{getter(f'tinker_{r.name}_free')}(result);\n    }}\n  }}\n}}\n")
+    body = ("".join([javadoc(doc, 0), jcall(f"public record {cls}", [f"{t} {n}" for t, n, _ in components], 0, " {"),
+                     "\n", compact]) + "".join(reader.methods) + "".join(take))
+    names = [f"dev.libtinker.raw.{T}", "dev.libtinker.raw.SWIGTYPE_p_tinker_future", "dev.libtinker.raw.TinkerRaw"]
+    return "".join([HEADER, "package dev.libtinker;\n\n", imports(names + used_imports(body)), "\n", body])
 
 
 # ---- builders -------------------------------------------------------------------------------------

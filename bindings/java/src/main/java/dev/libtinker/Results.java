@@ -1,5 +1,11 @@
 package dev.libtinker;
 
+import dev.libtinker.raw.SWIGTYPE_p_tinker_metadata;
+import dev.libtinker.raw.TinkerRaw;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /** Small conversions of result getters' values shared by the generated result records. */
 final class Results {
   private Results() {}
@@ -7,5 +13,14 @@ final class Results {
   /** A getter's -1 (the server did not say), 0 or 1 as null, false or true. */
   static Boolean optionalBoolean(int value) {
     return value < 0 ? null : value != 0;
+  }
+
+  /** A result's borrowed string map copied into an unmodifiable map, in its (key) order. */
+  static Map<String, String> stringMap(SWIGTYPE_p_tinker_metadata map) {
+    LinkedHashMap<String, String> copy = new LinkedHashMap<>();
+    for (long i = 0, n = TinkerRaw.tinker_metadata_count(map); i < n; i++) {
+      copy.put(TinkerRaw.tinker_metadata_key(map, i), TinkerRaw.tinker_metadata_value(map, i));
+    }
+    return Collections.unmodifiableMap(copy);
   }
 }

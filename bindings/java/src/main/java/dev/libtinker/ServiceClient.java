@@ -80,6 +80,25 @@ public final class ServiceClient extends ServiceClientOperations implements Auto
       return with(o -> TinkerRaw.tinker_client_options_add_user_metadata(o, key, value));
     }
 
+    /**
+     * How {@code RestClient.getCheckpointArchiveUrl} waits for an archive the server is still
+     * building (HTTP 503): it asks again after {@code delay} (whole milliseconds), up to {@code
+     * attempts} times, then fails like any other 503. Default: 30 s, 6 times, as the official
+     * client. A negative delay or number of attempts throws from {@link #build}.
+     */
+    public Builder archiveRetry(Duration delay, int attempts) {
+      return with(o -> TinkerRaw.tinker_client_options_set_archive_retry(o, delay.toMillis(), attempts));
+    }
+
+    /**
+     * How often {@code RestClient.exportSessionTrace} asks again while the export is pending
+     * (whole milliseconds). Default: 5 s, as the official client; the call's deadline bounds the
+     * wait. One that is not positive throws from {@link #build}.
+     */
+    public Builder tracePollInterval(Duration interval) {
+      return with(o -> TinkerRaw.tinker_client_options_set_trace_poll_interval_ms(o, interval.toMillis()));
+    }
+
     /** Creates the client (no I/O). A malformed URL or API key throws here. */
     public ServiceClient build() {
       Tinker.load();

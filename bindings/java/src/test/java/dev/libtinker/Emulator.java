@@ -36,8 +36,18 @@ final class Emulator {
    * makes a new user, so that what the test lists (checkpoints, sessions) is only what it made.
    */
   static ServiceClient connectAsNewUser() {
+    return connectAs("tml-java-" + UUID.randomUUID());
+  }
+
+  /** A service client on the emulator as the user of {@code apiKey} (any "tml-" key is a user). */
+  static ServiceClient connectAs(String apiKey) {
+    return builderAs(apiKey).build();
+  }
+
+  /** {@link #connectAs}'s builder, for a test that sets more options. */
+  static ServiceClient.Builder builderAs(String apiKey) {
     requireEmulator();
-    return ServiceClient.builder().apiKey("tml-java-" + UUID.randomUUID()).build();
+    return ServiceClient.builder().apiKey(apiKey);
   }
 
   private static void requireEmulator() {

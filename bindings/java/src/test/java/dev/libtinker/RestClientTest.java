@@ -3,7 +3,6 @@ package dev.libtinker;
 import static dev.libtinker.TrainingData.MODEL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -23,11 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
@@ -38,39 +34,7 @@ import org.junit.jupiter.api.function.Executable;
  * user's checkpoint listing holds exactly what the test saved.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class RestClientTest extends EmulatorTest {
-  private RestClient rest;
-
-  @Override
-  protected ServiceClient connectService() {
-    return Emulator.connectAsNewUser();
-  }
-
-  @BeforeEach
-  void openRest() {
-    rest = own(service.createRestClient());
-  }
-
-  private TrainingClient trainer(long seed) {
-    return own(service.createLoraTrainingClient(MODEL, LoraConfig.builder().rank(8).seed(seed).build()));
-  }
-
-  private static TinkerException failsWith(int status, Executable call) {
-    TinkerException e = assertThrows(TinkerException.class, call);
-    assertEquals(status, e.code(), e.toString());
-    return e;
-  }
-
-  private static TinkerException failureWith(int status, CompletableFuture<?> future) throws InterruptedException {
-    TinkerException e = failure(future);
-    assertEquals(status, e.code(), e.toString());
-    return e;
-  }
-
-  private static <T> T await(CompletableFuture<T> future) throws Exception {
-    return future.get(60, TimeUnit.SECONDS);
-  }
-
+class RestClientTest extends RestTest {
   /** The run's checkpoints by id. */
   private Map<String, Checkpoint> checkpointsOf(String runId) {
     Map<String, Checkpoint> byId = new LinkedHashMap<>();
@@ -499,15 +463,6 @@ class RestClientTest extends EmulatorTest {
       check(calls, path);
     }
     assertEquals(before, restRequests(), "nothing sent");
-  }
-
-  private static void check(Map<String, Executable> calls, String argument) {
-    calls.forEach(
-        (method, call) -> {
-          String m = failsWith(Status.INVALID_ARGUMENT, call).getMessage();
-          assertTrue(m.startsWith(method), "given " + argument + ": " + m);
-        });
-    calls.clear();
   }
 
   @Test
