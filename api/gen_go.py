@@ -10,8 +10,10 @@ with a `custom_loss_fn` parameter is the hand-written method of the same unexpor
 client handles, the forward/backward output, the sample response and the prompt logprobs
 (take<Result>), the batch, loss-function config, metadata, model input, sampling parameters and
 custom-loss step conversions (newCBatch, newCLossFnConfig, newCMetadata, newCModelInput,
-newCSamplingParams, CustomLossStep.borrow), and the small checks of the REST client's arguments
-(cString for ids and paths, intOr for the page options, ttlArg for R15's positional TTL).
+newCSamplingParams, CustomLossStep.borrow), the small checks of the REST client's arguments
+(cString for ids and paths, intOr for the page options, ttlArg for R15's positional TTL,
+timestampArg for R22's times), and the readers of result fields that are more than a value
+(readMetrics, readStringMap, optionalBool, setItemJSON for the JSON of a list's items).
 
 The output is gofmt-clean (a test in the package checks it): no aligned columns except the keys of
 the default literals, which are padded as gofmt pads them.
@@ -144,6 +146,14 @@ GO_KINDS = {
     # "" is "owned", the official default. Checked for a NUL byte like the ids: "owned\x00x" would
     # otherwise reach C as "owned".
     "access_scope": GoKind("string", option="", pre="{c}, err := cString({v}, {n})", arg="{c}"),
+    # The audit log's filters: "" is every event type (AuditEventAll) and every day. The day stays
+    # C's "YYYY-MM-DD" (Go has no date type, and a time.Time's day depends on its zone); libtinker
+    # checks both before sending.
+    "audit_event_type": GoKind("string", option="WithEventType", pre="{c}, err := cString({v}, {n})", arg="{c}"),
+    "day?": GoKind("string", option="WithDay", pre="{c}, err := cString({v}, {n})", arg="{c}"),
+    # An instant, sent as RFC 3339 in UTC ("2026-12-01T00:00:00Z"); the zero time.Time is refused
+    # (an unset time, not a request for year 1).
+    "timestamp": GoKind("time.Time", pre="{c}, err := timestampArg({v}, {n})", arg="{c}"),
     # A page of a list: optional, as in the official client, whose defaults the options stand in
     # for (limit 100 unless the operation says otherwise, offset 0); C has no defaults (both are
     # required there). A value given is passed as it is, so WithLimit(0) is refused by libtinker
@@ -187,6 +197,10 @@ assert set(GO_KINDS) == set(kinds.KINDS), "gen_go: every parameter kind needs it
 GO_PARAMS = {
     ("set_checkpoint_ttl_from_tinker_path", "ttl_seconds"):
         ("ttl", GoKind("time.Duration", pre="{c}, err := ttlArg({v})", arg="{c}")),
+    # Go's initialism (WithProjectID, not WithProjectId); a project id is checked for a NUL byte
+    # like the other ids.
+    ("list_training_runs", "project_id"):
+        ("projectID", GoKind("string", option="WithProjectID", pre="{c}, err := cString({v}, {n})", arg="{c}")),
 }
 
 
@@ -220,12 +234,21 @@ OPTION_DOCS = {
                        "DefaultRetryConfig()). A value out of range fails the call with StatusInvalidArgument "
                        "naming the field, before anything is sent.",
     "WithLimit": "sets the size of the page to list (the official client's default, per method below); it "
-                 "must be at least 1. RestClient.AllUserCheckpoints pages through every checkpoint.",
-    "WithOffset": "sets how many entries to skip before the page (checkpoints newest first); it must not be "
-                  "negative.",
-    "WithAccessScope": "chooses whose sessions: AccessScopeOwned (\"owned\", the caller's; also \"\", the "
-                       "default) or AccessScopeAccessible (\"accessible\": also those shared with the caller). "
-                       "Anything else fails with StatusInvalidArgument before anything is sent.",
+                 "must be at least 1. RestClient.AllUserCheckpoints and RestClient.AllTrainingRuns page through "
+                 "everything.",
+    "WithOffset": "sets how many entries to skip before the page; it must not be negative.",
+    "WithAccessScope": "chooses whose sessions or training runs: AccessScopeOwned (\"owned\", the caller's; also "
+                       "\"\", the default) or AccessScopeAccessible (\"accessible\": also those shared with the "
+                       "caller); RestClient.AllTrainingRuns takes it too. Anything else fails with "
+                       "StatusInvalidArgument before anything is sent.",
+    "WithProjectID": "lists only the training runs of one project (default: every project's); "
+                     "RestClient.AllTrainingRuns takes it too.",
+    "WithEventType": "chooses the audit entries: AuditEventAll (\"all\", also \"\", the default) or "
+                     "AuditEventCheckpoints (\"checkpoints\": checkpoint events only). Anything else fails with "
+                     "StatusInvalidArgument before anything is sent.",
+    "WithDay": "keeps the audit entries of one UTC day, written \"YYYY-MM-DD\" (t.UTC().Format(\"2006-01-02\") for "
+               "a time.Time t); default: every day. Another form, or a day that does not exist, fails with "
+               "StatusInvalidArgument before anything is sent.",
 }
 
 # What the Go methods add to an operation's registry doc (api/registry.py, Op.doc), by operation name, or
@@ -267,12 +290,41 @@ GO_NOTES = {
     "get_session": "sessionID is a ServiceClient.SessionID(). An unknown session, or another user's without "
                    "WithAccessScope(AccessScopeAccessible), fails with StatusNotFound.",
     "assign_session_project": "sessionID is a ServiceClient.SessionID().",
+    "get_training_run": "trainingRunID is a TrainingClient.ModelID(). An unknown run, or another user's that "
+                        "the scope does not reach, fails with StatusNotFound. TrainingRun.LastCheckpoint and "
+                        "LastSamplerCheckpoint are nil when the run has no such checkpoint.",
+    "get_training_run_by_tinker_path": "tinkerPath is a checkpoint's tinker:// path (SaveResult.Path); a malformed "
+                                       "one fails with StatusInvalidArgument before anything is sent.",
+    "list_training_runs": "WithLimit and WithOffset choose the page. TrainingRunList.TotalCount says how many "
+                          "there are in all; AllTrainingRuns iterates over all of them.",
+    "get_checkpoint_archive_url": "checkpointID is as for DeleteCheckpoint. Fetch CheckpointArchiveUrl.URL with "
+                                  "any HTTP client (it needs no API key) before CheckpointArchiveUrl.Expires.",
+    "get_checkpoint_archive_url_from_tinker_path": "A malformed tinkerPath fails with StatusInvalidArgument before "
+                                                   "anything is sent.",
+    "export_session_trace": "sessionID is a ServiceClient.SessionID(); ctx bounds the wait.",
+    "get_audit_log": "WithEventType and WithDay choose the entries; a value they do not allow fails with "
+                     "StatusInvalidArgument before anything is sent. A server that keeps the log for "
+                     "administrators refuses others with StatusPermissionDenied.",
+    "get_billing_usage": "startingOn and endingBefore are sent in UTC (RFC 3339, e.g. \"2026-12-01T00:00:00Z\"); "
+                         "the zero time.Time fails with StatusInvalidArgument before anything is sent, and so "
+                         "does a year RFC 3339 cannot write. The server's own rules (whole hours, the window, no "
+                         "future time) are its StatusInvalidArgument.",
 }
+
+# The C client options the registry's docs name, as the Go options that set them (options.go).
+GO_CLIENT_OPTIONS = {
+    "tinker_client_options_set_archive_retry": "WithArchiveRetry",
+    "tinker_client_options_set_trace_poll_interval_ms": "WithTracePollInterval",
+}
+
+
+def go_client_options(text):
+    return re.sub(r"\b(" + "|".join(GO_CLIENT_OPTIONS) + r")\b", lambda m: GO_CLIENT_OPTIONS[m.group(1)], text)
 
 # libtinker's status names in the registry's docs ("fails with ALREADY_EXISTS"), as the Go constants.
 STATUSES = ["CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
             "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-            "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"]
+            "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED", "REQUEST_FAILED"]
 
 
 def go_statuses(text):
@@ -316,6 +368,16 @@ def options():
 
 # ---- results ----------------------------------------------------------------------------------
 
+# The Go value types of the results. A result with a message is a struct of the message's fields
+# plus JSON; a message that a field holds (the items of a "list:" or "keyed:" field, a nullable
+# "object:") is a struct of its own, made once however many fields hold it (Checkpoint: the items
+# of CheckpointList, TrainingRun.LastCheckpoint and .LastSamplerCheckpoint). A message that is a
+# result and also the items of another (TrainingRun, in TrainingRunList) is one type, the result's,
+# whose JSON the list fills from its own.
+
+RESULT_OF_MESSAGE = {r.message: r for r in registry.RESULTS if r.message}
+
+
 def result_type(result):
     """The Go type an operation's future yields (None: no result)."""
     if result is None:
@@ -328,19 +390,40 @@ def take_fn(result):
     return "takeNothing" if result is None else "take" + camel(RESULTS[result].name)
 
 
+def type_name(message):
+    """The Go type of a message's values: its result's name when it is a result's, else its own."""
+    r = RESULT_OF_MESSAGE.get(message)
+    return camel(r.name) if r else message
+
+
+def value_fields(msg):
+    """A message's fields that have a Go field (internal ones travel on the wire only)."""
+    return [f for f in msg.fields if not f.internal]
+
+
+def holds(f):
+    """The message a field holds, or None for the scalar types."""
+    return f.target() if f.is_list() or f.is_keyed() or f.is_object() else None
+
+
 def field_go_type(f):
+    if f.is_list() or f.is_keyed():
+        return "[]" + type_name(f.target())
+    if f.is_object():
+        assert f.nullable, f"gen_go: {f.name}: a nested object is read through getters only when nullable"
+        return "*" + type_name(f.target())  # nil: absent
     if f.type == "bool" and f.nullable:
         return "*bool"  # nil: the server did not say
     return {"string": "string", "bool": "bool", "int32": "int32", "int64": "int64", "double": "float64",
-            "metrics": "map[string]float64", "strings": "[]string"}[f.type]
+            "metrics": "map[string]float64", "strings": "[]string", "string_map": "map[string]string"}[f.type]
 
 
 def getter_value(f, call):
-    """The Go value of a field from its C getter's call."""
+    """The Go value of a scalar field from its C getter's call."""
     if f.type == "bool" and f.nullable:
         return f"optionalBool({call})"
     return {"string": call, "bool": f"{call} != 0", "int32": f"int32({call})", "int64": call, "double": call,
-            "metrics": f"readMetrics({call})"}[f.type]
+            "metrics": f"readMetrics({call})", "string_map": f"readStringMap({call})"}[f.type]
 
 
 def sentence(text):
@@ -348,13 +431,19 @@ def sentence(text):
 
 
 def go_doc(f):
-    """A field's registry doc in Go's words: NULL getters give "", flags are bools."""
+    """A field's registry doc in Go's words: NULL getters give "", flags are bools, an absent
+    nested object is nil, a string map has no order."""
     doc = f.doc.replace("NULL", '""')
     if f.type == "bool" and f.nullable:
         # C's -1/0/1 is Go's nil/false/true.
-        doc = doc.removeprefix("1 or 0: ").replace("-1 when", "nil when")
+        doc = re.sub(r"-1 (when|for)\b", r"nil \1", doc.removeprefix("1 or 0: "))
     elif f.type == "bool" and doc.startswith("1 "):
         doc = "true " + doc[len("1 "):]
+    elif f.is_object():
+        # C flattens it into getters that give NULL or -1 when it is absent; Go has a nil pointer.
+        doc = re.sub(r"its getters give .*? when", "nil when", doc)
+    elif f.type == "string_map":
+        doc = re.sub(r",? in key order", "", doc)  # a Go map has none
     return sentence(doc)
 
 
@@ -362,8 +451,122 @@ def result_ops(r):
     return [f"{CLASS[op.client]}.{camel(op.name)}" for op in registry.OPS if op.result == r.name]
 
 
+def held_messages():
+    """{message: [(its holder's Go type, the field)]}: the messages that fields of results hold,
+    and where, in the order the results first reach them."""
+    uses = {}
+
+    def walk(msg):
+        for f in value_fields(msg):
+            target = holds(f)
+            if target is None:
+                continue
+            first = target not in uses
+            use = (type_name(msg.name), f)
+            if use not in uses.setdefault(target, []):
+                uses[target].append(use)
+            if first:
+                walk(MESSAGES[target])
+
+    for r in registry.RESULTS:
+        if r.message:
+            walk(MESSAGES[r.message])
+    return uses
+
+
+def or_list(items, word="or"):
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {word} " + items[-1]
+
+
+def and_list(items):
+    return or_list(items, "and")
+
+
+def struct_doc(message, uses):
+    name = type_name(message)
+    parts = []
+    r = RESULT_OF_MESSAGE.get(message)
+    if r:
+        parts.append(f"the result of {', '.join(result_ops(r))} ({r.doc})")
+    held = uses.get(message, [])
+    items = [f"{owner}.{field_name(f.name)}" for owner, f in held if f.is_list() or f.is_keyed()]
+    objects = [f"{owner}.{field_name(f.name)}" for owner, f in held if f.is_object()]
+    if items:
+        parts.append("one of " + or_list(items))
+    if objects:
+        parts.append("what " + and_list(objects) + (" points" if len(objects) == 1 else " point") + " to")
+    return comment(f"{name} is {', and '.join(parts)}.")
+
+
+def go_struct(message, uses):
+    msg = MESSAGES[message]
+    name = type_name(message)
+    if message in RESULT_OF_MESSAGE:
+        assert all(f.name != "json" for f in msg.fields), "gen_go: a result field named json hides the JSON field"
+    out = ["\n" + struct_doc(message, uses), f"type {name} struct {{\n"]
+    for f in value_fields(msg):
+        if f.doc:
+            out.append(comment(f"{field_name(f.name)}: {go_doc(f)}", "\t"))
+        out.append(f"\t{field_name(f.name)} {field_go_type(f)}\n")
+    if message in RESULT_OF_MESSAGE:
+        lists = [f"{owner}.{field_name(f.name)}" for owner, f in uses.get(message, [])]
+        where = f" (in {or_list(lists)}: its part of the list's JSON)" if lists else ""
+        out.append(comment(f"JSON is the result as the server sends it, for logging{where}.", "\t"))
+        out.append("\tJSON string\n")
+    out.append("}\n")
+    return "".join(out)
+
+
+def read_fields(msg, prefix, args, target, getter, depth=0):
+    """Lines (without indentation) that read every field of `msg` into `target` through the C
+    getters named `prefix` + the field's name, called with `args`."""
+    lines = []
+    for f in value_fields(msg):
+        name = field_name(f.name)
+        if f.is_list() or f.is_keyed() or f.type == "strings":
+            assert args == "(r)", f"gen_go: {f.name}: C has no getters for a list inside a list item"
+            count = getter(f"{prefix}{f.item}_count")
+            if f.type == "strings":
+                lines += [f"{target}.{name} = []string{{}}",
+                          f"for i := int64(0); i < {count}(r); i++ {{",
+                          f"\t{target}.{name} = append({target}.{name}, {getter(prefix + f.item)}(r, i))", "}"]
+                continue
+            lines += [f"for i := int64(0); i < {count}(r); i++ {{", f"\tvar e {type_name(f.target())}"]
+            lines += ["\t" + l for l in read_fields(MESSAGES[f.target()], f"{prefix}{f.item}_", "(r, i)", "e", getter,
+                                                    depth + 1)]
+            lines += [f"\t{target}.{name} = append({target}.{name}, e)", "}"]
+        elif f.is_object():
+            # Flattened in C: one getter per field of the object, NULL / -1 / 0 when it is absent.
+            # A present one has its required strings (decoding insists), so all of them empty is
+            # absence.
+            sub = MESSAGES[f.target()]
+            required = [field_name(s.name) for s in value_fields(sub) if s.required and s.type == "string"]
+            assert required, f"gen_go: {f.name}: absence is told by a required string field of {sub.name}"
+            v = "o" if depth == 0 else f"o{depth}"
+            lines += ["{", f"\tvar {v} {type_name(sub.name)}"]
+            lines += ["\t" + l for l in read_fields(sub, f"{prefix}{f.name}_", args, v, getter, depth + 1)]
+            lines += [f"\tif {' || '.join(f'{v}.{s} != {chr(34) * 2}' for s in required)} {{",
+                      f"\t\t{target}.{name} = &{v}", "\t}", "}"]
+        else:
+            lines.append(f"{target}.{name} = {getter_value(f, getter(prefix + f.name) + args)}")
+    return lines
+
+
 def gen_results():
+    uses = held_messages()
     out = []
+    done = set()
+
+    def types(message):
+        """The struct of `message`, then those of the messages its fields hold, each once."""
+        if message in done:
+            return
+        done.add(message)
+        out.append(go_struct(message, uses))
+        for f in value_fields(MESSAGES[message]):
+            if holds(f):
+                types(holds(f))
+
     for r in registry.RESULTS:
         if r.text:
             out.append(f"\n// take{camel(r.name)} takes the string a finished future holds ({r.doc}).\n"
@@ -373,6 +576,7 @@ def gen_results():
         if not r.message:
             continue  # client handles and the hand-written results (training_results.go, custom_loss_step.go)
         name = camel(r.name)
+        assert type_name(r.message) == name, f"gen_go: two results share {r.message}"
         T = f"tinker_{r.name}_t"
         c_functions = {fn for _, fn, _, _ in gen_c.result_functions(r)}
 
@@ -380,46 +584,23 @@ def gen_results():
             assert c_name in c_functions, f"gen_go: {c_name} is not a getter gen_c makes"
             return raw_fn(c_name)
 
-        fields = gen_c.result_fields(r)
-        assert all(f.name != "json" for f in fields), "gen_go: a result field named json hides the JSON field"
-        out.append("\n" + comment(f"{name} is the result of {', '.join(result_ops(r))} ({r.doc})."))
-        out.append(f"type {name} struct {{\n")
-        items = []
-        for f in fields:
-            if f.doc:
-                out.append(comment(f"{field_name(f.name)}: {go_doc(f)}", "\t"))
-            if f.is_list():
-                item = MESSAGES[f.target()]
-                items.append((f, item))
-                out.append(f"\t{field_name(f.name)} []{item.name}\n")
-            else:
-                out.append(f"\t{field_name(f.name)} {field_go_type(f)}\n")
-        out.append("\t// JSON is the result as the server sends it, for logging.\n\tJSON string\n}\n")
-        for f, item in items:
-            out.append("\n" + comment(f"{item.name} is one of {name}.{field_name(f.name)}.") + f"type {item.name} struct {{\n")
-            for sub in item.fields:
-                if sub.doc:
-                    out.append(comment(f"{field_name(sub.name)}: {go_doc(sub)}", "\t"))
-                out.append(f"\t{field_name(sub.name)} {field_go_type(sub)}\n")
-            out.append("}\n")
+        types(r.message)
+        msg = MESSAGES[r.message]
         out.append(f"\nfunc read{name}(r {raw_type(T)}) (*{name}, error) {{\n\tout := &{name}{{}}\n")
-        for f in fields:
-            if f.is_list():
-                item = MESSAGES[f.target()]
-                prefix = f"tinker_{r.name}_{f.item}"
-                out.append(f"\tfor i := int64(0); i < {getter(prefix + '_count')}(r); i++ {{\n\t\tvar e {item.name}\n")
-                for sub in item.fields:
-                    out.append(f"\t\te.{field_name(sub.name)} = {getter_value(sub, getter(f'{prefix}_{sub.name}') + '(r, i)')}\n")
-                out.append(f"\t\tout.{field_name(f.name)} = append(out.{field_name(f.name)}, e)\n\t}}\n")
-            elif f.type == "strings":
-                prefix = f"tinker_{r.name}_{f.item}"
-                out.append(f"\tout.{field_name(f.name)} = []string{{}}\n"
-                           f"\tfor i := int64(0); i < {getter(prefix + '_count')}(r); i++ {{\n"
-                           f"\t\tout.{field_name(f.name)} = append(out.{field_name(f.name)}, {getter(prefix)}(r, i))\n\t}}\n")
-            else:
-                out.append(f"\tout.{field_name(f.name)} = {getter_value(f, getter(f'tinker_{r.name}_{f.name}') + '(r)')}\n")
+        out.append("".join(f"\t{l}\n" for l in read_fields(msg, f"tinker_{r.name}_", "(r)", "out", getter)))
         out.append(f"\tif err := {getter(f'tinker_{r.name}_to_json')}(r, &out.JSON); err != nil {{\n"
-                   f"\t\treturn nil, fromRaw(err)\n\t}}\n\treturn out, nil\n}}\n")
+                   f"\t\treturn nil, fromRaw(err)\n\t}}\n")
+        # Items that are results too have a JSON of their own: their part of the whole's.
+        for f in value_fields(msg):
+            if f.is_list() and f.target() in RESULT_OF_MESSAGE:
+                fn = field_name(f.name)
+                out.append(f"\tif err := setItemJSON(out.JSON, {go_string(f.paths()[0])}, len(out.{fn}), "
+                           f"func(i int, s string) {{\n\t\tout.{fn}[i].JSON = s\n\t}}); err != nil {{\n"
+                           f"\t\treturn nil, err\n\t}}\n")
+            else:
+                assert not (f.is_keyed() and f.target() in RESULT_OF_MESSAGE), \
+                    f"gen_go: {f.name}: keyed items that are results have no JSON of their own yet"
+        out.append("\treturn out, nil\n}\n")
         out.append(f"\nvar take{name} = copied({getter(f'tinker_future_take_{r.name}')},\n"
                    f"\tfunc(p uintptr) {raw_type(T)} {{ return {raw_wrap(T)}(p) }},\n"
                    f"\t{getter(f'tinker_{r.name}_free')}, read{name})\n")
@@ -654,7 +835,8 @@ def op_doc(op, blocking):
         r = f"yields a {result_type(op.result)}" if op.result else "has nothing to take"
         return comment(f"{name}Async starts {name} and returns at once, with the operation's future (it {r}). "
                        f"Invalid arguments fail here, before anything is sent.")
-    summary = " ".join(filter(None, [go_statuses(go_param_names(op, with_method_names(op.doc, registry.OPS, camel))),
+    summary = " ".join(filter(None, [go_client_options(go_statuses(go_param_names(
+                                         op, with_method_names(op.doc, registry.OPS, camel)))),
                                      GO_NOTES.get(op.id, GO_NOTES.get(op.name))]))
     opts = [option_name(op, p) for p in optional(op)]
     doc = f"{name} {summary}"

@@ -53,3 +53,21 @@ func WithDefaultDeadline(d time.Duration) Option {
 		return raw.Tinker_client_options_set_default_deadline_ms(o, d.Milliseconds())
 	}
 }
+
+// WithArchiveRetry sets how RestClient.GetCheckpointArchiveUrl[FromTinkerPath] waits for an
+// archive the server is still building (HTTP 503): it asks again after delay, up to attempts
+// times (default 30 s, 6 times, as the official client). A negative delay or attempts fails
+// NewServiceClient with StatusInvalidArgument.
+func WithArchiveRetry(delay time.Duration, attempts int) Option {
+	return func(o raw.Tinker_client_options) error {
+		return raw.Tinker_client_options_set_archive_retry(o, delay.Milliseconds(), attempts)
+	}
+}
+
+// WithTracePollInterval sets how often RestClient.ExportSessionTrace asks again while the export
+// is pending (default 5 s, as the official client); it must be at least a millisecond.
+func WithTracePollInterval(d time.Duration) Option {
+	return func(o raw.Tinker_client_options) error {
+		return raw.Tinker_client_options_set_trace_poll_interval_ms(o, d.Milliseconds())
+	}
+}

@@ -10,9 +10,10 @@
 //
 // A ServiceClient creates TrainingClients (LoRA runs: ForwardBackward, OptimStep, checkpoints)
 // and SamplingClients (Sample, ComputeLogprobs on a base model or a checkpoint; also from a
-// TrainingClient's weights), and a RestClient (checkpoints: list, delete, publish, time to live;
-// samplers, session projects, whoami; ParseTinkerPath and FormatTinkerPath split and make their
-// paths). Inputs are plain Go values (ModelInput, Datum, SamplingParams), converted for each call
+// TrainingClient's weights), and a RestClient (training runs; checkpoints: list, archive URL,
+// delete, publish, time to live; samplers, session projects and trace exports, the audit log,
+// billing usage, whoami; ParseTinkerPath and FormatTinkerPath split and make checkpoint paths).
+// Inputs are plain Go values (ModelInput, Datum, SamplingParams), converted for each call
 // and never retained; results are Go values copied out of libtinker's. Optional parameters are
 // TrainingOptions (WithTTL, WithBaseModel, WithIncludePromptLogprobs, WithLimit, ...).
 //

@@ -6,10 +6,10 @@ import (
 )
 
 // TrainingOption is an optional parameter of an operation: of those that create training or
-// sampling clients, save or load checkpoints, of Sample, and the page of
-// RestClient.ListUserCheckpoints. Each operation lists the options it takes; any other fails the
-// call with StatusInvalidArgument before anything is sent. The options themselves are generated
-// from the registry's optional parameters (options_gen.go).
+// sampling clients, save or load checkpoints, of Sample, and of the REST client's listings and
+// reads (a page, an access scope, a project, the audit log's filters). Each operation lists the
+// options it takes; any other fails the call with StatusInvalidArgument before anything is sent.
+// The options themselves are generated from the registry's optional parameters (options_gen.go).
 type TrainingOption func(*trainingSettings)
 
 func (s *trainingSettings) note(name string) { s.given = append(s.given, name) }

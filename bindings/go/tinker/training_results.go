@@ -1,6 +1,9 @@
 package tinker
 
 import (
+	"encoding/json"
+	"strings"
+
 	"libtinker.dev/tinker/internal/raw"
 )
 
@@ -33,6 +36,45 @@ func readMetrics(m raw.Tinker_metrics) map[string]float64 {
 		out[raw.Tinker_metrics_name(m, i)] = raw.Tinker_metrics_value(m, i)
 	}
 	return out
+}
+
+// readStringMap copies the string map a result lends (a training run's or a billing session's
+// user metadata); never nil, empty when the server sent none.
+func readStringMap(m raw.Tinker_metadata) map[string]string {
+	n := raw.Tinker_metadata_count(m)
+	out := make(map[string]string, n)
+	for i := int64(0); i < n; i++ {
+		out[raw.Tinker_metadata_key(m, i)] = raw.Tinker_metadata_value(m, i)
+	}
+	return out
+}
+
+// setItemJSON gives each of the n items of a list that are results of their own (the runs of a
+// TrainingRunList) its part of the list's JSON: set(i, the JSON of item i), the items being the
+// array at the dotted path in doc.
+func setItemJSON(doc, path string, n int, set func(i int, s string)) error {
+	fail := func(why string) error {
+		return &Error{Code: StatusInternal, Message: "the JSON of a result: " + path + " " + why}
+	}
+	v := json.RawMessage(doc)
+	for _, key := range strings.Split(path, ".") {
+		var members map[string]json.RawMessage
+		if err := json.Unmarshal(v, &members); err != nil {
+			return fail("is not inside an object")
+		}
+		v = members[key]
+	}
+	if v == nil && n == 0 {
+		return nil // an empty list may be left out
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(v, &items); err != nil || len(items) != n {
+		return fail("does not hold the list's items")
+	}
+	for i, item := range items {
+		set(i, string(item))
+	}
+	return nil
 }
 
 // optionalBool is a C getter's -1 (the server did not say), 0 or 1 as nil, false or true.
