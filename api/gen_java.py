@@ -8,8 +8,9 @@ bindings/java/src/main/java/dev/libtinker (bindings/CMakeLists.txt):
 - a record per result with a message: its non-internal fields, copied out with the C getters,
   and its take from a future. A list's items are a record nested in the first result that lists
   them, unless their message is a result's own: then the two share that result's record
-  (TrainingRun), which has no json(). A nullable nested object is an Optional of its message's
-  record, a string map an unmodifiable Map<String, String>, a keyed object a List;
+  (TrainingRun), whose json() is, for a listed item, its part of the list's JSON. A nullable
+  nested object is an Optional of its message's record, a string map an unmodifiable
+  Map<String, String>, a keyed object a List;
 - a record per builder: the registry's defaults, checked by the C setters whenever one is made,
   and its conversion into the C builder;
 - CFunctionNames.java: each C function of the registry (and each setter of the hand-written
@@ -569,7 +570,7 @@ def _message_types():
 
 
 MESSAGE_TYPES = _message_types()
-# Results whose record is also a list's item record: they have no json(), which an item has not.
+# Results whose record is also a list's item record: a listed item's json() is its part of the list's.
 SHARED = {r.name for r in value_results() if MESSAGE_TYPES.get(r.message) == pascal(r.name)}
 
 
@@ -700,6 +701,8 @@ class ResultReader:
         return f"{name}({args})"
 
     def list_copy(self, f):
+        """The copy of a list: its items' records (made here when nested here). An item that is a
+        result of its own (shared) also gets its part of the list's JSON."""
         name = "copy" + pascal(f.name)
         start = len(self.methods)
         if f.type == "strings":
@@ -713,10 +716,13 @@ class ResultReader:
             return f"{name}(result)"
         item = message_type(f.target(), self.cls)
         subs = MESSAGES[f.target()].fields
-        if f.target() in RESULT_OF:
+        shared = f.target() in RESULT_OF
+        if shared:
             assert subs == item_fields(f.target()), f"gen_java.py: {f.target()}: a shared record has no internal field"
+            assert f.is_list() and "." not in f.paths()[0], f"gen_java.py: {f.name}: a shared item's JSON is an array's"
         prefix = f"tinker_{self.r.name}_{f.item}_"
         values = [self.value(s, prefix, "result, i", [f.item, s.name]) for s in subs]
+        count = f"TinkerRaw.{self.getter(f'tinker_{self.r.name}_{f.item}_count')}(result)"
         record = ""
         if MESSAGE_TYPES[f.target()].startswith(self.cls + ".") and f.target() not in self.records:
             self.records.add(f.target())
@@ -726,14 +732,21 @@ class ResultReader:
                       + jcall(f"public record {item}", [f"{field_type(s, self.cls)} {camel(s.name)}" for s in subs], 2,
                               " {" if compact else " {}") + "\n"
                       + (compact + "  }\n" if compact else ""))
-        self.methods.insert(start,
-                            record
-                            + f"\n  private static List<{item}> {name}({self.T} result) {{\n"
-                            f"    List<{item}> list = new ArrayList<>();\n"
-                            f"    for (long i = 0, n = TinkerRaw.{self.getter(f'tinker_{self.r.name}_{f.item}_count')}"
-                            "(result); i < n; i++) {\n"
+        if shared:
+            head = ("\n" + jcall(f"private static List<{item}> {name}", [f"{self.T} result", "String json"], 2, " {")
+                    + "\n"
+                    f"    long n = {count};\n"
+                    f"    List<String> items = Results.itemJson(json, {jstr(f.paths()[0])}, n);\n"
+                    f"    List<{item}> list = new ArrayList<>();\n"
+                    "    for (int i = 0; i < n; i++) {\n")
+            values.append("items.get(i)")
+        else:
+            head = (f"\n  private static List<{item}> {name}({self.T} result) {{\n"
+                    f"    List<{item}> list = new ArrayList<>();\n"
+                    f"    for (long i = 0, n = {count}; i < n; i++) {{\n")
+        self.methods.insert(start, record + head
                             + jcall(f"list.add(new {item}", values, 6, ");") + "\n    }\n    return list;\n  }\n")
-        return f"{name}(result)"
+        return f"{name}(result, json[0])" if shared else f"{name}(result)"
 
 
 # The java.util classes a generated record may use, imported when its code names them.
@@ -755,17 +768,16 @@ def gen_result(r):
     fields = gen_c.result_fields(r)
     components = [(field_type(f, cls), camel(f.name), field_doc(f)) for f in fields]
     values = [reader.value(f, f"tinker_{r.name}_", "result", [f.name]) for f in fields]
-    if not shared:
-        components.append(("String", "json", "The server's answer as JSON, for logging."))
-        values.append("json[0]")
+    components.append(("String", "json", "The server's answer as JSON, for logging"
+                       + ("; a listed one's is its part of the list's." if shared else ".")))
+    values.append("json[0]")
     ops = [op_java_name(op, False) for op in registry.OPS if op.result == r.name]
     first = (f"The {r.label} of {', '.join('{@code ' + o + '}' for o in ops)}: a plain Java value, copied out of "
              "libtinker's result, which is freed at once.")
     if shared:
         lists = [f"{{@link {pascal(r2.name)}#{camel(f.name)}()}}" for r2 in value_results()
                  for f in gen_c.result_fields(r2) if (f.is_list() or f.is_keyed()) and f.target() == r.message]
-        first += (f" Each item of {', '.join(lists)} is one too. Unlike other results it has no {{@code json()}}: "
-                  "an item of a list has no JSON of its own (the list's has it all).")
+        first += f" Each item of {', '.join(lists)} is one too."
     doc = [first, ""] + [f"@param {n} {d}" for _, n, d in components]
     compact = record_body(fields, cls, 2)
     take = ["\n" if compact or reader.methods else "",
@@ -773,9 +785,8 @@ def gen_result(r):
             f"  static {cls} take(SWIGTYPE_p_tinker_future future) {{\n"
             f"    {T}[] out = new {T}[1];\n"
             f"    TinkerRaw.{getter(f'tinker_future_take_{r.name}')}(future, out);\n"
-            f"    {T} result = out[0];\n    try {{\n"]
-    if not shared:
-        take.append(f"      String[] json = new String[1];\n      TinkerRaw.{getter(f'tinker_{r.name}_to_json')}(result, json);\n")
+            f"    {T} result = out[0];\n    try {{\n"
+            f"      String[] json = new String[1];\n      TinkerRaw.{getter(f'tinker_{r.name}_to_json')}(result, json);\n"]
     take.append(jcall(f"return new {cls}", values, 6, ";") + "\n"
                 f"    }} finally {{\n      TinkerRaw.{getter(f'tinker_{r.name}_free')}(result);\n    }}\n  }}\n}}\n")
     body = ("".join([javadoc(doc, 0), jcall(f"public record {cls}", [f"{t} {n}" for t, n, _ in components], 0, " {"),

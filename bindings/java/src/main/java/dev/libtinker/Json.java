@@ -35,6 +35,42 @@ final class Json {
     return value;
   }
 
+  /**
+   * The text of each element of the array that is member {@code name} of the object {@code text},
+   * exactly as written there (a listed result's part of its list's JSON); empty when the object has
+   * no such member.
+   */
+  static List<String> elementTexts(String text, String name) {
+    Json reader = new Json(text);
+    if (reader.next() != '{') {
+      throw reader.error("an object expected");
+    }
+    reader.pos++;
+    if (reader.next() == '}') {
+      return List.of();
+    }
+    while (true) {
+      if (reader.next() != '"') {
+        throw reader.error("a member name expected");
+      }
+      String member = reader.string();
+      reader.expect(':');
+      if (member.equals(name)) {
+        if (reader.next() != '[') {
+          throw reader.error(name + " is not an array");
+        }
+        return reader.elementTexts();
+      }
+      reader.value(); // another member: read past it
+      if (reader.next() == ',') {
+        reader.pos++;
+      } else {
+        reader.expect('}');
+        return List.of();
+      }
+    }
+  }
+
   // ---- typed access, each naming what it read in its error ----------------------------------
 
   /** {@code value} as an object; {@code what} names it in the error. */
@@ -126,6 +162,28 @@ final class Json {
     }
     while (true) {
       items.add(value());
+      if (next() == ',') {
+        pos++;
+      } else {
+        expect(']');
+        return items;
+      }
+    }
+  }
+
+  /** The text of each element of the array at {@code pos}. */
+  private List<String> elementTexts() {
+    List<String> items = new ArrayList<>();
+    pos++; // '['
+    if (next() == ']') {
+      pos++;
+      return items;
+    }
+    while (true) {
+      skipSpace();
+      int start = pos;
+      value();
+      items.add(text.substring(start, pos));
       if (next() == ',') {
         pos++;
       } else {

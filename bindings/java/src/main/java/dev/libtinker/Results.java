@@ -4,6 +4,7 @@ import dev.libtinker.raw.SWIGTYPE_p_tinker_metadata;
 import dev.libtinker.raw.TinkerRaw;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Small conversions of result getters' values shared by the generated result records. */
@@ -13,6 +14,19 @@ final class Results {
   /** A getter's -1 (the server did not say), 0 or 1 as null, false or true. */
   static Boolean optionalBoolean(int value) {
     return value < 0 ? null : value != 0;
+  }
+
+  /**
+   * Each of the {@code count} items' part of a list's JSON: the elements of its array member
+   * {@code name} (libtinker writes the list's JSON from the same result, so the two agree).
+   */
+  static List<String> itemJson(String listJson, String name, long count) {
+    List<String> items = Json.elementTexts(listJson, name);
+    if (items.size() != count) {
+      throw new IllegalStateException(
+          "the JSON of the list has " + items.size() + " items in \"" + name + "\", the result " + count);
+    }
+    return items;
   }
 
   /** A result's borrowed string map copied into an unmodifiable map, in its (key) order. */

@@ -42,6 +42,15 @@ class RestAccountTest extends RestTest {
 
   // ---- R21 ----------------------------------------------------------------------------------------------
 
+  /** The UTC day of an entry. */
+  private static LocalDate dayOf(AuditLog.Entry e) {
+    return OffsetDateTime.parse(e.timestamp()).withOffsetSameInstant(ZoneOffset.UTC).toLocalDate();
+  }
+
+  private static List<AuditLog.Entry> ofDay(AuditLog log, LocalDate day) {
+    return log.entries().stream().filter(e -> dayOf(e).equals(day)).collect(Collectors.toList());
+  }
+
   private static List<String> events(AuditLog log) {
     return log.entries().stream().map(AuditLog.Entry::event).collect(Collectors.toList());
   }
@@ -82,12 +91,12 @@ class RestAccountTest extends RestTest {
     assertEquals(all.entries(), await(rest.getAuditLogAsync()).entries());
     assertEquals(all.entries(), await(rest.getAuditLogAsync(null, null)).entries());
 
-    // One day (UTC): today has it all, another day nothing. (A test that starts just before
-    // midnight UTC may see its first events on the day before.)
-    AuditLog today = rest.getAuditLog("all", todayUtc());
-    assertTrue(events(today).contains("checkpoint_published"), today.json());
-    assertEquals(checkpoints.entries(), await(rest.getAuditLogAsync("checkpoints", todayUtc())).entries());
-    assertEquals(List.of(), rest.getAuditLog(null, todayUtc().minusDays(2)).entries());
+    // One day (UTC): the entries of that day, by their timestamps; another day has none.
+    LocalDate day = dayOf(saved);
+    assertEquals(ofDay(all, day), rest.getAuditLog("all", day).entries());
+    assertTrue(events(rest.getAuditLog("all", day)).contains("checkpoint_saved"));
+    assertEquals(ofDay(checkpoints, day), await(rest.getAuditLogAsync("checkpoints", day)).entries());
+    assertEquals(List.of(), rest.getAuditLog(null, day.minusDays(2)).entries());
     assertEquals(List.of(), await(rest.getAuditLogAsync("all", LocalDate.of(2001, 1, 1))).entries());
     assertEquals(List.of(), rest.getAuditLog("checkpoints", todayUtc().plusDays(1)).entries());
   }

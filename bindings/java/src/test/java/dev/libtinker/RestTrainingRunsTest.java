@@ -204,9 +204,12 @@ class RestTrainingRunsTest extends RestTest {
     assertEquals(0, all.offset());
     assertEquals(RestClient.DEFAULT_TRAINING_RUN_LIMIT, all.limit());
     assertEquals(20, RestClient.DEFAULT_TRAINING_RUN_LIMIT);
-    // An item of the list is the run R1 gives.
+    // An item of the list is the run R1 gives, its JSON included: its part of the list's.
     TrainingRun first = all.trainingRuns().get(0);
     assertEquals(rest.getTrainingRun(first.trainingRunId()), first);
+    for (TrainingRun r : all.trainingRuns()) {
+      assertEquals(r.trainingRunId(), Json.object(Json.parse(r.json()), "run").get("training_run_id"), r.json());
+    }
     assertThrows(UnsupportedOperationException.class, () -> all.trainingRuns().clear());
 
     List<String> order = ids(all.trainingRuns());
