@@ -22,6 +22,10 @@ tinker_service_client_t* user(const char* api_key, const char* project = nullptr
                               const char* meta_key = nullptr, const char* meta_value = nullptr) {
   tinker_client_options_t* o = fast_options();
   assert_status(tinker_client_options_set_api_key(o, api_key), TINKER_OK, nullptr);
+  // The emulator answers 503 while it builds an archive and "pending" while it writes a trace:
+  // ask again soon rather than after the official 30 s and 5 s.
+  assert_status(tinker_client_options_set_archive_retry(o, 20, 100), TINKER_OK, nullptr);
+  assert_status(tinker_client_options_set_trace_poll_interval_ms(o, 20), TINKER_OK, nullptr);
   if (project) assert_status(tinker_client_options_set_project_id(o, project), TINKER_OK, nullptr);
   if (meta_key) assert_status(tinker_client_options_add_user_metadata(o, meta_key, meta_value), TINKER_OK, nullptr);
   return new_client(o);
@@ -110,8 +114,20 @@ std::string rfc3339(int64_t unix_seconds) {
 
 // R1, R2: a run with its newest checkpoints of each kind and the metadata it was created with.
 void get_training_run_describes_the_run_and_its_newest_checkpoints(void**) {
-  tinker_service_client_t* c = user("tml-runs-user", nullptr, "purpose", "rest test");
-  tinker_training_client_t* tc = new_training_client(c, 8);
+  tinker_service_client_t* c = user("tml-runs-user", nullptr, "session-only", "not the run's");
+  // The run's own metadata, given at its creation (the client option above is the session's).
+  tinker_metadata_t* meta = nullptr;
+  assert_status(tinker_metadata_new(&meta), TINKER_OK, nullptr);
+  assert_status(tinker_metadata_set(meta, "purpose", "rest test"), TINKER_OK, nullptr);
+  tinker_lora_config_t* lora = nullptr;
+  assert_status(tinker_lora_config_new(&lora), TINKER_OK, nullptr);
+  assert_status(tinker_lora_config_set_rank(lora, 8), TINKER_OK, nullptr);
+  tinker_training_client_t* tc = nullptr;
+  assert_status(tinker_service_client_create_lora_training_client(c, kTinyModel, lora, meta, &tc), TINKER_OK,
+                tinker_last_error());
+  track_training(tc);
+  tinker_lora_config_free(lora);
+  tinker_metadata_free(meta);
   const std::string id = tinker_training_client_model_id(tc);
   Rest rest(c);
 
