@@ -437,6 +437,7 @@ OPS += [
     Op("R1", "rest_client", "get_training_run", params=[P("training_run_id", "id"), P("access_scope", "access_scope")],
        result="training_run", http=("GET", "/api/v1/training_runs/{training_run_id}"),
        path_params={"training_run_id": "param:training_run_id"}, query={"access_scope": "param:access_scope"},
+       emulator="get_training_run",
        doc="fetches a training run: its base model, owner, LoRA rank, newest checkpoints and metadata."),
     Op("R2", "rest_client", "get_training_run_by_tinker_path", params=_by_path + [P("access_scope", "access_scope")],
        result="training_run", http=("GET", "/api/v1/training_runs/{training_run_id}"),
@@ -452,6 +453,7 @@ OPS += [
        result="training_run_list", http=("GET", "/api/v1/training_runs"),
        query={"limit": "param:limit", "offset": "param:offset", "access_scope": "param:access_scope",
               "project_id": "param:project_id"},
+       emulator="list_training_runs",
        doc="lists one page of training runs, optionally only those of one project (the official client's "
            "defaults: limit 20, offset 0)."),
     Op("R5", "rest_client", "list_checkpoints", params=[P("training_run_id", "id")], result="checkpoint_list",
@@ -465,6 +467,7 @@ OPS += [
            "(the official client's defaults: limit 100, offset 0)."),
     Op("R7", "rest_client", "get_checkpoint_archive_url", params=_by_ids, result="checkpoint_archive_url",
        http=("GET", _checkpoint + "/archive"), path_params=_by_ids_path, runner="run_archive_url",
+       emulator="get_checkpoint_archive_url",
        doc="asks for a signed URL to download a checkpoint as a .tar.gz archive. The server's redirect is "
            "read, not followed; while the server builds the archive (HTTP 503) the request is sent again "
            "every 30 s, 6 times (tinker_client_options_set_archive_retry)."),
@@ -514,6 +517,7 @@ OPS += [
     Op("R19", "rest_client", "export_session_trace", params=[P("session_id", "id")], result="string",
        http=("GET", "/api/v1/sessions/{session_id}/trace_export"), path_params={"session_id": "param:session_id"},
        response="TraceExport", returns="url", runner="run_trace_export",
+       emulator="export_session_trace",
        doc="exports a session's trace and returns the URL it downloads from. The export is asked for again "
            "every 5 s (tinker_client_options_set_trace_poll_interval_ms) until it is ready; an export the "
            "server reports failed ends with REQUEST_FAILED and the server's reason."),
@@ -522,11 +526,13 @@ OPS += [
        doc="fetches a sampler: its base model and the checkpoint it samples."),
     Op("R21", "rest_client", "get_audit_log", params=[P("event_type", "audit_event_type"), P("day", "day?")],
        result="audit_log", http=("GET", "/api/v1/audit"), query={"event_type": "param:event_type", "day": "param:day"},
+       emulator="get_audit_log",
        doc="fetches audit log entries: all events, or only checkpoint events, optionally of one day (UTC)."),
     Op("R22", "rest_client", "get_billing_usage",
        params=[P("starting_on", "timestamp"), P("ending_before", "timestamp")], result="billing_usage",
        http=("GET", "/api/v1/billing/usage/events"),
        query={"starting_on": "param:starting_on", "ending_before": "param:ending_before"},
+       emulator="get_billing_usage",
        doc="fetches usage events in hourly buckets between two times (RFC 3339; the server wants whole UTC "
            "hours, a window of at most 14 days, not in the future) and the sessions they name."),
     Op("R23", "rest_client", "whoami", result="whoami", impl="client->impl->whoami(err)",

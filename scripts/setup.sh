@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake pkg-config git
-  libcurl4-openssl-dev libcjson-dev libevent-dev libzstd-dev libssl-dev zlib1g-dev
+  libcurl4-openssl-dev libcjson-dev libevent-dev libzstd-dev libssl-dev zlib1g-dev libsqlite3-dev
   libprotobuf-dev protobuf-compiler
   libcmocka-dev python3
   swig golang-go ruby ruby-dev default-jdk-headless junit5

@@ -51,14 +51,26 @@ const char* kCorruptBody = "{\"type\": \"try_again\", \"request_id\": \x01\x02 <
 
 }  // namespace
 
-App::App(EventLoop& l, const Options& o)
+std::string App::db_path(const Options& o) {
+  return o.data_dir.empty() ? ":memory:" : o.data_dir + "/emulator.db";
+}
+
+App::App(EventLoop& l, const Options& o, Db& d)
     : loop(l),
       opts(o),
       data_dir(choose_data_dir(o)),
+      db(d),
+      audit(db),
+      usage(db),
+      auth(db),
+      sessions(db, l.now_ms()),
       workers(o.workers > 0 ? o.workers : default_workers()),
       jobs(l, workers, &settings.result_retention_ms, &settings.seq_gap_timeout_ms),
       polls(l, jobs, settings, [this](Exchange* ex, Response r) { reply(ex, std::move(r)); }),
-      checkpoints(data_dir),
+      runs(db, audit),
+      checkpoints(data_dir, db, audit, usage),
+      samplers(db),
+      downloads(data_dir + "/downloads"),
       server(l, [this](Exchange* ex) { on_request(ex); }) {
   settings.poll_hold_ms = o.poll_hold_ms;
   settings.metadata_threshold_bytes = o.metadata_threshold_bytes;
@@ -73,6 +85,7 @@ App::App(EventLoop& l, const Options& o)
   register_api_routes(router);  // the registry's plain operations (api_routes.h, generated)
   register_sampling_routes(router);
   register_asample_routes(router);
+  register_download_routes(router);
   owns_data_dir_ = o.data_dir.empty();
 }
 
@@ -84,6 +97,12 @@ void App::shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
   workers.stop();
+  // The last request times written at most once a second (touch_run) are written now.
+  for (const auto& kv : models.all()) {
+    if (kv.second->last_request_unix > kv.second->last_request_written) {
+      runs.touch(kv.first, kv.second->last_request_unix);
+    }
+  }
   polls.clear();
   server.shutdown();
   if (owns_data_dir_) remove_tree(data_dir);

@@ -4,9 +4,13 @@
 
 #include <string>
 
+#include "audit.h"
 #include "auth.h"
 #include "checkpoints.h"
+#include "db.h"
+#include "downloads.h"
 #include "event_loop.h"
+#include "exports.h"
 #include "exchange.h"
 #include "faults.h"
 #include "futures.h"
@@ -16,18 +20,25 @@
 #include "options.h"
 #include "request_log.h"
 #include "router.h"
+#include "runs.h"
 #include "sample_ledger.h"
 #include "sampler_models.h"
 #include "samplers.h"
 #include "sessions.h"
 #include "settings.h"
+#include "usage.h"
 #include "worker_pool.h"
 
 namespace emu {
 
 class App {
  public:
-  App(EventLoop& loop, const Options& opts);
+  // `db` is open (db_path(opts)).
+  App(EventLoop& loop, const Options& opts, Db& db);
+
+  // Where the database lives: <data-dir>/emulator.db with --data-dir (so that it survives a
+  // restart), else ":memory:" (it goes with the process, as the temporary data directory does).
+  static std::string db_path(const Options& opts);
   ~App();
 
   bool listen(std::string* error);
@@ -44,6 +55,11 @@ class App {
   Options opts;
   // Checkpoint root: --data-dir, or a temporary directory removed at shutdown.
   std::string data_dir;
+  // <data-dir>/emulator.db with --data-dir, else in memory (docs/emulator.md "The store"):
+  // opened by main() before the App (db_path()), so that a failure is an ordinary exit.
+  Db& db;
+  AuditLog audit;
+  UsageLedger usage;
   Settings settings;
   Auth auth;
   SessionTable sessions;
@@ -53,10 +69,14 @@ class App {
   JobTable jobs;
   FuturePolls polls;
   ModelTable models;
+  RunStore runs;  // the records of the models, which outlive the process
   CheckpointStore checkpoints;
   SamplerTable samplers;
   BaseModelSamplers base_samplers;  // asample addressed by base_model
   SampleLedger sample_ledger;       // asample seq_ids, in-flight count, counters
+  Downloads downloads;              // signed URLs of archives and trace exports
+  ExportTable archives;             // checkpoint archives, by tinker:// path
+  ExportTable traces;               // trace exports, by session id
   Router router;
   HttpServer server;
   double telemetry_events = 0;
@@ -84,5 +104,6 @@ void register_training_routes(Router& r);
 void register_checkpoint_routes(Router& r);
 void register_sampling_routes(Router& r);
 void register_asample_routes(Router& r);
+void register_download_routes(Router& r);
 
 }  // namespace emu

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "crypto.h"
 #include "ids.h"
 #include "json_body.h"
 #include "wire/base64.h"
@@ -16,6 +17,24 @@ int64_t unix_now() {
 }
 }  // namespace
 
+namespace {
+std::string new_salt() { return random_hex(16); }
+}  // namespace
+
+Auth::Auth(Db& db) : db_(db), salt_(db.meta("key_salt", new_salt)) {}
+
+std::string Auth::key_hash(const std::string& key) const { return sha256_hex(salt_ + key); }
+
+std::string Auth::stored_user(const std::string& key) const {
+  Db::Use use(db_);
+  Db::Stmt s(db_, "SELECT n FROM users WHERE key_hash = ?1");
+  s.bind(1, key_hash(key));
+  if (!s.step()) return "";
+  std::string id = "u" + std::to_string(s.i64(0));
+  key_users_.emplace(key, id);
+  return id;
+}
+
 bool Auth::looks_like_key(const std::string& v) {
   return v.size() > 4 && v.compare(0, 4, "tml-") == 0;
 }
@@ -23,7 +42,14 @@ bool Auth::looks_like_key(const std::string& v) {
 std::string Auth::user_for_key(const std::string& key) {
   auto it = key_users_.find(key);
   if (it != key_users_.end()) return it->second;
-  std::string id = "u" + std::to_string(next_user_++);
+  std::string known = stored_user(key);
+  if (!known.empty()) return known;
+  Db::Use use(db_);
+  Db::Stmt(db_, "INSERT INTO users (key_hash, created_unix) VALUES (?1, ?2)")
+      .bind(1, key_hash(key))
+      .bind(2, static_cast<double>(unix_now()))
+      .run();
+  std::string id = "u" + std::to_string(db_.last_insert_rowid());
   key_users_.emplace(key, id);
   return id;
 }
@@ -69,7 +95,8 @@ std::string Auth::peek_user(const char* header_value) const {
   if (t != tokens_.end()) return t->second.user;
   auto k = key_users_.find(v);
   if (k != key_users_.end()) return k->second;
-  return "";
+  // A key seen before a restart is still its user (weights_access_token, the request log).
+  return looks_like_key(v) ? stored_user(v) : "";
 }
 
 std::string Auth::issue_jwt(const std::string& user, int64_t ttl_sec) {

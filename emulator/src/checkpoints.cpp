@@ -6,10 +6,12 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 
 #include "emu_model/checkpoint.h"
+#include "models.h"
 
 namespace emu {
 
@@ -101,10 +103,68 @@ std::string CheckpointStore::file_for(const std::string& user, const std::string
   return root_ + "/" + user + "/" + model_id + "/" + kind + "/" + name + ".ckpt";
 }
 
+namespace {
+
+constexpr const char* kSelectAll =
+    "SELECT tinker_path, run_id, kind, name, owner, file, has_optimizer, size_bytes, created_unix, "
+    "expires_unix, public, ephemeral, seq, base_model, vocab_size, hidden_size, synthetic, lora_rank, "
+    "lora_seed, lora_alpha, train_unembed, train_mlp, train_attn FROM checkpoints";
+
+UsageSource source_of(const CheckpointRecord& rec) {
+  return UsageSource{rec.owner, session_of(rec.model_id), rec.config.base.name};
+}
+
+}  // namespace
+
+CheckpointStore::CheckpointStore(std::string root, Db& db, AuditLog& audit, UsageLedger& usage)
+    : root_(std::move(root)), db_(db), audit_(audit), usage_(usage) {
+  load();
+}
+
+void CheckpointStore::load() {
+  std::lock_guard<std::mutex> lock(mu_);
+  Db::Use use(db_);
+  Db::Stmt s(db_, kSelectAll);
+  while (s.step()) {
+    CheckpointRecord r;
+    r.tinker_path = s.text(0);
+    r.model_id = s.text(1);
+    r.kind = s.text(2);
+    r.name = s.text(3);
+    r.owner = s.text(4);
+    r.file = s.text(5);
+    r.has_optimizer = s.flag(6);
+    r.size_bytes = s.i64(7);
+    r.created_unix = s.f64(8);
+    r.expires_unix = s.opt_f64(9);
+    r.is_public = s.flag(10);
+    r.ephemeral = s.flag(11);
+    r.seq = static_cast<uint64_t>(s.i64(12));
+    r.config = read_config(s, 13);
+    if (r.seq > next_seq_) next_seq_ = r.seq;
+    std::string key = r.tinker_path;
+    by_path_.emplace(std::move(key), std::move(r));
+  }
+}
+
+void CheckpointStore::forget_locked(const CheckpointRecord& rec, const char* event, double t,
+                                    const char* purpose) {
+  Db::Tx tx(db_);
+  Db::Stmt(db_, "DELETE FROM checkpoints WHERE tinker_path = ?1").bind(1, rec.tinker_path).run();
+  usage_.storage_end(rec.tinker_path, t);
+  if (!rec.ephemeral) {
+    audit_.record(rec.owner, AuditRecord{t, event, rec.model_id, rec.tinker_path,
+                                         purpose ? std::optional<std::string>(purpose) : std::nullopt});
+  }
+  tx.commit();
+}
+
 bool CheckpointStore::live_locked(const std::string& path) {
   auto it = by_path_.find(path);
   if (it == by_path_.end()) return false;
   if (it->second.expires_unix && *it->second.expires_unix <= unix_now()) {
+    // The storage ends at the expiry, however late it is noticed.
+    forget_locked(it->second, audit_event::kCheckpointExpired, *it->second.expires_unix, "ttl");
     std::remove(it->second.file.c_str());
     by_path_.erase(it);
     return false;
@@ -136,6 +196,43 @@ mdl::Status CheckpointStore::store(CheckpointRecord rec, const std::string& byte
   if (rec.created_unix == 0) rec.created_unix = unix_now();
   std::lock_guard<std::mutex> lock(mu_);
   rec.seq = ++next_seq_;
+  {
+    Db::Tx tx(db_);
+    // A save over an existing path replaces it: its file's storage ends now.
+    usage_.storage_end(rec.tinker_path, rec.created_unix);
+    Db::Stmt s(db_,
+               "INSERT OR REPLACE INTO checkpoints (tinker_path, run_id, kind, name, owner, file, "
+               "has_optimizer, size_bytes, created_unix, expires_unix, public, ephemeral, seq, "
+               "base_model, vocab_size, hidden_size, synthetic, lora_rank, lora_seed, lora_alpha, "
+               "train_unembed, train_mlp, train_attn) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+               "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)");
+    s.bind(1, rec.tinker_path)
+        .bind(2, rec.model_id)
+        .bind(3, rec.kind)
+        .bind(4, rec.name)
+        .bind(5, rec.owner)
+        .bind(6, rec.file)
+        .bind(7, rec.has_optimizer)
+        .bind(8, rec.size_bytes)
+        .bind(9, rec.created_unix)
+        .bind(10, rec.expires_unix)
+        .bind(11, rec.is_public)
+        .bind(12, rec.ephemeral)
+        .bind(13, static_cast<int64_t>(rec.seq));
+    bind_config(s, 14, rec.config);
+    if (!s.run()) return mdl::Status::internal_error("cannot index checkpoint " + rec.tinker_path);
+    UsageSource src = source_of(rec);
+    usage_.storage_begin(rec.tinker_path, src, rec.size_bytes, rec.created_unix);
+    usage_.add(src, usage_type::kCheckpoint, 1, rec.created_unix);
+    // Unnamed sampler saves are left out of the audit log as they are of the listings: an RL
+    // loop makes one per step.
+    if (!rec.ephemeral) {
+      audit_.record(rec.owner, AuditRecord{rec.created_unix, audit_event::kCheckpointSaved,
+                                           rec.model_id, rec.tinker_path,
+                                           rec.kind == kTrainingKind ? "training" : "sampler"});
+    }
+    if (!tx.commit()) return mdl::Status::internal_error("cannot index checkpoint " + rec.tinker_path);
+  }
   std::string key = rec.tinker_path;
   by_path_[key] = std::move(rec);
   return mdl::Status::ok();
@@ -170,6 +267,12 @@ CheckpointStore::Change CheckpointStore::set_public(const std::string& path,
   CheckpointRecord* rec = owned_locked(path, owner);
   if (rec == nullptr) return Change::kNotFound;
   if (rec->is_public == is_public) return Change::kConflict;
+  Db::Tx tx(db_);
+  Db::Stmt(db_, "UPDATE checkpoints SET public = ?2 WHERE tinker_path = ?1").bind(1, path).bind(2, is_public).run();
+  audit_.record(owner, AuditRecord{unix_now(),
+                                   is_public ? audit_event::kCheckpointPublished : audit_event::kCheckpointUnpublished,
+                                   rec->model_id, path, std::nullopt});
+  if (!tx.commit()) return Change::kNotFound;
   rec->is_public = is_public;
   return Change::kDone;
 }
@@ -180,6 +283,16 @@ CheckpointStore::Change CheckpointStore::set_expiry(const std::string& path,
   std::lock_guard<std::mutex> lock(mu_);
   CheckpointRecord* rec = owned_locked(path, owner);
   if (rec == nullptr) return Change::kNotFound;
+  const double now = unix_now();
+  std::string purpose = "ttl removed";
+  if (expires_unix) purpose = "ttl " + std::to_string(std::llround(*expires_unix - now)) + "s";
+  Db::Tx tx(db_);
+  Db::Stmt(db_, "UPDATE checkpoints SET expires_unix = ?2 WHERE tinker_path = ?1")
+      .bind(1, path)
+      .bind(2, expires_unix)
+      .run();
+  audit_.record(owner, AuditRecord{now, audit_event::kCheckpointTtlSet, rec->model_id, path, purpose});
+  if (!tx.commit()) return Change::kNotFound;
   rec->expires_unix = expires_unix;
   return Change::kDone;
 }
@@ -188,6 +301,7 @@ CheckpointStore::Change CheckpointStore::remove(const std::string& path, const s
   std::lock_guard<std::mutex> lock(mu_);
   CheckpointRecord* rec = owned_locked(path, owner);
   if (rec == nullptr) return Change::kNotFound;
+  forget_locked(*rec, audit_event::kCheckpointDeleted, unix_now(), nullptr);
   // Samplers made from it keep working: they hold a frozen copy of the weights, not the file.
   // While a save of the same path is queued the file is left alone: that save may already have
   // written its new file and be about to index it (store() writes before it takes the lock).

@@ -1,6 +1,9 @@
-// Saved checkpoints (protocol.md §2.4, §8): files under the data directory plus an in-memory
-// index by tinker:// path. Thread-safe: job bodies write and read checkpoints on workers,
-// handlers check names and access on the loop thread.
+// Saved checkpoints (protocol.md §2.4, §8): files under the data directory plus their index by
+// tinker:// path, kept in the database (table checkpoints, docs/emulator.md "The store") and
+// cached in memory (loaded at start-up, every change written to the database first). Each
+// change also writes its audit entry and its usage (checkpoint count, storage span) in the same
+// transaction. Thread-safe: job bodies write and read checkpoints on workers, handlers check
+// names and access on the loop thread. Lock order: this store's mutex, then the database's.
 //
 // Layout: <data-dir>/<user>/<model_id>/<kind>/<name>.ckpt, kind = weights | sampler_weights,
 // in the model library's checkpoint format (adapter weights, and for `weights` the Adam state).
@@ -13,8 +16,11 @@
 #include <string>
 #include <vector>
 
+#include "audit.h"
+#include "db.h"
 #include "emu_model/model_config.h"
 #include "emu_model/status.h"
+#include "usage.h"
 
 namespace emu {
 
@@ -59,8 +65,8 @@ struct CheckpointRecord {
 
 class CheckpointStore {
  public:
-  // `root` must exist.
-  explicit CheckpointStore(std::string root) : root_(std::move(root)) {}
+  // `root` must exist. Loads the index from the database.
+  CheckpointStore(std::string root, Db& db, AuditLog& audit, UsageLedger& usage);
 
   const std::string& root() const { return root_; }
   std::string file_for(const std::string& user, const std::string& model_id,
@@ -78,6 +84,9 @@ class CheckpointStore {
   // The record, or none when unknown or expired (an expired one is deleted now).
   std::optional<CheckpointRecord> lookup(const std::string& tinker_path);
   std::vector<CheckpointRecord> list();
+  // Deletes every expired checkpoint now (their storage ends at their expiry either way; this
+  // makes the index, the files and the audit log catch up).
+  void sweep_expired() { (void)list(); }
 
   // The REST changes to one checkpoint (publish, unpublish, TTL, delete). Only `owner` may
   // change a checkpoint: another user's answers kNotFound, like an unknown or expired one, so
@@ -91,11 +100,17 @@ class CheckpointStore {
   Change remove(const std::string& path, const std::string& owner);
 
  private:
+  void load();
   bool live_locked(const std::string& path);
+  // The database side of forgetting `rec` (delete, expiry): row, storage span, audit entry.
+  void forget_locked(const CheckpointRecord& rec, const char* event, double t, const char* purpose);
   // The live record at `path` if `owner` owns it, else null.
   CheckpointRecord* owned_locked(const std::string& path, const std::string& owner);
 
   std::string root_;
+  Db& db_;
+  AuditLog& audit_;
+  UsageLedger& usage_;
   std::mutex mu_;
   std::map<std::string, CheckpointRecord> by_path_;
   std::map<std::string, int> reserved_;

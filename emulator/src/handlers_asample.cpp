@@ -28,7 +28,24 @@ namespace wire = ::tinker::wire;
 struct SampleTarget {
   FrozenModel model;
   std::string scope;  // the sampling session id, or "<user> base_model <name>"
+  std::string session_id;  // the session the sampler was made in; "" by base_model
 };
+
+// The frozen model of a sampler loaded from the database after a restart: rebuilt from its
+// checkpoint (read as the sampler's owner may read it) or its base model, once. False after
+// answering 404 when the weights are gone.
+bool restore_model(App& app, Exchange* ex, const SamplerEntry& s, FrozenModel* out) {
+  mdl::Status st = s.model_path ? frozen_checkpoint_model(&app.checkpoints, *s.model_path, s.user, out)
+                                : frozen_base_model(app.settings.supported_models.get(), s.base_model, out);
+  if (!st.is_ok()) {
+    app.reply(ex, Response::not_found("sampling session " + s.id +
+                                      " cannot sample: its weights are gone since the emulator "
+                                      "restarted (" + st.message() + ")"));
+    return false;
+  }
+  app.samplers.set_model(s.id, *out);
+  return true;
+}
 
 // A request may name, besides its sampling session, the base model and weights path it expects
 // (the SDK leaves both out): they must then be the session's.
@@ -61,7 +78,9 @@ bool resolve_target(App& app, Exchange* ex, const wire::SampleRequest& req, Samp
     }
     if (!matches_session(app, ex, req, *s)) return false;
     out->model = s->model;
+    if (!out->model && !restore_model(app, ex, *s, &out->model)) return false;
     out->scope = s->id;
+    out->session_id = s->session_id;
     return true;
   }
   if (req.model_path) {
@@ -122,9 +141,12 @@ bool refused_by_backpressure(App& app, Exchange* ex) {
   return true;
 }
 
-// The job body: sample on a worker and encode the result.
-JobFn sampling_job(FrozenModel model, std::shared_ptr<const mdl::SampleRequest> req) {
-  return [model = std::move(model), req = std::move(req)]() -> JobResult {
+// The job body: sample on a worker, record the usage (billing: the prompt once per request as
+// uncached prefill, since the emulator has no prefix cache, and every sampled token) and encode
+// the result.
+JobFn sampling_job(FrozenModel model, std::shared_ptr<const mdl::SampleRequest> req,
+                   UsageLedger* usage, UsageSource who) {
+  return [model = std::move(model), req = std::move(req), usage, who]() -> JobResult {
     mdl::SampleResult r;
     if (model->config().synthetic) {
       synthetic_sample(*req, model->vocab_size(), &r);
@@ -132,6 +154,11 @@ JobFn sampling_job(FrozenModel model, std::shared_ptr<const mdl::SampleRequest> 
       mdl::Status st = model->sample(*req, &r);
       if (!st.is_ok()) return admission::from_status(st);
     }
+    int64_t sampled = 0;
+    for (const mdl::SampledSequence& q : r.sequences) sampled += static_cast<int64_t>(q.tokens.size());
+    const double now = unix_now();
+    usage->add(who, usage_type::kSamplingPrefill, static_cast<int64_t>(req->prompt.size()), now, 0);
+    usage->add(who, usage_type::kSamplingSample, sampled, now);
     return sample_job_result(to_wire_response(std::move(r), *req));
   };
 }
@@ -159,7 +186,8 @@ void asample(App& app, Exchange* ex) {
   spec.user = ex->user;
   spec.kind = "Sample";
   spec.delay_ms = app.settings.sample_delay_ms;
-  spec.run = sampling_job(target.model, std::move(model_req));
+  UsageSource who{ex->user, target.session_id, target.model->config().base.name};
+  spec.run = sampling_job(target.model, std::move(model_req), &app.usage, std::move(who));
   SampleLedger* ledger = &app.sample_ledger;
   spec.on_finish = [ledger](Job&) { ledger->finished(); };
   ledger->accepted();

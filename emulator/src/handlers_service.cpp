@@ -84,17 +84,27 @@ void create_session(App& app, Exchange* ex) {
       return;
     }
   }
-  Session& s = app.sessions.create(ex->user, app.loop.now_ms());
+  Session proto;
+  proto.user = ex->user;
   for (const cJSON* t = tags ? tags->child : nullptr; t != nullptr; t = t->next) {
-    s.tags.emplace_back(t->valuestring);
+    proto.tags.emplace_back(t->valuestring);
   }
   if (const cJSON* md = json::get(b, "user_metadata"); md != nullptr && cJSON_IsObject(md)) {
-    s.user_metadata = json::clone(md);
+    proto.user_metadata = json::clone(md);
   }
-  s.project_id = json::get_string(b, "project_id");
-  s.sdk_version = json::get_string(b, "sdk_version");
-  if (key != nullptr) app.sessions.remember_create(ex->user, key, b, s.id);
-  app.reply(ex, session_created(s.id));
+  proto.project_id = json::get_string(b, "project_id");
+  proto.sdk_version = json::get_string(b, "sdk_version");
+  const Session* s = app.sessions.create(std::move(proto), app.loop.now_ms());
+  if (s == nullptr) {
+    app.reply(ex, Response::error(500, "the session could not be stored", "internal"));
+    return;
+  }
+  app.audit.record(ex->user, AuditRecord{s->created_unix, audit_event::kSessionCreated, std::nullopt,
+                                         std::nullopt, std::nullopt});
+  // The log entry of the request that made the session belongs to it (its trace export).
+  if (LogEntry* le = app.log.find(ex->log_seq)) le->session_id = s->id;
+  if (key != nullptr) app.sessions.remember_create(ex->user, key, b, s->id);
+  app.reply(ex, session_created(s->id));
 }
 
 // POST /api/v1/session_heartbeat (§5.2).

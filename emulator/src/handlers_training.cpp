@@ -142,8 +142,10 @@ void forward_backward_impl(App& app, Exchange* ex, bool legacy_forward_path) {
   ex->decoded_body.reset();
   ex->body.clear();
   auto body = std::make_shared<std::string>(std::move(payload));
-  JobFn run = [e = a.e, model_id, body, proto, legacy_forward_path, record,
-               encoding]() -> JobResult {
+  UsageLedger* usage = &app.usage;
+  UsageSource who{ex->user, a.e->session_id, ""};
+  JobFn run = [e = a.e, model_id, body, proto, legacy_forward_path, record, encoding, usage,
+               who]() -> JobResult {
     wire::ForwardBackwardRequest req;
     std::string err;
     bool ok = proto ? wire::decode_forward_backward_request(*body, &req, &err)
@@ -160,6 +162,12 @@ void forward_backward_impl(App& app, Exchange* ex, bool legacy_forward_path) {
       mdl::Status st = req.forward_only ? m.forward(data, req.loss_fn, cfg, &r)
                                         : m.forward_backward(data, req.loss_fn, cfg, &r);
       if (!st.is_ok()) return from_status(st);
+      // Billing: every input token of a computed request (forward-only ones too) is training.
+      int64_t tokens = 0;
+      for (const mdl::Datum& d : data) tokens += static_cast<int64_t>(d.tokens.size());
+      UsageSource src = who;
+      src.base_model = m.config().base.name;
+      usage->add(src, usage_type::kTraining, tokens, unix_now());
       return fwdbwd_job_result(to_wire_output(std::move(r)), proto);
     });
   };

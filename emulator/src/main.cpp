@@ -50,10 +50,20 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  // The store first: a data directory another emulator is using, or a database this version
+  // cannot read, ends the start-up here.
+  emu::Db db;
+  db.set_quiet(opts.quiet);
+  std::string db_error;
+  if (!db.open(emu::App::db_path(opts), &db_error)) {
+    std::fprintf(stderr, "tinker-emulator: %s\n", db_error.c_str());
+    return 1;
+  }
+
   int rc = 0;
   {
     emu::EventLoop loop;
-    emu::App app(loop, opts);
+    emu::App app(loop, opts, db);
     std::string err;
     if (!app.listen(&err)) {
       std::fprintf(stderr, "tinker-emulator: %s\n", err.c_str());

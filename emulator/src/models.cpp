@@ -35,6 +35,15 @@ std::string sampling_session_id(const std::string& session_id, int64_t seq) {
   return session_id + ":sample:" + std::to_string(seq);
 }
 
+std::string session_of(const std::string& id) {
+  // rfind: a session id is a UUID, but nothing stops a test from naming one with ":train:".
+  for (const char* sep : {":train:", ":sample:"}) {
+    size_t at = id.rfind(sep);
+    if (at != std::string::npos) return id.substr(0, at);
+  }
+  return "";
+}
+
 uint64_t request_digest(const std::string& a, const std::string& b) {
   // libstdc++'s string hash (murmur-style, several GB/s): bodies are up to megabytes and this
   // runs on the loop thread for every training request.

@@ -41,6 +41,10 @@ struct ModelEntry {
   tinker::emu::ModelConfig config;
   json::Ptr user_metadata;
   double created_ms = 0;
+  // Wall clock of the latest request, and of the latest one written to its run record (the
+  // record is written at most once a second, and at shutdown: training requests come fast).
+  double last_request_unix = 0;
+  double last_request_written = 0;
   std::string created_by;  // "create_model" or "load_weights"
   std::map<int64_t, SeqRecord> seqs;  // the latest kSeqRecordsKept submissions
   uint64_t create_digest = 0;         // of the creating request, for its retries
@@ -69,6 +73,9 @@ const char* model_state_name(ModelEntry::State s);
 // "<session_id>:train:<model_seq_id>" (§5.3) and "<session_id>:sample:<n>".
 std::string training_model_id(const std::string& session_id, int64_t model_seq_id);
 std::string sampling_session_id(const std::string& session_id, int64_t seq);
+// The session a model or sampling session id was made in (the part before ":train:" or
+// ":sample:"); "" for an id of neither form.
+std::string session_of(const std::string& id);
 
 // A 64-bit hash of the pair (`a`, `b`), for recognising identical resubmissions.
 uint64_t request_digest(const std::string& a, const std::string& b);

@@ -29,10 +29,14 @@ LogEntry* RequestLog::find(uint64_t seq) {
 }
 
 std::string RequestLog::to_json(const std::optional<std::string>& path_filter) const {
+  return to_json_where([&](const LogEntry& e) { return !path_filter || e.path == *path_filter; });
+}
+
+std::string RequestLog::to_json_where(const std::function<bool(const LogEntry&)>& keep) const {
   json::Ptr root = json::new_object();
   cJSON* arr = cJSON_AddArrayToObject(root.get(), "entries");
   for (const LogEntry& e : entries_) {
-    if (path_filter && e.path != *path_filter) continue;
+    if (!keep(e)) continue;
     cJSON* o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "seq", static_cast<double>(e.seq));
     cJSON_AddNumberToObject(o, "t_ms", e.t_ms);

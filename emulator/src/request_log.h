@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -42,6 +43,8 @@ class RequestLog {
   void clear() { entries_.clear(); }
   // {"entries": [...]}, optionally only those whose path equals `path_filter`.
   std::string to_json(const std::optional<std::string>& path_filter) const;
+  // {"entries": [...]} of the entries `keep` accepts (a session's trace export).
+  std::string to_json_where(const std::function<bool(const LogEntry&)>& keep) const;
 
   // The request headers recorded verbatim (x-api-key is deliberately not among them).
   static const std::vector<const char*>& recorded_headers();

@@ -1,18 +1,65 @@
 #include "sessions.h"
 
+#include "checkpoints.h"  // unix_now
 #include "ids.h"
 
 namespace emu {
 
-Session& SessionTable::create(const std::string& user, double now_ms) {
-  std::string id = random_uuid();
-  Session& s = by_id_[id];
-  s.id = id;
-  s.user = user;
-  s.created_ms = now_ms;
-  s.user_metadata = json::new_object();
-  order_.push_back(id);
-  return s;
+SessionTable::SessionTable(Db& db, double now_ms) : db_(db) {
+  const double now_unix = unix_now();
+  Db::Use use(db_);
+  Db::Stmt s(db_,
+             "SELECT id, user_id, tags, project_id, user_metadata, sdk_version, created_unix "
+             "FROM sessions ORDER BY created_unix, rowid");
+  while (s.step()) {
+    Session e;
+    e.id = s.text(0);
+    e.user = s.text(1);
+    json::Ptr tags = parse_body(s.text(2), nullptr);
+    for (const cJSON* t = tags ? tags->child : nullptr; t != nullptr; t = t->next) {
+      if (cJSON_IsString(t)) e.tags.emplace_back(t->valuestring);
+    }
+    e.project_id = s.opt_text(3);
+    e.user_metadata = parse_body(s.text(4), nullptr);
+    if (!e.user_metadata) e.user_metadata = json::new_object();
+    e.sdk_version = s.opt_text(5);
+    e.created_unix = s.f64(6);
+    e.created_ms = now_ms - (now_unix - e.created_unix) * 1000.0;
+    order_.push_back(e.id);
+    std::string id = e.id;
+    by_id_.emplace(std::move(id), std::move(e));
+  }
+}
+
+const Session* SessionTable::create(Session proto, double now_ms) {
+  proto.id = random_uuid();
+  proto.created_ms = now_ms;
+  proto.created_unix = unix_now();
+  if (!proto.user_metadata) proto.user_metadata = json::new_object();
+  json::Ptr tags(cJSON_CreateArray());
+  for (const auto& t : proto.tags) cJSON_AddItemToArray(tags.get(), cJSON_CreateString(t.c_str()));
+  Db::Use use(db_);
+  bool ok = Db::Stmt(db_,
+                     "INSERT INTO sessions (id, user_id, tags, project_id, user_metadata, sdk_version, "
+                     "created_unix) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+                .bind(1, proto.id)
+                .bind(2, proto.user)
+                .bind(3, json::dump(tags.get()))
+                .bind(4, proto.project_id)
+                .bind(5, json::dump(proto.user_metadata.get()))
+                .bind(6, proto.sdk_version)
+                .bind(7, proto.created_unix)
+                .run();
+  if (!ok) return nullptr;
+  order_.push_back(proto.id);
+  std::string id = proto.id;
+  return &(by_id_[id] = std::move(proto));
+}
+
+void SessionTable::set_project(Session& s, const std::string& project_id) {
+  Db::Use use(db_);
+  Db::Stmt(db_, "UPDATE sessions SET project_id = ?2 WHERE id = ?1").bind(1, s.id).bind(2, project_id).run();
+  s.project_id = project_id;
 }
 
 Session* SessionTable::find(const std::string& id) {

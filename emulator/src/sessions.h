@@ -1,5 +1,7 @@
 // Sessions created by POST /api/v1/create_session and kept alive by session_heartbeat
-// (protocol.md §5). Loop-thread only.
+// (protocol.md §5). Kept in the database (table sessions: id, user, tags, project, metadata,
+// SDK version, creation time) and cached here, all of them, loaded at start-up; heartbeats and
+// the create_session resend memory are this process's only. Loop-thread only.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "db.h"
 #include "json_body.h"
 
 namespace emu {
@@ -20,7 +23,8 @@ struct Session {
   std::optional<std::string> project_id;
   json::Ptr user_metadata;
   std::optional<std::string> sdk_version;
-  double created_ms = 0;
+  double created_unix = 0;  // wall clock (what is stored)
+  double created_ms = 0;    // loop clock (GET /_emulator/sessions ages); negative after a restart
   int64_t heartbeats = 0;
   std::optional<double> last_heartbeat_ms;
 };
@@ -30,11 +34,17 @@ class SessionTable {
   // How many create_session answers are kept for resends (the oldest are forgotten first).
   static constexpr size_t kRememberedCreates = 65536;
 
-  Session& create(const std::string& user, double now_ms);
+  // Loads every stored session; `now_ms` is the loop clock's reading now.
+  SessionTable(Db& db, double now_ms);
+
+  // Stores a new session made of `proto`'s user, tags, project, metadata and SDK version,
+  // with a fresh id; false (nothing created) when the database refused it.
+  const Session* create(Session proto, double now_ms);
   // nullptr when unknown.
   Session* find(const std::string& id);
   // The ids of `user`'s sessions, oldest first (GET /api/v1/sessions pages through them).
   std::vector<std::string> ids_of(const std::string& user) const;
+  void set_project(Session& s, const std::string& project_id);
 
   // Resend safety of create_session, whose body names nothing unique: a request is a resend
   // when the same user sends the same X-Idempotency-Key again (the key every retry of one
@@ -53,6 +63,7 @@ class SessionTable {
     std::string session_id;
     json::Ptr body;
   };
+  Db& db_;
   std::map<std::string, Session> by_id_;
   std::vector<std::string> order_;
   std::map<std::string, KeyedCreate> by_key_;  // "<user> <idempotency key>"

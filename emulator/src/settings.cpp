@@ -53,7 +53,11 @@ bool Settings::merge(const cJSON* body, std::string* error) {
                      {"jwt_ttl_sec", &jwt_ttl_sec, 1},
                      {"record_inputs", &record_inputs, 0, kMaxRecordInputs},
                      {"sample_max_concurrent", &sample_max_concurrent, 0, kMaxSampleConcurrent},
-                     {"sample_delay_ms", &sample_delay_ms, 0, kMaxSampleDelayMs}};
+                     {"sample_delay_ms", &sample_delay_ms, 0, kMaxSampleDelayMs},
+                     {"archive_build_ms", &archive_build_ms, 0, kMaxArchiveBuildMs},
+                     {"download_url_ttl_sec", &download_url_ttl_sec, 1, kMaxDownloadUrlTtlSec},
+                     {"trace_export_pending_polls", &trace_export_pending_polls, 0, kMaxTraceKnob},
+                     {"trace_export_failures", &trace_export_failures, 0, kMaxTraceKnob}};
   for (const IntField& f : ints) {
     if (json::get(body, f.key) == nullptr) continue;
     auto v = json::get_int(body, f.key);
@@ -125,6 +129,11 @@ std::string Settings::to_json() const {
   cJSON_AddNumberToObject(o.get(), "sample_max_concurrent",
                           static_cast<double>(sample_max_concurrent));
   cJSON_AddNumberToObject(o.get(), "sample_delay_ms", static_cast<double>(sample_delay_ms));
+  cJSON_AddNumberToObject(o.get(), "archive_build_ms", static_cast<double>(archive_build_ms));
+  cJSON_AddNumberToObject(o.get(), "download_url_ttl_sec", static_cast<double>(download_url_ttl_sec));
+  cJSON_AddNumberToObject(o.get(), "trace_export_pending_polls",
+                          static_cast<double>(trace_export_pending_polls));
+  cJSON_AddNumberToObject(o.get(), "trace_export_failures", static_cast<double>(trace_export_failures));
   cJSON_AddItemToObject(o.get(), "supported_models", cJSON_Duplicate(supported_models.get(), 1));
   return json::dump(o.get());
 }

@@ -43,6 +43,19 @@ struct Settings {
   // worker), so that tests can hold requests in flight.
   int64_t sample_delay_ms = 0;
   static constexpr int64_t kMaxSampleDelayMs = 3600000;
+  // Checkpoint archives (GET …/archive): the least time building one takes, so that a test can
+  // watch the 503s of an archive being prepared. 0: as fast as the worker writes it.
+  int64_t archive_build_ms = 0;
+  static constexpr int64_t kMaxArchiveBuildMs = 3600000;
+  // Lifetime of the signed download URLs of archives and trace exports (the service's 15
+  // minutes by default).
+  int64_t download_url_ttl_sec = 900;
+  static constexpr int64_t kMaxDownloadUrlTtlSec = 7 * 24 * 3600;
+  // Trace exports: how many polls after the one that starts an export still answer "pending",
+  // even once the file is written; and how many of the next exports fail.
+  int64_t trace_export_pending_polls = 0;
+  int64_t trace_export_failures = 0;
+  static constexpr int64_t kMaxTraceKnob = 1000000;
   // get_server_capabilities models (§7.13); replaced wholesale by the admin API.
   json::Ptr supported_models;
 

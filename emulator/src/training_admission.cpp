@@ -48,6 +48,16 @@ void reply_future(App& app, Exchange* ex, const std::string& request_id,
 
 EntryPtr model_for(App& app, Exchange* ex, const std::string& model_id) {
   EntryPtr e = app.models.find(model_id);
+  if (e == nullptr) {
+    // A run made before the emulator restarted has its record and checkpoints, not its model.
+    std::optional<RunRecord> run = app.runs.find(model_id);
+    if (run && run->user == ex->user) {
+      app.reply(ex, Response::not_found("model " + model_id +
+                                        " is not loaded: the emulator restarted since it was created "
+                                        "(its checkpoints remain; load one into a new model)"));
+      return nullptr;
+    }
+  }
   if (e == nullptr || e->user != ex->user || e->state == ModelEntry::State::kFailed) {
     app.reply(ex, Response::not_found("model " + model_id + " not found"));
     return nullptr;
@@ -116,9 +126,19 @@ void remember_seq(ModelEntry& e, int64_t seq, SeqRecord rec) {
 
 uint64_t digest_of(const Exchange* ex) { return request_digest(ex->path, ex->body); }
 
+void touch_run(App& app, ModelEntry& e) {
+  const double now = unix_now();
+  e.last_request_unix = now;
+  if (now - e.last_request_written >= 1.0) {
+    app.runs.touch(e.id, now);
+    e.last_request_written = now;
+  }
+}
+
 bool admit(App& app, Exchange* ex, const std::string& model_id, int64_t seq, Admitted* out) {
   EntryPtr e = model_for(app, ex, model_id);
   if (e == nullptr) return false;
+  touch_run(app, *e);
   uint64_t digest = digest_of(ex);
   if (answered_by_seq(app, ex, *e, seq, digest)) return false;
   *out = Admitted{std::move(e), model_id, seq, digest};
@@ -198,7 +218,13 @@ bool create_request_ok(App& app, Exchange* ex, int base_model_types, std::string
 bool answered_existing_model(App& app, Exchange* ex, const std::string& model_id,
                              uint64_t digest) {
   EntryPtr existing = app.models.find(model_id);
-  if (existing == nullptr) return false;
+  if (existing == nullptr) {
+    // Made before a restart: its record is kept, so the id stays taken.
+    if (!app.runs.find(model_id)) return false;
+    app.reply(ex, Response::bad_request("model " + model_id +
+                                        " already exists: model_seq_id is already in use in this session"));
+    return true;
+  }
   if (existing->user == ex->user && existing->create_digest == digest) {
     reply_future(app, ex, existing->create_request_id, model_id);
   } else {
@@ -216,6 +242,7 @@ EntryPtr new_model_entry(App& app, Exchange* ex, const std::string& model_id,
   e->session_id = session_id;
   e->model_seq_id = model_seq_id;
   e->created_ms = app.loop.now_ms();
+  e->last_request_unix = e->last_request_written = unix_now();
   e->created_by = created_by;
   e->create_digest = digest;
   const cJSON* md = json::get(ex->json.get(), "user_metadata");
@@ -230,16 +257,41 @@ void install_model(const EntryPtr& e, std::unique_ptr<tinker::emu::Model> m) {
   e->model = std::move(m);
 }
 
+// The run's record as the creating request leaves it (state creating).
+RunRecord run_record(const ModelEntry& e) {
+  RunRecord r;
+  r.id = e.id;
+  r.user = e.user;
+  r.session_id = e.session_id;
+  r.model_seq_id = e.model_seq_id;
+  r.created_by = e.created_by;
+  if (e.config_known) {
+    r.config = e.config;
+  } else {
+    r.config.base.name.clear();  // create-via-load: known once the checkpoint is read
+  }
+  r.user_metadata = json::dump(e.user_metadata.get());
+  r.created_unix = r.last_request_unix = e.last_request_unix;
+  return r;
+}
+
 void submit_create(App& app, Exchange* ex, const EntryPtr& e, const char* kind, JobFn run,
                    std::function<void()> on_success) {
+  app.runs.add(run_record(*e));
+  RunStore* runs = &app.runs;
   JobSpec spec;
   spec.user = ex->user;
   spec.kind = kind;
   spec.ordering_key = e->id;
   spec.seq = 0;
   spec.run = std::move(run);
-  spec.on_finish = [e, on_success](Job& job) {
+  spec.on_finish = [e, on_success, runs](Job& job) {
     if (!job.result.failed && on_success) on_success();
+    if (job.result.failed) {
+      runs->remove(e->id);  // a failed creation made no run (every call answers not found)
+    } else {
+      runs->set_ready(e->id, e->config, unix_now());
+    }
     if (e->state == ModelEntry::State::kCreating) {
       e->state = job.result.failed ? ModelEntry::State::kFailed : ModelEntry::State::kReady;
     }

@@ -236,10 +236,11 @@ def zstd_compress(data):
 
 class Emulator:
     def __init__(self, binary, data_dir, stderr_path):
+        """data_dir None: no --data-dir (a temporary one and an in-memory database)."""
         self.stderr_path = stderr_path
         self.stderr = open(stderr_path, "w")
-        self.proc = subprocess.Popen([binary, "--port", "0", "--quiet", "--data-dir", data_dir],
-                                     stdout=subprocess.PIPE, stderr=self.stderr, text=True)
+        args = [binary, "--port", "0", "--quiet"] + (["--data-dir", data_dir] if data_dir else [])
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.stderr, text=True)
         line = self.proc.stdout.readline().strip()
         if not line.startswith("listening on http://"):
             raise RuntimeError("emulator did not start: %r %s" % (line, self.stderr_text()))
