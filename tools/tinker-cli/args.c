@@ -155,6 +155,21 @@ int cli_parse_leading_options(cli_t *cli, const char *usage, int argc, char **ar
   return parse_words(cli, usage, argc, argv, options, option_count, 1, NULL, consumed);
 }
 
+int cli_parse_one_operand(cli_t *cli, const char *usage, int argc, char **argv, cli_option_t *options,
+                          size_t option_count, const char *what, const char **operand) {
+  cli_args_t args;
+  int rc = cli_parse_args(cli, usage, argc, argv, options, option_count, &args);
+  if (rc != CLI_CONTINUE) return rc;
+  if (args.operand_count == 0)
+    rc = cli_usage_error(usage, "missing %s", what);
+  else if (args.operand_count > 1)
+    rc = cli_usage_error(usage, "unexpected argument '%s'", args.operands[1]);
+  else
+    *operand = args.operands[0];
+  cli_args_free(&args);
+  return rc;
+}
+
 void cli_args_free(cli_args_t *args) {
   free((void *)args->operands);
   args->operands = NULL;

@@ -44,6 +44,12 @@ int cli_parse_leading_options(cli_t *cli, const char *usage, int argc, char **ar
 
 void cli_args_free(cli_args_t *args);
 
+/* As cli_parse_args for a command taking exactly one operand (`what` names it in the message
+ * when it is missing); on CLI_CONTINUE *operand is it (borrowed from argv) and nothing is left
+ * to free. */
+int cli_parse_one_operand(cli_t *cli, const char *usage, int argc, char **argv, cli_option_t *options,
+                          size_t option_count, const char *what, const char **operand);
+
 /* Reports a usage problem ("tinker: <message>") and `usage` on stderr; returns CLI_EXIT_USAGE. */
 int cli_usage_error(const char *usage, const char *fmt, ...)
 #if defined(__GNUC__)

@@ -1,5 +1,6 @@
 /*
- * checkpoint.c — `tinker checkpoint ...`: list, info, publish, unpublish, set-ttl, delete.
+ * checkpoint.c — `tinker checkpoint ...`: list, info, publish, unpublish, set-ttl, delete (and
+ * download, in checkpoint_download.c).
  */
 #define _POSIX_C_SOURCE 200809L /* isatty, fileno under -std=c11 */
 
@@ -20,12 +21,6 @@
 /* Deletions in flight at once: enough to hide round trips, few enough not to flood a server. */
 #define DELETE_WINDOW 16
 
-/* The options every command here takes besides its own. */
-#define COMMON_OPTIONS                                                                \
-  "  -f, --format table|json   Output format (default: table)\n"                    \
-  "      --timeout SECONDS     Give up on each request after SECONDS (exit code 3)\n" \
-  "  -h, --help                Show this help\n"
-
 static const char group_usage[] =
     "Usage: tinker [-f|--format table|json] checkpoint COMMAND [ARGS...]\n"
     "\n"
@@ -43,7 +38,7 @@ static const char list_usage[] =
     "  --run-id ID               Only this training run's checkpoints (all of them)\n"
     "  --limit N                 At most N checkpoints when listing over all runs (default 20;\n"
     "                            0 lists them all)\n"
-    COMMON_OPTIONS;
+    CLI_COMMON_OPTIONS;
 
 static const char info_usage[] =
     "Usage: tinker checkpoint info PATH\n"
@@ -52,7 +47,7 @@ static const char info_usage[] =
     "error (exit code 1).\n"
     "\n"
     "Options:\n"
-    COMMON_OPTIONS;
+    CLI_COMMON_OPTIONS;
 
 static const char publish_usage[] =
     "Usage: tinker checkpoint publish PATH\n"
@@ -61,7 +56,7 @@ static const char publish_usage[] =
     "is an error (exit code 1).\n"
     "\n"
     "Options:\n"
-    COMMON_OPTIONS;
+    CLI_COMMON_OPTIONS;
 
 static const char unpublish_usage[] =
     "Usage: tinker checkpoint unpublish PATH\n"
@@ -70,7 +65,7 @@ static const char unpublish_usage[] =
     "(exit code 1).\n"
     "\n"
     "Options:\n"
-    COMMON_OPTIONS;
+    CLI_COMMON_OPTIONS;
 
 static const char set_ttl_usage[] =
     "Usage: tinker checkpoint set-ttl PATH (--ttl SECONDS | --remove)\n"
@@ -81,7 +76,7 @@ static const char set_ttl_usage[] =
     "Options:\n"
     "  --ttl SECONDS             Expire SECONDS from now (a positive integer)\n"
     "  --remove                  Never expire\n"
-    COMMON_OPTIONS;
+    CLI_COMMON_OPTIONS;
 
 static const char delete_usage[] =
     "Usage: tinker checkpoint delete PATH... [-y|--yes]\n"
@@ -97,7 +92,7 @@ static const char delete_usage[] =
     "  --type TYPE               With --run-id: only training checkpoints (weights) or only\n"
     "                            sampler checkpoints (sampler_weights)\n"
     "  -y, --yes                 Do not ask for confirmation\n"
-    COMMON_OPTIONS;
+    CLI_COMMON_OPTIONS;
 
 /* ---- checkpoints gathered from one or more listed pages ---------------------------------- */
 
@@ -212,23 +207,6 @@ static void print_checkpoint_table(const checkpoint_set_t *set) {
 }
 
 /* ---- helpers ----------------------------------------------------------------------------- */
-
-/* Parses the command line of a command taking exactly one PATH operand (plus `options`).
- * On CLI_CONTINUE, *path is the operand. */
-static int parse_one_path(cli_t *cli, const char *usage, int argc, char **argv, cli_option_t *options,
-                          size_t option_count, const char **path) {
-  cli_args_t args;
-  int rc = cli_parse_args(cli, usage, argc, argv, options, option_count, &args);
-  if (rc != CLI_CONTINUE) return rc;
-  if (args.operand_count == 0)
-    rc = cli_usage_error(usage, "missing the checkpoint's PATH");
-  else if (args.operand_count > 1)
-    rc = cli_usage_error(usage, "unexpected argument '%s'", args.operands[1]);
-  else
-    *path = args.operands[0];
-  cli_args_free(&args);
-  return rc;
-}
 
 /* Checks a tinker:// path locally; *parsed (may be NULL) receives its parts. */
 static int check_path(const char *path, tinker_parsed_path_t **parsed) {
@@ -402,7 +380,7 @@ static int cmd_info(cli_t *cli, int argc, char **argv) {
   tinker_checkpoint_list_t *list = NULL;
   tinker_status_t s;
   size_t i, n;
-  int rc = parse_one_path(cli, info_usage, argc, argv, NULL, 0, &path);
+  int rc = cli_parse_one_operand(cli, info_usage, argc, argv, NULL, 0, "the checkpoint's PATH", &path);
   if (rc != CLI_CONTINUE) return rc;
   rc = check_path(path, &parsed);
   if (rc != CLI_EXIT_OK) return rc;
@@ -467,7 +445,7 @@ static int publish_or_unpublish(cli_t *cli, const char *usage, int publish, int 
   tinker_service_client_t *service = NULL;
   tinker_rest_client_t *rest = NULL;
   tinker_status_t s;
-  int rc = parse_one_path(cli, usage, argc, argv, NULL, 0, &path);
+  int rc = cli_parse_one_operand(cli, usage, argc, argv, NULL, 0, "the checkpoint's PATH", &path);
   if (rc != CLI_CONTINUE) return rc;
   rc = check_path(path, NULL);
   if (rc != CLI_EXIT_OK) return rc;
@@ -512,7 +490,7 @@ static int cmd_set_ttl(cli_t *cli, int argc, char **argv) {
   tinker_rest_client_t *rest = NULL;
   tinker_status_t s;
   int64_t ttl = 0;
-  int rc = parse_one_path(cli, set_ttl_usage, argc, argv, options, 2, &path);
+  int rc = cli_parse_one_operand(cli, set_ttl_usage, argc, argv, options, 2, "the checkpoint's PATH", &path);
   if (rc != CLI_CONTINUE) return rc;
   if (options[OPT_TTL].seen == options[OPT_REMOVE].seen)
     return cli_usage_error(set_ttl_usage, options[OPT_TTL].seen ? "--ttl and --remove cannot be combined"
@@ -789,6 +767,7 @@ done:
 static const cli_command_t commands[] = {
     {"list", "List checkpoints (a run's, or all of yours)", cmd_list},
     {"info", "Show one checkpoint", cmd_info},
+    {"download", "Download a checkpoint and extract it", cli_checkpoint_download},
     {"publish", "Make a checkpoint public", cmd_publish},
     {"unpublish", "Make a checkpoint private again", cmd_unpublish},
     {"set-ttl", "Set or remove a checkpoint's expiry", cmd_set_ttl},

@@ -15,10 +15,17 @@
 /* Exit codes; `tinker --help` documents them, and scripts rely on them staying put. */
 enum {
   CLI_EXIT_OK = 0,
-  CLI_EXIT_USER = 1,   /* a bad argument value, or the service refused the request (category user) */
+  CLI_EXIT_USER = 1,   /* a bad argument value, the service refused the request (category user), or a
+                          local file or directory cannot be written */
   CLI_EXIT_USAGE = 2,  /* the command line itself is malformed */
   CLI_EXIT_SERVER = 3  /* the server or the network failed (everything else) */
 };
+
+/* The options every command takes besides its own, for the end of its help. */
+#define CLI_COMMON_OPTIONS                                                            \
+  "  -f, --format table|json   Output format (default: table)\n"                    \
+  "      --timeout SECONDS     Give up on each request after SECONDS (exit code 3)\n" \
+  "  -h, --help                Show this help\n"
 
 typedef enum cli_format { CLI_FORMAT_TABLE = 0, CLI_FORMAT_JSON = 1 } cli_format_t;
 
@@ -70,7 +77,12 @@ char *cli_xstrdup(const char *s);
  * subcommands are listed after it. */
 int cli_run_group(cli_t *cli, const char *usage, const cli_command_t *commands, int argc, char **argv);
 
-/* The `checkpoint` group (checkpoint.c). */
+/* The command groups: `checkpoint` (checkpoint.c, its download in checkpoint_download.c),
+ * `run` (run.c), `session` (session.c), `billing` (billing.c). */
 int cli_checkpoint_main(cli_t *cli, int argc, char **argv);
+int cli_checkpoint_download(cli_t *cli, int argc, char **argv);
+int cli_run_main(cli_t *cli, int argc, char **argv);
+int cli_session_main(cli_t *cli, int argc, char **argv);
+int cli_billing_main(cli_t *cli, int argc, char **argv);
 
 #endif /* TINKER_CLI_H */

@@ -233,6 +233,33 @@ void cli_json_null(cli_json_t *json) {
   fputs("null", json->out);
 }
 
+void cli_format_double(double value, char *buf, size_t size) {
+  int precision;
+  /* %.17g always reads back exactly but shows noise (0.1 as 0.10000000000000001): take the
+   * shortest precision that still does. */
+  for (precision = 1; precision <= 17; ++precision) {
+    snprintf(buf, size, "%.*g", precision, value);
+    if (strtod(buf, NULL) == value) break;
+  }
+}
+
+void cli_json_double(cli_json_t *json, double value) {
+  char buf[40];
+  before_item(json);
+  cli_format_double(value, buf, sizeof(buf));
+  fputs(buf, json->out);
+}
+
+void cli_json_metadata(cli_json_t *json, const struct tinker_metadata *metadata) {
+  size_t i, n = metadata ? tinker_metadata_count(metadata) : 0;
+  cli_json_begin_object(json);
+  for (i = 0; i < n; ++i) {
+    cli_json_key(json, tinker_metadata_key(metadata, i));
+    cli_json_string(json, tinker_metadata_value(metadata, i));
+  }
+  cli_json_end_object(json);
+}
+
 void cli_json_write_string(FILE *out, const char *text) {
   const unsigned char *s = (const unsigned char *)text;
   fputc('"', out);

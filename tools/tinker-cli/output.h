@@ -47,6 +47,11 @@ void cli_json_string(cli_json_t *json, const char *value);
 void cli_json_int(cli_json_t *json, int64_t value);
 void cli_json_bool(cli_json_t *json, int value);
 void cli_json_null(cli_json_t *json);
+/* A finite number, in the shortest form that reads back as the same double. */
+void cli_json_double(cli_json_t *json, double value);
+/* An object of the metadata's keys and values, in its order; NULL writes {}. */
+struct tinker_metadata;
+void cli_json_metadata(cli_json_t *json, const struct tinker_metadata *metadata);
 
 /* Writes `text` as a JSON string literal, quotes included: '"', '\\' and control characters
  * escaped, valid UTF-8 kept as it is, and each byte that is not part of valid UTF-8 replaced
@@ -57,6 +62,9 @@ void cli_json_write_string(FILE *out, const char *text);
 
 /* "512 B", "1.5 KB", "3.2 MB", ... (powers of 1024); "N/A" for a negative size. */
 void cli_format_size(int64_t bytes, char *buf, size_t size);
+
+/* A finite double in the shortest form that reads back as the same value ("0.1", "1e+20"). */
+void cli_format_double(double value, char *buf, size_t size);
 
 /* An RFC 3339 time from the server for people: "2026-04-14 09:30:05 UTC" for a UTC time
  * (fractions of a second dropped); anything else exactly as given. */

@@ -1,7 +1,8 @@
 /*
- * tinker.c — `tinker`, the command-line tool for managing Tinker resources (checkpoints today)
- * through libtinker's public C interface: global options, command dispatch, help, exit codes
- * and error reporting. The commands live in their own files (checkpoint.c).
+ * tinker.c — `tinker`, the command-line tool for managing Tinker resources (checkpoints, training
+ * runs, session traces, usage) through libtinker's public C interface: global options, command
+ * dispatch, help, exit codes and error reporting. The commands live in their own files
+ * (checkpoint.c, checkpoint_download.c, run.c, session.c, billing.c).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,7 +19,10 @@ static const char program_usage[] =
     "Manage Tinker resources from the command line.\n"
     "\n"
     "Commands:\n"
-    "  checkpoint   Manage checkpoints: list, info, publish, unpublish, set-ttl, delete\n"
+    "  checkpoint   Manage checkpoints: list, info, download, publish, unpublish, set-ttl, delete\n"
+    "  run          Inspect training runs: list, info\n"
+    "  session      Work with sessions: export-trace\n"
+    "  billing      See your usage: usage\n"
     "  version      Print the version of libtinker\n"
     "\n"
     "Options:\n"
@@ -39,10 +43,12 @@ static const char program_usage[] =
     "  0  success\n"
     "  1  user error: a bad argument value (e.g. a malformed tinker:// path, a TTL that is not a\n"
     "     positive integer), or the service refused the request as the caller's fault (invalid\n"
-    "     argument, not found, already exists / conflict, permission denied, not authenticated)\n"
+    "     argument, not found, already exists / conflict, permission denied, not authenticated),\n"
+    "     or a local file or directory cannot be written\n"
     "  2  usage error: an unknown command or option, a missing or extra argument, options that\n"
     "     cannot be combined\n"
-    "  3  server or network error: the service could not be reached, failed, or timed out\n";
+    "  3  server or network error: the service (or a download it points at) could not be\n"
+    "     reached, failed, timed out, or sent something unusable (e.g. a refused archive)\n";
 
 static const char version_usage[] =
     "Usage: tinker version\n"
@@ -223,6 +229,9 @@ static int cmd_version(cli_t *cli, int argc, char **argv) {
 
 static const cli_command_t top_commands[] = {
     {"checkpoint", "Manage checkpoints", cli_checkpoint_main},
+    {"run", "Inspect training runs", cli_run_main},
+    {"session", "Work with sessions", cli_session_main},
+    {"billing", "See your usage", cli_billing_main},
     {"version", "Print the version of libtinker", cmd_version},
     {NULL, NULL, NULL},
 };

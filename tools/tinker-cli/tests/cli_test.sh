@@ -6,59 +6,8 @@ set -uo pipefail
 
 cli="$1"
 make_checkpoints="$2"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-checks=0
-
-# A key of our own, so that a leak of it anywhere in the output can be looked for.
-export TINKER_API_KEY="tml-cli-test-secret-$$"
-secret="$TINKER_API_KEY"
-
-fail() {
-  echo "FAIL: $*"
-  failures=$((failures + 1))
-}
-
-show() {
-  echo "  --- stdout:"; sed 's/^/  | /' "$work/out"
-  echo "  --- stderr:"; sed 's/^/  | /' "$work/err"
-}
-
-# run EXPECTED_EXIT ARGS...: runs the CLI with stdin from /dev/null; stdout and stderr are kept
-# in $work/out and $work/err for the checks that follow.
-run() {
-  local want="$1" rc
-  shift
-  checks=$((checks + 1))
-  "$cli" "$@" >"$work/out" 2>"$work/err" </dev/null
-  rc=$?
-  last="tinker $*"
-  if [ "$rc" != "$want" ]; then
-    fail "$last: exit code $rc, expected $want"
-    show
-  fi
-  if grep -qF -- "$secret" "$work/out" "$work/err"; then
-    fail "$last: the API key appears in the output"
-  fi
-}
-
-out_has() { grep -qF -- "$1" "$work/out" || { fail "$last: stdout lacks '$1'"; show; }; }
-out_lacks() { ! grep -qF -- "$1" "$work/out" || { fail "$last: stdout has '$1'"; show; }; }
-err_has() { grep -qF -- "$1" "$work/err" || { fail "$last: stderr lacks '$1'"; show; }; }
-out_empty() { [ ! -s "$work/out" ] || { fail "$last: stdout is not empty"; show; }; }
-err_empty() { [ ! -s "$work/err" ] || { fail "$last: stderr is not empty"; show; }; }
-# Errors are reported as "tinker: <message>".
-err_tinker() { head -n1 "$work/err" | grep -q '^tinker: ' || { fail "$last: stderr does not start with 'tinker: '"; show; }; }
-
-# json_check PYTHON: runs PYTHON with `d` = the JSON document on stdout (and os.environ).
-json_check() {
-  python3 -c "
-import json, os, sys
-d = json.load(open(sys.argv[1], encoding='utf-8'))
-$1
-" "$work/out" || { fail "$last: JSON check failed: $1"; show; }
-}
+# shellcheck source=cli_lib.sh
+. "$(dirname "$0")/cli_lib.sh"
 
 # ---- help and usage (no server needed) ------------------------------------------------------
 
@@ -75,7 +24,7 @@ run 0 --help
 out_has "Exit codes:"
 for line in "  0  success" "  1  user error" "  2  usage error" "  3  server or network error"; do out_has "$line"; done
 run 0 checkpoint --help
-for sub in list info publish unpublish set-ttl delete; do out_has "  $sub "; done
+for sub in list info download publish unpublish set-ttl delete; do out_has "  $sub "; done
 # help wins over the rest of the line
 run 0 checkpoint list --bogus --help
 
@@ -421,5 +370,4 @@ fault '{"path": "/api/v1/training_runs/r/checkpoints", "action": "status", "stat
 run 1 checkpoint list --run-id r
 err_tinker
 
-echo "$checks checks, $failures failures"
-[ "$failures" -eq 0 ]
+finish

@@ -2,9 +2,10 @@
  * make_checkpoints.c — makes checkpoints for the `tinker` CLI's test to manage, with the public
  * API: one training run on the emulator's tiny model, then a checkpoint per name given.
  *
- * Usage: make_checkpoints [KIND:NAME...]   (KIND: weights or sampler_weights)
- * Prints the training run id on the first line, then each checkpoint's tinker:// path on its
- * own line, in the order given. Environment: TINKER_BASE_URL, TINKER_API_KEY.
+ * Usage: make_checkpoints [meta:KEY=VALUE...] [KIND:NAME...]   (KIND: weights or sampler_weights)
+ * The meta: words become the run's user metadata. Prints the training run id on the first
+ * line, then each checkpoint's tinker:// path on its own line, in the order given.
+ * Environment: TINKER_BASE_URL, TINKER_API_KEY.
  */
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +21,7 @@ int main(int argc, char **argv) {
   tinker_service_client_t *service = NULL;
   tinker_training_client_t *training = NULL;
   tinker_lora_config_t *lora = NULL;
+  tinker_metadata_t *metadata = NULL;
   tinker_status_t s;
   int i, rc = 1;
 
@@ -29,7 +31,22 @@ int main(int argc, char **argv) {
     fail("lora config", s);
     goto out;
   }
-  if ((s = tinker_service_client_create_lora_training_client(service, "tinker-emulator/tiny-bigram", lora, NULL, &training))) {
+  for (i = 1; i < argc; ++i) {
+    char key[128];
+    const char *eq = strchr(argv[i], '=');
+    if (strncmp(argv[i], "meta:", 5) != 0) continue;
+    if (!eq || (size_t)(eq - argv[i] - 5) >= sizeof(key)) {
+      fprintf(stderr, "make_checkpoints: '%s' is not meta:KEY=VALUE\n", argv[i]);
+      goto out;
+    }
+    memcpy(key, argv[i] + 5, (size_t)(eq - argv[i] - 5));
+    key[eq - argv[i] - 5] = '\0';
+    if ((!metadata && (s = tinker_metadata_new(&metadata))) || (s = tinker_metadata_set(metadata, key, eq + 1))) {
+      fail("metadata", s);
+      goto out;
+    }
+  }
+  if ((s = tinker_service_client_create_lora_training_client(service, "tinker-emulator/tiny-bigram", lora, metadata, &training))) {
     fail("create_lora_training_client", s);
     goto out;
   }
@@ -37,6 +54,7 @@ int main(int argc, char **argv) {
   for (i = 1; i < argc; ++i) {
     const char *colon = strchr(argv[i], ':');
     tinker_save_result_t *saved = NULL;
+    if (strncmp(argv[i], "meta:", 5) == 0) continue;
     if (!colon) {
       fprintf(stderr, "make_checkpoints: '%s' is not KIND:NAME\n", argv[i]);
       goto out;
@@ -59,6 +77,7 @@ int main(int argc, char **argv) {
   rc = 0;
 out:
   tinker_lora_config_free(lora);
+  tinker_metadata_free(metadata);
   tinker_training_client_free(training);
   tinker_service_client_free(service);
   return rc;
