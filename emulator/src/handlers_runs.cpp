@@ -55,21 +55,15 @@ bool visible(const RunRecord& run, const std::string& user, bool accessible,
   return accessible && it != ckpts.end() && it->second.has_public;
 }
 
-// Adds the members of the JSON object `md` to `out` as {str: str} (§7.15): strings as they are,
-// other JSON values as their JSON text, since create_session and create_model accept any object.
-void add_metadata(const cJSON* md, tinker_metadata* out) {
-  for (const cJSON* v = md && cJSON_IsObject(md) ? md->child : nullptr; v != nullptr; v = v->next) {
-    out->values[v->string] = cJSON_IsString(v) ? std::string(v->valuestring) : json::dump(v);
-  }
-}
-
-// A run's user_metadata: its session's (clients give metadata to create_session: the SDK's
-// ServiceClient(user_metadata=...)) overlaid with the run's own (create_model's), whose keys win.
-tinker_metadata metadata_of(App& app, const RunRecord& run) {
+// The run's user_metadata as {str: str} (§7.15): the object its creating request gave
+// (create_model, create-via-load; not the session's), strings as they are, other JSON values as
+// their JSON text, since create_model accepts any object.
+tinker_metadata metadata_of(const std::string& json_text) {
   tinker_metadata out;
-  if (const Session* s = app.sessions.find(run.session_id)) add_metadata(s->user_metadata.get(), &out);
-  json::Ptr own = parse_body(run.user_metadata, nullptr);
-  add_metadata(own.get(), &out);
+  json::Ptr md = parse_body(json_text, nullptr);
+  for (const cJSON* v = md && cJSON_IsObject(md.get()) ? md->child : nullptr; v != nullptr; v = v->next) {
+    out.values[v->string] = cJSON_IsString(v) ? std::string(v->valuestring) : json::dump(v);
+  }
   return out;
 }
 
@@ -92,7 +86,7 @@ wapi::TrainingRun to_wire(App& app, const RunRecord& run, const std::map<std::st
     if (it->second.last_training) t.last_checkpoint = checkpoint_to_wire(*it->second.last_training);
     if (it->second.last_sampler) t.last_sampler_checkpoint = checkpoint_to_wire(*it->second.last_sampler);
   }
-  t.user_metadata = metadata_of(app, run);
+  t.user_metadata = metadata_of(run.user_metadata);
   return t;
 }
 
