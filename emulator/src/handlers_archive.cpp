@@ -125,10 +125,14 @@ void reply_building(App& app, Exchange* ex, const std::string& path) {
   app.reply(ex, std::move(r));
 }
 
-}  // namespace
-
-void handle_get_checkpoint_archive_url(App& app, Exchange* ex, const std::string& training_run_id,
-                                       const std::string& checkpoint_id) {
+void answer_archive(App& app, Exchange* ex, const std::string& training_run_id, const std::string& checkpoint_id,
+                    double hold_until_ms) {
+  auto not_yet = [&](const std::string& path) {
+    auto again = [&app, ex, training_run_id, checkpoint_id, hold_until_ms] {
+      answer_archive(app, ex, training_run_id, checkpoint_id, hold_until_ms);
+    };
+    if (!ask_again_shortly(app, hold_until_ms, again)) reply_building(app, ex, path);
+  };
   std::string path;
   if (!checkpoint_path(app, ex, training_run_id, checkpoint_id, &path)) return;
   std::optional<CheckpointRecord> rec = app.checkpoints.lookup(path);
@@ -143,11 +147,11 @@ void handle_get_checkpoint_archive_url(App& app, Exchange* ex, const std::string
   }
   if (e == nullptr) {
     start_build(app, *rec);
-    return reply_building(app, ex, path);
+    return not_yet(path);
   }
   switch (e->state) {
     case Export::State::kWorking:
-      return reply_building(app, ex, path);
+      return not_yet(path);
     case Export::State::kFailed: {
       std::string error = e->error;
       app.archives.forget(path);  // the next request tries again
@@ -167,6 +171,14 @@ void handle_get_checkpoint_archive_url(App& app, Exchange* ex, const std::string
   r.headers.emplace_back("Location", out.url);
   r.headers.emplace_back("Expires", http_date(expires));
   app.reply(ex, std::move(r));
+}
+
+}  // namespace
+
+void handle_get_checkpoint_archive_url(App& app, Exchange* ex, const std::string& training_run_id,
+                                       const std::string& checkpoint_id) {
+  const bool hold = app.settings.archive_build_ms == 0;
+  answer_archive(app, ex, training_run_id, checkpoint_id, hold ? app.loop.now_ms() + kPreparedFileHoldMs : 0);
 }
 
 }  // namespace emu

@@ -74,9 +74,7 @@ void start_export(App& app, const std::string& sid) {
   });
 }
 
-}  // namespace
-
-void handle_export_session_trace(App& app, Exchange* ex, const std::string& session_id) {
+void answer_trace(App& app, Exchange* ex, const std::string& session_id, double hold_until_ms) {
   const Session* s = app.sessions.find(session_id);
   if (s == nullptr || s->user != ex->user) {
     return app.reply(ex, Response::not_found("session " + session_id + " not found"));
@@ -84,8 +82,10 @@ void handle_export_session_trace(App& app, Exchange* ex, const std::string& sess
   wapi::TraceExport out;
   out.status = "pending";
   Export* e = app.traces.find(session_id);
-  if (e == nullptr) {
-    start_export(app, session_id);
+  if (e == nullptr || (e->state == Export::State::kWorking && e->polls_left == 0)) {
+    if (e == nullptr) start_export(app, session_id);
+    auto again = [&app, ex, session_id, hold_until_ms] { answer_trace(app, ex, session_id, hold_until_ms); };
+    if (ask_again_shortly(app, hold_until_ms, again)) return;
   } else if (e->polls_left > 0) {
     --e->polls_left;
   } else if (e->state == Export::State::kFailed) {
@@ -103,6 +103,13 @@ void handle_export_session_trace(App& app, Exchange* ex, const std::string& sess
     app.loop.after((app.settings.download_url_ttl_sec + 1) * 1000, [a, token] { a->downloads.remove(token); });
   }
   app.reply(ex, Response::json(200, wapi::encode_json(out)));
+}
+
+}  // namespace
+
+void handle_export_session_trace(App& app, Exchange* ex, const std::string& session_id) {
+  const bool hold = app.settings.trace_export_pending_polls == 0;
+  answer_trace(app, ex, session_id, hold ? app.loop.now_ms() + kPreparedFileHoldMs : 0);
 }
 
 }  // namespace emu

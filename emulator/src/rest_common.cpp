@@ -98,4 +98,10 @@ std::string absolute_url(App& app, const Exchange* ex, const std::string& path) 
   return "http://" + bracketed + ":" + std::to_string(app.server.port()) + path;
 }
 
+bool ask_again_shortly(App& app, double until_ms, std::function<void()> again) {
+  if (app.loop.now_ms() >= until_ms) return false;
+  app.loop.after(10, std::move(again));
+  return true;
+}
+
 }  // namespace emu

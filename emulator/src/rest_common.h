@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,15 @@ std::vector<CheckpointRecord> listed_checkpoints(App& app, const std::string& us
 // malformed id.
 bool checkpoint_path(App& app, Exchange* ex, const std::string& run_id, const std::string& id,
                      std::string* path);
+
+// A file still being prepared (a checkpoint archive, a trace export) is waited for a little before
+// "not yet" (503, pending) is answered: a client that is told "not yet" asks again only after
+// the official schedule (30 s, 5 s), which for a file ready a few milliseconds later is all wait.
+// Test settings that ask for "not yet" (archive_build_ms, trace_export_pending_polls) turn it off.
+inline constexpr int64_t kPreparedFileHoldMs = 2000;
+// While `until_ms` (loop time) has not passed, runs `again` (the handler once more) in a few
+// milliseconds and says true; false when the time is up.
+bool ask_again_shortly(App& app, double until_ms, std::function<void()> again);
 
 // "http://<host>/<path>": the Host the client used (so the URL works from where it asked),
 // else the address the emulator listens on.
