@@ -19,7 +19,7 @@
 #include "ids.h"
 #include "rest_common.h"
 #include "tar_gz.h"
-#include "timefmt.h"
+#include "wire/time_text.h"
 
 namespace emu {
 
@@ -35,7 +35,7 @@ std::string metadata_json(const CheckpointRecord& r) {
   cJSON_AddStringToObject(o.get(), "training_run_id", r.model_id.c_str());
   cJSON_AddStringToObject(o.get(), "checkpoint_id", (r.kind + "/" + r.name).c_str());
   cJSON_AddStringToObject(o.get(), "checkpoint_type", r.kind == kTrainingKind ? "training" : "sampler");
-  cJSON_AddStringToObject(o.get(), "time", rfc3339(r.created_unix).c_str());
+  cJSON_AddStringToObject(o.get(), "time", tinker::wire::rfc3339(r.created_unix).c_str());
   cJSON_AddNumberToObject(o.get(), "size_bytes", static_cast<double>(r.size_bytes));
   cJSON_AddStringToObject(o.get(), "base_model", r.config.base.name.c_str());
   cJSON_AddBoolToObject(o.get(), "is_lora", 1);
@@ -164,12 +164,12 @@ void answer_archive(App& app, Exchange* ex, const std::string& training_run_id, 
   const auto expires = static_cast<int64_t>(std::floor(unix_now())) + app.settings.download_url_ttl_sec;
   wapi::CheckpointArchiveUrl out;
   out.url = absolute_url(app, ex, app.downloads.signed_path(e->token, expires));
-  out.expires = rfc3339_seconds(expires);
+  out.expires = tinker::wire::rfc3339_seconds(expires);
   app.audit.record(ex->user, AuditRecord{unix_now(), audit_event::kCheckpointArchiveDownload, rec->model_id,
                                          path, std::string("archive")});
   Response r = Response::json(302, wapi::encode_json(out));
   r.headers.emplace_back("Location", out.url);
-  r.headers.emplace_back("Expires", http_date(expires));
+  r.headers.emplace_back("Expires", tinker::wire::http_date(expires));
   app.reply(ex, std::move(r));
 }
 

@@ -5,7 +5,7 @@
 // date, is a 400.
 #include "api_routes.h"
 #include "app.h"
-#include "timefmt.h"
+#include "wire/time_text.h"
 
 namespace emu {
 
@@ -18,7 +18,8 @@ void handle_get_audit_log(App& app, Exchange* ex) {
   if (std::optional<std::string> day = ex->query_param("day")) {
     int64_t start = 0;
     std::string err;
-    if (!parse_day(*day, &start, &err)) return app.reply(ex, Response::bad_request(err));
+    if (!tinker::wire::parse_day(*day, &start, &err))
+      return app.reply(ex, Response::bad_request("day must be a date YYYY-MM-DD: '" + *day + "' " + err));
     from = static_cast<double>(start);
     to = static_cast<double>(start + 86400);
   }
@@ -27,7 +28,7 @@ void handle_get_audit_log(App& app, Exchange* ex) {
   tinker::wire::api::AuditLog out;
   for (const AuditRecord& r : app.audit.entries(ex->user, type == "checkpoints", from, to)) {
     tinker::wire::api::AuditEntry e;
-    e.timestamp = rfc3339(r.time_unix);
+    e.timestamp = tinker::wire::rfc3339(r.time_unix);
     e.event = r.event;
     e.model_id = r.model_id;
     e.tinker_path = r.tinker_path;

@@ -11,7 +11,7 @@
 
 #include "api_routes.h"
 #include "app.h"
-#include "timefmt.h"
+#include "wire/time_text.h"
 
 namespace emu {
 
@@ -32,8 +32,9 @@ bool hour_param(App& app, Exchange* ex, const char* name, int64_t* out) {
   double t = 0;
   int offset = 0;
   std::string err;
-  if (!parse_rfc3339(*v, &t, &offset, &err)) {
-    app.reply(ex, Response::bad_request(std::string(name) + ": " + err));
+  if (!tinker::wire::parse_rfc3339(*v, &t, &offset, &err)) {
+    app.reply(ex, Response::bad_request(std::string(name) + ": '" + *v + "' is not an RFC 3339 date-time "
+                                        "(YYYY-MM-DDTHH:MM:SSZ): it " + err));
     return false;
   }
   if (offset != 0) {
@@ -77,7 +78,7 @@ void handle_get_billing_usage(App& app, Exchange* ex) {
   }
   if (end > hour_end) {
     return app.reply(ex, Response::bad_request("ending_before is in the future: the latest allowed is the end of the "
-                                               "current hour, " + rfc3339_seconds(hour_end)));
+                                               "current hour, " + tinker::wire::rfc3339_seconds(hour_end)));
   }
   // Expired checkpoints' storage ends at their expiry: make the store notice every expiry first.
   app.checkpoints.sweep_expired();
@@ -86,8 +87,8 @@ void handle_get_billing_usage(App& app, Exchange* ex) {
   std::set<std::string> sessions;
   for (const UsageRow& r : app.usage.rows(ex->user, start, end, now)) {
     wapi::BillingEvent e;
-    e.bucket_start = rfc3339_seconds(r.hour);
-    e.bucket_end = rfc3339_seconds(r.hour + UsageLedger::kHour);
+    e.bucket_start = tinker::wire::rfc3339_seconds(r.hour);
+    e.bucket_end = tinker::wire::rfc3339_seconds(r.hour + UsageLedger::kHour);
     if (!r.base_model.empty()) e.base_model = r.base_model;
     e.user_id = ex->user;
     e.user_name = ex->user;

@@ -14,7 +14,7 @@
 #include "api_routes.h"
 #include "app.h"
 #include "rest_common.h"
-#include "timefmt.h"
+#include "wire/time_text.h"
 
 namespace emu {
 
@@ -80,7 +80,7 @@ wapi::TrainingRun to_wire(App& app, const RunRecord& run, const std::map<std::st
   if (std::shared_ptr<ModelEntry> e = app.models.find(run.id); e && e->last_request_unix > last) {
     last = e->last_request_unix;
   }
-  t.last_request_time = rfc3339(last);
+  t.last_request_time = tinker::wire::rfc3339(last);
   auto it = ckpts.find(run.id);
   if (it != ckpts.end()) {
     if (it->second.last_training) t.last_checkpoint = checkpoint_to_wire(*it->second.last_training);

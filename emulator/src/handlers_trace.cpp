@@ -16,7 +16,7 @@
 #include "emu_model/checkpoint.h"
 #include "ids.h"
 #include "rest_common.h"
-#include "timefmt.h"
+#include "wire/time_text.h"
 
 namespace emu {
 
@@ -47,7 +47,7 @@ void start_export(App& app, const std::string& sid) {
   // with the two fields put in front.
   std::string entries = app.log.to_json_where([&](const LogEntry& le) { return in_session(le, sid); });
   std::string body = "{\"session_id\":" + json::dump(json::Ptr(cJSON_CreateString(sid.c_str())).get()) +
-                     ",\"exported_at\":\"" + rfc3339(unix_now()) + "\"," + entries.substr(1);
+                     ",\"exported_at\":\"" + tinker::wire::rfc3339(unix_now()) + "\"," + entries.substr(1);
   std::string file = app.downloads.dir() + "/trace-" + random_hex(8) + ".json";
   App* a = &app;
   uint64_t generation = e.generation;

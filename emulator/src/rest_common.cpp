@@ -5,7 +5,7 @@
 #include <optional>
 
 #include "app.h"
-#include "timefmt.h"
+#include "wire/time_text.h"
 
 namespace emu {
 
@@ -30,11 +30,11 @@ tinker::wire::api::Checkpoint checkpoint_to_wire(const CheckpointRecord& r) {
   tinker::wire::api::Checkpoint c;
   c.checkpoint_id = r.kind + "/" + r.name;
   c.checkpoint_type = r.kind == kTrainingKind ? "training" : "sampler";
-  c.time = rfc3339(r.created_unix);
+  c.time = tinker::wire::rfc3339(r.created_unix);
   c.tinker_path = r.tinker_path;
   c.size_bytes = r.size_bytes;
   c.is_public = r.is_public;
-  if (r.expires_unix) c.expires_at = rfc3339(*r.expires_unix);
+  if (r.expires_unix) c.expires_at = tinker::wire::rfc3339(*r.expires_unix);
   return c;
 }
 

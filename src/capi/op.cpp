@@ -98,14 +98,14 @@ tinker_status_t check_audit_event_type(const char* fn, const char* param, const 
 
 tinker_status_t check_optional_day(const char* fn, const char* param, const char* day) {
   std::string why;
-  if (day && *day && !wire::valid_day(day, &why))
+  if (day && *day && !wire::parse_day(day, nullptr, &why))
     return fail(TINKER_E_INVALID_ARGUMENT, std::string(fn) + ": " + param + " must be a day, YYYY-MM-DD: it " + why);
   return TINKER_OK;
 }
 
 tinker_status_t check_timestamp(const char* fn, const char* param, const char* timestamp) {
   std::string why;
-  if (!wire::valid_rfc3339(timestamp, &why))
+  if (!wire::parse_rfc3339(timestamp, nullptr, nullptr, &why))
     return fail(TINKER_E_INVALID_ARGUMENT, std::string(fn) + ": " + param +
                                                " must be an RFC 3339 time such as 2026-12-01T00:00:00Z: it " + why);
   return TINKER_OK;

@@ -36,7 +36,7 @@ bool archive_url_of_redirect(const std::string& what, const std::string& base_ur
   res->m.url = absolute ? url : url_origin(base_url) + url;
   const std::string* expires = r.header("expires");
   std::optional<int64_t> when = expires ? wire::parse_http_date(*expires) : std::nullopt;
-  res->m.expires = wire::rfc3339_utc(when.value_or(static_cast<int64_t>(std::time(nullptr)) + kDefaultArchiveUrlSeconds));
+  res->m.expires = wire::rfc3339_seconds(when.value_or(static_cast<int64_t>(std::time(nullptr)) + kDefaultArchiveUrlSeconds));
   *out = std::move(res);
   return true;
 }

@@ -13,6 +13,7 @@ using hostile::Request;
 using hostile::json_reply;
 using itest::async_outcome;
 using itest::blocking_outcome;
+using itest::Rest;
 
 namespace {
 
@@ -71,14 +72,6 @@ Trace trace_url(tinker_rest_client_t* rest, Form f) {
   tinker_free(url);
   return t;
 }
-
-struct Rest {
-  tinker_rest_client_t* r = nullptr;
-  explicit Rest(tinker_service_client_t* c) {
-    assert_status(tinker_service_client_create_rest_client(c, &r), TINKER_OK, tinker_last_error());
-  }
-  ~Rest() { tinker_rest_client_free(r); }
-};
 
 void quick_retries(tinker_client_options_t* o) {
   assert_status(tinker_client_options_set_archive_retry(o, 10, 6), TINKER_OK, nullptr);

@@ -130,6 +130,7 @@ double ms_between(tinker::Clock::time_point from, tinker::Clock::time_point to);
 
 // Creates a client from `options` (freed here) and tracks it for teardown.
 tinker_service_client_t* new_client(tinker_client_options_t* options);
+
 // Frees a tracked client now.
 void free_client(tinker_service_client_t* client);
 // Tracks a future for teardown (futures are freed before clients); returns it.
@@ -157,6 +158,17 @@ std::string describe(tinker_status_t status, const tinker_error_t* error);
   } while (0)
 
 bool contains(const std::string& haystack, const std::string& needle);
+
+// A REST client on `service` (asserted made), freed at scope end.
+struct Rest {
+  tinker_rest_client_t* r = nullptr;
+  explicit Rest(tinker_service_client_t* service) {
+    assert_status(tinker_service_client_create_rest_client(service, &r), TINKER_OK, tinker_last_error());
+  }
+  ~Rest() { tinker_rest_client_free(r); }
+  Rest(const Rest&) = delete;
+  Rest& operator=(const Rest&) = delete;
+};
 
 // ---- future-returning calls through the internal call engine -------------------------------
 

@@ -11,15 +11,6 @@ using namespace itest;
 
 namespace {
 
-// A REST client on `service`, freed at scope end.
-struct Rest {
-  tinker_rest_client_t* r = nullptr;
-  explicit Rest(tinker_service_client_t* service) {
-    assert_status(tinker_service_client_create_rest_client(service, &r), TINKER_OK, tinker_last_error());
-  }
-  ~Rest() { tinker_rest_client_free(r); }
-};
-
 tinker_service_client_t* client() { return new_client(fast_options()); }
 
 // A client of another user (another API key; the emulator makes each key a user).

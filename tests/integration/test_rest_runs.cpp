@@ -10,14 +10,6 @@ using namespace itest;
 
 namespace {
 
-struct Rest {
-  tinker_rest_client_t* r = nullptr;
-  explicit Rest(tinker_service_client_t* service) {
-    assert_status(tinker_service_client_create_rest_client(service, &r), TINKER_OK, tinker_last_error());
-  }
-  ~Rest() { tinker_rest_client_free(r); }
-};
-
 tinker_service_client_t* user(const char* api_key, const char* project = nullptr,
                               const char* meta_key = nullptr, const char* meta_value = nullptr) {
   tinker_client_options_t* o = fast_options();

@@ -13,7 +13,7 @@ void rfc3339_times_with_an_offset_are_valid(void**) {
   for (const char* t : {"2026-12-01T00:00:00Z", "2026-12-01t23:59:59z", "2024-02-29T12:00:00.123456Z",
                         "2026-12-01T00:00:00+01:00", "2026-12-01T00:00:00-05:30", "2016-12-31T23:59:60Z"}) {
     std::string why;
-    assert_true(valid_rfc3339(t, &why));
+    assert_true(parse_rfc3339(t, nullptr, nullptr, &why));
   }
 }
 
@@ -33,18 +33,18 @@ void malformed_rfc3339_times_say_why(void**) {
   };
   for (const auto& [text, says] : cases) {
     std::string why;
-    assert_false(valid_rfc3339(text, &why));
+    assert_false(parse_rfc3339(text, nullptr, nullptr, &why));
     assert_non_null(strstr(why.c_str(), says));
   }
 }
 
 void days_must_exist(void**) {
   std::string why;
-  assert_true(valid_day("2024-02-29", &why));
-  assert_false(valid_day("2023-02-29", &why));
-  assert_false(valid_day("2026-04-31", &why));
-  assert_false(valid_day("2026-4-30", &why));
-  assert_false(valid_day("2026-04-30Z", &why));
+  assert_true(parse_day("2024-02-29", nullptr, &why));
+  assert_false(parse_day("2023-02-29", nullptr, &why));
+  assert_false(parse_day("2026-04-31", nullptr, &why));
+  assert_false(parse_day("2026-4-30", nullptr, &why));
+  assert_false(parse_day("2026-04-30Z", nullptr, &why));
 }
 
 void http_dates_read_as_utc_seconds(void**) {
@@ -57,10 +57,34 @@ void http_dates_read_as_utc_seconds(void**) {
 }
 
 void rfc3339_utc_round_trips_http_dates(void**) {
-  assert_string_equal(rfc3339_utc(0).c_str(), "1970-01-01T00:00:00Z");
-  assert_string_equal(rfc3339_utc(784111777).c_str(), "1994-11-06T08:49:37Z");
-  assert_string_equal(rfc3339_utc(1835481599).c_str(), "2028-02-29T23:59:59Z");
-  assert_string_equal(rfc3339_utc(-1).c_str(), "1969-12-31T23:59:59Z");
+  assert_string_equal(rfc3339_seconds(0).c_str(), "1970-01-01T00:00:00Z");
+  assert_string_equal(rfc3339_seconds(784111777).c_str(), "1994-11-06T08:49:37Z");
+  assert_string_equal(rfc3339_seconds(1835481599).c_str(), "2028-02-29T23:59:59Z");
+  assert_string_equal(rfc3339_seconds(-1).c_str(), "1969-12-31T23:59:59Z");
+}
+
+void rfc3339_reads_the_instant_and_its_offset(void**) {
+  double t = 0;
+  int offset = -1;
+  assert_true(parse_rfc3339("1994-11-06T09:49:37.25+01:00", &t, &offset, nullptr));
+  assert_true(t == 784111777.25);
+  assert_int_equal(offset, 3600);
+  assert_true(parse_rfc3339("1970-01-01T00:00:00Z", &t, &offset, nullptr));
+  assert_true(t == 0.0);
+  assert_int_equal(offset, 0);
+  int64_t day = 0;
+  assert_true(parse_day("2028-02-29", &day, nullptr));
+  assert_int_equal(day, 1835395200);
+}
+
+void times_are_written_as_the_protocol_does(void**) {
+  assert_string_equal(http_date(784111777).c_str(), "Sun, 06 Nov 1994 08:49:37 GMT");
+  assert_string_equal(http_date(0).c_str(), "Thu, 01 Jan 1970 00:00:00 GMT");
+  assert_string_equal(rfc3339(784111777.5).c_str(), "1994-11-06T08:49:37.500000Z");
+  assert_string_equal(rfc3339(1e300).c_str(), "9999-12-31T23:59:59.000000Z");  // clamped
+  assert_string_equal(rfc3339(-5).c_str(), "1970-01-01T00:00:00.000000Z");
+  for (int64_t t : {int64_t{0}, int64_t{784111777}, int64_t{1835481599}, int64_t{4102444800}})
+    assert_int_equal(*parse_http_date(http_date(t)), t);
 }
 
 // The C checks behind R21 and R22: bad values are refused naming the parameter, nothing sent.
@@ -105,6 +129,8 @@ int main(void) {
       cmocka_unit_test(days_must_exist),
       cmocka_unit_test(http_dates_read_as_utc_seconds),
       cmocka_unit_test(rfc3339_utc_round_trips_http_dates),
+      cmocka_unit_test(rfc3339_reads_the_instant_and_its_offset),
+      cmocka_unit_test(times_are_written_as_the_protocol_does),
       cmocka_unit_test(billing_and_audit_arguments_are_checked_at_the_boundary),
       cmocka_unit_test(metadata_reads_in_key_order),
   };
