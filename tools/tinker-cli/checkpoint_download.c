@@ -1,8 +1,10 @@
 /*
  * checkpoint_download.c — `tinker checkpoint download`: ask the service for the checkpoint's
  * signed archive URL, fetch it (download.c), extract it safely (archive.c) into a fresh hidden
- * directory beside the destination, and only then move that directory into place. A failure at
- * any step leaves the destination as it was.
+ * directory beside the destination, and only then move that directory into place. The
+ * destination is <run-id>_<kind>_<name> in the current directory or in -o's DIR, which is
+ * created with its parents if need be. A failure at any step leaves the destination as it was
+ * and removes the directories made for it.
  */
 #define _POSIX_C_SOURCE 200809L /* isatty, fileno, mkdtemp */
 
@@ -23,10 +25,12 @@
 static const char download_usage[] =
     "Usage: tinker checkpoint download PATH [-o DIR] [--force]\n"
     "\n"
-    "Download a checkpoint's archive and extract it into DIR (default: a directory named after\n"
-    "the checkpoint, <run-id>_<kind>_<name>, in the current directory). An existing DIR must be\n"
-    "empty unless --force is given, which replaces it (and all it holds) once the new files are\n"
-    "ready. Nothing is written to DIR unless the whole archive downloads and checks out.\n"
+    "Download a checkpoint's archive and extract it into a directory named after the checkpoint,\n"
+    "<run-id>_<kind>_<name>, in DIR (default: the current directory). DIR and any missing parents\n"
+    "of it are created. An existing checkpoint directory there must be empty unless --force is\n"
+    "given, which replaces it (and all it holds) once the new files are ready. Nothing is written\n"
+    "to it unless the whole archive downloads and checks out, and directories created for it are\n"
+    "removed again if it does not.\n"
     "\n"
     "The archive is refused (exit code 3) if it holds anything but regular files and\n"
     "directories, a name that is absolute or has a '..' component, an entry twice, or is\n"
@@ -34,21 +38,49 @@ static const char download_usage[] =
     "API key is never sent to it.\n"
     "\n"
     "Options:\n"
-    "  -o, --output DIR          Extract into DIR\n"
-    "      --force               Replace DIR if it exists and is not empty\n"
+    "  -o, --output DIR          Extract into DIR/<run-id>_<kind>_<name>\n"
+    "      --force               Replace that directory if it exists and is not empty\n"
     CLI_COMMON_OPTIONS
     "  --timeout also bounds connecting to the download and any stall of it.\n";
 
-/* The destination unless -o: the path without "tinker://", '/' made '_'. */
-static char *default_dir(const char *path) {
+/* The destination's name: the path without "tinker://", '/' made '_'. */
+static char *checkpoint_dir_name(const char *path) {
   char *dir = cli_xstrdup(path + strlen("tinker://")), *p;
   for (p = dir; *p; ++p)
     if (*p == '/') *p = '_';
   return dir;
 }
 
+/* `name` in the directory `output` ("a/" and "a" give "a/name", "/" gives "/name"). */
+static char *path_in(const char *output, const char *name) {
+  size_t n = strlen(output), size;
+  char *path;
+  while (n > 1 && output[n - 1] == '/') --n;
+  size = n + strlen(name) + 2;
+  path = cli_xmalloc(size);
+  snprintf(path, size, "%.*s%s%s", (int)n, output, output[n - 1] == '/' ? "" : "/", name);
+  return path;
+}
+
+/* Checks -o's DIR before anything is downloaded: a directory, or nothing yet (it is created
+ * later). CLI_EXIT_OK, or a reported failure. */
+static int check_output(const char *output) {
+  switch (cli_path_state(output)) {
+    case CLI_PATH_MISSING:
+    case CLI_PATH_EMPTY_DIR:
+    case CLI_PATH_NONEMPTY_DIR:
+      return CLI_EXIT_OK;
+    case CLI_PATH_NOT_DIR:
+      cli_errorf("%s exists and is not a directory", output);
+      return CLI_EXIT_USER;
+    default:
+      cli_errorf("cannot use %s: %s", output, strerror(errno));
+      return CLI_EXIT_USER;
+  }
+}
+
 /* Checks the destination before anything is downloaded. CLI_EXIT_OK, or a reported failure. */
-static int check_destination(const char *dir, const char *parent, int force) {
+static int check_destination(const char *dir, int force) {
   switch (cli_path_state(dir)) {
     case CLI_PATH_MISSING:
     case CLI_PATH_EMPTY_DIR:
@@ -63,10 +95,6 @@ static int check_destination(const char *dir, const char *parent, int force) {
     default:
       cli_errorf("cannot use %s: %s", dir, strerror(errno));
       return CLI_EXIT_USER;
-  }
-  if (cli_path_state(parent) == CLI_PATH_MISSING || cli_path_state(parent) == CLI_PATH_NOT_DIR) {
-    cli_errorf("the directory %s does not exist", parent);
-    return CLI_EXIT_USER;
   }
   return CLI_EXIT_OK;
 }
@@ -162,8 +190,9 @@ static void print_result(cli_t *cli, const char *path, const char *dir, uint64_t
 int cli_checkpoint_download(cli_t *cli, int argc, char **argv) {
   enum { OPT_OUTPUT, OPT_FORCE };
   cli_option_t options[] = {{"output", 'o', 1, 0, NULL}, {"force", 0, 0, 0, NULL}};
-  const char *path = NULL;
+  const char *path = NULL, *output;
   char *dir = NULL, *parent = NULL, *base = NULL, *staging = NULL;
+  cli_made_dirs_t made = {NULL, 0};
   tinker_parsed_path_t *parsed = NULL;
   tinker_service_client_t *service = NULL;
   tinker_rest_client_t *rest = NULL;
@@ -181,16 +210,19 @@ int cli_checkpoint_download(cli_t *cli, int argc, char **argv) {
     cli_errorf("--output must not be empty");
     return CLI_EXIT_USER;
   }
-  dir = options[OPT_OUTPUT].seen ? cli_xstrdup(options[OPT_OUTPUT].value) : default_dir(path);
+  rc = CLI_EXIT_OK;
+  output = options[OPT_OUTPUT].seen ? options[OPT_OUTPUT].value : NULL;
+  base = checkpoint_dir_name(path);
+  dir = output ? path_in(output, base) : cli_xstrdup(base);
   parent = cli_parent_dir(dir);
-  base = cli_base_name(dir);
   /* The directory is replaced by a rename: "." and the like cannot be. */
-  if (!base[0] || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 || strcmp(base, "/") == 0) {
+  if (!base[0] || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 || strchr(base, '/')) {
     cli_errorf("cannot extract into '%s': name a directory that can be created or replaced", dir);
     rc = CLI_EXIT_USER;
     goto done;
   }
-  rc = check_destination(dir, parent, options[OPT_FORCE].seen);
+  if (output) rc = check_output(output);
+  if (rc == CLI_EXIT_OK) rc = check_destination(dir, options[OPT_FORCE].seen);
   if (rc != CLI_EXIT_OK) goto done;
 
   rc = cli_open_rest_client(cli, &service, &rest);
@@ -201,6 +233,12 @@ int cli_checkpoint_download(cli_t *cli, int argc, char **argv) {
     goto done;
   }
 
+  /* -o's DIR is made only now that there is something to put in it. */
+  if (output && cli_make_dirs(parent, &made) != 0) {
+    cli_errorf("cannot create the directory %s: %s", parent, strerror(errno));
+    rc = CLI_EXIT_USER;
+    goto done;
+  }
   /* Both beside the destination: the same file system (rename works) and where the user
    * expects the space to be used, not a small /tmp. */
   file = cli_anonymous_file_in(parent);
@@ -217,6 +255,7 @@ int cli_checkpoint_download(cli_t *cli, int argc, char **argv) {
 
 done:
   if (file) fclose(file);
+  cli_made_dirs_finish(&made, rc != CLI_EXIT_OK);
   free(staging);
   free(dir);
   free(parent);

@@ -109,6 +109,60 @@ char *cli_temp_dir_in(const char *dir, const char *base, const char *what) {
   return name;
 }
 
+/* `prefix` exists now as a directory: 1 if mkdir made it, 0 if it was there, -1 (errno set) if
+ * neither. */
+static int make_dir(const char *prefix) {
+  struct stat st;
+  int saved;
+  if (mkdir(prefix, 0777) == 0) return 1;
+  saved = errno;
+  if (stat(prefix, &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return 0;
+    saved = ENOTDIR;
+  }
+  errno = saved;
+  return -1;
+}
+
+int cli_make_dirs(const char *path, cli_made_dirs_t *made) {
+  size_t n = strlen(path), i = 0;
+  char *prefix = cli_xmalloc(n + 1);
+  made->paths = NULL;
+  made->count = 0;
+  while (i < n) {
+    int r;
+    while (i < n && path[i] == '/') ++i; /* the slashes before a component (or a root) */
+    while (i < n && path[i] != '/') ++i; /* and the component */
+    memcpy(prefix, path, i);
+    prefix[i] = '\0';
+    r = make_dir(prefix);
+    if (r < 0) {
+      int saved = errno;
+      free(prefix);
+      cli_made_dirs_finish(made, 1);
+      errno = saved;
+      return -1;
+    }
+    if (r > 0) {
+      made->paths = cli_xrealloc(made->paths, (made->count + 1) * sizeof(*made->paths));
+      made->paths[made->count++] = cli_xstrdup(prefix);
+    }
+  }
+  free(prefix);
+  return 0;
+}
+
+void cli_made_dirs_finish(cli_made_dirs_t *made, int remove) {
+  size_t i = made->count;
+  while (i-- > 0) {
+    if (remove) rmdir(made->paths[i]); /* fails, as it should, if something else is in it now */
+    free(made->paths[i]);
+  }
+  free(made->paths);
+  made->paths = NULL;
+  made->count = 0;
+}
+
 static int remove_failures;
 
 static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw) {

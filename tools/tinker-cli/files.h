@@ -1,6 +1,7 @@
 /*
  * files.h — the local file system chores of the commands that write files: what is at a path,
- * temporary files and directories beside a destination, removing a tree.
+ * temporary files and directories beside a destination, creating a directory with its parents,
+ * removing a tree.
  */
 #ifndef TINKER_CLI_FILES_H
 #define TINKER_CLI_FILES_H
@@ -33,6 +34,21 @@ FILE *cli_anonymous_file_in(const char *dir);
  * set) on failure. */
 char *cli_temp_file_in(const char *dir, const char *base, const char *what, int *fd);
 char *cli_temp_dir_in(const char *dir, const char *base, const char *what);
+
+/* The directories cli_make_dirs created, outermost first. */
+typedef struct cli_made_dirs {
+  char **paths;
+  size_t count;
+} cli_made_dirs_t;
+
+/* Creates `path` and whatever of its parents is missing, like `mkdir -p` (mode 0777 less the
+ * umask), and lists in *made the directories it created. 0, or -1 (errno set: ENOTDIR when
+ * something on the way exists and is not a directory) with nothing created and *made empty. */
+int cli_make_dirs(const char *path, cli_made_dirs_t *made);
+
+/* Removes, innermost first, the directories in *made that are still empty (with `remove`
+ * nonzero), then frees the list. */
+void cli_made_dirs_finish(cli_made_dirs_t *made, int remove);
 
 /* Removes `path` and everything below it without following symlinks (a symlink is removed,
  * not what it points at). 0, or -1 when something stayed. */

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `tinker checkpoint download` against a fake service (fake_archive_server.py) that hands out
 # hostile and broken archives and redirects: every one refused with exit code 3, nothing written
-# outside the destination, no destination left behind, and no credential sent to the download.
+# outside the destination, no destination (nor the -o directory made for it) left behind, and no
+# credential sent to the download.
 # Usage: cli_download_test.sh TINKER MAKE_ARCHIVES_PY FAKE_ARCHIVE_SERVER_PY
 set -uo pipefail
 
@@ -40,17 +41,19 @@ only_in_dl() {
 
 # ---- a good archive, directly and through a same-host redirect --------------------------------
 
+# -o names the directory the checkpoint's own directory, run_weights_<name>, is made in.
 run 0 checkpoint download tinker://run/weights/good -o good
-out_has "Downloaded tinker://run/weights/good to good (4 files, "
-check "the good archive's files" diff -r "$ar/src" "$work/dl/good"
+out_has "Downloaded tinker://run/weights/good to good/run_weights_good (4 files, "
+check "the good archive's files" diff -r "$ar/src" "$work/dl/good/run_weights_good"
+check "nothing else in -o's directory" test "$(ls -A "$work/dl/good")" = run_weights_good
 run 0 checkpoint download tinker://run/weights/samehost -o same --format json
-json_check "assert d['file_count'] == 4 and d['destination'] == 'same', d"
-check "a same-host redirect is followed" diff -r "$ar/src" "$work/dl/same"
+json_check "assert d['file_count'] == 4 and d['destination'] == 'same/run_weights_samehost', d"
+check "a same-host redirect is followed" diff -r "$ar/src" "$work/dl/same/run_weights_samehost"
 rm -rf "$work/dl/good" "$work/dl/same"
 
 # ---- refused archives -------------------------------------------------------------------------
 
-# name|what the error names
+# name|what the error names. -o's "out" is made for the download and removed again.
 while IFS='|' read -r name says; do
   run 3 checkpoint download "tinker://run/weights/$name" -o out
   err_tinker
@@ -80,11 +83,14 @@ not_an_archive|corrupt
 EOF
 
 # An existing destination stays as it was when the archive is refused, even with --force.
-mkdir "$work/dl/keep" && echo mine >"$work/dl/keep/mine.txt"
+kept="$work/dl/keep/run_weights_symlink_then_file"
+mkdir -p "$kept" && echo mine >"$kept/mine.txt"
 run 3 checkpoint download tinker://run/weights/symlink_then_file -o keep --force
 check "--force keeps the old directory when the archive is refused" \
-  test "$(ls -A "$work/dl/keep")" = mine.txt -a "$(cat "$work/dl/keep/mine.txt")" = mine
-check "no leftovers beside the kept directory" only_in_dl "$work/dl/keep "
+  test "$(ls -A "$kept")" = mine.txt -a "$(cat "$kept/mine.txt")" = mine
+check "no leftovers beside the kept directory" \
+  test "$(ls -A "$work/dl/keep")" = run_weights_symlink_then_file
+check "no leftovers beside -o's directory" only_in_dl "$work/dl/keep "
 rm -rf "$work/dl/keep"
 
 # ---- the download itself fails ------------------------------------------------------------------
@@ -95,6 +101,9 @@ run 3 checkpoint download tinker://run/weights/loop -o out
 err_has "redirected more than 5 times"
 run 3 checkpoint download tinker://run/weights/missing -o out
 err_has "HTTP 404"
+# Every directory made for -o goes again, the outermost too.
+run 3 checkpoint download tinker://run/weights/truncated -o deep/er/out
+err_has "truncated"
 check "failed downloads leave nothing behind" only_in_dl ""
 
 # ---- no credential went to the download URL --------------------------------------------------------

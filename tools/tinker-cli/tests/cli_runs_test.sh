@@ -229,29 +229,53 @@ echo stale >"$default_dir/stale.txt"
 run 0 checkpoint download "$alpha" --force
 check "--force replaced the directory" same_as_stored "$work/dl/$default_dir" "$alpha"
 check "no leftovers after --force" no_leftovers "$work/dl"
-# An empty one is simply used.
-mkdir "$work/dl/empty"
-run 0 -f json checkpoint download "$beta" -o "$work/dl/empty"
+# -o DIR: the checkpoint's directory is made in DIR. An empty one there is simply used.
+name_of() { local p="${1#tinker://}"; echo "${p//\//_}"; }
+mkdir -p "$work/dl/out/$(name_of "$beta")"
+export want_destination="$work/dl/out/$(name_of "$beta")"
+run 0 -f json checkpoint download "$beta" -o "$work/dl/out"
 json_check "
-assert d['tinker_path'] == os.environ['beta'] and d['destination'].endswith('/dl/empty'), d
+assert d['tinker_path'] == os.environ['beta'] and d['destination'] == os.environ['want_destination'], d
 assert d['file_count'] == 2 and d['bytes'] > 0 and d['archive_bytes'] > 0, d
 assert set(d) == {'tinker_path', 'destination', 'archive_bytes', 'file_count', 'bytes'}, d
 "
-check "a sampler checkpoint equals what the emulator stored" same_as_stored "$work/dl/empty" "$beta"
-run 0 checkpoint download "$gamma" --output="$work/dl/sub dir"
-check "-o with a space" same_as_stored "$work/dl/sub dir" "$gamma"
+check "a sampler checkpoint equals what the emulator stored" same_as_stored "$work/dl/out/$(name_of "$beta")" "$beta"
+check "no leftovers in -o's directory" no_leftovers "$work/dl/out"
+run 0 checkpoint download "$gamma" --output="$work/dl/sub dir/"
+check "-o with a space (and a trailing slash)" same_as_stored "$work/dl/sub dir/$(name_of "$gamma")" "$gamma"
+out_has "Downloaded $gamma to $work/dl/sub dir/$(name_of "$gamma") (2 files, "
 
-run 1 checkpoint download "$alpha" -o "$work/dl/no/such/parent/x"
-err_has "does not exist"
+# A missing DIR is made, with its missing parents (0755 under umask 022), and holds only the
+# checkpoint's directory.
+run 0 checkpoint download "$gamma" -o "$work/dl/new/par ent/dir"
+out_has "Downloaded $gamma to $work/dl/new/par ent/dir/$(name_of "$gamma") (2 files, "
+check "-o made its parents and extracted into DIR/<run>_<kind>_<name>" \
+  same_as_stored "$work/dl/new/par ent/dir/$(name_of "$gamma")" "$gamma"
+check "only the checkpoint's directory in the new DIR" \
+  test "$(ls -A "$work/dl/new/par ent/dir")" = "$(name_of "$gamma")"
+check "the new directories are 0755" \
+  test "$(stat -c %a "$work/dl/new" "$work/dl/new/par ent" "$work/dl/new/par ent/dir" | sort -u)" = 755
+
+# A DIR that cannot be a directory: exit code 1, before the service is asked.
 echo file >"$work/dl/a-file"
-run 1 checkpoint download "$alpha" -o "$work/dl/a-file" --force
+run 1 checkpoint download "$alpha" -o "$work/dl/a-file"
+err_tinker
+err_has "$work/dl/a-file exists and is not a directory"
+run 1 checkpoint download "$alpha" -o "$work/dl/a-file/sub"
+err_has "Not a directory"
+check "the file -o named is untouched" test "$(cat "$work/dl/a-file")" = file
+# The checkpoint's directory itself a file: not replaced, even with --force.
+mkdir "$work/dl/f" && echo file >"$work/dl/f/$(name_of "$alpha")"
+run 1 checkpoint download "$alpha" -o "$work/dl/f" --force
 err_has "is not a directory"
+check "the file in -o's directory is untouched" test "$(cat "$work/dl/f/$(name_of "$alpha")")" = file
 run 1 checkpoint download "tinker://$run1/weights/missing" -o "$work/dl/missing"
 err_has "not found"
 check "nothing made for a missing checkpoint" test ! -e "$work/dl/missing"
 TINKER_API_KEY=tml-cli-test-other run 1 checkpoint download "$alpha" -o "$work/dl/other"
 check "nothing made for another user's checkpoint" test ! -e "$work/dl/other"
 check "no leftovers after the failures" no_leftovers "$work/dl"
+check "no leftovers in -o's directory after the failures" no_leftovers "$work/dl/f"
 cd "$work" || exit 1
 
 # ---- session export-trace (each export waits for the library's 5 s poll) ----------------------
