@@ -129,6 +129,16 @@ Transport::Transport(Settings settings, std::function<void(const char*)> on_esca
     : settings_(std::move(settings)), on_escaped_(std::move(on_escaped)) {
   std::call_once(g_curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   multi_ = curl_multi_init();
+  // libcurl closes cached connections with an internal handle that takes its no-signal setting
+  // from the last easy handle added; until one is, it briefly ignores SIGPIPE in
+  // curl_multi_cleanup, changing the process's disposition (a JVM warns "SIGPIPE handler
+  // modified!"). One handle with CURLOPT_NOSIGNAL, added and removed, sets it from the start.
+  if (CURL* quiet = curl_easy_init()) {
+    curl_easy_setopt(quiet, CURLOPT_NOSIGNAL, 1L);
+    curl_multi_add_handle(multi_, quiet);
+    curl_multi_remove_handle(multi_, quiet);
+    curl_easy_cleanup(quiet);
+  }
   if (settings_.max_host_connections > 0)
     curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, settings_.max_host_connections);
   // CURLMOPT_MAXCONNECTS stays libcurl's default (4 per easy handle ever added, so it grows with
