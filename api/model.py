@@ -133,6 +133,8 @@ class Op:
     # Special operations: the C++ expression that starts them (their arguments by {param}).
     impl: Optional[str] = None
     emulator: Optional[str] = None  # the emulator handler's name (plain ops with routes)
+    sdk: Optional[str] = ""         # the official Python SDK's method ("" = the same name; None = the
+                                    # SDK has none: an operation beyond it)
     runner: str = "run"             # the client's method that runs a plain operation (one that reads
                                     # more than a JSON answer: a redirect, or polls until ready)
     doc: str = ""

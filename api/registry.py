@@ -331,9 +331,9 @@ OPS = [
        result="sampling_client",
        impl="client->impl->create_sampling_client({model_path}, {base_model}, {retry}, err)",
        doc="opens a sampling client on a sampler checkpoint or on a base model (at least one of the two)."),
-    Op("S7", "service_client", "health_check", impl="client->impl->health_check()",
+    Op("S7", "service_client", "health_check", sdk=None, impl="client->impl->health_check()",
        doc="succeeds when the server reports itself healthy."),
-    Op("X1", "service_client", "start_session", impl="client->impl->start_session()",
+    Op("X1", "service_client", "start_session", sdk=None, impl="client->impl->start_session()",
        doc="makes sure the client's session exists (configuration, token, create_session, heartbeat). "
            "Operations that need a session do this themselves; a failed start is tried again by the next "
            "call."),
@@ -357,11 +357,11 @@ OPS = [
        doc="runs forward_backward with a loss computed on the client: the forward pass's logprobs go to the "
            "loss function, and the backward pass sends its gradients. Datums may carry only \"target_tokens\" "
            "and \"weights\"."),
-    Op("T3a", "training_client", "forward_backward_custom_begin", params=[P("data", "batch")],
+    Op("T3a", "training_client", "forward_backward_custom_begin", sdk=None, params=[P("data", "batch")],
        result="custom_loss_step", impl="client->impl->forward_backward_custom_begin({data}, err)",
        doc="runs the first phase of forward_backward_custom, the forward pass, and returns the step that "
            "holds its logprobs and takes the loss, gradients and metrics."),
-    Op("T3b", "training_client", "forward_backward_custom_finish", params=[P("step", "custom_loss_step")],
+    Op("T3b", "training_client", "forward_backward_custom_finish", sdk=None, params=[P("step", "custom_loss_step")],
        result="forward_backward_output", impl="client->impl->forward_backward_custom_finish({step}, err)",
        doc="runs the second phase of forward_backward_custom: sends the backward pass with the step's loss, "
            "gradients and metrics. The step must come from this client and not have been finished."),
@@ -402,7 +402,7 @@ OPS = [
        result="sampling_client", impl="client->impl->save_weights_and_get_sampling_client({retry})",
        doc="saves the current weights as an ephemeral sampler checkpoint and opens a sampling client on "
            "them."),
-    Op("T12", "training_client", "unload_model", http=("POST", "/api/v1/unload_model"),
+    Op("T12", "training_client", "unload_model", sdk=None, http=("POST", "/api/v1/unload_model"),
        request="UnloadModelRequest", future=True, request_type="UnloadModel", prerequisite="session",
        emulator="unload_model",
        doc="unloads the model from the server; later operations on it fail."),
@@ -481,14 +481,14 @@ OPS += [
        doc="deletes a checkpoint."),
     Op("R10", "rest_client", "delete_checkpoint_from_tinker_path", params=_by_path, http=("DELETE", _checkpoint),
        path_params=_by_path_path, doc="deletes the checkpoint a tinker:// path names."),
-    Op("R11", "rest_client", "publish_checkpoint", params=_by_ids, http=("POST", _checkpoint + "/publish"),
+    Op("R11", "rest_client", "publish_checkpoint", sdk=None, params=_by_ids, http=("POST", _checkpoint + "/publish"),
        conflict_is_final=True, path_params=_by_ids_path, emulator="publish_checkpoint",
        doc="publishes a checkpoint: other users can then see and load it. Publishing a public checkpoint "
            "fails (HTTP 409)."),
     Op("R12", "rest_client", "publish_checkpoint_from_tinker_path", params=_by_path,
        http=("POST", _checkpoint + "/publish"), conflict_is_final=True, path_params=_by_path_path,
        doc="publishes the checkpoint a tinker:// path names."),
-    Op("R13", "rest_client", "unpublish_checkpoint", params=_by_ids, http=("DELETE", _checkpoint + "/publish"),
+    Op("R13", "rest_client", "unpublish_checkpoint", sdk=None, params=_by_ids, http=("DELETE", _checkpoint + "/publish"),
        conflict_is_final=True, path_params=_by_ids_path, emulator="unpublish_checkpoint",
        doc="makes a published checkpoint private again. Unpublishing a private checkpoint fails (HTTP 409)."),
     Op("R14", "rest_client", "unpublish_checkpoint_from_tinker_path", params=_by_path,
