@@ -343,8 +343,8 @@ def with_java_links(text):
 def op_doc(op, asynchronous, params, left_out=(), first=None, more=()):
     """Javadoc paragraphs of one overload; params: [(Java name, doc)]."""
     if first is None and asynchronous:
-        first = (f"{op.id} {op.name}, asynchronous ({{@code {op.c_name()}_async}}): the future completes on the "
-                 "service client's completion thread.")
+        first = (f"{op.id} {op.name}, asynchronous ({{@code {op.c_name()}_async}}): the future is completed "
+                 "through the service client's completion queue, never on its draining thread.")
     elif first is None:
         first = f"{op.id} {op.name}, blocking: {{@code {camel(op.name)}Async}} awaited; an interrupt cancels it."
     paragraphs = [first]

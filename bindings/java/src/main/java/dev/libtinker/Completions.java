@@ -2,40 +2,82 @@ package dev.libtinker;
 
 import dev.libtinker.raw.SWIGTYPE_p_tinker_completion_queue;
 import dev.libtinker.raw.TinkerRaw;
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One libtinker completion queue and the one daemon thread ("tinker-completions") that drains it
- * and completes the matching {@link TinkerFuture}s. Pending futures cost a map entry, not a
- * thread.
+ * One libtinker completion queue and the daemon thread ("tinker-completions") that drains it.
+ * Pending futures cost a map entry, not a thread.
+ *
+ * <p>The draining thread never runs user code: it hands each finished future to {@link
+ * #CALLBACKS}, a shared pool of daemon threads ("tinker-callbacks", created on demand, ended
+ * after {@value #CALLBACK_KEEP_ALIVE_SECONDS} s idle), which takes the result and completes the
+ * {@link TinkerFuture}, running its dependent stages. A stage may therefore block on another
+ * operation, or close any client, without stopping deliveries.
+ *
+ * <p>The thread runs only while futures are pending (and {@value #LINGER_MS} ms after the last
+ * one, so that back-to-back operations reuse it). The queue belongs to this object, which the
+ * service client and every client made from it share; a Cleaner frees it once all of them are
+ * unreachable (the thread keeps this object reachable while it runs). Nothing closes it
+ * explicitly: clients made from a closed service client keep using it.
  */
-final class Completions implements AutoCloseable {
+final class Completions {
   static final String THREAD_NAME = "tinker-completions";
+  static final String CALLBACK_THREAD_NAME = "tinker-callbacks";
+  static final long LINGER_MS = 1000;
+  static final long CALLBACK_KEEP_ALIVE_SECONDS = 2;
+
+  private static final Cleaner CLEANER = Cleaner.create();
+
+  /** Completes the futures of every client: one thread per result being delivered, reused. */
+  static final Executor CALLBACKS =
+      new ThreadPoolExecutor(
+          0,
+          Integer.MAX_VALUE,
+          CALLBACK_KEEP_ALIVE_SECONDS,
+          TimeUnit.SECONDS,
+          new SynchronousQueue<>(),
+          r -> {
+            Thread t = new Thread(r, CALLBACK_THREAD_NAME);
+            t.setDaemon(true);
+            return t;
+          });
 
   private final SWIGTYPE_p_tinker_completion_queue queue;
   private final ConcurrentHashMap<Long, TinkerFuture<?>> pending = new ConcurrentHashMap<>();
   private final AtomicLong nextTag = new AtomicLong(1);
-  private final Thread thread;
-  private final AtomicBoolean closed = new AtomicBoolean();
-  private volatile boolean closing;
+  private boolean running; // guarded by this: a draining thread exists
 
   Completions() {
     Tinker.load();
     SWIGTYPE_p_tinker_completion_queue[] out = new SWIGTYPE_p_tinker_completion_queue[1];
     TinkerRaw.tinker_completion_queue_new(out);
-    queue = out[0];
-    thread = new Thread(this::drain, THREAD_NAME);
-    thread.setDaemon(true);
-    thread.start();
+    SWIGTYPE_p_tinker_completion_queue q = out[0];
+    queue = q;
+    // The action captures the pointer, never this.
+    CLEANER.register(this, () -> TinkerRaw.tinker_completion_queue_free(q));
   }
 
-  /** Routes the future's completion through the queue. */
+  /** Routes the future's completion through the queue; starts the thread if none runs. */
   void watch(TinkerFuture<?> future) {
     long tag = nextTag.getAndIncrement();
-    pending.put(tag, future); // before attaching: an already finished future reports at once
+    synchronized (this) {
+      pending.put(tag, future); // before attaching: an already finished future reports at once
+      if (!running) {
+        Thread thread = new Thread(this::drain, THREAD_NAME);
+        thread.setDaemon(true);
+        thread.start();
+        running = true;
+      }
+    }
     try {
       future
           .handle()
@@ -47,49 +89,52 @@ final class Completions implements AutoCloseable {
     } catch (RuntimeException e) {
       pending.remove(tag);
       throw e;
+    } finally {
+      Reference.reachabilityFence(this);
     }
   }
 
   private void drain() {
     long[] tag = new long[1];
-    while (true) {
-      int status = TinkerRaw.tinker_completion_queue_next(queue, closing ? 0 : -1, tag);
-      if (status == Status.OK) {
-        TinkerFuture<?> future = pending.remove(tag[0]);
-        if (future != null) {
-          future.finish();
+    try {
+      while (true) {
+        int status = TinkerRaw.tinker_completion_queue_next(queue, LINGER_MS, tag);
+        if (status == Status.OK) {
+          TinkerFuture<?> future = pending.remove(tag[0]);
+          if (future != null) {
+            deliver(future::finish);
+          }
+        } else if (status == Status.TIMEOUT || status == Status.INTERRUPTED) {
+          synchronized (this) {
+            if (pending.isEmpty()) {
+              running = false; // the next watch starts a new thread
+              return;
+            }
+          }
+        } else {
+          // The queue is unusable: fail what is pending rather than leave it hanging.
+          ArrayList<TinkerFuture<?>> failed;
+          synchronized (this) {
+            running = false;
+            failed = new ArrayList<>(pending.values());
+            pending.clear();
+          }
+          for (TinkerFuture<?> f : failed) {
+            deliver(() -> f.abandon(status));
+          }
+          return;
         }
-      } else if (status == Status.TIMEOUT && closing) {
-        return; // drained after close
-      } else if (status != Status.INTERRUPTED && status != Status.TIMEOUT) {
-        return; // the queue is unusable; close() fails what is left
       }
+    } finally {
+      Reference.reachabilityFence(this);
     }
   }
 
-  /** Stops the thread after delivering what already finished; the rest ends cancelled. */
-  @Override
-  public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
-    closing = true;
-    TinkerRaw.tinker_completion_queue_wakeup(queue);
-    boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    for (TinkerFuture<?> future : new ArrayList<>(pending.values())) {
-      future.abandon();
-    }
-    pending.clear();
-    TinkerRaw.tinker_completion_queue_free(queue);
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+  private static void deliver(Runnable completion) {
+    try {
+      CALLBACKS.execute(completion);
+    } catch (RejectedExecutionException e) {
+      completion.run(); // no thread to be had (out of memory): better late on this one than never
     }
   }
 }

@@ -33,8 +33,9 @@ import java.util.stream.StreamSupport;
  * makes them); either is checked before anything is sent, and a malformed one throws {@link
  * Status#INVALID_ARGUMENT} from the call itself.
  *
- * <p>Results are delivered by the completion thread of the service client it came from: keep that
- * one open. Close it when done (try-with-resources); operations already started still complete.
+ * <p>Results are delivered through the completion queue of the service client it came from; it
+ * keeps working after that client was closed (handles may be closed in any order). Close it when
+ * done (try-with-resources); operations already started still complete.
  * One never closed is freed by a Cleaner.
  */
 public final class RestClient extends RestClientOperations implements AutoCloseable {

@@ -16,17 +16,26 @@ import java.util.function.Function;
 
 /**
  * The entry point: owns the connection runtime shared by every client and future created from
- * it, plus one completion thread that completes this client's futures. Thread-safe. Close it when
- * done (try-with-resources); futures still pending then end with {@link Status#CANCELLED}.
+ * it, plus one completion queue that delivers their results. Thread-safe. Close it when done
+ * (try-with-resources); one never closed is freed by a Cleaner once it (and every client made from
+ * it) is unreachable.
  *
  * <p>Its operations (health check, server capabilities, session, creating training and sampling
  * clients) come from the registry (api/registry.py, generated into {@code
  * ServiceClientOperations}): each as {@code fooAsync()}, returning a {@link TinkerFuture}, and as
  * a blocking {@code foo()} that waits for it. Failures are {@link TinkerException}s.
  *
- * <p>The {@link TrainingClient}s, {@link SamplingClient}s and {@link RestClient}s it creates
- * deliver their results through this client's completion thread: keep it open while they are in
- * use.
+ * <p>Lifetimes follow libtinker's rule that handles may be freed in any order: the {@link
+ * TrainingClient}s, {@link SamplingClient}s and {@link RestClient}s it creates keep the runtime
+ * and the completion queue alive, so they keep working after this client is closed, and their
+ * pending operations still complete. Closing this client ends its pending operations with {@link
+ * Status#CANCELLED} only when it is the last handle on the runtime (libtinker cancels them; the
+ * futures complete shortly after {@link #close} returns).
+ *
+ * <p>The thread draining the queue ("tinker-completions", running only while operations are
+ * pending) never runs user code: futures are completed on a pool of "tinker-callbacks" threads
+ * (see {@link TinkerFuture}), so a dependent stage may block on another operation or close any
+ * client, this one included.
  */
 public final class ServiceClient extends ServiceClientOperations implements AutoCloseable {
   private final NativeHandle<SWIGTYPE_p_tinker_service_client> handle;
@@ -126,7 +135,7 @@ public final class ServiceClient extends ServiceClientOperations implements Auto
       handle.close(null);
       throw e;
     }
-    this.completions = c;
+    this.completions = c; // no thread yet: it starts with the first operation
   }
 
   /** One C {@code _async} call: the handle it runs on, a scope for converted inputs, the future. */
@@ -150,12 +159,13 @@ public final class ServiceClient extends ServiceClientOperations implements Auto
   }
 
   /**
-   * Starts an operation of a client made from this one (training, sampling): its completion goes
-   * through this client's queue, so both handles are borrowed, this one first.
+   * Starts an operation of a client made from this one (training, sampling, REST): its completion
+   * goes through this client's queue, which outlives this client's handle, so only the target's
+   * handle is borrowed and the operation works after this client was closed.
    */
   <H, T> TinkerFuture<T> start(
       NativeHandle<H> target, AsyncCall<H> call, Function<SWIGTYPE_p_tinker_future, T> take) {
-    return handle.use(c -> target.use(h -> launch(h, call, take)));
+    return target.use(h -> launch(h, call, take));
   }
 
   /**
@@ -248,7 +258,8 @@ public final class ServiceClient extends ServiceClientOperations implements Auto
 
   /**
    * S6: a REST client (checkpoints, sessions, samplers, whoami) on this client's configuration and
-   * runtime. No I/O and no session; its operations are served by this client's completion thread.
+   * runtime. No I/O and no session; its operations are delivered through this client's completion
+   * queue, and it keeps working after this client was closed.
    */
   public RestClient createRestClient() {
     return handle.use(c -> RestClient.create(this, c));
@@ -260,16 +271,13 @@ public final class ServiceClient extends ServiceClientOperations implements Auto
   }
 
   /**
-   * Releases the client (when it is the last handle on its runtime, libtinker ends every pending
-   * operation cancelled), then stops the completion thread once it delivered what finished.
-   * Idempotent.
+   * Releases the client. When it is the last handle on its runtime, libtinker ends every pending
+   * operation cancelled, and their futures complete with {@link Status#CANCELLED} shortly after;
+   * otherwise they run on. Clients made from this one keep working. Never waits for a thread:
+   * safe from any thread, a dependent stage of one of its futures included. Idempotent.
    */
   @Override
-  public synchronized void close() {
-    if (handle.isClosing()) {
-      return;
-    }
+  public void close() {
     handle.close(null);
-    completions.close();
   }
 }

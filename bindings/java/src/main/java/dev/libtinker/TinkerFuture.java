@@ -8,10 +8,14 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * A running libtinker operation as a {@link CompletableFuture}. It is completed by the client's
- * single "tinker-completions" thread, which drains a libtinker completion queue: no library thread
- * ever calls into the JVM. Dependent stages added with the non-async methods run on that thread
- * once the result is there, so keep them short or use the *Async variants.
+ * A running libtinker operation as a {@link CompletableFuture}. The service client's
+ * "tinker-completions" thread drains a libtinker completion queue (no library thread ever calls
+ * into the JVM) and hands each finished operation to a shared pool of "tinker-callbacks" daemon
+ * threads, which take the result and complete the future. Dependent stages added with the
+ * non-async methods run on such a pool thread (or on the thread that adds them, if the future is
+ * done already), never on the draining thread: a stage may block on another operation ({@code
+ * fb.thenApply(o -> tc.optimStep(adam))}) or close a client. Futures that finish together may be
+ * completed in any order.
  *
  * <p>{@link #cancel} also stops local work in libtinker. Tinker has no server-side cancel: a
  * request the server already accepted may still run there.
@@ -53,7 +57,7 @@ public final class TinkerFuture<T> extends CompletableFuture<T> {
     return handle;
   }
 
-  /** On the completions thread, once the native future finished: take the result, free it. */
+  /** On a callback thread, once the native future finished: take the result, free it. */
   void finish() {
     try {
       T value =
@@ -73,11 +77,19 @@ public final class TinkerFuture<T> extends CompletableFuture<T> {
     }
   }
 
-  /** Ends the future as cancelled (used when the client closes before the operation finished). */
-  void abandon() {
+  /**
+   * Ends the future with {@code status} and cancels the native operation: its completion queue
+   * failed, so its result can no longer be delivered.
+   */
+  void abandon(int status) {
     completeExceptionally(
         new TinkerException(
-            Status.CANCELLED, "the client was closed", TinkerException.Category.USER, 0, "", false));
+            status,
+            "the completion queue failed: " + Status.name(status),
+            TinkerException.Category.UNKNOWN,
+            0,
+            "",
+            false));
     handle.close(TinkerRaw::tinker_future_cancel);
   }
 

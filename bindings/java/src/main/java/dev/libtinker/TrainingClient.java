@@ -16,9 +16,10 @@ import java.util.function.Function;
  * Operations run on the server in call order (protocol.md §6.1), so a caller can submit {@code
  * forwardBackwardAsync} and {@code optimStepAsync} back to back and then wait for both.
  *
- * <p>Results are delivered by the completion thread of the service client this client came from:
- * keep that one open while using this one. {@link #close} releases the handle; operations already
- * started keep running and still complete their futures.
+ * <p>Results are delivered through the completion queue of the service client this client came
+ * from. Like libtinker's handles, the two may be closed in any order: this client keeps working
+ * after its service client was closed. {@link #close} releases the handle; operations already
+ * started keep running and still complete their futures. One never closed is freed by a Cleaner.
  */
 public final class TrainingClient extends TrainingClientOperations implements AutoCloseable {
   private final ServiceClient service;

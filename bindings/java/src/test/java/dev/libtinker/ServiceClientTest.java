@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.libtinker.raw.SWIGTYPE_p_tinker_batch;
 import dev.libtinker.raw.SWIGTYPE_p_tinker_datum;
@@ -19,7 +20,9 @@ import dev.libtinker.raw.TinkerRaw;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,7 +80,7 @@ class ServiceClientTest {
       futures.add(i % 2 == 0 ? client.healthCheckAsync() : client.getServerCapabilitiesAsync());
     }
     CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).join();
-    assertEquals(before, completionThreads(), "no thread per future");
+    assertTrue(completionThreads() <= before + 1, "no thread per future");
   }
 
   @Test
@@ -144,7 +147,7 @@ class ServiceClientTest {
   }
 
   @Test
-  void closingWithOperationsInFlightCompletesEveryFuture() {
+  void closingWithOperationsInFlightCompletesEveryFuture() throws Exception {
     ServiceClient extra = ServiceClient.create();
     List<TinkerFuture<ServerCapabilities>> futures = new ArrayList<>();
     for (int i = 0; i < 32; i++) {
@@ -152,7 +155,13 @@ class ServiceClientTest {
     }
     extra.close();
     for (TinkerFuture<ServerCapabilities> f : futures) {
-      assertTrue(f.isDone(), "a future was left pending by close()");
+      try {
+        f.get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException expected) {
+        // checked below
+      } catch (TimeoutException e) {
+        fail("a future was left pending by close()");
+      }
       if (f.isCompletedExceptionally()) {
         Throwable cause = assertThrows(Exception.class, f::join).getCause();
         assertTrue(cause instanceof TinkerException, String.valueOf(cause));
@@ -227,17 +236,18 @@ class ServiceClientTest {
   }
 
   @Test
-  void closeStopsTheCompletionThreadAndIsIdempotent() throws Exception {
+  void theCompletionThreadRunsOnlyWhileNeededAndCloseIsIdempotent() throws Exception {
     long before = completionThreads();
     ServiceClient extra = ServiceClient.create();
-    assertEquals(before + 1, completionThreads());
+    assertTrue(completionThreads() <= before, "a thread before the first operation");
     extra.healthCheck();
     extra.close();
     extra.close();
-    for (int i = 0; i < 100 && completionThreads() > before; i++) {
+    // The thread ends Completions.LINGER_MS after the last operation finished.
+    for (int i = 0; i < 1000 && completionThreads() > before; i++) {
       Thread.sleep(10);
     }
-    assertEquals(before, completionThreads());
+    assertTrue(completionThreads() <= before, "the completion thread did not end");
     TinkerException e = assertThrows(TinkerException.class, extra::healthCheck);
     assertEquals(Status.FAILED_PRECONDITION, e.code());
   }

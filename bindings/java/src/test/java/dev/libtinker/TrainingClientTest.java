@@ -398,10 +398,18 @@ class TrainingClientTest extends EmulatorTest {
   }
 
   @Test
-  void trainingClientsNeedTheirServiceClientOpen() {
+  void trainingClientsOutliveTheirServiceClient() throws Exception {
     TrainingClient tc = newTrainer(19);
+    List<Datum> data = batch();
+    TinkerFuture<ForwardBackwardOutput> pending = tc.forwardBackwardAsync(data, "cross_entropy");
     service.close();
-    TinkerException e = assertThrows(TinkerException.class, () -> tc.forwardAsync(batch(), "cross_entropy"));
+    assertTrue(pending.get(60, TimeUnit.SECONDS).metric("loss:sum") > 0, "the pending operation completes");
+    assertTrue(tc.optimStep(AdamParams.withLearningRate(0.01)).metrics().get("grad_norm:mean") > 0);
+    assertEquals(tc.modelId(), tc.getInfo().modelId());
+    try (SamplingClient sc = tc.saveWeightsAndGetSamplingClient()) {
+      assertEquals(MODEL, sc.getBaseModel());
+    }
+    TinkerException e = assertThrows(TinkerException.class, service::healthCheck);
     assertEquals(Status.FAILED_PRECONDITION, e.code(), e.toString());
   }
 }
