@@ -99,12 +99,12 @@ final class Completions {
     try {
       while (true) {
         int status = TinkerRaw.tinker_completion_queue_next(queue, LINGER_MS, tag);
-        if (status == Status.OK) {
+        if (status == Status.OK.value()) {
           TinkerFuture<?> future = pending.remove(tag[0]);
           if (future != null) {
             deliver(future::finish);
           }
-        } else if (status == Status.TIMEOUT || status == Status.INTERRUPTED) {
+        } else if (status == Status.TIMEOUT.value() || status == Status.INTERRUPTED.value()) {
           synchronized (this) {
             if (pending.isEmpty()) {
               running = false; // the next watch starts a new thread

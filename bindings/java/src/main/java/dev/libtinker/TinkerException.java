@@ -25,7 +25,7 @@ public class TinkerException extends RuntimeException {
     }
   }
 
-  private final int code;
+  private final int code; // the C number: one this version does not know stays visible
   private final Category category;
   private final int httpStatus;
   private final String requestId;
@@ -34,8 +34,8 @@ public class TinkerException extends RuntimeException {
   private final String cFunction;
 
   public TinkerException(
-      int code, String message, Category category, int httpStatus, String requestId, boolean retryable) {
-    this(code, message, category, httpStatus, requestId, retryable, null);
+      Status code, String message, Category category, int httpStatus, String requestId, boolean retryable) {
+    this(code.value(), message, category, httpStatus, requestId, retryable, null);
   }
 
   private TinkerException(
@@ -95,8 +95,13 @@ public class TinkerException extends RuntimeException {
     return e;
   }
 
-  /** The status code (see {@link Status}). */
-  public int code() {
+  /** The status ({@link Status#UNKNOWN} for a number this version does not know). */
+  public Status code() {
+    return Status.of(code);
+  }
+
+  /** The status's C number, as libtinker reported it. */
+  public int codeValue() {
     return code;
   }
 
@@ -145,7 +150,7 @@ public class TinkerException extends RuntimeException {
   static TinkerException fromFuture(SWIGTYPE_p_tinker_future future, int status) {
     SWIGTYPE_p_tinker_error e = TinkerRaw.tinker_future_error(future);
     if (e == null) {
-      return new TinkerException(status, Status.name(status), Category.UNKNOWN, 0, "", false);
+      return new TinkerException(status, Status.name(status), Category.UNKNOWN, 0, "", false, null);
     }
     return named(
         TinkerRaw.tinker_error_code(e),
@@ -158,7 +163,8 @@ public class TinkerException extends RuntimeException {
 
   /** This failure with {@code where} before its message, e.g. which input of a call was bad. */
   TinkerException within(String where) {
-    TinkerException e = new TinkerException(code, where + ": " + getMessage(), category, httpStatus, requestId, retryable);
+    TinkerException e =
+        new TinkerException(code, where + ": " + getMessage(), category, httpStatus, requestId, retryable, null);
     e.initCause(this);
     return e;
   }

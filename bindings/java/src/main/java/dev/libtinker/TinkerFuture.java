@@ -64,7 +64,7 @@ public final class TinkerFuture<T> extends CompletableFuture<T> {
           handle.use(
               f -> {
                 int status = TinkerRaw.tinker_future_poll(f);
-                if (status != Status.OK) {
+                if (status != Status.OK.value()) {
                   throw TinkerException.fromFuture(f, status);
                 }
                 return take.apply(f);
@@ -84,7 +84,7 @@ public final class TinkerFuture<T> extends CompletableFuture<T> {
   void abandon(int status) {
     completeExceptionally(
         new TinkerException(
-            status,
+            Status.of(status),
             "the completion queue failed: " + Status.name(status),
             TinkerException.Category.UNKNOWN,
             0,

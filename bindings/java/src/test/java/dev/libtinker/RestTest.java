@@ -38,13 +38,13 @@ abstract class RestTest extends EmulatorTest {
     return own(service.createLoraTrainingClient(MODEL, LoraConfig.builder().rank(8).seed(seed).build()));
   }
 
-  protected static TinkerException failsWith(int status, Executable call) {
+  protected static TinkerException failsWith(Status status, Executable call) {
     TinkerException e = assertThrows(TinkerException.class, call);
     assertEquals(status, e.code(), e.toString());
     return e;
   }
 
-  protected static TinkerException failureWith(int status, CompletableFuture<?> future)
+  protected static TinkerException failureWith(Status status, CompletableFuture<?> future)
       throws InterruptedException {
     TinkerException e = failure(future);
     assertEquals(status, e.code(), e.toString());
