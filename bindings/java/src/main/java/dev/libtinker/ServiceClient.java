@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -50,7 +51,11 @@ public final class ServiceClient extends ServiceClientOperations implements Auto
     return new Builder();
   }
 
-  /** Client options; each maps to one tinker_client_options_* setter. Unset ones keep defaults. */
+  /**
+   * Client options; each maps to one tinker_client_options_* setter. Unset ones keep defaults. A
+   * null Duration throws NullPointerException naming the parameter at once; a null string reaches
+   * the setter, which refuses it from {@link #build} ({@link Status#INVALID_ARGUMENT}).
+   */
   public static final class Builder {
     private final List<Consumer<SWIGTYPE_p_tinker_client_options>> settings = new ArrayList<>();
 
@@ -70,6 +75,7 @@ public final class ServiceClient extends ServiceClientOperations implements Auto
     }
 
     public Builder requestTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
       return with(o -> TinkerRaw.tinker_client_options_set_request_timeout_ms(o, timeout.toMillis()));
     }
 
@@ -78,6 +84,7 @@ public final class ServiceClient extends ServiceClientOperations implements Auto
     }
 
     public Builder defaultDeadline(Duration deadline) {
+      Objects.requireNonNull(deadline, "deadline");
       return with(o -> TinkerRaw.tinker_client_options_set_default_deadline_ms(o, deadline.toMillis()));
     }
 
@@ -96,6 +103,7 @@ public final class ServiceClient extends ServiceClientOperations implements Auto
      * client. A negative delay or number of attempts throws from {@link #build}.
      */
     public Builder archiveRetry(Duration delay, int attempts) {
+      Objects.requireNonNull(delay, "delay");
       return with(o -> TinkerRaw.tinker_client_options_set_archive_retry(o, delay.toMillis(), attempts));
     }
 
@@ -105,6 +113,7 @@ public final class ServiceClient extends ServiceClientOperations implements Auto
      * wait. One that is not positive throws from {@link #build}.
      */
     public Builder tracePollInterval(Duration interval) {
+      Objects.requireNonNull(interval, "interval");
       return with(o -> TinkerRaw.tinker_client_options_set_trace_poll_interval_ms(o, interval.toMillis()));
     }
 

@@ -1,10 +1,11 @@
 package dev.libtinker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 
-/** The Status enum against libtinker's own names and numbers (no emulator needed). */
+/** The Status enum against libtinker's own names and numbers, and argument checks (no emulator needed). */
 class StatusTest {
   @Test
   void everyStatusIsItsCConstant() {
@@ -24,5 +25,14 @@ class StatusTest {
     assertEquals(Status.NOT_FOUND, e.code());
     assertEquals(Status.NOT_FOUND.value(), e.codeValue());
     assertEquals("TINKER_E_NOT_FOUND", e.statusName());
+  }
+
+  @Test
+  void aNullDurationIsRefusedWhenGivenNamingTheParameter() {
+    ServiceClient.Builder b = ServiceClient.builder();
+    assertEquals("timeout", assertThrows(NullPointerException.class, () -> b.requestTimeout(null)).getMessage());
+    assertEquals("deadline", assertThrows(NullPointerException.class, () -> b.defaultDeadline(null)).getMessage());
+    assertEquals("delay", assertThrows(NullPointerException.class, () -> b.archiveRetry(null, 1)).getMessage());
+    assertEquals("interval", assertThrows(NullPointerException.class, () -> b.tracePollInterval(null)).getMessage());
   }
 }
