@@ -7,7 +7,8 @@ initialisms for fields), the Go type of each parameter kind (kinds.py) and field
 and how each becomes its C argument. What needs more than a conversion stays hand-written in
 bindings/go/tinker and is called by name: the custom loss run by a worker goroutine (an operation
 with a `custom_loss_fn` parameter is the hand-written method of the same unexported name), the
-client handles, the forward/backward output, the sample response and the prompt logprobs
+client handles (reached through each client's native(), nil for a zero-value or nil client, whose
+methods then fail instead of panicking), the forward/backward output, the sample response and the prompt logprobs
 (take<Result>), the batch, loss-function config, metadata, model input, sampling parameters and
 custom-loss step conversions (newCBatch, newCLossFnConfig, newCMetadata, newCModelInput,
 newCSamplingParams, CustomLossStep.borrow), the small checks of the REST client's arguments
@@ -893,7 +894,7 @@ def gen_operations():
             c_args.append(k.arg.format(v=v, c=c, d=go_default(p, k)))
         handle = raw_type(f"tinker_{op.client}_t")
         async_fn = raw_fn(op.c_name() + "_async")
-        out.append(f"\treturn start(method, {recv}.h, func(p {handle}, out *uintptr) error {{\n"
+        out.append(f"\treturn start(method, {recv}.native(), func(p {handle}, out *uintptr) error {{\n"
                    f"\t\treturn {async_fn}({', '.join(['p'] + c_args + ['out'])})\n"
                    f"\t}}, {take_fn(op.result)})\n}}\n")
     return gofile("Every operation of the registry, blocking and Async, on its client. The Async form converts "

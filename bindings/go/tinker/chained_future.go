@@ -27,6 +27,8 @@ type chainedOp[T any] struct {
 	closed    bool
 	closedCh  chan struct{} // closed by close: wakes waiters
 	settled   chan struct{} // closed once val and err are final
+	finished  chan struct{} // Done: closed by whichever of settle and close comes first
+	finish    sync.Once
 	val       T
 	err       error
 	// Once settled (and not closed): the last stage, finished, which reports the operation to a
@@ -42,7 +44,8 @@ var errChainCancelled = &Error{Code: StatusCancelled, Message: "the operation wa
 // chain starts first's worker: run gets the operation (to start later stages with then) and
 // returns the operation's result. A panic in run fails the operation with StatusAborted.
 func chain[T any](first stage, run func(c *chainedOp[T]) (T, error)) *Future[T] {
-	c := &chainedOp[T]{stages: []stage{first}, closedCh: make(chan struct{}), settled: make(chan struct{})}
+	c := &chainedOp[T]{stages: []stage{first}, closedCh: make(chan struct{}), settled: make(chan struct{}),
+		finished: make(chan struct{})}
 	go c.work(run)
 	return &Future[T]{op: c}
 }
@@ -98,6 +101,7 @@ func (c *chainedOp[T]) settle(val T, err error) {
 	_ = last.Cancel() // a no-op once finished; a reporter must have finished
 	c.val, c.err = val, err
 	close(c.settled)
+	c.finish.Do(func() { close(c.finished) })
 	keep := !c.closed
 	if keep {
 		c.reporter = last
@@ -188,6 +192,7 @@ func (c *chainedOp[T]) close() {
 	c.closed = true
 	c.cancelLocked()
 	close(c.closedCh)
+	c.finish.Do(func() { close(c.finished) })
 	r := c.reporter
 	c.reporter = nil
 	c.mu.Unlock()
@@ -195,6 +200,8 @@ func (c *chainedOp[T]) close() {
 		r.Close()
 	}
 }
+
+func (c *chainedOp[T]) done() <-chan struct{} { return c.finished }
 
 func (c *chainedOp[T]) reportTo(q *CompletionQueue, tag uint64) error {
 	c.mu.Lock()

@@ -41,6 +41,11 @@ func CodeOf(err error) Status {
 var errClosed = &Error{Code: StatusFailedPrecondition, Category: CategoryUser,
 	Message: "use of a closed libtinker handle"}
 
+// errUnset is what every method of a zero-value or nil client returns: clients come from
+// NewServiceClient and the operations that create them.
+var errUnset = &Error{Code: StatusFailedPrecondition, Category: CategoryUser,
+	Message: "use of a zero-value or nil client (clients are made by NewServiceClient and its operations)"}
+
 // fromRaw converts the raw layer's error (captured inside the failing C call) into an *Error.
 func fromRaw(err error) error { return fromRawAs(err, "") }
 
@@ -61,8 +66,10 @@ func fromRawAs(err error, method string) error {
 // goMessage names Go instead of C: a message that begins with a C function's name
 // ("tinker_training_client_save_state_async: name must ...") begins with method instead, or, when
 // method is "", with the function's Go name from the registry (goName, names_gen.go), if it has
-// one. Callers see the method they called, not the C function behind it.
+// one; a client-option setter it mentions becomes the Go option (clientOptionNames). Callers see
+// the method they called, not the C function behind it.
 func goMessage(msg, method string) string {
+	msg = clientOptionNames.Replace(msg)
 	fn, rest, ok := strings.Cut(msg, ": ")
 	if !ok || !isCName(fn) {
 		return msg

@@ -74,6 +74,7 @@ type operation[T any] interface {
 	cancel() error
 	close()
 	reportTo(q *CompletionQueue, tag uint64) error
+	done() <-chan struct{}
 }
 
 func newFuture[T any](f raw.Tinker_future, take func(raw.Tinker_future) (T, error)) *Future[T] {
@@ -83,8 +84,20 @@ func newFuture[T any](f raw.Tinker_future, take func(raw.Tinker_future) (T, erro
 // Poll returns StatusPending while the operation runs, else its final status.
 func (f *Future[T]) Poll() Status { return f.op.poll() }
 
-// Done reports whether the operation has finished (successfully or not).
-func (f *Future[T]) Done() bool { return f.Poll() != StatusPending }
+// Done returns a channel that is closed once the operation has finished, whatever its outcome
+// (also when it was cancelled or the future closed), so a future can be awaited in a select:
+//
+//	select {
+//	case <-f.Done():
+//		out, err := f.Wait(ctx) // returns at once
+//	case <-time.After(time.Minute):
+//	}
+//
+// Every call returns the same channel. No goroutine is started per future: one goroutine of the
+// package drains a completion queue the future is attached to on the first call. A future
+// already added to a CompletionQueue keeps reporting there (its Done then costs a waiting
+// goroutine); one added after Done still reports to the queue it is added to.
+func (f *Future[T]) Done() <-chan struct{} { return f.op.done() }
 
 // Wait blocks until the operation finishes or ctx ends, and returns its result. When ctx ends
 // first it returns ctx.Err() and the operation keeps running (Wait may be called again).
@@ -108,6 +121,10 @@ type nativeOp[T any] struct {
 	taken bool
 	val   T
 	err   error
+	// Done's channel (done.go), nil before the first Done; doneOwn: served by a goroutine of
+	// its own rather than the package's queue.
+	doneE   *doneEntry
+	doneOwn bool
 }
 
 func (o *nativeOp[T]) poll() Status {
@@ -162,9 +179,25 @@ func (o *nativeOp[T]) cancel() error {
 
 func (o *nativeOp[T]) close() {
 	o.h.close(func(p raw.Tinker_future) { _ = raw.Tinker_future_cancel(p) })
+	o.mu.Lock()
+	e := o.doneE
+	o.mu.Unlock()
+	if e != nil {
+		dones.fire(e) // a freed future is detached from the queue: it reports nothing more
+	}
 }
 
 func (o *nativeOp[T]) reportTo(q *CompletionQueue, tag uint64) error {
+	o.mu.Lock()
+	e, own := o.doneE, o.doneOwn
+	o.mu.Unlock()
+	if e != nil && !own {
+		// Done holds the native registration: its dispatcher forwards the finish.
+		if err := o.h.use(func(raw.Tinker_future) error { return nil }); err != nil {
+			return err
+		}
+		return dones.forward(e, q, tag)
+	}
 	return o.h.use(func(fp raw.Tinker_future) error {
 		return q.h.use(func(qp raw.Tinker_completion_queue) error {
 			return fromRaw(raw.Tinker_future_set_completion_queue(fp, qp, tag))
@@ -176,6 +209,28 @@ func (o *nativeOp[T]) reportTo(q *CompletionQueue, tag uint64) error {
 // futures without a blocked OS thread per future.
 type CompletionQueue struct {
 	h *handle[raw.Tinker_completion_queue]
+
+	mu        sync.Mutex
+	forwarded []uint64 // tags of futures whose Done holds their native registration
+}
+
+// deliver queues a forwarded tag for Next and wakes a blocked Next.
+func (q *CompletionQueue) deliver(tag uint64) {
+	q.mu.Lock()
+	q.forwarded = append(q.forwarded, tag)
+	q.mu.Unlock()
+	_ = q.h.use(func(qp raw.Tinker_completion_queue) error { return fromRaw(raw.Tinker_completion_queue_wakeup(qp)) })
+}
+
+func (q *CompletionQueue) popForwarded() (uint64, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if len(q.forwarded) == 0 {
+		return 0, false
+	}
+	tag := q.forwarded[0]
+	q.forwarded = q.forwarded[1:]
+	return tag, true
 }
 
 // NewCompletionQueue creates a queue. Close it when done.
@@ -199,7 +254,13 @@ func (q *CompletionQueue) Next(ctx context.Context) (uint64, error) {
 	var tag uint64
 	err := q.h.use(func(qp raw.Tinker_completion_queue) error {
 		st, err := waitLoop(ctx, q.h.closing.Load,
-			func(ms int64) Status { return Status(raw.Tinker_completion_queue_next(qp, ms, &tag)) },
+			func(ms int64) Status {
+				if t, ok := q.popForwarded(); ok {
+					tag = t
+					return StatusOK
+				}
+				return Status(raw.Tinker_completion_queue_next(qp, ms, &tag))
+			},
 			func() { _ = raw.Tinker_completion_queue_wakeup(qp) })
 		if err == nil && st != StatusOK {
 			err = &Error{Code: st, Message: "tinker_completion_queue_next: " + st.String()}

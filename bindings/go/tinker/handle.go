@@ -23,8 +23,12 @@ func newHandle[P any](ptr P, free func(P)) *handle[P] {
 	return h
 }
 
-// use runs f with the pointer, or returns errClosed.
+// use runs f with the pointer, or returns errClosed (errUnset for the nil handle of a zero-value
+// or nil client).
 func (h *handle[P]) use(f func(P) error) error {
+	if h == nil {
+		return errUnset
+	}
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	if !h.live {
@@ -36,6 +40,10 @@ func (h *handle[P]) use(f func(P) error) error {
 // borrow is use for a caller that cannot hold the pointer inside one function (a deferred
 // release): the pointer stays valid until release, and close waits for it.
 func (h *handle[P]) borrow() (P, error) {
+	if h == nil {
+		var zero P
+		return zero, errUnset
+	}
 	h.mu.RLock()
 	if !h.live {
 		h.mu.RUnlock()
@@ -51,6 +59,9 @@ func (h *handle[P]) release() { h.mu.RUnlock() }
 // close frees the pointer once. wake (may be nil) runs first, under the read lock, to end
 // blocking calls of other goroutines (cancel a future, wake a completion queue).
 func (h *handle[P]) close(wake func(P)) {
+	if h == nil {
+		return
+	}
 	h.closing.Store(true)
 	if wake != nil {
 		h.mu.RLock()

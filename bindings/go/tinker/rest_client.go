@@ -20,7 +20,16 @@ type RestClient struct {
 }
 
 // Close releases the client. Idempotent.
-func (rc *RestClient) Close() { rc.h.close(nil) }
+func (rc *RestClient) Close() { rc.native().close(nil) }
+
+// native is the client's handle; nil for a zero-value or nil client, whose methods then fail
+// with StatusFailedPrecondition instead of panicking.
+func (rc *RestClient) native() *handle[raw.Tinker_rest_client] {
+	if rc == nil {
+		return nil
+	}
+	return rc.h
+}
 
 // The access scopes of GetTrainingRun[ByTinkerPath], ListTrainingRuns, AllTrainingRuns,
 // GetSession and ListSessions (WithAccessScope), as the server spells them.

@@ -13,11 +13,26 @@ type SamplingClient struct {
 	sessionID string
 }
 
-// SamplingSessionID is the server's id of the sampling session.
-func (s *SamplingClient) SamplingSessionID() string { return s.sessionID }
+// SamplingSessionID is the server's id of the sampling session ("" for a zero-value or nil
+// client).
+func (s *SamplingClient) SamplingSessionID() string {
+	if s == nil {
+		return ""
+	}
+	return s.sessionID
+}
 
-// Close releases the client. Idempotent.
-func (s *SamplingClient) Close() { s.h.close(nil) }
+// native is the client's handle; nil for a zero-value or nil client, whose methods then fail
+// with StatusFailedPrecondition instead of panicking.
+func (s *SamplingClient) native() *handle[raw.Tinker_sampling_client] {
+	if s == nil {
+		return nil
+	}
+	return s.h
+}
+
+// Close releases the client. Idempotent; a no-op on a zero-value or nil client.
+func (s *SamplingClient) Close() { s.native().close(nil) }
 
 // takeSamplingClient takes the client a finished S5 / T10 / T11 future holds: the Go value owns the
 // handle.

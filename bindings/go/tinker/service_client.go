@@ -6,9 +6,11 @@ import (
 	"libtinker.dev/tinker/internal/raw"
 )
 
-// ServiceClient is the entry point: it owns the connection runtime shared by every client and
-// future created from it. It is safe for concurrent use. Close it when done; futures may
-// outlive it (they then end cancelled). Its operations are in operations_gen.go.
+// ServiceClient is the entry point: it makes the connection runtime shared by every client and
+// future created from it. It is safe for concurrent use. Close it when done: the clients made
+// from it keep the runtime (see "Lifetimes" in the package doc). The zero value and a nil
+// pointer are no client: their methods fail with StatusFailedPrecondition. Its operations are in
+// operations_gen.go.
 type ServiceClient struct {
 	h *handle[raw.Tinker_service_client]
 }
@@ -22,27 +24,36 @@ func NewServiceClient(opts ...Option) (*ServiceClient, error) {
 	}
 	o := raw.SwigcptrTinker_client_options(op)
 	defer raw.Tinker_client_options_free(o)
-	for _, opt := range opts {
-		if err := opt(o); err != nil {
-			return nil, fromRaw(err)
+	for i, opt := range opts {
+		if err := opt.apply(o, i); err != nil {
+			return nil, err
 		}
 	}
 	var c uintptr
 	if err := raw.Tinker_service_client_new(&c, o); err != nil {
-		return nil, fromRaw(err)
+		return nil, newClientError(fromRawAs(err, "NewServiceClient"))
 	}
 	return &ServiceClient{h: newHandle[raw.Tinker_service_client](raw.SwigcptrTinker_service_client(c),
 		raw.Tinker_service_client_free)}, nil
 }
 
-// Close releases the client. Idempotent.
-func (c *ServiceClient) Close() { c.h.close(nil) }
+// native is the client's handle; nil for a zero-value or nil client, whose methods then fail
+// with StatusFailedPrecondition instead of panicking.
+func (c *ServiceClient) native() *handle[raw.Tinker_service_client] {
+	if c == nil {
+		return nil
+	}
+	return c.h
+}
+
+// Close releases the client. Idempotent; a no-op on a zero-value or nil client.
+func (c *ServiceClient) Close() { c.native().close(nil) }
 
 // SessionID is the client's session id once a session exists (StartSession, or any training or
 // sampling operation, creates it), else "".
 func (c *ServiceClient) SessionID() string {
 	id := ""
-	_ = c.h.use(func(p raw.Tinker_service_client) error { id = raw.Tinker_service_client_session_id(p); return nil })
+	_ = c.native().use(func(p raw.Tinker_service_client) error { id = raw.Tinker_service_client_session_id(p); return nil })
 	return id
 }
 
@@ -52,9 +63,9 @@ func (c *ServiceClient) SessionID() string {
 func (c *ServiceClient) CreateRestClient() (*RestClient, error) {
 	const method = "ServiceClient.CreateRestClient"
 	var p uintptr
-	if err := c.h.use(func(sc raw.Tinker_service_client) error {
+	if err := c.native().use(func(sc raw.Tinker_service_client) error {
 		return fromRawAs(raw.Tinker_service_client_create_rest_client(sc, &p), method)
-	}); err == errClosed {
+	}); err == errClosed || err == errUnset {
 		return nil, within(method, err)
 	} else if err != nil {
 		return nil, err
@@ -69,7 +80,7 @@ func (c *ServiceClient) CreateRestClient() (*RestClient, error) {
 func start[P, T any](method string, h *handle[P], async func(P, *uintptr) error,
 	take func(raw.Tinker_future) (T, error)) (*Future[T], error) {
 	var f uintptr
-	if err := h.use(func(p P) error { return fromRawAs(async(p, &f), method) }); err == errClosed {
+	if err := h.use(func(p P) error { return fromRawAs(async(p, &f), method) }); err == errClosed || err == errUnset {
 		return nil, within(method, err)
 	} else if err != nil {
 		return nil, err

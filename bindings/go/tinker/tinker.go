@@ -21,6 +21,45 @@
 // LoraConfig, RetryConfig) are generated from libtinker's operation registry (api/registry.py,
 // api/gen_go.py) into the *_gen.go files when the module is assembled.
 //
+// # Futures
+//
+// A *Future[T] is waited for with Wait(ctx), polled with Poll, or awaited in a select through
+// Done, a channel closed once the operation has finished, whatever its outcome:
+//
+//	f, err := tc.ForwardBackwardAsync(data, "cross_entropy", nil)
+//	...
+//	select {
+//	case <-f.Done():
+//		out, err := f.Wait(ctx) // finished: returns at once
+//	case <-time.After(time.Minute):
+//		f.Cancel()
+//	}
+//
+// Done costs no goroutine per future (one goroutine of the package drains a libtinker
+// completion queue). A CompletionQueue lets one goroutine learn, by tag, which of many futures
+// finished.
+//
+// # Client options
+//
+// NewServiceClient takes Options, one per libtinker client option: WithBaseURL, WithAPIKey,
+// WithRequestTimeout, WithConnectTimeout, WithMaxRetries, WithRetryBudget, WithHeader,
+// WithUserMetadata, WithSessionProjectID, WithTag, WithProxy, WithCABundlePath, WithVerifyTLS,
+// WithSDKVersion, WithWireMode, WithDefaultDeadline, WithHeartbeatInterval, WithArchiveRetry,
+// WithTracePollInterval, WithMaxResultBytes and WithMaxResponseBytes. A value an option refuses
+// fails NewServiceClient with StatusInvalidArgument, naming the option.
+//
+// # Lifetimes
+//
+// Close every client and future when done (a finalizer frees the ones that are not). They may
+// be closed in any order, as libtinker allows: a TrainingClient, SamplingClient or RestClient
+// keeps the connection runtime of the ServiceClient it came from, so it keeps working after that
+// ServiceClient is closed (or collected), and operations pending at that moment complete. Only
+// when the last client of a runtime is closed do its pending futures end with StatusCancelled;
+// a future may outlive all its clients. Closing a pending future cancels it. A closed client's
+// methods fail with StatusFailedPrecondition, and so do those of a zero-value client (var c
+// tinker.ServiceClient) or a nil *ServiceClient, *TrainingClient, *SamplingClient or
+// *RestClient: clients are made only by NewServiceClient and the operations that return them.
+//
 // The package sits on a SWIG-generated raw layer (internal/raw) that is produced at build time
 // from bindings/swig/tinker.i; see bindings/README.md for how to build it.
 package tinker

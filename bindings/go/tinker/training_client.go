@@ -14,11 +14,25 @@ type TrainingClient struct {
 	modelID string
 }
 
-// ModelID is the training run's model id.
-func (t *TrainingClient) ModelID() string { return t.modelID }
+// ModelID is the training run's model id ("" for a zero-value or nil client).
+func (t *TrainingClient) ModelID() string {
+	if t == nil {
+		return ""
+	}
+	return t.modelID
+}
 
-// Close releases the client. Idempotent.
-func (t *TrainingClient) Close() { t.h.close(nil) }
+// native is the client's handle; nil for a zero-value or nil client, whose methods then fail
+// with StatusFailedPrecondition instead of panicking.
+func (t *TrainingClient) native() *handle[raw.Tinker_training_client] {
+	if t == nil {
+		return nil
+	}
+	return t.h
+}
+
+// Close releases the client. Idempotent; a no-op on a zero-value or nil client.
+func (t *TrainingClient) Close() { t.native().close(nil) }
 
 // takeTrainingClient takes the client a finished S2–S4 future holds: the Go value owns the handle.
 func takeTrainingClient(f raw.Tinker_future) (*TrainingClient, error) {
