@@ -12,32 +12,33 @@ require "stringio"
 require "zlib"
 require_relative "rest_helper"
 
-# Tinker::Kinds.timestamp / .day: the conversions of R21's day and R22's times, no I/O.
+# Tinker::Kinds.timestamp (a private constant) / .day: the conversions of R21's day and R22's times, no I/O.
 class RestKindsTest < Minitest::Test
+  KINDS = Tinker.const_get(:Kinds) # internal, not public API
   def test_a_time_is_sent_as_rfc3339_in_utc_with_a_trailing_z
-    assert_equal "2026-01-02T03:00:00Z", Tinker::Kinds.timestamp(Time.utc(2026, 1, 2, 3), "t")
-    assert_equal "2026-01-02T03:00:00Z", Tinker::Kinds.timestamp(Time.new(2026, 1, 2, 8, 0, 0, "+05:00"), "t")
-    assert_equal "2026-01-01T23:30:00Z", Tinker::Kinds.timestamp(Time.new(2026, 1, 2, 1, 0, 0, "+01:30"), "t")
-    assert_equal "2026-01-02T08:00:00Z", Tinker::Kinds.timestamp(DateTime.new(2026, 1, 2, 3, 0, 0, "-05:00"), "t")
-    assert_equal "1970-01-01T00:00:01.25Z", Tinker::Kinds.timestamp(Time.at(1.25), "t"), "a fraction is kept"
-    assert_equal "2026-05-06T07:08:09+02:00", Tinker::Kinds.timestamp("2026-05-06T07:08:09+02:00", "t"),
+    assert_equal "2026-01-02T03:00:00Z", KINDS.timestamp(Time.utc(2026, 1, 2, 3), "t")
+    assert_equal "2026-01-02T03:00:00Z", KINDS.timestamp(Time.new(2026, 1, 2, 8, 0, 0, "+05:00"), "t")
+    assert_equal "2026-01-01T23:30:00Z", KINDS.timestamp(Time.new(2026, 1, 2, 1, 0, 0, "+01:30"), "t")
+    assert_equal "2026-01-02T08:00:00Z", KINDS.timestamp(DateTime.new(2026, 1, 2, 3, 0, 0, "-05:00"), "t")
+    assert_equal "1970-01-01T00:00:01.25Z", KINDS.timestamp(Time.at(1.25), "t"), "a fraction is kept"
+    assert_equal "2026-05-06T07:08:09+02:00", KINDS.timestamp("2026-05-06T07:08:09+02:00", "t"),
                  "a String is sent as it is"
   end
 
   def test_a_date_is_sent_as_its_day
-    assert_equal "2026-03-04", Tinker::Kinds.day(Date.new(2026, 3, 4), "day")
-    assert_equal "2026-03-05", Tinker::Kinds.day(DateTime.new(2026, 3, 4, 23, 0, 0, "-05:00"), "day"),
+    assert_equal "2026-03-04", KINDS.day(Date.new(2026, 3, 4), "day")
+    assert_equal "2026-03-05", KINDS.day(DateTime.new(2026, 3, 4, 23, 0, 0, "-05:00"), "day"),
                  "a DateTime's day in UTC"
-    assert_equal "2026-03-04", Tinker::Kinds.day("2026-03-04", "day")
-    assert_nil Tinker::Kinds.day(nil, "day")
+    assert_equal "2026-03-04", KINDS.day("2026-03-04", "day")
+    assert_nil KINDS.day(nil, "day")
   end
 
   def test_other_values_are_refused_naming_the_parameter
-    error = assert_raises(Tinker::InvalidArgumentError) { Tinker::Kinds.timestamp(Date.new(2026, 1, 1), "starting_on") }
+    error = assert_raises(Tinker::InvalidArgumentError) { KINDS.timestamp(Date.new(2026, 1, 1), "starting_on") }
     assert_equal "starting_on must be a Time or an RFC 3339 String, got Date", error.message
-    error = assert_raises(Tinker::InvalidArgumentError) { Tinker::Kinds.timestamp(1_700_000_000, "ending_before") }
+    error = assert_raises(Tinker::InvalidArgumentError) { KINDS.timestamp(1_700_000_000, "ending_before") }
     assert_equal "ending_before must be a Time or an RFC 3339 String, got Integer", error.message
-    error = assert_raises(Tinker::InvalidArgumentError) { Tinker::Kinds.day(Time.now, "day") }
+    error = assert_raises(Tinker::InvalidArgumentError) { KINDS.day(Time.now, "day") }
     assert_equal 'day must be a Date or a String "YYYY-MM-DD", got Time', error.message
     assert_equal :unknown, error.category
   end

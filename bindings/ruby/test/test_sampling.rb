@@ -295,8 +295,11 @@ class SamplingTest < TrainingTestCase
     s = sampler
     set_emulator_config(sample_delay_ms: 2000)
     error = assert_raises(Tinker::TimeoutError) { s.sample(PROMPT, max_tokens: 2, timeout: 0.1) }
-    assert_match(/still running/, error.message)
+    assert_equal "the operation did not finish within 0.1 s; it was cancelled here (a request the server " \
+                 "already accepted may still run there)", error.message
     future = s.sample_async(PROMPT, max_tokens: 2)
+    error = assert_raises(Timeout::Error) { future.wait(0.05) }
+    assert_match(/\Athe operation did not finish within 0.05 s and is still running/, error.message)
     refute future.done?
     future.cancel
     assert_raises(Tinker::CancelledError) { future.wait(10) }

@@ -6,6 +6,7 @@ require "minitest/autorun"
 require "tinker"
 
 class TrainingInputsTest < Minitest::Test
+  NATIVE = Tinker.const_get(:Native) # internal, not public API
   def test_model_input_length_counts_text_of_both_widths_and_images
     input = Tinker::ModelInput.from_ints([1, 2, 3])
                               .add_text([4, 5], dtype: :int64)
@@ -112,7 +113,7 @@ class TrainingInputsTest < Minitest::Test
     csr = { crow_indices: [0, 2], col_indices: [1, 3], shape: [1, 4] }
     build = lambda do |inputs|
       datum = Tinker::Datum.new(model_input: [1, 2, 3, 4], loss_fn_inputs: inputs)
-      Tinker::Native.with_batch([datum]) { |b| Tinker::Raw.tinker_batch_size(b) }
+      NATIVE.with_batch([datum]) { |b| Tinker::Raw.tinker_batch_size(b) }
     end
     error = assert_raises(Tinker::InvalidArgumentError) do
       build.call(weights: Tinker::TensorData.sparse([1, 2], **csr, dtype: :int64))
@@ -171,7 +172,7 @@ class TrainingInputsTest < Minitest::Test
     }
     values.each do |type, fields|
       builder = BUILDERS.fetch(type)
-      native = Tinker::Native.public_send(:"with_#{builder}", type.new(**fields)) do |ptr|
+      native = NATIVE.public_send(:"with_#{builder}", type.new(**fields)) do |ptr|
         native_fields(type, builder, ptr)
       end
       assert_equal fields, native, type.name
@@ -194,7 +195,7 @@ class TrainingInputsTest < Minitest::Test
     assert_equal "TrainingClient#forward_async: loss_fn is NULL", error.message
     assert_equal :user, error.category
     error = assert_raises(Tinker::InvalidArgumentError) do
-      Tinker::Native.with_lora_config(Tinker::LoraConfig.new(rank: 0)) { flunk "built" }
+      NATIVE.with_lora_config(Tinker::LoraConfig.new(rank: 0)) { flunk "built" }
     end
     assert_match(/\ALoraConfig#rank: rank must be > 0/, error.message)
   end
@@ -228,16 +229,16 @@ class TrainingInputsTest < Minitest::Test
            [:retry_delay_max, Float::INFINITY], [:jitter_factor, 2]]
     bad.each do |field, value|
       error = assert_raises(Tinker::InvalidArgumentError, field) do
-        Tinker::Native.with_retry_config(Tinker::RetryConfig.new(field => value)) { flunk "built" }
+        NATIVE.with_retry_config(Tinker::RetryConfig.new(field => value)) { flunk "built" }
       end
       assert_match(/\ARetryConfig##{field}: \w+ must be /, error.message) # the field, the setter's parameter, its range
     end
     assert_raises(Tinker::InvalidArgumentError) do
-      Tinker::Native.with_retry_config(Tinker::RetryConfig.new(max_connections: 1.5)) { flunk "built" }
+      NATIVE.with_retry_config(Tinker::RetryConfig.new(max_connections: 1.5)) { flunk "built" }
     end
-    assert_nil(Tinker::Native.with_retry_config(nil) { |ptr| ptr })
+    assert_nil(NATIVE.with_retry_config(nil) { |ptr| ptr })
     off = Tinker::RetryConfig.new(jitter_factor: 1, retry_delay_base: 0, enable_retry_logic: false)
-    assert_equal :built, Tinker::Native.with_retry_config(off) { |ptr| ptr && :built }
+    assert_equal :built, NATIVE.with_retry_config(off) { |ptr| ptr && :built }
   end
 
   def test_datum_arguments_are_checked
@@ -250,12 +251,12 @@ class TrainingInputsTest < Minitest::Test
   def test_invalid_values_are_refused_by_libtinker_builders
     datum = Tinker::Datum.new(model_input: [1], loss_fn_inputs: { target_tokens: [2] })
     assert_raises(Tinker::InvalidArgumentError) do
-      Tinker::Native.with_adam_params(Tinker::AdamParams.new(beta1: 1.5)) { flunk "built" }
+      NATIVE.with_adam_params(Tinker::AdamParams.new(beta1: 1.5)) { flunk "built" }
     end
     assert_raises(Tinker::InvalidArgumentError) do
-      Tinker::Native.with_lora_config(Tinker::LoraConfig.new(rank: 0)) { flunk "built" }
+      NATIVE.with_lora_config(Tinker::LoraConfig.new(rank: 0)) { flunk "built" }
     end
-    assert_raises(Tinker::InvalidArgumentError) { Tinker::Native.with_batch([datum, :x]) { flunk "built" } }
-    assert_equal 1, Tinker::Native.with_batch([datum]) { |b| Tinker::Raw.tinker_batch_size(b) }
+    assert_raises(Tinker::InvalidArgumentError) { NATIVE.with_batch([datum, :x]) { flunk "built" } }
+    assert_equal 1, NATIVE.with_batch([datum]) { |b| Tinker::Raw.tinker_batch_size(b) }
   end
 end

@@ -51,7 +51,7 @@ module Tinker
 
           remaining = deadline && (deadline - Tinker.monotonic_now)
           if remaining && remaining <= 0
-            raise TimeoutError.new("the operation is still running", code: Raw::TINKER_E_TIMEOUT)
+            raise Tinker.timeout_error(timeout, cancelled: false)
           end
 
           @settled.wait(@lock, remaining)
@@ -90,6 +90,7 @@ module Tinker
       nil
     end
 
+    # @api private
     def report_to(queue, tag)
       reporter = @lock.synchronize do
         raise Tinker.closed_error if @closed

@@ -14,6 +14,7 @@ module Tinker
     end
 
     # For Future#report_to.
+    # @api private
     def with_native(&block)
       @handle.use(&block)
     end
@@ -32,6 +33,11 @@ module Tinker
           end
         end
       end
+    end
+
+    # "#<Tinker::CompletionQueue>" (or "... closed")
+    def inspect
+      Tinker.inspect_object(self, @handle)
     end
 
     def close

@@ -31,6 +31,7 @@ module Tinker
   # after the block returned. An operation submitted meanwhile, such as an optim_step_async
   # right after this call, may therefore reach the server BEFORE the backward pass (as in the
   # Python SDK); wait for this future first when that operation must follow it.
+  # @api private
   module CustomLoss
     # The future of forward_backward_custom[_async] on `client`; `method` names the Ruby method
     # called in errors raised while the forward pass starts.
@@ -44,4 +45,5 @@ module Tinker
       end
     end
   end
+  private_constant :CustomLoss
 end

@@ -16,11 +16,13 @@ module Tinker
       @handle = Handle.new(ptr, :tinker_custom_loss_step_free)
     end
 
+    # @api private
     def self.take(future)
       new(Raw.tinker_future_take_custom_loss_step(future))
     end
 
     # Lends a step's native pointer to the block (the custom_loss_step parameter kind).
+    # @api private
     def self.with_native(step, &block)
       unless step.is_a?(CustomLossStep)
         raise Tinker.invalid_argument("step must be a Tinker::CustomLossStep, got #{step.class}")
@@ -65,8 +67,14 @@ module Tinker
       set(loss: loss, gradients: gradients, metrics: metrics || {})
     end
 
+    # @api private
     def use(&block)
       @handle.use(&block)
+    end
+
+    # "#<Tinker::CustomLossStep>" (or "... closed")
+    def inspect
+      Tinker.inspect_object(self, @handle)
     end
 
     def close

@@ -2,11 +2,16 @@
 
 # Tinker::Error and its subclasses, and how a libtinker failure becomes one: messages name Ruby
 # methods, not the C functions behind them.
+require "timeout"
+
 module Tinker
   CATEGORIES = %i[unknown user server].freeze
 
-  # Base class of every libtinker failure.
-  class Error < StandardError
+  # What every libtinker failure carries (#code, #category, #http_status, #request_id,
+  # #retryable?) and how its message is rewritten; shared by Tinker::Error and
+  # Tinker::TimeoutError, which is a ::Timeout::Error instead.
+  # @api private
+  module ErrorDetails
     attr_reader :code, :category, :http_status, :request_id
 
     def initialize(message = nil, code: Raw::TINKER_E_UNKNOWN, category: :unknown, http_status: 0,
@@ -30,8 +35,11 @@ module Tinker
     end
 
     # The same error with "context: " in front of its message (e.g. which datum was at fault).
-    def with_context(context)
-      with_message("#{context}: #{message}")
+    # without_function: the libtinker function the message starts with, if any
+    # ("tinker_datum_add_tensor_int64: "), is dropped (the context says what was at fault).
+    def with_context(context, without_function: false)
+      text = without_function ? message.sub(/\Atinker_\w+: /, "") : message
+      with_message("#{context}: #{text}")
     end
 
     # The same error naming `method` (e.g. "TrainingClient#save_state") at the start of its
@@ -44,6 +52,7 @@ module Tinker
 
     private
 
+    # The same error with its message replaced.
     def with_message(text)
       copy = self.class.new(text, code: code, category: category, http_status: http_status,
                                   request_id: request_id, retryable: retryable?)
@@ -51,13 +60,34 @@ module Tinker
       copy
     end
   end
+  private_constant :ErrorDetails
+
+  # Base class of every libtinker failure. `rescue Tinker::Error` also catches
+  # Tinker::TimeoutError, which is a ::Timeout::Error (see there).
+  class Error < StandardError
+    include ErrorDetails
+
+    # Makes `rescue Tinker::Error` (and case/when) match Tinker::TimeoutError too, which cannot
+    # be a subclass: Ruby has single inheritance, and it is a ::Timeout::Error.
+    def self.===(other)
+      super || (equal?(Error) && other.is_a?(TimeoutError))
+    end
+  end
+
+  # A wait that did not finish in time (TINKER_E_TIMEOUT): a ::Timeout::Error, so that
+  # `rescue Timeout::Error` catches it like Timeout.timeout's own, and caught by
+  # `rescue Tinker::Error` as well (Error.===); it has the same #code, #category, ... as every
+  # Tinker::Error. (`is_a?(Tinker::Error)` is false: test with `Tinker::Error === e`.)
+  class TimeoutError < ::Timeout::Error
+    include ErrorDetails
+  end
 
   # One subclass per TINKER_E_* status, named after it (TINKER_E_NOT_FOUND -> NotFoundError),
   # derived from the raw layer's constants so that new statuses get a class without an edit here.
   ERROR_CLASSES = Raw.constants.grep(/\ATINKER_E_/).to_h do |const|
     name = const.to_s.delete_prefix("TINKER_E_").split("_").map(&:capitalize).join
     name = "#{name}Error" unless name.end_with?("Error")
-    [Raw.const_get(const), const_set(name, Class.new(Error))]
+    [Raw.const_get(const), const_defined?(name, false) ? const_get(name, false) : const_set(name, Class.new(Error))]
   end.freeze
 
   # The exception class for a status code.
@@ -101,6 +131,19 @@ module Tinker
   # category as libtinker's own answer to bad input (category :unknown, as no server judged it).
   def self.invalid_argument(message)
     InvalidArgumentError.new(message, code: Raw::TINKER_E_INVALID_ARGUMENT)
+  end
+
+  # The TimeoutError of a wait for one operation that lasted `timeout` seconds. `cancelled`: the
+  # blocking form, which cancels the operation when its wait ends; else (Future#wait) the
+  # operation goes on and may be waited for again.
+  def self.timeout_error(timeout, cancelled:)
+    what = "the operation did not finish within #{timeout} s"
+    text = if cancelled
+             "#{what}; it was cancelled here (a request the server already accepted may still run there)"
+           else
+             "#{what} and is still running (wait again, or cancel or close the future)"
+           end
+    TimeoutError.new(text, code: Raw::TINKER_E_TIMEOUT)
   end
 
   def self.cancelled_error

@@ -24,8 +24,8 @@ module Tinker
     end
 
     # Waits up to timeout seconds (nil: forever) and returns the result. Raises the operation's
-    # Tinker::Error when it failed, Tinker::TimeoutError when the timeout passed first (the
-    # operation keeps running; wait again later).
+    # Tinker::Error when it failed, Tinker::TimeoutError (a ::Timeout::Error) when the timeout
+    # passed first (the operation keeps running; wait again later).
     def wait(timeout = nil)
       deadline = timeout && (Tinker.monotonic_now + timeout)
       @handle.use do |f|
@@ -33,7 +33,7 @@ module Tinker
           status = Raw.tinker_future_wait(f, Tinker.remaining_ms(deadline))
           case status
           when Raw::TINKER_E_TIMEOUT
-            raise TimeoutError.new("the operation is still running", code: status)
+            raise Tinker.timeout_error(timeout, cancelled: false)
           when Raw::TINKER_E_INTERRUPTED # another thread's interrupt woke this wait
             raise Tinker.closed_error if @handle.closing?
           else
@@ -55,7 +55,14 @@ module Tinker
       @handle.close { |f| Raw.tinker_future_cancel(f) }
     end
 
+    # "#<Tinker::Future pending>", "... done", "... cancelled", "... failed (TINKER_E_NOT_FOUND)"
+    # or "... closed". Never blocks.
+    def inspect
+      "#<#{self.class.name} #{Tinker.future_state(self)}>"
+    end
+
     # For CompletionQueue#add: the queue gets tag once this future finished.
+    # @api private
     def report_to(queue, tag)
       @handle.use { |f| queue.with_native { |q| Raw.tinker_future_set_completion_queue(f, q, tag) } }
       self
@@ -87,9 +94,26 @@ module Tinker
     end
   end
 
-  # The blocking form of every operation: waits for the future, then frees it.
+  # The state word of Future#inspect.
+  # @api private
+  def self.future_state(future)
+    case (status = future.poll)
+    when Raw::TINKER_PENDING then "pending"
+    when Raw::TINKER_OK then "done"
+    when Raw::TINKER_E_CANCELLED then "cancelled"
+    else "failed (#{Raw.tinker_status_str(status)})"
+    end
+  rescue Error
+    "closed"
+  end
+
+  # The blocking form of every operation: waits for the future, then frees it (which cancels it
+  # when the wait ended first: its TimeoutError says so).
+  # @api private
   def self.await(future, timeout)
     future.wait(timeout)
+  rescue TimeoutError
+    raise Tinker.timeout_error(timeout, cancelled: true)
   ensure
     future.close
   end

@@ -4,6 +4,7 @@ module Tinker
   # Owns one native pointer. Calls borrow it through #use; #close waits until no call uses it and
   # then frees it once. A finalizer frees handles that were never closed (libtinker allows freeing
   # in any order, from any thread).
+  # @api private
   class Handle
     def initialize(ptr, free_function)
       @ptr = ptr
@@ -21,6 +22,11 @@ module Tinker
 
     def closing?
       @closing
+    end
+
+    # Never the pointer: "#<Tinker::Handle tinker_future open>" (or "closed").
+    def inspect
+      "#<Tinker::Handle #{@free_function.to_s.delete_suffix('_free')} #{@closing ? 'closed' : 'open'}>"
     end
 
     def use
@@ -62,5 +68,15 @@ module Tinker
       Raw.public_send(@free_function, ptr)
       @ptr = nil
     end
+  end
+  private_constant :Handle
+
+  # The inspect of an object that owns a Handle: its class, `fields` (name => value, inspected)
+  # and "closed" once closed; never a pointer.
+  # @api private
+  def self.inspect_object(object, handle, fields = {})
+    parts = fields.map { |name, value| "#{name}=#{value.inspect}" }
+    parts << "closed" if handle.closing?
+    "#<#{[object.class.name, *parts].join(' ')}>"
   end
 end

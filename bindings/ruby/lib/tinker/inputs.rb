@@ -71,6 +71,15 @@ module Tinker
       data
     end
 
+    # "#<Tinker::TensorData float32 shape=[2, 3] [1.0, 2.0, ...]>": the dtype, the shape (when
+    # not flat), the CSR indices of a sparse one and the first values.
+    def inspect
+      parts = [dtype]
+      parts << "shape=#{shape.inspect}" if shape
+      parts.push("sparse", "crow_indices=#{crow_indices.inspect}", "col_indices=#{col_indices.inspect}") if sparse?
+      "#<Tinker::TensorData #{parts.join(' ')} #{Tinker.inspect_values(data)}>"
+    end
+
     def ==(other)
       other.is_a?(TensorData) && data == other.data && dtype == other.dtype && shape == other.shape &&
         crow_indices == other.crow_indices && col_indices == other.col_indices
@@ -103,6 +112,11 @@ module Tinker
     def add_to(input)
       Raw.public_send(:"tinker_model_input_add_text_#{dtype}", input, tokens)
     end
+
+    # "#<Tinker::EncodedTextChunk int32 [1, 2, 3]>" (the first tokens of a long one)
+    def inspect
+      "#<Tinker::EncodedTextChunk #{dtype} #{Tinker.inspect_values(tokens)}>"
+    end
   end
 
   # An image chunk: the bytes of a PNG or JPEG (a String), its format ("png", "jpeg") and its
@@ -121,6 +135,12 @@ module Tinker
     def add_to(input)
       Raw.tinker_model_input_add_image(input, data, format, Values.expected_tokens(expected_tokens))
     end
+
+    # "#<Tinker::ImageChunk png 4000 bytes expected_tokens=64>": the size, not the bytes.
+    def inspect
+      tokens = expected_tokens.nil? ? "" : " expected_tokens=#{expected_tokens.inspect}"
+      "#<Tinker::ImageChunk #{format} #{data.bytesize} bytes#{tokens}>"
+    end
   end
 
   # An image_asset_pointer chunk: a path or URL of an image, its format and its length in tokens.
@@ -136,6 +156,12 @@ module Tinker
 
     def add_to(input)
       Raw.tinker_model_input_add_image_asset_pointer(input, location, format, Values.expected_tokens(expected_tokens))
+    end
+
+    # "#<Tinker::ImageAssetPointerChunk png \"https://...\" expected_tokens=64>"
+    def inspect
+      tokens = expected_tokens.nil? ? "" : " expected_tokens=#{expected_tokens.inspect}"
+      "#<Tinker::ImageAssetPointerChunk #{format} #{location.inspect}#{tokens}>"
     end
   end
 
@@ -176,6 +202,11 @@ module Tinker
       self
     end
 
+    # "#<Tinker::ModelInput [chunks]>"
+    def inspect
+      "#<Tinker::ModelInput #{chunks.inspect}>"
+    end
+
     # The length in tokens, as libtinker counts it. Raises Tinker::FailedPreconditionError when
     # an image chunk has no expected_tokens.
     def length
@@ -198,8 +229,25 @@ module Tinker
 
       @loss_fn_inputs = loss_fn_inputs.to_h do |name, value|
         name = name.to_s
-        [name, TensorData.coerce(value, name)]
+        [name, Native.in_context("loss_fn_inputs[#{name.inspect}]") { TensorData.coerce(value, name) }]
       end
     end
+
+    # "#<Tinker::Datum model_input=#<Tinker::ModelInput ...> loss_fn_inputs={...}>"
+    def inspect
+      "#<Tinker::Datum model_input=#{model_input.inspect} loss_fn_inputs=#{loss_fn_inputs.inspect}>"
+    end
+  end
+
+  INSPECT_VALUES = 8
+  private_constant :INSPECT_VALUES
+
+  # The first INSPECT_VALUES values of an Array, as inspect shows them, and how many there are
+  # when that is not all: "[1, 2, ... (100 values)]".
+  # @api private
+  def self.inspect_values(values)
+    return values.inspect if values.size <= INSPECT_VALUES
+
+    "[#{values.first(INSPECT_VALUES).map(&:inspect).join(', ')}, ... (#{values.size} values)]"
   end
 end

@@ -6,6 +6,7 @@ module Tinker
   # The Ruby side of the parameter kinds of api/kinds.py that need no native builder: the
   # generated operation methods convert their arguments with these. Kinds with a builder go
   # through Tinker::Native.with_*.
+  # @api private
   module Kinds
     module_function
 
@@ -69,4 +70,5 @@ module Tinker
       value || (type.new(**fields) unless fields.empty?)
     end
   end
+  private_constant :Kinds
 end

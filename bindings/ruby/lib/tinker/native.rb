@@ -8,6 +8,7 @@ module Tinker
   # registry (with_adam_params, with_lora_config, with_retry_config) are generated
   # (tinker/generated/builders.rb), with_sampling_params is in sampling_params.rb; the results'
   # helpers (metrics, string_map, consume) are here too.
+  # @api private
   module Native
     module_function
 
@@ -52,13 +53,24 @@ module Tinker
       end
     end
 
+    # Adds one Datum; a failure names the part at fault, as libtinker's own checks do
+    # ("loss_fn_inputs[\"weights\"]: must be float32 ..."; with_batch puts "datum i: " in front).
     def add_datum(batch, datum)
+      input_context = "model_input"
       with_model_input(datum.model_input) do |input|
         owned(:tinker_datum_new, :tinker_datum_free, input) do |ptr|
-          datum.loss_fn_inputs.each { |name, tensor| tensor.add_to(ptr, name) }
+          datum.loss_fn_inputs.each do |name, tensor|
+            input_context = "loss_fn_inputs[#{name.inspect}]"
+            tensor.add_to(ptr, name)
+          end
+          input_context = nil
           Raw.tinker_batch_add(batch, ptr)
         end
       end
+    rescue Error => e
+      raise e unless input_context
+
+      raise e.with_context(input_context, without_function: true)
     end
 
     # A Hash of name -> number, or nil.
@@ -104,4 +116,5 @@ module Tinker
       Raw.public_send(free_function, ptr)
     end
   end
+  private_constant :Native
 end

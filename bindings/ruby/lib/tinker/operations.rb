@@ -3,6 +3,7 @@
 module Tinker
   # What the generated operation methods of a client class (tinker/generated/*_client.rb) share.
   # The class keeps its native handle in @handle.
+  # @api private
   module Operations
     private
 
@@ -15,4 +16,5 @@ module Tinker
       Tinker.naming(method) { Future.new(@handle.use(&block), &take) }
     end
   end
+  private_constant :Operations
 end

@@ -7,6 +7,7 @@ module Tinker
   # a setter goes through tinker_client_options_add_<name> (headers: {..} -> add_header,
   # tags: [..] -> add_tag, user_metadata: {..}). So every setter tinker.h has is a keyword,
   # without an edit here.
+  # @api private
   module Options
     def self.build(options)
       opts = Raw.tinker_client_options_new
@@ -39,4 +40,5 @@ module Tinker
       end
     end
   end
+  private_constant :Options
 end

@@ -64,6 +64,11 @@ module Tinker
       end
     end
 
+    # "#<Tinker::RestClient>" (or "... closed")
+    def inspect
+      Tinker.inspect_object(self, @handle)
+    end
+
     # Releases the client (idempotent); the last handle on the runtime ends its pending futures
     # (see ServiceClient#close).
     def close

@@ -21,8 +21,14 @@ module Tinker
     end
 
     # The client a finished create_sampling_client future holds.
+    # @api private
     def self.take(future)
       new(Raw.tinker_future_take_sampling_client(future))
+    end
+
+    # "#<Tinker::SamplingClient sampling_session_id=\"...\">"
+    def inspect
+      Tinker.inspect_object(self, @handle, sampling_session_id: sampling_session_id)
     end
 
     # Releases the client (idempotent); the last handle on the runtime ends its pending futures

@@ -45,6 +45,12 @@ module Tinker
       end
     end
 
+    # "#<Tinker::ServiceClient session_id=\"...\">" (nil before a session exists). Never the
+    # API key or another option.
+    def inspect
+      Tinker.inspect_object(self, @handle, session_id: (session_id unless @handle.closing?))
+    end
+
     # Releases the client; futures may outlive it (they then end cancelled). Idempotent.
     def close
       @handle.close

@@ -16,8 +16,14 @@ module Tinker
     end
 
     # The client a finished create_* future holds.
+    # @api private
     def self.take(future)
       new(Raw.tinker_future_take_training_client(future))
+    end
+
+    # "#<Tinker::TrainingClient model_id=\"...\">"
+    def inspect
+      Tinker.inspect_object(self, @handle, model_id: model_id)
     end
 
     def close

@@ -4,6 +4,7 @@ module Tinker
   # Checks and converts the plain values of inputs, so that bad input raises
   # Tinker::InvalidArgumentError with a message naming it instead of a TypeError from deep inside
   # the raw layer.
+  # @api private
   module Values
     INT32 = (-2**31..(2**31) - 1).freeze
     INT64 = (-2**63..(2**63) - 1).freeze
@@ -66,4 +67,5 @@ module Tinker
       integer(value, "expected_tokens", INT32)
     end
   end
+  private_constant :Values
 end
