@@ -241,11 +241,15 @@ def gen_method_names():
             "  # function's name, which Tinker.native_error and Tinker.future_error replace with this\n"
             "  # (\"tinker_training_client_save_state_async: name is NULL\" becomes\n"
             "  # \"TrainingClient#save_state_async: name is NULL\").\n"
-            "  C_FUNCTION_METHODS = {\n" + "".join(lines).rstrip(",\n") + "\n  }.freeze\n\n"
+            "  # @api private\n"
+            "  C_FUNCTION_METHODS = {\n" + "".join(lines).rstrip(",\n") + "\n  }.freeze\n"
+            "  private_constant :C_FUNCTION_METHODS\n\n"
             "  # The operation methods and the hand-written methods of HANDWRITTEN_FUNCTIONS: an error raised\n"
             "  # while one starts names the method the caller called, once (Error#named replaces one of these\n"
             "  # at the start of a message).\n"
-            "  OPERATION_METHODS = [\n" + ",\n".join(f"    {lit(x)}" for x in labels) + "\n  ].freeze\nend\n")
+            "  # @api private\n"
+            "  OPERATION_METHODS = [\n" + ",\n".join(f"    {lit(x)}" for x in labels) + "\n  ].freeze\n"
+            "  private_constant :OPERATION_METHODS\nend\n")
 
 
 # ---- builders ---------------------------------------------------------------------------------
@@ -538,6 +542,7 @@ def gen_type(message, used):
         getters = {name for _, name, _, _ in gen_c.result_functions(r)}
         value = read_value(message, f"tinker_{r.name}_", "r", getters, "        ", top=True)
         body = ("    # Copies the result of a finished native future into Ruby values and frees the native one.\n"
+                "    # @api private\n"
                 "    def self.take(future)\n"
                 f"      Native.consume(Raw.tinker_future_take_{r.name}(future), :tinker_{r.name}_free) do |r|\n"
                 f"        {value}\n"
@@ -658,10 +663,13 @@ PARAM_DOCS = {
 
 
 def param_docs(op):
+    """The parameters as YARD tags (@param name, @yield for the block), so that the API docs
+    (yard, ri) list each generated method with them."""
     out = []
     for p in op.params:
         doc = PARAM_DOCS.get((op.name, p.name), RUBY_KINDS[p.kind].doc)
-        out.append(comment(f"  {ruby_name(p)}: {doc}", "    ", "    "))
+        tag = "@yield" if RUBY_KINDS[p.kind].form == "block" else f"@param {ruby_name(p)}"
+        out.append(comment(f"{tag} {doc}", "    ", "  "))
     return "".join(out)
 
 
@@ -721,9 +729,16 @@ def gen_op(op):
     wait = f"      Tinker.await({blocking.lstrip()}, timeout)"
     if "\n" in blocking or len(wait) > WIDTH:
         wait = start(op_label(op), "future = ") + "\n      Tinker.await(future, timeout)"
-    return (head + call(f"def {op.name}_async", async_sig, "    ") + "\n" + start(op_label(op, "_async"))
-            + "\n    end\n\n"
-            f"    # {op.name}_async, waited for up to timeout seconds (nil: forever).\n"
+    returns = returns_doc(op)
+    blocking_doc = (f"    # {op.name}_async, waited for up to timeout seconds (nil: forever).\n"
+                    + param_docs(op)
+                    + comment("@param timeout [Numeric, nil] seconds to wait; when they pass, the operation is "
+                              "cancelled and Tinker::TimeoutError (a Timeout::Error) raised", "    ", "  ")
+                    + comment(f"@return {returns}", "    ", "  ")
+                    + comment("@raise [Tinker::Error] the operation's failure", "    ", "  "))
+    return (head + comment(f"@return [Tinker::Future] a future whose value is {returns}", "    ", "  ")
+            + call(f"def {op.name}_async", async_sig, "    ") + "\n" + start(op_label(op, "_async"))
+            + "\n    end\n\n" + blocking_doc
             + call(f"def {op.name}", blocking_sig, "    ") + "\n" + wait + "\n    end\n")
 
 
