@@ -61,7 +61,8 @@ class RubyApiOfflineTest < Minitest::Test
   end
 
   def test_internals_are_not_public_constants
-    %i[Handle Native Values Operations Kinds Options CustomLoss].each do |name|
+    %i[Handle Native Values Operations Kinds Options CustomLoss ERROR_CLASSES CATEGORIES C_FUNCTION_METHODS
+       OPERATION_METHODS].each do |name|
       assert_raises(NameError, name) { Object.class_eval("Tinker::#{name}", __FILE__, __LINE__) }
       refute_includes Tinker.constants, name
     end

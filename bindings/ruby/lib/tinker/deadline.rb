@@ -2,11 +2,13 @@
 
 # Deadlines of the waits: seconds on the monotonic clock, handed to libtinker as milliseconds.
 module Tinker
+  # @api private
   def self.monotonic_now
     Process.clock_gettime(Process::CLOCK_MONOTONIC)
   end
 
   # Milliseconds left until deadline (nil: forever -> -1).
+  # @api private
   def self.remaining_ms(deadline)
     return -1 if deadline.nil?
 

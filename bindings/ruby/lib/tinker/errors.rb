@@ -6,6 +6,7 @@ require "timeout"
 
 module Tinker
   CATEGORIES = %i[unknown user server].freeze
+  private_constant :CATEGORIES
 
   # What every libtinker failure carries (#code, #category, #http_status, #request_id,
   # #retryable?) and how its message is rewritten; shared by Tinker::Error and
@@ -89,6 +90,7 @@ module Tinker
     name = "#{name}Error" unless name.end_with?("Error")
     [Raw.const_get(const), const_defined?(name, false) ? const_get(name, false) : const_set(name, Class.new(Error))]
   end.freeze
+  private_constant :ERROR_CLASSES
 
   # The exception class for a status code.
   def self.error_class(code)
@@ -96,6 +98,7 @@ module Tinker
   end
 
   # Called by the raw extension (inside the failing call's wrapper) to build the exception.
+  # @api private
   def self.native_error(code, message, category, http_status, request_id, retryable)
     error_class(code).new(ruby_message(message), code: code, category: CATEGORIES.fetch(category, :unknown),
                                                  http_status: http_status, request_id: request_id,
@@ -104,6 +107,7 @@ module Tinker
 
   # A libtinker message with the C function it starts with replaced by the Ruby method that
   # calls it (C_FUNCTION_METHODS, generated from the registry).
+  # @api private
   def self.ruby_message(message)
     function, rest = message.split(": ", 2)
     method = rest && C_FUNCTION_METHODS[function]
@@ -111,6 +115,7 @@ module Tinker
   end
 
   # The error a failed future owns (read from the future, not from a thread's last error).
+  # @api private
   def self.future_error(future_ptr, status)
     e = Raw.tinker_future_error(future_ptr)
     return error_class(status).new(code: status) if e.nil?
@@ -121,6 +126,7 @@ module Tinker
   end
 
   # Runs the block; a Tinker::Error it raises is raised again naming `method` (Error#named).
+  # @api private
   def self.naming(method)
     yield
   rescue Error => e
@@ -129,6 +135,7 @@ module Tinker
 
   # Bad input found on the Ruby side (before anything reaches libtinker): the same class, code and
   # category as libtinker's own answer to bad input (category :unknown, as no server judged it).
+  # @api private
   def self.invalid_argument(message)
     InvalidArgumentError.new(message, code: Raw::TINKER_E_INVALID_ARGUMENT)
   end
@@ -136,6 +143,7 @@ module Tinker
   # The TimeoutError of a wait for one operation that lasted `timeout` seconds. `cancelled`: the
   # blocking form, which cancels the operation when its wait ends; else (Future#wait) the
   # operation goes on and may be waited for again.
+  # @api private
   def self.timeout_error(timeout, cancelled:)
     what = "the operation did not finish within #{timeout} s"
     text = if cancelled
@@ -146,10 +154,12 @@ module Tinker
     TimeoutError.new(text, code: Raw::TINKER_E_TIMEOUT)
   end
 
+  # @api private
   def self.cancelled_error
     CancelledError.new("cancelled", code: Raw::TINKER_E_CANCELLED)
   end
 
+  # @api private
   def self.closed_error
     FailedPreconditionError.new("use of a closed libtinker handle", code: Raw::TINKER_E_FAILED_PRECONDITION,
                                                                     category: :user)

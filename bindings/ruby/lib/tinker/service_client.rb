@@ -48,7 +48,12 @@ module Tinker
     # "#<Tinker::ServiceClient session_id=\"...\">" (nil before a session exists). Never the
     # API key or another option.
     def inspect
-      Tinker.inspect_object(self, @handle, session_id: (session_id unless @handle.closing?))
+      id = begin
+        session_id
+      rescue Error # closed meanwhile
+        nil
+      end
+      Tinker.inspect_object(self, @handle, session_id: id)
     end
 
     # Releases the client; futures may outlive it (they then end cancelled). Idempotent.
