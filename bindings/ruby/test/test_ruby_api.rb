@@ -173,4 +173,21 @@ class RubyApiTest < TrainingTestCase
     set_emulator_config(sample_delay_ms: 0)
     service&.close
   end
+
+  # Closing the last client on the runtime ends the futures still pending: cancelled.
+  def test_closing_the_last_client_cancels_pending_futures
+    service = Tinker::ServiceClient.new
+    sampler = service.create_sampling_client(base_model: MODEL, timeout: 60)
+    set_emulator_config(sample_delay_ms: 2000)
+    pending = closing(sampler.sample_async([104, 105], max_tokens: 2))
+    service.close
+    refute pending.done?, "the sampler keeps the runtime"
+    sampler.close
+    assert_raises(Tinker::CancelledError) { pending.wait(30) }
+    assert_equal "#<Tinker::Future cancelled>", pending.inspect
+  ensure
+    set_emulator_config(sample_delay_ms: 0)
+    sampler&.close
+    service&.close
+  end
 end

@@ -56,7 +56,11 @@ module Tinker
       Tinker.inspect_object(self, @handle, session_id: id)
     end
 
-    # Releases the client; futures may outlive it (they then end cancelled). Idempotent.
+    # Releases the client (idempotent). Handles may be freed in any order: a training, sampling or
+    # REST client made from this one keeps the runtime, so it works on after this close and its
+    # pending operations complete. Futures may outlive the client; when the last client on the
+    # runtime is closed, those still pending end cancelled (their wait raises
+    # Tinker::CancelledError).
     def close
       @handle.close
     end
