@@ -25,7 +25,8 @@
 #   end
 #
 # Failures raise Tinker::Error subclasses (Tinker::UnauthenticatedError, ...), which carry
-# #code, #category, #http_status, #request_id and #retryable?. The raw SWIG layer underneath is
+# #code, #category, #http_status, #request_id and #retryable?; a wait that timed out raises
+# Tinker::TimeoutError, a ::Timeout::Error that `rescue Tinker::Error` catches as well. The raw SWIG layer underneath is
 # the `tinker_raw` extension, built from bindings/swig/tinker.i (see bindings/README.md).
 #
 # The operations of the clients, the JSON results and the builders' values (AdamParams,
