@@ -33,16 +33,7 @@ root="$work/root"
 for d in "$work"/debs/*.deb; do dpkg-deb -x "$d" "$root"; done
 libdir=$(dirname "$(find "$root" -name 'libtinker.so.0' | head -n1)")
 
-mkdir -p "$work/cm"
-cp "$here/consumer.c" "$work/cm/"
-cp "$here/CMakeLists.txt.in" "$work/cm/CMakeLists.txt"
-cmake -S "$work/cm" -B "$work/cm/build" -DCMAKE_PREFIX_PATH="$root/usr" >/dev/null
-cmake --build "$work/cm/build" >/dev/null
-LD_LIBRARY_PATH="$libdir" "$work/cm/build/consumer"
-
-export PKG_CONFIG_PATH="$libdir/pkgconfig"
-cc "$here/consumer.c" -o "$work/pc_consumer" $(pkg-config --cflags --libs tinker)
-LD_LIBRARY_PATH="$libdir" "$work/pc_consumer"
+bash "$here/run_consumers.sh" "$root/usr" "$libdir" "$work"
 
 # The tool finds the packaged library by its own RUNPATH ($ORIGIN-relative), no LD_LIBRARY_PATH.
 "$root/usr/bin/tinker" version | grep -q "$version" || fail "the packaged tinker does not report $version"

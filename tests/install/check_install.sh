@@ -17,14 +17,5 @@ for h in "$here"/../../include/tinker/*.h; do
   [ -f "$prefix/include/tinker/$(basename "$h")" ] || { echo "header $(basename "$h") not installed"; exit 1; }
 done
 
-mkdir -p "$work/cm"
-cp "$here/consumer.c" "$work/cm/"
-cp "$here/CMakeLists.txt.in" "$work/cm/CMakeLists.txt"
-cmake -S "$work/cm" -B "$work/cm/build" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
-cmake --build "$work/cm/build" >/dev/null
-LD_LIBRARY_PATH="$libdir" "$work/cm/build/consumer"
-
-export PKG_CONFIG_PATH="$libdir/pkgconfig"
-cc "$here/consumer.c" -o "$work/pc_consumer" $(pkg-config --cflags --libs tinker)
-LD_LIBRARY_PATH="$libdir" "$work/pc_consumer"
+bash "$here/run_consumers.sh" "$prefix" "$libdir" "$work"
 echo "install: find_package and pkg-config consumers OK"
