@@ -405,6 +405,10 @@ static void cancelling_a_thousand_samples_frees_everything(void**) {
   Prompt prompt("stop me");
   Params p;
   p.max_tokens(64);
+  // Every result is held back 5 s, so that all 1,000 are still in flight when they are cancelled
+  // (the tiny model answers the first ones within milliseconds otherwise).
+  add_fault(R"({"path": "/api/v1/retrieve_future", "action": "delay", "delay_ms": 5000, "request_type": "Sample",
+                "count": -1})");
   std::vector<tinker_future_t*> fs(1000);
   for (auto& f : fs)
     assert_status(tinker_sampling_client_sample_async(sc, prompt.get(), 1, p.p, 0, 0, &f), TINKER_OK,
@@ -414,6 +418,7 @@ static void cancelling_a_thousand_samples_frees_everything(void**) {
     assert_status(tinker_future_wait(f, 10000), TINKER_E_CANCELLED, nullptr);
     tinker_future_free(f);
   }
+  clear_faults();
   // A later sample still works: the places and gates the cancelled ones held are free.
   Params one;
   one.max_tokens(1);
