@@ -126,14 +126,6 @@ static int save_csv(const char *file, const tinker_billing_usage_t *u) {
 
 /* ---- JSON and table ------------------------------------------------------------------------- */
 
-static void json_optional_int(cli_json_t *json, const char *key, int64_t value) {
-  cli_json_key(json, key);
-  if (value >= 0)
-    cli_json_int(json, value);
-  else
-    cli_json_null(json);
-}
-
 static void print_json(const tinker_billing_usage_t *u, const char *start, const char *end) {
   cli_json_t *json = cli_json_new(stdout);
   size_t i, n = tinker_billing_usage_event_count(u);
@@ -164,13 +156,15 @@ static void print_json(const tinker_billing_usage_t *u, const char *start, const
     cli_json_string(json, tinker_billing_usage_event_user_id(u, i));
     cli_json_key(json, "user_name");
     cli_json_string(json, tinker_billing_usage_event_user_name(u, i));
-    json_optional_int(json, "token_count", tinker_billing_usage_event_token_count(u, i));
+    cli_json_key(json, "token_count");
+    cli_json_int_or_null(json, tinker_billing_usage_event_token_count(u, i));
     cli_json_key(json, "cached");
     if (cached < 0)
       cli_json_null(json);
     else
       cli_json_bool(json, cached);
-    json_optional_int(json, "checkpoint_count", tinker_billing_usage_event_checkpoint_count(u, i));
+    cli_json_key(json, "checkpoint_count");
+    cli_json_int_or_null(json, tinker_billing_usage_event_checkpoint_count(u, i));
     cli_json_key(json, "gigabyte_hours");
     if (gb_hours >= 0)
       cli_json_double(json, gb_hours);

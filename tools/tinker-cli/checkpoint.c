@@ -142,29 +142,10 @@ static int64_t ref_size(checkpoint_ref_t r) { return tinker_checkpoint_list_chec
 static int ref_public(checkpoint_ref_t r) { return tinker_checkpoint_list_checkpoint_is_public(r.list, r.index); }
 static const char *ref_expires(checkpoint_ref_t r) { return tinker_checkpoint_list_checkpoint_expires_at(r.list, r.index); }
 
-/* One checkpoint as the server's Checkpoint JSON names its fields (a size the server did not
- * give is null, as is the expiry of a checkpoint that never expires). */
 static void json_checkpoint(cli_json_t *json, checkpoint_ref_t r) {
-  int64_t size = ref_size(r);
-  cli_json_begin_object(json);
-  cli_json_key(json, "checkpoint_id");
-  cli_json_string(json, ref_id(r));
-  cli_json_key(json, "checkpoint_type");
-  cli_json_string(json, ref_type(r));
-  cli_json_key(json, "time");
-  cli_json_string(json, ref_time(r));
-  cli_json_key(json, "tinker_path");
-  cli_json_string(json, ref_path(r));
-  cli_json_key(json, "size_bytes");
-  if (size >= 0)
-    cli_json_int(json, size);
-  else
-    cli_json_null(json);
-  cli_json_key(json, "public");
-  cli_json_bool(json, ref_public(r));
-  cli_json_key(json, "expires_at");
-  cli_json_string(json, ref_expires(r));
-  cli_json_end_object(json);
+  const cli_checkpoint_fields_t c = {ref_id(r), ref_type(r), ref_time(r), ref_path(r), ref_expires(r),
+                                     ref_size(r), ref_public(r)};
+  cli_json_checkpoint(json, &c);
 }
 
 /* The human forms of a checkpoint's size, creation and expiry. */

@@ -250,6 +250,32 @@ void cli_json_double(cli_json_t *json, double value) {
   fputs(buf, json->out);
 }
 
+void cli_json_int_or_null(cli_json_t *json, int64_t value) {
+  if (value >= 0)
+    cli_json_int(json, value);
+  else
+    cli_json_null(json);
+}
+
+void cli_json_checkpoint(cli_json_t *json, const cli_checkpoint_fields_t *c) {
+  cli_json_begin_object(json);
+  cli_json_key(json, "checkpoint_id");
+  cli_json_string(json, c->id);
+  cli_json_key(json, "checkpoint_type");
+  cli_json_string(json, c->type);
+  cli_json_key(json, "time");
+  cli_json_string(json, c->time);
+  cli_json_key(json, "tinker_path");
+  cli_json_string(json, c->path);
+  cli_json_key(json, "size_bytes");
+  cli_json_int_or_null(json, c->size);
+  cli_json_key(json, "public");
+  cli_json_bool(json, c->is_public == 1);
+  cli_json_key(json, "expires_at");
+  cli_json_string(json, c->expires);
+  cli_json_end_object(json);
+}
+
 void cli_json_metadata(cli_json_t *json, const struct tinker_metadata *metadata) {
   size_t i, n = metadata ? tinker_metadata_count(metadata) : 0;
   cli_json_begin_object(json);

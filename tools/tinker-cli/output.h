@@ -45,6 +45,8 @@ void cli_json_key(cli_json_t *json, const char *key);
 /* A string; NULL writes null. */
 void cli_json_string(cli_json_t *json, const char *value);
 void cli_json_int(cli_json_t *json, int64_t value);
+/* `value`, or null when it is negative (the library's "the server did not say"). */
+void cli_json_int_or_null(cli_json_t *json, int64_t value);
 void cli_json_bool(cli_json_t *json, int value);
 void cli_json_null(cli_json_t *json);
 /* A finite number, in the shortest form that reads back as the same double. */
@@ -52,6 +54,18 @@ void cli_json_double(cli_json_t *json, double value);
 /* An object of the metadata's keys and values, in its order; NULL writes {}. */
 struct tinker_metadata;
 void cli_json_metadata(cli_json_t *json, const struct tinker_metadata *metadata);
+
+/* A checkpoint's fields, as a checkpoint list's item or a training run's newest checkpoint
+ * gives them. */
+typedef struct cli_checkpoint_fields {
+  const char *id; /* NULL: there is none */
+  const char *type, *time, *path, *expires;
+  int64_t size; /* -1: not given */
+  int is_public;
+} cli_checkpoint_fields_t;
+/* One checkpoint as the server's Checkpoint JSON names its fields (a size the server did not
+ * give is null, as is the expiry of a checkpoint that never expires). */
+void cli_json_checkpoint(cli_json_t *json, const cli_checkpoint_fields_t *c);
 
 /* Writes `text` as a JSON string literal, quotes included: '"', '\\' and control characters
  * escaped, valid UTF-8 kept as it is, and each byte that is not part of valid UTF-8 replaced

@@ -42,18 +42,11 @@ static const char info_usage[] =
 
 /* ---- a run's fields, from a run or from an item of a listed page ----------------------------- */
 
-typedef struct checkpoint_fields {
-  const char *id; /* NULL: there is none */
-  const char *type, *time, *path, *expires;
-  int64_t size;
-  int is_public;
-} checkpoint_fields_t;
-
 typedef struct run_fields {
   const char *id, *base_model, *owner, *updated;
   int is_lora, corrupted;
   int64_t lora_rank;
-  checkpoint_fields_t last, last_sampler;
+  cli_checkpoint_fields_t last, last_sampler;
   const tinker_metadata_t *metadata;
 } run_fields_t;
 
@@ -109,30 +102,12 @@ static void from_list(const tinker_training_run_list_t *l, size_t i, run_fields_
 
 /* ---- JSON: the server's TrainingRun field names ----------------------------------------------- */
 
-static void json_checkpoint(cli_json_t *json, const checkpoint_fields_t *c) {
-  if (!c->id) {
-    cli_json_null(json);
-    return;
-  }
-  cli_json_begin_object(json);
-  cli_json_key(json, "checkpoint_id");
-  cli_json_string(json, c->id);
-  cli_json_key(json, "checkpoint_type");
-  cli_json_string(json, c->type);
-  cli_json_key(json, "time");
-  cli_json_string(json, c->time);
-  cli_json_key(json, "tinker_path");
-  cli_json_string(json, c->path);
-  cli_json_key(json, "size_bytes");
-  if (c->size >= 0)
-    cli_json_int(json, c->size);
+/* A run's newest checkpoint, or null when it has none. */
+static void json_checkpoint(cli_json_t *json, const cli_checkpoint_fields_t *c) {
+  if (c->id)
+    cli_json_checkpoint(json, c);
   else
     cli_json_null(json);
-  cli_json_key(json, "public");
-  cli_json_bool(json, c->is_public == 1);
-  cli_json_key(json, "expires_at");
-  cli_json_string(json, c->expires);
-  cli_json_end_object(json);
 }
 
 static void json_run(cli_json_t *json, const run_fields_t *f) {
@@ -148,10 +123,7 @@ static void json_run(cli_json_t *json, const run_fields_t *f) {
   cli_json_key(json, "corrupted");
   cli_json_bool(json, f->corrupted);
   cli_json_key(json, "lora_rank");
-  if (f->lora_rank >= 0)
-    cli_json_int(json, f->lora_rank);
-  else
-    cli_json_null(json);
+  cli_json_int_or_null(json, f->lora_rank);
   cli_json_key(json, "last_request_time");
   cli_json_string(json, f->updated);
   cli_json_key(json, "last_checkpoint");
@@ -382,7 +354,7 @@ static void row(cli_table_t *table, const char *key, const char *value) {
   cli_table_add_row(table, cells);
 }
 
-static void checkpoint_rows(cli_table_t *table, const char *title, const checkpoint_fields_t *c) {
+static void checkpoint_rows(cli_table_t *table, const char *title, const cli_checkpoint_fields_t *c) {
   char time[64];
   if (!c->id) {
     row(table, title, "None");
