@@ -14,6 +14,7 @@ using hostile::json_reply;
 using itest::async_outcome;
 using itest::blocking_outcome;
 using itest::Rest;
+using itest::utc_seconds;
 
 namespace {
 
@@ -83,13 +84,6 @@ Reply redirect(const std::string& location, const std::string& expires = "") {
   r.headers.emplace_back("Location", location);
   if (!expires.empty()) r.headers.emplace_back("Expires", expires);
   return r;
-}
-
-// Seconds since the epoch of "YYYY-MM-DDTHH:MM:SSZ".
-int64_t utc_seconds(const std::string& t) {
-  struct tm tm = {};
-  assert_non_null(strptime(t.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm));
-  return static_cast<int64_t>(timegm(&tm));
 }
 
 // A 302 is the answer: its Location (on another host here) is returned, never fetched, and its

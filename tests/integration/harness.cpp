@@ -4,6 +4,7 @@
 #include "capi/handles.h"
 #include "core/call.h"
 #include "core/client_context.h"
+#include "wire/time_text.h"
 
 #include "harness.h"
 
@@ -97,6 +98,18 @@ void sleep_ms(int64_t ms) { std::this_thread::sleep_for(std::chrono::millisecond
 
 bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
+}
+
+bool is_rfc3339(const char* text) { return text && tinker::wire::parse_rfc3339(text, nullptr, nullptr, nullptr); }
+
+int64_t utc_seconds(const std::string& rfc3339) {
+  double t = 0;
+  std::string why;
+  if (!tinker::wire::parse_rfc3339(rfc3339, &t, nullptr, &why)) {
+    print_error("\"%s\" %s\n", rfc3339.c_str(), why.c_str());
+    fail();
+  }
+  return static_cast<int64_t>(std::floor(t));
 }
 
 // ---- raw HTTP --------------------------------------------------------------------------------

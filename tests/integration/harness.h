@@ -158,6 +158,10 @@ std::string describe(tinker_status_t status, const tinker_error_t* error);
   } while (0)
 
 bool contains(const std::string& haystack, const std::string& needle);
+// Whether `text` is an RFC 3339 time with an offset (wire/time_text.h's rules).
+bool is_rfc3339(const char* text);
+// Whole seconds since the epoch of an RFC 3339 time, asserted well formed.
+int64_t utc_seconds(const std::string& rfc3339);
 
 // A REST client on `service` (asserted made), freed at scope end.
 struct Rest {

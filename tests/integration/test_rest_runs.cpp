@@ -5,6 +5,7 @@
 #include <set>
 
 #include "harness.h"
+#include "wire/time_text.h"
 
 using namespace itest;
 
@@ -83,26 +84,7 @@ std::string save_sampler(tinker_training_client_t* tc, const char* name) {
   return path;
 }
 
-bool is_rfc3339(const char* t) {
-  struct tm tm = {};
-  return t && strptime(t, "%Y-%m-%dT%H:%M:%S", &tm) != nullptr;
-}
-
-// Seconds since the epoch of an RFC 3339 UTC time (fractions ignored).
-int64_t utc_seconds(const std::string& t) {
-  struct tm tm = {};
-  assert_non_null(strptime(t.c_str(), "%Y-%m-%dT%H:%M:%S", &tm));
-  return static_cast<int64_t>(timegm(&tm));
-}
-
-std::string rfc3339(int64_t unix_seconds) {
-  char buf[32];
-  time_t t = static_cast<time_t>(unix_seconds);
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string rfc3339(int64_t unix_seconds) { return tinker::wire::rfc3339_seconds(unix_seconds); }
 
 // R1, R2: a run with its newest checkpoints of each kind and the metadata it was created with.
 void get_training_run_describes_the_run_and_its_newest_checkpoints(void**) {
