@@ -7,7 +7,8 @@ PACKAGES=(
   build-essential cmake pkg-config git
   libcurl4-openssl-dev libcjson-dev libevent-dev libzstd-dev libssl-dev zlib1g-dev libsqlite3-dev
   libprotobuf-dev protobuf-compiler
-  libcmocka-dev python3
+  libcmocka-dev python3 doxygen yard
+  libpcre2-dev libutf8proc-dev
   swig golang-go ruby ruby-dev default-jdk-headless junit5
 )
 
