@@ -57,7 +57,7 @@ TINKER_API const char *tinker_parsed_path_name(const tinker_parsed_path_t *path)
  *  Errors: none. Since: 0.1. */
 TINKER_API void tinker_parsed_path_free(tinker_parsed_path_t *path);
 
-/** Makes tinker://<training_run_id>/<kind>/<name>. `kind` is "weights" or "sampler_weights", or
+/** Makes `tinker://<training_run_id>/<kind>/<name>`. `kind` is "weights" or "sampler_weights", or
  *  the checkpoint type "training" or "sampler".
  *  Ownership: the caller owns *out (tinker_free). Threads: any thread.
  *  Errors: TINKER_E_INVALID_ARGUMENT (a NULL argument; an empty part, a run id or name with '/',
