@@ -33,7 +33,12 @@
 # LoraConfig, RetryConfig) are generated from the registry, api/registry.py, into the build tree
 # ("tinker/generated", on the load path next to the extension); the rest is written by hand in
 # tinker/*.rb, one concern a file (SamplingParams and the sampling results among them).
+#
+# Loading checks the libtinker found at run time against the one the gem was made for
+# (Tinker::GEM_VERSION): the same major version and not older, else LoadError naming both.
 require "tinker_raw"
+require "tinker/version"
+require "tinker/version_check"
 
 module Tinker
   # The SWIG-generated functions, one per C function of tinker.h.
@@ -43,6 +48,14 @@ module Tinker
   def self.version
     Raw.tinker_version_string
   end
+
+  # The run-time version of libtinker as a number, MAJOR * 10000 + MINOR * 100 + PATCH
+  # (0.1.0 is 100), comparable with Tinker::GEM_VERSION_NUMBER.
+  def self.version_number
+    Raw.tinker_version_number
+  end
+
+  check_library_version(version_number, GEM_VERSION_NUMBER)
 end
 
 require "tinker/errors"
