@@ -792,11 +792,12 @@ TINKER_JAVA_BUFFER(int64_t, jlong, long, Long)
 
 %go_import("strconv", "strings")
 
-/* The raw package links libtinker itself; the include and library directories come from the
- * environment (CGO_CPPFLAGS / CGO_LDFLAGS), see bindings/README.md. */
+/* The raw package finds libtinker by itself through pkg-config (tinker.pc of libtinker-dev, or
+ * the build tree's with PKG_CONFIG_PATH), so a plain `go build` of the module needs no CGO_*
+ * variables; see docs/go.md. */
 %insert(cgo_comment_typedefs) %{
 #cgo CXXFLAGS: -std=c++17
-#cgo LDFLAGS: -ltinker
+#cgo pkg-config: tinker
 %}
 
 %{

@@ -16,8 +16,13 @@ type ServiceClient struct {
 }
 
 // NewServiceClient creates a client. It does no I/O; a malformed URL or API key is reported
-// here (StatusInvalidArgument / StatusUnauthenticated).
+// here (StatusInvalidArgument / StatusUnauthenticated). A libtinker of another major version
+// than the one this package was generated for, or an older one, is refused with
+// StatusFailedPrecondition naming both versions.
 func NewServiceClient(opts ...Option) (*ServiceClient, error) {
+	if err := checkLibrary(); err != nil {
+		return nil, within("NewServiceClient", err)
+	}
 	var op uintptr
 	if err := raw.Tinker_client_options_new(&op); err != nil {
 		return nil, fromRaw(err)
