@@ -42,9 +42,11 @@ for dir in "$build" "$src"; do
   [ -z "$hits" ] || fail "installed Go files contain $dir: $hits"
 done
 version=$(head -n1 "$goproxy/libtinker.dev/tinker/@v/list")
-if unzip -p "$goproxy/libtinker.dev/tinker/@v/$version.zip" | grep -qF -e "$build" -e "$src"; then
-  fail "the GOPROXY zip contains a build or source path"
-fi
+mkdir "$work/zip"
+(cd "$work/zip" && cmake -E tar xf "$goproxy/libtinker.dev/tinker/@v/$version.zip")
+[ -f "$work/zip/libtinker.dev/tinker@$version/go.mod" ] || fail "the GOPROXY zip does not hold libtinker.dev/tinker@$version/go.mod"
+hits=$(grep -rlF -e "$build" -e "$src" "$work/zip" || true)
+[ -z "$hits" ] || fail "the GOPROXY zip contains a build or source path: $hits"
 
 # Hermetic Go: no network, no user configuration; the build cache is the build tree's (fast,
 # nothing of it is installed), the module cache and GOPATH are this run's.

@@ -43,8 +43,13 @@ func main() {
 	}
 }
 
+// runLimit turns a server that never answers (libtinker retries a refused connection) into a
+// failure instead of a hang.
+const runLimit = 10 * time.Minute
+
 func run(n counts) error {
-	ctx := context.Background()
+	ctx, cancel := context.WithTimeout(context.Background(), runLimit)
+	defer cancel()
 	c, err := tinker.NewServiceClient()
 	if err != nil {
 		return err
