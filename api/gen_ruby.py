@@ -73,7 +73,7 @@ RUBY_KINDS = {
                              doc="\"owned\" (the caller's) or \"accessible\" (also those shared with the caller), "
                                  "a String or Symbol; nil: \"owned\""),
     "audit_event_type": RubyKind("keyword", convert="Kinds.string({v}, {p})",
-                                 doc="\"all\" or \"checkpoints\", a String or Symbol; nil: \"all\""),
+                                 doc="a String or Symbol, \"all\" or \"checkpoints\"; nil: \"all\""),
     "day?": RubyKind("keyword", convert="Kinds.day({v}, {p})",
                      doc="a Date or a String \"YYYY-MM-DD\" (UTC); nil: every day"),
     "timestamp": RubyKind("positional", convert="Kinds.timestamp({v}, {p})",

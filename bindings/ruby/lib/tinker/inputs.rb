@@ -233,7 +233,8 @@ module Tinker
       end
     end
 
-    # "#<Tinker::Datum model_input=#<Tinker::ModelInput ...> loss_fn_inputs={...}>"
+    # "#<Tinker::Datum model_input=#<Tinker::ModelInput ...> loss_fn_inputs=...>", the inputs
+    # Hash as Hash#inspect shows it.
     def inspect
       "#<Tinker::Datum model_input=#{model_input.inspect} loss_fn_inputs=#{loss_fn_inputs.inspect}>"
     end
