@@ -86,6 +86,7 @@ App::App(EventLoop& l, const Options& o, Db& d)
   register_sampling_routes(router);
   register_asample_routes(router);
   register_download_routes(router);
+  register_hub_routes(router);
   owns_data_dir_ = o.data_dir.empty();
 }
 

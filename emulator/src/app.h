@@ -105,5 +105,6 @@ void register_checkpoint_routes(Router& r);
 void register_sampling_routes(Router& r);
 void register_asample_routes(Router& r);
 void register_download_routes(Router& r);
+void register_hub_routes(Router& r);  // the Hugging Face Hub file endpoint (handlers_hub.cpp)
 
 }  // namespace emu

@@ -16,6 +16,7 @@ const char* kUsage =
     "usage: tinker-emulator --port PORT [--host 127.0.0.1] [--data-dir DIR]\n"
     "                       [--poll-hold-ms 25000] [--metadata-threshold-bytes 1048576]\n"
     "                       [--jwt] [--workers N] [--record-inputs N] [--quiet]\n"
+    "                       [--hub-dir DIR] [--hub-redirect-host HOST]\n"
     "\n"
     "A local server speaking the Tinker HTTP protocol. --port 0 picks a free port; the\n"
     "chosen address is printed as 'listening on http://HOST:PORT'. See docs/emulator.md.\n";
@@ -76,6 +77,12 @@ bool parse_options(int argc, char** argv, Options* out, int* exit_code) {
     } else if (arg == "--host") {
       if (!need_value(&v)) goto bad;
       o.host = v;
+    } else if (arg == "--hub-dir") {
+      if (!need_value(&v)) goto bad;
+      o.hub_dir = v;
+    } else if (arg == "--hub-redirect-host") {
+      if (!need_value(&v)) goto bad;
+      o.hub_redirect_host = v;
     } else if (arg == "--data-dir") {
       if (!need_value(&v)) goto bad;
       o.data_dir = v;

@@ -16,6 +16,10 @@ struct Options {
   int workers = 0;  // 0 = number of CPUs (at least 2)
   int64_t record_inputs = 0;  // requests kept per model for GET /_emulator/inputs; 0 = off
   bool quiet = false;
+  // The Hub file endpoint (handlers_hub.cpp): files served as they are from DIR/{org}/{name}/,
+  // and a host name Hub requests are redirected to when they came for another one.
+  std::string hub_dir;
+  std::string hub_redirect_host;
 };
 
 // Parses argv. True to go on; false to exit with *exit_code (0 after --help, 2 after a usage

@@ -194,6 +194,8 @@ uint64_t Transport::start(Request req, Done done) {
   }
   if (r.method == "GET") {
     curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+  } else if (r.method == "HEAD") {
+    curl_easy_setopt(e, CURLOPT_NOBODY, 1L);  // the Hub fetcher asks for a file's metadata
   } else {
     if (r.method != "POST") curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, r.method.c_str());
     curl_easy_setopt(e, CURLOPT_POST, 1L);

@@ -37,7 +37,7 @@ class Body {
 // there (libcurl strips only Authorization and Cookie), and the protocol needs none. A 3xx
 // reaches the caller as a response.
 struct Request {
-  std::string method = "GET";  // GET, POST, PUT, DELETE
+  std::string method = "GET";  // GET, HEAD, POST, PUT, DELETE
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
   Body body;
