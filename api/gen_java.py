@@ -95,7 +95,9 @@ def jcall(head, args, indent, tail=""):
 
 
 def imports(names):
-    return "".join(f"import {n};\n" for n in sorted(set(names)))
+    """The import lines of `names` and a blank line; nothing for none. The raw layer (SWIG's classes)
+    shares the package dev.libtinker, so it needs no import."""
+    return "".join(f"import {n};\n" for n in sorted(set(names))) + ("\n" if names else "")
 
 
 def html(text):
@@ -424,9 +426,25 @@ class OpForm:
         return args
 
 
+PRIMITIVES = {"boolean", "int", "long", "float", "double"}
+
+
+def null_checked(params):
+    """The Java names of `params` ([(Param, JavaKind)]) that must not be null: reference types
+    whose kind has no meaning for null (no `absent` value)."""
+    return [param_name(p) for p, jk in params if jk.absent is None and jk.type not in PRIMITIVES]
+
+
+def null_checks(names, indent=4):
+    """Objects.requireNonNull of each name, naming it: a null argument throws NullPointerException
+    from the call itself, before anything is converted or sent."""
+    return "".join(f"{' ' * indent}Objects.requireNonNull({n}, {jstr(n)});\n" for n in names)
+
+
 def start_call(op, form):
-    """The body of the full asynchronous form: convert, start the C _async call, take the result."""
-    lines = []
+    """The body of the full asynchronous form: check, convert, start the C _async call, take the
+    result. The shorter and the blocking forms call it, so they check the same way."""
+    lines = [null_checks(null_checked(form.params))]
     if form.record:
         line = f"    {form.record} opts = options == null ? {form.record}.defaults() : options;\n"
         if len(line) > WIDTH + 1:
@@ -468,16 +486,19 @@ def helper_methods(op, form, helper):
                     "function runs on an executor and starts the last phase, whose result completes the future.")
     executor = ("executor", "runs the Java function (never the completion thread)")
     c_name, c_async = jstr(op.c_name()), jstr(op.c_name() + "_async")
+    checks = null_checks(null_checked(form.params))
     return (method(op_doc(op, False, docs, first=blocking, more=[f"Runs in {{@code {helper}.run}}."]),
                    (f"{rtype} {name}", params),
-                   jcall(f"return {helper}.run", [f"({cls}) this", c_name, *args], 4, ";") + "\n")
+                   checks + jcall(f"return {helper}.run", [f"({cls}) this", c_name, *args], 4, ";") + "\n")
             + method(op_doc(op, True, docs, first=asynchronous, more=["The Java function runs on the common ForkJoinPool."]),
                      (f"TinkerFuture<{rtype}> {name}Async", params),
-                     jcall(f"return {helper}.runAsync", [f"({cls}) this", c_async, *args, f"{helper}.DEFAULT_EXECUTOR"], 4, ";")
+                     checks + jcall(f"return {helper}.runAsync",
+                                    [f"({cls}) this", c_async, *args, f"{helper}.DEFAULT_EXECUTOR"], 4, ";")
                      + "\n")
             + method(op_doc(op, True, docs + [executor], first=asynchronous, more=[f"Runs in {{@code {helper}.runAsync}}."]),
                      (f"TinkerFuture<{rtype}> {name}Async", params + ["Executor executor"]),
-                     jcall(f"return {helper}.runAsync", [f"({cls}) this", c_async, *args, "executor"], 4, ";") + "\n"))
+                     checks + null_checks(["executor"])
+                     + jcall(f"return {helper}.runAsync", [f"({cls}) this", c_async, *args, "executor"], 4, ";") + "\n"))
 
 
 def op_methods(op):
@@ -509,8 +530,7 @@ def op_methods(op):
 def gen_client_operations(client):
     cls = pascal(client)
     ops = [op for op in registry.OPS if op.client == client]
-    names = [f"dev.libtinker.raw.SWIGTYPE_p_tinker_{client}", "dev.libtinker.raw.SWIGTYPE_p_tinker_future",
-             "dev.libtinker.raw.TinkerRaw", "java.util.function.Function"]
+    names = ["java.util.function.Function"]
     needs_service = any(op.result and RESULTS[op.result].handle in HANDLE_TAKES for op in ops)
     support = dict.fromkeys(JAVA_KINDS[p.kind].support for op in ops for p in op.params if JAVA_KINDS[p.kind].support)
     for op in ops:
@@ -518,12 +538,15 @@ def gen_client_operations(client):
             jk = JAVA_KINDS[p.kind]
             names += list(jk.imports)
             if jk.helper:
-                names.append("java.util.concurrent.Executor")
-    body = [HEADER, "package dev.libtinker;\n\n", imports(names), "\n",
+                names += ["java.util.concurrent.Executor", "java.util.Objects"]
+        if null_checked(OpForm(op).params):
+            names.append("java.util.Objects")
+    body = [HEADER, "package dev.libtinker;\n\n", imports(names),
             javadoc([f"The registry's operations of {{@link {cls}}}, each as {{@code fooAsync(...)}} returning a "
                      "{@link TinkerFuture} and as a blocking {@code foo(...)} that awaits it. Failures are "
                      "{@link TinkerException}s naming the method called; bad arguments throw from the call itself, "
-                     "before anything is sent. Parameters are converted by their kinds (api/kinds.py): Java values "
+                     "before anything is sent: a null where a value is required a NullPointerException naming "
+                     "the parameter, any other a TinkerException. Parameters are converted by their kinds (api/kinds.py): Java values "
                      "become libtinker's builders inside the call and are freed before it returns. Optional "
                      "parameters may be left out from the end, or be null (false for a flag).",
                      "",
@@ -791,8 +814,7 @@ def gen_result(r):
                 f"    }} finally {{\n      TinkerRaw.{getter(f'tinker_{r.name}_free')}(result);\n    }}\n  }}\n}}\n")
     body = ("".join([javadoc(doc, 0), jcall(f"public record {cls}", [f"{t} {n}" for t, n, _ in components], 0, " {"),
                      "\n", compact]) + "".join(reader.methods) + "".join(take))
-    names = [f"dev.libtinker.raw.{T}", "dev.libtinker.raw.SWIGTYPE_p_tinker_future", "dev.libtinker.raw.TinkerRaw"]
-    return "".join([HEADER, "package dev.libtinker;\n\n", imports(names + used_imports(body)), "\n", body])
+    return "".join([HEADER, "package dev.libtinker;\n\n", imports(used_imports(body)), body])
 
 
 # ---- builders -------------------------------------------------------------------------------------
@@ -819,8 +841,9 @@ class BuilderField:
             value = f.default or 0
             self.default = repr(float(value)) if f.type == "double" else str(value) + ("L" if f.type == "int64" else "")
             self.words = f"{value:g}" if f.type == "double" else str(value)
-        # The setter's parameter: the C setter's, whose name libtinker's range errors use.
-        self.param = "value" if self.type == "Duration" else f.arg
+        # The setter's parameter: the C setter's, whose name libtinker's range errors use; a Duration
+        # (the C setter takes seconds) is named after the field, which a null one's exception names.
+        self.param = self.name if self.type == "Duration" else f.arg
         self.value_type = {"OptionalInt": "int", "OptionalLong": "long", "OptionalDouble": "double"}.get(self.type, self.type)
 
     def doc(self):
@@ -831,7 +854,7 @@ class BuilderField:
         if self.type.startswith("Optional"):
             return f"{self.type}.of({self.param})"
         if self.type == "Duration":
-            return f"Objects.requireNonNull({self.param}, {jstr(self.name)})"
+            return f"Objects.requireNonNull({self.param}, {jstr(self.param)})"
         return self.param
 
 
@@ -847,7 +870,7 @@ def gen_builder(b):
     T = f"SWIGTYPE_p_tinker_{b.name}"
     setters = {name for _, name, _, _ in gen_c.builder_functions(b)}
     fields = [BuilderField(f) for f in MESSAGES[b.message].fields]
-    names = [f"dev.libtinker.raw.{T}", "dev.libtinker.raw.TinkerRaw"]
+    names = []
     for x in fields:
         if x.type == "Duration":
             names.append("java.time.Duration")
@@ -864,7 +887,7 @@ def gen_builder(b):
             f"({{@link Status#INVALID_ARGUMENT}}) naming the builder method, e.g. \"{cls}.Builder.{fields[0].name}: ...\"."
             + (" Durations are sent as seconds." if any(x.type == "Duration" for x in fields) else ""), ""]
            + [f"@param {x.name} {x.doc()}" for x in fields])
-    text = [HEADER, "package dev.libtinker;\n\n", imports(names), "\n", javadoc(doc, 0),
+    text = [HEADER, "package dev.libtinker;\n\n", imports(names), javadoc(doc, 0),
             jcall(f"public record {cls}", components, 0, " {") + "\n"]
     text += [f"  public static final {x.type} {x.const} = {x.default};\n" for x in fields if x.const]
     text.append("\n" + jcall(f"private static final {cls} DEFAULTS = new {cls}",

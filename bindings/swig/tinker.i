@@ -545,6 +545,15 @@ TINKER_RB_BUFFER(int64_t, LL2NUM)
 %include <enumtypeunsafe.swg>
 %javaconst(1);
 
+/* The raw layer is not public API: SWIG writes it into the idiomatic layer's own package
+ * (dev.libtinker, bindings/java/CMakeLists.txt) as package-private classes. A separate package
+ * would have to be public for the idiomatic layer to reach it, and a class-path jar (or the
+ * automatic module dev.libtinker) cannot hide a public package from users. */
+%pragma(java) jniclassclassmodifiers="final class"
+%pragma(java) moduleclassmodifiers="final class"
+%typemap(javaclassmodifiers) SWIGTYPE *, SWIGTYPE &, SWIGTYPE &&, SWIGTYPE [] "final class"
+%typemap(javaclassmodifiers) enum SWIGTYPE "final class"
+
 %{
 namespace tinker_java {
 

@@ -34,6 +34,7 @@ public interface CustomLossFunction {
 
     /** This result plus metric {@code name} (no ":reduction" suffix needed). */
     public Result withMetric(String name, double value) {
+      Objects.requireNonNull(name, "name");
       LinkedHashMap<String, Double> m = new LinkedHashMap<>(metrics);
       m.put(name, value);
       return new Result(loss, gradients, m);

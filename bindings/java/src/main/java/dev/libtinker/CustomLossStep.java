@@ -1,12 +1,10 @@
 package dev.libtinker;
 
-import dev.libtinker.raw.SWIGTYPE_p_tinker_custom_loss_step;
-import dev.libtinker.raw.SWIGTYPE_p_tinker_future;
-import dev.libtinker.raw.TinkerRaw;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -79,6 +77,7 @@ public final class CustomLossStep implements AutoCloseable {
    * outside the batch {@link Status#OUT_OF_RANGE}.
    */
   public void setGradient(int index, float[] gradient) {
+    Objects.requireNonNull(gradient, "gradient");
     use(s -> {
       TinkerRaw.tinker_custom_loss_step_set_gradient(s, index, gradient);
       return null;
@@ -87,6 +86,7 @@ public final class CustomLossStep implements AutoCloseable {
 
   /** A metric merged into the result (no ":reduction" suffix needed). */
   public void addMetric(String name, double value) {
+    Objects.requireNonNull(name, "name");
     use(s -> {
       TinkerRaw.tinker_custom_loss_step_add_metric(s, name, value);
       return null;

@@ -1,7 +1,5 @@
 package dev.libtinker;
 
-import dev.libtinker.raw.SWIGTYPE_p_tinker_datum;
-import dev.libtinker.raw.TinkerRaw;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,6 +18,7 @@ public final class Datum {
 
   private Datum(ModelInput modelInput, Map<String, TensorData> lossFnInputs) {
     this.modelInput = Objects.requireNonNull(modelInput, "modelInput");
+    Objects.requireNonNull(lossFnInputs, "lossFnInputs");
     LinkedHashMap<String, TensorData> copy = new LinkedHashMap<>();
     lossFnInputs.forEach(
         (k, v) -> copy.put(Objects.requireNonNull(k, "loss input name"), Objects.requireNonNull(v, k)));
@@ -41,11 +40,13 @@ public final class Datum {
     private final LinkedHashMap<String, TensorData> inputs = new LinkedHashMap<>();
 
     private Builder(ModelInput modelInput) {
-      this.modelInput = modelInput;
+      this.modelInput = Objects.requireNonNull(modelInput, "modelInput");
     }
 
     /** Adds loss input {@code name}; a name given twice keeps the later tensor. */
     public Builder put(String name, TensorData tensor) {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(tensor, "tensor");
       inputs.put(name, tensor);
       return this;
     }

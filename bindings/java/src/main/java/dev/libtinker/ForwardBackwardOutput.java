@@ -1,14 +1,11 @@
 package dev.libtinker;
 
-import dev.libtinker.raw.SWIGTYPE_p_tinker_forward_backward_output;
-import dev.libtinker.raw.SWIGTYPE_p_tinker_future;
-import dev.libtinker.raw.SWIGTYPE_p_tinker_tensor;
-import dev.libtinker.raw.TinkerRaw;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The result of forward, forward_backward and forward_backward_custom: per datum (in input
@@ -57,6 +54,7 @@ public final class ForwardBackwardOutput {
 
   /** Metric {@code name}; throws when the result has none of that name. */
   public double metric(String name) {
+    Objects.requireNonNull(name, "name");
     Double v = metrics.get(name);
     if (v == null) {
       throw new IllegalArgumentException("no metric \"" + name + "\" in " + metrics.keySet());

@@ -1,7 +1,5 @@
 package dev.libtinker;
 
-import dev.libtinker.raw.SWIGTYPE_p_tinker_metrics;
-import dev.libtinker.raw.TinkerRaw;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

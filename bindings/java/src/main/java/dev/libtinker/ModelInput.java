@@ -1,7 +1,5 @@
 package dev.libtinker;
 
-import dev.libtinker.raw.SWIGTYPE_p_tinker_model_input;
-import dev.libtinker.raw.TinkerRaw;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -129,6 +127,7 @@ public final class ModelInput {
 
     /** Appends an image-asset-pointer chunk (no protobuf form: only the JSON wire mode sends it). */
     public Builder addImageAssetPointer(String location, String format, int expectedTokens) {
+      // The record's constructor checks location and format (requireNonNull, naming them).
       chunks.add(new ImageAssetPointer(location, format, expectedTokens));
       return this;
     }

@@ -1,10 +1,5 @@
 package dev.libtinker;
 
-import dev.libtinker.raw.SWIGTYPE_p_tinker_batch;
-import dev.libtinker.raw.SWIGTYPE_p_tinker_loss_fn_config;
-import dev.libtinker.raw.SWIGTYPE_p_tinker_metadata;
-import dev.libtinker.raw.SWIGTYPE_p_tinker_model_input;
-import dev.libtinker.raw.TinkerRaw;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;

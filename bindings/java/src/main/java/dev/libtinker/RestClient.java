@@ -1,10 +1,6 @@
 package dev.libtinker;
 
 import dev.libtinker.CheckpointList.Checkpoint;
-import dev.libtinker.raw.SWIGTYPE_p_tinker_future;
-import dev.libtinker.raw.SWIGTYPE_p_tinker_rest_client;
-import dev.libtinker.raw.SWIGTYPE_p_tinker_service_client;
-import dev.libtinker.raw.TinkerRaw;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;

@@ -1,8 +1,5 @@
 package dev.libtinker;
 
-import dev.libtinker.raw.SWIGTYPE_p_tinker_future;
-import dev.libtinker.raw.SWIGTYPE_p_tinker_sample_response;
-import dev.libtinker.raw.TinkerRaw;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;

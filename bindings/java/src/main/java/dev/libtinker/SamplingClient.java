@@ -1,8 +1,5 @@
 package dev.libtinker;
 
-import dev.libtinker.raw.SWIGTYPE_p_tinker_future;
-import dev.libtinker.raw.SWIGTYPE_p_tinker_sampling_client;
-import dev.libtinker.raw.TinkerRaw;
 import java.util.function.Function;
 
 /**

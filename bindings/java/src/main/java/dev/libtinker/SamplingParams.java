@@ -1,7 +1,5 @@
 package dev.libtinker;
 
-import dev.libtinker.raw.SWIGTYPE_p_tinker_sampling_params;
-import dev.libtinker.raw.TinkerRaw;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -115,12 +113,14 @@ public record SamplingParams(
 
     /** Replaces the stop strings (none: no stop string); each non-empty. */
     public Builder stopStrings(String... stops) {
+      Objects.requireNonNull(stops, "stops");
       this.stopStrings = List.of(stops);
       return this;
     }
 
     /** Replaces the stop token ids (none: no stop token). */
     public Builder stopTokens(int... tokens) {
+      Objects.requireNonNull(tokens, "tokens");
       this.stopTokens = Arrays.stream(tokens).boxed().toList();
       return this;
     }

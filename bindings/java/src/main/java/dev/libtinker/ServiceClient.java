@@ -1,9 +1,5 @@
 package dev.libtinker;
 
-import dev.libtinker.raw.SWIGTYPE_p_tinker_client_options;
-import dev.libtinker.raw.SWIGTYPE_p_tinker_future;
-import dev.libtinker.raw.SWIGTYPE_p_tinker_service_client;
-import dev.libtinker.raw.TinkerRaw;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -53,8 +49,8 @@ public final class ServiceClient extends ServiceClientOperations implements Auto
 
   /**
    * Client options; each maps to one tinker_client_options_* setter. Unset ones keep defaults. A
-   * null Duration throws NullPointerException naming the parameter at once; a null string reaches
-   * the setter, which refuses it from {@link #build} ({@link Status#INVALID_ARGUMENT}).
+   * null argument throws NullPointerException naming the parameter at once; a value the setter
+   * refuses throws from {@link #build} ({@link Status#INVALID_ARGUMENT}).
    */
   public static final class Builder {
     private final List<Consumer<SWIGTYPE_p_tinker_client_options>> settings = new ArrayList<>();
@@ -67,10 +63,12 @@ public final class ServiceClient extends ServiceClientOperations implements Auto
     }
 
     public Builder baseUrl(String url) {
+      Objects.requireNonNull(url, "url");
       return with(o -> TinkerRaw.tinker_client_options_set_base_url(o, url));
     }
 
     public Builder apiKey(String key) {
+      Objects.requireNonNull(key, "key");
       return with(o -> TinkerRaw.tinker_client_options_set_api_key(o, key));
     }
 
@@ -89,10 +87,14 @@ public final class ServiceClient extends ServiceClientOperations implements Auto
     }
 
     public Builder header(String name, String value) {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(value, "value");
       return with(o -> TinkerRaw.tinker_client_options_add_header(o, name, value));
     }
 
     public Builder userMetadata(String key, String value) {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(value, "value");
       return with(o -> TinkerRaw.tinker_client_options_add_user_metadata(o, key, value));
     }
 
@@ -241,11 +243,13 @@ public final class ServiceClient extends ServiceClientOperations implements Auto
 
     /** Sampling the sampler checkpoint at {@code path} (tinker://...). */
     public static SamplingClientOptions ofModelPath(String path) {
+      Objects.requireNonNull(path, "path");
       return defaults().withModelPath(path);
     }
 
     /** Sampling base model {@code model} with untrained adapters. */
     public static SamplingClientOptions ofBaseModel(String model) {
+      Objects.requireNonNull(model, "model");
       return defaults().withBaseModel(model);
     }
 

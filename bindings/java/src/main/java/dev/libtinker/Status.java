@@ -1,7 +1,5 @@
 package dev.libtinker;
 
-import dev.libtinker.raw.TinkerRaw;
-import dev.libtinker.raw.tinker_status_t;
 
 /**
  * libtinker status codes (the numbers are frozen by tinker.h). {@link TinkerException#code}

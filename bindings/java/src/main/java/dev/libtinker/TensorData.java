@@ -1,9 +1,5 @@
 package dev.libtinker;
 
-import dev.libtinker.raw.SWIGTYPE_p_tinker_datum;
-import dev.libtinker.raw.SWIGTYPE_p_tinker_tensor;
-import dev.libtinker.raw.TinkerRaw;
-import dev.libtinker.raw.tinker_dtype_t;
 import java.util.Arrays;
 import java.util.Objects;
 

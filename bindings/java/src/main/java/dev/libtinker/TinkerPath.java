@@ -1,7 +1,6 @@
 package dev.libtinker;
 
-import dev.libtinker.raw.SWIGTYPE_p_tinker_parsed_path;
-import dev.libtinker.raw.TinkerRaw;
+import java.util.Objects;
 
 /**
  * A checkpoint's {@code tinker://<training_run_id>/<kind>/<name>} path, split into its parts, where
@@ -47,11 +46,13 @@ public record TinkerPath(String trainingRunId, String checkpointType, String che
   /**
    * Splits a checkpoint's path ({@code tinker_path_parse}); no I/O.
    *
-   * @throws TinkerException {@link Status#INVALID_ARGUMENT} for null or anything that is not a
+   * @throws NullPointerException for a null path
+   * @throws TinkerException {@link Status#INVALID_ARGUMENT} for anything that is not a
    *     checkpoint's tinker:// path, the message saying why ("TinkerPath.parse: not a checkpoint's
    *     tinker:// path: it does not start with tinker://")
    */
   public static TinkerPath parse(String path) {
+    Objects.requireNonNull(path, "path");
     Tinker.load();
     SWIGTYPE_p_tinker_parsed_path[] out = new SWIGTYPE_p_tinker_parsed_path[1];
     TinkerRaw.tinker_path_parse(path, out);
@@ -70,10 +71,14 @@ public record TinkerPath(String trainingRunId, String checkpointType, String che
    * Makes {@code tinker://<trainingRunId>/<kind>/<name>} ({@code tinker_path_format}); no I/O.
    *
    * @param kind "weights" or "sampler_weights", or the checkpoint type "training" or "sampler"
-   * @throws TinkerException {@link Status#INVALID_ARGUMENT} for a null or empty part, a run id or
+   * @throws NullPointerException for a null part, naming it
+   * @throws TinkerException {@link Status#INVALID_ARGUMENT} for an empty part, a run id or
    *     name with '/', or another kind
    */
   public static String format(String trainingRunId, String kind, String name) {
+    Objects.requireNonNull(trainingRunId, "trainingRunId");
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(name, "name");
     Tinker.load();
     String[] out = new String[1];
     TinkerRaw.tinker_path_format(trainingRunId, kind, name, out);

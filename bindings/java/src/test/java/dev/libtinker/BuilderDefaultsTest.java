@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.libtinker.raw.SWIGTYPE_p_tinker_adam_params;
-import dev.libtinker.raw.SWIGTYPE_p_tinker_lora_config;
-import dev.libtinker.raw.SWIGTYPE_p_tinker_retry_config;
-import dev.libtinker.raw.TinkerRaw;
 import java.time.Duration;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.BeforeAll;

@@ -48,22 +48,22 @@ class ErrorNamesTest {
 
   @Test
   void theAsyncAndTheBlockingFormNameThemselves() {
-    assertEquals("TrainingClient.saveStateAsync: name is NULL", invalid(() -> tc.saveStateAsync(null)));
-    assertEquals("TrainingClient.saveState: name is NULL", invalid(() -> tc.saveState(null)));
+    assertEquals(
+        "TrainingClient.saveStateAsync: name must be non-empty and contain no '/'", invalid(() -> tc.saveStateAsync("")));
+    assertEquals("TrainingClient.saveState: name must be non-empty and contain no '/'", invalid(() -> tc.saveState("")));
     assertEquals(
         "TrainingClient.saveWeightsForSampler: name must be non-empty and contain no '/'",
         invalid(() -> tc.saveWeightsForSampler("a/b")));
-    assertEquals("TrainingClient.forwardAsync: data is NULL", invalid(() -> tc.forwardAsync(null, "cross_entropy")));
-    assertEquals("TrainingClient.forwardBackward: loss_fn is NULL", invalid(() -> tc.forwardBackward(batch(), null)));
+    // A null argument is Java's own refusal, naming the parameter (NullArgumentsTest).
+    assertEquals("data", assertThrows(NullPointerException.class, () -> tc.forwardAsync(null, "cross_entropy")).getMessage());
+    assertEquals("lossFn", assertThrows(NullPointerException.class, () -> tc.forwardBackward(batch(), null)).getMessage());
     assertEquals(
         "ServiceClient.createTrainingClientFromStateWithOptimizerAsync: path must start with tinker://",
         invalid(() -> service.createTrainingClientFromStateWithOptimizerAsync("/tmp/weights")));
     assertEquals(
-        "ServiceClient.createLoraTrainingClient: base_model is NULL",
-        invalid(() -> service.createLoraTrainingClient(null)));
+        "baseModel", assertThrows(NullPointerException.class, () -> service.createLoraTrainingClient(null)).getMessage());
     assertEquals(
-        "TrainingClient.forwardBackwardCustomFinish: step is NULL",
-        invalid(() -> tc.forwardBackwardCustomFinish(null)));
+        "step", assertThrows(NullPointerException.class, () -> tc.forwardBackwardCustomFinish(null)).getMessage());
     assertEquals(0, Emulator.forwardBackwardRequests(tc.modelId()), "nothing sent");
   }
 

@@ -201,9 +201,11 @@ class RestAccountTest extends RestTest {
     int before = accountRequests();
     Map<String, Executable> calls = new LinkedHashMap<>();
     Instant hour = thisHour();
-    // No time, or one RFC 3339 cannot write (a year past 9999), is refused before anything is sent.
-    calls.put("RestClient.getBillingUsage: starting_on is NULL", () -> rest.getBillingUsage(null, hour));
-    calls.put("RestClient.getBillingUsageAsync: ending_before is NULL", () -> rest.getBillingUsageAsync(hour, null));
+    // No time (Java's own refusal, naming the parameter), or one RFC 3339 cannot write (a year past
+    // 9999), is refused before anything is sent.
+    assertEquals("startingOn", assertThrows(NullPointerException.class, () -> rest.getBillingUsage(null, hour)).getMessage());
+    assertEquals(
+        "endingBefore", assertThrows(NullPointerException.class, () -> rest.getBillingUsageAsync(hour, null)).getMessage());
     Instant far = Instant.parse("+10000-01-01T00:00:00Z");
     calls.put("RestClient.getBillingUsage: ending_before must be an RFC 3339 time", () -> rest.getBillingUsage(hour, far));
     calls.put(

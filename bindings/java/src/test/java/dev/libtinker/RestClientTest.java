@@ -97,11 +97,10 @@ class RestClientTest extends RestTest {
       String m = failsWith(Status.INVALID_ARGUMENT, () -> TinkerPath.parse(bad)).getMessage();
       assertTrue(m.startsWith("TinkerPath.parse: not a checkpoint's tinker:// path: "), bad + ": " + m);
     }
-    assertEquals(
-        "TinkerPath.parse: path is NULL", failsWith(Status.INVALID_ARGUMENT, () -> TinkerPath.parse(null)).getMessage());
+    assertEquals("path", assertThrows(NullPointerException.class, () -> TinkerPath.parse(null)).getMessage());
     for (String[] bad :
         new String[][] {{"", "weights", "x"}, {"a/b", "weights", "x"}, {"run", "checkpoints", "x"},
-          {"run", "weights", ""}, {"run", "weights", "a/b"}, {null, "weights", "x"}, {"run", null, "x"}}) {
+          {"run", "weights", ""}, {"run", "weights", "a/b"}}) {
       String m =
           failsWith(Status.INVALID_ARGUMENT, () -> TinkerPath.format(bad[0], bad[1], bad[2])).getMessage();
       assertTrue(m.startsWith("TinkerPath.format: "), Arrays.toString(bad) + ": " + m);
@@ -421,7 +420,7 @@ class RestClientTest extends RestTest {
   void malformedIdsAndPathsAreRefusedBeforeAnythingIsSent() {
     int before = restRequests();
     Map<String, Executable> calls = new LinkedHashMap<>();
-    for (String id : new String[] {"weights", "weights/", "/x", "checkpoints/x", "weights/a/b", "", null}) {
+    for (String id : new String[] {"weights", "weights/", "/x", "checkpoints/x", "weights/a/b", ""}) {
       calls.put("RestClient.deleteCheckpoint: ", () -> rest.deleteCheckpoint("run", id));
       calls.put("RestClient.deleteCheckpointAsync: ", () -> rest.deleteCheckpointAsync("run", id));
       calls.put("RestClient.publishCheckpoint: ", () -> rest.publishCheckpoint("run", id));
@@ -430,7 +429,7 @@ class RestClientTest extends RestTest {
       calls.put("RestClient.unpublishCheckpointAsync: ", () -> rest.unpublishCheckpointAsync("run", id));
       check(calls, id);
     }
-    for (String run : new String[] {"", null}) {
+    for (String run : new String[] {""}) {
       calls.put("RestClient.deleteCheckpoint: ", () -> rest.deleteCheckpoint(run, "weights/x"));
       calls.put("RestClient.publishCheckpointAsync: ", () -> rest.publishCheckpointAsync(run, "weights/x"));
       calls.put("RestClient.listCheckpoints: ", () -> rest.listCheckpoints(run));
@@ -444,7 +443,7 @@ class RestClientTest extends RestTest {
     for (String path :
         new String[] {
           "/tmp/weights", "run/weights/x", "tinker://run/weights", "tinker://run/weights/a/b",
-          "tinker://run/checkpoints/x", "tinker:///weights/x", "tinker://run/weights/", "", null
+          "tinker://run/checkpoints/x", "tinker:///weights/x", "tinker://run/weights/", ""
         }) {
       calls.put("RestClient.deleteCheckpointFromTinkerPath: ", () -> rest.deleteCheckpointFromTinkerPath(path));
       calls.put("RestClient.deleteCheckpointFromTinkerPathAsync: ", () -> rest.deleteCheckpointFromTinkerPathAsync(path));
@@ -468,8 +467,7 @@ class RestClientTest extends RestTest {
   @Test
   void checkpointIdsAreMessagedPrecisely() {
     assertEquals(
-        "RestClient.deleteCheckpoint: checkpoint_id is NULL",
-        failsWith(Status.INVALID_ARGUMENT, () -> rest.deleteCheckpoint("run", null)).getMessage());
+        "checkpointId", assertThrows(NullPointerException.class, () -> rest.deleteCheckpoint("run", null)).getMessage());
     String m = failsWith(Status.INVALID_ARGUMENT, () -> rest.publishCheckpoint("run", "checkpoints/x")).getMessage();
     assertTrue(m.contains("weights/<name> or sampler_weights/<name>"), m);
     m = failsWith(Status.INVALID_ARGUMENT, () -> rest.deleteCheckpointFromTinkerPath("/tmp/x")).getMessage();
@@ -625,7 +623,7 @@ class RestClientTest extends RestTest {
   void weightsInfoOfAMalformedPathIsRefusedBeforeAnythingIsSent() {
     int before = weightsInfoAndSessionRequests();
     Map<String, Executable> calls = new LinkedHashMap<>();
-    for (String path : new String[] {"run/weights/x", "tinker://run/weights", "tinker://run/other/x", "", null}) {
+    for (String path : new String[] {"run/weights/x", "tinker://run/weights", "tinker://run/other/x", ""}) {
       calls.put("RestClient.getWeightsInfoByTinkerPath: ", () -> rest.getWeightsInfoByTinkerPath(path));
       calls.put("RestClient.getWeightsInfoByTinkerPathAsync: ", () -> rest.getWeightsInfoByTinkerPathAsync(path));
       check(calls, path);
@@ -677,7 +675,7 @@ class RestClientTest extends RestTest {
       calls.put("RestClient.listSessionsAsync: access_scope must be", () -> rest.listSessionsAsync(1, 0, scope));
       check(calls, scope);
     }
-    for (String id : new String[] {"", null}) {
+    for (String id : new String[] {""}) {
       calls.put("RestClient.getSession: ", () -> rest.getSession(id));
       calls.put("RestClient.getSessionAsync: ", () -> rest.getSessionAsync(id, null));
       check(calls, id);

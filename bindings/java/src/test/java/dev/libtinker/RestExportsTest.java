@@ -126,7 +126,7 @@ class RestExportsTest extends RestTest {
   void archiveArgumentsAreRefusedBeforeAnythingIsSent() {
     int before = exportRequests();
     Map<String, Executable> calls = new LinkedHashMap<>();
-    for (String path : new String[] {"run/weights/x", "tinker://run/weights", "tinker://run/other/x", "", null}) {
+    for (String path : new String[] {"run/weights/x", "tinker://run/weights", "tinker://run/other/x", ""}) {
       calls.put(
           "RestClient.getCheckpointArchiveUrlFromTinkerPath: ", () -> rest.getCheckpointArchiveUrlFromTinkerPath(path));
       calls.put(
@@ -134,7 +134,7 @@ class RestExportsTest extends RestTest {
           () -> rest.getCheckpointArchiveUrlFromTinkerPathAsync(path));
       check(calls, path);
     }
-    for (String id : new String[] {"weights", "weights/", "checkpoints/x", "weights/a/b", "", null}) {
+    for (String id : new String[] {"weights", "weights/", "checkpoints/x", "weights/a/b", ""}) {
       calls.put("RestClient.getCheckpointArchiveUrl: ", () -> rest.getCheckpointArchiveUrl("run", id));
       calls.put("RestClient.getCheckpointArchiveUrlAsync: ", () -> rest.getCheckpointArchiveUrlAsync("run", id));
       check(calls, id);
@@ -205,7 +205,7 @@ class RestExportsTest extends RestTest {
   void exportSessionTraceArgumentsAreRefusedBeforeAnythingIsSent() {
     int before = exportRequests();
     Map<String, Executable> calls = new LinkedHashMap<>();
-    for (String id : new String[] {"", null}) {
+    for (String id : new String[] {""}) {
       calls.put("RestClient.exportSessionTrace: ", () -> rest.exportSessionTrace(id));
       calls.put("RestClient.exportSessionTraceAsync: ", () -> rest.exportSessionTraceAsync(id));
       check(calls, id);

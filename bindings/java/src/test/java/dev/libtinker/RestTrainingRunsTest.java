@@ -129,14 +129,14 @@ class RestTrainingRunsTest extends RestTest {
   void badArgumentsAreRefusedBeforeAnythingIsSent() {
     int before = runRequests();
     Map<String, Executable> calls = new LinkedHashMap<>();
-    for (String path : new String[] {"run/weights/x", "tinker://run/weights", "tinker://run/other/x", "", null}) {
+    for (String path : new String[] {"run/weights/x", "tinker://run/weights", "tinker://run/other/x", ""}) {
       calls.put("RestClient.getTrainingRunByTinkerPath: ", () -> rest.getTrainingRunByTinkerPath(path));
       calls.put("RestClient.getTrainingRunByTinkerPathAsync: ", () -> rest.getTrainingRunByTinkerPathAsync(path));
       check(calls, path);
     }
     String m = failsWith(Status.INVALID_ARGUMENT, () -> rest.getTrainingRunByTinkerPath("/tmp/x")).getMessage();
     assertTrue(m.contains("tinker_path is not a checkpoint's tinker:// path"), m);
-    for (String id : new String[] {"", null}) {
+    for (String id : new String[] {""}) {
       calls.put("RestClient.getTrainingRun: ", () -> rest.getTrainingRun(id));
       calls.put("RestClient.getTrainingRunAsync: ", () -> rest.getTrainingRunAsync(id, "owned"));
       check(calls, id);

@@ -335,14 +335,14 @@ class SamplingClientTest extends EmulatorTest {
   void badArgumentsAreRefusedByNameBeforeAnythingIsSent() {
     SamplingClient sc = baseModelSampler();
     int samples = Emulator.requests("/api/v1/asample");
-    assertEquals("SamplingClient.sample: prompt is NULL", invalid(() -> sc.sample(null, 1)));
+    assertEquals("prompt", assertThrows(NullPointerException.class, () -> sc.sample(null, 1)).getMessage());
     assertEquals(
         "SamplingClient.sampleAsync: num_samples must be >= 1, got 0", invalid(() -> sc.sampleAsync(PROMPT, 0)));
     assertEquals(
         "SamplingClient.sample: topk_prompt_logprobs must be >= 0, got -1",
         invalid(() -> sc.sample(PROMPT, 1, null, true, -1)));
-    assertEquals("SamplingClient.computeLogprobsAsync: prompt is NULL", invalid(() -> sc.computeLogprobsAsync(null)));
-    assertEquals("SamplingClient.computeLogprobs: prompt is NULL", invalid(() -> sc.computeLogprobs(null)));
+    assertEquals("prompt", assertThrows(NullPointerException.class, () -> sc.computeLogprobsAsync(null)).getMessage());
+    assertEquals("prompt", assertThrows(NullPointerException.class, () -> sc.computeLogprobs(null)).getMessage());
     invalid(() -> sc.sample(ModelInput.ofTokens(1L, 1L << 40), 1));
     assertTrue(
         invalid(() -> sc.sample(PROMPT, 1, SamplingParams.builder().temperature(-1).build()))

@@ -7,16 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.libtinker.raw.SWIGTYPE_p_tinker_batch;
-import dev.libtinker.raw.SWIGTYPE_p_tinker_datum;
-import dev.libtinker.raw.SWIGTYPE_p_tinker_forward_backward_output;
-import dev.libtinker.raw.SWIGTYPE_p_tinker_lora_config;
-import dev.libtinker.raw.SWIGTYPE_p_tinker_metrics;
-import dev.libtinker.raw.SWIGTYPE_p_tinker_model_input;
-import dev.libtinker.raw.SWIGTYPE_p_tinker_service_client;
-import dev.libtinker.raw.SWIGTYPE_p_tinker_tensor;
-import dev.libtinker.raw.SWIGTYPE_p_tinker_training_client;
-import dev.libtinker.raw.TinkerRaw;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
