@@ -16,6 +16,12 @@ unless pkg_config("tinker")
   MSG
 end
 
+# A tinker.pc whose Cflags do not lead to the headers (a library package without its -dev files).
+unless have_header("tinker/tinker.h")
+  abort "tinker gem: tinker.pc was found, but not tinker/tinker.h with its Cflags " \
+        "(#{pkg_config('tinker', 'cflags')}): are libtinker's development files installed?"
+end
+
 # The directories the dynamic loader searches without being told: its built-in ones, for the
 # multiarch layout too. A directory listed in /etc/ld.so.conf is not among them: the loader finds
 # libraries there only through its cache, which holds a newly installed library only after
