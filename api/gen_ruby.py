@@ -3,8 +3,8 @@ types of the JSON results, the builders' value types with their conversion into 
 the map from C function names to Ruby method names that error messages use.
 
 Written by api/generate.py under BUILD/generated/bindings/ruby/tinker/generated/;
-bindings/CMakeLists.txt puts BUILD/generated/bindings/ruby on Ruby's load path and
-bindings/ruby/lib/tinker.rb requires "tinker/generated". The generated code calls a few
+bindings/ruby/CMakeLists.txt copies BUILD/generated/bindings/ruby into the gem's lib/, beside the
+hand-written files, and bindings/ruby/lib/tinker.rb requires "tinker/generated". The generated code calls a few
 hand-written helpers of bindings/ruby/lib/tinker/ (Operations#start, Kinds, Native.with_*,
 Values, the hand-written results' and handles' `take`, CustomLoss.start).
 

@@ -27,12 +27,13 @@
 # Failures raise Tinker::Error subclasses (Tinker::UnauthenticatedError, ...), which carry
 # #code, #category, #http_status, #request_id and #retryable?; a wait that timed out raises
 # Tinker::TimeoutError, a ::Timeout::Error that `rescue Tinker::Error` catches as well. The raw SWIG layer underneath is
-# the `tinker_raw` extension, built from bindings/swig/tinker.i (see bindings/README.md).
+# the `tinker_raw` extension, which the gem compiles when it is installed from the wrapper SWIG
+# made from bindings/swig/tinker.i (see bindings/README.md).
 #
 # The operations of the clients, the JSON results and the builders' values (AdamParams,
-# LoraConfig, RetryConfig) are generated from the registry, api/registry.py, into the build tree
-# ("tinker/generated", on the load path next to the extension); the rest is written by hand in
-# tinker/*.rb, one concern a file (SamplingParams and the sampling results among them).
+# LoraConfig, RetryConfig) are generated from the registry, api/registry.py, and shipped in the
+# gem as "tinker/generated"; the rest is written by hand in tinker/*.rb, one concern a file
+# (SamplingParams and the sampling results among them).
 #
 # Loading checks the libtinker found at run time against the one the gem was made for
 # (Tinker::GEM_VERSION): the same major version and not older, else LoadError naming both.
