@@ -363,11 +363,26 @@ def op_doc(op, asynchronous, params, left_out=(), first=None, more=()):
         paragraphs += ["", f"<p>{text[0].upper()}{text[1:]}."]
     for m in more:
         paragraphs += ["", "<p>" + m]
-    docs = [(n, d) for n, d in params if d]
-    if docs:
+    if params or return_doc(op, asynchronous):
         paragraphs.append("")
-        paragraphs += [f"@param {n} {d}" for n, d in docs]
+    paragraphs += [f"@param {n} {d or 'the ' + words(n)}" for n, d in params]
+    if return_doc(op, asynchronous):
+        paragraphs.append("@return " + return_doc(op, asynchronous))
     return paragraphs
+
+
+def words(name):
+    """A Java name in words ("lossFn" → "loss fn"), for a parameter the registry says nothing about."""
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", lambda m: " " + m.group(1).lower(), name)
+
+
+def return_doc(op, asynchronous):
+    """What a form of `op` returns, for its @return; None for a blocking form without a result."""
+    rtype = result_type(op)
+    what = None if rtype == "Void" else "the text" if rtype == "String" else f"the {{@link {rtype}}}"
+    if asynchronous:
+        return f"a future completed with {what}" if what else "a future completed (with null) once the operation finished"
+    return what
 
 
 class OpForm:
@@ -667,14 +682,15 @@ def field_doc(f):
     return sentence(doc)
 
 
-def record_body(fields, record, indent):
-    """The compact constructor (indented by `indent`) that copies a record's collections, or ""."""
+def record_body(fields, record, indent, params):
+    """The compact constructor (indented by `indent`) that copies a record's collections, or "";
+    params: its Javadoc @param paragraphs (the record's)."""
     copies = [c for c in (collection_copy(f) for f in fields) if c]
     if not copies:
         return ""
     pad = " " * indent
-    return (f"{pad}/** Copies the collections: the value is immutable. */\n{pad}public {record} {{\n"
-            + "".join(" " * (indent - 2) + c for c in copies) + f"{pad}}}\n")
+    return (javadoc(["Copies the collections: the value is immutable.", ""] + params, indent)
+            + f"{pad}public {record} {{\n" + "".join(" " * (indent - 2) + c for c in copies) + f"{pad}}}\n")
 
 
 class ResultReader:
@@ -749,9 +765,9 @@ class ResultReader:
         record = ""
         if MESSAGE_TYPES[f.target()].startswith(self.cls + ".") and f.target() not in self.records:
             self.records.add(f.target())
-            compact = record_body(subs, item, 4)
-            record = ("\n" + javadoc([f"One of {{@link #{camel(f.name)}()}}.", ""]
-                                     + [f"@param {camel(s.name)} {field_doc(s)}" for s in subs], 2)
+            params = [f"@param {camel(s.name)} {field_doc(s)}" for s in subs]
+            compact = record_body(subs, item, 4, params)
+            record = ("\n" + javadoc([f"One of {{@link #{camel(f.name)}()}}.", ""] + params, 2)
                       + jcall(f"public record {item}", [f"{field_type(s, self.cls)} {camel(s.name)}" for s in subs], 2,
                               " {" if compact else " {}") + "\n"
                       + (compact + "  }\n" if compact else ""))
@@ -802,7 +818,7 @@ def gen_result(r):
                  for f in gen_c.result_fields(r2) if (f.is_list() or f.is_keyed()) and f.target() == r.message]
         first += f" Each item of {', '.join(lists)} is one too."
     doc = [first, ""] + [f"@param {n} {d}" for _, n, d in components]
-    compact = record_body(fields, cls, 2)
+    compact = record_body(fields, cls, 2, doc[2:])
     take = ["\n" if compact or reader.methods else "",
             "  /** Takes the result out of a finished future, copies it and frees the native result. */\n"
             f"  static {cls} take(SWIGTYPE_p_tinker_future future) {{\n"
@@ -889,30 +905,37 @@ def gen_builder(b):
            + [f"@param {x.name} {x.doc()}" for x in fields])
     text = [HEADER, "package dev.libtinker;\n\n", imports(names), javadoc(doc, 0),
             jcall(f"public record {cls}", components, 0, " {") + "\n"]
-    text += [f"  public static final {x.type} {x.const} = {x.default};\n" for x in fields if x.const]
+    text += [f"  /** The default {x.name}: {x.words}. */\n  public static final {x.type} {x.const} = {x.default};\n"
+             for x in fields if x.const]
     text.append("\n" + jcall(f"private static final {cls} DEFAULTS = new {cls}",
                              [x.const or x.default for x in fields], 2, ";") + "\n")
     checks = "".join(f"    Objects.requireNonNull({x.name}, {jstr(x.name)});\n" for x in objects)
-    text.append(f"\n  /** Checks every value with its C setter. */\n  public {cls} {{\n{checks}"
+    text.append("\n" + javadoc(["Checks every value with its C setter.", ""] + [f"@param {x.name} {x.doc()}" for x in fields], 2)
+                + f"  public {cls} {{\n{checks}"
                 "    try (NativeScope scope = new NativeScope()) {\n"
                 + jcall("toNative", ["scope"] + all_names, 6, ";") + "\n    }\n  }\n")
     first = fields[0]
-    text.append(f"\n  /** The registry's defaults. */\n  public static {cls} defaults() {{\n    return DEFAULTS;\n  }}\n"
-                f"\n  /** The defaults with another {first.name}. */\n"
-                f"  public static {cls} with{first.name[0].upper() + first.name[1:]}({first.value_type} {first.param}) {{\n"
+    text.append("\n" + javadoc(["The registry's defaults.", "", "@return the value with every default"], 2)
+                + f"  public static {cls} defaults() {{\n    return DEFAULTS;\n  }}\n\n"
+                + javadoc([f"The defaults with another {first.name}.", "", f"@param {first.param} {first.doc()}",
+                           f"@return the value; throws {{@link TinkerException}} for one libtinker refuses"], 2)
+                + f"  public static {cls} with{first.name[0].upper() + first.name[1:]}({first.value_type} {first.param}) {{\n"
                 f"    return builder().{first.name}({first.param}).build();\n  }}\n"
-                "\n  /** A builder starting from the defaults. */\n  public static Builder builder() {\n"
-                "    return new Builder(DEFAULTS);\n  }\n"
-                "\n  /** A builder starting from these values. */\n  public Builder toBuilder() {\n"
+                "\n  /**\n   * A builder starting from the defaults.\n   *\n   * @return a new builder\n   */\n"
+                "  public static Builder builder() {\n    return new Builder(DEFAULTS);\n  }\n"
+                "\n  /**\n   * A builder starting from these values.\n   *\n   * @return a new builder\n   */\n"
+                "  public Builder toBuilder() {\n"
                 "    return new Builder(this);\n  }\n")
     text.append("\n  /** Sets values one by one; {@link #build} checks them. */\n  public static final class Builder {\n")
     text += [f"    private {x.type} {x.name};\n" for x in fields]
     text.append(f"\n    private Builder({cls} from) {{\n" + "".join(f"      {n} = from.{n};\n" for n in all_names) + "    }\n")
     for x in fields:
-        text.append("\n" + javadoc([x.doc()], 4)
+        text.append("\n" + javadoc([x.doc(), "", f"@param {x.param} the value", "@return this builder"], 4)
                     + f"    public Builder {x.name}({x.value_type} {x.param}) {{\n"
                       f"      this.{x.name} = {x.setter_value()};\n      return this;\n    }}\n")
-    text.append("\n    /** The value; throws {@link TinkerException} for one libtinker refuses. */\n"
+    text.append("\n" + javadoc(["The value; throws {@link TinkerException} for one libtinker refuses.", "",
+                                 "@return the value"], 4)
+                + 
                 f"    public {cls} build() {{\n" + jcall(f"return new {cls}", all_names, 6, ";") + "\n    }\n  }\n")
     text.append(f"\n  /** The C {b.name}, owned by the scope. */\n  {T} toNative(NativeScope scope) {{\n"
                 + jcall("return toNative", ["scope"] + all_names, 4, ";") + "\n  }\n"

@@ -17,22 +17,47 @@ import java.util.Objects;
  */
 @FunctionalInterface
 public interface CustomLossFunction {
+  /**
+   * Computes the loss and its gradients.
+   *
+   * @param data the datums, as given to the operation
+   * @param logprobs per datum, the logprobs of its target tokens
+   * @return the loss, one gradient per datum, and metrics
+   */
   Result compute(List<Datum> data, List<float[]> logprobs);
 
   /** What the function returns. The gradients are read once, when the function returns. */
   record Result(double loss, List<float[]> gradients, Map<String, Double> metrics) {
+    /**
+     * Copies the gradients and metrics.
+     *
+     * @param loss the loss
+     * @param gradients per datum, d loss / d logprobs (one value per logprob)
+     * @param metrics merged into the operation's result; null: none
+     */
     public Result {
       gradients = List.copyOf(Objects.requireNonNull(gradients, "gradients"));
       metrics =
           metrics == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
     }
 
-    /** A result without metrics. */
+    /**
+     * A result without metrics.
+     *
+     * @param loss the loss
+     * @param gradients per datum, d loss / d logprobs
+     */
     public Result(double loss, List<float[]> gradients) {
       this(loss, gradients, null);
     }
 
-    /** This result plus metric {@code name} (no ":reduction" suffix needed). */
+    /**
+     * This result plus metric {@code name} (no ":reduction" suffix needed).
+     *
+     * @param name the metric's name
+     * @param value its value
+     * @return a new result
+     */
     public Result withMetric(String name, double value) {
       Objects.requireNonNull(name, "name");
       LinkedHashMap<String, Double> m = new LinkedHashMap<>(metrics);

@@ -49,12 +49,20 @@ public final class CustomLossStep implements AutoCloseable {
     return step == null ? call.apply(null) : step.use(call);
   }
 
-  /** The forward pass's output: per datum a float32 tensor "logprobs" (one per target token). */
+  /**
+   * The forward pass's output: per datum a float32 tensor "logprobs" (one per target token).
+   *
+   * @return the forward pass's output
+   */
   public ForwardBackwardOutput forwardOutput() {
     return forward;
   }
 
-  /** Per datum, the logprobs of its target tokens (copies). */
+  /**
+   * Per datum, the logprobs of its target tokens (copies).
+   *
+   * @return per datum, the logprobs of its target tokens
+   */
   public List<float[]> logprobs() {
     List<float[]> logprobs = new ArrayList<>();
     for (int i = 0; i < forward.numDatums(); i++) {
@@ -63,7 +71,11 @@ public final class CustomLossStep implements AutoCloseable {
     return Collections.unmodifiableList(logprobs);
   }
 
-  /** The loss value, reported as metric "loss:sum" unless a metric of that name is added. */
+  /**
+   * The loss value, reported as metric "loss:sum" unless a metric of that name is added.
+   *
+   * @param loss the loss
+   */
   public void setLoss(double loss) {
     use(s -> {
       TinkerRaw.tinker_custom_loss_step_set_loss(s, loss);
@@ -75,6 +87,9 @@ public final class CustomLossStep implements AutoCloseable {
    * d loss / d logprobs of datum {@code index}, one value per logprob (copied). Every datum needs
    * one before the backward pass; a wrong length is {@link Status#INVALID_ARGUMENT}, an index
    * outside the batch {@link Status#OUT_OF_RANGE}.
+   *
+   * @param index the datum's index in the batch
+   * @param gradient one value per logprob of that datum
    */
   public void setGradient(int index, float[] gradient) {
     Objects.requireNonNull(gradient, "gradient");
@@ -84,7 +99,12 @@ public final class CustomLossStep implements AutoCloseable {
     });
   }
 
-  /** A metric merged into the result (no ":reduction" suffix needed). */
+  /**
+   * A metric merged into the result (no ":reduction" suffix needed).
+   *
+   * @param name the metric's name
+   * @param value its value
+   */
   public void addMetric(String name, double value) {
     Objects.requireNonNull(name, "name");
     use(s -> {

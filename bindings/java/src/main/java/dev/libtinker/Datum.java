@@ -25,11 +25,23 @@ public final class Datum {
     this.lossFnInputs = Collections.unmodifiableMap(copy);
   }
 
-  /** A datum with these loss inputs (their iteration order is kept). */
+  /**
+   * A datum with these loss inputs (their iteration order is kept).
+   *
+   * @param modelInput the input
+   * @param lossFnInputs the loss function's inputs by name (copied)
+   * @return the datum
+   */
   public static Datum of(ModelInput modelInput, Map<String, TensorData> lossFnInputs) {
     return new Datum(modelInput, lossFnInputs);
   }
 
+  /**
+   * A builder for a datum of this input, without loss inputs yet.
+   *
+   * @param modelInput the input
+   * @return a new builder
+   */
   public static Builder builder(ModelInput modelInput) {
     return new Builder(modelInput);
   }
@@ -43,7 +55,13 @@ public final class Datum {
       this.modelInput = Objects.requireNonNull(modelInput, "modelInput");
     }
 
-    /** Adds loss input {@code name}; a name given twice keeps the later tensor. */
+    /**
+     * Adds loss input {@code name}; a name given twice keeps the later tensor.
+     *
+     * @param name e.g. "target_tokens", "weights"
+     * @param tensor the values
+     * @return this builder
+     */
     public Builder put(String name, TensorData tensor) {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(tensor, "tensor");
@@ -51,16 +69,30 @@ public final class Datum {
       return this;
     }
 
+    /**
+     * The datum of the inputs put so far.
+     *
+     * @return the datum
+     */
     public Datum build() {
       return new Datum(modelInput, inputs);
     }
   }
 
+  /**
+   * The model input.
+   *
+   * @return the input
+   */
   public ModelInput modelInput() {
     return modelInput;
   }
 
-  /** The loss-function inputs by name (unmodifiable, in the order given). */
+  /**
+   * The loss-function inputs by name (unmodifiable, in the order given).
+   *
+   * @return the inputs
+   */
   public Map<String, TensorData> lossFnInputs() {
     return lossFnInputs;
   }

@@ -24,21 +24,39 @@ public final class ForwardBackwardOutput {
     this.metrics = metrics;
   }
 
-  /** The loss function's output type, e.g. "ArrayRecord". */
+  /**
+   * The loss function's output type, e.g. "ArrayRecord".
+   *
+   * @return the type's name
+   */
   public String lossFnOutputType() {
     return lossFnOutputType;
   }
 
-  /** Per datum, its output tensors by name (unmodifiable). */
+  /**
+   * Per datum, its output tensors by name (unmodifiable).
+   *
+   * @return per datum, its outputs by name
+   */
   public List<Map<String, TensorData>> lossFnOutputs() {
     return lossFnOutputs;
   }
 
+  /**
+   * The number of datums the pass ran on.
+   *
+   * @return the count
+   */
   public int numDatums() {
     return lossFnOutputs.size();
   }
 
-  /** The float32 tensor "logprobs" of datum {@code index}. */
+  /**
+   * The float32 tensor "logprobs" of datum {@code index}.
+   *
+   * @param index the datum's index
+   * @return its logprobs
+   */
   public float[] logprobs(int index) {
     TensorData t = lossFnOutputs.get(index).get("logprobs");
     if (t == null) {
@@ -47,12 +65,22 @@ public final class ForwardBackwardOutput {
     return t.float32();
   }
 
-  /** The metrics by name, e.g. "loss:sum" (unmodifiable, in the server's order). */
+  /**
+   * The metrics by name, e.g. "loss:sum" (unmodifiable, in the server's order).
+   *
+   * @return the metrics by name
+   */
   public Map<String, Double> metrics() {
     return metrics;
   }
 
-  /** Metric {@code name}; throws when the result has none of that name. */
+  /**
+   * Metric {@code name}; throws when the result has none of that name.
+   *
+   * @param name e.g. "loss:sum"
+   * @return its value
+   * @throws IllegalArgumentException when there is none of that name
+   */
   public double metric(String name) {
     Objects.requireNonNull(name, "name");
     Double v = metrics.get(name);

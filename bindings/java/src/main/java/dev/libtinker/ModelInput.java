@@ -24,11 +24,20 @@ public final class ModelInput {
       this.int64 = int64;
     }
 
-    /** The token ids (a copy). */
+    /**
+     * The token ids (a copy).
+     *
+     * @return the ids as int64
+     */
     public long[] tokens() {
       return int64 != null ? int64.clone() : Arrays.stream(int32).asLongStream().toArray();
     }
 
+    /**
+     * The number of tokens.
+     *
+     * @return the count
+     */
     public int length() {
       return int64 != null ? int64.length : int32.length;
     }
@@ -54,14 +63,29 @@ public final class ModelInput {
       this.expectedTokens = expectedTokens;
     }
 
+    /**
+     * The image bytes (a copy).
+     *
+     * @return the encoded image
+     */
     public byte[] data() {
       return data.clone();
     }
 
+    /**
+     * The image format.
+     *
+     * @return "png" or "jpeg"
+     */
     public String format() {
       return format;
     }
 
+    /**
+     * The image's length in tokens.
+     *
+     * @return the length, -1 when unknown
+     */
     public int expectedTokens() {
       return expectedTokens;
     }
@@ -74,6 +98,13 @@ public final class ModelInput {
 
   /** An image given by location (a path or URL); expectedTokens -1 when unknown. */
   public record ImageAssetPointer(String location, String format, int expectedTokens) implements Chunk {
+    /**
+     * Checks that location and format are given.
+     *
+     * @param location a path or URL
+     * @param format "png" or "jpeg"
+     * @param expectedTokens the image's length in tokens, -1 when unknown
+     */
     public ImageAssetPointer {
       Objects.requireNonNull(location, "location");
       Objects.requireNonNull(format, "format");
@@ -86,16 +117,31 @@ public final class ModelInput {
     this.chunks = List.copyOf(chunks);
   }
 
-  /** A model input of one encoded-text chunk. */
+  /**
+   * A model input of one encoded-text chunk.
+   *
+   * @param tokens the token ids (copied)
+   * @return the model input
+   */
   public static ModelInput ofTokens(int... tokens) {
     return builder().addText(tokens).build();
   }
 
-  /** A model input of one encoded-text chunk (each id must fit int32). */
+  /**
+   * A model input of one encoded-text chunk (each id must fit int32).
+   *
+   * @param tokens the token ids (copied)
+   * @return the model input
+   */
   public static ModelInput ofTokens(long... tokens) {
     return builder().addText(tokens).build();
   }
 
+  /**
+   * A builder with no chunks yet.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -106,18 +152,36 @@ public final class ModelInput {
 
     private Builder() {}
 
+    /**
+     * Appends token ids as an encoded-text chunk.
+     *
+     * @param tokens the token ids (copied)
+     * @return this builder
+     */
     public Builder addText(int... tokens) {
       chunks.add(new EncodedText(Objects.requireNonNull(tokens, "tokens").clone(), null));
       return this;
     }
 
-    /** Appends token ids given as int64; each must fit int32 (checked when the input is sent). */
+    /**
+     * Appends token ids given as int64; each must fit int32 (checked when the input is sent).
+     *
+     * @param tokens the token ids (copied)
+     * @return this builder
+     */
     public Builder addText(long... tokens) {
       chunks.add(new EncodedText(null, Objects.requireNonNull(tokens, "tokens").clone()));
       return this;
     }
 
-    /** Appends an image chunk; expectedTokens is its length in tokens, -1 when unknown. */
+    /**
+     * Appends an image chunk; expectedTokens is its length in tokens, -1 when unknown.
+     *
+     * @param data the encoded image (copied)
+     * @param format "png" or "jpeg"
+     * @param expectedTokens its length in tokens, -1 when unknown
+     * @return this builder
+     */
     public Builder addImage(byte[] data, String format, int expectedTokens) {
       Objects.requireNonNull(data, "data");
       Objects.requireNonNull(format, "format");
@@ -125,18 +189,35 @@ public final class ModelInput {
       return this;
     }
 
-    /** Appends an image-asset-pointer chunk (no protobuf form: only the JSON wire mode sends it). */
+    /**
+     * Appends an image-asset-pointer chunk (no protobuf form: only the JSON wire mode sends it).
+     *
+     * @param location a path or URL
+     * @param format "png" or "jpeg"
+     * @param expectedTokens its length in tokens, -1 when unknown
+     * @return this builder
+     */
     public Builder addImageAssetPointer(String location, String format, int expectedTokens) {
       // The record's constructor checks location and format (requireNonNull, naming them).
       chunks.add(new ImageAssetPointer(location, format, expectedTokens));
       return this;
     }
 
+    /**
+     * The model input of the chunks added so far.
+     *
+     * @return the model input
+     */
     public ModelInput build() {
       return new ModelInput(chunks);
     }
   }
 
+  /**
+   * The chunks, in order.
+   *
+   * @return an unmodifiable list
+   */
   public List<Chunk> chunks() {
     return chunks;
   }
@@ -145,6 +226,8 @@ public final class ModelInput {
    * The length in tokens, as libtinker counts it. Throws {@link TinkerException} with {@link
    * Status#FAILED_PRECONDITION} when an image chunk does not know its length, or {@link
    * Status#INVALID_ARGUMENT} for a chunk libtinker refuses (e.g. no tokens).
+   *
+   * @return the number of tokens
    */
   public long length() {
     try (NativeScope scope = new NativeScope()) {

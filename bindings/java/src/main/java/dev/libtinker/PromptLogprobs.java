@@ -19,7 +19,11 @@ public final class PromptLogprobs {
     this.values = values;
   }
 
-  /** The number of positions: one per prompt token. */
+  /**
+   * The number of positions: one per prompt token.
+   *
+   * @return the number of positions
+   */
   public int size() {
     return values.length;
   }
@@ -27,6 +31,8 @@ public final class PromptLogprobs {
   /**
    * Whether {@code position} has a logprob; false for the first position.
    *
+   * @param position a prompt position
+   * @return true when it has a logprob
    * @throws IndexOutOfBoundsException for a position outside [0, size())
    */
   public boolean isDefined(int position) {
@@ -36,6 +42,8 @@ public final class PromptLogprobs {
   /**
    * The logprob at {@code position}.
    *
+   * @param position a prompt position
+   * @return its logprob
    * @throws NoSuchElementException when the position is undefined ({@link #isDefined} is false)
    * @throws IndexOutOfBoundsException for a position outside [0, size())
    */
@@ -46,7 +54,11 @@ public final class PromptLogprobs {
     return values[position];
   }
 
-  /** Every position's logprob (a copy), NaN where undefined: the C library's form. */
+  /**
+   * Every position's logprob (a copy), NaN where undefined: the C library's form.
+   *
+   * @return the logprobs
+   */
   public float[] toArray() {
     return values.clone();
   }

@@ -82,6 +82,7 @@ public final class RestClient extends RestClientOperations implements AutoClosea
    * {@code next}. An iterator belongs to one thread.
    *
    * @param pageSize checkpoints per request, >= 1 (the server may have a maximum)
+   * @return the checkpoints, fetched page by page as they are iterated
    * @throws TinkerException {@link Status#INVALID_ARGUMENT} for a page size below 1, at once
    */
   public Iterable<Checkpoint> userCheckpoints(int pageSize) {
@@ -89,7 +90,11 @@ public final class RestClient extends RestClientOperations implements AutoClosea
     return () -> new Pages<>(pageSize, this::userCheckpointsPage);
   }
 
-  /** {@link #userCheckpoints(int)} with pages of {@link #DEFAULT_LIMIT}. */
+  /**
+   * {@link #userCheckpoints(int)} with pages of {@link #DEFAULT_LIMIT}.
+   *
+   * @return the checkpoints, fetched page by page as they are iterated
+   */
   public Iterable<Checkpoint> userCheckpoints() {
     return userCheckpoints(DEFAULT_LIMIT);
   }
@@ -99,6 +104,7 @@ public final class RestClient extends RestClientOperations implements AutoClosea
    * is consumed, so {@code limit(n)} fetches only what it needs.
    *
    * @param pageSize checkpoints per request, >= 1
+   * @return a sequential, ordered stream of the checkpoints
    * @throws TinkerException {@link Status#INVALID_ARGUMENT} for a page size below 1, at once
    */
   public Stream<Checkpoint> streamUserCheckpoints(int pageSize) {
@@ -126,6 +132,7 @@ public final class RestClient extends RestClientOperations implements AutoClosea
    * @param accessScope "owned" (also null or "", the caller's runs) or "accessible" (also those
    *     shared with the caller)
    * @param projectId only the runs of this project; null: every project
+   * @return the training runs, fetched page by page as they are iterated
    * @throws TinkerException {@link Status#INVALID_ARGUMENT} for a page size below 1 or another
    *     access scope, at once
    */
@@ -135,7 +142,12 @@ public final class RestClient extends RestClientOperations implements AutoClosea
     return () -> new Pages<>(pageSize, (limit, offset) -> trainingRunsPage(limit, offset, accessScope, projectId));
   }
 
-  /** {@link #trainingRuns(int, String, String)} of the caller's runs in every project. */
+  /**
+   * {@link #trainingRuns(int, String, String)} of the caller's runs in every project.
+   *
+   * @param pageSize training runs per request, &gt;= 1
+   * @return the training runs, fetched page by page as they are iterated
+   */
   public Iterable<TrainingRun> trainingRuns(int pageSize) {
     return trainingRuns(pageSize, null, null);
   }
@@ -143,6 +155,8 @@ public final class RestClient extends RestClientOperations implements AutoClosea
   /**
    * {@link #trainingRuns(int, String, String)} of the caller's runs in every project, with pages of
    * {@link #DEFAULT_TRAINING_RUN_LIMIT}.
+   *
+   * @return the training runs, fetched page by page as they are iterated
    */
   public Iterable<TrainingRun> trainingRuns() {
     return trainingRuns(DEFAULT_TRAINING_RUN_LIMIT, null, null);
@@ -155,6 +169,7 @@ public final class RestClient extends RestClientOperations implements AutoClosea
    * @param pageSize training runs per request, >= 1
    * @param accessScope "owned" (also null or "") or "accessible"
    * @param projectId only the runs of this project; null: every project
+   * @return a sequential, ordered stream of the training runs
    * @throws TinkerException {@link Status#INVALID_ARGUMENT} for a page size below 1 or another
    *     access scope, at once
    */
@@ -164,7 +179,12 @@ public final class RestClient extends RestClientOperations implements AutoClosea
     return stream(new Pages<>(pageSize, (limit, offset) -> trainingRunsPage(limit, offset, accessScope, projectId)));
   }
 
-  /** {@link #streamTrainingRuns(int, String, String)} of the caller's runs in every project. */
+  /**
+   * {@link #streamTrainingRuns(int, String, String)} of the caller's runs in every project.
+   *
+   * @param pageSize training runs per request, &gt;= 1
+   * @return a sequential, ordered stream of the training runs
+   */
   public Stream<TrainingRun> streamTrainingRuns(int pageSize) {
     return streamTrainingRuns(pageSize, null, null);
   }

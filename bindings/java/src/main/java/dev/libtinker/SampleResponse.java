@@ -42,27 +42,47 @@ public final class SampleResponse {
       this.logprobs = logprobs;
     }
 
-    /** Why the sequence ended. */
+    /**
+     * Why the sequence ended.
+     *
+     * @return why it ended
+     */
     public StopReason stopReason() {
       return stopReason;
     }
 
-    /** The sampled token ids (a copy). */
+    /**
+     * The sampled token ids (a copy).
+     *
+     * @return the token ids
+     */
     public int[] tokens() {
       return tokens.clone();
     }
 
-    /** The number of sampled tokens. */
+    /**
+     * The number of sampled tokens.
+     *
+     * @return the count
+     */
     public int length() {
       return tokens.length;
     }
 
-    /** Whether the server sent the tokens' logprobs. */
+    /**
+     * Whether the server sent the tokens' logprobs.
+     *
+     * @return true when it did
+     */
     public boolean hasLogprobs() {
       return logprobs != null;
     }
 
-    /** The logprob of each token (a copy, as long as {@link #tokens}), or null when the server sent none. */
+    /**
+     * The logprob of each token (a copy, as long as {@link #tokens}), or null when the server sent none.
+     *
+     * @return the logprobs, or null
+     */
     public float[] logprobs() {
       return logprobs == null ? null : logprobs.clone();
     }
@@ -114,12 +134,20 @@ public final class SampleResponse {
     this.json = json;
   }
 
-  /** The sampled sequences, in the server's order (unmodifiable). */
+  /**
+   * The sampled sequences, in the server's order (unmodifiable).
+   *
+   * @return the sequences
+   */
   public List<SampledSequence> sequences() {
     return sequences;
   }
 
-  /** The prompt's logprobs, present when the call asked for them (includePromptLogprobs). */
+  /**
+   * The prompt's logprobs, present when the call asked for them (includePromptLogprobs).
+   *
+   * @return the prompt's logprobs, or empty
+   */
   public Optional<PromptLogprobs> promptLogprobs() {
     return Optional.ofNullable(promptLogprobs);
   }
@@ -128,17 +156,27 @@ public final class SampleResponse {
    * Per prompt position, its most likely tokens, most likely first (at most the k the call asked
    * for; empty where the server has none, as at the first position). Empty when the call asked for
    * none (topkPromptLogprobs 0). Unmodifiable.
+   *
+   * @return one list per prompt position
    */
   public List<List<TopkEntry>> topkPromptLogprobs() {
     return topkPromptLogprobs;
   }
 
-  /** Prompt tokens the server served from its prefix cache. */
+  /**
+   * Prompt tokens the server served from its prefix cache.
+   *
+   * @return the count
+   */
   public long promptCacheHitTokens() {
     return promptCacheHitTokens;
   }
 
-  /** The response as JSON (the legacy form of protocol.md §7.9), for logging. */
+  /**
+   * The response as JSON (the legacy form of protocol.md §7.9), for logging.
+   *
+   * @return the JSON text
+   */
   public String json() {
     return json;
   }

@@ -41,7 +41,11 @@ public final class SamplingClient extends SamplingClientOperations implements Au
     return service.start(handle, call, take);
   }
 
-  /** The server's id of the sampling session, e.g. "&lt;session&gt;:sample:1". */
+  /**
+   * The server's id of the sampling session, e.g. "&lt;session&gt;:sample:1".
+   *
+   * @return the id
+   */
   public String samplingSessionId() {
     return samplingSessionId;
   }

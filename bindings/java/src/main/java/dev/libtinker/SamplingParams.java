@@ -48,7 +48,17 @@ public record SamplingParams(
           OptionalLong.empty(), OptionalLong.empty(), List.of(), List.of(), DEFAULT_TEMPERATURE, DEFAULT_TOP_K,
           DEFAULT_TOP_P);
 
-  /** Copies the lists (no null elements) and checks every value with its C setter. */
+  /**
+   * Copies the lists (no null elements) and checks every value with its C setter.
+   *
+   * @param maxTokens the most tokens per sample; empty: the server's default
+   * @param seed a seed; empty: none
+   * @param stopStrings strings that end a sequence
+   * @param stopTokens token ids that end a sequence
+   * @param temperature finite and >= 0
+   * @param topK -1 for no limit
+   * @param topP in (0, 1]
+   */
   public SamplingParams {
     Objects.requireNonNull(maxTokens, "maxTokens");
     Objects.requireNonNull(seed, "seed");
@@ -59,22 +69,39 @@ public record SamplingParams(
     }
   }
 
-  /** libtinker's defaults. */
+  /**
+   * libtinker's defaults.
+   *
+   * @return the value with every default
+   */
   public static SamplingParams defaults() {
     return DEFAULTS;
   }
 
-  /** The defaults with another maxTokens. */
+  /**
+   * The defaults with another maxTokens.
+   *
+   * @param maxTokens >= 0
+   * @return the value
+   */
   public static SamplingParams withMaxTokens(long maxTokens) {
     return builder().maxTokens(maxTokens).build();
   }
 
-  /** A builder starting from the defaults. */
+  /**
+   * A builder starting from the defaults.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder(DEFAULTS);
   }
 
-  /** A builder starting from these values. */
+  /**
+   * A builder starting from these values.
+   *
+   * @return a new builder
+   */
   public Builder toBuilder() {
     return new Builder(this);
   }
@@ -99,51 +126,90 @@ public record SamplingParams(
       topP = from.topP;
     }
 
-    /** The most tokens to generate per sample; >= 0. */
+    /**
+     * The most tokens to generate per sample; >= 0.
+     *
+     * @param maxTokens >= 0
+     * @return this builder
+     */
     public Builder maxTokens(long maxTokens) {
       this.maxTokens = OptionalLong.of(maxTokens);
       return this;
     }
 
-    /** A seed, for samples that can be reproduced. */
+    /**
+     * A seed, for samples that can be reproduced.
+     *
+     * @param seed any number
+     * @return this builder
+     */
     public Builder seed(long seed) {
       this.seed = OptionalLong.of(seed);
       return this;
     }
 
-    /** Replaces the stop strings (none: no stop string); each non-empty. */
+    /**
+     * Replaces the stop strings (none: no stop string); each non-empty.
+     *
+     * @param stops the strings
+     * @return this builder
+     */
     public Builder stopStrings(String... stops) {
       Objects.requireNonNull(stops, "stops");
       this.stopStrings = List.of(stops);
       return this;
     }
 
-    /** Replaces the stop token ids (none: no stop token). */
+    /**
+     * Replaces the stop token ids (none: no stop token).
+     *
+     * @param tokens the token ids
+     * @return this builder
+     */
     public Builder stopTokens(int... tokens) {
       Objects.requireNonNull(tokens, "tokens");
       this.stopTokens = Arrays.stream(tokens).boxed().toList();
       return this;
     }
 
-    /** Sampling temperature; finite and >= 0 (0: the most likely token each time). */
+    /**
+     * Sampling temperature; finite and >= 0 (0: the most likely token each time).
+     *
+     * @param temperature finite and >= 0
+     * @return this builder
+     */
     public Builder temperature(double temperature) {
       this.temperature = temperature;
       return this;
     }
 
-    /** Sample only among the k most likely tokens; -1 for no limit. */
+    /**
+     * Sample only among the k most likely tokens; -1 for no limit.
+     *
+     * @param topK k, or -1
+     * @return this builder
+     */
     public Builder topK(long topK) {
       this.topK = topK;
       return this;
     }
 
-    /** Nucleus sampling: the probability mass to sample from; in (0, 1]. */
+    /**
+     * Nucleus sampling: the probability mass to sample from; in (0, 1].
+     *
+     * @param topP in (0, 1]
+     * @return this builder
+     */
     public Builder topP(double topP) {
       this.topP = topP;
       return this;
     }
 
-    /** The value; throws {@link TinkerException} for one libtinker refuses. */
+    /**
+     * The value; throws {@link TinkerException} for one libtinker refuses.
+     *
+     * @return the value
+     */
     public SamplingParams build() {
       return new SamplingParams(maxTokens, seed, stopStrings, stopTokens, temperature, topK, topP);
     }

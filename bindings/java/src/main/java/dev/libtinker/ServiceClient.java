@@ -38,11 +38,20 @@ public final class ServiceClient extends ServiceClientOperations implements Auto
   private final NativeHandle<SWIGTYPE_p_tinker_service_client> handle;
   private final Completions completions;
 
-  /** A client configured from the environment (TINKER_BASE_URL, TINKER_API_KEY, ...). */
+  /**
+   * A client configured from the environment (TINKER_BASE_URL, TINKER_API_KEY, ...).
+   *
+   * @return the client; sends nothing yet
+   */
   public static ServiceClient create() {
     return builder().build();
   }
 
+  /**
+   * A builder of client options, none set.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -62,36 +71,80 @@ public final class ServiceClient extends ServiceClientOperations implements Auto
       return this;
     }
 
+    /**
+     * The server's URL (default: TINKER_BASE_URL, else the Tinker service).
+     *
+     * @param url e.g. "http://127.0.0.1:8000"
+     * @return this builder
+     */
     public Builder baseUrl(String url) {
       Objects.requireNonNull(url, "url");
       return with(o -> TinkerRaw.tinker_client_options_set_base_url(o, url));
     }
 
+    /**
+     * The API key (default: TINKER_API_KEY).
+     *
+     * @param key a key starting with "tml-" (or a JWT)
+     * @return this builder
+     */
     public Builder apiKey(String key) {
       Objects.requireNonNull(key, "key");
       return with(o -> TinkerRaw.tinker_client_options_set_api_key(o, key));
     }
 
+    /**
+     * The timeout of one HTTP request (whole milliseconds; default 60 s).
+     *
+     * @param timeout positive
+     * @return this builder
+     */
     public Builder requestTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "timeout");
       return with(o -> TinkerRaw.tinker_client_options_set_request_timeout_ms(o, timeout.toMillis()));
     }
 
+    /**
+     * How often a failed HTTP request is retried (default 10).
+     *
+     * @param retries &gt;= 0
+     * @return this builder
+     */
     public Builder maxRetries(int retries) {
       return with(o -> TinkerRaw.tinker_client_options_set_max_retries(o, retries));
     }
 
+    /**
+     * The deadline of every operation that sets none itself (whole milliseconds).
+     *
+     * @param deadline &gt;= 0; zero: none (the default)
+     * @return this builder
+     */
     public Builder defaultDeadline(Duration deadline) {
       Objects.requireNonNull(deadline, "deadline");
       return with(o -> TinkerRaw.tinker_client_options_set_default_deadline_ms(o, deadline.toMillis()));
     }
 
+    /**
+     * An HTTP header sent with every request.
+     *
+     * @param name the header's name
+     * @param value its value
+     * @return this builder
+     */
     public Builder header(String name, String value) {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(value, "value");
       return with(o -> TinkerRaw.tinker_client_options_add_header(o, name, value));
     }
 
+    /**
+     * A metadata entry of the session the client creates.
+     *
+     * @param key the entry's key
+     * @param value its value
+     * @return this builder
+     */
     public Builder userMetadata(String key, String value) {
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(value, "value");
@@ -103,6 +156,10 @@ public final class ServiceClient extends ServiceClientOperations implements Auto
      * building (HTTP 503): it asks again after {@code delay} (whole milliseconds), up to {@code
      * attempts} times, then fails like any other 503. Default: 30 s, 6 times, as the official
      * client. A negative delay or number of attempts throws from {@link #build}.
+     *
+     * @param delay &gt;= 0
+     * @param attempts &gt;= 0
+     * @return this builder
      */
     public Builder archiveRetry(Duration delay, int attempts) {
       Objects.requireNonNull(delay, "delay");
@@ -113,13 +170,20 @@ public final class ServiceClient extends ServiceClientOperations implements Auto
      * How often {@code RestClient.exportSessionTrace} asks again while the export is pending
      * (whole milliseconds). Default: 5 s, as the official client; the call's deadline bounds the
      * wait. One that is not positive throws from {@link #build}.
+     *
+     * @param interval positive
+     * @return this builder
      */
     public Builder tracePollInterval(Duration interval) {
       Objects.requireNonNull(interval, "interval");
       return with(o -> TinkerRaw.tinker_client_options_set_trace_poll_interval_ms(o, interval.toMillis()));
     }
 
-    /** Creates the client (no I/O). A malformed URL or API key throws here. */
+    /**
+     * Creates the client (no I/O). A malformed URL or API key throws here.
+     *
+     * @return the client
+     */
     public ServiceClient build() {
       Tinker.load();
       SWIGTYPE_p_tinker_client_options[] options = new SWIGTYPE_p_tinker_client_options[1];
@@ -202,23 +266,53 @@ public final class ServiceClient extends ServiceClientOperations implements Auto
    * take their optional parameters as this record (api/gen_java.py, OPTIONS_RECORDS).
    */
   public record FromStateOptions(String baseModel, Map<String, String> userMetadata, String weightsAccessToken) {
+    /**
+     * Copies the metadata.
+     *
+     * @param baseModel the base model's name; null: the checkpoint's
+     * @param userMetadata the new session's metadata; null: none
+     * @param weightsAccessToken a token for another user's checkpoint; null: none
+     */
     public FromStateOptions {
       userMetadata =
           userMetadata == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(userMetadata));
     }
 
+    /**
+     * Every option absent.
+     *
+     * @return the options
+     */
     public static FromStateOptions defaults() {
       return new FromStateOptions(null, null, null);
     }
 
+    /**
+     * These options with another base model.
+     *
+     * @param model the base model's name; null: absent
+     * @return new options
+     */
     public FromStateOptions withBaseModel(String model) {
       return new FromStateOptions(model, userMetadata, weightsAccessToken);
     }
 
+    /**
+     * These options with other metadata.
+     *
+     * @param metadata the metadata; null: none
+     * @return new options
+     */
     public FromStateOptions withUserMetadata(Map<String, String> metadata) {
       return new FromStateOptions(baseModel, metadata, weightsAccessToken);
     }
 
+    /**
+     * These options with another access token.
+     *
+     * @param token the token; null: none
+     * @return new options
+     */
     public FromStateOptions withWeightsAccessToken(String token) {
       return new FromStateOptions(baseModel, userMetadata, token);
     }
@@ -236,34 +330,63 @@ public final class ServiceClient extends ServiceClientOperations implements Auto
    * @param retry the sampling client's retry settings; null: the defaults
    */
   public record SamplingClientOptions(String modelPath, String baseModel, RetryConfig retry) {
-    /** Nothing set: give it a model path or a base model ({@link #withModelPath}, ...). */
+    /**
+     * Nothing set: give it a model path or a base model ({@link #withModelPath}, ...).
+     *
+     * @return the options
+     */
     public static SamplingClientOptions defaults() {
       return new SamplingClientOptions(null, null, null);
     }
 
-    /** Sampling the sampler checkpoint at {@code path} (tinker://...). */
+    /**
+     * Sampling the sampler checkpoint at {@code path} (tinker://...).
+     *
+     * @param path the sampler checkpoint's tinker:// path
+     * @return the options
+     */
     public static SamplingClientOptions ofModelPath(String path) {
       Objects.requireNonNull(path, "path");
       return defaults().withModelPath(path);
     }
 
-    /** Sampling base model {@code model} with untrained adapters. */
+    /**
+     * Sampling base model {@code model} with untrained adapters.
+     *
+     * @param model the base model's name
+     * @return the options
+     */
     public static SamplingClientOptions ofBaseModel(String model) {
       Objects.requireNonNull(model, "model");
       return defaults().withBaseModel(model);
     }
 
-    /** These options with another sampler checkpoint. */
+    /**
+     * These options with another sampler checkpoint.
+     *
+     * @param path the tinker:// path; null: none
+     * @return new options
+     */
     public SamplingClientOptions withModelPath(String path) {
       return new SamplingClientOptions(path, baseModel, retry);
     }
 
-    /** These options with another base model. */
+    /**
+     * These options with another base model.
+     *
+     * @param model the base model's name; null: none
+     * @return new options
+     */
     public SamplingClientOptions withBaseModel(String model) {
       return new SamplingClientOptions(modelPath, model, retry);
     }
 
-    /** These options with other retry settings. */
+    /**
+     * These options with other retry settings.
+     *
+     * @param config the settings; null: the defaults
+     * @return new options
+     */
     public SamplingClientOptions withRetry(RetryConfig config) {
       return new SamplingClientOptions(modelPath, baseModel, config);
     }
@@ -273,12 +396,18 @@ public final class ServiceClient extends ServiceClientOperations implements Auto
    * S6: a REST client (checkpoints, sessions, samplers, whoami) on this client's configuration and
    * runtime. No I/O and no session; its operations are delivered through this client's completion
    * queue, and it keeps working after this client was closed.
+   *
+   * @return the REST client
    */
   public RestClient createRestClient() {
     return handle.use(c -> RestClient.create(this, c));
   }
 
-  /** The session id once a session exists (after {@link #startSession} or a training operation). */
+  /**
+   * The session id once a session exists (after {@link #startSession} or a training operation).
+   *
+   * @return the id, or empty
+   */
   public Optional<String> sessionId() {
     return Optional.ofNullable(handle.use(TinkerRaw::tinker_service_client_session_id));
   }

@@ -13,7 +13,9 @@ import java.util.Objects;
 public final class TensorData {
   /** Element types (the protocol's DType). */
   public enum DType {
+    /** 32-bit floats ({@link #float32}). */
     FLOAT32,
+    /** 64-bit integers ({@link #int64}). */
     INT64
   }
 
@@ -49,13 +51,25 @@ public final class TensorData {
     }
   }
 
-  /** A float32 tensor; no shape means flat ({@code [data.length]}). The data is copied. */
+  /**
+   * A float32 tensor; no shape means flat ({@code [data.length]}). The data is copied.
+   *
+   * @param data the elements, row-major
+   * @param shape the dimensions; none: {@code [data.length]}
+   * @return the tensor
+   */
   public static TensorData ofFloat32(float[] data, long... shape) {
     Objects.requireNonNull(data, "data");
     return new TensorData(DType.FLOAT32, data.clone(), null, data.length, shape);
   }
 
-  /** An int64 tensor; no shape means flat ({@code [data.length]}). The data is copied. */
+  /**
+   * An int64 tensor; no shape means flat ({@code [data.length]}). The data is copied.
+   *
+   * @param data the elements, row-major
+   * @param shape the dimensions; none: {@code [data.length]}
+   * @return the tensor
+   */
   public static TensorData ofInt64(long[] data, long... shape) {
     Objects.requireNonNull(data, "data");
     return new TensorData(DType.INT64, null, data.clone(), data.length, shape);
@@ -79,6 +93,13 @@ public final class TensorData {
    * nrows + 1}, not from 0 to {@code values.length} or decreasing, {@code colIndices} not of
    * length {@code values.length}, a column outside {@code [0, ncols)}) fails that call with
    * {@link Status#INVALID_ARGUMENT} saying which, before anything is sent.
+   *
+   * @param values the stored values
+   * @param crowIndices the row offsets, {@code nrows + 1} of them
+   * @param colIndices the column of each value
+   * @param nrows the dense shape's rows
+   * @param ncols the dense shape's columns
+   * @return the tensor
    */
   public static TensorData ofSparseFloat32(
       float[] values, long[] crowIndices, long[] colIndices, long nrows, long ncols) {
@@ -86,39 +107,75 @@ public final class TensorData {
     return new TensorData(DType.FLOAT32, values.clone(), null, crowIndices, colIndices, nrows, ncols);
   }
 
-  /** A sparse CSR int64 tensor (see {@link #ofSparseFloat32}). */
+  /**
+   * A sparse CSR int64 tensor (see {@link #ofSparseFloat32}).
+   *
+   * @param values the stored values
+   * @param crowIndices the row offsets, {@code nrows + 1} of them
+   * @param colIndices the column of each value
+   * @param nrows the dense shape's rows
+   * @param ncols the dense shape's columns
+   * @return the tensor
+   */
   public static TensorData ofSparseInt64(
       long[] values, long[] crowIndices, long[] colIndices, long nrows, long ncols) {
     Objects.requireNonNull(values, "values");
     return new TensorData(DType.INT64, null, values.clone(), crowIndices, colIndices, nrows, ncols);
   }
 
+  /**
+   * The element type.
+   *
+   * @return FLOAT32 or INT64
+   */
   public DType dtype() {
     return dtype;
   }
 
-  /** True for a sparse CSR tensor. */
+  /**
+   * True for a sparse CSR tensor.
+   *
+   * @return true when sparse
+   */
   public boolean isSparse() {
     return crowIndices != null;
   }
 
-  /** The dimensions (a copy); a flat tensor has one, a sparse one its dense {@code [nrows, ncols]}. */
+  /**
+   * The dimensions (a copy); a flat tensor has one, a sparse one its dense {@code [nrows, ncols]}.
+   *
+   * @return the dimensions
+   */
   public long[] shape() {
     return shape.clone();
   }
 
-  /** The number of stored elements: all of a dense tensor's, the values of a sparse one. */
+  /**
+   * The number of stored elements: all of a dense tensor's, the values of a sparse one.
+   *
+   * @return the count
+   */
   public int numel() {
     return dtype == DType.FLOAT32 ? float32.length : int64.length;
   }
 
-  /** The row offsets of a sparse tensor (a copy). */
+  /**
+   * The row offsets of a sparse tensor (a copy).
+   *
+   * @return {@code nrows + 1} offsets
+   * @throws IllegalStateException for a dense tensor
+   */
   public long[] crowIndices() {
     requireSparse();
     return crowIndices.clone();
   }
 
-  /** The column of each value of a sparse tensor (a copy). */
+  /**
+   * The column of each value of a sparse tensor (a copy).
+   *
+   * @return one column per value
+   * @throws IllegalStateException for a dense tensor
+   */
   public long[] colIndices() {
     requireSparse();
     return colIndices.clone();
@@ -130,7 +187,12 @@ public final class TensorData {
     }
   }
 
-  /** The elements of a float32 tensor, the values of a sparse one (a copy). */
+  /**
+   * The elements of a float32 tensor, the values of a sparse one (a copy).
+   *
+   * @return the elements
+   * @throws IllegalStateException for an int64 tensor
+   */
   public float[] float32() {
     if (dtype != DType.FLOAT32) {
       throw new IllegalStateException("the tensor holds " + dtype + ", not FLOAT32");
@@ -138,7 +200,12 @@ public final class TensorData {
     return float32.clone();
   }
 
-  /** The elements of an int64 tensor, the values of a sparse one (a copy). */
+  /**
+   * The elements of an int64 tensor, the values of a sparse one (a copy).
+   *
+   * @return the elements
+   * @throws IllegalStateException for a float32 tensor
+   */
   public long[] int64() {
     if (dtype != DType.INT64) {
       throw new IllegalStateException("the tensor holds " + dtype + ", not INT64");

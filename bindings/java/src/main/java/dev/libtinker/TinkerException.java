@@ -12,8 +12,11 @@ public class TinkerException extends RuntimeException {
 
   /** Who is to blame for a failure. */
   public enum Category {
+    /** libtinker could not tell. */
     UNKNOWN,
+    /** The request was wrong (bad argument, unknown model, missing permission): do not retry it as is. */
     USER,
+    /** The server or the network failed. */
     SERVER;
 
     static Category of(int value) {
@@ -22,14 +25,29 @@ public class TinkerException extends RuntimeException {
     }
   }
 
-  private final int code; // the C number: one this version does not know stays visible
+  /** The C number: one this version does not know stays visible. */
+  private final int code;
+  /** Who is to blame. */
   private final Category category;
+  /** The HTTP status, 0 when none. */
   private final int httpStatus;
+  /** The Tinker request id, "" when none. */
   private final String requestId;
+  /** Whether trying again later could succeed. */
   private final boolean retryable;
-  // The registry C function the message is about (its Java method names it), or null.
+  /** The registry C function the message is about (its Java method names it), or null. */
   private final String cFunction;
 
+  /**
+   * A failure made in Java (the binding's own checks; an interrupted wait).
+   *
+   * @param code the status
+   * @param message what failed, naming the method
+   * @param category who is to blame
+   * @param httpStatus the HTTP status, 0 when none
+   * @param requestId the Tinker request id, "" or null when none
+   * @param retryable whether trying again later could succeed
+   */
   public TinkerException(
       Status code, String message, Category category, int httpStatus, String requestId, boolean retryable) {
     this(code.value(), message, category, httpStatus, requestId, retryable, null);
@@ -92,36 +110,65 @@ public class TinkerException extends RuntimeException {
     return e;
   }
 
-  /** The status ({@link Status#UNKNOWN} for a number this version does not know). */
+  /**
+   * The status.
+   *
+   * @return its constant; {@link Status#UNKNOWN} for a number this version does not know
+   */
   public Status code() {
     return Status.of(code);
   }
 
-  /** The status's C number, as libtinker reported it. */
+  /**
+   * The status's C number, as libtinker reported it.
+   *
+   * @return the tinker_status_t value
+   */
   public int codeValue() {
     return code;
   }
 
-  /** The status's constant name, e.g. "TINKER_E_UNAUTHENTICATED". */
+  /**
+   * The status's C constant name.
+   *
+   * @return e.g. "TINKER_E_UNAUTHENTICATED"
+   */
   public String statusName() {
     return Status.name(code);
   }
 
+  /**
+   * Who is to blame for the failure.
+   *
+   * @return the user, the server, or unknown
+   */
   public Category category() {
     return category;
   }
 
-  /** The HTTP status of the response that caused the error, 0 when none. */
+  /**
+   * The HTTP status of the response that caused the error.
+   *
+   * @return the status, 0 when none
+   */
   public int httpStatus() {
     return httpStatus;
   }
 
-  /** The Tinker request (future) id, "" when none. */
+  /**
+   * The Tinker request (future) id.
+   *
+   * @return the id, "" when none
+   */
   public String requestId() {
     return requestId;
   }
 
-  /** True when retrying the same operation later could succeed. */
+  /**
+   * Whether retrying the same operation later could succeed.
+   *
+   * @return true when it could
+   */
   public boolean isRetryable() {
     return retryable;
   }

@@ -26,6 +26,12 @@ public record TinkerPath(String trainingRunId, String checkpointType, String che
   /**
    * Checks that the parts make one path: the constructor is public, and a value that could not
    * be formatted back would fail only later, far from where it was made.
+   *
+   * @param trainingRunId the training run's id
+   * @param checkpointType "training" or "sampler"
+   * @param checkpointId "&lt;kind&gt;/&lt;name&gt;"
+   * @param name the checkpoint's name
+   * @throws TinkerException {@link Status#INVALID_ARGUMENT} for parts that make no path
    */
   public TinkerPath {
     String kind = kindOf(checkpointType);
@@ -46,6 +52,8 @@ public record TinkerPath(String trainingRunId, String checkpointType, String che
   /**
    * Splits a checkpoint's path ({@code tinker_path_parse}); no I/O.
    *
+   * @param path a tinker:// path
+   * @return its parts
    * @throws NullPointerException for a null path
    * @throws TinkerException {@link Status#INVALID_ARGUMENT} for anything that is not a
    *     checkpoint's tinker:// path, the message saying why ("TinkerPath.parse: not a checkpoint's
@@ -70,7 +78,10 @@ public record TinkerPath(String trainingRunId, String checkpointType, String che
   /**
    * Makes {@code tinker://<trainingRunId>/<kind>/<name>} ({@code tinker_path_format}); no I/O.
    *
+   * @param trainingRunId the training run's id
    * @param kind "weights" or "sampler_weights", or the checkpoint type "training" or "sampler"
+   * @param name the checkpoint's name
+   * @return the tinker:// path
    * @throws NullPointerException for a null part, naming it
    * @throws TinkerException {@link Status#INVALID_ARGUMENT} for an empty part, a run id or
    *     name with '/', or another kind
@@ -85,12 +96,20 @@ public record TinkerPath(String trainingRunId, String checkpointType, String che
     return out[0];
   }
 
-  /** The path's kind: "weights" or "sampler_weights". */
+  /**
+   * The path's kind: "weights" or "sampler_weights".
+   *
+   * @return "weights" or "sampler_weights"
+   */
   public String kind() {
     return kindOf(checkpointType);
   }
 
-  /** The tinker:// path these parts make. */
+  /**
+   * The tinker:// path these parts make.
+   *
+   * @return the path
+   */
   public String path() {
     return format(trainingRunId, kind(), name);
   }

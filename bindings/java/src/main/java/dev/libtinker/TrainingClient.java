@@ -49,7 +49,11 @@ public final class TrainingClient extends TrainingClientOperations implements Au
     return service.start(handle, call, take);
   }
 
-  /** The training run's model id (= training run id). */
+  /**
+   * The training run's model id (= training run id).
+   *
+   * @return the id
+   */
   public String modelId() {
     return modelId;
   }
