@@ -13,6 +13,7 @@
  *   tinker/sampling.h  sampling retry settings, the sampling client
  *   tinker/rest.h      the REST client
  *   tinker/results.h   every result's getters, _to_json and _free; tinker_future_take_*
+ *   tinker/tokenizer.h Hugging Face tokenizer.json files: encode, decode, vocabulary
  *
  * Conventions. They hold for every function; each declaration's comment adds what is its own
  * under "Ownership:", "Threads:", "Errors:" and "Since:".
@@ -106,5 +107,6 @@
 #include "tinker/sampling.h"
 #include "tinker/rest.h"
 #include "tinker/results.h"
+#include "tinker/tokenizer.h"
 
 #endif /* TINKER_H */
