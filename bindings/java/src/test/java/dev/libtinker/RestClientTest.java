@@ -429,17 +429,16 @@ class RestClientTest extends RestTest {
       calls.put("RestClient.unpublishCheckpointAsync: ", () -> rest.unpublishCheckpointAsync("run", id));
       check(calls, id);
     }
-    for (String run : new String[] {""}) {
-      calls.put("RestClient.deleteCheckpoint: ", () -> rest.deleteCheckpoint(run, "weights/x"));
-      calls.put("RestClient.publishCheckpointAsync: ", () -> rest.publishCheckpointAsync(run, "weights/x"));
-      calls.put("RestClient.listCheckpoints: ", () -> rest.listCheckpoints(run));
-      calls.put("RestClient.listCheckpointsAsync: ", () -> rest.listCheckpointsAsync(run));
-      calls.put("RestClient.getSampler: ", () -> rest.getSampler(run));
-      calls.put("RestClient.getSamplerAsync: ", () -> rest.getSamplerAsync(run));
-      calls.put("RestClient.assignSessionProject: ", () -> rest.assignSessionProject(run, "project"));
-      calls.put("RestClient.assignSessionProjectAsync: ", () -> rest.assignSessionProjectAsync("session", run));
-      check(calls, run);
-    }
+    // An empty run id (a null one: NullArgumentsTest).
+    calls.put("RestClient.deleteCheckpoint: ", () -> rest.deleteCheckpoint("", "weights/x"));
+    calls.put("RestClient.publishCheckpointAsync: ", () -> rest.publishCheckpointAsync("", "weights/x"));
+    calls.put("RestClient.listCheckpoints: ", () -> rest.listCheckpoints(""));
+    calls.put("RestClient.listCheckpointsAsync: ", () -> rest.listCheckpointsAsync(""));
+    calls.put("RestClient.getSampler: ", () -> rest.getSampler(""));
+    calls.put("RestClient.getSamplerAsync: ", () -> rest.getSamplerAsync(""));
+    calls.put("RestClient.assignSessionProject: ", () -> rest.assignSessionProject("", "project"));
+    calls.put("RestClient.assignSessionProjectAsync: ", () -> rest.assignSessionProjectAsync("session", ""));
+    check(calls, "");
     for (String path :
         new String[] {
           "/tmp/weights", "run/weights/x", "tinker://run/weights", "tinker://run/weights/a/b",
@@ -675,11 +674,10 @@ class RestClientTest extends RestTest {
       calls.put("RestClient.listSessionsAsync: access_scope must be", () -> rest.listSessionsAsync(1, 0, scope));
       check(calls, scope);
     }
-    for (String id : new String[] {""}) {
-      calls.put("RestClient.getSession: ", () -> rest.getSession(id));
-      calls.put("RestClient.getSessionAsync: ", () -> rest.getSessionAsync(id, null));
-      check(calls, id);
-    }
+    // An empty id (a null one: NullArgumentsTest).
+    calls.put("RestClient.getSession: ", () -> rest.getSession(""));
+    calls.put("RestClient.getSessionAsync: ", () -> rest.getSessionAsync("", null));
+    check(calls, "");
     calls.put("RestClient.listSessions: limit", () -> rest.listSessions(0));
     calls.put("RestClient.listSessionsAsync: limit", () -> rest.listSessionsAsync(-1, 0));
     calls.put("RestClient.listSessions: offset", () -> rest.listSessions(1, -1));
