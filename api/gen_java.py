@@ -4,7 +4,9 @@ bindings/java/src/main/java/dev/libtinker (bindings/CMakeLists.txt):
 
 - <Client>Operations.java: every operation of a client as `fooAsync(...)`, returning a
   TinkerFuture, and a blocking `foo(...)`; the abstract sealed superclass of the hand-written
-  client, which supplies the handle and the route to its completion thread (`start`);
+  client, which supplies the handle and the route to its completion thread (`start`). A null
+  argument whose kind gives null no meaning throws NullPointerException naming the parameter
+  (Objects.requireNonNull), before anything is converted;
 - a record per result with a message: its non-internal fields, copied out with the C getters,
   and its take from a future. A list's items are a record nested in the first result that lists
   them, unless their message is a result's own: then the two share that result's record
