@@ -1,7 +1,9 @@
 #include "tokenizer/bpe.h"
 
+#include <atomic>
 #include <cstdio>
 #include <deque>
+#include <unordered_map>
 #include <queue>
 
 #include "tokenizer/error.h"
@@ -25,7 +27,34 @@ bool flag(json::Value v, const char* what) {
 
 }  // namespace
 
-Bpe::Bpe(json::Value model) {
+namespace {
+
+std::atomic<uint64_t> next_cache_owner{1};
+
+// Each thread keeps the ids of the pre-tokens it encoded last, for one model at a time: text
+// repeats its words, and a hit skips the merge loop. The cache never changes an answer (a word's
+// ids depend on the word only) and, being per thread, needs no lock.
+struct WordCache {
+  static constexpr size_t kMaxEntries = 1 << 15;
+  static constexpr size_t kMaxWordBytes = 64;  // longer pre-tokens are rare and not worth keeping
+  uint64_t owner = 0;
+  std::deque<std::string> words;  // the keys' storage (a deque: elements never move)
+  std::unordered_map<std::string_view, std::pair<uint32_t, uint32_t>> index;  // word -> span of ids
+  std::vector<int32_t> ids;
+
+  void reset(uint64_t new_owner) {
+    owner = new_owner;
+    words.clear();
+    index.clear();
+    ids.clear();
+  }
+};
+
+thread_local WordCache word_cache;
+
+}  // namespace
+
+Bpe::Bpe(json::Value model) : cache_owner_(next_cache_owner.fetch_add(1)) {
   json::Value dropout = model.get("dropout");
   if (!dropout.is_null()) unimplemented("BPE dropout");  // random: no reproducible answer
   unk_token_ = optional_string(model.get("unk_token"), "unk_token");
@@ -134,6 +163,27 @@ int32_t Bpe::char_id(std::string_view ch, bool first, bool last) const {
 }
 
 void Bpe::encode(std::string_view word, std::vector<int32_t>& out) const {
+  if (word.size() > WordCache::kMaxWordBytes) {
+    encode_uncached(word, out);
+    return;
+  }
+  WordCache& cache = word_cache;
+  if (cache.owner != cache_owner_ || cache.index.size() >= WordCache::kMaxEntries) cache.reset(cache_owner_);
+  auto hit = cache.index.find(word);
+  if (hit != cache.index.end()) {
+    out.insert(out.end(), cache.ids.begin() + hit->second.first,
+               cache.ids.begin() + hit->second.first + hit->second.second);
+    return;
+  }
+  const size_t first = out.size();
+  encode_uncached(word, out);
+  const uint32_t start = uint32_t(cache.ids.size());
+  cache.ids.insert(cache.ids.end(), out.begin() + long(first), out.end());
+  cache.words.emplace_back(word);
+  cache.index.emplace(cache.words.back(), std::make_pair(start, uint32_t(out.size() - first)));
+}
+
+void Bpe::encode_uncached(std::string_view word, std::vector<int32_t>& out) const {
   if (ignore_merges_) {
     int32_t whole = vocab_.find(word);
     if (whole >= 0) {

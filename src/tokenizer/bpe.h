@@ -36,6 +36,10 @@ class Bpe {
   int32_t char_id(std::string_view ch, bool first, bool last) const;
   void merge_all(std::vector<Symbol>& symbols) const;
 
+  void encode_uncached(std::string_view word, std::vector<int32_t>& out) const;
+
+  // Names this model in the per-thread word caches (bpe.cpp): never reused, unlike an address.
+  const uint64_t cache_owner_;
   Vocab vocab_;
   PairMap merges_;
   std::optional<std::string> unk_token_;

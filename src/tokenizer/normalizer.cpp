@@ -11,21 +11,41 @@ namespace tinker::tok {
 
 namespace {
 
+// Whether every normal form leaves `text` (valid UTF-8) as it is, judged per character: a
+// character with no decomposition (canonical or compatibility), combining class 0, and that is
+// never the second of a composed pair (utf8proc's comb_index, and Hangul's vowel and trailing
+// jamo, which compose algorithmically) cannot be changed by decomposing, reordering or composing.
+// Conservative: a text this says no to is simply normalized.
+bool stable_under_all_forms(const std::string& text) {
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+  utf8proc_ssize_t n = utf8proc_ssize_t(text.size());
+  while (n > 0) {
+    if (*p < 0x80) {
+      ++p;
+      --n;
+      continue;
+    }
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t len = utf8proc_iterate(p, n, &cp);
+    if (len <= 0) return false;
+    const utf8proc_property_t* prop = utf8proc_get_property(cp);
+    const bool second = prop->comb_index != UINT16_MAX && prop->comb_index >= 0x8000;
+    const bool jamo_vt = (cp >= 0x1161 && cp <= 0x1175) || (cp >= 0x11A8 && cp <= 0x11C2);
+    if (prop->combining_class != 0 || prop->decomp_seqindex != UINT16_MAX || second || jamo_vt) return false;
+    p += len;
+    n -= len;
+  }
+  return true;
+}
+
 // NFC, NFD, NFKC, NFKD: one utf8proc pass with the form's options.
 class UnicodeForm final : public Normalizer {
  public:
   explicit UnicodeForm(utf8proc_option_t options) : options_(options) {}
 
   std::string normalize(const std::string& text) const override {
-    // ASCII is its own normal form in all four: the common case costs one scan.
-    bool ascii = true;
-    for (unsigned char c : text) {
-      if (c >= 0x80) {
-        ascii = false;
-        break;
-      }
-    }
-    if (ascii) return text;
+    // Most text (all of ASCII, most CJK) is its own normal form: one scan instead of a rewrite.
+    if (stable_under_all_forms(text)) return text;
     utf8proc_uint8_t* out = nullptr;
     utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
                                       utf8proc_ssize_t(text.size()), &out, options_);

@@ -24,7 +24,8 @@ std::vector<int32_t> Tokenizer::encode(std::string_view text, bool add_special_t
   }
   std::vector<int32_t> ids;
   ids.reserve(text.size() / 3 + 4);
-  RegexScratch scratch;
+  // Matching state is per thread and kept: creating a JIT stack per call costs page faults.
+  thread_local RegexScratch scratch;
   std::vector<std::string> pieces;
   for (const Segment& s : segments) {
     if (s.token >= 0) {
