@@ -47,13 +47,12 @@ std::string byte_symbol(int b) {
   return utf8;
 }
 
-cJSON* byte_level(bool pre_tokenizer) {
+cJSON* byte_level() {
   cJSON* o = cJSON_CreateObject();
   cJSON_AddStringToObject(o, "type", "ByteLevel");
   cJSON_AddBoolToObject(o, "add_prefix_space", 0);
   cJSON_AddBoolToObject(o, "trim_offsets", 1);
   cJSON_AddBoolToObject(o, "use_regex", 0);
-  (void)pre_tokenizer;
   return o;
 }
 
@@ -67,9 +66,9 @@ std::string make_tokenizer_json() {
   cJSON_AddNullToObject(root, "padding");
   cJSON_AddItemToObject(root, "added_tokens", cJSON_CreateArray());
   cJSON_AddNullToObject(root, "normalizer");
-  cJSON_AddItemToObject(root, "pre_tokenizer", byte_level(true));
+  cJSON_AddItemToObject(root, "pre_tokenizer", byte_level());
   cJSON_AddNullToObject(root, "post_processor");
-  cJSON_AddItemToObject(root, "decoder", byte_level(false));
+  cJSON_AddItemToObject(root, "decoder", byte_level());
   cJSON* model = cJSON_AddObjectToObject(root, "model");
   cJSON_AddStringToObject(model, "type", "BPE");
   cJSON_AddNullToObject(model, "dropout");

@@ -66,6 +66,7 @@ static bool take_content_length(Transport::Transfer* t, const std::string& value
     t->too_large = true;
     return false;
   }
+  if (t->req.method == "HEAD") return true;  // the length of a body that will not come
   t->resp.body.reserve(static_cast<size_t>(n));
   return true;
 }

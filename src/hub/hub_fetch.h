@@ -40,9 +40,10 @@ using FetchDone = std::function<void(const Error* error, const std::string& path
 // max_file_bytes), DATA_LOSS (no valid commit or ETag, a bad redirect), FAILED_PRECONDITION
 // (the cache cannot be written), CANCELLED.
 //
-// Returns the cancel: callable from any thread, any number of times; the fetch stops its
-// transfer and timers and `done` runs with TINKER_E_CANCELLED unless it ran already. It fits
-// FutureState::set_cancel_hook.
+// Returns the cancel: callable from any thread, any number of times while `rt` lives; the fetch
+// stops its transfer and timers and `done` runs with TINKER_E_CANCELLED unless it ran already.
+// It fits FutureState::set_cancel_hook (a future runs its hook only while pending, and the
+// runtime's shutdown ends every fetch first).
 std::function<void()> fetch_file(Runtime& rt, const Logger& logger, FileRef file, HubSettings settings,
                                  int64_t deadline_ms, FetchDone done);
 
