@@ -473,6 +473,23 @@ void the_emulators_byte_tokenizer_lands_in_the_hf_layout(void**) {
   const cJSON* vocab = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "model"), "vocab");
   assert_int_equal(cJSON_GetArraySize(vocab), 256);
   assert_int_equal(cJSON_GetObjectItemCaseSensitive(vocab, "\xC4\xA0")->valueint, 32);  // "Ġ": the space byte
+  assert_int_equal(cJSON_GetObjectItemCaseSensitive(vocab, "A")->valueint, 'A');
+  bool seen[256] = {false};
+  const cJSON* entry = nullptr;
+  cJSON_ArrayForEach(entry, vocab) {
+    assert_true(entry->valueint >= 0 && entry->valueint < 256 && !seen[entry->valueint]);
+    seen[entry->valueint] = true;
+  }
+  // Byte-level BPE without merges, regex or added tokens: every byte is one token.
+  const cJSON* model = cJSON_GetObjectItemCaseSensitive(doc, "model");
+  assert_string_equal(cJSON_GetObjectItemCaseSensitive(model, "type")->valuestring, "BPE");
+  assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(model, "merges")), 0);
+  assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "added_tokens")), 0);
+  for (const char* part : {"pre_tokenizer", "decoder"}) {
+    const cJSON* p = cJSON_GetObjectItemCaseSensitive(doc, part);
+    assert_string_equal(cJSON_GetObjectItemCaseSensitive(p, "type")->valuestring, "ByteLevel");
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(p, "use_regex")));
+  }
   cJSON_Delete(doc);
 
   const ino_t before = inode(blob);
