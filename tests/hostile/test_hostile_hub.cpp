@@ -499,6 +499,33 @@ void the_emulators_byte_tokenizer_lands_in_the_hf_layout(void**) {
   assert_int_equal(inode(blob), before);  // reused, not written again
 }
 
+// What get_tokenizer will do: fetch both files of the snapshot, load the directory with the
+// native tokenizer. The byte-token model's tokenizer maps every byte of the text to its value.
+void the_fetched_snapshot_loads_as_a_byte_tokenizer(void**) {
+  Outcome json = fetch(settings(emulator_localhost_url()), {"tinker-emulator/bytes", "main", "tokenizer.json"});
+  Outcome config = fetch(settings(emulator_localhost_url()), {"tinker-emulator/bytes", "main", "tokenizer_config.json"});
+  expect_status(json.status, TINKER_OK);
+  expect_status(config.status, TINKER_OK);
+  const std::string snapshot = json.path.substr(0, json.path.rfind('/'));
+  assert_string_equal(config.path.substr(0, config.path.rfind('/')).c_str(), snapshot.c_str());
+  tinker_tokenizer* tok = nullptr;
+  expect_status(tinker_tokenizer_load_file(snapshot.c_str(), &tok), TINKER_OK);
+  assert_int_equal(tinker_tokenizer_vocab_size(tok), 256);
+  const std::string text = "h\xC3\xA9llo w\xC3\xB6rld\n\t!";
+  int32_t* ids = nullptr;
+  size_t count = 0;
+  expect_status(tinker_tokenizer_encode(tok, text.data(), text.size(), 0, &ids, &count), TINKER_OK);
+  assert_int_equal(count, text.size());
+  for (size_t i = 0; i < count; ++i) assert_int_equal(ids[i], static_cast<unsigned char>(text[i]));
+  char* decoded = nullptr;
+  size_t length = 0;
+  expect_status(tinker_tokenizer_decode(tok, ids, count, 0, &length, &decoded), TINKER_OK);
+  assert_string_equal(std::string(decoded, length).c_str(), text.c_str());
+  tinker_free(decoded);
+  tinker_free(ids);
+  tinker_tokenizer_free(tok);
+}
+
 void the_emulator_redirects_to_another_host_name_and_the_fetch_follows(void**) {
   Outcome o = fetch(settings(emulator_url()), {"Qwen/Qwen3-8B", "main", "tokenizer_config.json"});
   expect_status(o.status, TINKER_OK);
@@ -557,6 +584,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(the_deadline_stops_a_hub_that_never_answers, setup, teardown),
       cmocka_unit_test_setup_teardown(cancel_stops_a_fetch_in_flight, setup, teardown),
       cmocka_unit_test_setup_teardown(the_emulators_byte_tokenizer_lands_in_the_hf_layout, setup, teardown),
+      cmocka_unit_test_setup_teardown(the_fetched_snapshot_loads_as_a_byte_tokenizer, setup, teardown),
       cmocka_unit_test_setup_teardown(the_emulator_redirects_to_another_host_name_and_the_fetch_follows, setup, teardown),
       cmocka_unit_test_setup_teardown(the_emulator_serves_hub_dir_files_as_they_are, setup, teardown),
       cmocka_unit_test(the_token_is_in_no_message_and_no_log_line),
