@@ -58,3 +58,22 @@ func TestLoadedLibraryIsAccepted(t *testing.T) {
 		t.Errorf("generated for %s, loaded %s", versionText(generatedFor), Version())
 	}
 }
+
+// NewServiceClient reports a refused library as its error (no panic, no client), naming itself
+// and both versions. The check's cached answer stands in for a library of the next major version.
+func TestNewServiceClientRefusesAnIncompatibleLibrary(t *testing.T) {
+	if err := checkLibrary(); err != nil { // spends the once on the real library
+		t.Fatal(err)
+	}
+	defer func() { libraryCheck.err = nil }()
+	next := generatedFor/10000*10000 + 10000
+	libraryCheck.err = compatibleLibrary(next, generatedFor)
+	c, err := NewServiceClient(WithBaseURL("http://127.0.0.1:1"), WithAPIKey("tml-test-key-0001"))
+	if c != nil || CodeOf(err) != StatusFailedPrecondition {
+		t.Fatalf("NewServiceClient with libtinker %s: (%v, %v)", versionText(next), c, err)
+	}
+	want := "NewServiceClient: libtinker.dev/tinker was generated for libtinker " + versionText(generatedFor)
+	if !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), versionText(next)) {
+		t.Errorf("NewServiceClient: %q does not say %q and name %s", err, want, versionText(next))
+	}
+}
