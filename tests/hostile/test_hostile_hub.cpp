@@ -15,6 +15,7 @@
 
 #include "fixture.h"
 #include "hub/hub_fetch.h"
+#include "hub/tokenizer_snapshot.h"
 
 using hostile::Conn;
 using hostile::Request;
@@ -72,12 +73,13 @@ struct Outcome {
 
 // One fetch on a fresh runtime with a skipping clock (retry waits pass at once; a transfer in
 // flight is real time). `control` receives the cancel while the fetch runs.
-Outcome fetch(const HubSettings& s, const FileRef& f = {"org/name", "main", "tokenizer.json"}, int64_t deadline_ms = 20000,
-              const std::function<void(const std::function<void()>&)>& control = nullptr) {
+using Start = std::function<std::function<void()>(tinker::Runtime&, const tinker::Logger&, tinker::hub::FetchDone)>;
+
+Outcome run(const Start& start, const std::function<void(const std::function<void()>&)>& control = nullptr) {
   tinker::Logger logger(on_log, nullptr, TINKER_LOG_DEBUG);
   tinker::Runtime rt(tinker::http::Settings{}, logger, std::make_shared<tinker::SkippingClock>());
   auto result = std::make_shared<std::promise<Outcome>>();
-  auto cancel = tinker::hub::fetch_file(rt, logger, f, s, deadline_ms, [result](const tinker::Error* e, const std::string& p) {
+  auto cancel = start(rt, logger, [result](const tinker::Error* e, const std::string& p) {
     Outcome o;
     if (e) o.status = e->code, o.message = e->message;
     o.path = p;
@@ -89,6 +91,21 @@ Outcome fetch(const HubSettings& s, const FileRef& f = {"org/name", "main", "tok
   Outcome o = fut.get();
   note(o.message);
   return o;
+}
+
+Outcome fetch(const HubSettings& s, const FileRef& f = {"org/name", "main", "tokenizer.json"}, int64_t deadline_ms = 20000,
+              const std::function<void(const std::function<void()>&)>& control = nullptr) {
+  return run([&](tinker::Runtime& rt, const tinker::Logger& logger,
+                 tinker::hub::FetchDone done) { return tinker::hub::fetch_file(rt, logger, f, s, deadline_ms, done); },
+             control);
+}
+
+// The tokenizer's snapshot directory (hub/tokenizer_snapshot.h).
+Outcome fetch_snapshot(const HubSettings& s, const std::string& repo,
+                       const std::function<void(const std::function<void()>&)>& control = nullptr) {
+  return run([&](tinker::Runtime& rt, const tinker::Logger& logger, tinker::hub::FetchDone done) {
+    return tinker::hub::fetch_tokenizer_snapshot(rt, logger, repo, s, 20000, done);
+  }, control);
 }
 
 HubSettings settings(const std::string& endpoint) {
@@ -443,6 +460,52 @@ void cancel_stops_a_fetch_in_flight(void**) {
   assert_int_equal(hub.requests().size(), 1);
 }
 
+// ---- the tokenizer's snapshot ----
+
+void a_snapshot_needs_tokenizer_json_and_takes_the_config_at_its_commit(void**) {
+  Server hub;
+  const std::string config_at_commit = "/org/name/resolve/" + kCommit + "/tokenizer_config.json";
+  hub.add_rule(rule(kPath, serve(File{})));
+  hub.add_rule(rule(config_at_commit, serve(File{"{\"tokenizer_class\": \"X\"}", kCommit, "\"etag-config\"", ""})));
+  Outcome o = fetch_snapshot(settings(hub.url()), "org/name");
+  expect_status(o.status, TINKER_OK);
+  assert_string_equal(o.path.c_str(), (g_cache + "/models--org--name/snapshots/" + kCommit).c_str());
+  assert_string_equal(slurp(o.path + "/tokenizer.json").c_str(), kBody.c_str());
+  assert_string_equal(slurp(o.path + "/tokenizer_config.json").c_str(), "{\"tokenizer_class\": \"X\"}");
+  assert_int_equal(hub.count(config_at_commit), 2);  // asked at the commit, not at main
+
+  hub.clear_rules();  // a repository without a config
+  hub.add_rule(rule(kPath, serve(File{})));
+  hub.add_rule(rule(config_at_commit, status(404)));
+  const std::string config = o.path + "/tokenizer_config.json";
+  unlink(config.c_str());
+  o = fetch_snapshot(settings(hub.url()), "org/name");
+  expect_status(o.status, TINKER_OK);
+  assert_string_equal(slurp(config).c_str(), "<missing>");
+
+  hub.clear_rules();  // a config that cannot be had fails the snapshot
+  hub.add_rule(rule(kPath, serve(File{})));
+  hub.add_rule(rule(config_at_commit, status(403)));
+  expect_status(fetch_snapshot(settings(hub.url()), "org/name").status, TINKER_E_PERMISSION_DENIED);
+
+  hub.clear_rules();
+  hub.add_rule(rule(kPath, status(404)));
+  expect_status(fetch_snapshot(settings(hub.url()), "org/name").status, TINKER_E_NOT_FOUND);
+}
+
+void cancel_stops_the_second_fetch_of_a_snapshot(void**) {
+  Server hub;
+  const std::string config_at_commit = "/org/name/resolve/" + kCommit + "/tokenizer_config.json";
+  hub.add_rule(rule(kPath, serve(File{})));
+  hub.add_rule(rule(config_at_commit, hostile::silent()));
+  Outcome o = fetch_snapshot(settings(hub.url()), "org/name", [&](const std::function<void()>& cancel) {
+    for (int i = 0; i < 500 && hub.count(config_at_commit) == 0; ++i) usleep(10000);
+    cancel();
+  });
+  expect_status(o.status, TINKER_E_CANCELLED);
+  assert_int_equal(hub.count(config_at_commit), 1);
+}
+
 // ---- against tinker-emulator ----
 
 std::string emulator_url() { return itest::base_url(); }
@@ -502,12 +565,10 @@ void the_emulators_byte_tokenizer_lands_in_the_hf_layout(void**) {
 // What get_tokenizer will do: fetch both files of the snapshot, load the directory with the
 // native tokenizer. The byte-token model's tokenizer maps every byte of the text to its value.
 void the_fetched_snapshot_loads_as_a_byte_tokenizer(void**) {
-  Outcome json = fetch(settings(emulator_localhost_url()), {"tinker-emulator/bytes", "main", "tokenizer.json"});
-  Outcome config = fetch(settings(emulator_localhost_url()), {"tinker-emulator/bytes", "main", "tokenizer_config.json"});
-  expect_status(json.status, TINKER_OK);
-  expect_status(config.status, TINKER_OK);
-  const std::string snapshot = json.path.substr(0, json.path.rfind('/'));
-  assert_string_equal(config.path.substr(0, config.path.rfind('/')).c_str(), snapshot.c_str());
+  Outcome o = fetch_snapshot(settings(emulator_localhost_url()), "tinker-emulator/bytes");
+  expect_status(o.status, TINKER_OK);
+  const std::string snapshot = o.path;
+  assert_true(slurp(snapshot + "/tokenizer_config.json").find("tokenizer_class") != std::string::npos);
   tinker_tokenizer* tok = nullptr;
   expect_status(tinker_tokenizer_load_file(snapshot.c_str(), &tok), TINKER_OK);
   assert_int_equal(tinker_tokenizer_vocab_size(tok), 256);
@@ -583,6 +644,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(offline_mode_never_asks_the_hub, setup, teardown),
       cmocka_unit_test_setup_teardown(the_deadline_stops_a_hub_that_never_answers, setup, teardown),
       cmocka_unit_test_setup_teardown(cancel_stops_a_fetch_in_flight, setup, teardown),
+      cmocka_unit_test_setup_teardown(a_snapshot_needs_tokenizer_json_and_takes_the_config_at_its_commit, setup, teardown),
+      cmocka_unit_test_setup_teardown(cancel_stops_the_second_fetch_of_a_snapshot, setup, teardown),
       cmocka_unit_test_setup_teardown(the_emulators_byte_tokenizer_lands_in_the_hf_layout, setup, teardown),
       cmocka_unit_test_setup_teardown(the_fetched_snapshot_loads_as_a_byte_tokenizer, setup, teardown),
       cmocka_unit_test_setup_teardown(the_emulator_redirects_to_another_host_name_and_the_fetch_follows, setup, teardown),
