@@ -95,45 +95,7 @@ Bpe::Bpe(json::Value model) : cache_owner_(next_cache_owner.fetch_add(1)) {
   }
 
   json::Value merges = model.get("merges");
-  if (!merges.is_null()) {
-    if (!merges.is_array()) bad_file("model.merges is not an array");
-    merges_.reserve(merges.size());
-    std::string scratch_a, scratch_b, merged;
-    auto text_of = [](json::Value v, std::string& scratch) -> std::string_view {
-      if (auto raw = v.raw_str()) return *raw;
-      scratch = v.str();
-      return scratch;
-    };
-    uint32_t rank = 0;
-    for (json::Value m = merges.first_child(); rank < merges.size(); m = m.next_sibling(), ++rank) {
-      std::string_view a, b;
-      if (m.is_string()) {  // "a b": the legacy form, split at its one space
-        std::string_view s = text_of(m, scratch_a);
-        size_t sp = s.find(' ');
-        if (sp == std::string_view::npos || s.find(' ', sp + 1) != std::string_view::npos)
-          bad_file("model.merges[" + std::to_string(rank) + "] \"" + std::string(s) + "\" is not two tokens separated by one space");
-        a = s.substr(0, sp);
-        b = s.substr(sp + 1);
-      } else if (m.is_array() && m.size() == 2 && m.first_child().is_string() &&
-                 m.first_child().next_sibling().is_string()) {
-        a = text_of(m.first_child(), scratch_a);
-        b = text_of(m.first_child().next_sibling(), scratch_b);
-      } else {
-        bad_file("model.merges[" + std::to_string(rank) + "] is neither \"a b\" nor [\"a\", \"b\"]");
-      }
-      int32_t ia = vocab_.find(a), ib = vocab_.find(b);
-      if (ia < 0) bad_file("model.merges[" + std::to_string(rank) + "] names \"" + std::string(a) + "\", which is not in the vocabulary");
-      if (ib < 0) bad_file("model.merges[" + std::to_string(rank) + "] names \"" + std::string(b) + "\", which is not in the vocabulary");
-      // The merged token drops the right part's continuing-subword prefix.
-      merged.assign(a);
-      if (!prefix_.empty() && b.substr(0, prefix_.size()) == prefix_) merged.append(b.substr(prefix_.size()));
-      else merged.append(b);
-      int32_t inew = vocab_.find(merged);
-      if (inew < 0)
-        bad_file("model.merges[" + std::to_string(rank) + "] makes \"" + merged + "\", which is not in the vocabulary");
-      merges_.put(ia, ib, Merge{rank, inew});
-    }
-  }
+  if (!merges.is_null()) load_merges(merges);
 
   small_char_ids_.fill(-1);
   for (uint32_t cp = 0; cp < small_char_ids_.size(); ++cp) {
@@ -145,6 +107,66 @@ Bpe::Bpe(json::Value model) : cache_owner_(next_cache_owner.fetch_add(1)) {
     char name[8];
     std::snprintf(name, sizeof name, "<0x%02X>", byte);
     byte_fallback_ids_[size_t(byte)] = vocab_.find(name);
+  }
+}
+
+void Bpe::load_merges(json::Value merges) {
+  if (!merges.is_array()) bad_file("model.merges is not an array");
+  const size_t n = merges.size();
+  // Three passes so the lookups run in batches (Vocab::find_many): the two parts of every merge,
+  // then the merged texts, then the map.
+  std::deque<std::string> decoded;  // the few texts with JSON escapes
+  auto text_of = [&](json::Value v) -> std::string_view {
+    if (auto raw = v.raw_str()) return *raw;
+    decoded.push_back(v.str());
+    return decoded.back();
+  };
+  std::vector<std::string_view> parts(2 * n);
+  json::Value m = merges.first_child();
+  for (size_t rank = 0; rank < n; ++rank, m = m.next_sibling()) {
+    if (m.is_string()) {  // "a b": the legacy form, split at its one space
+      std::string_view s = text_of(m);
+      size_t sp = s.find(' ');
+      if (sp == std::string_view::npos || s.find(' ', sp + 1) != std::string_view::npos)
+        bad_file("model.merges[" + std::to_string(rank) + "] \"" + std::string(s) +
+                 "\" is not two tokens separated by one space");
+      parts[2 * rank] = s.substr(0, sp);
+      parts[2 * rank + 1] = s.substr(sp + 1);
+    } else if (m.is_array() && m.size() == 2 && m.first_child().is_string() &&
+               m.first_child().next_sibling().is_string()) {
+      parts[2 * rank] = text_of(m.first_child());
+      parts[2 * rank + 1] = text_of(m.first_child().next_sibling());
+    } else {
+      bad_file("model.merges[" + std::to_string(rank) + "] is neither \"a b\" nor [\"a\", \"b\"]");
+    }
+  }
+  std::vector<int32_t> part_ids(2 * n);
+  vocab_.find_many(parts.data(), parts.size(), part_ids.data());
+  std::string merged_text;  // every merged token, back to back
+  std::vector<std::pair<size_t, size_t>> spans(n);
+  for (size_t rank = 0; rank < n; ++rank) {
+    for (int k = 0; k < 2; ++k) {
+      if (part_ids[2 * rank + size_t(k)] < 0)
+        bad_file("model.merges[" + std::to_string(rank) + "] names \"" + std::string(parts[2 * rank + size_t(k)]) +
+                 "\", which is not in the vocabulary");
+    }
+    // The merged token drops the right part's continuing-subword prefix.
+    std::string_view a = parts[2 * rank], b = parts[2 * rank + 1];
+    if (!prefix_.empty() && b.substr(0, prefix_.size()) == prefix_) b.remove_prefix(prefix_.size());
+    spans[rank] = {merged_text.size(), a.size() + b.size()};
+    merged_text.append(a);
+    merged_text.append(b);
+  }
+  std::vector<std::string_view> merged(n);
+  for (size_t rank = 0; rank < n; ++rank) merged[rank] = std::string_view(merged_text).substr(spans[rank].first, spans[rank].second);
+  std::vector<int32_t> merged_ids(n);
+  vocab_.find_many(merged.data(), n, merged_ids.data());
+  merges_.reserve(n);
+  for (size_t rank = 0; rank < n; ++rank) {
+    if (merged_ids[rank] < 0)
+      bad_file("model.merges[" + std::to_string(rank) + "] makes \"" + std::string(merged[rank]) +
+               "\", which is not in the vocabulary");
+    merges_.put(part_ids[2 * rank], part_ids[2 * rank + 1], Merge{uint32_t(rank), merged_ids[rank]});
   }
 }
 

@@ -33,6 +33,7 @@ class Bpe {
     int32_t prev, next;
     uint32_t len;  // bytes of the word it covers; 0 once merged into its left neighbour
   };
+  void load_merges(json::Value merges);
   int32_t char_id(std::string_view ch, bool first, bool last) const;
   void merge_all(std::vector<Symbol>& symbols) const;
 

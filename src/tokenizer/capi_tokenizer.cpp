@@ -201,8 +201,8 @@ TINKER_API int32_t tinker_tokenizer_token_to_id(const tinker_tokenizer* tokenize
 
 TINKER_API const char* tinker_tokenizer_id_to_token(const tinker_tokenizer* tokenizer, int32_t id) {
   if (!tokenizer) return nullptr;
-  const std::string* t = tokenizer->impl->id_to_token(id);
-  return t ? t->c_str() : nullptr;
+  // Both the vocabulary's pool and an added token's std::string keep a NUL after the text.
+  return tokenizer->impl->id_to_token(id).data();
 }
 
 TINKER_API size_t tinker_tokenizer_vocab_size(const tinker_tokenizer* tokenizer) {

@@ -10,11 +10,11 @@ namespace {
 
 class JoinWithSpaces final : public Decoder {
  public:
-  std::string decode(const std::vector<const std::string*>& tokens) const override {
+  std::string decode(const std::vector<std::string_view>& tokens) const override {
     std::string out;
     for (size_t i = 0; i < tokens.size(); ++i) {
       if (i) out += ' ';
-      out += *tokens[i];
+      out += tokens[i];
     }
     return out;
   }
@@ -22,15 +22,15 @@ class JoinWithSpaces final : public Decoder {
 
 class ByteLevelDecoder final : public Decoder {
  public:
-  std::string decode(const std::vector<const std::string*>& tokens) const override {
+  std::string decode(const std::vector<std::string_view>& tokens) const override {
     const ByteLevelAlphabet& alphabet = ByteLevelAlphabet::get();
     std::string bytes;
-    for (const std::string* token : tokens) {
+    for (std::string_view token : tokens) {
       const size_t mark = bytes.size();
       bool all_mapped = true;
-      for (size_t i = 0; i < token->size();) {
+      for (size_t i = 0; i < token.size();) {
         size_t len;
-        int b = alphabet.byte_of(utf8_decode(*token, i, &len));
+        int b = alphabet.byte_of(utf8_decode(token, i, &len));
         if (b < 0) {
           all_mapped = false;
           break;
@@ -40,7 +40,7 @@ class ByteLevelDecoder final : public Decoder {
       }
       if (!all_mapped) {  // the token as it is spelled
         bytes.resize(mark);
-        bytes += *token;
+        bytes += token;
       }
     }
     return utf8_lossy(bytes);

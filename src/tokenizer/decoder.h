@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tokenizer/json_doc.h"
@@ -15,7 +16,7 @@ namespace tinker::tok {
 class Decoder {
  public:
   virtual ~Decoder() = default;
-  virtual std::string decode(const std::vector<const std::string*>& tokens) const = 0;
+  virtual std::string decode(const std::vector<std::string_view>& tokens) const = 0;
 };
 
 // The decoder of tokenizer.json's "decoder"; a null config gives the space-joining default.

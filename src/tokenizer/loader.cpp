@@ -124,7 +124,7 @@ void Tokenizer::load_added_tokens(json::Value list) {
   // The vocabulary's distinct ids: the model's and the added tokens' not already among them.
   std::unordered_set<int32_t> extra;
   for (const AddedToken& a : tokens) {
-    if (!model_->vocab().token(a.id)) extra.insert(a.id);
+    if (!model_->vocab().token(a.id).data()) extra.insert(a.id);
   }
   vocab_size_ = model_->vocab().size() + extra.size();
   added_.build(std::move(tokens), normalized_contents);

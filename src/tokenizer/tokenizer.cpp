@@ -44,14 +44,14 @@ std::vector<int32_t> Tokenizer::encode(std::string_view text, bool add_special_t
 }
 
 std::string Tokenizer::decode(const int32_t* ids, size_t count, bool skip_special_tokens) const {
-  std::vector<const std::string*> tokens;
+  std::vector<std::string_view> tokens;
   tokens.reserve(count);
   for (size_t i = 0; i < count; ++i) {
-    const std::string* token = id_to_token(ids[i]);
-    if (!token)
+    std::string_view token = id_to_token(ids[i]);
+    if (!token.data())
       throw TokenizerError(TINKER_E_INVALID_ARGUMENT,
                            "ids[" + std::to_string(i) + "] = " + std::to_string(ids[i]) + " names no token");
-    if (skip_special_tokens && added_.is_special_content(*token)) continue;
+    if (skip_special_tokens && added_.is_special_content(token)) continue;
     tokens.push_back(token);
   }
   return decoder_->decode(tokens);
@@ -62,8 +62,8 @@ int32_t Tokenizer::token_to_id(std::string_view token) const {
   return id >= 0 ? id : model_->vocab().find(token);
 }
 
-const std::string* Tokenizer::id_to_token(int32_t id) const {
-  if (const AddedToken* t = added_.by_id(id)) return &t->content;
+std::string_view Tokenizer::id_to_token(int32_t id) const {
+  if (const AddedToken* t = added_.by_id(id)) return t->content;
   return model_->vocab().token(id);
 }
 

@@ -36,7 +36,8 @@ class Tokenizer {
   std::string decode(const int32_t* ids, size_t count, bool skip_special_tokens) const;
 
   int32_t token_to_id(std::string_view token) const;
-  const std::string* id_to_token(int32_t id) const;
+  // The token of `id` (NUL-terminated), or a view with a null data() when none.
+  std::string_view id_to_token(int32_t id) const;
   size_t vocab_size() const { return vocab_size_; }
   const std::vector<AddedToken>& added_tokens() const { return added_.tokens(); }
   const NamedToken& bos() const { return bos_; }

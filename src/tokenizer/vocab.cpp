@@ -1,5 +1,6 @@
 #include "tokenizer/vocab.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "tokenizer/error.h"
@@ -30,7 +31,34 @@ int32_t Vocab::find(std::string_view token) const {
   for (size_t i = size_t(h >> 32) & mask_;; i = (i + 1) & mask_) {
     const Slot& s = slots_[i];
     if (s.hash == 0) return -1;
-    if (s.hash == tag && tokens_[size_t(s.id)] == token) return s.id;
+    if (s.hash == tag && equal(s.id, token)) return s.id;
+  }
+}
+
+void Vocab::find_many(const std::string_view* keys, size_t n, int32_t* out) const {
+  constexpr size_t kBatch = 16;
+  uint64_t hashes[kBatch];
+  for (size_t base = 0; base < n; base += kBatch) {
+    const size_t m = std::min(kBatch, n - base);
+    for (size_t i = 0; i < m; ++i) {
+      hashes[i] = hash(keys[base + i]);
+      if (!slots_.empty()) __builtin_prefetch(&slots_[size_t(hashes[i] >> 32) & mask_]);
+    }
+    for (size_t i = 0; i < m; ++i) {
+      int32_t id = -1;
+      if (!slots_.empty()) {
+        const uint32_t tag = uint32_t(hashes[i]) | 1u;
+        for (size_t k = size_t(hashes[i] >> 32) & mask_;; k = (k + 1) & mask_) {
+          const Slot& s = slots_[k];
+          if (s.hash == 0) break;
+          if (s.hash == tag && equal(s.id, keys[base + i])) {
+            id = s.id;
+            break;
+          }
+        }
+      }
+      out[base + i] = id;
+    }
   }
 }
 
@@ -44,36 +72,50 @@ void Vocab::build(const std::vector<std::pair<std::string_view, int32_t>>& entri
   if (max_id >= 0 && uint64_t(max_id) > uint64_t(entries.size()) * 4 + 65536)
     bad_file(std::string(what) + ": token id " + std::to_string(max_id) + " is far beyond the " +
              std::to_string(entries.size()) + " tokens (ids too sparse)");
-  tokens_.assign(size_t(max_id + 1), std::string());
-  present_.assign(size_t(max_id + 1), false);
+  if (entries.size() >= size_t(UINT32_MAX) / 2) bad_file(std::string(what) + ": too many tokens");
+  spans_.assign(size_t(max_id + 1), Span{0, kAbsent});
+  size_t pool_bytes = 0;
+  for (const auto& e : entries) pool_bytes += e.first.size() + 1;
+  if (pool_bytes >= UINT32_MAX) bad_file(std::string(what) + ": token texts over 4 GiB");
+  pool_.clear();
+  pool_.reserve(pool_bytes);
   size_t cap = 16;
   while (cap < entries.size() * 2) cap <<= 1;
   slots_.assign(cap, Slot{0, 0});
   mask_ = cap - 1;
   count_ = 0;
-  for (const auto& [text, id] : entries) {
-    const uint64_t h = hash(text);
-    const uint32_t tag = uint32_t(h) | 1u;
-    size_t i = size_t(h >> 32) & mask_;
-    for (;; i = (i + 1) & mask_) {
-      Slot& s = slots_[i];
-      if (s.hash == 0) break;
-      if (s.hash == tag && tokens_[size_t(s.id)] == text) break;
+  // Inserted in batches whose slots are prefetched first (see find_many).
+  constexpr size_t kBatch = 16;
+  uint64_t hashes[kBatch];
+  for (size_t base = 0; base < entries.size(); base += kBatch) {
+    const size_t m = std::min(kBatch, entries.size() - base);
+    for (size_t k = 0; k < m; ++k) {
+      hashes[k] = hash(entries[base + k].first);
+      __builtin_prefetch(&slots_[size_t(hashes[k] >> 32) & mask_]);
     }
-    Slot& slot = slots_[i];
-    if (slot.hash != 0) {
-      // The text again: the last id wins, and the earlier id is no longer a token.
-      present_[size_t(slot.id)] = false;
-      tokens_[size_t(slot.id)].clear();
-      --count_;
+    for (size_t k = 0; k < m; ++k) {
+      const auto& [text, id] = entries[base + k];
+      const uint32_t tag = uint32_t(hashes[k]) | 1u;
+      size_t i = size_t(hashes[k] >> 32) & mask_;
+      for (;; i = (i + 1) & mask_) {
+        const Slot& s = slots_[i];
+        if (s.hash == 0 || (s.hash == tag && equal(s.id, text))) break;
+      }
+      Slot& slot = slots_[i];
+      if (slot.hash != 0) {
+        // The text again: the last id wins, and the earlier id is no longer a token.
+        spans_[size_t(slot.id)].length = kAbsent;
+        --count_;
+      }
+      if (spans_[size_t(id)].length != kAbsent)
+        bad_file(std::string(what) + ": tokens \"" + std::string(token(id)) + "\" and \"" + std::string(text) +
+                 "\" share id " + std::to_string(id));
+      spans_[size_t(id)] = Span{uint32_t(pool_.size()), uint32_t(text.size())};
+      pool_.append(text);
+      pool_.push_back('\0');
+      slot = Slot{tag, id};
+      ++count_;
     }
-    if (present_[size_t(id)])
-      bad_file(std::string(what) + ": tokens \"" + tokens_[size_t(id)] + "\" and \"" + std::string(text) +
-               "\" share id " + std::to_string(id));
-    tokens_[size_t(id)].assign(text.data(), text.size());
-    present_[size_t(id)] = true;
-    slot = Slot{tag, id};
-    ++count_;
   }
 }
 
