@@ -166,6 +166,57 @@ void normalized_added_tokens_match_the_normalized_text(void**) {
   tinker_tokenizer_free(t);
 }
 
+void nfc_normalizes_only_what_changes_and_keeps_the_rest(void**) {
+  // Encoding NFD text with NFC must give what encoding its NFC form without a normalizer gives:
+  // composed pairs after a stable character, reordered marks, Hangul jamo, a mark at the start,
+  // and untouched text (ASCII, CJK) between them.
+  Spec nfc = abc_merges(), none = abc_merges();
+  nfc.normalizer = R"({"type":"NFC"})";
+  struct tinker_tokenizer* with = load(make_json(nfc));
+  struct tinker_tokenizer* without = load(make_json(none));
+  const std::pair<const char*, const char*> cases[] = {
+      {"cafe\xCC\x81 ok", "caf\xC3\xA9 ok"},                                    // e + U+0301 -> U+00E9
+      {"\xCC\x81" "abc", "\xCC\x81" "abc"},                                         // a mark with no starter
+      {"q\xCC\x87\xCC\xA3!", "q\xCC\xA3\xCC\x87!"},                          // marks reordered by class
+      {"\xE1\x84\x80\xE1\x85\xA1 \xE4\xBD\xA0", "\xEA\xB0\x80 \xE4\xBD\xA0"},  // jamo -> U+AC00, then CJK as is
+      {"\xE2\x84\xAB x", "\xC3\x85 x"},                                        // U+212B ANGSTROM SIGN -> U+00C5
+      {"abc", "abc"},
+  };
+  for (const auto& [input, composed] : cases) {
+    if (encode(with, input) != encode(without, composed)) {
+      print_error("NFC of \"%s\" is not \"%s\"\n", input, composed);
+      fail();
+    }
+  }
+  tinker_tokenizer_free(with);
+  tinker_tokenizer_free(without);
+}
+
+void tokenizer_config_names_bos_eos_and_pad(void**) {
+  Spec spec = abc_merges();
+  spec.added_tokens = "[" + added("<s>", 260, true, ",\"normalized\":false") + "," +
+                      added("</s>", 261, true, ",\"normalized\":false") + "]";
+  spec.post_processor = R"({"type":"TemplateProcessing","single":[{"SpecialToken":{"id":"<s>","type_id":0}},)"
+                        R"({"Sequence":{"id":"A","type_id":0}}],"pair":[],"special_tokens":{"<s>":{"id":"<s>","ids":[260],"tokens":["<s>"]}}})";
+  const std::string json = make_json(spec);
+  // The config wins: null means none (the template's <s> is not the bos then); an AddedToken
+  // object names its content; a token missing from the vocabulary has id -1.
+  const std::string config = R"({"bos_token": null, "eos_token": {"content": "</s>", "__type": "AddedToken"},)"
+                             R"( "pad_token": "<pad>"})";
+  struct tinker_tokenizer* t = nullptr;
+  assert_int_equal(tinker_tokenizer_load_memory(json.data(), json.size(), config.data(), config.size(), &t), TINKER_OK);
+  assert_null(tinker_tokenizer_bos_token(t));
+  assert_int_equal(tinker_tokenizer_bos_token_id(t), -1);
+  assert_string_equal(tinker_tokenizer_eos_token(t), "</s>");
+  assert_int_equal(tinker_tokenizer_eos_token_id(t), 261);
+  assert_string_equal(tinker_tokenizer_pad_token(t), "<pad>");
+  assert_int_equal(tinker_tokenizer_pad_token_id(t), -1);
+  tinker_tokenizer_free(t);
+  // A config that is not JSON fails the load.
+  assert_int_equal(tinker_tokenizer_load_memory(json.data(), json.size(), "{", 1, &t), TINKER_E_INVALID_ARGUMENT);
+  assert_non_null(std::strstr(tinker_error_message(tinker_last_error()), "tokenizer_config.json"));
+}
+
 void template_post_processor_adds_bos_only_when_asked(void**) {
   Spec spec = abc_merges();
   spec.added_tokens = "[" + added("<s>", 260, true, ",\"normalized\":false") + "]";
@@ -324,6 +375,8 @@ int main(void) {
       cmocka_unit_test(added_tokens_are_matched_longest_first_before_the_model),
       cmocka_unit_test(added_token_flags_strip_and_single_word),
       cmocka_unit_test(normalized_added_tokens_match_the_normalized_text),
+      cmocka_unit_test(nfc_normalizes_only_what_changes_and_keeps_the_rest),
+      cmocka_unit_test(tokenizer_config_names_bos_eos_and_pad),
       cmocka_unit_test(template_post_processor_adds_bos_only_when_asked),
       cmocka_unit_test(batch_encode_gives_what_encode_gives),
       cmocka_unit_test(encode_refuses_invalid_utf8_and_decode_unknown_ids),
