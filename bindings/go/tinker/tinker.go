@@ -60,8 +60,14 @@
 // tinker.ServiceClient) or a nil *ServiceClient, *TrainingClient, *SamplingClient or
 // *RestClient: clients are made only by NewServiceClient and the operations that return them.
 //
-// The package sits on a SWIG-generated raw layer (internal/raw) that is produced at build time
-// from bindings/swig/tinker.i; see bindings/README.md for how to build it.
+// # Building and versions
+//
+// The package sits on a SWIG-generated raw layer (internal/raw), produced when libtinker is built
+// (from bindings/swig/tinker.i) and shipped with the module, which finds libtinker through
+// pkg-config (`#cgo pkg-config: tinker`): with libtinker's development files installed, `go
+// build` needs no CGO_* variables. docs/go.md says how to require the installed module. The
+// package is generated for one libtinker version: NewServiceClient refuses a loaded libtinker of
+// another major version, or an older one, with StatusFailedPrecondition naming both versions.
 package tinker
 
 import "libtinker.dev/tinker/internal/raw"
