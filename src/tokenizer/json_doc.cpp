@@ -1,5 +1,6 @@
 #include "tokenizer/json_doc.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "tokenizer/utf8.h"
@@ -85,8 +86,9 @@ bool Document::parse(std::string_view text, std::string* error) {
   text_ = text;
   pos_ = 0;
   nodes_.clear();
-  // About one node per 12 bytes in tokenizer files: one allocation instead of many doublings.
-  if (text.size() <= kMaxText) nodes_.reserve(text.size() / 12 + 16);
+  // About one node per 12 bytes in tokenizer files: one allocation instead of many doublings
+  // (capped: a huge hostile text grows the array only as far as it really has nodes).
+  if (text.size() <= kMaxText) nodes_.reserve(std::min<size_t>(text.size() / 12 + 16, size_t(1) << 22));
   if (text.size() > kMaxText) {
     *error = "JSON text of " + std::to_string(text.size()) + " bytes is over the limit of 1 GiB";
     return false;
