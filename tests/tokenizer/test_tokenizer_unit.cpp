@@ -9,6 +9,8 @@ extern "C" {
 #include <cmocka.h>
 }
 
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -215,6 +217,37 @@ void tokenizer_config_names_bos_eos_and_pad(void**) {
   // A config that is not JSON fails the load.
   assert_int_equal(tinker_tokenizer_load_memory(json.data(), json.size(), "{", 1, &t), TINKER_E_INVALID_ARGUMENT);
   assert_non_null(std::strstr(tinker_error_message(tinker_last_error()), "tokenizer_config.json"));
+}
+
+void load_file_reads_a_file_or_a_snapshot_directory(void**) {
+  char dir[] = "/tmp/tokenizer_unit_XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  const std::string json_path = std::string(dir) + "/tokenizer.json", config_path = std::string(dir) + "/tokenizer_config.json";
+  Spec spec = abc_merges();
+  spec.added_tokens = "[" + added("<e>", 260, true, ",\"normalized\":false") + "]";
+  const std::string json = make_json(spec), config = R"({"eos_token": "<e>"})";
+  FILE* f = std::fopen(json_path.c_str(), "wb");
+  std::fwrite(json.data(), 1, json.size(), f);
+  std::fclose(f);
+  struct tinker_tokenizer* t = nullptr;
+  assert_int_equal(tinker_tokenizer_load_file(json_path.c_str(), &t), TINKER_OK);  // the file alone: no config
+  assert_null(tinker_tokenizer_eos_token(t));
+  tinker_tokenizer_free(t);
+  f = std::fopen(config_path.c_str(), "wb");
+  std::fwrite(config.data(), 1, config.size(), f);
+  std::fclose(f);
+  assert_int_equal(tinker_tokenizer_load_file(dir, &t), TINKER_OK);  // the directory: with its config
+  assert_string_equal(tinker_tokenizer_eos_token(t), "<e>");
+  assert_int_equal(tinker_tokenizer_eos_token_id(t), 260);
+  assert_ids(encode(t, "ab"), 257);
+  tinker_tokenizer_free(t);
+  std::remove(config_path.c_str());
+  std::remove(json_path.c_str());
+  assert_int_equal(tinker_tokenizer_load_file(dir, &t), TINKER_E_NOT_FOUND);
+  assert_null(t);
+  assert_non_null(std::strstr(tinker_error_message(tinker_last_error()), "tokenizer.json"));
+  std::remove(dir);
+  assert_int_equal(tinker_tokenizer_load_file(nullptr, &t), TINKER_E_INVALID_ARGUMENT);
 }
 
 void template_post_processor_adds_bos_only_when_asked(void**) {
@@ -425,6 +458,7 @@ int main(void) {
       cmocka_unit_test(normalized_added_tokens_match_the_normalized_text),
       cmocka_unit_test(nfc_normalizes_only_what_changes_and_keeps_the_rest),
       cmocka_unit_test(tokenizer_config_names_bos_eos_and_pad),
+      cmocka_unit_test(load_file_reads_a_file_or_a_snapshot_directory),
       cmocka_unit_test(template_post_processor_adds_bos_only_when_asked),
       cmocka_unit_test(batch_encode_gives_what_encode_gives),
       cmocka_unit_test(encode_refuses_invalid_utf8_and_decode_unknown_ids),
