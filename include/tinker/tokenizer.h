@@ -71,7 +71,8 @@ TINKER_API void tinker_tokenizer_free(struct tinker_tokenizer *tokenizer);
  *  engine's limits). Since: 0.1. */
 TINKER_API tinker_status_t tinker_tokenizer_encode(const struct tinker_tokenizer *tokenizer, const char *text, size_t length, int add_special_tokens, int32_t **ids, size_t *count);
 
-/** Encodes `n` texts (`texts[i]` of `lengths[i]` bytes) on `threads` threads (0: one per core),
+/** Encodes `n` texts (`texts[i]` of `lengths[i]` bytes) on `threads` threads (0: one per core;
+ *  never more than n or 256; fewer when the system refuses threads),
  *  each exactly as tinker_tokenizer_encode would. `ids` and `counts` are arrays of `n` the
  *  caller provides: ids[i] receives text i's array (NULL for none), counts[i] its length.
  *  Ownership: the caller owns each ids[i] (tinker_free each); the texts are only read during
