@@ -29,6 +29,32 @@ grep -q "libtinker.so.0 -> " <<<"$runtime_files" || fail "libtinker0 has no SONA
 grep -q "include/" <<<"$runtime_files" && fail "libtinker0 holds headers"
 grep -q "usr/include/tinker/tinker.h" <<<"$dev_files" || fail "libtinker-dev has no tinker.h"
 
+# The bindings' packages, for each binding this tree built (its install component exists).
+components=$(sed -n 's/^set(CPACK_COMPONENTS_ALL "\(.*\)")$/\1/p' "$build/CPackConfig.cmake")
+has() { tr ';' '\n' <<<"$components" | grep -qx "$1"; }
+if has Go; then
+  [ -n "$(deb golang-libtinker-dev)" ] || fail "no golang-libtinker-dev package"
+  field golang-libtinker-dev Depends | grep -qF "libtinker-dev (= $version)" || fail "golang-libtinker-dev: $(field golang-libtinker-dev Depends)"
+  go_files=$(dpkg-deb -c "$(deb golang-libtinker-dev)")
+  grep -q "usr/share/gocode/src/libtinker.dev/tinker/go.mod" <<<"$go_files" || fail "golang-libtinker-dev has no go.mod"
+  grep -q "libtinker.dev/tinker/internal/raw/" <<<"$go_files" || fail "golang-libtinker-dev has no raw package"
+  grep -q "_test.go" <<<"$go_files" && fail "golang-libtinker-dev ships tests"
+fi
+if has Ruby; then
+  [ -n "$(deb libtinker-ruby)" ] || fail "no libtinker-ruby package"
+  field libtinker-ruby Depends | grep -qF "libtinker-dev (= $version)" || fail "libtinker-ruby: $(field libtinker-ruby Depends)"
+  ruby_files=$(dpkg-deb -c "$(deb libtinker-ruby)")
+  grep -q "usr/share/libtinker/ruby/tinker-$version.gem" <<<"$ruby_files" || fail "libtinker-ruby has no tinker-$version.gem"
+fi
+if has Java; then
+  [ -n "$(deb libtinker-java)" ] || fail "no libtinker-java package"
+  field libtinker-java Depends | grep -qF "libtinker0 (= $version)" || fail "libtinker-java: $(field libtinker-java Depends)"
+  java_files=$(dpkg-deb -c "$(deb libtinker-java)")
+  for f in "libtinker-$version.jar" "libtinker-$version-sources.jar" "libtinker-$version-javadoc.jar" "libtinker-$version.pom" "jni/libtinker_jni.so"; do
+    grep -q "$f" <<<"$java_files" || fail "libtinker-java has no $f"
+  done
+fi
+
 root="$work/root"
 for d in "$work"/debs/*.deb; do dpkg-deb -x "$d" "$root"; done
 libdir=$(dirname "$(find "$root" -name 'libtinker.so.0' | head -n1)")
@@ -38,4 +64,9 @@ bash "$here/run_consumers.sh" "$root/usr" "$libdir" "$work"
 # The tool finds the packaged library by its own RUNPATH ($ORIGIN-relative), no LD_LIBRARY_PATH.
 "$root/usr/bin/tinker" version | grep -q "$version" || fail "the packaged tinker does not report $version"
 "$root/usr/bin/tinker-emulator" --help >/dev/null || fail "the packaged emulator does not start"
+# The packaged JNI library finds the packaged libtinker by its RUNPATH ($ORIGIN/..).
+if has Java; then
+  jni=$(find "$root" -name libtinker_jni.so | head -n1)
+  (unset LD_LIBRARY_PATH; ldd "$jni") | grep -q "libtinker.so.0 => $root" || fail "the packaged JNI library does not find the packaged libtinker: $(ldd "$jni" | grep tinker)"
+fi
 echo "debs: $(cd "$work/debs" && ls *.deb | tr '\n' ' ')built, unpacked and used by find_package and pkg-config consumers"
