@@ -33,7 +33,9 @@ set(CPACK_DEBIAN_RUNTIME_DESCRIPTION
 
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_NAME libtinker-dev)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_SECTION libdevel)
-set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS "libtinker${TINKER_SOVERSION} (= ${PROJECT_VERSION})")
+# tinker.pc's Requires.private: pkg-config reads those modules' files even for a shared link.
+set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS
+    "libtinker${TINKER_SOVERSION} (= ${PROJECT_VERSION}), libcurl4-openssl-dev | libcurl-dev, libcjson-dev, libzstd-dev, libpcre2-dev, libutf8proc-dev")
 set(CPACK_DEBIAN_DEVELOPMENT_DESCRIPTION
     "Client SDK for the Tinker fine-tuning service: development files\n Headers, pkg-config file and CMake package of libtinker.")
 

@@ -265,6 +265,8 @@ typedef struct tinker_parsed_path tinker_parsed_path_t;
 typedef struct tinker_tensor tinker_tensor_t;
 /** A borrowed view of a result's metrics (name → double). */
 typedef struct tinker_metrics tinker_metrics_t;
+/** A loaded Hugging Face tokenizer (tinker/tokenizer.h). */
+typedef struct tinker_tokenizer tinker_tokenizer_t;
 
 /* =============================================================================================
  * Enums
