@@ -69,12 +69,22 @@ class Fetch final : public Operation, public std::enable_shared_from_this<Fetch>
       finish_noexcept(TINKER_E_RESOURCE_EXHAUSTED, what_ + ": out of memory");
     } catch (const std::exception& e) {
       finish_noexcept(TINKER_E_INTERNAL, what_ + ": internal error: " + e.what());
+    } catch (...) {
+      finish_noexcept(TINKER_E_INTERNAL, what_ + ": internal error");
     }
   }
+  // A fetch must end, never stay pending: when not even the message can be made, it ends with
+  // the bare code (no allocation).
   void finish_noexcept(tinker_status_t code, const std::string& message) noexcept {
     try {
       finish(make_error(code, message), "");
     } catch (...) {
+      try {
+        Error bare;
+        bare.code = code;
+        finish(std::move(bare), "");
+      } catch (...) {
+      }
     }
   }
 
