@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "core/file_text.h"
 #include "core/uuid.h"
 #include "hub/repo_id.h"
 
@@ -51,15 +52,6 @@ bool write_atomically(const std::string& path, const std::string& bytes, std::st
   return true;
 }
 
-std::optional<std::string> read_small_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::string text(256, '\0');
-  in.read(&text[0], static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<size_t>(in.gcount()));
-  return text;
-}
-
 bool exists(const std::string& path) {
   struct stat st;
   return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);  // follows links: a dangling one is absent
@@ -94,10 +86,11 @@ bool RepoCache::has_blob(const std::string& etag) const { return exists(blob_pat
 
 std::optional<std::string> RepoCache::commit_for(const std::string& revision) const {
   if (is_commit_hash(revision)) return revision;
-  auto text = read_small_file(folder_ + "/refs/" + revision);
-  if (!text) return std::nullopt;
-  while (!text->empty() && (text->back() == '\n' || text->back() == '\r' || text->back() == ' ')) text->pop_back();
-  if (!is_commit_hash(*text)) return std::nullopt;
+  FileText ref = read_file_text(folder_ + "/refs/" + revision, 256);  // a commit and a newline
+  if (!ref.ok()) return std::nullopt;
+  std::string& text = ref.text;
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
+  if (!is_commit_hash(text)) return std::nullopt;
   return text;
 }
 

@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
-#include <fstream>
 #include <sstream>
+
+#include "core/file_text.h"
 
 namespace tinker::hub {
 
@@ -24,16 +25,11 @@ std::string trim(std::string s) {
 
 // A token file holds the token and perhaps a newline (huggingface-cli login writes it so).
 // A token file is small; anything past this is not a token.
-constexpr std::streamsize kMaxTokenFileBytes = 4096;
+constexpr size_t kMaxTokenFileBytes = 4096;
 
 std::string read_token_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "";
-  std::string text(kMaxTokenFileBytes + 1, '\0');
-  in.read(&text[0], kMaxTokenFileBytes + 1);
-  if (in.gcount() > kMaxTokenFileBytes) return "";
-  text.resize(static_cast<size_t>(in.gcount()));
-  return trim(text);
+  FileText file = read_file_text(path, kMaxTokenFileBytes);
+  return file.ok() ? trim(file.text) : "";
 }
 
 }  // namespace

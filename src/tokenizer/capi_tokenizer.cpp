@@ -1,12 +1,11 @@
 // The C interface of the tokenizer (include/tinker/tokenizer.h): arguments checked, errors into
 // the thread's record, arrays and strings handed out malloc'ed for tinker_free.
-#include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <sys/stat.h>
 
 #include "capi/handles.h"
+#include "core/file_text.h"
 #include "tinker/tokenizer.h"
 #include "tokenizer/batch.h"
 #include "tokenizer/error.h"
@@ -32,28 +31,21 @@ tinker_status_t run(const char* fn, F&& body) {
 
 // Reads a whole file; NOT_FOUND, PERMISSION_DENIED or RESOURCE_EXHAUSTED (over the JSON limit).
 tinker_status_t read_file(const char* fn, const std::string& path, std::string* out) {
-  errno = 0;
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) {
-    int err = errno;
-    tinker_status_t code = err == ENOENT ? TINKER_E_NOT_FOUND : err == EACCES ? TINKER_E_PERMISSION_DENIED : TINKER_E_INVALID_ARGUMENT;
-    return capi::fail(code, std::string(fn) + ": cannot open " + path + ": " + std::strerror(err));
-  }
-  std::string data;
-  char buffer[1 << 16];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) {
-    data.append(buffer, n);
-    if (data.size() > tok::json::Document::kMaxText) {
-      std::fclose(f);
+  FileText file = read_file_text(path, tok::json::Document::kMaxText);
+  switch (file.outcome) {
+    case FileText::Outcome::Ok:
+      *out = std::move(file.text);
+      return TINKER_OK;
+    case FileText::Outcome::TooLarge:
       return capi::fail(TINKER_E_RESOURCE_EXHAUSTED, std::string(fn) + ": " + path + " is over the limit of 1 GiB");
-    }
+    case FileText::Outcome::Missing:
+      return capi::fail(TINKER_E_NOT_FOUND, std::string(fn) + ": cannot open " + path + ": " + std::strerror(file.error));
+    case FileText::Outcome::Denied:
+      return capi::fail(TINKER_E_PERMISSION_DENIED, std::string(fn) + ": cannot open " + path + ": " + std::strerror(file.error));
+    case FileText::Outcome::Unreadable:
+      break;
   }
-  bool failed = std::ferror(f) != 0;
-  std::fclose(f);
-  if (failed) return capi::fail(TINKER_E_INVALID_ARGUMENT, std::string(fn) + ": cannot read " + path);
-  *out = std::move(data);
-  return TINKER_OK;
+  return capi::fail(TINKER_E_INVALID_ARGUMENT, std::string(fn) + ": cannot read " + path + ": " + std::strerror(file.error));
 }
 
 tinker_status_t hand_out_ids(const char* fn, const std::vector<int32_t>& ids, int32_t** out, size_t* count) {

@@ -13,6 +13,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "core/file_text.h"
 #include "fixture.h"
 #include "hub/hub_fetch.h"
 #include "hub/tokenizer_snapshot.h"
@@ -118,14 +119,8 @@ HubSettings settings(const std::string& endpoint) {
 }
 
 std::string slurp(const std::string& path) {
-  FILE* f = fopen(path.c_str(), "rb");
-  if (!f) return "<missing>";
-  std::string s;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
-  fclose(f);
-  return s;
+  tinker::FileText file = tinker::read_file_text(path, size_t{1} << 30);
+  return file.ok() ? file.text : "<missing>";
 }
 
 ino_t inode(const std::string& path) {

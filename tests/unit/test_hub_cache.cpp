@@ -9,6 +9,7 @@
 
 #include <future>
 
+#include "core/file_text.h"
 #include "hub/hub_cache.h"
 #include "hub/hub_fetch.h"
 #include "unit_test.h"
@@ -32,14 +33,8 @@ void remove_tree(const std::string& path) {
 }
 
 std::string read_file(const std::string& path) {
-  FILE* f = fopen(path.c_str(), "rb");
-  if (!f) return "<missing>";
-  std::string s;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
-  fclose(f);
-  return s;
+  tinker::FileText file = tinker::read_file_text(path, size_t{1} << 30);
+  return file.ok() ? file.text : "<missing>";
 }
 
 std::string link_target(const std::string& path) {
