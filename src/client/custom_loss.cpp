@@ -86,10 +86,8 @@ void relay(const std::shared_ptr<FutureState>& from, const std::shared_ptr<Futur
         to->mark_submitted();
         to->complete(std::move(out));
       }
-    } catch (const std::bad_alloc&) {  // `to` must end, or its caller waits forever
-      to->fail(make_error(TINKER_E_RESOURCE_EXHAUSTED, "forward_backward_custom: out of memory"));
-    } catch (const std::exception& e) {
-      to->fail(make_error(TINKER_E_INTERNAL, std::string("forward_backward_custom: internal error: ") + e.what()));
+    } catch (...) {  // `to` must end, or its caller waits forever
+      to->fail(current_exception_error("forward_backward_custom"));
     }
   });
   // Never leave `to` pending with nothing left to finish it.

@@ -37,19 +37,15 @@ class Call final : public Operation, public std::enable_shared_from_this<Call> {
   void guarded(F&& body) noexcept {
     try {
       body();
-    } catch (const std::bad_alloc&) {
-      finish_error_noexcept(TINKER_E_RESOURCE_EXHAUSTED, spec_.what + ": out of memory");
-    } catch (const std::exception& e) {
-      finish_error_noexcept(TINKER_E_INTERNAL, spec_.what + ": internal error: " + e.what());
     } catch (...) {
-      finish_error_noexcept(TINKER_E_INTERNAL, spec_.what + ": internal error");
+      finish_error_noexcept(current_exception_error(spec_.what));
     }
   }
 
-  void finish_error_noexcept(tinker_status_t code, const std::string& message) noexcept {
+  void finish_error_noexcept(Error error) noexcept {
     try {
-      finish_error(make_error(code, message));
-    } catch (...) {  // not even the error could be made: end the future bare
+      finish_error(std::move(error));
+    } catch (...) {  // not even the error could be delivered: end the future bare
       finished_ = true;
       future_->fail(Error{});
     }

@@ -2,6 +2,9 @@
 
 #include <cjson/cJSON.h>
 
+#include <exception>
+#include <new>
+
 #include "core/printable.h"
 
 namespace tinker {
@@ -11,6 +14,26 @@ Error make_error(tinker_status_t code, std::string message) {
   e.code = code;
   e.message = std::move(message);
   return e;
+}
+
+Error current_exception_error(const std::string& what) noexcept {
+  tinker_status_t code = TINKER_E_INTERNAL;
+  try {
+    try {
+      throw;
+    } catch (const std::bad_alloc&) {
+      code = TINKER_E_RESOURCE_EXHAUSTED;
+      return make_error(code, what + ": out of memory");
+    } catch (const std::exception& e) {
+      return make_error(code, what + ": internal error: " + e.what());
+    } catch (...) {
+      return make_error(code, what + ": internal error");
+    }
+  } catch (...) {
+    Error bare;
+    bare.code = code;
+    return bare;
+  }
 }
 
 tinker_status_t status_for_http(long s) {

@@ -22,6 +22,12 @@ using Error = tinker_error;
 
 Error make_error(tinker_status_t code, std::string message);
 
+// Inside a catch block: the exception being handled as the error that ends operation `what`
+// (std::bad_alloc → RESOURCE_EXHAUSTED "<what>: out of memory", anything else → INTERNAL
+// "<what>: internal error[: <e.what()>]"). Never throws: when not even the message can be made,
+// the error has the code alone, so the operation still ends.
+Error current_exception_error(const std::string& what) noexcept;
+
 // Status code for an HTTP status that ended an operation (3xx → FAILED_PRECONDITION: redirects
 // are never followed; 400 → INVALID_ARGUMENT, 401 → UNAUTHENTICATED, 409 → ALREADY_EXISTS,
 // 410 → ABORTED, 429 → RESOURCE_EXHAUSTED, 5xx → UNAVAILABLE, …).

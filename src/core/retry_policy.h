@@ -1,5 +1,6 @@
 // The retry rules of protocol.md §3.3 and §4, as pure functions so that unit tests can check
-// the exact schedules. The call engine (core/call.cpp) is their only user.
+// the exact schedules. Used by the call engine (core/call.cpp) and the Hub fetcher's HTTP retries
+// (hub/hub_fetch.cpp).
 #pragma once
 
 #include <optional>

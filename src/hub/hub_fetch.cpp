@@ -65,19 +65,16 @@ class Fetch final : public Operation, public std::enable_shared_from_this<Fetch>
   void guarded(F&& body) noexcept {
     try {
       body();
-    } catch (const std::bad_alloc&) {
-      finish_noexcept(TINKER_E_RESOURCE_EXHAUSTED, what_ + ": out of memory");
-    } catch (const std::exception& e) {
-      finish_noexcept(TINKER_E_INTERNAL, what_ + ": internal error: " + e.what());
     } catch (...) {
-      finish_noexcept(TINKER_E_INTERNAL, what_ + ": internal error");
+      finish_noexcept(current_exception_error(what_));
     }
   }
-  // A fetch must end, never stay pending: when not even the message can be made, it ends with
-  // the bare code (no allocation).
-  void finish_noexcept(tinker_status_t code, const std::string& message) noexcept {
+  // A fetch must end, never stay pending: when its message cannot be made printable, it ends
+  // with the bare code (no allocation).
+  void finish_noexcept(Error error) noexcept {
+    const tinker_status_t code = error.code;
     try {
-      finish(make_error(code, message), "");
+      finish(std::move(error), "");
     } catch (...) {
       try {
         Error bare;
@@ -277,6 +274,9 @@ class Fetch final : public Operation, public std::enable_shared_from_this<Fetch>
   // The one end of a fetch: stops its transfer and timers, then tells `done` once.
   void finish(Error e, const std::string& path) {
     if (finished_) return;
+    // First what may throw (out of memory), so that a failure here leaves the fetch unfinished
+    // for finish_noexcept's bare retry.
+    if (e.code != TINKER_OK) e.message = printable(std::move(e.message));
     finished_ = true;
     if (transfer_) rt_.cancel_http(transfer_);
     if (sleep_timer_) rt_.cancel_timer(sleep_timer_);
@@ -286,7 +286,6 @@ class Fetch final : public Operation, public std::enable_shared_from_this<Fetch>
     if (tracked_) rt_.untrack(this);
     FetchDone done = std::move(done_);
     if (e.code != TINKER_OK) {
-      e.message = printable(std::move(e.message));
       done(&e, "");
     } else {
       done(nullptr, path);

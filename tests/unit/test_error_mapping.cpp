@@ -1,5 +1,7 @@
 // The one place that maps HTTP outcomes and server failures to errors (protocol.md §1.7, §3.2
 // row 4; docs/design.md "Errors"), and the promise that an API key never shows up in an error.
+#include <new>
+#include <stdexcept>
 #include <string>
 
 #include "core/client_options.h"
@@ -243,6 +245,26 @@ void service_client_new_does_not_echo_a_malformed_api_key(void**) {
   tinker_client_options_free(opts);
 }
 
+void an_escaped_exception_becomes_the_operations_error(void**) {
+  auto error_of = [](auto&& thrower) {
+    try {
+      thrower();
+    } catch (...) {
+      return tinker::current_exception_error("fetch");
+    }
+    return tinker::Error{};
+  };
+  tinker::Error oom = error_of([] { throw std::bad_alloc(); });
+  assert_int_equal(oom.code, TINKER_E_RESOURCE_EXHAUSTED);
+  assert_string_equal(oom.message.c_str(), "fetch: out of memory");
+  tinker::Error std_error = error_of([] { throw std::runtime_error("bad state"); });
+  assert_int_equal(std_error.code, TINKER_E_INTERNAL);
+  assert_string_equal(std_error.message.c_str(), "fetch: internal error: bad state");
+  tinker::Error other = error_of([] { throw 42; });
+  assert_int_equal(other.code, TINKER_E_INTERNAL);
+  assert_string_equal(other.message.c_str(), "fetch: internal error");
+}
+
 }  // namespace
 
 int main(void) {
@@ -268,6 +290,7 @@ int main(void) {
       cmocka_unit_test(malformed_api_key_from_env_is_not_echoed_in_the_error),
       cmocka_unit_test(base_url_error_does_not_echo_a_valid_api_key),
       cmocka_unit_test(service_client_new_does_not_echo_a_malformed_api_key),
+      cmocka_unit_test(an_escaped_exception_becomes_the_operations_error),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
 }
