@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "tokenizer/error.h"
+#include "tokenizer/sequence.h"
 
 namespace tinker::tok {
 
@@ -88,12 +89,8 @@ class UnicodeForm final : public Normalizer {
 
 class SequenceNorm final : public Normalizer {
  public:
-  explicit SequenceNorm(json::Value config) {
-    json::Value list = config.get("normalizers");
-    if (!list.is_array()) bad_file("normalizer Sequence: \"normalizers\" is not an array");
-    json::Value item = list.first_child();
-    for (uint32_t i = 0; i < list.size(); ++i, item = item.next_sibling()) steps_.push_back(make_normalizer(item));
-  }
+  explicit SequenceNorm(json::Value config)
+      : steps_(sequence_steps<Normalizer>(config, "normalizer", "normalizers", [](json::Value item) { return make_normalizer(item); })) {}
   std::string normalize(const std::string& text) const override {
     std::string s = text;
     for (const auto& step : steps_) s = step->normalize(s);

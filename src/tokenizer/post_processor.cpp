@@ -3,6 +3,7 @@
 #include <map>
 
 #include "tokenizer/error.h"
+#include "tokenizer/sequence.h"
 
 namespace tinker::tok {
 
@@ -83,12 +84,8 @@ class Template final : public PostProcessor {
 
 class SequencePost final : public PostProcessor {
  public:
-  explicit SequencePost(json::Value config) {
-    json::Value list = config.get("processors");
-    if (!list.is_array()) bad_file("post_processor Sequence: \"processors\" is not an array");
-    json::Value item = list.first_child();
-    for (uint32_t i = 0; i < list.size(); ++i, item = item.next_sibling()) steps_.push_back(make_post_processor(item));
-  }
+  explicit SequencePost(json::Value config)
+      : steps_(sequence_steps<PostProcessor>(config, "post_processor", "processors", [](json::Value item) { return make_post_processor(item); })) {}
   void add_special_tokens(std::vector<int32_t>& ids) const override {
     for (const auto& step : steps_) step->add_special_tokens(ids);
   }

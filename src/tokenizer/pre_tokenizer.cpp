@@ -4,6 +4,7 @@
 
 #include "tokenizer/byte_level.h"
 #include "tokenizer/error.h"
+#include "tokenizer/sequence.h"
 
 namespace tinker::tok {
 
@@ -90,12 +91,8 @@ class ByteLevelPre final : public PreTokenizer {
 
 class SequencePre final : public PreTokenizer {
  public:
-  explicit SequencePre(json::Value config) {
-    json::Value list = config.get("pretokenizers");
-    if (!list.is_array()) bad_file("pre_tokenizer Sequence: \"pretokenizers\" is not an array");
-    json::Value item = list.first_child();
-    for (uint32_t i = 0; i < list.size(); ++i, item = item.next_sibling()) steps_.push_back(make_pre_tokenizer(item));
-  }
+  explicit SequencePre(json::Value config)
+      : steps_(sequence_steps<PreTokenizer>(config, "pre_tokenizer", "pretokenizers", [](json::Value item) { return make_pre_tokenizer(item); })) {}
   void apply(std::vector<std::string>& pieces, RegexScratch& scratch) const override {
     for (const auto& step : steps_) step->apply(pieces, scratch);
   }
