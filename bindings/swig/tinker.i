@@ -1021,3 +1021,15 @@ TINKER_ARRAY_PARAMETERS(uint8_t)
 %include "tinker/sampling.h"
 %include "tinker/rest.h"
 %include "tinker/results.h"
+
+/* The tokenizer: its id arrays and decoded text belong to one call (nothing is retained with a
+ * builder, unlike the arrays above), so each language's typemaps for them live in a file of
+ * their own, next to this one. */
+#if defined(SWIGGO)
+%include "tokenizer_go.i"
+#elif defined(SWIGRUBY)
+%include "tokenizer_ruby.i"
+#elif defined(SWIGJAVA)
+%include "tokenizer_java.i"
+#endif
+%include "tinker/tokenizer.h"
