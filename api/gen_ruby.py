@@ -144,6 +144,11 @@ HANDWRITTEN_FUNCTIONS = {
     "tinker_service_client_create_rest_client": "ServiceClient#create_rest_client",
     "tinker_path_parse": "Tinker.parse_tinker_path",
     "tinker_path_format": "Tinker.format_tinker_path",
+    "tinker_tokenizer_load_file": "Tokenizer.load",
+    "tinker_tokenizer_load_memory": "Tokenizer.from_json",
+    "tinker_tokenizer_encode": "Tokenizer#encode",
+    "tinker_tokenizer_encode_batch": "Tokenizer#encode_batch",
+    "tinker_tokenizer_decode": "Tokenizer#decode",
 }
 
 # Names a parameter cannot have in Ruby: keywords, and the names the generated methods use.

@@ -137,3 +137,34 @@ func Example_lifetimes() {
 	// <nil>
 	// TINKER_E_FAILED_PRECONDITION
 }
+
+// The native tokenizer: load a tokenizer.json (or a Hugging Face snapshot directory holding one),
+// encode text to token ids, decode them back, close.
+func Example_tokenizer() {
+	path, remove := emulatorTokenizerFile() // the emulator's byte-level tokenizer.json, saved to a file
+	defer remove()
+	tok, err := tinker.LoadTokenizer(path)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer tok.Close()
+	ids, err := tok.Encode("hello, world")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	text, err := tok.Decode(ids)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	batch, err := tok.EncodeBatch([]string{"hi", "there"}, 0) // 0 threads: one per core
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(ids[:5], text, batch, tok.VocabSize())
+	// Output:
+	// [104 101 108 108 111] hello, world [[104 105] [116 104 101 114 101]] 256
+}

@@ -17,6 +17,10 @@
 // and never retained; results are Go values copied out of libtinker's. Optional parameters are
 // TrainingOptions (WithTTL, WithBaseModel, WithIncludePromptLogprobs, WithLimit, ...).
 //
+// A Tokenizer (LoadTokenizer, LoadTokenizerFromMemory) is libtinker's native Hugging Face
+// tokenizer: Encode, EncodeBatch and Decode give the same ids and text as Hugging Face
+// `tokenizers`, without Python.
+//
 // The operations, their options, the result values and the builder values (AdamParams,
 // LoraConfig, RetryConfig) are generated from libtinker's operation registry (api/registry.py,
 // api/gen_go.py) into the *_gen.go files when the module is assembled.

@@ -24,6 +24,10 @@
 #     Tinker.parse_tinker_path("tinker://run-1/weights/final").checkpoint_id # "weights/final"
 #   end
 #
+#   Tinker::Tokenizer.load("tokenizer.json") do |tokenizer| # libtinker's native Hugging Face tokenizer
+#     tokenizer.decode(tokenizer.encode("hello"))            # "hello"
+#   end
+#
 # Failures raise Tinker::Error subclasses (Tinker::UnauthenticatedError, ...), which carry
 # #code, #category, #http_status, #request_id and #retryable?; a wait that timed out raises
 # Tinker::TimeoutError, a ::Timeout::Error that `rescue Tinker::Error` catches as well. The raw SWIG layer underneath is
@@ -76,6 +80,7 @@ require "tinker/training_client"
 require "tinker/sampling_client"
 require "tinker/rest_client"
 require "tinker/tinker_path"
+require "tinker/tokenizer"
 require "tinker/sampling_params"
 require "tinker/sample_response"
 require "tinker/forward_backward_output"
