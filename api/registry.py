@@ -280,6 +280,7 @@ RESULTS = [
     Result("training_client", "training client", handle="training_client", doc="S2, S3, S4"),
     Result("sampling_client", "sampling client", handle="sampling_client", doc="T10, T11"),
     Result("string", "string", text=True, doc="operations that return one string"),
+    Result("tokenizer", "tokenizer", handle="tokenizer", doc="T13, P4"),
     Result("sample_response", "sample response", handwritten=True, doc="P1"),
     Result("prompt_logprobs", "prompt logprobs", handwritten=True, doc="P2"),
     Result("checkpoint_list", "checkpoint list", message="CheckpointList", param="list",
@@ -406,6 +407,10 @@ OPS = [
        request="UnloadModelRequest", future=True, request_type="UnloadModel", prerequisite="session",
        emulator="unload_model",
        doc="unloads the model from the server; later operations on it fail."),
+    Op("T13", "training_client", "get_tokenizer", result="tokenizer", impl="client->impl->get_tokenizer()",
+       doc="loads the tokenizer of the model: its repository on the Hugging Face Hub from get_info (the "
+           "model's tokenizer_id, else the official client's rules on its name), the files fetched into "
+           "the Hub cache, then read by libtinker's own tokenizer."),
 
     # SamplingClient
     Op("P1", "sampling_client", "sample",
@@ -423,6 +428,9 @@ OPS = [
        path_params={"sampler_id": "client:sampling_session_id"}, response="Sampler", returns="base_model",
        emulator="get_sampler",
        doc="asks the server for the name of the base model the sampler samples from."),
+    Op("P4", "sampling_client", "get_tokenizer", result="tokenizer", impl="client->impl->get_tokenizer()",
+       doc="loads the tokenizer of the sampler's base model (get_base_model), as the training client's "
+           "get_tokenizer does from the model's name."),
 ]
 
 _checkpoint = "/api/v1/training_runs/{training_run_id}/checkpoints/{checkpoint_id...}"

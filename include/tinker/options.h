@@ -147,6 +147,38 @@ TINKER_API tinker_status_t tinker_client_options_set_archive_retry(tinker_client
  *  Errors: TINKER_E_INVALID_ARGUMENT (NULL options, ms <= 0). Since: 0.1. */
 TINKER_API tinker_status_t tinker_client_options_set_trace_poll_interval_ms(tinker_client_options_t *options, int64_t ms);
 
+/** The Hugging Face Hub that get_tokenizer fetches tokenizer files from (docs/hub.md): `url` is
+ *  its endpoint, e.g. "https://huggingface.co" or a mirror (a trailing '/' is dropped). NULL
+ *  restores the default: env HF_ENDPOINT, else https://huggingface.co.
+ *  Ownership: `url` is copied. Threads: one thread at a time per builder.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL options; a URL that is not http(s) with a host, or
+ *  that carries user information). Since: 0.1. */
+TINKER_API tinker_status_t tinker_client_options_set_hub_endpoint(tinker_client_options_t *options, const char *url);
+
+/** The Hub access token (for gated or private repositories), sent as a Bearer credential to the
+ *  endpoint's own origin only, never across a redirect to another host, never logged or put in
+ *  a message. "" means anonymous even when the environment has a token; NULL restores the
+ *  default: env HF_TOKEN, else the file HF_TOKEN_PATH, else $HF_HOME/token.
+ *  Ownership: `token` is copied. Threads: one thread at a time per builder.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL options; a control character in the token).
+ *  Since: 0.1. */
+TINKER_API tinker_status_t tinker_client_options_set_hub_token(tinker_client_options_t *options, const char *token);
+
+/** The directory of the Hub cache, laid out as huggingface_hub lays it out (so Python and
+ *  libtinker share downloads). NULL restores the default: env HF_HUB_CACHE, else $HF_HOME/hub
+ *  (HF_HOME: by default $XDG_CACHE_HOME/huggingface, else ~/.cache/huggingface). Created when
+ *  missing.
+ *  Ownership: `path` is copied. Threads: one thread at a time per builder.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL options; an empty path). Since: 0.1. */
+TINKER_API tinker_status_t tinker_client_options_set_hub_cache_dir(tinker_client_options_t *options, const char *path);
+
+/** Offline mode (non-zero): get_tokenizer reads the Hub cache only and sends nothing to the Hub;
+ *  a tokenizer not cached fails with TINKER_E_UNAVAILABLE. Default: env HF_HUB_OFFLINE
+ *  ("1", "ON", "YES" or "TRUE"), else online.
+ *  Ownership: nothing retained. Threads: one thread at a time per builder.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL options). Since: 0.1. */
+TINKER_API tinker_status_t tinker_client_options_set_hub_offline(tinker_client_options_t *options, int offline);
+
 /** Largest body accepted for an operation's result polled from retrieve_future (forward/backward
  *  outputs, samples), counted after content decoding, so a compression bomb stops here too.
  *  Default 268435456 (256 MiB: the largest real results are tens of MiB). A larger result fails

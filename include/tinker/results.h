@@ -70,6 +70,12 @@ TINKER_API tinker_status_t tinker_future_take_model_info(tinker_future_t *future
  *  every handle of the service client has been freed. Since: 0.1. */
 TINKER_API tinker_status_t tinker_future_take_sampling_client(tinker_future_t *future, tinker_sampling_client_t **out);
 
+/** Takes a tokenizer (T13, P4).
+ *  Ownership: the caller owns *out (tinker_tokenizer_free); the future gives it up.
+ *  Threads: any thread.
+ *  Errors: as tinker_future_take_server_capabilities. Since: 0.1. */
+TINKER_API tinker_status_t tinker_future_take_tokenizer(tinker_future_t *future, tinker_tokenizer_t **out);
+
 /** Takes the step of tinker_training_client_forward_backward_custom_begin_async.
  *  Ownership: the caller owns *out (tinker_custom_loss_step_free); the future gives it up.
  *  Threads: any thread. Errors: as tinker_future_take_server_capabilities. Since: 0.1. */

@@ -243,6 +243,21 @@ TINKER_API tinker_status_t tinker_sampling_client_get_base_model(tinker_sampling
  *  the blocking call. Since: 0.1. */
 TINKER_API tinker_status_t tinker_sampling_client_get_base_model_async(tinker_sampling_client_t *client, tinker_future_t **out);
 
+/** P4: the tokenizer of the sampler's base model (P3), found, fetched and loaded as
+ *  tinker_training_client_get_tokenizer does from a model name. Blocking.
+ *  Ownership: the caller owns *out (tinker_tokenizer_free); it does not depend on the client.
+ *  Threads: any thread; blocks it.
+ *  Errors: as tinker_training_client_get_tokenizer, with the statuses of get_base_model in place
+ *  of get_info's. Since: 0.1. */
+TINKER_API tinker_status_t tinker_sampling_client_get_tokenizer(tinker_sampling_client_t *client, tinker_tokenizer_t **out);
+
+/** P4, asynchronous: take with tinker_future_take_tokenizer. Cancelling the future stops the
+ *  request or download under way.
+ *  Ownership: the caller owns *out (tinker_future_free). Threads: any thread; does not block.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL client or out); the future ends with the statuses of
+ *  the blocking call. Since: 0.1. */
+TINKER_API tinker_status_t tinker_sampling_client_get_tokenizer_async(tinker_sampling_client_t *client, tinker_future_t **out);
+
 /** Releases a sampling client (see tinker_service_client_free for the last-handle rule).
  *  Ownership: takes `client`; NULL is allowed. Threads: any thread, once per handle, as the last
  *  call on it. Errors: none. Since: 0.1. */

@@ -653,6 +653,36 @@ TINKER_API tinker_status_t tinker_training_client_unload_model(tinker_training_c
  *  the blocking call. Since: 0.1. */
 TINKER_API tinker_status_t tinker_training_client_unload_model_async(tinker_training_client_t *client, tinker_future_t **out);
 
+/** T13: the tokenizer of the model (include/tinker/tokenizer.h). Its Hugging Face repository
+ *  comes from get_info: the model's tokenizer_id when the server gives one, else the official
+ *  client's rules on the model name (anything from its first ':' dropped; "meta-llama/Llama-3…"
+ *  → the ungated "thinkingmachineslabinc/meta-llama-3-instruct-tokenizer"; "org/model/variant"
+ *  → "org/model"; else the name). tokenizer.json and tokenizer_config.json are fetched from the
+ *  Hub into its cache (tinker_client_options_set_hub_endpoint, _hub_token, _hub_cache_dir,
+ *  _hub_offline; the HF_* variables otherwise; docs/hub.md), or reused from it, then loaded.
+ *  Tokenizers loaded from the same files are shared, so a second call costs the Hub's answer
+ *  only. The client's default deadline bounds the whole operation. Blocking.
+ *  Ownership: the caller owns *out (tinker_tokenizer_free); it does not depend on the client.
+ *  Threads: any thread; blocks it.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL client or out; a repository id that is not one),
+ *  TINKER_E_UNIMPLEMENTED (a tokenizer that needs Python code to load: TML/ and
+ *  thinkingmachines/ tokenizers, the Kimi models; or one whose tokenizer.json uses a component
+ *  this library does not implement; named in the message), TINKER_E_NOT_FOUND (no such
+ *  repository or file on the Hub), TINKER_E_UNAUTHENTICATED / TINKER_E_PERMISSION_DENIED (a
+ *  gated or private repository), TINKER_E_UNAVAILABLE (the Hub unreachable and nothing cached,
+ *  or offline mode and nothing cached), TINKER_E_RESOURCE_EXHAUSTED (a file over 128 MiB),
+ *  TINKER_E_DATA_LOSS (a Hub answer without commit or ETag, a bad redirect),
+ *  TINKER_E_FAILED_PRECONDITION (the cache cannot be written), TINKER_E_DEADLINE_EXCEEDED,
+ *  TINKER_E_CANCELLED; else the statuses of get_info. Since: 0.1. */
+TINKER_API tinker_status_t tinker_training_client_get_tokenizer(tinker_training_client_t *client, tinker_tokenizer_t **out);
+
+/** T13, asynchronous: take with tinker_future_take_tokenizer. Cancelling the future stops the
+ *  request or download under way.
+ *  Ownership: the caller owns *out (tinker_future_free). Threads: any thread; does not block.
+ *  Errors: TINKER_E_INVALID_ARGUMENT (NULL client or out); the future ends with the statuses of
+ *  the blocking call. Since: 0.1. */
+TINKER_API tinker_status_t tinker_training_client_get_tokenizer_async(tinker_training_client_t *client, tinker_future_t **out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -3,6 +3,8 @@
 #include <cstring>
 
 #include "capi/handles.h"
+#include "core/printable.h"
+#include "hub/hub_url.h"
 
 using namespace tinker;
 using capi::fail;
@@ -223,6 +225,56 @@ TINKER_API tinker_status_t tinker_client_options_set_trace_poll_interval_ms(tink
   return set(__func__, options, [&](ClientOptions& c, const char* fn) -> tinker_status_t {
     if (ms <= 0) return positive(fn, "ms", ms);
     c.trace_poll_interval_ms = ms;
+    return TINKER_OK;
+  });
+}
+
+TINKER_API tinker_status_t tinker_client_options_set_hub_endpoint(tinker_client_options_t* options, const char* url) {
+  return set(__func__, options, [&](ClientOptions& c, const char* fn) -> tinker_status_t {
+    if (!url) {
+      c.hub_endpoint.reset();
+      return TINKER_OK;
+    }
+    if (!hub::origin_of(url).ok) {
+      const bool echo = std::strchr(url, '@') == nullptr;  // user information may hold a password
+      return fail(TINKER_E_INVALID_ARGUMENT, std::string(fn) + ": url must be an http or https URL with a host and "
+                                                              "no user information" +
+                                                 (echo ? ", got '" + printable(url) + "'" : std::string()));
+    }
+    std::string u = url;
+    while (!u.empty() && u.back() == '/') u.pop_back();
+    c.hub_endpoint = u;
+    return TINKER_OK;
+  });
+}
+
+TINKER_API tinker_status_t tinker_client_options_set_hub_token(tinker_client_options_t* options, const char* token) {
+  return set(__func__, options, [&](ClientOptions& c, const char* fn) -> tinker_status_t {
+    if (!token) {
+      c.hub_token.reset();
+      return TINKER_OK;
+    }
+    if (tinker_status_t s = check_header_value(fn, "token", token)) return s;
+    c.hub_token = token;
+    return TINKER_OK;
+  });
+}
+
+TINKER_API tinker_status_t tinker_client_options_set_hub_cache_dir(tinker_client_options_t* options, const char* path) {
+  return set(__func__, options, [&](ClientOptions& c, const char* fn) -> tinker_status_t {
+    if (!path) {
+      c.hub_cache_dir.reset();
+      return TINKER_OK;
+    }
+    if (!*path) return fail(TINKER_E_INVALID_ARGUMENT, std::string(fn) + ": path is empty (NULL restores the default)");
+    c.hub_cache_dir = path;
+    return TINKER_OK;
+  });
+}
+
+TINKER_API tinker_status_t tinker_client_options_set_hub_offline(tinker_client_options_t* options, int offline) {
+  return set(__func__, options, [&](ClientOptions& c, const char*) -> tinker_status_t {
+    c.hub_offline = offline != 0;
     return TINKER_OK;
   });
 }

@@ -14,6 +14,10 @@
 #include "core/completion_queue.h"
 #include "core/future_state.h"
 
+namespace tinker::tok {
+class Tokenizer;
+}
+
 struct tinker_client_options {
   tinker::ClientOptions o;
 };
@@ -34,6 +38,9 @@ struct tinker_sampling_params {
 };
 struct tinker_future {
   std::shared_ptr<tinker::FutureState> state;
+};
+struct tinker_tokenizer {
+  std::shared_ptr<const tinker::tok::Tokenizer> impl;  // immutable: get_tokenizer's handles share one
 };
 struct tinker_completion_queue {
   std::shared_ptr<tinker::CompletionQueue> queue;

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "client/get_tokenizer.h"
 #include "wire/time_text.h"
 
 namespace tinker::capi {
@@ -19,6 +20,11 @@ tinker_status_t sampling_client_handle(const char* fn, std::unique_ptr<Result> r
   auto ctx = res.ctx.lock();
   if (!ctx) return fail(TINKER_E_FAILED_PRECONDITION, std::string(fn) + ": the service client was freed");
   *out = new tinker_sampling_client{std::make_shared<SamplingClient>(ctx, res.sampling_session_id, res.retry)};
+  return TINKER_OK;
+}
+
+tinker_status_t tokenizer_handle(const char*, std::unique_ptr<Result> r, tinker_tokenizer_t** out) {
+  *out = new tinker_tokenizer{std::move(static_cast<TokenizerResult&>(*r).tokenizer)};
   return TINKER_OK;
 }
 

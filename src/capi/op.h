@@ -79,6 +79,7 @@ tinker_status_t op_blocking_status(const char* name, Check check, Start start) {
 // Client results hold their context weakly; the handle made from one holds it strongly.
 tinker_status_t training_client_handle(const char* fn, std::unique_ptr<Result> r, tinker_training_client_t** out);
 tinker_status_t sampling_client_handle(const char* fn, std::unique_ptr<Result> r, tinker_sampling_client_t** out);
+tinker_status_t tokenizer_handle(const char* fn, std::unique_ptr<Result> r, tinker_tokenizer_t** out);
 
 // ---- checks, by parameter kind (each returns TINKER_OK or fails naming `param`) ---------------
 

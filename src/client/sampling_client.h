@@ -32,6 +32,8 @@ class SamplingClient {
                                       int64_t topk_prompt_logprobs, Error* err);
   // P2: sample with one sample of one token and prompt logprobs; the result is those logprobs.
   std::shared_ptr<FutureState> compute_logprobs(const std::vector<wire::ChunkView>& prompt, Error* err);
+  // P4 (client/get_tokenizer.cpp).
+  std::shared_ptr<FutureState> get_tokenizer();
 
   // A plain operation of the registry; `path` is op.path with its parameters filled in.
   std::shared_ptr<FutureState> run(const JsonOp& op, const BodyFn& body, std::string path = "");

@@ -46,6 +46,7 @@ class TrainingClient {
   std::shared_ptr<FutureState> forward_backward_custom_finish(tinker_custom_loss_step& step, Error* err);
   std::shared_ptr<FutureState> create_sampling_client(const std::string& model_path, const wire::api::RetryConfig& retry);  // T10
   std::shared_ptr<FutureState> save_weights_and_get_sampling_client(const wire::api::RetryConfig& retry);  // T11
+  std::shared_ptr<FutureState> get_tokenizer();  // T13 (client/get_tokenizer.cpp)
   // A plain operation of the registry (T4–T9, T12): an ordered one reserves its seq_id now, at
   // call time, and submits in turn (protocol.md §6.1). `path`: op.path with its parameters
   // filled in ("" when it has none).

@@ -52,6 +52,12 @@ struct ClientOptions {
   // Response size limits (see tinker_client_options_set_max_result_bytes / _response_bytes).
   int64_t max_result_bytes = kDefaultMaxResultBytes;
   int64_t max_response_bytes = kDefaultMaxResponseBytes;
+  // The Hugging Face Hub, for get_tokenizer: unset fields come from the environment as
+  // huggingface_hub reads it (hub/hub_settings.h).
+  std::optional<std::string> hub_endpoint;
+  std::optional<std::string> hub_token;
+  std::optional<std::string> hub_cache_dir;
+  std::optional<bool> hub_offline;
   tinker_log_callback_t log_cb = nullptr;
   void* log_user_data = nullptr;
   std::optional<tinker_log_level_t> log_level;

@@ -88,6 +88,8 @@ SecretSet::~SecretSet() {
 void SecretSet::add(const std::string& secret) {
   if (secret.empty()) return;
   std::lock_guard<std::mutex> lk(mu_);
+  // Held already: adding it again must not push older ones (a JWT still in use) out.
+  if (std::find(held_.begin(), held_.end(), secret) != held_.end()) return;
   retain(secret);
   held_.push_back(secret);
   if (held_.size() > kKept + 1) {  // the first one (the API key) always stays

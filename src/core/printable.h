@@ -24,8 +24,8 @@ class SecretSet {
   SecretSet(const SecretSet&) = delete;
   SecretSet& operator=(const SecretSet&) = delete;
 
-  // Starts redacting `secret` (ignored when empty). Keeps the last kKept added besides the
-  // first (the API key), so old JWTs stay redacted for a while after a refresh.
+  // Starts redacting `secret` (ignored when empty or held already). Keeps the last kKept added
+  // besides the first (the API key), so old JWTs stay redacted for a while after a refresh.
   void add(const std::string& secret);
 
  private:

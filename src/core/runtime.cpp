@@ -14,6 +14,16 @@ Runtime::Runtime(http::Settings settings, Logger logger, std::shared_ptr<TimeSou
 
 Runtime::~Runtime() { shutdown(); }
 
+bool Runtime::run_in_background(std::function<void()> fn) {
+  std::lock_guard<std::mutex> lk(background_mu_);
+  {
+    std::lock_guard<std::mutex> post_lk(post_mu_);
+    if (stopping_) return false;
+  }
+  if (!background_) background_ = std::make_unique<CompletionExecutor>();
+  return background_->post(std::move(fn));
+}
+
 bool Runtime::post(std::function<void()> fn) {
   {
     std::lock_guard<std::mutex> lk(post_mu_);
@@ -124,6 +134,12 @@ void Runtime::shutdown() {
       else io_thread_.join();
     }
     transport_.reset();
+    std::unique_ptr<CompletionExecutor> background;
+    {
+      std::lock_guard<std::mutex> lk(background_mu_);
+      background = std::move(background_);
+    }
+    if (background) background->shutdown();  // before the completion thread: its work completes futures
     completion_->shutdown();
   });
 }

@@ -62,6 +62,10 @@ class Runtime {
   void untrack(Operation* op);
 
   const std::shared_ptr<CompletionExecutor>& completion() const { return completion_; }
+  // Runs `fn` on the runtime's worker thread, started on first use: work too long for the IO
+  // thread and not the user's to wait for on the completion thread (loading a tokenizer, tens of
+  // ms). Any thread. False (fn dropped) once shutdown began; what was queued before runs then.
+  bool run_in_background(std::function<void()> fn);
   bool on_io_thread() const { return std::this_thread::get_id() == io_thread_id_; }
   size_t operations_in_flight() const { return ops_count_.load(); }
 
@@ -95,6 +99,8 @@ class Runtime {
   std::shared_ptr<TimeSource> time_;
   std::unique_ptr<http::Transport> transport_;
   std::shared_ptr<CompletionExecutor> completion_;
+  std::mutex background_mu_;
+  std::unique_ptr<CompletionExecutor> background_;  // guarded by background_mu_ until shutdown
 
   std::mutex post_mu_;
   std::vector<std::function<void()>> posted_;

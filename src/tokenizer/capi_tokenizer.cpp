@@ -2,20 +2,15 @@
 // the thread's record, arrays and strings handed out malloc'ed for tinker_free.
 #include <cstdlib>
 #include <cstring>
-#include <sys/stat.h>
 
 #include "capi/handles.h"
-#include "core/file_text.h"
 #include "tinker/tokenizer.h"
 #include "tokenizer/batch.h"
 #include "tokenizer/error.h"
+#include "tokenizer/load_path.h"
 #include "tokenizer/tokenizer.h"
 
 using namespace tinker;
-
-struct tinker_tokenizer {
-  std::unique_ptr<tok::Tokenizer> impl;
-};
 
 namespace {
 
@@ -27,25 +22,6 @@ tinker_status_t run(const char* fn, F&& body) {
   } catch (const tok::TokenizerError& e) {
     return capi::fail(e.code(), std::string(fn) + ": " + e.what());
   }
-}
-
-// Reads a whole file; NOT_FOUND, PERMISSION_DENIED or RESOURCE_EXHAUSTED (over the JSON limit).
-tinker_status_t read_file(const char* fn, const std::string& path, std::string* out) {
-  FileText file = read_file_text(path, tok::json::Document::kMaxText);
-  switch (file.outcome) {
-    case FileText::Outcome::Ok:
-      *out = std::move(file.text);
-      return TINKER_OK;
-    case FileText::Outcome::TooLarge:
-      return capi::fail(TINKER_E_RESOURCE_EXHAUSTED, std::string(fn) + ": " + path + " is over the limit of 1 GiB");
-    case FileText::Outcome::Missing:
-      return capi::fail(TINKER_E_NOT_FOUND, std::string(fn) + ": cannot open " + path + ": " + std::strerror(file.error));
-    case FileText::Outcome::Denied:
-      return capi::fail(TINKER_E_PERMISSION_DENIED, std::string(fn) + ": cannot open " + path + ": " + std::strerror(file.error));
-    case FileText::Outcome::Unreadable:
-      break;
-  }
-  return capi::fail(TINKER_E_INVALID_ARGUMENT, std::string(fn) + ": cannot read " + path + ": " + std::strerror(file.error));
 }
 
 tinker_status_t hand_out_ids(const char* fn, const std::vector<int32_t>& ids, int32_t** out, size_t* count) {
@@ -75,22 +51,10 @@ TINKER_API tinker_status_t tinker_tokenizer_load_file(const char* path, tinker_t
   return capi::guard(__func__, [&](const char* fn) -> tinker_status_t {
     TINKER_CHECK_OUT(fn, out);
     TINKER_CHECK_ARG(fn, path);
-    std::string file = path;
-    std::string config_file;
-    struct stat st;
-    if (::stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-      file = std::string(path) + "/tokenizer.json";
-      config_file = std::string(path) + "/tokenizer_config.json";
-    }
-    std::string json, config;
-    if (tinker_status_t s = read_file(fn, file, &json); s != TINKER_OK) return s;
-    bool has_config = false;
-    if (!config_file.empty() && ::stat(config_file.c_str(), &st) == 0) {
-      if (tinker_status_t s = read_file(fn, config_file, &config); s != TINKER_OK) return s;
-      has_config = true;
-    }
-    std::string_view config_view = config;
-    return load(fn, json, has_config ? &config_view : nullptr, out);
+    return run(fn, [&] {
+      *out = new tinker_tokenizer{tok::load_path(path)};
+      return TINKER_OK;
+    });
   });
 }
 

@@ -1,0 +1,243 @@
+#include "client/get_tokenizer.h"
+
+#include <sys/stat.h>
+
+#include <chrono>
+#include <map>
+#include <mutex>
+
+#include "client/api_ops.h"
+#include "client/sampling_client.h"
+#include "client/training_client.h"
+#include "hub/repo_id.h"
+#include "hub/tokenizer_snapshot.h"
+#include "tokenizer/error.h"
+#include "tokenizer/load_path.h"
+
+namespace tinker {
+
+namespace {
+
+constexpr const char* kWhat = "get_tokenizer";
+
+Error prefixed(const Error& e) {
+  Error out = e;
+  out.message = std::string(kWhat) + ": " + e.message;
+  return out;
+}
+
+// Loaded tokenizers by the identity of their files, so that the clients of a training loop
+// share one copy (a Qwen3 tokenizer is tens of MB) and a second get_tokenizer skips the load.
+// Entries are weak: the last handle freed frees the tokenizer. Never destroyed, because a load
+// on a runtime's worker thread may finish while the process exits.
+struct LoadedTokenizers {
+  std::mutex mu;
+  std::map<std::string, std::weak_ptr<const tok::Tokenizer>> by_files;
+};
+
+LoadedTokenizers& loaded() {
+  static auto* l = new LoadedTokenizers;
+  return *l;
+}
+
+// A snapshot directory's files as the file system has them now (device, inode, size, time of
+// each), so that a file replaced in the cache is loaded again.
+std::string files_identity(const std::string& dir) {
+  std::string id = dir;
+  for (const char* name : {"/tokenizer.json", "/tokenizer_config.json"}) {
+    struct stat st;
+    if (::stat((dir + name).c_str(), &st) != 0) {
+      id += "|-";
+      continue;
+    }
+    id += "|" + std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" +
+          std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec);
+  }
+  return id;
+}
+
+std::shared_ptr<const tok::Tokenizer> find_loaded(const std::string& key) {
+  auto& l = loaded();
+  std::lock_guard<std::mutex> lk(l.mu);
+  auto it = l.by_files.find(key);
+  return it == l.by_files.end() ? nullptr : it->second.lock();
+}
+
+void remember_loaded(const std::string& key, const std::shared_ptr<const tok::Tokenizer>& t) {
+  auto& l = loaded();
+  std::lock_guard<std::mutex> lk(l.mu);
+  for (auto it = l.by_files.begin(); it != l.by_files.end();)
+    it = it->second.expired() ? l.by_files.erase(it) : std::next(it);
+  l.by_files[key] = t;
+}
+
+// One get_tokenizer: the caller's future, and the stop of the step running now, so that
+// cancelling the future stops the request, the download or (by discarding it) the load.
+struct GetTokenizer {
+  std::shared_ptr<FutureState> user;
+  std::weak_ptr<ClientContext> ctx;  // weak: the chain must never keep a runtime alive from its own thread
+  Clock::time_point started;
+  int64_t deadline_ms = 0;
+  std::string repo;
+
+  std::mutex mu;
+  bool cancelled = false;
+  std::function<void()> stop;
+
+  // The new step's stop; run at once when the future was cancelled meanwhile.
+  void set_stop(std::function<void()> s) {
+    std::unique_lock<std::mutex> lk(mu);
+    if (!cancelled) {
+      stop = std::move(s);
+      return;
+    }
+    lk.unlock();
+    s();
+  }
+  void cancel() {
+    std::function<void()> s;
+    {
+      std::lock_guard<std::mutex> lk(mu);
+      cancelled = true;
+      s = std::move(stop);
+    }
+    if (s) s();
+  }
+  // The step that just ended needs no stop any more (and its stop may hold this chain).
+  void step_ended() {
+    std::function<void()> s;
+    std::lock_guard<std::mutex> lk(mu);
+    s.swap(stop);
+  }
+  void finish(std::shared_ptr<const tok::Tokenizer> t) {
+    auto res = std::make_unique<TokenizerResult>();
+    res->tokenizer = std::move(t);
+    user->complete(std::move(res));
+  }
+  // What is left of the deadline for the next step: 0 for none, -1 when it has passed.
+  int64_t time_left(Runtime& rt) const {
+    if (deadline_ms <= 0) return 0;
+    const int64_t used = std::chrono::duration_cast<std::chrono::milliseconds>(rt.now() - started).count();
+    return used < deadline_ms ? deadline_ms - used : -1;
+  }
+};
+
+// The last step, on the runtime's worker thread: the files of `dir` become a tokenizer.
+void load(const std::shared_ptr<GetTokenizer>& g, const std::string& dir, const std::string& key) {
+  if (g->user->done()) return;  // cancelled while queued
+  try {
+    std::shared_ptr<const tok::Tokenizer> t = tok::load_path(dir);
+    remember_loaded(key, t);
+    g->finish(std::move(t));
+  } catch (const tok::TokenizerError& e) {
+    g->user->fail(make_error(e.code(), std::string(kWhat) + ": the tokenizer of " + g->repo + ": " + e.what()));
+  } catch (...) {
+    g->user->fail(current_exception_error(kWhat));
+  }
+}
+
+// Fetch done (IO thread): a tokenizer already loaded from the same files, or a load queued.
+void after_fetch(const std::shared_ptr<GetTokenizer>& g, Runtime* rt, const Error* error, const std::string& dir) {
+  g->step_ended();
+  if (error) {
+    g->user->fail(prefixed(*error));
+    return;
+  }
+  if (g->user->done()) return;
+  const std::string key = files_identity(dir);
+  if (auto t = find_loaded(key)) return g->finish(std::move(t));
+  if (!rt->run_in_background([g, dir, key] { load(g, dir, key); }))
+    g->user->fail(make_error(TINKER_E_CANCELLED, std::string(kWhat) + ": the client is shutting down"));
+}
+
+// First step done (IO thread): its result names the model; the repository follows from it.
+void after_first(const std::shared_ptr<GetTokenizer>& g, ResultKind kind, const ReadModel& read, FutureState& f) {
+  if (f.poll() != TINKER_OK) {
+    if (const Error* e = f.error()) g->user->fail(*e);
+    return;
+  }
+  if (g->user->done()) return;
+  auto ctx = g->ctx.lock();
+  if (!ctx) {
+    g->user->fail(make_error(TINKER_E_CANCELLED, std::string(kWhat) + ": the client is shutting down"));
+    return;
+  }
+  std::unique_ptr<Result> r;
+  TokenizerModel model;
+  Error err;
+  if (f.take(kind, &r) != TINKER_OK || !r) {
+    g->user->fail(make_error(TINKER_E_INTERNAL, std::string(kWhat) + ": the model's description was lost"));
+    return;
+  }
+  if (!read(*r, &model, &err) || !hub::tokenizer_repo_for(model.name, model.tokenizer_id, &g->repo, &err)) {
+    g->user->fail(prefixed(err));
+    return;
+  }
+  Runtime& rt = ctx->runtime();
+  const int64_t left = g->time_left(rt);
+  if (left < 0) {
+    g->user->fail(make_error(TINKER_E_DEADLINE_EXCEEDED, std::string(kWhat) + ": deadline of " +
+                                                             std::to_string(g->deadline_ms) + " ms exceeded"));
+    return;
+  }
+  hub::HubSettings settings = hub_settings_of(ctx->options());
+  ctx->remember_secret(settings.token);
+  Runtime* runtime = &rt;
+  g->set_stop(hub::fetch_tokenizer_snapshot(rt, ctx->logger(), g->repo, std::move(settings), left,
+                                            [g, runtime](const Error* e, const std::string& dir) {
+                                              after_fetch(g, runtime, e, dir);
+                                            }));
+}
+
+}  // namespace
+
+hub::HubSettings hub_settings_of(const ClientOptions& o) {
+  hub::HubSettings s = hub::HubSettings::environment_defaults();
+  if (o.hub_endpoint) s.endpoint = *o.hub_endpoint;
+  if (o.hub_token) s.token = *o.hub_token;
+  if (o.hub_cache_dir) s.cache_dir = *o.hub_cache_dir;
+  if (o.hub_offline) s.offline = *o.hub_offline;
+  return s;
+}
+
+std::shared_ptr<FutureState> start_get_tokenizer(const std::shared_ptr<ClientContext>& ctx, CallSpec first,
+                                                 ResultKind first_kind, ReadModel read) {
+  auto g = std::make_shared<GetTokenizer>();
+  g->user = std::make_shared<FutureState>(ctx->runtime().completion(), &result_types::Tokenizer);
+  g->ctx = ctx;
+  g->started = ctx->runtime().now();
+  g->deadline_ms = ctx->options().default_deadline_ms;
+  std::weak_ptr<GetTokenizer> weak = g;
+  g->user->set_cancel_hook([weak] {
+    if (auto self = weak.lock()) self->cancel();
+  });
+  first.what = kWhat;
+  first.then = [g, first_kind, read = std::move(read)](FutureState& f) { after_first(g, first_kind, read, f); };
+  auto step = std::make_shared<FutureState>(ctx->runtime().completion(), first_kind);
+  g->set_stop([step] { step->cancel(); });
+  start_call(*ctx, std::move(first), step);
+  return g->user;
+}
+
+std::shared_ptr<FutureState> TrainingClient::get_tokenizer() {
+  wire::api::GetInfoRequest req;
+  req.model_id = model_id();
+  return start_get_tokenizer(ctx_, json_call(ops::get_info, wire::api::encode_json(req)), ops::get_info.result,
+                             [](Result& r, TokenizerModel* model, Error*) {
+                               const auto& info = static_cast<tinker_model_info&>(r).m;
+                               model->name = info.model_name;
+                               model->tokenizer_id = info.tokenizer_id;
+                               return true;
+                             });
+}
+
+std::shared_ptr<FutureState> SamplingClient::get_tokenizer() {
+  std::string path = expand_path(ops::get_base_model.path, {{"sampler_id", sampling_session_id_}});
+  return start_get_tokenizer(ctx_, json_call(ops::get_base_model, "", std::move(path)), ops::get_base_model.result,
+                             [](Result& r, TokenizerModel* model, Error*) {
+                               model->name = static_cast<tinker_string&>(r).value;
+                               return true;
+                             });
+}
+
+}  // namespace tinker
