@@ -5,11 +5,14 @@
  * every sample of the step at once (GROUPS prompts × SAMPLES continuations each, all _async),
  * score each continuation with a toy reward (how often it contains the target byte), turn the
  * rewards into advantages (reward minus its group's mean), and train on the sampled tokens with
- * the importance_sampling loss: forward_backward and optim_step, submitted back to back. The
- * mean reward is printed per step; it rises as the policy learns to emit the target.
+ * the importance_sampling loss: forward_backward and optim_step, submitted back to back. Prompts
+ * are encoded and the best continuation of each step decoded with the sampler's tokenizer
+ * (get_tokenizer). The mean reward is printed per step; it rises as the policy learns to emit
+ * the target.
  *
- * Environment: TINKER_BASE_URL, TINKER_API_KEY. Optional: TINKER_EXAMPLE_MODEL (default
- * "tinker-emulator/tiny-bigram", whose tokens are bytes), TINKER_EXAMPLE_STEPS (default 12).
+ * Environment: TINKER_BASE_URL, TINKER_API_KEY; the Hugging Face Hub's HF_ENDPOINT, HF_TOKEN,
+ * HF_HUB_CACHE for the tokenizer files (the emulator serves its models' own). Optional:
+ * TINKER_EXAMPLE_MODEL (default "tinker-emulator/tiny-bigram"), TINKER_EXAMPLE_STEPS (default 12).
  * Exits 0 when the mean reward of the last steps is above that of the first ones.
  */
 #include <stdio.h>
@@ -22,7 +25,7 @@
 #define SAMPLES 8        /* continuations per prompt */
 #define MAX_TOKENS 12    /* tokens per continuation */
 #define MAX_PROMPT 16
-#define TARGET 'e'       /* the byte the reward counts */
+#define TARGET "e"       /* the text whose token the reward counts */
 
 static const char *const PROMPTS[GROUPS] = {"the cat ", "a dog ", "one day ", "we sat "};
 
@@ -47,15 +50,22 @@ static int fail(const char *what, tinker_status_t s) {
   return 1;
 }
 
-static double reward_of(const int32_t *tokens, size_t n) {
+/* A prompt as token ids (a model input borrows them: they live as long as the prompt is used). */
+struct prompt {
+  int32_t ids[MAX_PROMPT];
+  size_t n;
+};
+
+static double reward_of(const int32_t *tokens, size_t n, int32_t target) {
   size_t i, hits = 0;
-  for (i = 0; i < n; ++i) hits += tokens[i] == TARGET;
+  for (i = 0; i < n; ++i) hits += tokens[i] == target;
   return (double)hits;
 }
 
 /* Fires every group's sample at once, then waits for all of them and copies the rollouts. */
 static tinker_status_t sample_step(tinker_sampling_client_t *sc, tinker_model_input_t *const *prompts,
-                                   const tinker_sampling_params_t *params, struct rollout out[GROUPS][SAMPLES]) {
+                                   const tinker_sampling_params_t *params, int32_t target,
+                                   struct rollout out[GROUPS][SAMPLES]) {
   tinker_future_t *futures[GROUPS] = {NULL};
   tinker_status_t s = TINKER_OK;
   size_t g, k;
@@ -70,7 +80,7 @@ static tinker_status_t sample_step(tinker_sampling_client_t *sc, tinker_model_in
       size_t written = 0;
       s = tinker_sample_response_copy_tokens(r, k, ro->tokens, MAX_TOKENS, &ro->n);
       if (s == TINKER_OK) s = tinker_sample_response_copy_logprobs(r, k, ro->logprobs, MAX_TOKENS, &written);
-      ro->reward = reward_of(ro->tokens, ro->n);
+      ro->reward = reward_of(ro->tokens, ro->n, target);
     }
     tinker_sample_response_free(r);
   }
@@ -80,16 +90,16 @@ static tinker_status_t sample_step(tinker_sampling_client_t *sc, tinker_model_in
 
 /* One importance_sampling datum: the prompt and the continuation as input, next tokens as targets;
  * the sampler's logprobs and the advantage on the continuation's positions, zero on the prompt's. */
-static tinker_status_t add_datum(tinker_batch_t *batch, const char *prompt, const struct rollout *ro, double advantage,
-                                 struct datum_arrays *a) {
-  const size_t p = strlen(prompt), n = p + ro->n - 1;
+static tinker_status_t add_datum(tinker_batch_t *batch, const struct prompt *prompt, const struct rollout *ro,
+                                 double advantage, struct datum_arrays *a) {
+  const size_t p = prompt->n, n = p + ro->n - 1;
   tinker_model_input_t *mi = NULL;
   tinker_datum_t *d = NULL;
   tinker_status_t s;
   size_t i;
   for (i = 0; i < n; ++i) {
-    a->input[i] = i < p ? (unsigned char)prompt[i] : ro->tokens[i - p];
-    a->target[i] = i + 1 < p ? (unsigned char)prompt[i + 1] : ro->tokens[i + 1 - p];
+    a->input[i] = i < p ? prompt->ids[i] : ro->tokens[i - p];
+    a->target[i] = i + 1 < p ? prompt->ids[i + 1] : ro->tokens[i + 1 - p];
     a->logprobs[i] = i + 1 < p ? 0.0f : ro->logprobs[i + 1 - p];
     a->advantages[i] = i + 1 < p ? 0.0f : (float)advantage;
   }
@@ -105,9 +115,28 @@ static tinker_status_t add_datum(tinker_batch_t *batch, const char *prompt, cons
   return s;
 }
 
+/* Prints the prompt and the continuation with the highest reward of the step, decoded. */
+static tinker_status_t print_best(const tinker_tokenizer_t *tokenizer, const struct rollout rollouts[GROUPS][SAMPLES]) {
+  size_t g, k, bg = 0, bk = 0, length = 0, i;
+  char *text = NULL;
+  tinker_status_t s;
+  for (g = 0; g < GROUPS; ++g)
+    for (k = 0; k < SAMPLES; ++k)
+      if (rollouts[g][k].reward > rollouts[bg][bk].reward) bg = g, bk = k;
+  s = tinker_tokenizer_decode(tokenizer, rollouts[bg][bk].tokens, rollouts[bg][bk].n, 1, &length, &text);
+  if (s == TINKER_OK) {
+    for (i = 0; i < length; ++i)  /* a young policy emits any byte: keep the line readable */
+      if ((unsigned char)text[i] < 0x20 || text[i] == 0x7F) text[i] = '.';
+    printf("  best: \"%s\" + \"%.*s\"\n", PROMPTS[bg], (int)length, text);
+  }
+  tinker_free(text);
+  return s;
+}
+
 /* Trains on one step's rollouts; returns their mean reward in *mean. */
 static tinker_status_t train_step(tinker_training_client_t *tc, const tinker_adam_params_t *adam,
-                                  struct rollout rollouts[GROUPS][SAMPLES], double *mean) {
+                                  const struct prompt *prompts, struct rollout rollouts[GROUPS][SAMPLES],
+                                  double *mean) {
   static struct datum_arrays arrays[GROUPS][SAMPLES];
   tinker_batch_t *batch = NULL;
   tinker_future_t *fb = NULL, *opt = NULL;
@@ -120,7 +149,7 @@ static tinker_status_t train_step(tinker_training_client_t *tc, const tinker_ada
     *mean += group_mean / GROUPS;
     for (k = 0; k < SAMPLES && s == TINKER_OK; ++k)
       if (rollouts[g][k].n > 0)
-        s = add_datum(batch, PROMPTS[g], &rollouts[g][k], rollouts[g][k].reward - group_mean, &arrays[g][k]);
+        s = add_datum(batch, &prompts[g], &rollouts[g][k], rollouts[g][k].reward - group_mean, &arrays[g][k]);
   }
   /* The batch is encoded when the call returns: it may be freed at once. */
   if (s == TINKER_OK) s = tinker_training_client_forward_backward_async(tc, batch, "importance_sampling", NULL, &fb);
@@ -133,9 +162,33 @@ static tinker_status_t train_step(tinker_training_client_t *tc, const tinker_ada
   return s;
 }
 
+/* Gets the sampler's tokenizer; encodes the prompts into model inputs and TARGET into its token. */
+static tinker_status_t encode_prompts(tinker_sampling_client_t *sc, tinker_tokenizer_t **tokenizer,
+                                      struct prompt ids[GROUPS], tinker_model_input_t *prompts[GROUPS],
+                                      int32_t *target) {
+  int32_t *t = NULL;
+  size_t n = 0, g;
+  tinker_status_t s = tinker_sampling_client_get_tokenizer(sc, tokenizer);
+  if (s == TINKER_OK) s = tinker_tokenizer_encode(*tokenizer, TARGET, strlen(TARGET), 0, &t, &n);
+  if (s == TINKER_OK) *target = n == 1 ? t[0] : -1;  /* a target of several tokens is never one sample */
+  tinker_free(t);
+  for (g = 0; g < GROUPS && s == TINKER_OK; ++g) {
+    int32_t *p = NULL;
+    s = tinker_tokenizer_encode(*tokenizer, PROMPTS[g], strlen(PROMPTS[g]), 1, &p, &n);
+    if (s == TINKER_OK) {
+      ids[g].n = n < MAX_PROMPT ? n : MAX_PROMPT;
+      memcpy(ids[g].ids, p, ids[g].n * sizeof(int32_t));
+      s = tinker_model_input_new(&prompts[g]);
+    }
+    if (s == TINKER_OK) s = tinker_model_input_add_text_int32(prompts[g], ids[g].ids, ids[g].n);
+    tinker_free(p);
+  }
+  return s;
+}
+
 int main(void) {
   static struct rollout rollouts[GROUPS][SAMPLES];
-  static int32_t prompt_ids[GROUPS][MAX_PROMPT];
+  static struct prompt prompt_ids[GROUPS];
   const char *model = getenv("TINKER_EXAMPLE_MODEL") ? getenv("TINKER_EXAMPLE_MODEL") : "tinker-emulator/tiny-bigram";
   const int steps = getenv("TINKER_EXAMPLE_STEPS") ? atoi(getenv("TINKER_EXAMPLE_STEPS")) : 12;
   tinker_service_client_t *service = NULL;
@@ -144,6 +197,8 @@ int main(void) {
   tinker_sampling_params_t *params = NULL;
   tinker_adam_params_t *adam = NULL;
   tinker_lora_config_t *lora = NULL;
+  tinker_tokenizer_t *tokenizer = NULL;
+  int32_t target = -1;
   tinker_status_t s;
   double early = 0, late = 0;
   const int window = steps >= 6 ? 3 : 1;
@@ -157,18 +212,11 @@ int main(void) {
     fail("create_lora_training_client", s);
     goto done;
   }
-  for (g = 0; g < GROUPS; ++g) {
-    size_t i, len = strlen(PROMPTS[g]);
-    /* A model input borrows its token array: it lives as long as the prompts are used. */
-    for (i = 0; i < len; ++i) prompt_ids[g][i] = (unsigned char)PROMPTS[g][i];
-    tinker_model_input_new(&prompts[g]);
-    tinker_model_input_add_text_int32(prompts[g], prompt_ids[g], len);
-  }
   tinker_sampling_params_new(&params);
   tinker_sampling_params_set_max_tokens(params, MAX_TOKENS);
   tinker_adam_params_new(&adam);
   tinker_adam_params_set_learning_rate(adam, 0.05);
-  printf("RL on %s: %d steps of %d prompts x %d samples; reward = occurrences of '%c'\n", model, steps, GROUPS,
+  printf("RL on %s: %d steps of %d prompts x %d samples; reward = occurrences of \"%s\"\n", model, steps, GROUPS,
          SAMPLES, TARGET);
 
   for (step = 1; step <= steps; ++step) {
@@ -178,21 +226,32 @@ int main(void) {
       fail("save_weights_and_get_sampling_client", s);
       goto done;
     }
+    /* The first sampler's tokenizer (its base model's, from the Hugging Face Hub or its cache)
+     * encodes the prompts and the target, and decodes what is sampled. */
+    if (!tokenizer && (s = encode_prompts(sc, &tokenizer, prompt_ids, prompts, &target))) {
+      tinker_sampling_client_free(sc);
+      fail("get_tokenizer", s);
+      goto done;
+    }
     /* A seed per step makes the run repeat exactly: the same samples, so the same training. */
     tinker_sampling_params_set_seed(params, step);
-    s = sample_step(sc, prompts, params, rollouts);
+    s = sample_step(sc, prompts, params, target, rollouts);
     tinker_sampling_client_free(sc);
     if (s != TINKER_OK) {
       fail("sampling", s);
       goto done;
     }
-    if ((s = train_step(tc, adam, rollouts, &mean))) {
+    if ((s = train_step(tc, adam, prompt_ids, rollouts, &mean))) {
       fail("training step", s);
       goto done;
     }
     if (step <= window) early += mean / window;
     if (step > steps - window) late += mean / window;
     printf("step %3d  mean reward %.3f\n", step, mean);
+    if ((s = print_best(tokenizer, rollouts))) {
+      fail("decode", s);
+      goto done;
+    }
   }
   printf("mean reward: first %d steps %.3f, last %d steps %.3f\n", window, early, window, late);
   rc = late > early ? 0 : 1;
@@ -203,6 +262,7 @@ done:
   tinker_sampling_params_free(params);
   tinker_adam_params_free(adam);
   tinker_lora_config_free(lora);
+  tinker_tokenizer_free(tokenizer);
   tinker_training_client_free(tc);
   tinker_service_client_free(service);
   return rc;

@@ -1,13 +1,15 @@
 /*
  * train_sl.c — a supervised fine-tuning loop with libtinker.
  *
- * Trains a LoRA adapter on a small built-in dataset (text as byte tokens), with forward_backward
- * and optim_step submitted back to back before either is awaited (pipelining), prints the loss
- * per step, saves the training state, loads it into a fresh training client, and shows that both
- * clients give the same loss on a held-out batch.
+ * Trains a LoRA adapter on a small built-in dataset of text, tokenized with the model's own
+ * tokenizer (get_tokenizer), with forward_backward and optim_step submitted back to back before
+ * either is awaited (pipelining), prints the loss per step, saves the training state, loads it
+ * into a fresh training client, and shows that both clients give the same loss on a held-out
+ * batch.
  *
- * Environment: TINKER_BASE_URL, TINKER_API_KEY. Optional: TINKER_EXAMPLE_MODEL (default
- * "tinker-emulator/tiny-bigram"), TINKER_EXAMPLE_STEPS (default 30).
+ * Environment: TINKER_BASE_URL, TINKER_API_KEY; the Hugging Face Hub's HF_ENDPOINT, HF_TOKEN,
+ * HF_HUB_CACHE for the tokenizer files (the emulator serves its models' own). Optional:
+ * TINKER_EXAMPLE_MODEL (default "tinker-emulator/tiny-bigram"), TINKER_EXAMPLE_STEPS (default 30).
  */
 #include <math.h>
 #include <stdio.h>
@@ -40,21 +42,26 @@ static int fail(const char *what, tinker_status_t s) {
   return 1;
 }
 
-/* Next-token prediction on the bytes of `text`: input[i] predicts target[i] = text[i+1]. */
-static tinker_status_t build_batch(const char *const *texts, size_t count, struct example *ex, tinker_batch_t **out) {
+/* Next-token prediction on the tokens of `text`: input[i] predicts target[i] = token i+1. */
+static tinker_status_t build_batch(const tinker_tokenizer_t *tokenizer, const char *const *texts, size_t count,
+                                   struct example *ex, tinker_batch_t **out) {
   tinker_status_t s = tinker_batch_new(out);
   size_t i, j;
   for (i = 0; s == TINKER_OK && i < count; ++i) {
     tinker_model_input_t *mi = NULL;
     tinker_datum_t *d = NULL;
-    size_t len = strlen(texts[i]);
+    int32_t *ids = NULL;
+    size_t len = 0;
+    s = tinker_tokenizer_encode(tokenizer, texts[i], strlen(texts[i]), 1, &ids, &len);
+    if (s != TINKER_OK) break;
     if (len > MAX_LEN) len = MAX_LEN;
-    ex[i].n = len - 1;
+    ex[i].n = len > 0 ? len - 1 : 0;
     for (j = 0; j + 1 < len; ++j) {
-      ex[i].input[j] = (unsigned char)texts[i][j];
-      ex[i].target[j] = (unsigned char)texts[i][j + 1];
+      ex[i].input[j] = ids[j];
+      ex[i].target[j] = ids[j + 1];
       ex[i].weight[j] = 1.0f;
     }
+    tinker_free(ids);
     s = tinker_model_input_new(&mi);
     if (s == TINKER_OK) s = tinker_model_input_add_text_int64(mi, ex[i].input, ex[i].n);
     if (s == TINKER_OK) s = tinker_datum_new(&d, mi);
@@ -94,6 +101,7 @@ int main(void) {
   int steps = getenv("TINKER_EXAMPLE_STEPS") ? atoi(getenv("TINKER_EXAMPLE_STEPS")) : 30;
   tinker_service_client_t *service = NULL;
   tinker_training_client_t *tc = NULL, *restored = NULL;
+  tinker_tokenizer_t *tokenizer = NULL;
   tinker_batch_t *train_batch = NULL, *held_batch = NULL;
   tinker_lora_config_t *lora = NULL;
   tinker_adam_params_t *adam = NULL;
@@ -103,10 +111,6 @@ int main(void) {
   int step, rc = 1;
 
   if ((s = tinker_service_client_new(&service, NULL))) return fail("tinker_service_client_new", s);
-  if ((s = build_batch(TRAIN, N_TRAIN, train, &train_batch)) || (s = build_batch(HELD_OUT, N_HELD, held, &held_batch))) {
-    fail("building the batches", s);
-    goto done;
-  }
   tinker_lora_config_new(&lora);
   tinker_lora_config_set_rank(lora, 16);
   tinker_lora_config_set_seed(lora, 1);
@@ -114,7 +118,18 @@ int main(void) {
     fail("create_lora_training_client", s);
     goto done;
   }
-  printf("training run %s on %s: %zu examples, %d steps\n", tinker_training_client_model_id(tc), model, N_TRAIN, steps);
+  /* The model's tokenizer: fetched from the Hugging Face Hub into its cache once, then read from it. */
+  if ((s = tinker_training_client_get_tokenizer(tc, &tokenizer))) {
+    fail("get_tokenizer", s);
+    goto done;
+  }
+  if ((s = build_batch(tokenizer, TRAIN, N_TRAIN, train, &train_batch)) ||
+      (s = build_batch(tokenizer, HELD_OUT, N_HELD, held, &held_batch))) {
+    fail("building the batches", s);
+    goto done;
+  }
+  printf("training run %s on %s: %zu examples, %zu tokens to predict, %d steps\n",
+         tinker_training_client_model_id(tc), model, N_TRAIN, total_tokens(train, N_TRAIN), steps);
 
   tinker_adam_params_new(&adam);
   tinker_adam_params_set_learning_rate(adam, 0.05);
@@ -175,6 +190,7 @@ done:
   tinker_lora_config_free(lora);
   tinker_batch_free(train_batch);
   tinker_batch_free(held_batch);
+  tinker_tokenizer_free(tokenizer);
   tinker_training_client_free(restored);
   tinker_training_client_free(tc);
   tinker_service_client_free(service);

@@ -2,7 +2,10 @@
 # Runs a command against a fresh tinker-emulator on a free loopback port.
 # Usage: with_emulator.sh EMULATOR_BINARY [emulator flags...] -- COMMAND [ARGS...]
 # The command sees TINKER_BASE_URL (the emulator's URL) and TINKER_API_KEY (a test key unless
-# already set). The emulator is stopped when the command ends; the command's exit code is kept.
+# already set), and, for get_tokenizer, HF_ENDPOINT (the emulator, which also serves its models'
+# tokenizer files as the Hugging Face Hub does) with HF_HUB_CACHE in the emulator's temporary
+# directory, so nothing reaches the real Hub or the user's cache. The emulator is stopped when
+# the command ends; the command's exit code is kept.
 set -uo pipefail
 
 emulator="$1"; shift
@@ -28,4 +31,7 @@ done
 
 export TINKER_BASE_URL="$url"
 export TINKER_API_KEY="${TINKER_API_KEY:-tml-test-key-0001}"
+export HF_ENDPOINT="$url"
+export HF_HUB_CACHE="$datadir/hub-cache"
+unset HF_HUB_OFFLINE
 "$@"
