@@ -244,12 +244,24 @@ HANDWRITTEN_FUNCTIONS = {
     "tinker_service_client_create_rest_client": "ServiceClient.createRestClient",
     "tinker_path_parse": "TinkerPath.parse",
     "tinker_path_format": "TinkerPath.format",
+    "tinker_tokenizer_load_file": "Tokenizer.load",
+    "tinker_tokenizer_load_memory": "Tokenizer.fromJson",
+    "tinker_tokenizer_encode": "Tokenizer.encode",
+    "tinker_tokenizer_encode_batch": "Tokenizer.encodeBatch",
+    "tinker_tokenizer_decode": "Tokenizer.decode",
 }
 
 # Results that become client handles: how Java takes them (a client is served by the completion
 # thread of the service client it came from).
 HANDLE_TAKES = {"training_client": "f -> TrainingClient.take(service(), f)",
-                "sampling_client": "f -> SamplingClient.take(service(), f)"}
+                "sampling_client": "f -> SamplingClient.take(service(), f)",
+                # A tokenizer depends on no client (tinker_future_take_tokenizer).
+                "tokenizer": "Tokenizer::take"}
+
+
+# Handle results that are not clients: hand-written classes with no operations of their own, so no
+# <Client>Operations superclass (a tokenizer encodes and decodes locally).
+NOT_CLIENTS = {"tokenizer"}
 
 
 def result_type(op):
@@ -548,7 +560,7 @@ def gen_client_operations(client):
     cls = pascal(client)
     ops = [op for op in registry.OPS if op.client == client]
     names = ["java.util.function.Function"]
-    needs_service = any(op.result and RESULTS[op.result].handle in HANDLE_TAKES for op in ops)
+    needs_service = any(op.result and "service()" in HANDLE_TAKES.get(RESULTS[op.result].handle, "") for op in ops)
     support = dict.fromkeys(JAVA_KINDS[p.kind].support for op in ops for p in op.params if JAVA_KINDS[p.kind].support)
     for op in ops:
         for p in op.params:
@@ -966,7 +978,8 @@ def gen_builder(b):
 def _outputs():
     outputs = {f"{DIR}/CFunctionNames.java": gen_c_function_names}
     # Every client with a Java class, operations or not yet (the class extends its Operations).
-    clients = ["service_client"] + [r.handle for r in registry.RESULTS if r.handle] + [op.client for op in registry.OPS]
+    clients = (["service_client"] + [r.handle for r in registry.RESULTS if r.handle and r.handle not in NOT_CLIENTS]
+               + [op.client for op in registry.OPS])
     for client in dict.fromkeys(clients):
         outputs[f"{DIR}/{pascal(client)}Operations.java"] = lambda c=client: gen_client_operations(c)
     for r in registry.RESULTS:

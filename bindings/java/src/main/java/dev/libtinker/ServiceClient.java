@@ -1,5 +1,6 @@
 package dev.libtinker;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -177,6 +178,57 @@ public final class ServiceClient extends ServiceClientOperations implements Auto
     public Builder tracePollInterval(Duration interval) {
       Objects.requireNonNull(interval, "interval");
       return with(o -> TinkerRaw.tinker_client_options_set_trace_poll_interval_ms(o, interval.toMillis()));
+    }
+
+    /**
+     * The Hugging Face Hub that {@code getTokenizer} fetches tokenizer files from (default:
+     * HF_ENDPOINT, else https://huggingface.co). A URL that is not http(s) with a host, or that
+     * carries user information, throws from {@link #build}.
+     *
+     * @param url the Hub's endpoint, e.g. "https://huggingface.co" or a mirror
+     * @return this builder
+     */
+    public Builder hubEndpoint(String url) {
+      Objects.requireNonNull(url, "url");
+      return with(o -> TinkerRaw.tinker_client_options_set_hub_endpoint(o, url));
+    }
+
+    /**
+     * The Hub access token, for gated or private repositories (default: HF_TOKEN, else the file
+     * HF_TOKEN_PATH, else $HF_HOME/token). It is sent to the endpoint's own host only and never
+     * appears in a message.
+     *
+     * @param token the token; "": anonymous, whatever the environment says
+     * @return this builder
+     */
+    public Builder hubToken(String token) {
+      Objects.requireNonNull(token, "token");
+      return with(o -> TinkerRaw.tinker_client_options_set_hub_token(o, token));
+    }
+
+    /**
+     * The directory of the Hub cache, laid out as huggingface_hub lays it out, so that Python and
+     * libtinker share downloads (default: HF_HUB_CACHE, else $HF_HOME/hub). Created when missing.
+     *
+     * @param path the directory; not empty
+     * @return this builder
+     */
+    public Builder hubCacheDir(Path path) {
+      Objects.requireNonNull(path, "path");
+      String dir = path.toString();
+      return with(o -> TinkerRaw.tinker_client_options_set_hub_cache_dir(o, dir));
+    }
+
+    /**
+     * Offline mode: {@code getTokenizer} reads the Hub cache only and sends nothing to the Hub; a
+     * tokenizer not cached fails with {@link Status#UNAVAILABLE} (default: HF_HUB_OFFLINE, else
+     * online).
+     *
+     * @param offline whether to stay offline
+     * @return this builder
+     */
+    public Builder hubOffline(boolean offline) {
+      return with(o -> TinkerRaw.tinker_client_options_set_hub_offline(o, offline ? 1 : 0));
     }
 
     /**
