@@ -6,8 +6,8 @@ module Tinker
   # #save_weights_and_get_sampling_client). Thread-safe; any number of sample_async calls may be
   # made at once: libtinker keeps at most RetryConfig#max_connections of them in flight and starts
   # the others in call order. Close it when done; the finalizer frees it otherwise. Its operations
-  # (P1 sample, P2 compute_logprobs, P3 get_base_model) are generated from the registry
-  # (tinker/generated/sampling_client.rb).
+  # (P1 sample, P2 compute_logprobs, P3 get_base_model, P4 get_tokenizer) are generated from the
+  # registry (tinker/generated/sampling_client.rb).
   #
   #   response = sampler.sample(Tinker::ModelInput.from_ints(prompt), max_tokens: 16, num_samples: 4)
   #   response.sequences.each { |s| puts s.tokens.inspect, s.stop_reason }

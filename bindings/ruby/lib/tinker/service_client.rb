@@ -3,7 +3,11 @@
 module Tinker
   # The entry point: owns the connection runtime shared by every client and future created from
   # it. Thread-safe. Keywords are client options (see Options), defaults come from the
-  # environment (TINKER_BASE_URL, TINKER_API_KEY, ...). Its operations (health_check,
+  # environment (TINKER_BASE_URL, TINKER_API_KEY, ...). The Hugging Face Hub that get_tokenizer
+  # (TrainingClient, SamplingClient) fetches tokenizer files from takes hub_endpoint: (a URL),
+  # hub_token: ("" for anonymous), hub_cache_dir: (a directory, laid out as huggingface_hub's
+  # cache) and hub_offline: (true: the cache only); unset, HF_ENDPOINT, HF_TOKEN,
+  # HF_HUB_CACHE / HF_HOME and HF_HUB_OFFLINE apply, as in huggingface_hub. Its operations (health_check,
   # get_server_capabilities, create_lora_training_client, create_sampling_client, ...) are
   # generated from the registry (tinker/generated/service_client.rb); create_rest_client is here,
   # because it sends nothing and so has no future.

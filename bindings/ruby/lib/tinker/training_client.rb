@@ -4,7 +4,7 @@ module Tinker
   # A training run on the server (a LoRA model). Thread-safe. Operations of one client reach the
   # server in call order, so forward_backward_async and optim_step_async may be submitted back to
   # back before waiting for either. Close it when done (idempotent; pending operations keep
-  # running); the finalizer frees it otherwise. Its operations (T1-T12) are generated from the
+  # running); the finalizer frees it otherwise. Its operations (T1-T13) are generated from the
   # registry (tinker/generated/training_client.rb); forward_backward_custom is CustomLoss.start.
   class TrainingClient
     # The training run's id.
