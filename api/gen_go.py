@@ -306,6 +306,9 @@ GO_NOTES = {
     "get_audit_log": "WithEventType and WithDay choose the entries; a value they do not allow fails with "
                      "StatusInvalidArgument before anything is sent. A server that keeps the log for "
                      "administrators refuses others with StatusPermissionDenied.",
+    "get_tokenizer": "The Hub is chosen by NewServiceClient's options (WithHubEndpoint, WithHubToken, WithHubCacheDir, "
+                     "WithHubOffline; the HF_* environment by default). The Tokenizer is the caller's: Close it; it "
+                     "does not depend on the client, which may be closed first.",
     "get_billing_usage": "startingOn and endingBefore are sent in UTC (RFC 3339, e.g. \"2026-12-01T00:00:00Z\"); "
                          "the zero time.Time fails with StatusInvalidArgument before anything is sent, and so "
                          "does a year RFC 3339 cannot write. The server's own rules (whole hours, the window, no "
@@ -316,6 +319,10 @@ GO_NOTES = {
 GO_CLIENT_OPTIONS = {
     "tinker_client_options_set_archive_retry": "WithArchiveRetry",
     "tinker_client_options_set_trace_poll_interval_ms": "WithTracePollInterval",
+    "tinker_client_options_set_hub_endpoint": "WithHubEndpoint",
+    "tinker_client_options_set_hub_token": "WithHubToken",
+    "tinker_client_options_set_hub_cache_dir": "WithHubCacheDir",
+    "tinker_client_options_set_hub_offline": "WithHubOffline",
 }
 
 

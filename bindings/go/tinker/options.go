@@ -241,6 +241,49 @@ func WithMaxResponseBytes(n int64) Option {
 	})
 }
 
+// WithHubEndpoint sets the Hugging Face Hub that TrainingClient.GetTokenizer and
+// SamplingClient.GetTokenizer fetch tokenizer files from: its endpoint, e.g.
+// "https://huggingface.co" or a mirror (a trailing '/' is dropped; http:// or https:// with a
+// host, no user information). Default: HF_ENDPOINT, else https://huggingface.co.
+func WithHubEndpoint(url string) Option {
+	return stringOption("WithHubEndpoint", func(o raw.Tinker_client_options) error {
+		return raw.Tinker_client_options_set_hub_endpoint(o, url)
+	}, url)
+}
+
+// WithHubToken sets the Hub access token (for gated or private repositories), sent as a Bearer
+// credential to the endpoint's own origin only, never across a redirect to another host, never
+// logged or put in a message. "" means anonymous even when the environment has a token. Default:
+// HF_TOKEN, else the file HF_TOKEN_PATH, else $HF_HOME/token.
+func WithHubToken(token string) Option {
+	return stringOption("WithHubToken", func(o raw.Tinker_client_options) error {
+		return raw.Tinker_client_options_set_hub_token(o, token)
+	}, token)
+}
+
+// WithHubCacheDir sets the directory of the Hub cache, laid out as huggingface_hub lays it out
+// (so Python and libtinker share downloads); created when missing; "" is refused. Default:
+// HF_HUB_CACHE, else $HF_HOME/hub (HF_HOME: $XDG_CACHE_HOME/huggingface, else
+// ~/.cache/huggingface).
+func WithHubCacheDir(path string) Option {
+	return stringOption("WithHubCacheDir", func(o raw.Tinker_client_options) error {
+		return raw.Tinker_client_options_set_hub_cache_dir(o, path)
+	}, path)
+}
+
+// WithHubOffline turns the Hub's offline mode on or off: offline, GetTokenizer reads the Hub
+// cache only and sends nothing to the Hub, and a tokenizer not cached fails with
+// StatusUnavailable. Default: HF_HUB_OFFLINE ("1", "ON", "YES" or "TRUE"), else online.
+func WithHubOffline(offline bool) Option {
+	v := 0
+	if offline {
+		v = 1
+	}
+	return option("WithHubOffline", func(o raw.Tinker_client_options) error {
+		return raw.Tinker_client_options_set_hub_offline(o, v)
+	})
+}
+
 // clientOptionNames are libtinker's client-option setters and the Go options that call them:
 // messages that advise one ("raise it with tinker_client_options_set_max_result_bytes") name the
 // Go option instead.
@@ -266,6 +309,10 @@ var clientOptionNames = strings.NewReplacer(
 	"tinker_client_options_set_trace_poll_interval_ms", "WithTracePollInterval",
 	"tinker_client_options_set_max_result_bytes", "WithMaxResultBytes",
 	"tinker_client_options_set_max_response_bytes", "WithMaxResponseBytes",
+	"tinker_client_options_set_hub_endpoint", "WithHubEndpoint",
+	"tinker_client_options_set_hub_token", "WithHubToken",
+	"tinker_client_options_set_hub_cache_dir", "WithHubCacheDir",
+	"tinker_client_options_set_hub_offline", "WithHubOffline",
 )
 
 // newClientError names the options in a refusal of tinker_service_client_new, whose messages

@@ -17,7 +17,8 @@
 // and never retained; results are Go values copied out of libtinker's. Optional parameters are
 // TrainingOptions (WithTTL, WithBaseModel, WithIncludePromptLogprobs, WithLimit, ...).
 //
-// A Tokenizer (LoadTokenizer, LoadTokenizerFromMemory) is libtinker's native Hugging Face
+// A Tokenizer (LoadTokenizer, LoadTokenizerFromMemory, or a model's from
+// TrainingClient.GetTokenizer and SamplingClient.GetTokenizer) is libtinker's native Hugging Face
 // tokenizer: Encode, EncodeBatch and Decode give the same ids and text as Hugging Face
 // `tokenizers`, without Python.
 //
@@ -49,8 +50,10 @@
 // WithRequestTimeout, WithConnectTimeout, WithMaxRetries, WithRetryBudget, WithHeader,
 // WithUserMetadata, WithSessionProjectID, WithTag, WithProxy, WithCABundlePath, WithVerifyTLS,
 // WithSDKVersion, WithWireMode, WithDefaultDeadline, WithHeartbeatInterval, WithArchiveRetry,
-// WithTracePollInterval, WithMaxResultBytes and WithMaxResponseBytes. A value an option refuses
-// fails NewServiceClient with StatusInvalidArgument, naming the option.
+// WithTracePollInterval, WithMaxResultBytes, WithMaxResponseBytes, and the Hugging Face Hub
+// that GetTokenizer fetches from: WithHubEndpoint, WithHubToken, WithHubCacheDir and
+// WithHubOffline. A value an option refuses fails NewServiceClient with StatusInvalidArgument,
+// naming the option.
 //
 // # Lifetimes
 //

@@ -9,7 +9,8 @@ import (
 // Tokenizer is libtinker's native Hugging Face tokenizer (include/tinker/tokenizer.h,
 // docs/tokenizer.md): it encodes text to token ids and decodes ids to text with the same results
 // as Hugging Face `tokenizers`, for the byte-level BPE tokenizers of the models Tinker serves.
-// Load one with LoadTokenizer or LoadTokenizerFromMemory. Every result comes from libtinker;
+// Load one with LoadTokenizer or LoadTokenizerFromMemory, or get a model's with
+// TrainingClient.GetTokenizer or SamplingClient.GetTokenizer. Every result comes from libtinker;
 // whole arrays cross into C, never one token at a time (EncodeBatch: one call for all texts).
 //
 // A Tokenizer is immutable and safe for concurrent use. Close it when done (a finalizer frees one
