@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 
 	"libtinker.dev/tinker"
 )
@@ -167,4 +168,46 @@ func Example_tokenizer() {
 	fmt.Println(ids[:5], text, batch, tok.VocabSize())
 	// Output:
 	// [104 101 108 108 111] hello, world [[104 105] [116 104 101 114 101]] 256
+}
+
+// A model's tokenizer, fetched from the Hugging Face Hub (here the one the emulator serves) into
+// the Hub cache: encode a prompt, sample from it, decode the sample.
+func Example_getTokenizer() {
+	ctx := context.Background()
+	cache, remove := temporaryDir()
+	defer remove()
+	c, err := tinker.NewServiceClient(
+		tinker.WithHubEndpoint(os.Getenv("TINKER_BASE_URL")), // default: HF_ENDPOINT, else huggingface.co
+		tinker.WithHubCacheDir(cache))                        // default: HF_HUB_CACHE, else ~/.cache/huggingface/hub
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer c.Close()
+	sc, err := c.CreateSamplingClient(ctx, tinker.WithBaseModel("tinker-emulator/tiny-bigram"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer sc.Close()
+	tok, err := sc.GetTokenizer(ctx) // also TrainingClient.GetTokenizer, and the Async forms
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer tok.Close()
+	prompt, err := tok.Encode("hello")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	resp, err := sc.Sample(ctx, tinker.TextInput(prompt), 1, tinker.DefaultSamplingParams().WithMaxTokens(8))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	sample, err := tok.Decode(resp.Sequences[0].Tokens)
+	fmt.Println(prompt, err, len(sample) > 0)
+	// Output:
+	// [104 101 108 108 111] <nil> true
 }

@@ -34,3 +34,13 @@ func emulatorTokenizerFile() (string, func()) {
 	}
 	return path, remove
 }
+
+// temporaryDir makes an empty temporary directory (Example_getTokenizer's Hub cache) and returns
+// it with what removes it.
+func temporaryDir() (string, func()) {
+	dir, err := os.MkdirTemp("", "tinker-example-hub-cache")
+	if err != nil {
+		return "", func() {}
+	}
+	return dir, func() { os.RemoveAll(dir) }
+}
