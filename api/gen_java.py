@@ -251,8 +251,8 @@ HANDWRITTEN_FUNCTIONS = {
     "tinker_tokenizer_decode": "Tokenizer.decode",
 }
 
-# Results that become client handles: how Java takes them (a client is served by the completion
-# thread of the service client it came from).
+# Results that become handles: how Java takes them (a client is served by the completion thread of
+# the service client it came from).
 HANDLE_TAKES = {"training_client": "f -> TrainingClient.take(service(), f)",
                 "sampling_client": "f -> SamplingClient.take(service(), f)",
                 # A tokenizer depends on no client (tinker_future_take_tokenizer).

@@ -9,13 +9,13 @@ import java.util.function.Function;
  *
  * <p>Its operations come from the registry (api/registry.py, generated into {@code
  * SamplingClientOperations}): {@code sample} (a {@link SampleResponse}), {@code computeLogprobs}
- * (a {@link PromptLogprobs}) and {@code getBaseModel}, each as {@code fooAsync()}, returning a
- * {@link TinkerFuture}, and as a blocking {@code foo()} that waits for it; failures are {@link
- * TinkerException}s. The prompt is a {@link ModelInput} and the parameters a {@link
- * SamplingParams}, converted for the call and freed before it returns; bad input throws from the
- * call itself, before anything is sent. Samples run concurrently and are retried as sampling.h
- * describes ("How a sample call behaves"), within the {@link RetryConfig} the client was made
- * with.
+ * (a {@link PromptLogprobs}), {@code getBaseModel} and {@code getTokenizer} (a {@link
+ * Tokenizer}), each as {@code fooAsync()}, returning a {@link TinkerFuture}, and as a blocking
+ * {@code foo()} that waits for it; failures are {@link TinkerException}s. The prompt is a {@link
+ * ModelInput} and the parameters a {@link SamplingParams}, converted for the call and freed before
+ * it returns; bad input throws from the call itself, before anything is sent. Samples run
+ * concurrently and are retried as sampling.h describes ("How a sample call behaves"), within the
+ * {@link RetryConfig} the client was made with.
  *
  * <p>Results are delivered through the completion queue of the service client it came from; it
  * keeps working after that client was closed (handles may be closed in any order). Close it when

@@ -15,8 +15,10 @@ import java.util.OptionalInt;
  * tokenizers} for the models Tinker serves (docs/tokenizer.md lists what is supported). Every
  * result comes from the native library; Java only converts strings to UTF-8 and back.
  *
- * <p>Made by {@link #load}, {@link #fromJson}, or a client's {@code getTokenizer()} (the
- * tokenizer of its base model, fetched from the Hugging Face Hub). Immutable and thread-safe:
+ * <p>Made by {@link #load}, {@link #fromJson}, or a client's {@link TrainingClient#getTokenizer()}
+ * or {@link SamplingClient#getTokenizer()} (the tokenizer of its base model, fetched from the
+ * Hugging Face Hub as the {@code hub*} options of {@link ServiceClient.Builder} say; it does not
+ * depend on the client afterwards). Immutable and thread-safe:
  * any number of threads may encode and decode at once. Close it when done (try-with-resources);
  * {@link #close} waits for calls running on other threads, and a call after it throws {@link
  * TinkerException} with {@link Status#FAILED_PRECONDITION}. One never closed is freed by a
