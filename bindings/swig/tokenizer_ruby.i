@@ -183,7 +183,8 @@ VALUE tinker_rb_tokenizer_encode_batch(const tinker_tokenizer_t *tokenizer, VALU
   long total = 0;
   for (long i = 0; i < n; ++i) {
     VALUE t = rb_ary_entry(texts, i);
-    if (!RB_TYPE_P(t, T_STRING)) rb_raise(rb_eTypeError, "texts[%ld] must be a String, got %" PRIsVALUE, i, rb_obj_class(t));
+    if (!RB_TYPE_P(t, T_STRING))
+      rb_raise(rb_eTypeError, "texts[%ld] must be a String, got %" PRIsVALUE, i, rb_obj_class(t));
     total += RSTRING_LEN(t);
   }
   VALUE joined = rb_str_new(NULL, total > 0 ? total : 1);
@@ -205,7 +206,8 @@ VALUE tinker_rb_tokenizer_encode_batch(const tinker_tokenizer_t *tokenizer, VALU
   }
   tinker_status_t status = TINKER_OK;
   auto call = [&]() {
-    status = tinker_tokenizer_encode_batch(tokenizer, ptrs, lengths, (size_t)n, threads, add_special_tokens, ids, counts);
+    status = tinker_tokenizer_encode_batch(tokenizer, ptrs, lengths, (size_t)n, threads, add_special_tokens, ids,
+                                           counts);
   };
   tinker_rb::without_gvl(call);
   if (status != TINKER_OK) rb_exc_raise(tinker_rb::capture_failure(status)); /* every ids[i] is NULL */

@@ -141,7 +141,8 @@ class TokenizerTest < Minitest::Test
     assert_equal texts.map { |t| @tokenizer.encode(t, add_special_tokens: false) },
                  @tokenizer.encode_batch(texts, add_special_tokens: false)
     assert_equal [], @tokenizer.encode_batch([])
-    assert_equal [[BOS, EOS], []], [@tokenizer.encode_batch([""]).first, @tokenizer.encode_batch([""], add_special_tokens: false).first]
+    assert_equal [[BOS, EOS]], @tokenizer.encode_batch([""])
+    assert_equal [[]], @tokenizer.encode_batch([""], add_special_tokens: false)
   end
 
   def test_encode_batch_checks_its_arguments
@@ -233,7 +234,8 @@ class TokenizerTest < Minitest::Test
     assert_nil t.close
     assert t.closed?
     [-> { t.encode("a") }, -> { t.encode_batch(["a"]) }, -> { t.decode([97]) }, -> { t.vocab_size },
-     -> { t.token_to_id("a") }, -> { t.id_to_token(97) }, -> { t.bos_token }, -> { t.added_tokens }].each do |call|
+     -> { t.token_to_id("a") }, -> { t.token_to_id("a\0") }, -> { t.id_to_token(97) }, -> { t.id_to_token(2**40) },
+     -> { t.bos_token }, -> { t.eos_token_id }, -> { t.added_tokens }].each do |call|
       error = assert_raises(Tinker::FailedPreconditionError) { call.call }
       assert_match(/closed/, error.message)
     end

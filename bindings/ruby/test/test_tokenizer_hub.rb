@@ -36,9 +36,9 @@ class TokenizerHubTest < TrainingTestCase
 
   # Quoted by docs/ruby.md ("Tokenizer").
   def test_guide_get_tokenizer
-    base_url = ENV.fetch("TINKER_BASE_URL")
-    cache_dir = @cache
-    client = Tinker::ServiceClient.new(hub_endpoint: base_url, hub_cache_dir: cache_dir) # else HF_ENDPOINT, HF_HUB_CACHE
+    hub_url = ENV.fetch("TINKER_BASE_URL") # the emulator serves the Hub too
+    cache = @cache
+    client = Tinker::ServiceClient.new(hub_endpoint: hub_url, hub_cache_dir: cache) # else HF_ENDPOINT, HF_HUB_CACHE
     trainer = client.create_lora_training_client(MODEL, rank: 8, timeout: 60)
     tokenizer = trainer.get_tokenizer(timeout: 60) # fetched from the Hub into the cache, then loaded
     ids = tokenizer.encode("the cat")

@@ -154,9 +154,10 @@ module Tinker
     # @return [Integer, nil]
     def token_to_id(token)
       token = Tinker.naming("Tokenizer#token_to_id") { Tokenizer.text(token, "token") }
-      return nil if token.include?("\0") # no token is spelled with a NUL the C string would cut
-
-      id = @handle.use { |t| Raw.tinker_tokenizer_token_to_id(t, token) }
+      id = @handle.use do |t|
+        # No token is spelled with a NUL, where the C string would end.
+        token.include?("\0") ? -1 : Raw.tinker_tokenizer_token_to_id(t, token)
+      end
       id.negative? ? nil : id
     end
 
@@ -165,9 +166,10 @@ module Tinker
     # @param id [Integer]
     # @return [String, nil]
     def id_to_token(id)
-      return nil unless id.is_a?(Integer) && Values::INT32.cover?(id)
-
-      @handle.use { |t| Raw.tinker_tokenizer_id_to_token(t, id) }
+      @handle.use do |t|
+        # An id outside int32 names no token.
+        id.is_a?(Integer) && Values::INT32.cover?(id) ? Raw.tinker_tokenizer_id_to_token(t, id) : nil
+      end
     end
 
     # Number of distinct token ids: the model's vocabulary and the added tokens.
