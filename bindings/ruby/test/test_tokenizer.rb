@@ -176,6 +176,24 @@ class TokenizerTest < Minitest::Test
     assert_operator during, :>=, 2, "the ticker thread ran while the batch was encoded"
   end
 
+  # The GVL-free calls read only memory that stays put: another thread compacting the heap
+  # meanwhile (which moves short Strings) changes no result.
+  def test_heap_compaction_during_gvl_free_calls_changes_nothing
+    skip "GC.compact is not supported here" unless GC.respond_to?(:compact)
+    texts = Array.new(2000) { |i| "h#{i}\0é" } # short: embedded in their object slots
+    expected = texts.map { |t| @tokenizer.encode(t) }
+    long_ids = @tokenizer.encode("hello world " * 3000)
+    stop = false
+    compactor = Thread.new { GC.compact until stop }
+    5.times do
+      assert_equal expected, @tokenizer.encode_batch(texts.map(&:dup), threads: 2)
+      assert_equal "<|bos|>#{'hello world ' * 3000}<|eos|>", @tokenizer.decode(long_ids.dup)
+    end
+  ensure
+    stop = true
+    compactor&.join
+  end
+
   def test_a_text_changed_after_the_call_does_not_change_the_result
     text = +"hello"
     ids = @tokenizer.encode(text)
