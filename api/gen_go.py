@@ -582,7 +582,8 @@ def gen_results():
                        f"\tif err := {raw_fn(f'tinker_future_take_{r.name}')}(f, &s); err != nil {{\n"
                        f"\t\treturn \"\", fromRaw(err)\n\t}}\n\treturn s, nil\n}}\n")
         if not r.message:
-            continue  # client handles and the hand-written results (training_results.go, custom_loss_step.go)
+            continue  # handles (the clients' take in their files, the tokenizer's in tokenizer_get.go) and the
+            # hand-written results (training_results.go, custom_loss_step.go)
         name = camel(r.name)
         assert type_name(r.message) == name, f"gen_go: two results share {r.message}"
         T = f"tinker_{r.name}_t"

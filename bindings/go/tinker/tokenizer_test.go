@@ -536,18 +536,3 @@ func TestTokenizerConcurrentUseAndClose(t *testing.T) {
 		t.Error(err)
 	}
 }
-
-// A tokenizer never closed is freed by its finalizer.
-func TestTokenizerFinalizerFreesAnUnclosedTokenizer(t *testing.T) {
-	for i := 0; i < 20; i++ {
-		tok, err := LoadTokenizerFromMemory(testTokenizerJSON(t, "ByteLevel"), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tok.Encode(helloText); err != nil {
-			t.Fatal(err)
-		}
-	}
-	runtime.GC()
-	runtime.GC()
-}
