@@ -8,6 +8,7 @@
 
 #include "client/api_ops.h"
 #include "client/sampling_client.h"
+#include "client/step_chain.h"
 #include "client/training_client.h"
 #include "hub/repo_id.h"
 #include "hub/tokenizer_snapshot.h"
@@ -71,48 +72,20 @@ void remember_loaded(const std::string& key, const std::shared_ptr<const tok::To
   l.by_files[key] = t;
 }
 
-// One get_tokenizer: the caller's future, and the stop of the step running now, so that
-// cancelling the future stops the request, the download or (by discarding it) the load.
+// One get_tokenizer: its steps, the client (weak: a chain must never keep a runtime alive from
+// the runtime's own threads), and what the steps learn on the way.
 struct GetTokenizer {
-  std::shared_ptr<FutureState> user;
-  std::weak_ptr<ClientContext> ctx;  // weak: the chain must never keep a runtime alive from its own thread
+  std::shared_ptr<StepChain> steps;
+  std::weak_ptr<ClientContext> ctx;
   Clock::time_point started;
   int64_t deadline_ms = 0;
   std::string repo;
 
-  std::mutex mu;
-  bool cancelled = false;
-  std::function<void()> stop;
-
-  // The new step's stop; run at once when the future was cancelled meanwhile.
-  void set_stop(std::function<void()> s) {
-    std::unique_lock<std::mutex> lk(mu);
-    if (!cancelled) {
-      stop = std::move(s);
-      return;
-    }
-    lk.unlock();
-    s();
-  }
-  void cancel() {
-    std::function<void()> s;
-    {
-      std::lock_guard<std::mutex> lk(mu);
-      cancelled = true;
-      s = std::move(stop);
-    }
-    if (s) s();
-  }
-  // The step that just ended needs no stop any more (and its stop may hold this chain).
-  void step_ended() {
-    std::function<void()> s;
-    std::lock_guard<std::mutex> lk(mu);
-    s.swap(stop);
-  }
+  void fail(const Error& e) { steps->future()->fail(e); }
   void finish(std::shared_ptr<const tok::Tokenizer> t) {
     auto res = std::make_unique<TokenizerResult>();
     res->tokenizer = std::move(t);
-    user->complete(std::move(res));
+    steps->future()->complete(std::move(res));
   }
   // What is left of the deadline for the next step: 0 for none, -1 when it has passed.
   int64_t time_left(Runtime& rt) const {
@@ -122,71 +95,56 @@ struct GetTokenizer {
   }
 };
 
+Error shutting_down() {
+  return make_error(TINKER_E_CANCELLED, std::string(kWhat) + ": the client is shutting down");
+}
+
 // The last step, on the runtime's worker thread: the files of `dir` become a tokenizer.
 void load(const std::shared_ptr<GetTokenizer>& g, const std::string& dir, const std::string& key) {
-  if (g->user->done()) return;  // cancelled while queued
+  if (g->steps->future()->done()) return;  // cancelled while queued
   try {
     std::shared_ptr<const tok::Tokenizer> t = tok::load_path(dir);
     remember_loaded(key, t);
     g->finish(std::move(t));
   } catch (const tok::TokenizerError& e) {
-    g->user->fail(make_error(e.code(), std::string(kWhat) + ": the tokenizer of " + g->repo + ": " + e.what()));
+    g->fail(make_error(e.code(), std::string(kWhat) + ": the tokenizer of " + g->repo + ": " + e.what()));
   } catch (...) {
-    g->user->fail(current_exception_error(kWhat));
+    g->fail(current_exception_error(kWhat));
   }
 }
 
 // Fetch done (IO thread): a tokenizer already loaded from the same files, or a load queued.
 void after_fetch(const std::shared_ptr<GetTokenizer>& g, Runtime* rt, const Error* error, const std::string& dir) {
-  g->step_ended();
-  if (error) {
-    g->user->fail(prefixed(*error));
-    return;
-  }
-  if (g->user->done()) return;
+  g->steps->step_ended();
+  if (error) return g->fail(prefixed(*error));
+  if (g->steps->future()->done()) return;
   const std::string key = files_identity(dir);
   if (auto t = find_loaded(key)) return g->finish(std::move(t));
-  if (!rt->run_in_background([g, dir, key] { load(g, dir, key); }))
-    g->user->fail(make_error(TINKER_E_CANCELLED, std::string(kWhat) + ": the client is shutting down"));
+  if (!rt->run_in_background([g, dir, key] { load(g, dir, key); })) g->fail(shutting_down());
 }
 
 // First step done (IO thread): its result names the model; the repository follows from it.
 void after_first(const std::shared_ptr<GetTokenizer>& g, ResultKind kind, const ReadModel& read, FutureState& f) {
-  if (f.poll() != TINKER_OK) {
-    if (const Error* e = f.error()) g->user->fail(*e);
-    return;
-  }
-  if (g->user->done()) return;
   auto ctx = g->ctx.lock();
-  if (!ctx) {
-    g->user->fail(make_error(TINKER_E_CANCELLED, std::string(kWhat) + ": the client is shutting down"));
-    return;
-  }
+  if (!ctx) return g->fail(shutting_down());
   std::unique_ptr<Result> r;
   TokenizerModel model;
   Error err;
-  if (f.take(kind, &r) != TINKER_OK || !r) {
-    g->user->fail(make_error(TINKER_E_INTERNAL, std::string(kWhat) + ": the model's description was lost"));
-    return;
-  }
-  if (!read(*r, &model, &err) || !hub::tokenizer_repo_for(model.name, model.tokenizer_id, &g->repo, &err)) {
-    g->user->fail(prefixed(err));
-    return;
-  }
+  if (f.take(kind, &r) != TINKER_OK || !r)
+    return g->fail(make_error(TINKER_E_INTERNAL, std::string(kWhat) + ": the model's description was lost"));
+  if (!read(*r, &model, &err) || !hub::tokenizer_repo_for(model.name, model.tokenizer_id, &g->repo, &err))
+    return g->fail(prefixed(err));
   Runtime& rt = ctx->runtime();
   const int64_t left = g->time_left(rt);
-  if (left < 0) {
-    g->user->fail(make_error(TINKER_E_DEADLINE_EXCEEDED, std::string(kWhat) + ": deadline of " +
-                                                             std::to_string(g->deadline_ms) + " ms exceeded"));
-    return;
-  }
+  if (left < 0)
+    return g->fail(make_error(TINKER_E_DEADLINE_EXCEEDED,
+                              std::string(kWhat) + ": deadline of " + std::to_string(g->deadline_ms) + " ms exceeded"));
   hub::HubSettings settings = hub_settings_of(ctx->options());
   ctx->remember_secret(settings.token);
   Runtime* runtime = &rt;
-  g->set_stop(hub::fetch_tokenizer_snapshot(rt, ctx->logger(), g->repo, std::move(settings), left,
-                                            [g, runtime](const Error* e, const std::string& dir) {
-                                              after_fetch(g, runtime, e, dir);
-                                            }));
+  g->steps->set_stop(hub::fetch_tokenizer_snapshot(
+      rt, ctx->logger(), g->repo, std::move(settings), left,
+      [g, runtime](const Error* e, const std::string& dir) { after_fetch(g, runtime, e, dir); }));
 }
 
 }  // namespace
@@ -203,20 +161,14 @@ hub::HubSettings hub_settings_of(const ClientOptions& o) {
 std::shared_ptr<FutureState> start_get_tokenizer(const std::shared_ptr<ClientContext>& ctx, CallSpec first,
                                                  ResultKind first_kind, ReadModel read) {
   auto g = std::make_shared<GetTokenizer>();
-  g->user = std::make_shared<FutureState>(ctx->runtime().completion(), &result_types::Tokenizer);
+  g->steps = StepChain::make(*ctx, &result_types::Tokenizer);
   g->ctx = ctx;
   g->started = ctx->runtime().now();
   g->deadline_ms = ctx->options().default_deadline_ms;
-  std::weak_ptr<GetTokenizer> weak = g;
-  g->user->set_cancel_hook([weak] {
-    if (auto self = weak.lock()) self->cancel();
-  });
   first.what = kWhat;
-  first.then = [g, first_kind, read = std::move(read)](FutureState& f) { after_first(g, first_kind, read, f); };
-  auto step = std::make_shared<FutureState>(ctx->runtime().completion(), first_kind);
-  g->set_stop([step] { step->cancel(); });
-  start_call(*ctx, std::move(first), step);
-  return g->user;
+  g->steps->run(std::move(first), first_kind,
+                [g, first_kind, read = std::move(read)](FutureState& f) { after_first(g, first_kind, read, f); });
+  return g->steps->future();
 }
 
 std::shared_ptr<FutureState> TrainingClient::get_tokenizer() {

@@ -1,5 +1,6 @@
 // ServiceClient operations that create training runs (S2–S4; protocol.md §2.2, §6.7).
 #include "client/api_ops.h"
+#include "client/step_chain.h"
 #include "client/training_client.h"
 #include "wire/json.h"
 
@@ -31,49 +32,28 @@ std::function<void(http::Request&)> present(const std::string& credential) {
   };
 }
 
-// A multi-step creation: the caller's future plus the step currently running, so that
-// cancelling the former stops the latter.
+// A training run being created: its steps, and the client its future gives.
 struct Creation {
-  std::shared_ptr<FutureState> user;
-  std::shared_ptr<FutureState> step;
+  std::shared_ptr<StepChain> steps;
   std::weak_ptr<ClientContext> weak;
-  ClientContext* ctx = nullptr;
 
-  // Runs `spec` as the next step; `next` gets its finished future when it succeeded.
   void run(CallSpec spec, ResultKind kind, std::function<void(FutureState&)> next) {
-    std::shared_ptr<Creation> self = holder.lock();
-    spec.then = [self, next](FutureState& f) {
-      if (f.poll() != TINKER_OK) {
-        if (const Error* e = f.error()) self->user->fail(*e);
-        return;
-      }
-      if (self->user->done()) return;  // cancelled meanwhile
-      next(f);
-    };
-    step = std::make_shared<FutureState>(ctx->runtime().completion(), kind);
-    start_call(*ctx, std::move(spec), step);
+    steps->run(std::move(spec), kind, std::move(next));
   }
   void finish(const std::string& model_id, uint64_t ids_used) {
     auto res = std::make_unique<TrainingClientResult>();
     res->ctx = weak;
     res->model_id = model_id;
     res->ids_used = ids_used;
-    user->complete(std::move(res));
+    steps->future()->complete(std::move(res));
   }
-  std::weak_ptr<Creation> holder;
+  const std::shared_ptr<FutureState>& user() const { return steps->future(); }
 };
 
 std::shared_ptr<Creation> new_creation(const std::shared_ptr<ClientContext>& ctx) {
   auto c = std::make_shared<Creation>();
-  c->holder = c;
-  c->ctx = ctx.get();
+  c->steps = StepChain::make(*ctx, &result_types::TrainingClient);
   c->weak = ctx;
-  c->user = std::make_shared<FutureState>(ctx->runtime().completion(), &result_types::TrainingClient);
-  std::weak_ptr<Creation> weak = c;
-  c->user->set_cancel_hook([weak] {
-    if (auto self = weak.lock())
-      if (self->step) self->step->cancel();
-  });
   return c;
 }
 
@@ -130,7 +110,7 @@ std::shared_ptr<FutureState> create_lora_training_client(const std::shared_ptr<C
   auto c = new_creation(ctx);
   c->run(create_model_spec(ctx.get(), base_model, lora, user_metadata), &result_types::TrainingClient,
          [c](FutureState& f) { c->finish(model_id_of(f), 0); });
-  return c->user;
+  return c->user();
 }
 
 std::shared_ptr<FutureState> create_training_client_from_state(const std::shared_ptr<ClientContext>& ctx,
@@ -236,7 +216,7 @@ std::shared_ptr<FutureState> create_training_client_from_state(const std::shared
     };
     c->run(std::move(exchange), &result_types::None, [ask_info, jwt](FutureState&) { ask_info(*jwt); });
   });
-  return c->user;
+  return c->user();
 }
 
 }  // namespace tinker
