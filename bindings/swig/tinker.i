@@ -16,6 +16,10 @@
  *                                     borrows it (tinker_swig::Retained).
  *   - `(T *dst, size_t capacity)`    -> a buffer the call fills (Java array, Go slice; Ruby
  *                                     passes the capacity and gets an Array back).
+ *   - the tokenizer's arrays and text (tokenizer_{go,ruby,java}.i) -> per call, never retained:
+ *                                     ids in are read (or copied) for the call only, ids and
+ *                                     text out become native values and the C memory is freed;
+ *                                     a batch crosses once, through a small helper per language.
  *   - a tinker_status_t return     -> success, or the calling thread's error record turned into a
  *                                     Tinker error (Ruby exception, Java TinkerException, Go `error`).
  *                                     The record is read inside the same generated wrapper, on the

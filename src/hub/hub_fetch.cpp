@@ -108,7 +108,7 @@ class Fetch final : public Operation, public std::enable_shared_from_this<Fetch>
       if (auto path = cache_.cached_file(f_.revision, f_.filename)) return finish_ok(*path);
     if (s_.offline) {
       if (auto path = cache_.cached_file(f_.revision, f_.filename)) return finish_ok(*path);
-      return finish(make_error(TINKER_E_UNAVAILABLE, what_ + ": offline mode (HF_HUB_OFFLINE) and the file is not in "
+      return finish(make_error(TINKER_E_UNAVAILABLE, what_ + ": offline mode (HF_HUB_OFFLINE or the hub_offline option) and the file is not in "
                                                          "the cache " + s_.cache_dir),
                     "");
     }
