@@ -5,12 +5,15 @@
 // each completion with a toy reward (1 if it contains the target token, else 0), and trains on
 // them with the importance_sampling loss: each completion token comes with the logprob it was
 // sampled with and its advantage, the completion's reward minus its group's mean. The mean reward
-// per step is printed; it rises as the adapter learns to emit the target token. The program exits
-// with status 1 when it did not rise (CTest runs it as a test).
+// per step is printed with the step's first rewarded completion, decoded; the reward rises as the
+// adapter learns to emit the target token. Prompts and target are encoded with the model's
+// tokenizer (TrainingClient.GetTokenizer). The program exits with status 1 when the reward did not
+// rise (CTest runs it as a test).
 //
-// Environment: TINKER_BASE_URL and TINKER_API_KEY (tests/with_emulator.sh sets both for a local
-// tinker-emulator). The flags change the model and the size of the run; with the defaults it
-// takes a few seconds against the emulator, whose tiny models read bytes as tokens.
+// Environment: TINKER_BASE_URL and TINKER_API_KEY, and HF_ENDPOINT / HF_HUB_CACHE for the
+// tokenizer files (tests/with_emulator.sh sets them all for a local tinker-emulator, which serves
+// its models' tokenizers as the Hugging Face Hub does). The flags change the model and the size of
+// the run; with the defaults it takes a few seconds against the emulator.
 package main
 
 import (
@@ -31,12 +34,12 @@ type config struct {
 	groups       int // prompts per step
 	groupSize    int // samples per prompt
 	maxTokens    int
-	target       int32 // the token the reward asks for
+	target       string // the text whose token the reward asks for
 	learningRate float64
 	seed         int64
 }
 
-// prompts are text as byte tokens, which is what the emulator's tiny models read.
+// prompts are text; the model's tokenizer makes them tokens.
 var prompts = []string{"the cat", "a dog sat", "on the mat", "by the fire", "the log was", "it is warm",
 	"we sat", "and then"}
 
@@ -47,15 +50,14 @@ func main() {
 	flag.IntVar(&cfg.groups, "groups", 8, "prompts per step")
 	flag.IntVar(&cfg.groupSize, "group-size", 8, "samples per prompt")
 	flag.IntVar(&cfg.maxTokens, "max-tokens", 16, "tokens per sample")
-	target := flag.String("target", "e", "the one-byte token the reward asks for")
+	flag.StringVar(&cfg.target, "target", "e", "text of one token, which the reward asks for")
 	flag.Float64Var(&cfg.learningRate, "lr", 0.01, "Adam learning rate")
 	flag.Int64Var(&cfg.seed, "seed", 1, "seed of the adapter and of the samples")
 	flag.Parse()
-	if len(*target) != 1 || cfg.steps < 1 || cfg.groups < 1 || cfg.groupSize < 1 || cfg.maxTokens < 1 {
-		fmt.Fprintln(os.Stderr, "rl_loop: -target must be one byte; -steps, -groups, -group-size and -max-tokens at least 1")
+	if cfg.steps < 1 || cfg.groups < 1 || cfg.groupSize < 1 || cfg.maxTokens < 1 {
+		fmt.Fprintln(os.Stderr, "rl_loop: -steps, -groups, -group-size and -max-tokens must be at least 1")
 		os.Exit(2)
 	}
-	cfg.target = int32((*target)[0])
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
@@ -87,39 +89,90 @@ func run(ctx context.Context, cfg config, out io.Writer) ([]float64, error) {
 		return nil, err
 	}
 	defer trainer.Close()
+	tok, err := trainer.GetTokenizer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tok.Close()
+	t, err := newTask(tok, cfg.target)
+	if err != nil {
+		return nil, err
+	}
 	fmt.Fprintf(out, "training %s on %s: %d prompts × %d samples per step, reward: contains %q\n",
-		trainer.ModelID(), cfg.baseModel, cfg.groups, cfg.groupSize, rune(cfg.target))
+		trainer.ModelID(), cfg.baseModel, cfg.groups, cfg.groupSize, cfg.target)
 	var rewards []float64
 	for step := 0; step < cfg.steps; step++ {
-		r, err := trainStep(ctx, trainer, cfg, step)
+		r, shown, err := trainStep(ctx, trainer, t, cfg, step)
 		if err != nil {
 			return nil, fmt.Errorf("step %d: %w", step+1, err)
 		}
 		rewards = append(rewards, r)
-		fmt.Fprintf(out, "step %3d  mean reward %.3f\n", step+1, r)
+		fmt.Fprintf(out, "step %3d  mean reward %.3f  %s\n", step+1, r, shown)
 	}
 	return rewards, nil
 }
 
+// task is what the tokenizer gives the loop: every prompt's tokens (one batch call), the target's
+// token, and the way back from tokens to text.
+type task struct {
+	tok     *tinker.Tokenizer
+	prompts [][]int32
+	target  int32
+}
+
+func newTask(tok *tinker.Tokenizer, target string) (task, error) {
+	ids, err := tok.Encode(target, tinker.WithAddSpecialTokens(false))
+	if err != nil {
+		return task{}, err
+	}
+	if len(ids) != 1 {
+		return task{}, fmt.Errorf("-target %q is %d tokens for this tokenizer, not one", target, len(ids))
+	}
+	encoded, err := tok.EncodeBatch(prompts, 0)
+	if err != nil {
+		return task{}, err
+	}
+	return task{tok: tok, prompts: encoded, target: ids[0]}, nil
+}
+
+// show decodes the first completion that earned a reward, to print it with its prompt.
+func (t task) show(batch [][]int32, groups [][]tinker.SampledSequence) string {
+	for g, seqs := range groups {
+		for _, s := range seqs {
+			if reward(s.Tokens, t.target) == 0 {
+				continue
+			}
+			prompt, err1 := t.tok.Decode(batch[g], tinker.WithSkipSpecialTokens(true))
+			completion, err2 := t.tok.Decode(s.Tokens, tinker.WithSkipSpecialTokens(true))
+			if err1 != nil || err2 != nil {
+				return ""
+			}
+			return fmt.Sprintf("%q + %q", prompt, completion)
+		}
+	}
+	return ""
+}
+
 // trainStep samples from the current weights, scores the samples and trains on them; it returns
 // the step's mean reward.
-func trainStep(ctx context.Context, trainer *tinker.TrainingClient, cfg config, step int) (float64, error) {
+func trainStep(ctx context.Context, trainer *tinker.TrainingClient, t task, cfg config, step int) (float64, string,
+	error) {
 	sampler, err := trainer.SaveWeightsAndGetSamplingClient(ctx)
 	if err != nil {
-		return 0, err
+		return 0, "", err
 	}
 	defer sampler.Close()
-	batch := promptBatch(step, cfg.groups)
+	batch := promptBatch(t.prompts, step, cfg.groups)
 	groups, err := sampleGroups(ctx, sampler, batch, cfg, step)
 	if err != nil {
-		return 0, err
+		return 0, "", err
 	}
 	var data []tinker.Datum
 	total, count := 0.0, 0
 	for g, seqs := range groups {
 		rewards := make([]float64, len(seqs))
 		for i, s := range seqs {
-			rewards[i] = reward(s.Tokens, cfg.target)
+			rewards[i] = reward(s.Tokens, t.target)
 			total += rewards[i]
 			count++
 		}
@@ -127,21 +180,17 @@ func trainStep(ctx context.Context, trainer *tinker.TrainingClient, cfg config, 
 	}
 	if len(data) > 0 { // else every group was all alike: nothing to learn from
 		if err := train(ctx, trainer, data, cfg.learningRate); err != nil {
-			return 0, err
+			return 0, "", err
 		}
 	}
-	return total / float64(count), nil
+	return total / float64(count), t.show(batch, groups), nil
 }
 
-// promptBatch is the step's prompts, as tokens: the list, round robin.
-func promptBatch(step, groups int) [][]int32 {
+// promptBatch is the step's prompts: the list, round robin.
+func promptBatch(prompts [][]int32, step, groups int) [][]int32 {
 	batch := make([][]int32, groups)
 	for g := range batch {
-		text := prompts[(step*groups+g)%len(prompts)]
-		batch[g] = make([]int32, len(text))
-		for i := 0; i < len(text); i++ {
-			batch[g][i] = int32(text[i])
-		}
+		batch[g] = prompts[(step*groups+g)%len(prompts)]
 	}
 	return batch
 }
