@@ -63,6 +63,12 @@ void assert_round_trip(const tinker_tokenizer_t* t, const std::string& text) {
   tinker_free(ids);
 }
 
+// The Hub holds its answer for tokenizer.json for 20 s: a get_tokenizer stays in its download.
+void hold_tokenizer_json() {
+  add_fault("{\"path\": \"/tinker-emulator/bytes/resolve/main/tokenizer.json\", \"action\": \"delay\", "
+            "\"delay_ms\": 20000}");
+}
+
 tinker_tokenizer_t* take_tokenizer(tinker_future_t* f) {
   assert_status(tinker_future_wait(f, 30000), TINKER_OK, tinker_future_error(f));
   tinker_tokenizer_t* t = nullptr;
@@ -197,8 +203,7 @@ void cancelling_get_tokenizer_stops_the_download(void** state) {
   CacheDir cache;
   tinker_service_client_t* c = new_client(hub_options(cache));
   tinker_training_client_t* tc = new_training_client(c);
-  add_fault("{\"path\": \"/tinker-emulator/bytes/resolve/main/tokenizer.json\", \"action\": \"delay\", "
-            "\"delay_ms\": 20000}");
+  hold_tokenizer_json();
   tinker_future_t* f = nullptr;
   assert_status(tinker_training_client_get_tokenizer_async(tc, &f), TINKER_OK, tinker_last_error());
   track(f);
@@ -219,8 +224,7 @@ void the_default_deadline_bounds_the_whole_operation(void** state) {
   assert_status(tinker_client_options_set_default_deadline_ms(o, 1500), TINKER_OK, tinker_last_error());
   tinker_service_client_t* c = new_client(o);
   tinker_training_client_t* tc = new_training_client(c);
-  add_fault("{\"path\": \"/tinker-emulator/bytes/resolve/main/tokenizer.json\", \"action\": \"delay\", "
-            "\"delay_ms\": 20000}");
+  hold_tokenizer_json();
   tinker_tokenizer_t* t = nullptr;
   assert_status(tinker_training_client_get_tokenizer(tc, &t), TINKER_E_DEADLINE_EXCEEDED, tinker_last_error());
   assert_null(t);
@@ -246,8 +250,7 @@ void freeing_the_client_ends_a_pending_get_tokenizer(void** state) {
   CacheDir cache;
   tinker_service_client_t* c = new_client(hub_options(cache));
   tinker_training_client_t* tc = new_training_client(c);
-  add_fault("{\"path\": \"/tinker-emulator/bytes/resolve/main/tokenizer.json\", \"action\": \"delay\", "
-            "\"delay_ms\": 20000}");
+  hold_tokenizer_json();
   tinker_future_t* f = nullptr;
   assert_status(tinker_training_client_get_tokenizer_async(tc, &f), TINKER_OK, tinker_last_error());
   assert_true(eventually([] { return !hub_requests(kInfoRepo).empty(); }, 10000));
