@@ -43,7 +43,7 @@ OUTRO = """
 |---|---|
 | `ServiceClient(api_key=…, base_url=…, …)` | C `tinker_service_client_new` with `tinker_client_options_*` (also from `TINKER_API_KEY`, `TINKER_BASE_URL`); Go `tinker.NewServiceClient(opts…)`; Ruby `Tinker::ServiceClient.new(**options)`; Java `ServiceClient.builder()…build()` |
 | `ServiceClient.create_rest_client()` | C `tinker_service_client_create_rest_client`; Go `CreateRestClient`; Ruby `create_rest_client`; Java `createRestClient` |
-| `TrainingClient.get_tokenizer()`, `SamplingClient.get_tokenizer()` | not yet |
+| a `PreTrainedTokenizer` (`encode`, `decode`, `convert_tokens_to_ids`, …) | libtinker's own tokenizer: C `tinker_tokenizer_encode` / `_decode` / `_token_to_id` (`tokenizer.h`); Go `Tokenizer.Encode` / `Decode`; Ruby `Tokenizer#encode` / `#decode`; Java `Tokenizer.encode` / `decode`; chat templates are not applied |
 | `APIFuture.result(timeout)` | C `tinker_future_wait` then `tinker_future_take_<result>`; Go `Future.Wait(ctx)`; Ruby `Future#wait(timeout)`; Java `TinkerFuture.get()` / `join()` (a `CompletableFuture`) |
 """
 
