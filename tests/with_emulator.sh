@@ -3,8 +3,9 @@
 # Usage: with_emulator.sh EMULATOR_BINARY [emulator flags...] -- COMMAND [ARGS...]
 # The command sees TINKER_BASE_URL (the emulator's URL) and TINKER_API_KEY (a test key unless
 # already set), and, for get_tokenizer, HF_ENDPOINT (the emulator, which also serves its models'
-# tokenizer files as the Hugging Face Hub does) with HF_HUB_CACHE in the emulator's temporary
-# directory, so nothing reaches the real Hub or the user's cache. The emulator is stopped when
+# tokenizer files as the Hugging Face Hub does) with HF_HOME and HF_HUB_CACHE in the emulator's
+# temporary directory and no HF_TOKEN, so nothing reaches the real Hub or the user's cache, and
+# the user's Hub token is not sent to the emulator. The emulator is stopped when
 # the command ends; the command's exit code is kept.
 set -uo pipefail
 
@@ -32,6 +33,7 @@ done
 export TINKER_BASE_URL="$url"
 export TINKER_API_KEY="${TINKER_API_KEY:-tml-test-key-0001}"
 export HF_ENDPOINT="$url"
+export HF_HOME="$datadir/hf-home"
 export HF_HUB_CACHE="$datadir/hub-cache"
-unset HF_HUB_OFFLINE
+unset HF_HUB_OFFLINE HF_TOKEN HF_TOKEN_PATH
 "$@"
