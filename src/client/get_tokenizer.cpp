@@ -10,6 +10,7 @@
 #include "client/sampling_client.h"
 #include "client/step_chain.h"
 #include "client/training_client.h"
+#include "hub/hub_settings.h"
 #include "hub/repo_id.h"
 #include "hub/tokenizer_snapshot.h"
 #include "tokenizer/error.h"
@@ -72,6 +73,16 @@ void remember_loaded(const std::string& key, const std::shared_ptr<const tok::To
   l.by_files[key] = t;
 }
 
+// The Hub settings of a client: its options over the environment's (huggingface_hub's variables).
+hub::HubSettings hub_settings_of(const ClientOptions& o) {
+  hub::HubSettings s = hub::HubSettings::environment_defaults();
+  if (o.hub_endpoint) s.endpoint = *o.hub_endpoint;
+  if (o.hub_token) s.token = *o.hub_token;
+  if (o.hub_cache_dir) s.cache_dir = *o.hub_cache_dir;
+  if (o.hub_offline) s.offline = *o.hub_offline;
+  return s;
+}
+
 // One get_tokenizer: its steps, the client (weak: a chain must never keep a runtime alive from
 // the runtime's own threads), and what the steps learn on the way.
 struct GetTokenizer {
@@ -128,12 +139,11 @@ void after_first(const std::shared_ptr<GetTokenizer>& g, ResultKind kind, const 
   auto ctx = g->ctx.lock();
   if (!ctx) return g->fail(shutting_down());
   std::unique_ptr<Result> r;
-  TokenizerModel model;
-  Error err;
   if (f.take(kind, &r) != TINKER_OK || !r)
     return g->fail(make_error(TINKER_E_INTERNAL, std::string(kWhat) + ": the model's description was lost"));
-  if (!read(*r, &model, &err) || !hub::tokenizer_repo_for(model.name, model.tokenizer_id, &g->repo, &err))
-    return g->fail(prefixed(err));
+  const TokenizerModel model = read(*r);
+  Error err;
+  if (!hub::tokenizer_repo_for(model.name, model.tokenizer_id, &g->repo, &err)) return g->fail(prefixed(err));
   Runtime& rt = ctx->runtime();
   const int64_t left = g->time_left(rt);
   if (left < 0)
@@ -148,15 +158,6 @@ void after_first(const std::shared_ptr<GetTokenizer>& g, ResultKind kind, const 
 }
 
 }  // namespace
-
-hub::HubSettings hub_settings_of(const ClientOptions& o) {
-  hub::HubSettings s = hub::HubSettings::environment_defaults();
-  if (o.hub_endpoint) s.endpoint = *o.hub_endpoint;
-  if (o.hub_token) s.token = *o.hub_token;
-  if (o.hub_cache_dir) s.cache_dir = *o.hub_cache_dir;
-  if (o.hub_offline) s.offline = *o.hub_offline;
-  return s;
-}
 
 std::shared_ptr<FutureState> start_get_tokenizer(const std::shared_ptr<ClientContext>& ctx, CallSpec first,
                                                  ResultKind first_kind, ReadModel read) {
@@ -175,21 +176,16 @@ std::shared_ptr<FutureState> TrainingClient::get_tokenizer() {
   wire::api::GetInfoRequest req;
   req.model_id = model_id();
   return start_get_tokenizer(ctx_, json_call(ops::get_info, wire::api::encode_json(req)), ops::get_info.result,
-                             [](Result& r, TokenizerModel* model, Error*) {
+                             [](Result& r) {
                                const auto& info = static_cast<tinker_model_info&>(r).m;
-                               model->name = info.model_name;
-                               model->tokenizer_id = info.tokenizer_id;
-                               return true;
+                               return TokenizerModel{info.model_name, info.tokenizer_id};
                              });
 }
 
 std::shared_ptr<FutureState> SamplingClient::get_tokenizer() {
   std::string path = expand_path(ops::get_base_model.path, {{"sampler_id", sampling_session_id_}});
   return start_get_tokenizer(ctx_, json_call(ops::get_base_model, "", std::move(path)), ops::get_base_model.result,
-                             [](Result& r, TokenizerModel* model, Error*) {
-                               model->name = static_cast<tinker_string&>(r).value;
-                               return true;
-                             });
+                             [](Result& r) { return TokenizerModel{static_cast<tinker_string&>(r).value, ""}; });
 }
 
 }  // namespace tinker

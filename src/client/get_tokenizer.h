@@ -11,7 +11,6 @@
 #include "client/api_results.h"
 #include "core/call.h"
 #include "core/client_context.h"
-#include "hub/hub_settings.h"
 
 namespace tinker {
 
@@ -20,7 +19,7 @@ class Tokenizer;
 }
 
 // What a get_tokenizer future holds: the loaded tokenizer, shared by every handle made of it
-// (it is immutable) and by the process-wide cache of loaded tokenizers.
+// (it is immutable; the process-wide table of loaded tokenizers refers to it weakly).
 struct TokenizerResult final : Result {
   std::shared_ptr<const tok::Tokenizer> tokenizer;
   ResultKind kind() const override { return &result_types::Tokenizer; }
@@ -31,15 +30,12 @@ struct TokenizerModel {
   std::string name;          // "Qwen/Qwen3-8B", possibly with a ":suffix"
   std::string tokenizer_id;  // empty: decide from the name
 };
-using ReadModel = std::function<bool(Result& first, TokenizerModel* model, Error* err)>;
+using ReadModel = std::function<TokenizerModel(Result& first)>;
 
 // Runs `first` (whose result has kind `first_kind`), reads the model from it with `read`, and
 // completes the returned future with a TokenizerResult. The client's default deadline bounds
 // the whole operation; cancelling the future stops whichever step is running.
 std::shared_ptr<FutureState> start_get_tokenizer(const std::shared_ptr<ClientContext>& ctx, CallSpec first,
                                                  ResultKind first_kind, ReadModel read);
-
-// The Hub settings of a client: its options over the environment's (huggingface_hub's variables).
-hub::HubSettings hub_settings_of(const ClientOptions& options);
 
 }  // namespace tinker
