@@ -208,10 +208,9 @@ void cancelling_get_tokenizer_stops_the_download(void** state) {
   assert_status(tinker_training_client_get_tokenizer_async(tc, &f), TINKER_OK, tinker_last_error());
   track(f);
   assert_true(eventually([] { return !hub_requests(kInfoRepo).empty(); }, 10000));
-  const double start = now_ms();
   assert_status(tinker_future_cancel(f), TINKER_OK, tinker_last_error());
+  // Ended by the cancel, not by the 20 s answer: a wait far shorter than the hold sees it.
   assert_status(tinker_future_wait(f, 5000), TINKER_E_CANCELLED, tinker_future_error(f));
-  assert_true(now_ms() - start < 5000);
   tinker_tokenizer_t* t = nullptr;
   assert_int_not_equal(tinker_future_take_tokenizer(f, &t), TINKER_OK);
   assert_null(t);
