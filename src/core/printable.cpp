@@ -4,6 +4,8 @@
 #include <map>
 #include <mutex>
 
+#include "core/utf8.h"
+
 namespace tinker {
 
 namespace {
@@ -32,33 +34,13 @@ void release(const std::string& s) {
   if (it != r.secrets.end() && --it->second == 0) r.secrets.erase(it);
 }
 
-// Length of the valid UTF-8 sequence at p (1–4), or 0 when the bytes there are not one.
-size_t utf8_sequence(const unsigned char* p, size_t left) {
-  const unsigned char c = p[0];
-  size_t n;
-  uint32_t cp;
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) n = 2, cp = c & 0x1F;
-  else if (c >= 0xE0 && c <= 0xEF) n = 3, cp = c & 0x0F;
-  else if (c >= 0xF0 && c <= 0xF4) n = 4, cp = c & 0x07;
-  else return 0;
-  if (left < n) return 0;
-  for (size_t i = 1; i < n; ++i) {
-    if ((p[i] & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (p[i] & 0x3F);
-  }
-  const bool overlong = (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000);
-  const bool surrogate = cp >= 0xD800 && cp <= 0xDFFF;
-  if (overlong || surrogate || cp > 0x10FFFF) return 0;
-  return n;
-}
-
 std::string escape_and_validate(const std::string& in) {
   static const char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(in.size());
   const auto* p = reinterpret_cast<const unsigned char*>(in.data());
   const size_t size = in.size();
+  size_t subpart;  // unused: an invalid byte is replaced on its own, one U+FFFD per byte
   for (size_t i = 0; i < size;) {
     const unsigned char c = p[i];
     if (c == '\n') out += "\\n";
@@ -67,7 +49,7 @@ std::string escape_and_validate(const std::string& in) {
       out += "\\x";
       out += kHex[c >> 4];
       out += kHex[c & 15];
-    } else if (size_t n = utf8_sequence(p + i, size - i)) {
+    } else if (size_t n = utf8_char_or_subpart(p + i, size - i, &subpart)) {
       out.append(in, i, n);
       i += n;
       continue;

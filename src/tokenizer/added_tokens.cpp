@@ -2,7 +2,7 @@
 
 #include <utf8proc.h>
 
-#include "tokenizer/utf8.h"
+#include "core/utf8.h"
 
 namespace tinker::tok {
 

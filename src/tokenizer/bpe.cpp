@@ -7,7 +7,7 @@
 #include <queue>
 
 #include "tokenizer/error.h"
-#include "tokenizer/utf8.h"
+#include "core/utf8.h"
 
 namespace tinker::tok {
 

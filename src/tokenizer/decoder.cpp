@@ -2,7 +2,7 @@
 
 #include "tokenizer/byte_level.h"
 #include "tokenizer/error.h"
-#include "tokenizer/utf8.h"
+#include "core/utf8.h"
 
 namespace tinker::tok {
 

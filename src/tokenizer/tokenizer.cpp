@@ -3,7 +3,7 @@
 #include <unordered_set>
 
 #include "tokenizer/error.h"
-#include "tokenizer/utf8.h"
+#include "core/utf8.h"
 
 namespace tinker::tok {
 

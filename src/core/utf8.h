@@ -1,5 +1,6 @@
-// UTF-8 as the tokenizer needs it: strict validation (what a Rust &str guarantees), stepping
-// over code points, encoding one, and the lossy decode of Rust's String::from_utf8_lossy.
+// UTF-8, strictly (what a Rust &str guarantees: no overlongs, no surrogates, nothing above
+// U+10FFFF): validation, stepping over code points, encoding one, and the lossy decode of Rust's
+// String::from_utf8_lossy. The tokenizer's, and what printable() checks messages with.
 #pragma once
 
 #include <cstddef>
@@ -7,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace tinker::tok {
+namespace tinker {
 
 // Whether `s` is valid UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
 bool utf8_valid(std::string_view s);
@@ -27,4 +28,4 @@ size_t utf8_char_or_subpart(const unsigned char* p, size_t n, size_t* bad_len);
 // `bytes` with every maximal invalid subsequence replaced by U+FFFD.
 std::string utf8_lossy(std::string_view bytes);
 
-}  // namespace tinker::tok
+}  // namespace tinker

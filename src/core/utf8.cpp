@@ -1,8 +1,8 @@
-#include "tokenizer/utf8.h"
+#include "core/utf8.h"
 
 #include <cstring>
 
-namespace tinker::tok {
+namespace tinker {
 
 size_t utf8_char_or_subpart(const unsigned char* p, size_t n, size_t* bad_len) {
   const unsigned char b = p[0];
@@ -114,4 +114,4 @@ std::string utf8_lossy(std::string_view bytes) {
   return out;
 }
 
-}  // namespace tinker::tok
+}  // namespace tinker
