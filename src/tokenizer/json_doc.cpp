@@ -7,6 +7,18 @@
 
 namespace tinker::tok::json {
 
+namespace {
+
+// The value of a hexadecimal digit, or -1.
+int hex_digit(char h) {
+  if (h >= '0' && h <= '9') return h - '0';
+  if (h >= 'a' && h <= 'f') return h - 'a' + 10;
+  if (h >= 'A' && h <= 'F') return h - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
 Type Value::type() const { return doc_->node(index_).type; }
 
 std::string Value::str() const {
@@ -86,13 +98,13 @@ bool Document::parse(std::string_view text, std::string* error) {
   text_ = text;
   pos_ = 0;
   nodes_.clear();
-  // About one node per 12 bytes in tokenizer files: one allocation instead of many doublings
-  // (capped: a huge hostile text grows the array only as far as it really has nodes).
-  if (text.size() <= kMaxText) nodes_.reserve(std::min<size_t>(text.size() / 12 + 16, size_t(1) << 22));
   if (text.size() > kMaxText) {
     *error = "JSON text of " + std::to_string(text.size()) + " bytes is over the limit of 1 GiB";
     return false;
   }
+  // About one node per 12 bytes in tokenizer files: one allocation instead of many doublings
+  // (capped: a huge hostile text grows the array only as far as it really has nodes).
+  nodes_.reserve(std::min<size_t>(text.size() / 12 + 16, size_t(1) << 22));
   if (!utf8_valid(text)) return fail("not valid UTF-8");
   // Skip a UTF-8 byte order mark, as serde_json does not but editors write: harmless.
   if (text.size() >= 3 && std::memcmp(text.data(), "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
@@ -128,8 +140,7 @@ bool Document::string_node() {
           if (at + 4 > text_.size()) return false;
           *v = 0;
           for (size_t k = at; k < at + 4; ++k) {
-            char h = text_[k];
-            int d = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10 : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+            const int d = hex_digit(text_[k]);
             if (d < 0) return false;
             *v = *v * 16 + uint32_t(d);
           }
@@ -250,12 +261,9 @@ std::string unescape(std::string_view raw) {
       case 'r': out += '\r'; break;
       case 't': out += '\t'; break;
       case 'u': {
-        auto hex4 = [&](size_t at) {
+        auto hex4 = [&](size_t at) {  // digits the parser checked
           uint32_t v = 0;
-          for (size_t k = at; k < at + 4; ++k) {
-            char h = raw[k];
-            v = v * 16 + uint32_t(h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
-          }
+          for (size_t k = at; k < at + 4; ++k) v = v * 16 + uint32_t(hex_digit(raw[k]));
           return v;
         };
         uint32_t u = hex4(i + 1);
