@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "capi/handles.h"
+#include "core/error.h"
 #include "tinker/tokenizer.h"
 #include "tokenizer/batch.h"
 #include "tokenizer/error.h"
@@ -100,27 +101,22 @@ TINKER_API tinker_status_t tinker_tokenizer_encode_batch(const tinker_tokenizer*
       if (!texts[i] && lengths[i] > 0)
         return capi::fail(TINKER_E_INVALID_ARGUMENT, std::string(fn) + ": texts[" + std::to_string(i) + "] is NULL");
     }
-    // Each job keeps its own outcome; the first failure in input order is reported.
+    // Each job keeps its own outcome (a worker thread must not let an exception escape); the
+    // first failure in input order is reported.
     std::vector<std::vector<int32_t>> results(n);
-    std::vector<tinker_status_t> codes(n, TINKER_OK);
-    std::vector<std::string> messages(n);
+    std::vector<Error> errors(n);
     tok::run_parallel(n, threads, [&](size_t i) {
+      const auto what = [&] { return std::string(fn) + ": texts[" + std::to_string(i) + "]"; };
       try {
         results[i] = tokenizer->impl->encode(std::string_view(texts[i] ? texts[i] : "", lengths[i]), add_special_tokens != 0);
       } catch (const tok::TokenizerError& e) {
-        codes[i] = e.code();
-        messages[i] = e.what();
-      } catch (const std::bad_alloc&) {
-        codes[i] = TINKER_E_RESOURCE_EXHAUSTED;
-        messages[i] = "out of memory";
-      } catch (const std::exception& e) {
-        codes[i] = TINKER_E_INTERNAL;
-        messages[i] = std::string("internal error: ") + e.what();
+        errors[i] = make_error(e.code(), what() + ": " + e.what());
+      } catch (...) {
+        errors[i] = current_exception_error(what());
       }
     });
-    for (size_t i = 0; i < n; ++i) {
-      if (codes[i] != TINKER_OK)
-        return capi::fail(codes[i], std::string(fn) + ": texts[" + std::to_string(i) + "]: " + messages[i]);
+    for (const Error& e : errors) {
+      if (e.code != TINKER_OK) return capi::fail(e.code, e.message);
     }
     for (size_t i = 0; i < n; ++i) {
       if (tinker_status_t s = hand_out_ids(fn, results[i], &ids[i], &counts[i]); s != TINKER_OK) {
