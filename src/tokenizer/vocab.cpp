@@ -25,14 +25,7 @@ uint64_t Vocab::hash(std::string_view s) {
 }
 
 int32_t Vocab::find(std::string_view token) const {
-  if (slots_.empty()) return -1;
-  const uint64_t h = hash(token);
-  const uint32_t tag = uint32_t(h) | 1u;
-  for (size_t i = size_t(h >> 32) & mask_;; i = (i + 1) & mask_) {
-    const Slot& s = slots_[i];
-    if (s.hash == 0) return -1;
-    if (s.hash == tag && equal(s.id, token)) return s.id;
-  }
+  return slots_.empty() ? -1 : id_in(slot_of(hash(token), token));
 }
 
 void Vocab::find_many(const std::string_view* keys, size_t n, int32_t* out) const {
@@ -44,21 +37,8 @@ void Vocab::find_many(const std::string_view* keys, size_t n, int32_t* out) cons
       hashes[i] = hash(keys[base + i]);
       if (!slots_.empty()) __builtin_prefetch(&slots_[size_t(hashes[i] >> 32) & mask_]);
     }
-    for (size_t i = 0; i < m; ++i) {
-      int32_t id = -1;
-      if (!slots_.empty()) {
-        const uint32_t tag = uint32_t(hashes[i]) | 1u;
-        for (size_t k = size_t(hashes[i] >> 32) & mask_;; k = (k + 1) & mask_) {
-          const Slot& s = slots_[k];
-          if (s.hash == 0) break;
-          if (s.hash == tag && equal(s.id, keys[base + i])) {
-            id = s.id;
-            break;
-          }
-        }
-      }
-      out[base + i] = id;
-    }
+    for (size_t i = 0; i < m; ++i)
+      out[base + i] = slots_.empty() ? -1 : id_in(slot_of(hashes[i], keys[base + i]));
   }
 }
 
@@ -95,13 +75,7 @@ void Vocab::build(const std::vector<std::pair<std::string_view, int32_t>>& entri
     }
     for (size_t k = 0; k < m; ++k) {
       const auto& [text, id] = entries[base + k];
-      const uint32_t tag = uint32_t(hashes[k]) | 1u;
-      size_t i = size_t(hashes[k] >> 32) & mask_;
-      for (;; i = (i + 1) & mask_) {
-        const Slot& s = slots_[i];
-        if (s.hash == 0 || (s.hash == tag && equal(s.id, text))) break;
-      }
-      Slot& slot = slots_[i];
+      Slot& slot = slots_[slot_of(hashes[k], text)];
       if (slot.hash != 0) {
         // The text again: the last id wins, and the earlier id is no longer a token.
         spans_[size_t(slot.id)].length = kAbsent;
@@ -113,7 +87,7 @@ void Vocab::build(const std::vector<std::pair<std::string_view, int32_t>>& entri
       spans_[size_t(id)] = Span{uint32_t(pool_.size()), uint32_t(text.size())};
       pool_.append(text);
       pool_.push_back('\0');
-      slot = Slot{tag, id};
+      slot = Slot{tag_of(hashes[k]), id};
       ++count_;
     }
   }

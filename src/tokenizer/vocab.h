@@ -46,6 +46,17 @@ class Vocab {
     const Span& s = spans_[size_t(id)];
     return s.length == text.size() && std::memcmp(pool_.data() + s.offset, text.data(), text.size()) == 0;
   }
+  static uint32_t tag_of(uint64_t h) { return uint32_t(h) | 1u; }
+  // The slot of `text`, whose hash is `h`: the one holding it, or the empty one where it would
+  // go (the table is never full). Every lookup and insertion probes through here.
+  size_t slot_of(uint64_t h, std::string_view text) const {
+    const uint32_t tag = tag_of(h);
+    size_t i = size_t(h >> 32) & mask_;
+    while (slots_[i].hash != 0 && !(slots_[i].hash == tag && equal(slots_[i].id, text))) i = (i + 1) & mask_;
+    return i;
+  }
+  // The id in a slot slot_of found, or -1 for an empty one.
+  int32_t id_in(size_t slot) const { return slots_[slot].hash != 0 ? slots_[slot].id : -1; }
   std::string pool_;          // every token's text, each followed by a NUL
   std::vector<Span> spans_;   // by id
   std::vector<Slot> slots_;
