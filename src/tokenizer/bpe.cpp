@@ -25,9 +25,19 @@ bool flag(json::Value v, const char* what) {
   return v.boolean();
 }
 
-}  // namespace
+// The texts of JSON strings as views: into the JSON text, or, for the few with escapes, into
+// decoded copies that never move (a deque), so every view stays valid while this lives.
+class StringViews {
+ public:
+  std::string_view operator()(json::Value v) {
+    if (auto raw = v.raw_str()) return *raw;
+    decoded_.push_back(v.str());
+    return decoded_.back();
+  }
 
-namespace {
+ private:
+  std::deque<std::string> decoded_;
+};
 
 std::atomic<uint64_t> next_cache_owner{1};
 
@@ -67,24 +77,15 @@ Bpe::Bpe(json::Value model) : cache_owner_(next_cache_owner.fetch_add(1)) {
   json::Value vocab = model.get("vocab");
   if (!vocab.is_object()) bad_file("model.vocab is missing or not an object");
   {
-    // Views into the JSON text; the few texts with escapes are decoded into `decoded`, whose
-    // elements never move (a deque), so the views stay valid.
-    std::deque<std::string> decoded;
-    auto text_of = [&](json::Value v) -> std::string_view {
-      if (auto raw = v.raw_str()) return *raw;
-      decoded.push_back(v.str());
-      return decoded.back();
-    };
+    StringViews text_of;
     std::vector<std::pair<std::string_view, int32_t>> entries;
     entries.reserve(vocab.size() / 2);
-    json::Value k = vocab.first_child();
-    for (uint32_t i = 0; i < vocab.size(); i += 2) {
-      json::Value v = k.next_sibling();
+    vocab.for_each_member([&](json::Value k, json::Value v) {
       auto id = v.integer(0, INT32_MAX);
       if (!id) bad_file("model.vocab: the id of \"" + k.str() + "\" is not an integer in [0, 2^31)");
       entries.emplace_back(text_of(k), int32_t(*id));
-      if (i + 2 < vocab.size()) k = v.next_sibling();
-    }
+      return false;
+    });
     vocab_.build(entries, "model.vocab");
   }
 
@@ -115,12 +116,7 @@ void Bpe::load_merges(json::Value merges) {
   const size_t n = merges.size();
   // Three passes so the lookups run in batches (Vocab::find_many): the two parts of every merge,
   // then the merged texts, then the map.
-  std::deque<std::string> decoded;  // the few texts with JSON escapes
-  auto text_of = [&](json::Value v) -> std::string_view {
-    if (auto raw = v.raw_str()) return *raw;
-    decoded.push_back(v.str());
-    return decoded.back();
-  };
+  StringViews text_of;
   std::vector<std::string_view> parts(2 * n);
   json::Value m = merges.first_child();
   for (size_t rank = 0; rank < n; ++rank, m = m.next_sibling()) {

@@ -60,15 +60,15 @@ Value Value::first_child() const {
 Value Value::next_sibling() const { return Value(doc_, doc_->node(index_).next); }
 
 Value Value::get(std::string_view key) const {
-  if (!is_object()) return Value();
-  Value k = first_child();
-  for (uint32_t i = 0; i < size(); i += 2) {
-    Value v = k.next_sibling();
+  Value found;
+  if (!is_object()) return found;
+  for_each_member([&](Value k, Value v) {
     const Node& kn = doc_->node(k.index());
-    if (!kn.escaped ? doc_->text().substr(kn.begin, kn.length) == key : k.str() == key) return v;
-    if (i + 2 < size()) k = v.next_sibling();
-  }
-  return Value();
+    if (kn.escaped ? k.str() != key : doc_->text().substr(kn.begin, kn.length) != key) return false;
+    found = v;
+    return true;
+  });
+  return found;
 }
 
 bool Document::fail(const char* what) {

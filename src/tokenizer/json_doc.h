@@ -54,10 +54,20 @@ class Value {
   // The member named `key` of an object, or missing.
   Value get(std::string_view key) const;
 
-  // Iteration: arrays yield elements; objects yield keys, each followed by its value (use
-  // member_value). Indexes are document node indexes.
+  // Iteration: arrays yield elements; objects yield keys, each followed by its value (or use
+  // for_each_member). Indexes are document node indexes.
   Value first_child() const;
   Value next_sibling() const;
+  // Calls stop(key, value) for each member of an object in file order, until it returns true.
+  template <class F>
+  void for_each_member(F&& stop) const {
+    Value key = first_child();
+    for (uint32_t i = 0; i < size(); i += 2) {
+      Value value = key.next_sibling();
+      if (stop(key, value)) return;
+      if (i + 2 < size()) key = value.next_sibling();
+    }
+  }
   uint32_t index() const { return index_; }
   const Document* doc() const { return doc_; }
 

@@ -21,9 +21,7 @@ class Template final : public PostProcessor {
     std::map<std::string, std::vector<int32_t>> ids_of;
     if (!specials.is_null()) {
       if (!specials.is_object()) bad_file("post_processor TemplateProcessing: special_tokens is not an object");
-      json::Value k = specials.first_child();
-      for (uint32_t i = 0; i < specials.size(); i += 2) {
-        json::Value v = k.next_sibling();
+      specials.for_each_member([&](json::Value k, json::Value v) {
         json::Value ids = v.get("ids");
         if (!ids.is_array()) bad_file("post_processor TemplateProcessing: special token \"" + k.str() + "\" has no ids");
         std::vector<int32_t> list;
@@ -34,8 +32,8 @@ class Template final : public PostProcessor {
           list.push_back(int32_t(*n));
         }
         ids_of[k.str()] = std::move(list);
-        if (i + 2 < specials.size()) k = v.next_sibling();
-      }
+        return false;
+      });
     }
     json::Value single = config.get("single");
     if (!single.is_array()) bad_file("post_processor TemplateProcessing: \"single\" is not a list of pieces");
