@@ -217,6 +217,10 @@ void Bpe::encode_uncached(std::string_view word, std::vector<int32_t>& out) cons
     if (index > 0) symbols[size_t(index - 1)].next = index;
   };
   int32_t pending_unk_len = -1;  // an unknown run not yet added (fuse_unk)
+  auto add_pending_unk = [&] {
+    if (pending_unk_len >= 0) add(unk_id_, uint32_t(pending_unk_len));
+    pending_unk_len = -1;
+  };
   for (size_t i = 0; i < word.size();) {
     size_t len;
     utf8_decode(word, i, &len);
@@ -225,10 +229,7 @@ void Bpe::encode_uncached(std::string_view word, std::vector<int32_t>& out) cons
     i += len;
     int32_t id = char_id(ch, first, last);
     if (id >= 0) {
-      if (pending_unk_len >= 0) {
-        add(unk_id_, uint32_t(pending_unk_len));
-        pending_unk_len = -1;
-      }
+      add_pending_unk();
       add(id, uint32_t(len));
       continue;
     }
@@ -236,10 +237,7 @@ void Bpe::encode_uncached(std::string_view word, std::vector<int32_t>& out) cons
       bool all = true;
       for (unsigned char b : ch) all = all && byte_fallback_ids_[b] >= 0;
       if (all) {
-        if (pending_unk_len >= 0) {
-          add(unk_id_, uint32_t(pending_unk_len));
-          pending_unk_len = -1;
-        }
+        add_pending_unk();
         for (unsigned char b : ch) add(byte_fallback_ids_[b], 1);
         continue;
       }
@@ -249,11 +247,11 @@ void Bpe::encode_uncached(std::string_view word, std::vector<int32_t>& out) cons
     if (pending_unk_len >= 0 && fuse_unk_) {
       pending_unk_len += int32_t(len);
     } else {
-      if (pending_unk_len >= 0) add(unk_id_, uint32_t(pending_unk_len));
+      add_pending_unk();
       pending_unk_len = int32_t(len);
     }
   }
-  if (pending_unk_len >= 0) add(unk_id_, uint32_t(pending_unk_len));
+  add_pending_unk();
 
   merge_all(symbols);
   for (const Symbol& s : symbols) {
