@@ -237,7 +237,8 @@ void Bpe::encode_uncached(std::string_view word, std::vector<int32_t>& out) cons
       bool all = true;
       for (unsigned char b : ch) all = all && byte_fallback_ids_[b] >= 0;
       if (all) {
-        add_pending_unk();
+        // Hugging Face's merge_word adds the byte tokens at once and leaves a pending unknown
+        // run pending (so "x\u00e9" is <0xC3> <0xA9> <unk>): the same order here.
         for (unsigned char b : ch) add(byte_fallback_ids_[b], 1);
         continue;
       }

@@ -106,6 +106,42 @@ void bytes_without_merges_fall_back_to_the_byte_alphabet(void**) {
   tinker_tokenizer_free(t);
 }
 
+// A BPE with an unknown token and byte-fallback tokens for é only (C3 A9), in the four
+// combinations of fuse_unk and byte_fallback. The expected ids are what Hugging Face tokenizers
+// (0.23.2, the oracle test's library) answers for the same files and texts; note its order when
+// bytes follow a pending unknown run: the bytes first ("xé" is <0xC3> <0xA9> <unk>).
+void unknown_characters_and_byte_fallback_order_as_hugging_face_does(void**) {
+  auto file = [](bool fuse_unk, bool byte_fallback) {
+    return std::string(R"({"version":"1.0","truncation":null,"padding":null,"added_tokens":[],"normalizer":null,)"
+                       R"("pre_tokenizer":null,"post_processor":null,"decoder":null,"model":{"type":"BPE",)"
+                       R"("dropout":null,"unk_token":"<unk>","continuing_subword_prefix":null,)"
+                       R"("end_of_word_suffix":null,"fuse_unk":)") +
+           (fuse_unk ? "true" : "false") + R"(,"byte_fallback":)" + (byte_fallback ? "true" : "false") +
+           R"(,"ignore_merges":false,"vocab":{"<unk>":0,"a":1,"b":2,"<0xC3>":3,"<0xA9>":4,"ab":5},)"
+           R"("merges":[["a","b"]]}})";
+  };
+  const std::string texts[] = {"axyb", "a\xC3\xA9" "b", "x\xC3\xA9yab", "\xC3\xA9x", "x\xC3\xA9", "\xE2\x82\xAC\xC3\xA9",
+                               "ab\xE2\x82\xAC\xE2\x82\xAC" "ab"};
+  const std::vector<std::vector<int32_t>> expected[2][2] = {
+      {{{1, 0, 0, 2}, {1, 0, 2}, {0, 0, 0, 5}, {0, 0}, {0, 0}, {0, 0}, {5, 0, 0, 5}},
+       {{1, 0, 0, 2}, {1, 3, 4, 2}, {3, 4, 0, 0, 5}, {3, 4, 0}, {3, 4, 0}, {3, 4, 0}, {5, 0, 0, 5}}},
+      {{{1, 0, 2}, {1, 0, 2}, {0, 5}, {0}, {0}, {0}, {5, 0, 5}},
+       {{1, 0, 2}, {1, 3, 4, 2}, {3, 4, 0, 5}, {3, 4, 0}, {3, 4, 0}, {3, 4, 0}, {5, 0, 5}}},
+  };
+  for (int fuse = 0; fuse < 2; ++fuse) {
+    for (int fallback = 0; fallback < 2; ++fallback) {
+      struct tinker_tokenizer* t = load(file(fuse != 0, fallback != 0));
+      for (size_t i = 0; i < 7; ++i) {
+        if (encode(t, texts[i]) != expected[fuse][fallback][i]) {
+          print_error("fuse_unk %d byte_fallback %d, text %zu: not Hugging Face's ids\n", fuse, fallback, i);
+          fail();
+        }
+      }
+      tinker_tokenizer_free(t);
+    }
+  }
+}
+
 void decode_replaces_split_utf8_as_a_lossy_decode_does(void**) {
   struct tinker_tokenizer* t = load(make_json(abc_merges()));
   const std::string fffd = "\xEF\xBF\xBD";
@@ -452,6 +488,7 @@ int main(void) {
       cmocka_unit_test(merges_in_string_and_array_form_are_the_same),
       cmocka_unit_test(ignore_merges_takes_a_whole_word_from_the_vocabulary),
       cmocka_unit_test(bytes_without_merges_fall_back_to_the_byte_alphabet),
+      cmocka_unit_test(unknown_characters_and_byte_fallback_order_as_hugging_face_does),
       cmocka_unit_test(decode_replaces_split_utf8_as_a_lossy_decode_does),
       cmocka_unit_test(added_tokens_are_matched_longest_first_before_the_model),
       cmocka_unit_test(added_token_flags_strip_and_single_word),
