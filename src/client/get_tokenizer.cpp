@@ -2,7 +2,6 @@
 
 #include <sys/stat.h>
 
-#include <chrono>
 #include <map>
 #include <mutex>
 
@@ -10,6 +9,7 @@
 #include "client/sampling_client.h"
 #include "client/step_chain.h"
 #include "client/training_client.h"
+#include "core/saturating_time.h"
 #include "hub/hub_settings.h"
 #include "hub/repo_id.h"
 #include "hub/tokenizer_snapshot.h"
@@ -98,12 +98,6 @@ struct GetTokenizer {
     res->tokenizer = std::move(t);
     steps->future()->complete(std::move(res));
   }
-  // What is left of the deadline for the next step: 0 for none, -1 when it has passed.
-  int64_t time_left(Runtime& rt) const {
-    if (deadline_ms <= 0) return 0;
-    const int64_t used = std::chrono::duration_cast<std::chrono::milliseconds>(rt.now() - started).count();
-    return used < deadline_ms ? deadline_ms - used : -1;
-  }
 };
 
 Error shutting_down() {
@@ -145,7 +139,7 @@ void after_first(const std::shared_ptr<GetTokenizer>& g, ResultKind kind, const 
   Error err;
   if (!hub::tokenizer_repo_for(model.name, model.tokenizer_id, &g->repo, &err)) return g->fail(prefixed(err));
   Runtime& rt = ctx->runtime();
-  const int64_t left = g->time_left(rt);
+  const int64_t left = deadline_left_ms(g->deadline_ms, g->started, rt.now());
   if (left < 0)
     return g->fail(make_error(TINKER_E_DEADLINE_EXCEEDED,
                               std::string(kWhat) + ": deadline of " + std::to_string(g->deadline_ms) + " ms exceeded"));

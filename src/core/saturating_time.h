@@ -28,6 +28,15 @@ inline Clock::time_point saturating_add_ms(Clock::time_point now, int64_t ms) {
   return now + std::chrono::milliseconds(ms);
 }
 
+// What is left at `now` of a deadline of `deadline_ms` counted from `started`, as the deadline
+// of the next step of a multi-step operation: 0 when there is none (deadline_ms <= 0), -1 once it
+// has passed, else the milliseconds left.
+inline int64_t deadline_left_ms(int64_t deadline_ms, Clock::time_point started, Clock::time_point now) {
+  if (deadline_ms <= 0) return 0;
+  const int64_t used = std::chrono::duration_cast<std::chrono::milliseconds>(now - started).count();
+  return used < deadline_ms ? deadline_ms - used : -1;
+}
+
 // The deadline of a wait with the C API's timeout convention: negative waits forever (max()),
 // 0 only checks, a positive value saturates.
 inline Clock::time_point wait_deadline(int64_t timeout_ms) {

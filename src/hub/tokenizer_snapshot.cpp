@@ -3,6 +3,8 @@
 #include <memory>
 #include <mutex>
 
+#include "core/saturating_time.h"
+
 namespace tinker::hub {
 
 namespace {
@@ -25,15 +27,12 @@ std::function<void()> fetch_tokenizer_snapshot(Runtime& rt, const Logger& logger
     if (error) return done(error, "");
     const std::string dir = path.substr(0, path.rfind('/'));
     const std::string commit = dir.substr(dir.rfind('/') + 1);  // snapshots/{commit}
-    int64_t left = 0;
-    if (deadline_ms > 0) {
-      left = deadline_ms - std::chrono::duration_cast<std::chrono::milliseconds>(runtime->now() - started).count();
-      if (left <= 0) {
-        Error e = make_error(TINKER_E_DEADLINE_EXCEEDED, "Hugging Face Hub: tokenizer files of " + repo +
-                                                             ": deadline of " + std::to_string(deadline_ms) +
-                                                             " ms exceeded");
-        return done(&e, "");
-      }
+    const int64_t left = deadline_left_ms(deadline_ms, started, runtime->now());
+    if (left < 0) {
+      Error e = make_error(TINKER_E_DEADLINE_EXCEEDED, "Hugging Face Hub: tokenizer files of " + repo +
+                                                           ": deadline of " + std::to_string(deadline_ms) +
+                                                           " ms exceeded");
+      return done(&e, "");
     }
     std::unique_lock<std::mutex> lk(chain->mu);
     if (chain->cancelled) {
